@@ -1,0 +1,18 @@
+//! The hardware edge of cetak: it knows devices, and nothing of jobs, servers or blangko.
+//!
+//! Layers, bottom up:
+//! - [`transport`]: moves bytes to and from a device (serial, USB printer class, raw TCP), every
+//!   read with a timeout.
+//! - [`printer`]: the `Printer` boundary (capabilities, typed status, card operations) and the
+//!   protocol families behind it (Evolis first).
+//! - [`emulator`]: a printer emulator speaking the same protocol over a pseudo-terminal, TCP or
+//!   in-process, for tests, demos and training.
+//! - [`chip`]: APDUs, the PC/SC backend, card profiles and the encoder that writes and verifies.
+//! - [`vcard`]: a virtual ISO 7816-4 card speaking the vpcd protocol, with fault injection.
+#![forbid(unsafe_code)]
+
+pub mod chip;
+pub mod emulator;
+pub mod printer;
+pub mod transport;
+pub mod vcard;

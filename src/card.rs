@@ -1,0 +1,108 @@
+//! What goes on a card, already formatted for print: the boundary between the job document
+//! (validation, domain rules) and rendering (layouts, layers). Rendering never sees a raw job,
+//! so a layout can be tested with any values, and the job module never knows about SVG.
+
+use std::collections::BTreeMap;
+
+/// Which card design a job prints; each design has a front and a back layout in `layouts/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CardDesign {
+    /// KIA for a child under 5: no photo. Layouts `kia-0-5-front` + `kia-back`.
+    Kia0To5,
+    /// KIA for a child of 5 to under 17: with photo. Layouts `kia-5-17-front` + `kia-back`.
+    Kia5To17,
+    /// Adult electronic ID. Layouts `ktp-el-front` + `ktp-el-back`.
+    KtpEl,
+}
+
+impl CardDesign {
+    /// Layout names (file stems in `layouts/`) of the front and the back.
+    pub fn layouts(self) -> [&'static str; 2] {
+        match self {
+            CardDesign::Kia0To5 => ["kia-0-5-front", "kia-back"],
+            CardDesign::Kia5To17 => ["kia-5-17-front", "kia-back"],
+            CardDesign::KtpEl => ["ktp-el-front", "ktp-el-back"],
+        }
+    }
+}
+
+/// Field keys a layout manifest may name. Values are print-ready (upper case where the card
+/// prints upper case, dates as `DD-MM-YYYY`).
+pub mod field {
+    /// Header line, e.g. `PROVINSI JAWA BARAT`.
+    pub const PROVINSI: &str = "provinsi";
+    /// Header line, e.g. `KOTA BANDUNG` or `KABUPATEN BOGOR`.
+    pub const KABUPATEN_KOTA: &str = "kabupaten_kota";
+    pub const NIK: &str = "nik";
+    pub const NAMA: &str = "nama";
+    /// e.g. `BANDUNG, 17-08-2015`.
+    pub const TEMPAT_TGL_LAHIR: &str = "tempat_tgl_lahir";
+    pub const JENIS_KELAMIN: &str = "jenis_kelamin";
+    pub const GOL_DARAH: &str = "gol_darah";
+    pub const ALAMAT: &str = "alamat";
+    /// e.g. `003/007`.
+    pub const RT_RW: &str = "rt_rw";
+    pub const KEL_DESA: &str = "kel_desa";
+    pub const KECAMATAN: &str = "kecamatan";
+    pub const AGAMA: &str = "agama";
+    pub const STATUS_PERKAWINAN: &str = "status_perkawinan";
+    pub const PEKERJAAN: &str = "pekerjaan";
+    pub const KEWARGANEGARAAN: &str = "kewarganegaraan";
+    /// `DD-MM-YYYY` or `SEUMUR HIDUP`.
+    pub const BERLAKU_HINGGA: &str = "berlaku_hingga";
+    pub const NO_KK: &str = "no_kk";
+    pub const NAMA_KEPALA_KELUARGA: &str = "nama_kepala_keluarga";
+    pub const NO_AKTA: &str = "no_akta";
+    /// City of issue, e.g. `KOTA BANDUNG`.
+    pub const TEMPAT_TERBIT: &str = "tempat_terbit";
+    /// `DD-MM-YYYY`.
+    pub const TANGGAL_TERBIT: &str = "tanggal_terbit";
+    /// Name of the head of the Dinas who signs the KIA.
+    pub const NAMA_KEPALA_DINAS: &str = "nama_kepala_dinas";
+
+    /// Every key, in the order the domain lists them.
+    pub const ALL: &[&str] = &[
+        PROVINSI,
+        KABUPATEN_KOTA,
+        NIK,
+        NAMA,
+        TEMPAT_TGL_LAHIR,
+        JENIS_KELAMIN,
+        GOL_DARAH,
+        ALAMAT,
+        RT_RW,
+        KEL_DESA,
+        KECAMATAN,
+        AGAMA,
+        STATUS_PERKAWINAN,
+        PEKERJAAN,
+        KEWARGANEGARAAN,
+        BERLAKU_HINGGA,
+        NO_KK,
+        NAMA_KEPALA_KELUARGA,
+        NO_AKTA,
+        TEMPAT_TERBIT,
+        TANGGAL_TERBIT,
+        NAMA_KEPALA_DINAS,
+    ];
+}
+
+/// Everything one card shows. Built from a validated job; consumed by the renderer.
+#[derive(Debug, Clone)]
+pub struct CardContent {
+    pub design: CardDesign,
+    /// Keyed by [`field`] constants; a key a layout names but the map lacks renders empty.
+    pub fields: BTreeMap<String, String>,
+    /// Decoded photo (KIA 5–17, KTP-el).
+    pub photo: Option<image::DynamicImage>,
+    /// Holder's signature (KTP-el).
+    pub holder_signature: Option<image::DynamicImage>,
+    /// Head of office's signature (KIA).
+    pub official_signature: Option<image::DynamicImage>,
+    pub qr_payload: Option<String>,
+    /// Code 128 payload.
+    pub barcode_payload: Option<String>,
+    /// Training mode: "SPECIMEN" is printed across the card.
+    pub specimen: bool,
+}
