@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod card;
+pub mod config;
 pub mod job;
 pub mod journal;
 pub mod layout;

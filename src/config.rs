@@ -1,0 +1,267 @@
+//! The station's configuration file (`/etc/cetak/cetak.toml`): the station, its printers, its
+//! directories and policies. Errors name the key and the line, because an operator edits this
+//! file by hand on a machine with no IDE.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// A configuration that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read: check the path given with `--config` and its permissions.
+    #[error("cannot read config {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    /// The TOML is malformed or a key has the wrong type / is unknown / is missing.
+    #[error("config {path}, line {line}: {message}")]
+    Syntax { path: PathBuf, line: usize, message: String },
+    /// The TOML parses but a value is not acceptable.
+    #[error("config {path}: key `{key}`: {message}")]
+    Invalid { path: PathBuf, key: String, message: String },
+}
+
+/// Whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub station: StationConfig,
+    #[serde(default)]
+    pub policy: PolicyConfig,
+    #[serde(default, rename = "printer")]
+    pub printers: Vec<PrinterConfig>,
+}
+
+/// Identity and directories of this station.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StationConfig {
+    /// Station id as the server knows it, e.g. `3273-DISDUK-01`.
+    pub id: String,
+    /// Human name shown on the dashboard and reports.
+    #[serde(default)]
+    pub name: String,
+    /// Journal, spool and printed-card images live here.
+    pub data_dir: PathBuf,
+    /// Card layouts (SVG + manifests + fonts).
+    #[serde(default = "default_layouts_dir")]
+    pub layouts_dir: PathBuf,
+    /// Job files dropped here are taken in; defaults to `<data_dir>/spool`.
+    #[serde(default)]
+    pub spool_dir: Option<PathBuf>,
+}
+
+fn default_layouts_dir() -> PathBuf {
+    PathBuf::from("/usr/share/cetak/layouts")
+}
+
+/// What the station does when things go wrong, and when to warn.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PolicyConfig {
+    /// Blangko a job may use before it fails (each spoiled card is one attempt).
+    pub max_attempts: u32,
+    /// Photo background colour rule: `warn`, `reject` or `off`.
+    pub photo_background: String,
+    /// Jobs rendered ahead of the card being printed, per printer (1–2).
+    pub lookahead: usize,
+    /// Alert when the store holds fewer blangko of a type than this.
+    pub low_stock_store: u32,
+    /// Alert when a printer's feeder holds fewer blangko than this.
+    pub low_stock_feeder: u32,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        PolicyConfig {
+            max_attempts: 3,
+            photo_background: "warn".into(),
+            lookahead: 2,
+            low_stock_store: 100,
+            low_stock_feeder: 10,
+        }
+    }
+}
+
+/// One printer beside the station.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterConfig {
+    /// Short id used in the ledger and the CLI, e.g. `P1`.
+    pub id: String,
+    /// `serial:///dev/ttyUSB0?baud=115200`, `usblp:///dev/usb/lp0`, `tcp://host:9100`, `emu://NAME`.
+    pub uri: String,
+    /// Protocol family / model, e.g. `evolis`.
+    #[serde(default = "default_model")]
+    pub model: String,
+    /// Blangko type loaded in the feeder: `kia` or `ktp-el`.
+    pub blangko: String,
+    /// Chip encoder at the printer's station, when it has one.
+    #[serde(default)]
+    pub encoder: Option<EncoderConfig>,
+}
+
+fn default_model() -> String {
+    "evolis".into()
+}
+
+/// The PC/SC reader at a printer's encoder station.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EncoderConfig {
+    /// Substring of the PC/SC reader name.
+    pub reader: String,
+    /// Card profile file (TOML).
+    pub profile: PathBuf,
+    /// `contact` or `contactless`.
+    #[serde(default = "default_station")]
+    pub station: String,
+}
+
+fn default_station() -> String {
+    "contactless".into()
+}
+
+impl Config {
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses and checks configuration text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
+            ConfigError::Syntax {
+                path: path.to_owned(),
+                line,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        config.check(path)?;
+        Ok(config)
+    }
+
+    fn check(&self, path: &Path) -> Result<(), ConfigError> {
+        let invalid = |key: String, message: &str| ConfigError::Invalid {
+            path: path.to_owned(),
+            key,
+            message: message.to_string(),
+        };
+        if self.station.id.trim().is_empty() {
+            return Err(invalid("station.id".into(), "must not be empty"));
+        }
+        if !matches!(self.policy.photo_background.as_str(), "warn" | "reject" | "off") {
+            return Err(invalid(
+                "policy.photo_background".into(),
+                "must be one of warn, reject, off",
+            ));
+        }
+        if !(1..=2).contains(&self.policy.lookahead) {
+            return Err(invalid("policy.lookahead".into(), "must be 1 or 2"));
+        }
+        if self.policy.max_attempts == 0 {
+            return Err(invalid("policy.max_attempts".into(), "must be at least 1"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, p) in self.printers.iter().enumerate() {
+            if !seen.insert(p.id.as_str()) {
+                return Err(invalid(format!("printer[{i}].id"), "duplicate printer id"));
+            }
+            if !matches!(p.blangko.as_str(), "kia" | "ktp-el") {
+                return Err(invalid(format!("printer[{i}].blangko"), "must be kia or ktp-el"));
+            }
+            if let Some(enc) = &p.encoder {
+                if !matches!(enc.station.as_str(), "contact" | "contactless") {
+                    return Err(invalid(
+                        format!("printer[{i}].encoder.station"),
+                        "must be contact or contactless",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Where job files are dropped for intake.
+    pub fn spool_dir(&self) -> PathBuf {
+        self.station.spool_dir.clone().unwrap_or_else(|| self.station.data_dir.join("spool"))
+    }
+
+    /// The journal database file.
+    pub fn journal_path(&self) -> PathBuf {
+        self.station.data_dir.join("journal.sqlite")
+    }
+}
+
+/// 1-based line number of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[station]
+id = "3273-DISDUK-01"
+data_dir = "/var/lib/cetak"
+
+[[printer]]
+id = "P1"
+uri = "tcp://127.0.0.1:9100"
+blangko = "kia"
+
+[[printer]]
+id = "P2"
+uri = "emu://p2"
+blangko = "ktp-el"
+encoder = { reader = "Virtual PCD", profile = "profiles/default.toml" }
+"#;
+
+    #[test]
+    fn good_config_parses_with_defaults() {
+        let c = Config::parse(GOOD, Path::new("t.toml")).unwrap();
+        assert_eq!(c.printers.len(), 2);
+        assert_eq!(c.policy.max_attempts, 3);
+        assert_eq!(c.printers[1].encoder.as_ref().unwrap().station, "contactless");
+        assert_eq!(c.spool_dir(), PathBuf::from("/var/lib/cetak/spool"));
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let text = GOOD.replace("blangko = \"kia\"", "blangko = \"kia\"\nfeeder = 3");
+        match Config::parse(&text, Path::new("t.toml")) {
+            Err(ConfigError::Syntax { line, message, .. }) => {
+                assert_eq!(line, 10, "{message}");
+                assert!(message.contains("feeder"), "{message}");
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let text = GOOD.replace("id = \"P1\"", "id = 1");
+        match Config::parse(&text, Path::new("t.toml")) {
+            Err(ConfigError::Syntax { line, .. }) => assert_eq!(line, 7),
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        let text = GOOD.replace("blangko = \"ktp-el\"", "blangko = \"sim\"");
+        match Config::parse(&text, Path::new("t.toml")) {
+            Err(ConfigError::Invalid { key, .. }) => assert_eq!(key, "printer[1].blangko"),
+            other => panic!("expected invalid, got {other:?}"),
+        }
+        let text = GOOD.replace("id = \"P2\"", "id = \"P1\"");
+        assert!(matches!(
+            Config::parse(&text, Path::new("t.toml")),
+            Err(ConfigError::Invalid { key, .. }) if key == "printer[1].id"
+        ));
+    }
+}
