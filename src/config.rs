@@ -11,13 +11,24 @@ use serde::Deserialize;
 pub enum ConfigError {
     /// The file could not be read: check the path given with `--config` and its permissions.
     #[error("cannot read config {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The TOML is malformed or a key has the wrong type / is unknown / is missing.
     #[error("config {path}, line {line}: {message}")]
-    Syntax { path: PathBuf, line: usize, message: String },
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     /// The TOML parses but a value is not acceptable.
     #[error("config {path}: key `{key}`: {message}")]
-    Invalid { path: PathBuf, key: String, message: String },
+    Invalid {
+        path: PathBuf,
+        key: String,
+        message: String,
+    },
 }
 
 /// Whole configuration.
@@ -124,8 +135,10 @@ fn default_station() -> String {
 impl Config {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
         Config::parse(&text, path)
     }
 
@@ -152,7 +165,10 @@ impl Config {
         if self.station.id.trim().is_empty() {
             return Err(invalid("station.id".into(), "must not be empty"));
         }
-        if !matches!(self.policy.photo_background.as_str(), "warn" | "reject" | "off") {
+        if !matches!(
+            self.policy.photo_background.as_str(),
+            "warn" | "reject" | "off"
+        ) {
             return Err(invalid(
                 "policy.photo_background".into(),
                 "must be one of warn, reject, off",
@@ -170,7 +186,10 @@ impl Config {
                 return Err(invalid(format!("printer[{i}].id"), "duplicate printer id"));
             }
             if !matches!(p.blangko.as_str(), "kia" | "ktp-el") {
-                return Err(invalid(format!("printer[{i}].blangko"), "must be kia or ktp-el"));
+                return Err(invalid(
+                    format!("printer[{i}].blangko"),
+                    "must be kia or ktp-el",
+                ));
             }
             if let Some(enc) = &p.encoder {
                 if !matches!(enc.station.as_str(), "contact" | "contactless") {
@@ -186,7 +205,10 @@ impl Config {
 
     /// Where job files are dropped for intake.
     pub fn spool_dir(&self) -> PathBuf {
-        self.station.spool_dir.clone().unwrap_or_else(|| self.station.data_dir.join("spool"))
+        self.station
+            .spool_dir
+            .clone()
+            .unwrap_or_else(|| self.station.data_dir.join("spool"))
     }
 
     /// The journal database file.
@@ -197,7 +219,11 @@ impl Config {
 
 /// 1-based line number of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 #[cfg(test)]
@@ -226,7 +252,10 @@ encoder = { reader = "Virtual PCD", profile = "profiles/default.toml" }
         let c = Config::parse(GOOD, Path::new("t.toml")).unwrap();
         assert_eq!(c.printers.len(), 2);
         assert_eq!(c.policy.max_attempts, 3);
-        assert_eq!(c.printers[1].encoder.as_ref().unwrap().station, "contactless");
+        assert_eq!(
+            c.printers[1].encoder.as_ref().unwrap().station,
+            "contactless"
+        );
         assert_eq!(c.spool_dir(), PathBuf::from("/var/lib/cetak/spool"));
     }
 

@@ -12,6 +12,7 @@
 
 pub mod card;
 pub mod config;
+pub mod daemon;
 pub mod job;
 pub mod journal;
 pub mod layout;

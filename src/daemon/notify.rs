@@ -78,7 +78,10 @@ mod tests {
         let path = dir.path().join("notify.sock");
         let server = UnixDatagram::bind(&path).unwrap();
         let notifier = Notifier {
-            target: Some((UnixDatagram::unbound().unwrap(), SocketAddr::from_pathname(&path).unwrap())),
+            target: Some((
+                UnixDatagram::unbound().unwrap(),
+                SocketAddr::from_pathname(&path).unwrap(),
+            )),
             watchdog: Some(Duration::from_secs(30)),
         };
         notifier.ready();
@@ -93,7 +96,10 @@ mod tests {
 
     #[test]
     fn without_socket_is_a_no_op() {
-        let notifier = Notifier { target: None, watchdog: None };
+        let notifier = Notifier {
+            target: None,
+            watchdog: None,
+        };
         notifier.ready();
         assert_eq!(notifier.watchdog_interval(), None);
     }

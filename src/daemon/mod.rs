@@ -1,0 +1,3 @@
+//! The station daemon: intake, scheduler, printer workers, shutdown (under construction).
+
+pub mod notify;
