@@ -71,9 +71,9 @@ fn chip() -> ChipInfo {
     }
 }
 
-fn apply(f: &mut Fixture, id: &str, op: Op) -> Result<(), JournalError> {
+fn apply(f: &mut Fixture, id: &str, action: Op) -> Result<(), JournalError> {
     let j = &mut f.j;
-    match op {
+    match action {
         Op::Claim => {
             // Claim takes "the next" job: only meaningful when this is the only queued job.
             match j.claim_next(&slot(P, BlangkoType::KtpEl, true, true))? {

@@ -186,6 +186,18 @@ pub(crate) fn history(
     Ok(())
 }
 
+/// Refuses `step` if the job's state does not allow it ("expected X, got Y").
+pub(crate) fn check_step(job: &JobRow, step: Step) -> Result<JobState> {
+    job.state
+        .after(step)
+        .map_err(|expected| JournalError::IllegalTransition {
+            job: job.job_id.clone(),
+            event: step.name(),
+            expected: expected_list(expected),
+            got: job.state,
+        })
+}
+
 /// Checks `step` against the job's state, then writes the new state and the history row.
 pub(crate) fn transition(
     tx: &Tx<'_>,
@@ -195,14 +207,7 @@ pub(crate) fn transition(
     actor: &Actor,
 ) -> Result<JobState> {
     let from = job.state;
-    let to = from
-        .after(step)
-        .map_err(|expected| JournalError::IllegalTransition {
-            job: job.job_id.clone(),
-            event: step.name(),
-            expected: expected_list(expected),
-            got: from,
-        })?;
+    let to = check_step(job, step)?;
     job.state = to;
     history(tx, job, step.name(), Some(from), to, info, actor)?;
     tx.tx
@@ -247,6 +252,7 @@ pub(crate) fn printed_in_tx(
     info: &PrintedInfo,
     actor: &Actor,
 ) -> Result<()> {
+    check_step(job, step)?;
     let (printer, t) = bound_printer(job)?;
     let step_info = StepInfo {
         printer_serial: info.printer_serial.as_deref(),
@@ -302,6 +308,7 @@ pub(crate) fn spoil_in_tx(
     note: &str,
     actor: &Actor,
 ) -> Result<JobState> {
+    check_step(job, Step::Spoil)?;
     let (printer, t) = bound_printer(job)?;
     let info = StepInfo {
         category: Some(category),
@@ -400,14 +407,7 @@ impl Journal {
     pub fn feed(&mut self, job_id: &str, printer_serial: Option<&str>) -> Result<u32> {
         self.with_job(job_id, |tx, job| {
             // Check the state first so an illegal feed says "expected ready".
-            job.state
-                .after(Step::Feed)
-                .map_err(|expected| JournalError::IllegalTransition {
-                    job: job.job_id.clone(),
-                    event: Step::Feed.name(),
-                    expected: expected_list(expected),
-                    got: job.state,
-                })?;
+            check_step(job, Step::Feed)?;
             let (printer, t) = bound_printer(job)?;
             ledger::record(
                 tx,
