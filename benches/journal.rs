@@ -25,7 +25,13 @@ fn vm_hwm_kib() -> Option<u64> {
 
 /// A synthetic job document of realistic size (~1 KB, no photo).
 fn job(i: u64) -> NewJob {
-    let nik = format!("3273{:02}{:02}0{}1{:04}", 1 + i % 30, 1 + i % 28, i % 10, i % 10_000);
+    let nik = format!(
+        "3273{:02}{:02}0{}1{:04}",
+        1 + i % 30,
+        1 + i % 28,
+        i % 10,
+        i % 10_000
+    );
     let payload = format!(
         r#"{{"job_id":"KIA-2026-{i:07}","document":"kia-5-17","nik":"{nik}","nama":"ANAK SEKOLAH {i}","tempat_lahir":"BANDUNG","tanggal_lahir":"2015-08-17","jenis_kelamin":"PEREMPUAN","gol_darah":"O","agama":"ISLAM","kewarganegaraan":"WNI","no_kk":"3273010101150001","nama_kepala_keluarga":"BUDI SANTOSO","no_akta":"3273-LT-17082015-0001","alamat":"JL. MERDEKA NO. {n}","rt_rw":"003/007","kel_desa":"CITARUM","kecamatan":"BANDUNG WETAN","kabupaten_kota":"KOTA BANDUNG","provinsi":"JAWA BARAT","berlaku_hingga":"16-08-2032","tempat_terbit":"KOTA BANDUNG","tanggal_terbit":"21-11-2026","batch":"SEKOLAH-2026-11","photo_ref":"photos/{i:07}.jpg","padding":"{pad}"}}"#,
         n = i % 200,
@@ -118,7 +124,10 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("journal.db");
 
-    println!("journal benchmark: {n} jobs, ~{} bytes payload each", job(1).payload.len());
+    println!(
+        "journal benchmark: {n} jobs, ~{} bytes payload each",
+        job(1).payload.len()
+    );
     let mut j = Journal::open(&path).expect("open");
     let took = fill(&mut j, n);
     println!(
@@ -152,7 +161,10 @@ fn main() {
             f[3]
         );
     } else {
-        println!("open + recover child failed: {text} {}", String::from_utf8_lossy(&out.stderr));
+        println!(
+            "open + recover child failed: {text} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     for q in [1_000, 10_000, 100_000] {

@@ -22,8 +22,14 @@ fn busy_journal() -> (Fixture, i64) {
         &op(),
     )
     .unwrap();
-    f.j.stock_adjust(&StockPlace::Store, BlangkoType::KtpEl, -1, "count at closing", &admin())
-        .unwrap();
+    f.j.stock_adjust(
+        &StockPlace::Store,
+        BlangkoType::KtpEl,
+        -1,
+        "count at closing",
+        &admin(),
+    )
+    .unwrap();
     f.j.record_action(
         &op(),
         "printer.resume",
@@ -61,7 +67,11 @@ fn edited_detail_is_detected_at_that_row() {
             [],
         )
         .unwrap();
-    let p = f.j.audit_verify().unwrap().problem.expect("tamper detected");
+    let p =
+        f.j.audit_verify()
+            .unwrap()
+            .problem
+            .expect("tamper detected");
     assert_eq!(p.row_id, 1);
     assert!(p.what.contains("edited"), "{}", p.what);
 }
@@ -80,8 +90,11 @@ fn recomputed_hash_still_breaks_the_next_link() {
     // A careful forger recomputes the edited row's own hash; the next row's link breaks.
     let (f, _) = busy_journal();
     let c = raw(&f);
-    c.execute("UPDATE audit SET at = at + 1, hash = 'ab' || substr(hash, 3) WHERE id = 2", [])
-        .unwrap();
+    c.execute(
+        "UPDATE audit SET at = at + 1, hash = 'ab' || substr(hash, 3) WHERE id = 2",
+        [],
+    )
+    .unwrap();
     let p = f.j.audit_verify().unwrap().problem.unwrap();
     assert_eq!(p.row_id, 2);
 }
@@ -89,7 +102,9 @@ fn recomputed_hash_still_breaks_the_next_link() {
 #[test]
 fn deleted_row_is_detected() {
     let (f, _) = busy_journal();
-    raw(&f).execute("DELETE FROM audit WHERE id = 4", []).unwrap();
+    raw(&f)
+        .execute("DELETE FROM audit WHERE id = 4", [])
+        .unwrap();
     let p = f.j.audit_verify().unwrap().problem.unwrap();
     assert_eq!(p.row_id, 4);
     assert!(p.what.contains("missing"), "{}", p.what);
@@ -108,7 +123,9 @@ fn deleted_last_rows_are_detected() {
 #[test]
 fn deleting_the_audit_row_of_a_movement_breaks_stock_verify_too() {
     let (f, _) = busy_journal();
-    raw(&f).execute("DELETE FROM audit WHERE id = 2", []).unwrap();
+    raw(&f)
+        .execute("DELETE FROM audit WHERE id = 2", [])
+        .unwrap();
     assert!(!f.j.audit_verify().unwrap().is_ok());
     let v = f.j.stock_verify().unwrap();
     assert!(

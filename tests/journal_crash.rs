@@ -120,7 +120,8 @@ fn crash_child_workload() {
                 atr: "3B00".into(),
                 uid: format!("{:08X}", rng.next() as u32),
             };
-            j.start_printing(&id, c.needs_chip.then_some(&chip)).unwrap();
+            j.start_printing(&id, c.needs_chip.then_some(&chip))
+                .unwrap();
             println!("C {id} printing");
             if rng.below(6) == 0 {
                 let st = j
@@ -139,7 +140,13 @@ fn crash_child_workload() {
 fn run_child_and_kill(path: &std::path::Path, rng: &mut Rng) -> Vec<(String, String)> {
     let exe = std::env::current_exe().unwrap();
     let mut child = Command::new(exe)
-        .args(["--exact", "crash_child_workload", "--nocapture", "--test-threads", "1"])
+        .args([
+            "--exact",
+            "crash_child_workload",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
         .env(ENV, path)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -189,7 +196,10 @@ fn killed_mid_stream_reopens_balanced_and_never_prints_twice() {
                 .iter()
                 .filter(|h| h.to_state.code() == st)
                 .count();
-            assert!(have >= *n, "round {round}: {job} {st}: reported {n}, journal has {have}");
+            assert!(
+                have >= *n,
+                "round {round}: {job} {st}: reported {n}, journal has {have}"
+            );
         }
         let v = j.stock_verify().unwrap();
         assert!(v.is_ok(), "round {round}: {:?}", v.problems);
@@ -218,8 +228,18 @@ fn killed_mid_stream_reopens_balanced_and_never_prints_twice() {
     }
     let counts = j.count_by_state().unwrap();
     let printed = counts.get("printed").copied().unwrap_or(0);
-    assert!(printed > 10, "the child made too little progress: {counts:?}");
-    for busy in ["preparing", "ready", "feeding", "encoding", "printing", "in_doubt"] {
+    assert!(
+        printed > 10,
+        "the child made too little progress: {counts:?}"
+    );
+    for busy in [
+        "preparing",
+        "ready",
+        "feeding",
+        "encoding",
+        "printing",
+        "in_doubt",
+    ] {
         assert_eq!(counts.get(busy), None, "{counts:?}");
     }
     // No job printed twice: at most one transition to printed per job, one consumed blangko

@@ -19,14 +19,22 @@ const KTP: BlangkoType = BlangkoType::KtpEl;
 fn receive_load_spoil_return_adjust_show() {
     let mut f = open();
     let j = &mut f.j;
-    j.stock_receive(KIA, 500, "L-001/BOX-01", None, &admin()).unwrap();
+    j.stock_receive(KIA, 500, "L-001/BOX-01", None, &admin())
+        .unwrap();
     j.stock_receive(KTP, 200, "L-002/BOX-07", Some("dari provinsi"), &admin())
         .unwrap();
     j.stock_load("P1", KIA, 100, &op()).unwrap();
     j.stock_load("P2", KTP, 50, &op()).unwrap();
     j.stock_unload("P1", KIA, 10, &op()).unwrap();
-    j.stock_spoil(&StockPlace::Feeder("P1".into()), KIA, 3, SpoilCategory::Rusak, "bent", &op())
-        .unwrap();
+    j.stock_spoil(
+        &StockPlace::Feeder("P1".into()),
+        KIA,
+        3,
+        SpoilCategory::Rusak,
+        "bent",
+        &op(),
+    )
+    .unwrap();
     j.stock_return(&StockPlace::Store, KTP, 20, "kelebihan alokasi", &admin())
         .unwrap();
     j.stock_adjust(&StockPlace::Store, KIA, 2, "found in drawer", &admin())
@@ -57,7 +65,10 @@ fn movements_that_would_go_negative_are_refused() {
             available,
             requested,
             ..
-        } => assert_eq!((location.as_str(), *available, *requested), ("store", 10, 11)),
+        } => assert_eq!(
+            (location.as_str(), *available, *requested),
+            ("store", 10, 11)
+        ),
         other => panic!("{other}"),
     }
     assert!(e.message_id().contains("tidak cukup"));
@@ -91,7 +102,10 @@ fn adjustments_are_for_administrators_with_a_reason() {
         .unwrap();
     let a = j.audit_list(0, 100).unwrap();
     let last = a.last().unwrap();
-    assert_eq!((last.action.as_str(), last.role.as_str()), ("stock.adjusted", "admin"));
+    assert_eq!(
+        (last.action.as_str(), last.role.as_str()),
+        ("stock.adjusted", "admin")
+    );
     assert!(last.detail.contains("lost"));
 }
 
@@ -103,7 +117,10 @@ fn a_feeder_holds_one_type_at_a_time() {
     j.stock_receive(KTP, 10, "L-002", None, &admin()).unwrap();
     j.stock_load("P1", KIA, 5, &op()).unwrap();
     let e = j.stock_load("P1", KTP, 5, &op()).unwrap_err();
-    assert!(matches!(e, JournalError::FeederHoldsOtherType { held: 5, .. }), "{e}");
+    assert!(
+        matches!(e, JournalError::FeederHoldsOtherType { held: 5, .. }),
+        "{e}"
+    );
     j.stock_unload("P1", KIA, 5, &op()).unwrap();
     j.stock_load("P1", KTP, 5, &op()).unwrap();
     assert_consistent(j);
@@ -120,14 +137,21 @@ fn low_stock_alerts_per_type_and_feeder_are_raised_once_and_cleared() {
     f.j.stock_receive(KIA, 50, "L-001", None, &admin()).unwrap();
     f.j.stock_load("P1", KIA, 5, &op()).unwrap();
     let alerts = f.j.low_stock_check(&th).unwrap();
-    let keys: Vec<_> = alerts.iter().map(|a| (a.kind.as_str(), a.key.as_str())).collect();
-    assert_eq!(keys, [("low_stock_type", "kia"), ("low_stock_feeder", "feeder:P1")]);
+    let keys: Vec<_> = alerts
+        .iter()
+        .map(|a| (a.kind.as_str(), a.key.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [("low_stock_type", "kia"), ("low_stock_feeder", "feeder:P1")]
+    );
     assert!(alerts[0].message_id.contains("menipis"));
     let backlog = f.j.outbox_backlog().unwrap();
     // Checking again raises nothing new.
     assert_eq!(f.j.low_stock_check(&th).unwrap().len(), 2);
     assert_eq!(f.j.outbox_backlog().unwrap(), backlog);
-    f.j.stock_receive(KIA, 100, "L-002", None, &admin()).unwrap();
+    f.j.stock_receive(KIA, 100, "L-002", None, &admin())
+        .unwrap();
     f.j.stock_load("P1", KIA, 20, &op()).unwrap();
     assert!(f.j.low_stock_check(&th).unwrap().is_empty());
     // Tamper alerts from the worker side.
@@ -155,9 +179,12 @@ fn daily_spoilage_record_by_local_day_and_category() {
     spoil(&mut f, SpoilCategory::GagalEncode);
     f.clock.advance(2 * 3_600_000); // 01:00 WIB next day
     spoil(&mut f, SpoilCategory::PerubahanElemenData);
-    let rows = f
-        .j
-        .spoilage_daily(T0.plus_millis(-86_400_000), T0.plus_millis(3 * 86_400_000), 420)
+    let rows =
+        f.j.spoilage_daily(
+            T0.plus_millis(-86_400_000),
+            T0.plus_millis(3 * 86_400_000),
+            420,
+        )
         .unwrap();
     let got: Vec<_> = rows
         .iter()
@@ -242,7 +269,8 @@ impl Model {
     }
     /// Applies `n` from `from` if possible; returns whether the journal must accept.
     fn try_mv(&mut self, t: BlangkoType, from: &str, to: &str, n: i64) -> bool {
-        let physical = from == "store" || from.starts_with("feeder:") || from.starts_with("printer:");
+        let physical =
+            from == "store" || from.starts_with("feeder:") || from.starts_with("printer:");
         if physical && self.get(t, from) < n {
             return false;
         }
@@ -295,7 +323,8 @@ fn run(ops: &[Op]) {
             ),
             Op::Return(t, n) => (
                 m.try_mv(t, "store", "returned", n.into()),
-                j.stock_return(&StockPlace::Store, t, n, "x", &op()).map(|_| ()),
+                j.stock_return(&StockPlace::Store, t, n, "x", &op())
+                    .map(|_| ()),
             ),
             Op::Adjust(p, t, d, is_admin) => {
                 let place = match p {
@@ -303,14 +332,21 @@ fn run(ops: &[Op]) {
                     None => StockPlace::Store,
                 };
                 let loc = p.map(feeder).unwrap_or_else(|| "store".into());
-                let actor = if is_admin { admin() } else { Actor::operator("op") };
+                let actor = if is_admin {
+                    admin()
+                } else {
+                    Actor::operator("op")
+                };
                 let ok = is_admin
                     && if d > 0 {
                         m.try_mv(t, "adjustment", &loc, d)
                     } else {
                         m.try_mv(t, &loc, "adjustment", -d)
                     };
-                (ok, j.stock_adjust(&place, t, d, "count", &actor).map(|_| ()))
+                (
+                    ok,
+                    j.stock_adjust(&place, t, d, "count", &actor).map(|_| ()),
+                )
             }
             Op::Card(p, t, outcome) => {
                 m.jobs += 1;
@@ -367,7 +403,11 @@ fn run(ops: &[Op]) {
         // The journal's balances equal the model's after every step.
         for ((t, loc), n) in &m.bal {
             let l: Location = loc.parse().unwrap();
-            assert_eq!(j.stock_balance(*t, &l).unwrap(), *n, "op {i} {o:?}: {t}/{loc}");
+            assert_eq!(
+                j.stock_balance(*t, &l).unwrap(),
+                *n,
+                "op {i} {o:?}: {t}/{loc}"
+            );
         }
     }
     assert_consistent(&f.j);

@@ -5,7 +5,7 @@ mod journal_support;
 use std::collections::HashSet;
 
 use cetak::journal::schema::{migrate_to, LATEST, MIGRATIONS};
-use cetak::journal::{BlangkoType, Journal, JobState, JournalError, PrintedInfo, Timestamp};
+use cetak::journal::{BlangkoType, JobState, Journal, JournalError, PrintedInfo, Timestamp};
 use journal_support::*;
 use rusqlite::Connection;
 
@@ -24,7 +24,8 @@ fn events_are_unique_ordered_and_acknowledged() {
     let mut f = open();
     stock_printer(&mut f.j, "P1", BlangkoType::Kia, 5);
     for i in 0..3 {
-        f.j.enqueue(&job(&format!("J{i}"), BlangkoType::Kia)).unwrap();
+        f.j.enqueue(&job(&format!("J{i}"), BlangkoType::Kia))
+            .unwrap();
     }
     print_one(&mut f, "J0");
     let pending = f.j.outbox_pending(100).unwrap();

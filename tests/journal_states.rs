@@ -208,13 +208,12 @@ fn printed_path_records_history_ledger_and_outbox() {
     assert_eq!(feed.attempt, 1);
     assert_eq!(h[5].chip_uid.as_deref(), Some("04A1B2C3D4E5F6"));
     assert_eq!(h[6].card_serial.as_deref(), Some("C-0001"));
-    let kinds: Vec<String> = f
-        .j
-        .outbox_for_job("J1")
-        .unwrap()
-        .into_iter()
-        .map(|e| e.kind)
-        .collect();
+    let kinds: Vec<String> =
+        f.j.outbox_for_job("J1")
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
     assert_eq!(kinds, ["accepted", "printing", "printed"]);
     let printed = &f.j.outbox_for_job("J1").unwrap()[2];
     let body: serde_json::Value = serde_json::from_str(&printed.body).unwrap();
@@ -230,8 +229,15 @@ fn printed_path_records_history_ledger_and_outbox() {
 fn feed_binds_a_blangko_to_the_printer() {
     let f = job_in(JobState::Feeding);
     let t = BlangkoType::KtpEl;
-    assert_eq!(f.j.stock_balance(t, &Location::InPrinter(P.into())).unwrap(), 1);
-    assert_eq!(f.j.stock_balance(t, &Location::Feeder(P.into())).unwrap(), 4);
+    assert_eq!(
+        f.j.stock_balance(t, &Location::InPrinter(P.into()))
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        f.j.stock_balance(t, &Location::Feeder(P.into())).unwrap(),
+        4
+    );
 }
 
 #[test]
@@ -244,7 +250,14 @@ fn feed_from_an_empty_feeder_is_refused_and_job_stays_ready() {
     f.j.mark_ready("J1").unwrap();
     let e = f.j.feed("J1", None).unwrap_err();
     assert!(
-        matches!(e, JournalError::InsufficientStock { available: 0, requested: 1, .. }),
+        matches!(
+            e,
+            JournalError::InsufficientStock {
+                available: 0,
+                requested: 1,
+                ..
+            }
+        ),
         "{e}"
     );
     assert!(e.to_string().contains("feeder:P1"), "{e}");
@@ -256,7 +269,10 @@ fn feed_from_an_empty_feeder_is_refused_and_job_stays_ready() {
 fn chip_job_cannot_skip_encoding() {
     let mut f = job_in(JobState::Feeding);
     let e = f.j.start_printing("J1", None).unwrap_err();
-    assert!(e.to_string().contains("expected encoding, got feeding"), "{e}");
+    assert!(
+        e.to_string().contains("expected encoding, got feeding"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -271,10 +287,9 @@ fn spoil_requeues_on_a_new_blangko_until_the_attempt_limit() {
         f.j.mark_ready("J1").unwrap();
         assert_eq!(f.j.feed("J1", None).unwrap(), attempt);
         f.j.start_printing("J1", None).unwrap();
-        let next = f
-            .j
-            .spoil("J1", SpoilCategory::GagalCetak, "colour shift", &op())
-            .unwrap();
+        let next =
+            f.j.spoil("J1", SpoilCategory::GagalCetak, "colour shift", &op())
+                .unwrap();
         let want = if attempt < 2 {
             JobState::Queued
         } else {
@@ -286,13 +301,12 @@ fn spoil_requeues_on_a_new_blangko_until_the_attempt_limit() {
     assert_eq!(kia.spoiled, 2);
     assert_eq!(kia.spoiled_by_category[&SpoilCategory::GagalCetak], 2);
     assert_eq!(kia.in_feeders, 8);
-    let kinds: Vec<String> = f
-        .j
-        .outbox_for_job("J1")
-        .unwrap()
-        .into_iter()
-        .map(|e| e.kind)
-        .collect();
+    let kinds: Vec<String> =
+        f.j.outbox_for_job("J1")
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
     assert_eq!(
         kinds,
         ["accepted", "printing", "spoiled", "printing", "spoiled", "failed"]
@@ -336,10 +350,9 @@ fn bulk_intake_refuses_the_whole_batch_on_a_bad_job() {
     let mut f = open();
     let mut bad = job("J2", BlangkoType::Kia);
     bad.nik_masked = nik(3); // a full NIK must never be stored
-    let e = f
-        .j
-        .enqueue_many(&[job("J1", BlangkoType::Kia), bad])
-        .unwrap_err();
+    let e =
+        f.j.enqueue_many(&[job("J1", BlangkoType::Kia), bad])
+            .unwrap_err();
     assert!(matches!(e, JournalError::InvalidInput(_)), "{e}");
     assert_eq!(f.j.queued_count().unwrap(), 0);
     let mut not_json = job("J3", BlangkoType::Kia);
@@ -419,7 +432,10 @@ fn claim_order_is_intake_order_within_a_priority() {
     f.j.enqueue_many(&jobs).unwrap();
     let s = slot(P, BlangkoType::Kia, true, true);
     for i in 0..50 {
-        assert_eq!(f.j.claim_next(&s).unwrap().unwrap().job_id, format!("J{i:03}"));
+        assert_eq!(
+            f.j.claim_next(&s).unwrap().unwrap().job_id,
+            format!("J{i:03}")
+        );
     }
 }
 
@@ -510,11 +526,13 @@ fn recover_on_start_puts_cards_in_printers_in_doubt_and_requeues_the_rest() {
     )
     .unwrap();
     assert!(f.j.doubt_list().unwrap().is_empty());
-    let e = f
-        .j
-        .doubt_resolve("C", DoubtResolution::Printed, "again", &who)
-        .unwrap_err();
-    assert!(e.to_string().contains("expected in_doubt, got printed"), "{e}");
+    let e =
+        f.j.doubt_resolve("C", DoubtResolution::Printed, "again", &who)
+            .unwrap_err();
+    assert!(
+        e.to_string().contains("expected in_doubt, got printed"),
+        "{e}"
+    );
     let ktp = f.j.stock_show().unwrap().types[&BlangkoType::KtpEl].clone();
     assert_eq!((ktp.consumed, ktp.spoiled, ktp.in_printers), (2, 2, 0));
     // Every resolution is audited with the operator.
@@ -526,16 +544,21 @@ fn recover_on_start_puts_cards_in_printers_in_doubt_and_requeues_the_rest() {
     assert_eq!(resolutions.len(), 3);
     assert!(resolutions.iter().all(|a| a.actor == "op-02"));
     assert!(resolutions[1].detail.contains("spoiled:gagal-encode"));
-    let kinds: Vec<String> = f
-        .j
-        .outbox_for_job("D")
-        .unwrap()
-        .into_iter()
-        .map(|e| e.kind)
-        .collect();
+    let kinds: Vec<String> =
+        f.j.outbox_for_job("D")
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
     assert_eq!(
         kinds,
-        ["accepted", "printing", "in_doubt", "spoiled", "doubt_resolved"]
+        [
+            "accepted",
+            "printing",
+            "in_doubt",
+            "spoiled",
+            "doubt_resolved"
+        ]
     );
     assert_consistent(&f.j);
 }

@@ -94,9 +94,11 @@ pub(crate) fn append(
 ) -> Result<i64> {
     let head: Option<(i64, String)> = tx
         .tx
-        .query_row("SELECT last_id, hash FROM audit_head WHERE one = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT last_id, hash FROM audit_head WHERE one = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let (last_id, prev) = head.unwrap_or((0, GENESIS.to_string()));
     let mut e = AuditEntry {
@@ -150,7 +152,8 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     })
 }
 
-const SELECT: &str = "SELECT id, at, actor, role, action, subject, detail, prev_hash, hash FROM audit";
+const SELECT: &str =
+    "SELECT id, at, actor, role, action, subject, detail, prev_hash, hash FROM audit";
 
 impl Journal {
     /// Records an operator action that is not otherwise journaled (e.g. a printer-pause
@@ -211,9 +214,11 @@ impl Journal {
         if problem.is_none() {
             let head: Option<(i64, String)> = self
                 .conn
-                .query_row("SELECT last_id, hash FROM audit_head WHERE one = 1", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .query_row(
+                    "SELECT last_id, hash FROM audit_head WHERE one = 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
                 .optional()?;
             let last = expected_id - 1;
             match head {

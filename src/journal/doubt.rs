@@ -82,9 +82,9 @@ pub(crate) fn doubt_in_tx(tx: &Tx<'_>, job: &mut JobRow, reason: &str) -> Result
 }
 
 fn ids_in(tx: &Tx<'_>, states: &str) -> Result<Vec<String>> {
-    let mut st = tx
-        .tx
-        .prepare(&format!("SELECT job_id FROM jobs WHERE state IN ({states}) ORDER BY id"))?;
+    let mut st = tx.tx.prepare(&format!(
+        "SELECT job_id FROM jobs WHERE state IN ({states}) ORDER BY id"
+    ))?;
     let rows = st.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -98,7 +98,11 @@ impl Journal {
         let mut report = RecoveryReport::default();
         for job_id in ids_in(&tx, "'feeding', 'encoding', 'printing'")? {
             let mut job = load(&tx.tx, &job_id)?;
-            doubt_in_tx(&tx, &mut job, "station restarted with the card in a printer")?;
+            doubt_in_tx(
+                &tx,
+                &mut job,
+                "station restarted with the card in a printer",
+            )?;
             report.now_in_doubt.push(job_id);
         }
         for job_id in ids_in(&tx, "'preparing', 'ready'")? {

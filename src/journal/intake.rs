@@ -201,7 +201,9 @@ impl Journal {
         let nik = job.nik_masked.clone().unwrap_or_default();
         check_masked_nik(&nik)?;
         if job.reason.trim().is_empty() {
-            return Err(JournalError::InvalidInput("a rejection needs a reason".into()));
+            return Err(JournalError::InvalidInput(
+                "a rejection needs a reason".into(),
+            ));
         }
         let tx = self.write()?;
         let n = tx.tx.execute(
@@ -235,7 +237,15 @@ impl Journal {
             reason: Some(&job.reason),
             ..StepInfo::default()
         };
-        history(&tx, &row, "reject at intake", None, JobState::Rejected, &info, &Actor::system())?;
+        history(
+            &tx,
+            &row,
+            "reject at intake",
+            None,
+            JobState::Rejected,
+            &info,
+            &Actor::system(),
+        )?;
         outbox::push(
             &tx,
             Some(&job.job_id),
@@ -257,7 +267,13 @@ impl Journal {
         };
         let mut job = load(&tx.tx, &job_id)?;
         job.printer_id = Some(printer.printer_id.clone());
-        transition(&tx, &mut job, Step::Claim, &StepInfo::default(), &Actor::system())?;
+        transition(
+            &tx,
+            &mut job,
+            Step::Claim,
+            &StepInfo::default(),
+            &Actor::system(),
+        )?;
         let (payload, needs_dual): (Option<String>, bool) = tx.tx.query_row(
             "SELECT payload, needs_dual FROM jobs WHERE job_id = ?1",
             [&job_id],
@@ -298,8 +314,16 @@ impl Journal {
 /// The best queued job for `printer`, without claiming it.
 fn next_candidate(conn: &rusqlite::Connection, printer: &PrinterSlot) -> Result<Option<String>> {
     let mut best: Option<(i32, i64, String)> = None;
-    let chips: &[bool] = if printer.has_encoder { &[false, true] } else { &[false] };
-    let duals: &[bool] = if printer.dual_side { &[false, true] } else { &[false] };
+    let chips: &[bool] = if printer.has_encoder {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    let duals: &[bool] = if printer.dual_side {
+        &[false, true]
+    } else {
+        &[false]
+    };
     let mut st = conn.prepare_cached(
         "SELECT priority, id, job_id FROM jobs INDEXED BY jobs_dispatch
          WHERE state = 'queued' AND blangko_type = ?1 AND needs_chip = ?2 AND needs_dual = ?3

@@ -125,29 +125,44 @@ fn corrupt(id: &str, detail: String) -> JournalError {
 }
 
 pub(crate) fn load(conn: &rusqlite::Connection, job_id: &str) -> Result<JobRow> {
-    let row: Option<(Option<String>, String, i64, Option<String>, bool)> = conn
+    /// Columns as stored, parsed below.
+    struct Raw {
+        t: Option<String>,
+        state: String,
+        attempt: i64,
+        printer_id: Option<String>,
+        needs_chip: bool,
+    }
+    let raw = conn
         .prepare_cached(
             "SELECT blangko_type, state, attempt, printer_id, needs_chip FROM jobs
              WHERE job_id = ?1",
         )?
         .query_row([job_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok(Raw {
+                t: r.get(0)?,
+                state: r.get(1)?,
+                attempt: r.get(2)?,
+                printer_id: r.get(3)?,
+                needs_chip: r.get(4)?,
+            })
         })
-        .optional()?;
-    let (t, state, attempt, printer_id, needs_chip) =
-        row.ok_or_else(|| JournalError::UnknownJob(job_id.to_string()))?;
+        .optional()?
+        .ok_or_else(|| JournalError::UnknownJob(job_id.to_string()))?;
     Ok(JobRow {
         job_id: job_id.to_string(),
-        blangko_type: t
+        blangko_type: raw
+            .t
             .map(|t| t.parse())
             .transpose()
             .map_err(|e: JournalError| corrupt(job_id, e.to_string()))?,
-        state: state
+        state: raw
+            .state
             .parse()
             .map_err(|e: JournalError| corrupt(job_id, e.to_string()))?,
-        attempt: u32::try_from(attempt).map_err(|_| corrupt(job_id, "attempt".into()))?,
-        printer_id,
-        needs_chip,
+        attempt: u32::try_from(raw.attempt).map_err(|_| corrupt(job_id, "attempt".into()))?,
+        printer_id: raw.printer_id,
+        needs_chip: raw.needs_chip,
     })
 }
 
@@ -383,7 +398,13 @@ impl Journal {
     /// preparing → ready: the card layers are rendered.
     pub fn mark_ready(&mut self, job_id: &str) -> Result<()> {
         self.with_job(job_id, |tx, job| {
-            transition(tx, job, Step::Rendered, &StepInfo::default(), &Actor::system())?;
+            transition(
+                tx,
+                job,
+                Step::Rendered,
+                &StepInfo::default(),
+                &Actor::system(),
+            )?;
             Ok(())
         })
     }
@@ -447,7 +468,13 @@ impl Journal {
     /// feeding → encoding: chip personalisation starts.
     pub fn start_encoding(&mut self, job_id: &str) -> Result<()> {
         self.with_job(job_id, |tx, job| {
-            transition(tx, job, Step::StartEncoding, &StepInfo::default(), &Actor::system())?;
+            transition(
+                tx,
+                job,
+                Step::StartEncoding,
+                &StepInfo::default(),
+                &Actor::system(),
+            )?;
             Ok(())
         })
     }
@@ -558,9 +585,7 @@ impl Journal {
     /// feeding/encoding/printing → in_doubt: the worker lost track of the card (printer gone,
     /// answer lost). Never printed again without an operator decision.
     pub fn mark_in_doubt(&mut self, job_id: &str, reason: &str) -> Result<()> {
-        self.with_job(job_id, |tx, job| {
-            super::doubt::doubt_in_tx(tx, job, reason)
-        })
+        self.with_job(job_id, |tx, job| super::doubt::doubt_in_tx(tx, job, reason))
     }
 
     /// The job as the journal holds it now.
@@ -600,7 +625,10 @@ impl Journal {
                     priority: r.4,
                     needs_chip: r.5,
                     needs_dual_side: r.6,
-                    state: r.7.parse().map_err(|e: JournalError| corrupt(&r.0, e.to_string()))?,
+                    state: r
+                        .7
+                        .parse()
+                        .map_err(|e: JournalError| corrupt(&r.0, e.to_string()))?,
                     attempt: u32::try_from(r.8).map_err(|_| corrupt(&r.0, "attempt".into()))?,
                     printer_id: r.9,
                     reason: r.10,
@@ -665,7 +693,9 @@ impl Journal {
         let mut st = self
             .conn
             .prepare_cached("SELECT state, COUNT(*) FROM jobs GROUP BY state")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

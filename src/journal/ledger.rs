@@ -81,7 +81,9 @@ impl FromStr for Location {
                 } else if let Some(p) = s.strip_prefix("printer:") {
                     Location::InPrinter(p.to_string())
                 } else {
-                    return Err(JournalError::InvalidInput(format!("unknown location {s:?}")));
+                    return Err(JournalError::InvalidInput(format!(
+                        "unknown location {s:?}"
+                    )));
                 }
             }
         })
@@ -161,11 +163,7 @@ pub(crate) struct Movement<'a> {
 }
 
 /// Current balance of a location.
-pub(crate) fn balance(
-    conn: &rusqlite::Connection,
-    t: BlangkoType,
-    loc: &Location,
-) -> Result<i64> {
+pub(crate) fn balance(conn: &rusqlite::Connection, t: BlangkoType, loc: &Location) -> Result<i64> {
     Ok(conn
         .prepare_cached(
             "SELECT count FROM stock_balance WHERE blangko_type = ?1 AND location = ?2",
@@ -206,7 +204,10 @@ pub(crate) fn record(tx: &Tx<'_>, m: Movement<'_>) -> Result<i64> {
         }
     }
     if let Location::Feeder(p) = &m.to {
-        for other in BlangkoType::ALL.into_iter().filter(|t| *t != m.blangko_type) {
+        for other in BlangkoType::ALL
+            .into_iter()
+            .filter(|t| *t != m.blangko_type)
+        {
             let held = balance(&tx.tx, other, &m.to)?;
             if held > 0 {
                 return Err(JournalError::FeederHoldsOtherType {
@@ -266,7 +267,9 @@ pub(crate) fn record(tx: &Tx<'_>, m: Movement<'_>) -> Result<i64> {
 
 fn positive(count: u32) -> Result<i64> {
     if count == 0 {
-        return Err(JournalError::InvalidInput("count must be at least 1".into()));
+        return Err(JournalError::InvalidInput(
+            "count must be at least 1".into(),
+        ));
     }
     Ok(i64::from(count))
 }

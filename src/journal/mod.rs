@@ -44,8 +44,7 @@ pub use ledger::{Location, MovementKind, StockPlace};
 pub use outbox::{OutboxEvent, PurgeReport};
 pub use state::{JobState, Step};
 pub use stock::{
-    Alert, FeederFigure, SpoilageRow, StockReport, StockThresholds, StockVerification,
-    TypeFigures,
+    Alert, FeederFigure, SpoilageRow, StockReport, StockThresholds, StockVerification, TypeFigures,
 };
 pub use types::{
     mask_nik, Actor, BlangkoType, Clock, ManualClock, Role, SpoilCategory, SystemClock, Timestamp,
@@ -139,11 +138,10 @@ impl Journal {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate_to(&mut conn, schema::LATEST)?;
-        let journal_id: String = conn.query_row(
-            "SELECT value FROM meta WHERE key = 'journal_id'",
-            [],
-            |r| r.get(0),
-        )?;
+        let journal_id: String =
+            conn.query_row("SELECT value FROM meta WHERE key = 'journal_id'", [], |r| {
+                r.get(0)
+            })?;
         Ok(Journal {
             conn,
             clock: options.clock,

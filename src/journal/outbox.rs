@@ -130,11 +130,11 @@ impl Journal {
 
     /// Number of unacknowledged events.
     pub fn outbox_backlog(&self) -> Result<u64> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL", [], |r| {
-                r.get::<_, i64>(0)
-            })? as u64)
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
     }
 
     /// Clears the payload (names, NIK, photo) of terminal jobs last changed before

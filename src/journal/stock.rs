@@ -167,7 +167,11 @@ impl Journal {
         };
         let mut st = self.conn.prepare(sql)?;
         let rows = st.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -209,7 +213,11 @@ impl Journal {
              GROUP BY blangko_type, category",
         )?;
         let rows = st.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })?;
         for row in rows {
             let (t, c, n) = row?;
@@ -245,8 +253,15 @@ impl Journal {
         };
         let (rk, sk) = (key(&recomputed), key(&stored));
         for k in rk.keys().chain(sk.keys()) {
-            let (r, s) = (rk.get(k).copied().unwrap_or(0), sk.get(k).copied().unwrap_or(0));
-            if r != s && !problems.iter().any(|p: &String| p.contains(&format!("{}/{} ", k.0, k.1))) {
+            let (r, s) = (
+                rk.get(k).copied().unwrap_or(0),
+                sk.get(k).copied().unwrap_or(0),
+            );
+            if r != s
+                && !problems
+                    .iter()
+                    .any(|p: &String| p.contains(&format!("{}/{} ", k.0, k.1)))
+            {
                 problems.push(format!(
                     "{}/{} balance is {s} but the movements add up to {r}",
                     k.0, k.1
@@ -341,7 +356,9 @@ impl Journal {
         shape_sql.push(')');
         let bad_shapes: i64 = self.conn.query_row(&shape_sql, [], |r| r.get(0))?;
         if bad_shapes > 0 {
-            problems.push(format!("{bad_shapes} movement(s) with an impossible from/to"));
+            problems.push(format!(
+                "{bad_shapes} movement(s) with an impossible from/to"
+            ));
         }
         let unaudited: i64 = self.conn.query_row(
             "SELECT COUNT(*) FROM ledger l LEFT JOIN audit a ON a.id = l.audit_id
@@ -425,7 +442,13 @@ impl Journal {
     /// Raises an alert (e.g. `tamper` when a printer's card counter disagrees with the ledger,
     /// `printer_fault`) unless the same (kind, key) is already open; it also goes to the
     /// outbox. Returns false if it was already open.
-    pub fn raise_alert(&mut self, kind: &str, key: &str, message_en: &str, message_id: &str) -> Result<bool> {
+    pub fn raise_alert(
+        &mut self,
+        kind: &str,
+        key: &str,
+        message_en: &str,
+        message_id: &str,
+    ) -> Result<bool> {
         let tx = self.write()?;
         let raised = raise_in_tx(&tx, kind, key, message_en, message_id)?;
         tx.commit()?;

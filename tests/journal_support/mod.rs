@@ -45,8 +45,11 @@ pub fn open() -> Fixture {
 pub fn open_with_attempts(max_attempts: u32) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(T0));
-    let j = Journal::open_with(dir.path().join("journal.db"), options(clock.clone(), max_attempts))
-        .unwrap();
+    let j = Journal::open_with(
+        dir.path().join("journal.db"),
+        options(clock.clone(), max_attempts),
+    )
+    .unwrap();
     Fixture { dir, clock, j }
 }
 
@@ -95,7 +98,8 @@ pub fn op() -> Actor {
 
 /// Receives `n` blangko of `t` and loads them all into printer `p`.
 pub fn stock_printer(j: &mut Journal, p: &str, t: BlangkoType, n: u32) {
-    j.stock_receive(t, n, "L-001/BOX-01", None, &admin()).unwrap();
+    j.stock_receive(t, n, "L-001/BOX-01", None, &admin())
+        .unwrap();
     j.stock_load(p, t, n, &op()).unwrap();
 }
 
