@@ -223,6 +223,8 @@ fn printed_path_records_history_ledger_and_outbox() {
     let s = f.j.stock_show().unwrap();
     let ktp = &s.types[&BlangkoType::KtpEl];
     assert_eq!((ktp.consumed, ktp.in_feeders, ktp.in_printers), (1, 4, 0));
+    assert_eq!(f.j.cards_fed(P).unwrap(), 1);
+    assert_eq!(f.j.cards_fed("P9").unwrap(), 0);
 }
 
 #[test]

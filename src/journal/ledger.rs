@@ -446,6 +446,18 @@ impl Journal {
         })
     }
 
+    /// Blangko fed into printer `printer` since the journal began: compare with the printer's
+    /// hardware card counter (a difference means cards went through outside the station).
+    pub fn cards_fed(&self, printer: &str) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(count), 0) FROM ledger WHERE kind = 'fed' AND from_loc = ?1",
+            )?
+            .query_row([Location::Feeder(printer.to_string()).code()], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// Current balance of one location (what the ledger says is there).
     pub fn stock_balance(&self, blangko_type: BlangkoType, location: &Location) -> Result<i64> {
         balance(&self.conn, blangko_type, location)

@@ -15,6 +15,7 @@
 //! `stock` (figures, verification, alerts, spoilage report), `audit` (hash chain), `outbox`
 //! (events for the server, personal-data purge).
 
+mod alerts;
 mod audit;
 mod doubt;
 mod error;
@@ -22,6 +23,7 @@ mod intake;
 mod jobs;
 mod ledger;
 mod outbox;
+mod records;
 pub mod schema;
 pub mod state;
 mod stock;
@@ -33,19 +35,18 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use alerts::{Alert, StockThresholds};
 pub use audit::{AuditEntry, AuditProblem, AuditReport};
 pub use doubt::{DoubtResolution, InDoubtJob, RecoveryReport};
 pub use error::{JournalError, Result};
 pub use jobs::{
-    ChipInfo, ClaimedJob, Enqueued, HistoryEntry, IntakeReport, JobRecord, NewJob, PrintedInfo,
-    PrinterSlot, RejectedJob,
+    ChipInfo, ClaimedJob, Enqueued, IntakeReport, NewJob, PrintedInfo, PrinterSlot, RejectedJob,
 };
 pub use ledger::{Location, MovementKind, StockPlace};
 pub use outbox::{OutboxEvent, PurgeReport};
+pub use records::{HistoryEntry, JobRecord};
 pub use state::{JobState, Step};
-pub use stock::{
-    Alert, FeederFigure, SpoilageRow, StockReport, StockThresholds, StockVerification, TypeFigures,
-};
+pub use stock::{FeederFigure, SpoilageRow, StockReport, StockVerification, TypeFigures};
 pub use types::{
     mask_nik, Actor, BlangkoType, Clock, ManualClock, Role, SpoilCategory, SystemClock, Timestamp,
 };
