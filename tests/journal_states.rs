@@ -572,3 +572,38 @@ fn unknown_job_is_a_clear_error() {
     assert!(matches!(e, JournalError::UnknownJob(ref j) if j == "nope"));
     assert!(e.message_id().contains("tidak dikenal"));
 }
+
+#[test]
+fn concurrent_workers_never_claim_the_same_job() {
+    let f = open();
+    let path = f.path();
+    {
+        let mut j = cetak::journal::Journal::open(&path).unwrap();
+        let jobs: Vec<_> = (0..200)
+            .map(|i| job(&format!("J{i:03}"), BlangkoType::Kia))
+            .collect();
+        j.enqueue_many(&jobs).unwrap();
+    }
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut j = cetak::journal::Journal::open(&path).unwrap();
+                let s = slot(&format!("P{w}"), BlangkoType::Kia, false, false);
+                let mut got = vec![];
+                while let Some(c) = j.claim_next(&s).unwrap() {
+                    got.push(c.job_id);
+                }
+                got
+            })
+        })
+        .collect();
+    let mut all: Vec<String> = workers
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    assert_eq!(all.len(), 200);
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 200, "a job was claimed twice");
+}

@@ -15,6 +15,8 @@
 //! `stock` (figures, verification, alerts, spoilage report), `audit` (hash chain), `outbox`
 //! (events for the server, personal-data purge).
 
+#![warn(missing_docs)]
+
 mod alerts;
 mod audit;
 mod doubt;
