@@ -281,3 +281,48 @@ pub(crate) fn check_masked_nik(masked: &str) -> Result<(), JournalError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mask_nik_hides_the_birth_date() {
+        assert_eq!(mask_nik("3273015708150001"), "327301******0001");
+        assert_eq!(mask_nik("12345"), "*****");
+        assert_eq!(mask_nik("327301570815000X"), "****************");
+        assert!(check_masked_nik(&mask_nik("3273015708150001")).is_ok());
+        assert!(check_masked_nik("3273015708150001").is_err());
+    }
+
+    #[test]
+    fn ids_are_checked() {
+        assert!(check_id("job id", "KIA-2026-0000001").is_ok());
+        for bad in ["", "a b", "é", &"x".repeat(129)] {
+            assert!(check_id("job id", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn blangko_types_parse() {
+        for t in BlangkoType::ALL {
+            assert_eq!(t.code().parse::<BlangkoType>().unwrap(), t);
+        }
+        assert!("ktp".parse::<BlangkoType>().is_err());
+    }
+
+    #[test]
+    fn journal_can_move_to_a_worker_thread() {
+        fn assert_send<T: Send>() {}
+        assert_send::<crate::journal::Journal>();
+    }
+
+    #[test]
+    fn manual_clock_moves_only_when_told() {
+        let c = ManualClock::new(Timestamp(1_000));
+        assert_eq!(c.now(), Timestamp(1_000));
+        c.advance(500);
+        assert_eq!(c.now(), Timestamp(1_500));
+        assert_eq!(Timestamp(0).to_string(), "1970-01-01T00:00:00.000Z");
+    }
+}
