@@ -10,10 +10,11 @@
 //! - On start, [`Journal::recover_on_start`] turns every job that may have been inside a
 //!   printer into `in_doubt`: it is never printed again without an operator decision.
 //!
-//! Modules: [`schema`] (migrations), [`state`] (the pure state machine), `jobs` (intake,
-//! dispatch, transitions), `doubt` (recovery, in-doubt resolution), `ledger` (movements),
-//! `stock` (figures, verification, alerts, spoilage report), `audit` (hash chain), `outbox`
-//! (events for the server, personal-data purge).
+//! Modules: [`schema`] (migrations), [`state`] (the pure state machine), `intake` (idempotent
+//! enqueue, reject, dispatch), `jobs` (transitions), `records` (reading jobs back), `doubt`
+//! (recovery, in-doubt resolution), `ledger` (movements), `stock` (figures, verification,
+//! spoilage report), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
+//! the server, personal-data purge). See `docs/journal.md`.
 
 #![warn(missing_docs)]
 
