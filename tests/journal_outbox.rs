@@ -183,3 +183,52 @@ fn garbage_file_is_a_clear_error() {
     let e = Journal::open(&path).unwrap_err();
     assert!(matches!(e, JournalError::Sqlite(_)), "{e}");
 }
+
+#[test]
+fn full_nik_lives_only_in_the_payload() {
+    let mut f = open();
+    stock_printer(&mut f.j, "P1", BlangkoType::Kia, 5);
+    let full = nik(42);
+    let mut j = job("J0", BlangkoType::Kia);
+    j.nik_masked = cetak::journal::mask_nik(&full);
+    j.payload = format!(r#"{{"nik":"{full}","nama":"DEWI LESTARI"}}"#);
+    f.j.enqueue(&j).unwrap();
+    print_one(&mut f, "J0");
+    f.j.reject(&cetak::journal::RejectedJob {
+        job_id: "J1".into(),
+        blangko_type: Some(BlangkoType::Kia),
+        nik_masked: Some(cetak::journal::mask_nik(&full)),
+        batch_id: None,
+        payload: Some(format!(r#"{{"nik":"{full}"}}"#)),
+        reason: "foto tidak valid".into(),
+    })
+    .unwrap();
+    let c = Connection::open(f.path()).unwrap();
+    for (table, cols) in [
+        ("jobs", "job_id || nik_masked || coalesce(reason, '')"),
+        (
+            "job_events",
+            "coalesce(reason, '') || coalesce(operator, '')",
+        ),
+        ("outbox", "body"),
+        ("audit", "detail || subject"),
+        ("ledger", "coalesce(note, '') || coalesce(job_id, '')"),
+    ] {
+        let n: i64 = c
+            .query_row(
+                &format!("SELECT COUNT(*) FROM {table} WHERE ({cols}) LIKE '%' || ?1 || '%'"),
+                [&full],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 0, "full NIK found in {table}");
+    }
+    let in_payload: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM jobs WHERE payload LIKE '%' || ?1 || '%'",
+            [&full],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(in_payload, 2);
+}
