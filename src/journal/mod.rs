@@ -1,1 +1,205 @@
-//! journal (under construction)
+//! The durable journal: jobs and their full history, the blangko ledger, the hash-chained audit
+//! trail, the outbox of events for the server, and alerts — one SQLite file in WAL mode.
+//!
+//! Rules the rest of the station relies on:
+//! - Every transition is one `BEGIN IMMEDIATE` transaction holding the job's new state, its
+//!   history row, its outbox event and its ledger movement + audit row where a blangko moves.
+//!   It is committed with `synchronous=FULL` before [`Journal`] returns, so the daemon may act
+//!   physically (feed a card, print) only after the call returned `Ok`.
+//! - Time comes from the [`Clock`] given at open; nothing in here reads the wall clock.
+//! - On start, [`Journal::recover_on_start`] turns every job that may have been inside a
+//!   printer into `in_doubt`: it is never printed again without an operator decision.
+//!
+//! Modules: [`schema`] (migrations), [`state`] (the pure state machine), `intake` (idempotent
+//! enqueue, reject, dispatch), `jobs` (transitions), `records` (reading jobs back), `doubt`
+//! (recovery, in-doubt resolution), `ledger` (movements), `stock` (figures, verification,
+//! spoilage report), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
+//! the server, personal-data purge). See `docs/journal.md`.
+
+#![warn(missing_docs)]
+
+mod alerts;
+mod audit;
+mod doubt;
+mod error;
+mod intake;
+mod jobs;
+mod ledger;
+mod outbox;
+mod records;
+pub mod schema;
+pub mod state;
+mod stock;
+mod types;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use alerts::{Alert, StockThresholds};
+pub use audit::{AuditEntry, AuditProblem, AuditReport};
+pub use doubt::{DoubtResolution, InDoubtJob, RecoveryReport};
+pub use error::{JournalError, Result};
+pub use jobs::{
+    ChipInfo, ClaimedJob, Enqueued, IntakeReport, NewJob, PrintedInfo, PrinterSlot, RejectedJob,
+};
+pub use ledger::{Location, MovementKind, StockPlace};
+pub use outbox::{OutboxEvent, PurgeReport};
+pub use records::{HistoryEntry, JobRecord};
+pub use state::{JobState, Step};
+pub use stock::{FeederFigure, SpoilageRow, StockReport, StockVerification, TypeFigures};
+pub use types::{
+    mask_nik, Actor, BlangkoType, Clock, ManualClock, Role, SpoilCategory, SystemClock, Timestamp,
+};
+
+/// How a journal is opened.
+#[derive(Clone)]
+pub struct JournalOptions {
+    /// Station id, part of every outbox event id.
+    pub station_id: String,
+    /// Blangko a job may use before it fails (1 = no retry after a spoil).
+    pub max_attempts: u32,
+    /// The only source of time.
+    pub clock: Arc<dyn Clock>,
+    /// How long a write waits for another connection's transaction.
+    pub busy_timeout: Duration,
+}
+
+impl Default for JournalOptions {
+    fn default() -> Self {
+        JournalOptions {
+            station_id: "station".into(),
+            max_attempts: 3,
+            clock: Arc::new(SystemClock),
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl std::fmt::Debug for JournalOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JournalOptions")
+            .field("station_id", &self.station_id)
+            .field("max_attempts", &self.max_attempts)
+            .field("busy_timeout", &self.busy_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One connection to the journal. Not `Sync`: give each worker its own (WAL lets them
+/// read concurrently; writers serialise on `BEGIN IMMEDIATE` with the busy timeout).
+pub struct Journal {
+    conn: Connection,
+    clock: Arc<dyn Clock>,
+    station_id: String,
+    journal_id: String,
+    max_attempts: u32,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal")
+            .field("station_id", &self.station_id)
+            .field("journal_id", &self.journal_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Journal {
+    /// Opens (creating if needed) the journal at `path` with default options and the wall
+    /// clock, and migrates it to the latest schema.
+    pub fn open(path: impl AsRef<Path>) -> Result<Journal> {
+        Journal::open_with(path, JournalOptions::default())
+    }
+
+    /// Opens with explicit options (station id, attempt limit, clock).
+    pub fn open_with(path: impl AsRef<Path>, options: JournalOptions) -> Result<Journal> {
+        types::check_id("station id", &options.station_id)?;
+        if options.max_attempts == 0 {
+            return Err(JournalError::InvalidInput(
+                "max_attempts must be at least 1".into(),
+            ));
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(options.busy_timeout)?;
+        // WAL: readers never block the writer, and a commit is one append + fsync.
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(JournalError::InvalidInput(format!(
+                "journal file system refused WAL mode (got {mode})"
+            )));
+        }
+        // FULL on every commit: a transition allowing a physical action must survive power
+        // loss, and the only high-rate writer (bulk intake) is batched into one transaction.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.set_prepared_statement_cache_capacity(64);
+        schema::migrate_to(&mut conn, schema::LATEST)?;
+        let journal_id: String =
+            conn.query_row("SELECT value FROM meta WHERE key = 'journal_id'", [], |r| {
+                r.get(0)
+            })?;
+        Ok(Journal {
+            conn,
+            clock: options.clock,
+            station_id: options.station_id,
+            journal_id,
+            max_attempts: options.max_attempts,
+        })
+    }
+
+    /// Schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        schema::version(&self.conn)
+    }
+
+    /// Random id of this journal file (part of outbox event ids).
+    pub fn journal_id(&self) -> &str {
+        &self.journal_id
+    }
+
+    /// Checkpoints the WAL into the main file (e.g. at shutdown). Safe at any time.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Starts a write transaction with the context every writer needs.
+    fn write(&mut self) -> Result<Tx<'_>> {
+        let now = self.clock.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Tx {
+            tx,
+            now,
+            station_id: &self.station_id,
+            journal_id: &self.journal_id,
+            max_attempts: self.max_attempts,
+        })
+    }
+}
+
+/// An open write transaction plus the values written with each row.
+pub(crate) struct Tx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    now: Timestamp,
+    station_id: &'a str,
+    journal_id: &'a str,
+    max_attempts: u32,
+}
+
+impl Tx<'_> {
+    fn commit(self) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,177 @@
+//! Schema and forward-only migrations, tracked by SQLite's `user_version`.
+//!
+//! Each entry of [`MIGRATIONS`] takes the schema from version `i` to `i + 1` and runs in one
+//! transaction with the `user_version` bump, so a crash mid-migration leaves the old version.
+//! Never edit a released migration: append a new one.
+
+use rusqlite::Connection;
+
+use super::error::{JournalError, Result};
+
+/// Migrations, in order. Version N = the first N applied.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: jobs, their history, the blangko ledger and the audit trail.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    -- Random per journal file: makes outbox event ids unique even if a station's journal is
+    -- ever recreated.
+    INSERT INTO meta (key, value) VALUES ('journal_id', lower(hex(randomblob(8))));
+
+    CREATE TABLE jobs (
+        id           INTEGER PRIMARY KEY,          -- intake sequence
+        job_id       TEXT NOT NULL UNIQUE,
+        blangko_type TEXT CHECK (blangko_type IN ('kia', 'ktp-el')), -- NULL only if rejected
+        nik_masked   TEXT NOT NULL DEFAULT '',
+        batch_id     TEXT,
+        priority     INTEGER NOT NULL DEFAULT 0,   -- higher first
+        needs_chip   INTEGER NOT NULL DEFAULT 0,
+        needs_dual   INTEGER NOT NULL DEFAULT 0,
+        state        TEXT NOT NULL,
+        attempt      INTEGER NOT NULL DEFAULT 0,   -- blangko used so far
+        printer_id   TEXT,                         -- printer holding the job, if any
+        reason       TEXT,                         -- last rejection/cancel/doubt/fail reason
+        payload      TEXT,                         -- validated job JSON; NULL once purged
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL
+    );
+    CREATE INDEX jobs_state ON jobs (state);
+    CREATE INDEX jobs_batch ON jobs (batch_id) WHERE batch_id IS NOT NULL;
+
+    CREATE TABLE job_events (
+        id             INTEGER PRIMARY KEY,
+        job_id         TEXT NOT NULL,
+        at             INTEGER NOT NULL,
+        step           TEXT NOT NULL,
+        from_state     TEXT,
+        to_state       TEXT NOT NULL,
+        attempt        INTEGER NOT NULL,
+        printer_id     TEXT,
+        printer_serial TEXT,
+        card_serial    TEXT,
+        chip_atr       TEXT,
+        chip_uid       TEXT,
+        operator       TEXT,
+        spoil_category TEXT,
+        reason         TEXT
+    );
+    CREATE INDEX job_events_job ON job_events (job_id, id);
+
+    -- Double-entry movements: `count` blangko go from `from_loc` to `to_loc`. Append-only.
+    CREATE TABLE ledger (
+        id           INTEGER PRIMARY KEY,
+        at           INTEGER NOT NULL,
+        blangko_type TEXT NOT NULL CHECK (blangko_type IN ('kia', 'ktp-el')),
+        kind         TEXT NOT NULL,
+        count        INTEGER NOT NULL CHECK (count > 0),
+        from_loc     TEXT NOT NULL,
+        to_loc       TEXT NOT NULL,
+        job_id       TEXT,
+        lot          TEXT,
+        category     TEXT,
+        note         TEXT,
+        operator     TEXT NOT NULL,
+        audit_id     INTEGER NOT NULL
+    );
+    CREATE INDEX ledger_kind_at ON ledger (kind, at);
+    CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+        BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+    CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+        BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+
+    -- Balance per (type, location), maintained with each movement so that refusing a
+    -- negative balance is one lookup; `stock_verify` recomputes it from `ledger`.
+    CREATE TABLE stock_balance (
+        blangko_type TEXT NOT NULL,
+        location     TEXT NOT NULL,
+        count        INTEGER NOT NULL,
+        PRIMARY KEY (blangko_type, location)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE audit (
+        id        INTEGER PRIMARY KEY,
+        at        INTEGER NOT NULL,
+        actor     TEXT NOT NULL,
+        role      TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        subject   TEXT NOT NULL,
+        detail    TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    );
+    -- Last row of the chain, so that deleting the newest rows is detected too.
+    CREATE TABLE audit_head (
+        one     INTEGER PRIMARY KEY CHECK (one = 1),
+        last_id INTEGER NOT NULL,
+        hash    TEXT NOT NULL
+    );
+    "#,
+    // 2: outbox (events the server must learn about) and alerts.
+    r#"
+    CREATE TABLE outbox (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id   TEXT NOT NULL UNIQUE,
+        job_id     TEXT,
+        kind       TEXT NOT NULL,
+        body       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        acked_at   INTEGER
+    );
+    CREATE INDEX outbox_pending ON outbox (seq) WHERE acked_at IS NULL;
+    CREATE INDEX outbox_job ON outbox (job_id) WHERE job_id IS NOT NULL;
+
+    CREATE TABLE alerts (
+        id           INTEGER PRIMARY KEY,
+        at           INTEGER NOT NULL,
+        kind         TEXT NOT NULL,
+        key          TEXT NOT NULL,   -- e.g. 'kia/store'; one open alert per (kind, key)
+        message      TEXT NOT NULL,   -- English
+        message_id   TEXT NOT NULL,   -- Bahasa Indonesia
+        cleared_at   INTEGER
+    );
+    CREATE UNIQUE INDEX alerts_open ON alerts (kind, key) WHERE cleared_at IS NULL;
+    "#,
+    // 3: dispatch index (flat claim time in queue size) and personal-data purge marker.
+    r#"
+    CREATE INDEX jobs_dispatch ON jobs (blangko_type, needs_chip, needs_dual, priority DESC, id)
+        WHERE state = 'queued';
+    ALTER TABLE jobs ADD COLUMN purged_at INTEGER;
+    "#,
+];
+
+/// Schema version this build writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Current `user_version`.
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Applies migrations up to `target` (for tests of older versions; the journal always migrates
+/// to [`LATEST`]). Refuses a database newer than this build.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<i64> {
+    let found = version(conn)?;
+    if found > LATEST {
+        return Err(JournalError::SchemaTooNew {
+            found,
+            supported: LATEST,
+        });
+    }
+    let target = target.clamp(0, LATEST);
+    for v in found..target {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+        // `v` is within MIGRATIONS by the clamp above.
+        let sql = MIGRATIONS
+            .get(v as usize)
+            .ok_or(JournalError::SchemaTooNew {
+                found: v,
+                supported: LATEST,
+            })?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", v + 1)?;
+        tx.commit()?;
+    }
+    version(conn)
+}

@@ -1,0 +1,284 @@
+//! The job state machine as a pure function: no database, no clock, so every legal and illegal
+//! transition is tested with plain values. The journal loads a job's state, asks
+//! [`JobState::after`], and writes the answer with its history row in one transaction.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::error::JournalError;
+
+/// Where a job is. `Spoiled` only appears in the history: a spoiled attempt immediately
+/// becomes `Queued` again (new blangko) or `Failed` (attempt limit), in the same transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobState {
+    /// Waiting for a printer.
+    Queued,
+    /// Claimed by a printer's worker; being rendered. No blangko yet.
+    Preparing,
+    /// Rendered, waiting for the printer. No blangko yet.
+    Ready,
+    /// A blangko has left the feeder and is bound to this job: physical action under way.
+    Feeding,
+    /// The chip is being personalised.
+    Encoding,
+    /// The card is being printed.
+    Printing,
+    /// Done; the blangko is consumed. Terminal.
+    Printed,
+    /// The attempt's blangko was spoiled (history only).
+    Spoiled,
+    /// Gave up after the attempt limit. Terminal.
+    Failed,
+    /// Invalid job; no blangko used. Terminal.
+    Rejected,
+    /// Cancelled before reaching a printer. Terminal.
+    Cancelled,
+    /// A card was in a printer when the station lost track of it (crash, lost printer). Never
+    /// printed again automatically; an operator resolves it.
+    InDoubt,
+}
+
+impl JobState {
+    /// Every state.
+    pub const ALL: [JobState; 12] = [
+        JobState::Queued,
+        JobState::Preparing,
+        JobState::Ready,
+        JobState::Feeding,
+        JobState::Encoding,
+        JobState::Printing,
+        JobState::Printed,
+        JobState::Spoiled,
+        JobState::Failed,
+        JobState::Rejected,
+        JobState::Cancelled,
+        JobState::InDoubt,
+    ];
+
+    /// Code stored in the journal.
+    pub fn code(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Preparing => "preparing",
+            JobState::Ready => "ready",
+            JobState::Feeding => "feeding",
+            JobState::Encoding => "encoding",
+            JobState::Printing => "printing",
+            JobState::Printed => "printed",
+            JobState::Spoiled => "spoiled",
+            JobState::Failed => "failed",
+            JobState::Rejected => "rejected",
+            JobState::Cancelled => "cancelled",
+            JobState::InDoubt => "in_doubt",
+        }
+    }
+
+    /// Indonesian label for operators.
+    pub fn label_id(self) -> &'static str {
+        match self {
+            JobState::Queued => "antre",
+            JobState::Preparing => "disiapkan",
+            JobState::Ready => "siap",
+            JobState::Feeding => "blangko masuk",
+            JobState::Encoding => "encode chip",
+            JobState::Printing => "mencetak",
+            JobState::Printed => "tercetak",
+            JobState::Spoiled => "rusak",
+            JobState::Failed => "gagal",
+            JobState::Rejected => "ditolak",
+            JobState::Cancelled => "dibatalkan",
+            JobState::InDoubt => "diragukan",
+        }
+    }
+
+    /// No further transition.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            JobState::Printed | JobState::Failed | JobState::Rejected | JobState::Cancelled
+        )
+    }
+
+    /// A blangko is bound to the job and may be inside a printer.
+    pub fn holds_blangko(self) -> bool {
+        matches!(
+            self,
+            JobState::Feeding | JobState::Encoding | JobState::Printing | JobState::InDoubt
+        )
+    }
+
+    /// The state `step` leads to, or the states `step` is allowed from.
+    pub fn after(self, step: Step) -> Result<JobState, &'static [JobState]> {
+        use JobState::*;
+        let (from, to): (&'static [JobState], JobState) = match step {
+            Step::Claim => (&[Queued], Preparing),
+            Step::Rendered => (&[Preparing], Ready),
+            Step::Release => (&[Preparing, Ready], Queued),
+            Step::Feed => (&[Ready], Feeding),
+            Step::StartEncoding => (&[Feeding], Encoding),
+            Step::StartPrinting => (&[Feeding, Encoding], Printing),
+            Step::Printed => (&[Printing], Printed),
+            Step::Spoil => (&[Feeding, Encoding, Printing, InDoubt], Spoiled),
+            Step::Requeue => (&[Spoiled], Queued),
+            Step::Fail => (&[Spoiled], Failed),
+            Step::Cancel => (&[Queued, Preparing, Ready], Cancelled),
+            Step::Reject => (&[Queued, Preparing, Ready], Rejected),
+            Step::Doubt => (&[Feeding, Encoding, Printing], InDoubt),
+            Step::ResolvePrinted => (&[InDoubt], Printed),
+        };
+        if from.contains(&self) {
+            Ok(to)
+        } else {
+            Err(from)
+        }
+    }
+}
+
+impl fmt::Display for JobState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for JobState {
+    type Err = JournalError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        JobState::ALL
+            .into_iter()
+            .find(|st| st.code() == s)
+            .ok_or_else(|| JournalError::InvalidInput(format!("unknown job state {s:?}")))
+    }
+}
+
+/// What happens to a job; each step is allowed from a fixed set of states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// A printer's worker takes the job.
+    Claim,
+    /// The card layers are rendered.
+    Rendered,
+    /// The worker gives the job back before any blangko moved (printer paused, shutdown).
+    Release,
+    /// A blangko leaves the feeder for this job.
+    Feed,
+    /// Chip personalisation starts.
+    StartEncoding,
+    /// Printing starts.
+    StartPrinting,
+    /// The printer reported the card done.
+    Printed,
+    /// The blangko is spoiled.
+    Spoil,
+    /// After a spoil: back to the queue for a new blangko.
+    Requeue,
+    /// After a spoil at the attempt limit.
+    Fail,
+    /// Cancelled (operator or server) before any blangko moved.
+    Cancel,
+    /// Found invalid before any blangko moved.
+    Reject,
+    /// Lost track of a card in a printer.
+    Doubt,
+    /// Operator: the in-doubt card was printed after all.
+    ResolvePrinted,
+}
+
+impl Step {
+    /// Verb used in "cannot X" messages and in the history.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Claim => "claim",
+            Step::Rendered => "mark ready",
+            Step::Release => "release",
+            Step::Feed => "feed",
+            Step::StartEncoding => "start encoding",
+            Step::StartPrinting => "start printing",
+            Step::Printed => "mark printed",
+            Step::Spoil => "spoil",
+            Step::Requeue => "requeue",
+            Step::Fail => "fail",
+            Step::Cancel => "cancel",
+            Step::Reject => "reject",
+            Step::Doubt => "mark in doubt",
+            Step::ResolvePrinted => "resolve as printed",
+        }
+    }
+
+    /// Every step.
+    pub const ALL: [Step; 14] = [
+        Step::Claim,
+        Step::Rendered,
+        Step::Release,
+        Step::Feed,
+        Step::StartEncoding,
+        Step::StartPrinting,
+        Step::Printed,
+        Step::Spoil,
+        Step::Requeue,
+        Step::Fail,
+        Step::Cancel,
+        Step::Reject,
+        Step::Doubt,
+        Step::ResolvePrinted,
+    ];
+}
+
+/// Formats an allowed-from list as `a or b`.
+pub(crate) fn expected_list(states: &[JobState]) -> String {
+    states
+        .iter()
+        .map(|s| s.code())
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn happy_path() {
+        let mut s = JobState::Queued;
+        for step in [
+            Step::Claim,
+            Step::Rendered,
+            Step::Feed,
+            Step::StartEncoding,
+            Step::StartPrinting,
+            Step::Printed,
+        ] {
+            s = s.after(step).unwrap();
+        }
+        assert_eq!(s, JobState::Printed);
+        assert!(s.is_terminal());
+    }
+
+    #[test]
+    fn terminal_states_accept_nothing() {
+        for s in JobState::ALL.into_iter().filter(|s| s.is_terminal()) {
+            for step in Step::ALL {
+                assert!(s.after(step).is_err(), "{s} accepted {step:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_blangko_state_cannot_spoil_and_blangko_state_cannot_cancel() {
+        for s in JobState::ALL {
+            if s.holds_blangko() {
+                assert!(s.after(Step::Cancel).is_err());
+                assert!(s.after(Step::Reject).is_err());
+            } else {
+                assert!(s.after(Step::Spoil).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in JobState::ALL {
+            assert_eq!(s.code().parse::<JobState>().unwrap(), s);
+        }
+        assert!("bogus".parse::<JobState>().is_err());
+    }
+}
