@@ -127,3 +127,17 @@ fn opensc_tool_sees_an_iso_card() {
     assert_eq!(text.matches("SW1=0x90, SW2=0x00").count(), 4, "{text}");
     assert!(text.contains("65 "), "{text}");
 }
+
+#[test]
+fn reselect_after_create_option_works_on_the_generic_card() {
+    let reader = reader();
+    let card = VirtualCard::new(generic_card());
+    let _in = insert(&card, &reader);
+    let p = profile_from(cetak_drivers::chip::profile::DEFAULT_PROFILE_TOML, |t| {
+        t.replace("reselect_after_create = false", "reselect_after_create = true")
+    });
+    assert!(p.profile.transfer.reselect_after_create);
+    let mut ch = open(&reader, TIMEOUT).unwrap();
+    encode(&mut ch, &p.profile, &ktp_el()).unwrap();
+    assert_eq!(read_card(&mut ch, &p.profile).unwrap().content, ktp_el());
+}

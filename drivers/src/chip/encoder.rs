@@ -67,7 +67,6 @@ fn open_session(apdus: &mut Apdus, profile: &Profile) -> Result<Identity, ChipEr
         Some(tag) => s::read_serial(apdus, tag)?,
         None => None,
     };
-    s::select_mf(apdus)?;
     s::verify(apdus, profile)?;
     Ok(Identity { atr, uid, serial })
 }
@@ -107,23 +106,16 @@ fn encode_once(
     chunk: usize,
 ) -> Result<Identity, ChipError> {
     let id = open_session(apdus, profile)?;
-    s::select_application(apdus, profile)?;
+    let reselect = profile.transfer.reselect_after_create;
+    s::select_application(apdus, profile, reselect)?;
     for (i, bytes) in files {
         let spec = &profile.files[*i];
-        s::prepare_ef(apdus, spec, bytes.len())?;
+        s::prepare_ef(apdus, spec, bytes.len(), reselect)?;
         s::update_binary(apdus, spec.fid, bytes, chunk)?;
-    }
-    // Verification: every file read back and compared by hash.
-    for (i, bytes) in files {
-        let spec = &profile.files[*i];
-        let fid = format!("{:04X}", spec.fid);
-        match s::select_ef(apdus, spec.fid)? {
-            StatusWord::Ok => {}
-            sw => return Err(super::channel::refusal(&format!("SELECT EF {fid}"), sw)),
-        }
+        // Verification while the EF is current: read back and compare by hash.
         let back = s::read_binary(apdus, spec.fid, bytes.len(), chunk)?;
         if sha256(&back) != sha256(bytes) {
-            return Err(ChipError::VerifyMismatch { fid });
+            return Err(ChipError::VerifyMismatch { fid: format!("{:04X}", spec.fid) });
         }
     }
     if profile.activate == Activate::Files {
@@ -132,8 +124,7 @@ fn encode_once(
             s::select_ef(apdus, spec.fid)?;
             s::activate_current(apdus, &format!("{:04X}", spec.fid))?;
         }
-        s::select_mf(apdus)?;
-        s::select_application(apdus, profile)?;
+        s::select_application(apdus, profile, true)?;
         s::activate_current(apdus, &format!("DF {:04X}", profile.application.fid))?;
     }
     Ok(id)
@@ -192,7 +183,7 @@ pub fn read_card(channel: &mut dyn CardChannel, profile: &Profile) -> Result<Car
     let id = open_session(&mut apdus, profile)?;
     let app_step = format!("SELECT DF {:04X}", profile.application.fid);
     let no_create = Profile { application: super::profile::Application { create: false, ..profile.application.clone() }, ..profile.clone() };
-    s::select_application(&mut apdus, &no_create).map_err(|e| match e {
+    s::select_application(&mut apdus, &no_create, true).map_err(|e| match e {
         ChipError::Refused { sw: StatusWord::FileNotFound, .. } => ChipError::Decode(format!("{app_step}: card not personalised")),
         e => e,
     })?;

@@ -255,10 +255,12 @@ fn serve_transaction(
     for req in requests.iter() {
         match req {
             Request::Transmit(apdu) => {
-                let r = tx
-                    .transmit(&apdu, &mut buf)
-                    .map(|answer| answer.to_vec())
-                    .map_err(|e| classify_failure(ctx, reader, e));
+                let r = match tx.transmit(&apdu, &mut buf) {
+                    // Fewer than SW1 SW2: some drivers (vpcd) report a card that left this way.
+                    Ok(answer) if answer.len() < 2 => Err(classify_failure(ctx, reader, pcsc::Error::CommError)),
+                    Ok(answer) => Ok(answer.to_vec()),
+                    Err(e) => Err(classify_failure(ctx, reader, e)),
+                };
                 if replies.send(r).is_err() {
                     break;
                 }

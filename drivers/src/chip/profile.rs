@@ -151,6 +151,9 @@ pub struct Transfer {
     pub extended_chunk_size: usize,
     /// Per-APDU deadline, milliseconds.
     pub apdu_timeout_ms: u64,
+    /// SELECT a file again after CREATE FILE, for cards that do not make the created file
+    /// current as ISO/IEC 7816-9 says.
+    pub reselect_after_create: bool,
 }
 
 /// When to use extended-length APDUs.
@@ -290,6 +293,8 @@ mod raw {
         pub extended_chunk_size: Option<usize>,
         #[serde(default)]
         pub apdu_timeout_ms: Option<u64>,
+        #[serde(default)]
+        pub reselect_after_create: bool,
     }
 
     #[derive(Deserialize)]
@@ -433,6 +438,7 @@ impl Profile {
             extended,
             extended_chunk_size: r.transfer.extended_chunk_size.unwrap_or(r.transfer.chunk_size),
             apdu_timeout_ms: r.transfer.apdu_timeout_ms.unwrap_or(5000),
+            reselect_after_create: r.transfer.reselect_after_create,
         };
         if !(1..=255).contains(&transfer.chunk_size) {
             return Err(p("transfer.chunk_size must be 1..=255 (short APDUs)".into()));

@@ -116,8 +116,9 @@ pub fn verify(apdus: &mut Apdus, profile: &Profile) -> Result<(), ChipError> {
     }
 }
 
-/// SELECT (or create, then select) the application DF. Returns true when it was created.
-pub fn select_application(apdus: &mut Apdus, profile: &Profile) -> Result<bool, ChipError> {
+/// SELECT (or create) the application DF; returns true when it was created. Selection by DF
+/// name works from anywhere; by FID it starts from the MF.
+pub fn select_application(apdus: &mut Apdus, profile: &Profile, reselect: bool) -> Result<bool, ChipError> {
     let app = &profile.application;
     let select = |apdus: &mut Apdus| {
         let cmd = match &app.aid {
@@ -126,11 +127,18 @@ pub fn select_application(apdus: &mut Apdus, profile: &Profile) -> Result<bool, 
         };
         apdus.send(&cmd)
     };
+    if app.aid.is_none() {
+        select_mf(apdus)?;
+    }
     let step = format!("SELECT DF {:04X}", app.fid);
     match select(apdus)?.sw {
         StatusWord::Ok => return Ok(false),
         StatusWord::FileNotFound if app.create => {}
         sw => return Err(refusal(&step, sw)),
+    }
+    // The DF is created under the MF.
+    if app.aid.is_some() {
+        select_mf(apdus)?;
     }
     let mut fcp = Vec::new();
     tlv::put(0x82, &[0x38], &mut fcp);
@@ -141,6 +149,9 @@ pub fn select_application(apdus: &mut Apdus, profile: &Profile) -> Result<bool, 
     fcp.extend_from_slice(&app.fcp_extra);
     let create = Command::new(0x00, 0xE0, 0x00, 0x00).with_data(tlv::encode(0x62, &fcp));
     apdus.send_ok(&create, &format!("CREATE FILE DF {:04X}", app.fid))?;
+    if !reselect {
+        return Ok(true);
+    }
     match select(apdus)?.sw {
         StatusWord::Ok => Ok(true),
         sw => Err(refusal(&step, sw)),
@@ -180,16 +191,23 @@ pub fn ef_fcp(spec: &FileSpec, size: usize) -> Vec<u8> {
     tlv::encode(0x62, &fcp)
 }
 
-/// Selects the EF, creating it with `size` bytes when absent; an existing EF must be large
-/// enough.
-pub fn prepare_ef(apdus: &mut Apdus, spec: &FileSpec, needed: usize) -> Result<(), ChipError> {
+/// Makes the EF current, creating it with its size when absent. CREATE FILE comes first: on a
+/// blank card it succeeds and makes the new EF current (ISO/IEC 7816-9), which saves a SELECT
+/// per file; `6A89` (exists) falls back to SELECT and a size check.
+pub fn prepare_ef(apdus: &mut Apdus, spec: &FileSpec, needed: usize, reselect: bool) -> Result<(), ChipError> {
     let fid = format!("{:04X}", spec.fid);
     let size = spec.size.unwrap_or(needed);
     if needed > size {
         return Err(ChipError::FileTooSmall { fid, capacity: size, needed });
     }
-    match select_ef(apdus, spec.fid)? {
-        StatusWord::Ok => {
+    let create = Command::new(0x00, 0xE0, 0x00, 0x00).with_data(ef_fcp(spec, size));
+    match apdus.send(&create)?.sw {
+        StatusWord::Ok if !reselect => Ok(()),
+        StatusWord::Ok => match select_ef(apdus, spec.fid)? {
+            StatusWord::Ok => Ok(()),
+            sw => Err(refusal(&format!("SELECT EF {fid}"), sw)),
+        },
+        StatusWord::FileExists => {
             if let Some(capacity) = ef_size(apdus, spec.fid)? {
                 if capacity < needed {
                     return Err(ChipError::FileTooSmall { fid, capacity, needed });
@@ -197,15 +215,7 @@ pub fn prepare_ef(apdus: &mut Apdus, spec: &FileSpec, needed: usize) -> Result<(
             }
             Ok(())
         }
-        StatusWord::FileNotFound => {
-            let create = Command::new(0x00, 0xE0, 0x00, 0x00).with_data(ef_fcp(spec, size));
-            apdus.send_ok(&create, &format!("CREATE FILE {fid}"))?;
-            match select_ef(apdus, spec.fid)? {
-                StatusWord::Ok => Ok(()),
-                sw => Err(refusal(&format!("SELECT EF {fid}"), sw)),
-            }
-        }
-        sw => Err(refusal(&format!("SELECT EF {fid}"), sw)),
+        sw => Err(refusal(&format!("CREATE FILE {fid}"), sw)),
     }
 }
 

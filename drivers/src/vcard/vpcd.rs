@@ -60,7 +60,12 @@ fn read_full(s: &mut TcpStream, buf: &mut [u8], stop: &AtomicBool) -> std::io::R
         }
         match s.read(&mut buf[got..]) {
             Ok(0) => return Ok(false),
-            Ok(n) => got += n,
+            Ok(n) => {
+                got += n;
+                // vpcd sends the length and the payload in two writes without TCP_NODELAY: a
+                // delayed ACK here would hold the payload ~40 ms behind Nagle on every APDU.
+                let _ = socket2::SockRef::from(&*s).set_tcp_quickack(true);
+            }
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {}
             Err(e) => return Err(e),
         }
