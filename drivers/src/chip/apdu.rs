@@ -52,7 +52,14 @@ pub struct Command {
 impl Command {
     /// Case 1 command (header only).
     pub fn new(cla: u8, ins: u8, p1: u8, p2: u8) -> Self {
-        Command { cla, ins, p1, p2, data: Vec::new(), le: None }
+        Command {
+            cla,
+            ins,
+            p1,
+            p2,
+            data: Vec::new(),
+            le: None,
+        }
     }
 
     /// Adds command data.
@@ -74,7 +81,10 @@ impl Command {
 
     /// Encodes in short form when it fits, in extended form otherwise (if `allow_extended`).
     pub fn to_bytes(&self, allow_extended: bool) -> Result<Vec<u8>, ApduError> {
-        let too_long = || ApduError::TooLong { data: self.data.len(), le: self.le };
+        let too_long = || ApduError::TooLong {
+            data: self.data.len(),
+            le: self.le,
+        };
         if self.data.len() > EXTENDED_MAX_DATA
             || self.le.is_some_and(|le| le == 0 || le > EXTENDED_MAX_LE)
         {
@@ -129,7 +139,13 @@ impl Command {
         let bad = || ApduError::BadLength(bytes.len());
         match body.len() {
             0 => {}
-            1 => cmd.le = Some(if body[0] == 0 { SHORT_MAX_LE } else { body[0] as usize }),
+            1 => {
+                cmd.le = Some(if body[0] == 0 {
+                    SHORT_MAX_LE
+                } else {
+                    body[0] as usize
+                })
+            }
             _ if body[0] != 0 => {
                 let lc = body[0] as usize;
                 let rest = &body[1..];
@@ -181,7 +197,10 @@ pub struct Response {
 impl Response {
     /// A response with data and a status word.
     pub fn new(data: impl Into<Vec<u8>>, sw: StatusWord) -> Self {
-        Response { data: data.into(), sw }
+        Response {
+            data: data.into(),
+            sw,
+        }
     }
 
     /// Decodes data + SW1 SW2.
@@ -190,7 +209,10 @@ impl Response {
             return Err(ApduError::TooShort(bytes.len()));
         }
         let (data, sw) = bytes.split_at(bytes.len() - 2);
-        Ok(Response { data: data.to_vec(), sw: StatusWord::from_u16(u16::from_be_bytes([sw[0], sw[1]])) })
+        Ok(Response {
+            data: data.to_vec(),
+            sw: StatusWord::from_u16(u16::from_be_bytes([sw[0], sw[1]])),
+        })
     }
 
     /// Encodes data + SW1 SW2.
@@ -345,20 +367,33 @@ mod tests {
         let c2 = Command::new(0x00, 0xB0, 0x00, 0x10).with_le(256);
         assert_eq!(c2.to_bytes(false).unwrap(), [0x00, 0xB0, 0x00, 0x10, 0x00]);
         let c3 = Command::new(0x00, 0xA4, 0x00, 0x0C).with_data([0x3F, 0x00]);
-        assert_eq!(c3.to_bytes(false).unwrap(), [0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00]);
-        let c4 = Command::new(0x00, 0xA4, 0x04, 0x04).with_data([0xA0, 0x01]).with_le(256);
-        assert_eq!(c4.to_bytes(false).unwrap(), [0x00, 0xA4, 0x04, 0x04, 0x02, 0xA0, 0x01, 0x00]);
+        assert_eq!(
+            c3.to_bytes(false).unwrap(),
+            [0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00]
+        );
+        let c4 = Command::new(0x00, 0xA4, 0x04, 0x04)
+            .with_data([0xA0, 0x01])
+            .with_le(256);
+        assert_eq!(
+            c4.to_bytes(false).unwrap(),
+            [0x00, 0xA4, 0x04, 0x04, 0x02, 0xA0, 0x01, 0x00]
+        );
     }
 
     #[test]
     fn extended_cases_encode_as_iso() {
         let c2 = Command::new(0x00, 0xB0, 0x00, 0x00).with_le(65_536);
-        assert_eq!(c2.to_bytes(true).unwrap(), [0x00, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x00]);
+        assert_eq!(
+            c2.to_bytes(true).unwrap(),
+            [0x00, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x00]
+        );
         let c3 = Command::new(0x00, 0xD6, 0x00, 0x00).with_data(vec![0xAB; 300]);
         let b = c3.to_bytes(true).unwrap();
         assert_eq!(&b[..7], &[0x00, 0xD6, 0x00, 0x00, 0x00, 0x01, 0x2C]);
         assert_eq!(b.len(), 307);
-        let c4 = Command::new(0x00, 0xCB, 0x3F, 0xFF).with_data([0x5C, 0x00]).with_le(1000);
+        let c4 = Command::new(0x00, 0xCB, 0x3F, 0xFF)
+            .with_data([0x5C, 0x00])
+            .with_le(1000);
         assert_eq!(
             c4.to_bytes(true).unwrap(),
             [0x00, 0xCB, 0x3F, 0xFF, 0x00, 0x00, 0x02, 0x5C, 0x00, 0x03, 0xE8]
@@ -368,7 +403,10 @@ mod tests {
 
     #[test]
     fn malformed_commands_are_errors() {
-        assert_eq!(Command::from_bytes(&[0x00, 0xA4]), Err(ApduError::TooShort(2)));
+        assert_eq!(
+            Command::from_bytes(&[0x00, 0xA4]),
+            Err(ApduError::TooShort(2))
+        );
         assert!(Command::from_bytes(&[0x00, 0xA4, 0, 0, 0x05, 1, 2]).is_err());
         assert!(Command::from_bytes(&[0x00, 0xA4, 0, 0, 0x00, 0x00]).is_err());
         assert!(Command::from_bytes(&[0x00, 0xA4, 0, 0, 0x00, 0x00, 0x00, 1]).is_err());

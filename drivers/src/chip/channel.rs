@@ -58,7 +58,11 @@ const SECRET_INS: [u8; 3] = [0x20, 0x24, 0x2C];
 impl<'c> Apdus<'c> {
     /// Wraps a channel; `allow_extended` permits extended-length encoding.
     pub fn new(channel: &'c mut dyn CardChannel, allow_extended: bool) -> Self {
-        Apdus { channel, allow_extended, stats: ApduStats::default() }
+        Apdus {
+            channel,
+            allow_extended,
+            stats: ApduStats::default(),
+        }
     }
 
     /// The wrapped channel.
@@ -97,7 +101,10 @@ impl<'c> Apdus<'c> {
         let mut resp = self.raw(cmd)?;
         if let StatusWord::WrongLe(n) = resp.sw {
             let le = if n == 0 { SHORT_MAX_LE } else { n as usize };
-            resp = self.raw(&Command { le: Some(le), ..cmd.clone() })?;
+            resp = self.raw(&Command {
+                le: Some(le),
+                ..cmd.clone()
+            })?;
         }
         let mut data = std::mem::take(&mut resp.data);
         // A card may chain many 61xx; bound it so a broken card cannot loop us forever.
@@ -105,7 +112,10 @@ impl<'c> Apdus<'c> {
         while let StatusWord::BytesRemaining(n) = resp.sw {
             rounds += 1;
             if rounds > 1024 {
-                return Err(ChipError::Refused { step: "GET RESPONSE".into(), sw: resp.sw });
+                return Err(ChipError::Refused {
+                    step: "GET RESPONSE".into(),
+                    sw: resp.sw,
+                });
             }
             let le = if n == 0 { SHORT_MAX_LE } else { n as usize };
             resp = self.raw(&Command::new(cmd.cla & 0x03, 0xC0, 0x00, 0x00).with_le(le))?;
@@ -131,7 +141,10 @@ pub fn refusal(step: &str, sw: StatusWord) -> ChipError {
         StatusWord::MemoryFailure => ChipError::MemoryFailure { step: step.into() },
         StatusWord::VerifyFailed(n) => ChipError::AccessDenied { retries_left: n },
         StatusWord::AuthBlocked => ChipError::PinBlocked,
-        sw => ChipError::Refused { step: step.into(), sw },
+        sw => ChipError::Refused {
+            step: step.into(),
+            sw,
+        },
     }
 }
 
@@ -164,7 +177,10 @@ mod tests {
     fn get_response_chain_is_collected() {
         let mut ch = Scripted(vec![
             (vec![0x00, 0xB0, 0x00, 0x00, 0x00], vec![1, 2, 0x61, 0x03]),
-            (vec![0x00, 0xC0, 0x00, 0x00, 0x03], vec![3, 4, 5, 0x90, 0x00]),
+            (
+                vec![0x00, 0xC0, 0x00, 0x00, 0x03],
+                vec![3, 4, 5, 0x90, 0x00],
+            ),
         ]);
         let mut a = Apdus::new(&mut ch, false);
         let r = a.send(&Command::new(0, 0xB0, 0, 0).with_le(256)).unwrap();
@@ -178,10 +194,15 @@ mod tests {
     fn wrong_le_is_resent_once() {
         let mut ch = Scripted(vec![
             (vec![0x00, 0xB0, 0x00, 0x00, 0x10], vec![0x6C, 0x04]),
-            (vec![0x00, 0xB0, 0x00, 0x00, 0x04], vec![9, 9, 9, 9, 0x90, 0x00]),
+            (
+                vec![0x00, 0xB0, 0x00, 0x00, 0x04],
+                vec![9, 9, 9, 9, 0x90, 0x00],
+            ),
         ]);
         let mut a = Apdus::new(&mut ch, false);
-        let r = a.send_ok(&Command::new(0, 0xB0, 0, 0).with_le(16), "READ").unwrap();
+        let r = a
+            .send_ok(&Command::new(0, 0xB0, 0, 0).with_le(16), "READ")
+            .unwrap();
         assert_eq!(r, [9, 9, 9, 9]);
     }
 
@@ -195,6 +216,11 @@ mod tests {
         let e = a.send_ok(&Command::new(0, 0x20, 0, 0x81).with_data([0x31]), "VERIFY");
         assert_eq!(e, Err(ChipError::AccessDenied { retries_left: 2 }));
         let e = a.send_ok(&Command::new(0, 0xE0, 0, 0).with_data([0x62]), "CREATE");
-        assert_eq!(e, Err(ChipError::CardFull { step: "CREATE".into() }));
+        assert_eq!(
+            e,
+            Err(ChipError::CardFull {
+                step: "CREATE".into()
+            })
+        );
     }
 }

@@ -152,8 +152,14 @@ impl std::fmt::Debug for ChipContent {
         f.debug_struct("ChipContent")
             .field("personal_items", &self.personal.len())
             .field("photo_bytes", &self.photo.as_ref().map(Vec::len))
-            .field("holder_signature_bytes", &self.holder_signature.as_ref().map(Vec::len))
-            .field("server_signature_bytes", &self.server_signature.as_ref().map(Vec::len))
+            .field(
+                "holder_signature_bytes",
+                &self.holder_signature.as_ref().map(Vec::len),
+            )
+            .field(
+                "server_signature_bytes",
+                &self.server_signature.as_ref().map(Vec::len),
+            )
             .finish()
     }
 }
@@ -161,7 +167,10 @@ impl std::fmt::Debug for ChipContent {
 impl ChipContent {
     /// The value of a personal field, if present.
     pub fn get(&self, field: PersonalField) -> Option<&str> {
-        self.personal.iter().find(|(f, _)| *f == field).map(|(_, v)| v.as_str())
+        self.personal
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The personal-data file: `65 { DFnn value, ... }`.
@@ -169,7 +178,10 @@ impl ChipContent {
         let mut inner = Vec::new();
         for (field, value) in &self.personal {
             if field.number() == 0 || field.number() > 0x7F {
-                return Err(ChipError::Content(format!("bad personal field number {}", field.number())));
+                return Err(ChipError::Content(format!(
+                    "bad personal field number {}",
+                    field.number()
+                )));
             }
             tlv::put(field.tag(), value.as_bytes(), &mut inner);
         }
@@ -181,12 +193,16 @@ impl ChipContent {
         let outer = tlv::parse_all(bytes).map_err(|e| ChipError::Decode(e.to_string()))?;
         let template = tlv::find(&outer, PERSONAL_TEMPLATE)
             .ok_or_else(|| ChipError::Decode("personal-data template 65 missing".into()))?;
-        let items = tlv::parse_all(&template.value).map_err(|e| ChipError::Decode(e.to_string()))?;
+        let items =
+            tlv::parse_all(&template.value).map_err(|e| ChipError::Decode(e.to_string()))?;
         items
             .into_iter()
             .map(|t| {
                 if t.tag & 0xFF00 != 0xDF00 || t.tag > 0xFFFF {
-                    return Err(ChipError::Decode(format!("unexpected tag {:X} in personal data", t.tag)));
+                    return Err(ChipError::Decode(format!(
+                        "unexpected tag {:X} in personal data",
+                        t.tag
+                    )));
                 }
                 let value = String::from_utf8(t.value)
                     .map_err(|_| ChipError::Decode(format!("tag {:X} is not UTF-8", t.tag)))?;
@@ -292,13 +308,19 @@ impl Integrity {
         for item in items.iter().filter(|t| t.tag == 0xA1) {
             let parts = tlv::parse_all(&item.value).map_err(|e| d(&e.to_string()))?;
             let get = |tag| tlv::find(&parts, tag).map(|t| t.value.as_slice());
-            let fid: [u8; 2] = get(0x83).and_then(|v| v.try_into().ok()).ok_or_else(|| d("bad fid"))?;
+            let fid: [u8; 2] = get(0x83)
+                .and_then(|v| v.try_into().ok())
+                .ok_or_else(|| d("bad fid"))?;
             let source = get(0x84)
                 .and_then(|v| v.first().copied())
                 .and_then(ContentSource::from_code)
                 .ok_or_else(|| d("bad source"))?;
-            let len: [u8; 4] = get(0x82).and_then(|v| v.try_into().ok()).ok_or_else(|| d("bad length"))?;
-            let sha256: [u8; 32] = get(0x86).and_then(|v| v.try_into().ok()).ok_or_else(|| d("bad hash"))?;
+            let len: [u8; 4] = get(0x82)
+                .and_then(|v| v.try_into().ok())
+                .ok_or_else(|| d("bad length"))?;
+            let sha256: [u8; 32] = get(0x86)
+                .and_then(|v| v.try_into().ok())
+                .ok_or_else(|| d("bad hash"))?;
             entries.push(IntegrityEntry {
                 fid: u16::from_be_bytes(fid),
                 source,
@@ -307,7 +329,10 @@ impl Integrity {
             });
         }
         let server_signature = tlv::find(&items, 0x9E).map(|t| t.value.clone());
-        Ok(Integrity { entries, server_signature })
+        Ok(Integrity {
+            entries,
+            server_signature,
+        })
     }
 
     /// Checks file bytes against the entries; the error names the first file that differs.
@@ -359,7 +384,11 @@ mod tests {
 
     #[test]
     fn keys_round_trip() {
-        for f in PersonalField::ALL.iter().copied().chain([PersonalField::Other(0x55)]) {
+        for f in PersonalField::ALL
+            .iter()
+            .copied()
+            .chain([PersonalField::Other(0x55)])
+        {
             assert_eq!(PersonalField::from_key(&f.key()), Some(f));
         }
         assert_eq!(PersonalField::from_key("bogus"), None);
@@ -376,7 +405,10 @@ mod tests {
         let c = sample();
         let pd = c.personal_data_bytes().unwrap();
         let photo = c.photo.clone().unwrap();
-        let files = [(0x5001, ContentSource::PersonalData, pd.as_slice()), (0x5002, ContentSource::Photo, &photo[..])];
+        let files = [
+            (0x5001, ContentSource::PersonalData, pd.as_slice()),
+            (0x5002, ContentSource::Photo, &photo[..]),
+        ];
         let integ = Integrity::over(&files, c.server_signature.clone());
         let decoded = Integrity::from_bytes(&integ.to_bytes()).unwrap();
         assert_eq!(decoded, integ);

@@ -62,7 +62,11 @@ struct Identity {
 fn open_session(apdus: &mut Apdus, profile: &Profile) -> Result<Identity, ChipError> {
     let atr = apdus.channel().atr();
     s::check_atr(profile, &atr)?;
-    let uid = if profile.card.read_uid { s::read_uid(apdus)? } else { None };
+    let uid = if profile.card.read_uid {
+        s::read_uid(apdus)?
+    } else {
+        None
+    };
     let serial = match profile.card.serial_tag {
         Some(tag) => s::read_serial(apdus, tag)?,
         None => None,
@@ -76,8 +80,16 @@ fn plan(profile: &Profile, content: &ChipContent) -> Result<Vec<(usize, Vec<u8>)
     let mut out = Vec::new();
     for (i, spec) in profile.files.iter().enumerate() {
         if spec.content == ContentSource::Integrity {
-            let files: Vec<(u16, ContentSource, &[u8])> =
-                out.iter().map(|(j, b): &(usize, Vec<u8>)| (profile.files[*j].fid, profile.files[*j].content, b.as_slice())).collect();
+            let files: Vec<(u16, ContentSource, &[u8])> = out
+                .iter()
+                .map(|(j, b): &(usize, Vec<u8>)| {
+                    (
+                        profile.files[*j].fid,
+                        profile.files[*j].content,
+                        b.as_slice(),
+                    )
+                })
+                .collect();
             let bytes = Integrity::over(&files, content.server_signature.clone()).to_bytes();
             out.push((i, bytes));
             continue;
@@ -93,7 +105,10 @@ fn plan(profile: &Profile, content: &ChipContent) -> Result<Vec<(usize, Vec<u8>)
             }
         }
         if out.last().is_some_and(|(_, b)| b.len() > 0x7FFF) {
-            return Err(ChipError::Content(format!("{:?} is over 32767 bytes", spec.content)));
+            return Err(ChipError::Content(format!(
+                "{:?} is over 32767 bytes",
+                spec.content
+            )));
         }
     }
     Ok(out)
@@ -115,7 +130,9 @@ fn encode_once(
         // Verification while the EF is current: read back and compare by hash.
         let back = s::read_binary(apdus, spec.fid, bytes.len(), chunk)?;
         if sha256(&back) != sha256(bytes) {
-            return Err(ChipError::VerifyMismatch { fid: format!("{:04X}", spec.fid) });
+            return Err(ChipError::VerifyMismatch {
+                fid: format!("{:04X}", spec.fid),
+            });
         }
     }
     if profile.activate == Activate::Files {
@@ -155,7 +172,16 @@ pub fn encode(
         }
     };
     let entries = Integrity::over(
-        &files.iter().map(|(i, b)| (profile.files[*i].fid, profile.files[*i].content, b.as_slice())).collect::<Vec<_>>(),
+        &files
+            .iter()
+            .map(|(i, b)| {
+                (
+                    profile.files[*i].fid,
+                    profile.files[*i].content,
+                    b.as_slice(),
+                )
+            })
+            .collect::<Vec<_>>(),
         None,
     )
     .entries;
@@ -175,20 +201,36 @@ pub fn encode(
 
 /// Reads a card written with `profile` and decodes it. Lengths come from the integrity file
 /// when there is one (then every file is checked against it), else from each file's FCP.
-pub fn read_card(channel: &mut dyn CardChannel, profile: &Profile) -> Result<CardReadout, ChipError> {
+pub fn read_card(
+    channel: &mut dyn CardChannel,
+    profile: &Profile,
+) -> Result<CardReadout, ChipError> {
     let extended = s::use_extended(profile, &channel.atr());
     let chunk = s::chunk_size(profile, extended);
     let reader = channel.reader_name();
     let mut apdus = Apdus::new(channel, extended);
     let id = open_session(&mut apdus, profile)?;
     let app_step = format!("SELECT DF {:04X}", profile.application.fid);
-    let no_create = Profile { application: super::profile::Application { create: false, ..profile.application.clone() }, ..profile.clone() };
+    let no_create = Profile {
+        application: super::profile::Application {
+            create: false,
+            ..profile.application.clone()
+        },
+        ..profile.clone()
+    };
     s::select_application(&mut apdus, &no_create, true).map_err(|e| match e {
-        ChipError::Refused { sw: StatusWord::FileNotFound, .. } => ChipError::Decode(format!("{app_step}: card not personalised")),
+        ChipError::Refused {
+            sw: StatusWord::FileNotFound,
+            ..
+        } => ChipError::Decode(format!("{app_step}: card not personalised")),
         e => e,
     })?;
     let mut integrity = None;
-    if let Some(spec) = profile.files.iter().find(|f| f.content == ContentSource::Integrity) {
+    if let Some(spec) = profile
+        .files
+        .iter()
+        .find(|f| f.content == ContentSource::Integrity)
+    {
         if s::select_ef(&mut apdus, spec.fid)? == StatusWord::Ok {
             let len = s::ef_size(&mut apdus, spec.fid)?.unwrap_or(0x7FFF);
             s::select_ef(&mut apdus, spec.fid)?;
@@ -198,15 +240,26 @@ pub fn read_card(channel: &mut dyn CardChannel, profile: &Profile) -> Result<Car
     }
     let mut content = ChipContent::default();
     let mut read = Vec::new();
-    for spec in profile.files.iter().filter(|f| f.content != ContentSource::Integrity) {
-        let entry = integrity.as_ref().and_then(|i| i.entries.iter().find(|e| e.fid == spec.fid));
+    for spec in profile
+        .files
+        .iter()
+        .filter(|f| f.content != ContentSource::Integrity)
+    {
+        let entry = integrity
+            .as_ref()
+            .and_then(|i| i.entries.iter().find(|e| e.fid == spec.fid));
         if integrity.is_some() && entry.is_none() {
             continue; // not written on this card (optional content absent)
         }
         match s::select_ef(&mut apdus, spec.fid)? {
             StatusWord::Ok => {}
             StatusWord::FileNotFound if spec.optional => continue,
-            sw => return Err(super::channel::refusal(&format!("SELECT EF {:04X}", spec.fid), sw)),
+            sw => {
+                return Err(super::channel::refusal(
+                    &format!("SELECT EF {:04X}", spec.fid),
+                    sw,
+                ))
+            }
         }
         let len = match entry {
             Some(e) => e.length,
@@ -226,7 +279,12 @@ pub fn read_card(channel: &mut dyn CardChannel, profile: &Profile) -> Result<Car
         read.push((spec.fid, bytes));
     }
     if let Some(i) = &integrity {
-        i.check(&read.iter().map(|(f, b)| (*f, b.as_slice())).collect::<Vec<_>>())?;
+        i.check(
+            &read
+                .iter()
+                .map(|(f, b)| (*f, b.as_slice()))
+                .collect::<Vec<_>>(),
+        )?;
         content.server_signature = i.server_signature.clone();
     }
     Ok(CardReadout {

@@ -119,18 +119,24 @@ impl ChipError {
         match self {
             ChipError::NoService(_) => "Layanan PC/SC (pcscd) tidak berjalan.".into(),
             ChipError::NoReader { pattern, .. } => {
-                format!("Pembaca kartu \"{pattern}\" tidak ditemukan. Periksa kabel dan konfigurasi.")
+                format!(
+                    "Pembaca kartu \"{pattern}\" tidak ditemukan. Periksa kabel dan konfigurasi."
+                )
             }
             ChipError::NoCard { .. } => "Tidak ada kartu di stasiun encoder.".into(),
             ChipError::CardRemoved => "Kartu terlepas dari pembaca saat proses berjalan.".into(),
             ChipError::CardReset => "Kartu di-reset saat proses berjalan.".into(),
-            ChipError::Mute { .. } => "Chip tidak menjawab (kartu bisu atau terlalu lambat).".into(),
+            ChipError::Mute { .. } => {
+                "Chip tidak menjawab (kartu bisu atau terlalu lambat).".into()
+            }
             ChipError::ReaderBusy => "Pembaca kartu sedang dipakai aplikasi lain.".into(),
             ChipError::Transport(_) => "Kesalahan komunikasi PC/SC.".into(),
             ChipError::ForeignCard { .. } => {
                 "Kartu tidak dikenali oleh profil (jenis blangko salah?).".into()
             }
-            ChipError::Refused { step, sw } => format!("Chip menolak perintah {step} ({:04X}).", sw.to_u16()),
+            ChipError::Refused { step, sw } => {
+                format!("Chip menolak perintah {step} ({:04X}).", sw.to_u16())
+            }
             ChipError::AccessDenied { retries_left } => {
                 format!("Verifikasi PIN chip gagal, sisa {retries_left} kali percobaan.")
             }

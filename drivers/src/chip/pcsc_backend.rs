@@ -101,7 +101,10 @@ pub fn list_readers() -> Result<Vec<String>, ChipError> {
 
 fn readers_of(ctx: &Context) -> Result<Vec<String>, ChipError> {
     match ctx.list_readers_owned() {
-        Ok(names) => Ok(names.into_iter().map(|n| n.to_string_lossy().into_owned()).collect()),
+        Ok(names) => Ok(names
+            .into_iter()
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect()),
         Err(pcsc::Error::NoReadersAvailable) => Ok(Vec::new()),
         Err(e) => Err(map_pcsc(e)),
     }
@@ -148,7 +151,9 @@ fn classify_failure(ctx: &Context, reader: &str, err: pcsc::Error) -> ChipError 
     if !matches!(mapped, ChipError::Transport(_)) {
         return mapped;
     }
-    let Ok(name) = CString::new(reader) else { return mapped };
+    let Ok(name) = CString::new(reader) else {
+        return mapped;
+    };
     let mut states = [ReaderState::new(name, State::UNAWARE)];
     let deadline = Instant::now() + Duration::from_millis(1500);
     while Instant::now() < deadline {
@@ -166,7 +171,9 @@ fn classify_failure(ctx: &Context, reader: &str, err: pcsc::Error) -> ChipError 
 
 fn connect(ctx: &Context, reader: &str) -> Result<(Card, Vec<u8>), ChipError> {
     let name = CString::new(reader).map_err(|e| ChipError::Transport(e.to_string()))?;
-    let card = ctx.connect(&name, ShareMode::Shared, Protocols::T0 | Protocols::T1).map_err(map_pcsc)?;
+    let card = ctx
+        .connect(&name, ShareMode::Shared, Protocols::T0 | Protocols::T1)
+        .map_err(map_pcsc)?;
     let atr = card.status2_owned().map_err(map_pcsc)?.atr().to_vec();
     Ok((card, atr))
 }
@@ -185,7 +192,10 @@ fn worker(
             .iter()
             .find(|n| reader_matches(&cfg.reader_pattern, n))
             .cloned()
-            .ok_or_else(|| ChipError::NoReader { pattern: cfg.reader_pattern.clone(), available })?;
+            .ok_or_else(|| ChipError::NoReader {
+                pattern: cfg.reader_pattern.clone(),
+                available,
+            })?;
         wait_for_card(&ctx, &reader, cfg.card_wait)?;
         let (card, atr) = connect(&ctx, &reader)?;
         Ok((ctx, reader, card, atr))
@@ -222,7 +232,11 @@ fn worker(
             }
         }
         let r = card
-            .reconnect(ShareMode::Shared, Protocols::T0 | Protocols::T1, Disposition::ResetCard)
+            .reconnect(
+                ShareMode::Shared,
+                Protocols::T0 | Protocols::T1,
+                Disposition::ResetCard,
+            )
             .map_err(map_pcsc)
             .and_then(|_| card.status2_owned().map_err(map_pcsc))
             .map(|s| s.atr().to_vec());
@@ -257,7 +271,9 @@ fn serve_transaction(
             Request::Transmit(apdu) => {
                 let r = match tx.transmit(&apdu, &mut buf) {
                     // Fewer than SW1 SW2: some drivers (vpcd) report a card that left this way.
-                    Ok(answer) if answer.len() < 2 => Err(classify_failure(ctx, reader, pcsc::Error::CommError)),
+                    Ok(answer) if answer.len() < 2 => {
+                        Err(classify_failure(ctx, reader, pcsc::Error::CommError))
+                    }
                     Ok(answer) => Ok(answer.to_vec()),
                     Err(e) => Err(classify_failure(ctx, reader, e)),
                 };
@@ -290,10 +306,21 @@ impl PcscChannel {
             .map_err(|e| ChipError::Transport(e.to_string()))?;
         let (reader, atr) = match open_rx.recv_timeout(open_deadline) {
             Ok(r) => r?,
-            Err(_) => return Err(ChipError::Mute { timeout_ms: open_deadline.as_millis() as u64 }),
+            Err(_) => {
+                return Err(ChipError::Mute {
+                    timeout_ms: open_deadline.as_millis() as u64,
+                })
+            }
         };
         tracing::debug!(%reader, atr = %hex::encode(&atr), "card connected");
-        Ok(PcscChannel { requests: Some(req_tx), replies: rep_rx, atr, reader, apdu_timeout, poisoned: false })
+        Ok(PcscChannel {
+            requests: Some(req_tx),
+            replies: rep_rx,
+            atr,
+            reader,
+            apdu_timeout,
+            poisoned: false,
+        })
     }
 
     fn call(&mut self, req: Request) -> Reply {
@@ -301,7 +328,11 @@ impl PcscChannel {
         if self.poisoned {
             return Err(ChipError::Mute { timeout_ms });
         }
-        let sent = self.requests.as_ref().map(|s| s.send(req).is_ok()).unwrap_or(false);
+        let sent = self
+            .requests
+            .as_ref()
+            .map(|s| s.send(req).is_ok())
+            .unwrap_or(false);
         if !sent {
             return Err(ChipError::Transport("card worker stopped".into()));
         }
@@ -351,7 +382,10 @@ mod tests {
     #[test]
     fn reader_patterns() {
         assert!(reader_matches("virtual", "Virtual PCD 00 00"));
-        assert!(reader_matches("cetak vpcd 39424*00 01", "cetak vpcd 39424 00 01"));
+        assert!(reader_matches(
+            "cetak vpcd 39424*00 01",
+            "cetak vpcd 39424 00 01"
+        ));
         assert!(reader_matches("*PCD*", "Virtual PCD 00 00"));
         assert!(!reader_matches("omnikey", "Virtual PCD 00 00"));
         assert!(!reader_matches("Virtual*01", "Virtual PCD 00 00"));

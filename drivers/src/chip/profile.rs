@@ -70,7 +70,10 @@ impl AtrPattern {
             bytes.push(if b == "??" {
                 None
             } else {
-                Some(u8::from_str_radix(b, 16).map_err(|_| format!("ATR pattern {s:?}: bad byte {b:?}"))?)
+                Some(
+                    u8::from_str_radix(b, 16)
+                        .map_err(|_| format!("ATR pattern {s:?}: bad byte {b:?}"))?,
+                )
             });
             rest = r;
         }
@@ -79,8 +82,17 @@ impl AtrPattern {
 
     /// True when `atr` matches.
     pub fn matches(&self, atr: &[u8]) -> bool {
-        let len_ok = if self.open_end { atr.len() >= self.bytes.len() } else { atr.len() == self.bytes.len() };
-        len_ok && self.bytes.iter().zip(atr).all(|(p, b)| p.is_none_or(|p| p == *b))
+        let len_ok = if self.open_end {
+            atr.len() >= self.bytes.len()
+        } else {
+            atr.len() == self.bytes.len()
+        };
+        len_ok
+            && self
+                .bytes
+                .iter()
+                .zip(atr)
+                .all(|(p, b)| p.is_none_or(|p| p == *b))
     }
 }
 
@@ -329,11 +341,15 @@ fn hex_bytes(what: &str, s: &str) -> Result<Vec<u8>, ChipError> {
 
 fn fid(what: &str, s: &str) -> Result<u16, ChipError> {
     let b = hex_bytes(what, s)?;
-    let arr: [u8; 2] = b.try_into().map_err(|_| ChipError::Profile(format!("{what}: {s:?} is not 2 bytes")))?;
+    let arr: [u8; 2] = b
+        .try_into()
+        .map_err(|_| ChipError::Profile(format!("{what}: {s:?} is not 2 bytes")))?;
     let v = u16::from_be_bytes(arr);
     // 3F00 (MF), 3FFF (path marker) and FFFF are reserved by ISO/IEC 7816-4.
     if matches!(v, 0x3F00 | 0x3FFF | 0xFFFF) {
-        return Err(ChipError::Profile(format!("{what}: {s} is a reserved file identifier")));
+        return Err(ChipError::Profile(format!(
+            "{what}: {s} is a reserved file identifier"
+        )));
     }
     Ok(v)
 }
@@ -344,7 +360,9 @@ fn condition(what: &str, s: Option<&str>, default: Condition) -> Result<Conditio
         Some("always") => Ok(Condition::Always),
         Some("pin") => Ok(Condition::Pin),
         Some("never") => Ok(Condition::Never),
-        Some(o) => Err(ChipError::Profile(format!("{what}: {o:?} is not always / pin / never"))),
+        Some(o) => Err(ChipError::Profile(format!(
+            "{what}: {o:?} is not always / pin / never"
+        ))),
     }
 }
 
@@ -366,17 +384,22 @@ impl Profile {
 
     /// Parses and validates profile text.
     pub fn from_toml(text: &str) -> Result<Self, ChipError> {
-        let r: raw::Profile = toml::from_str(text).map_err(|e| ChipError::Profile(e.to_string()))?;
+        let r: raw::Profile =
+            toml::from_str(text).map_err(|e| ChipError::Profile(e.to_string()))?;
         let _ = r.description;
         let p = |m: String| ChipError::Profile(m);
         let patterns = |list: &[String]| -> Result<Vec<AtrPattern>, ChipError> {
-            list.iter().map(|s| AtrPattern::parse(s).map_err(p)).collect()
+            list.iter()
+                .map(|s| AtrPattern::parse(s).map_err(p))
+                .collect()
         };
         let serial_tag = match &r.card.serial_tag {
             None => None,
             Some(s) => {
                 let b = hex_bytes("card.serial_tag", s)?;
-                let arr: [u8; 2] = b.try_into().map_err(|_| p("card.serial_tag must be 2 bytes".into()))?;
+                let arr: [u8; 2] = b
+                    .try_into()
+                    .map_err(|_| p("card.serial_tag must be 2 bytes".into()))?;
                 Some(u16::from_be_bytes(arr))
             }
         };
@@ -386,7 +409,12 @@ impl Profile {
             read_uid: r.card.read_uid,
             serial_tag,
         };
-        let aid = r.application.aid.as_deref().map(|s| hex_bytes("application.aid", s)).transpose()?;
+        let aid = r
+            .application
+            .aid
+            .as_deref()
+            .map(|s| hex_bytes("application.aid", s))
+            .transpose()?;
         if aid.as_ref().is_some_and(|a| a.len() < 5 || a.len() > 16) {
             return Err(p("application.aid must be 5 to 16 bytes".into()));
         }
@@ -394,7 +422,13 @@ impl Profile {
             fid: fid("application.fid", &r.application.fid)?,
             aid,
             create: r.application.create,
-            fcp_extra: r.application.fcp_extra.as_deref().map(|s| hex_bytes("application.fcp_extra", s)).transpose()?.unwrap_or_default(),
+            fcp_extra: r
+                .application
+                .fcp_extra
+                .as_deref()
+                .map(|s| hex_bytes("application.fcp_extra", s))
+                .transpose()?
+                .unwrap_or_default(),
         };
         let access = match r.access.method.as_str() {
             "none" => Access::None,
@@ -407,10 +441,13 @@ impl Profile {
                 };
                 let source = match (&r.access.pin_env, &r.access.pin_file, &r.access.pin_key) {
                     (Some(env), None, None) => SecretSource::Env(env.clone()),
-                    (None, Some(file), Some(key)) => SecretSource::File { path: file.into(), key: key.clone() },
+                    (None, Some(file), Some(key)) => SecretSource::File {
+                        path: file.into(),
+                        key: key.clone(),
+                    },
                     _ => {
                         return Err(p(
-                            "access: give either pin_env, or pin_file with pin_key".into(),
+                            "access: give either pin_env, or pin_file with pin_key".into()
                         ))
                     }
                 };
@@ -420,10 +457,18 @@ impl Profile {
                     o => return Err(p(format!("access.pin_format {o:?} is not ascii / hex"))),
                 };
                 let pad_byte = match r.access.pad_byte.as_deref() {
-                    Some(s) => *hex_bytes("access.pad_byte", s)?.first().ok_or_else(|| p("access.pad_byte is empty".into()))?,
+                    Some(s) => *hex_bytes("access.pad_byte", s)?
+                        .first()
+                        .ok_or_else(|| p("access.pad_byte is empty".into()))?,
                     None => 0xFF,
                 };
-                Access::Verify { reference, source, format, pad_to: r.access.pad_to.unwrap_or(0), pad_byte }
+                Access::Verify {
+                    reference,
+                    source,
+                    format,
+                    pad_to: r.access.pad_to.unwrap_or(0),
+                    pad_byte,
+                }
             }
             o => return Err(p(format!("access.method {o:?} is not none / verify"))),
         };
@@ -431,12 +476,19 @@ impl Profile {
             "never" => ExtendedMode::Never,
             "auto" => ExtendedMode::Auto,
             "always" => ExtendedMode::Always,
-            o => return Err(p(format!("transfer.extended {o:?} is not never / auto / always"))),
+            o => {
+                return Err(p(format!(
+                    "transfer.extended {o:?} is not never / auto / always"
+                )))
+            }
         };
         let transfer = Transfer {
             chunk_size: r.transfer.chunk_size,
             extended,
-            extended_chunk_size: r.transfer.extended_chunk_size.unwrap_or(r.transfer.chunk_size),
+            extended_chunk_size: r
+                .transfer
+                .extended_chunk_size
+                .unwrap_or(r.transfer.chunk_size),
             apdu_timeout_ms: r.transfer.apdu_timeout_ms.unwrap_or(5000),
             reselect_after_create: r.transfer.reselect_after_create,
         };
@@ -457,12 +509,27 @@ impl Profile {
                 content: f.content,
                 size: f.size,
                 optional: f.optional,
-                read: condition(&format!("{what}.read"), f.read.as_deref(), Condition::Always)?,
-                update: condition(&format!("{what}.update"), f.update.as_deref(), Condition::Pin)?,
-                fcp_extra: f.fcp_extra.as_deref().map(|s| hex_bytes(&format!("{what}.fcp_extra"), s)).transpose()?.unwrap_or_default(),
+                read: condition(
+                    &format!("{what}.read"),
+                    f.read.as_deref(),
+                    Condition::Always,
+                )?,
+                update: condition(
+                    &format!("{what}.update"),
+                    f.update.as_deref(),
+                    Condition::Pin,
+                )?,
+                fcp_extra: f
+                    .fcp_extra
+                    .as_deref()
+                    .map(|s| hex_bytes(&format!("{what}.fcp_extra"), s))
+                    .transpose()?
+                    .unwrap_or_default(),
             };
             if spec.size.is_some_and(|s| s == 0 || s > 0x7FFF) {
-                return Err(p(format!("{what}.size must be 1..=32767 (offsets of UPDATE BINARY)")));
+                return Err(p(format!(
+                    "{what}.size must be 1..=32767 (offsets of UPDATE BINARY)"
+                )));
             }
             if spec.fid == application.fid || files.iter().any(|o: &FileSpec| o.fid == spec.fid) {
                 return Err(p(format!("{what}.fid {:04X} is used twice", spec.fid)));
@@ -472,7 +539,10 @@ impl Profile {
         if files.is_empty() {
             return Err(p("at least one [[file]] is required".into()));
         }
-        let integrity: Vec<_> = files.iter().filter(|f| f.content == ContentSource::Integrity).collect();
+        let integrity: Vec<_> = files
+            .iter()
+            .filter(|f| f.content == ContentSource::Integrity)
+            .collect();
         if integrity.len() > 1 {
             return Err(p("at most one integrity file".into()));
         }
@@ -485,7 +555,11 @@ impl Profile {
             access,
             transfer,
             files,
-            activate: if r.finish.activate { Activate::Files } else { Activate::None },
+            activate: if r.finish.activate {
+                Activate::Files
+            } else {
+                Activate::None
+            },
         })
     }
 }
@@ -498,7 +572,10 @@ mod tests {
     fn default_profile_parses() {
         let p = Profile::default_profile().unwrap();
         assert_eq!(p.name, "default");
-        assert_eq!(p.files.last().map(|f| f.content), Some(ContentSource::Integrity));
+        assert_eq!(
+            p.files.last().map(|f| f.content),
+            Some(ContentSource::Integrity)
+        );
         assert!(matches!(p.access, Access::Verify { .. }));
         assert_eq!(p.activate, Activate::None);
     }
@@ -526,7 +603,10 @@ mod tests {
         ] {
             assert!(good.contains(from), "{from}");
             let bad = good.replacen(from, to, 1);
-            assert!(matches!(Profile::from_toml(&bad), Err(ChipError::Profile(_))), "{to}");
+            assert!(
+                matches!(Profile::from_toml(&bad), Err(ChipError::Profile(_))),
+                "{to}"
+            );
         }
         assert!(Profile::from_toml("not toml [").is_err());
     }

@@ -44,19 +44,31 @@ pub fn load_text(source: &SecretSource) -> Result<Secret, ChipError> {
                 .map_err(|_| ChipError::Secret(format!("{} is not valid TOML", path.display())))?;
             match table.get(key) {
                 Some(toml::Value::String(s)) => Ok(Secret(s.clone().into_bytes())),
-                Some(_) => Err(ChipError::Secret(format!("{key} in {} is not a string", path.display()))),
-                None => Err(ChipError::Secret(format!("{key} missing in {}", path.display()))),
+                Some(_) => Err(ChipError::Secret(format!(
+                    "{key} in {} is not a string",
+                    path.display()
+                ))),
+                None => Err(ChipError::Secret(format!(
+                    "{key} missing in {}",
+                    path.display()
+                ))),
             }
         }
     }
 }
 
 /// The VERIFY data: the PIN text encoded and padded as the profile says.
-pub fn pin_data(text: &Secret, format: PinFormat, pad_to: usize, pad_byte: u8) -> Result<Secret, ChipError> {
+pub fn pin_data(
+    text: &Secret,
+    format: PinFormat,
+    pad_to: usize,
+    pad_byte: u8,
+) -> Result<Secret, ChipError> {
     let mut bytes = match format {
         PinFormat::Ascii => text.expose().to_vec(),
         PinFormat::Hex => {
-            let s = std::str::from_utf8(text.expose()).map_err(|_| ChipError::Secret("PIN is not text".into()))?;
+            let s = std::str::from_utf8(text.expose())
+                .map_err(|_| ChipError::Secret("PIN is not text".into()))?;
             hex::decode(s.trim()).map_err(|_| ChipError::Secret("PIN is not hex".into()))?
         }
     };
@@ -84,7 +96,13 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret(***)");
         let h = pin_data(&Secret::new(b"0102".to_vec()), PinFormat::Hex, 0, 0).unwrap();
         assert_eq!(h.expose(), [1, 2]);
-        assert!(pin_data(&Secret::new(b"123456789".to_vec()), PinFormat::Ascii, 8, 0xFF).is_err());
+        assert!(pin_data(
+            &Secret::new(b"123456789".to_vec()),
+            PinFormat::Ascii,
+            8,
+            0xFF
+        )
+        .is_err());
     }
 
     #[test]
@@ -92,9 +110,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.toml");
         std::fs::write(&path, "chip_pin = \"987654\"\n").unwrap();
-        let ok = load_text(&SecretSource::File { path: path.clone(), key: "chip_pin".into() }).unwrap();
+        let ok = load_text(&SecretSource::File {
+            path: path.clone(),
+            key: "chip_pin".into(),
+        })
+        .unwrap();
         assert_eq!(ok.expose(), b"987654");
-        let e = load_text(&SecretSource::File { path, key: "other".into() }).unwrap_err();
+        let e = load_text(&SecretSource::File {
+            path,
+            key: "other".into(),
+        })
+        .unwrap_err();
         assert!(!e.to_string().contains("987654"));
         assert!(load_text(&SecretSource::Env("CETAK_TEST_SURELY_UNSET_VAR".into())).is_err());
     }

@@ -23,7 +23,9 @@ pub fn atr_announces_extended(atr: &[u8]) -> bool {
         let mut i = 0;
         while i < body.len() {
             let (tag, len) = (body[i] >> 4, (body[i] & 0x0F) as usize);
-            let Some(value) = body.get(i + 1..i + 1 + len) else { return false };
+            let Some(value) = body.get(i + 1..i + 1 + len) else {
+                return false;
+            };
             if tag == 0x7 && len >= 3 {
                 return value[2] & 0x40 != 0;
             }
@@ -41,7 +43,11 @@ pub fn historical_bytes(atr: &[u8]) -> Option<&[u8]> {
     let mut i = 2;
     loop {
         let count = (y & 0x1).count_ones() + (y & 0x2).count_ones() + (y & 0x4).count_ones();
-        let td = if y & 0x8 != 0 { Some(*atr.get(i + count as usize)?) } else { None };
+        let td = if y & 0x8 != 0 {
+            Some(*atr.get(i + count as usize)?)
+        } else {
+            None
+        };
         i += count as usize + usize::from(td.is_some());
         match td {
             Some(td) => y = td >> 4,
@@ -54,9 +60,12 @@ pub fn historical_bytes(atr: &[u8]) -> Option<&[u8]> {
 /// Refuses a card whose ATR the profile does not accept.
 pub fn check_atr(profile: &Profile, atr: &[u8]) -> Result<(), ChipError> {
     let denied = profile.card.atr_deny.iter().any(|p| p.matches(atr));
-    let allowed = profile.card.atr_allow.is_empty() || profile.card.atr_allow.iter().any(|p| p.matches(atr));
+    let allowed =
+        profile.card.atr_allow.is_empty() || profile.card.atr_allow.iter().any(|p| p.matches(atr));
     if denied || !allowed || atr.len() < 2 {
-        return Err(ChipError::ForeignCard { atr: hex::encode_upper(atr) });
+        return Err(ChipError::ForeignCard {
+            atr: hex::encode_upper(atr),
+        });
     }
     Ok(())
 }
@@ -94,13 +103,23 @@ pub fn read_serial(apdus: &mut Apdus, tag: u16) -> Result<Option<Vec<u8>>, ChipE
 
 /// SELECT the MF.
 pub fn select_mf(apdus: &mut Apdus) -> Result<(), ChipError> {
-    apdus.send_ok(&Command::new(0x00, 0xA4, 0x00, 0x0C).with_data([0x3F, 0x00]), "SELECT MF")?;
+    apdus.send_ok(
+        &Command::new(0x00, 0xA4, 0x00, 0x0C).with_data([0x3F, 0x00]),
+        "SELECT MF",
+    )?;
     Ok(())
 }
 
 /// The access step, if the profile has one.
 pub fn verify(apdus: &mut Apdus, profile: &Profile) -> Result<(), ChipError> {
-    let Access::Verify { reference, source, format, pad_to, pad_byte } = &profile.access else {
+    let Access::Verify {
+        reference,
+        source,
+        format,
+        pad_to,
+        pad_byte,
+    } = &profile.access
+    else {
         return Ok(());
     };
     let text = secret::load_text(source)?;
@@ -118,7 +137,11 @@ pub fn verify(apdus: &mut Apdus, profile: &Profile) -> Result<(), ChipError> {
 
 /// SELECT (or create) the application DF; returns true when it was created. Selection by DF
 /// name works from anywhere; by FID it starts from the MF.
-pub fn select_application(apdus: &mut Apdus, profile: &Profile, reselect: bool) -> Result<bool, ChipError> {
+pub fn select_application(
+    apdus: &mut Apdus,
+    profile: &Profile,
+    reselect: bool,
+) -> Result<bool, ChipError> {
     let app = &profile.application;
     let select = |apdus: &mut Apdus| {
         let cmd = match &app.aid {
@@ -160,18 +183,28 @@ pub fn select_application(apdus: &mut Apdus, profile: &Profile, reselect: bool) 
 
 /// SELECT an EF of the current DF; returns the status word (`FileNotFound` is not an error).
 pub fn select_ef(apdus: &mut Apdus, fid: u16) -> Result<StatusWord, ChipError> {
-    Ok(apdus.send(&Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(fid.to_be_bytes()))?.sw)
+    Ok(apdus
+        .send(&Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(fid.to_be_bytes()))?
+        .sw)
 }
 
 /// The size of an EF of the current DF from its FCP (`80` / `81`); `None` if not given.
 pub fn ef_size(apdus: &mut Apdus, fid: u16) -> Result<Option<usize>, ChipError> {
-    let r = apdus.send(&Command::new(0x00, 0xA4, 0x02, 0x04).with_data(fid.to_be_bytes()).with_le(256))?;
+    let r = apdus.send(
+        &Command::new(0x00, 0xA4, 0x02, 0x04)
+            .with_data(fid.to_be_bytes())
+            .with_le(256),
+    )?;
     if !r.sw.is_ok() {
         return Err(refusal(&format!("SELECT EF {fid:04X}"), r.sw));
     }
-    let outer = tlv::parse_all(&r.data).map_err(|e| ChipError::Decode(format!("FCP of {fid:04X}: {e}")))?;
-    let Some(fcp) = tlv::find(&outer, 0x62) else { return Ok(None) };
-    let items = tlv::parse_all(&fcp.value).map_err(|e| ChipError::Decode(format!("FCP of {fid:04X}: {e}")))?;
+    let outer =
+        tlv::parse_all(&r.data).map_err(|e| ChipError::Decode(format!("FCP of {fid:04X}: {e}")))?;
+    let Some(fcp) = tlv::find(&outer, 0x62) else {
+        return Ok(None);
+    };
+    let items = tlv::parse_all(&fcp.value)
+        .map_err(|e| ChipError::Decode(format!("FCP of {fid:04X}: {e}")))?;
     Ok(tlv::find(&items, 0x80)
         .or_else(|| tlv::find(&items, 0x81))
         .filter(|t| !t.value.is_empty() && t.value.len() <= 4)
@@ -194,11 +227,20 @@ pub fn ef_fcp(spec: &FileSpec, size: usize) -> Vec<u8> {
 /// Makes the EF current, creating it with its size when absent. CREATE FILE comes first: on a
 /// blank card it succeeds and makes the new EF current (ISO/IEC 7816-9), which saves a SELECT
 /// per file; `6A89` (exists) falls back to SELECT and a size check.
-pub fn prepare_ef(apdus: &mut Apdus, spec: &FileSpec, needed: usize, reselect: bool) -> Result<(), ChipError> {
+pub fn prepare_ef(
+    apdus: &mut Apdus,
+    spec: &FileSpec,
+    needed: usize,
+    reselect: bool,
+) -> Result<(), ChipError> {
     let fid = format!("{:04X}", spec.fid);
     let size = spec.size.unwrap_or(needed);
     if needed > size {
-        return Err(ChipError::FileTooSmall { fid, capacity: size, needed });
+        return Err(ChipError::FileTooSmall {
+            fid,
+            capacity: size,
+            needed,
+        });
     }
     let create = Command::new(0x00, 0xE0, 0x00, 0x00).with_data(ef_fcp(spec, size));
     match apdus.send(&create)?.sw {
@@ -210,7 +252,11 @@ pub fn prepare_ef(apdus: &mut Apdus, spec: &FileSpec, needed: usize, reselect: b
         StatusWord::FileExists => {
             if let Some(capacity) = ef_size(apdus, spec.fid)? {
                 if capacity < needed {
-                    return Err(ChipError::FileTooSmall { fid, capacity, needed });
+                    return Err(ChipError::FileTooSmall {
+                        fid,
+                        capacity,
+                        needed,
+                    });
                 }
             }
             Ok(())
@@ -229,12 +275,19 @@ pub fn chunk_size(profile: &Profile, extended: bool) -> usize {
 }
 
 /// Writes `bytes` to the current EF in chunks; halves the chunk when the card says `6700`.
-pub fn update_binary(apdus: &mut Apdus, fid: u16, bytes: &[u8], mut chunk: usize) -> Result<(), ChipError> {
+pub fn update_binary(
+    apdus: &mut Apdus,
+    fid: u16,
+    bytes: &[u8],
+    mut chunk: usize,
+) -> Result<(), ChipError> {
     let step = format!("UPDATE BINARY {fid:04X}");
     let mut offset = 0;
     while offset < bytes.len() {
         if offset > 0x7FFF {
-            return Err(ChipError::Content(format!("file {fid:04X} longer than 32767 bytes")));
+            return Err(ChipError::Content(format!(
+                "file {fid:04X} longer than 32767 bytes"
+            )));
         }
         let n = chunk.min(bytes.len() - offset);
         let cmd = Command::new(0x00, 0xD6, (offset >> 8) as u8, offset as u8)
@@ -249,16 +302,24 @@ pub fn update_binary(apdus: &mut Apdus, fid: u16, bytes: &[u8], mut chunk: usize
 }
 
 /// Reads `len` bytes of the current EF in chunks; halves the chunk when the card says `6700`.
-pub fn read_binary(apdus: &mut Apdus, fid: u16, len: usize, mut chunk: usize) -> Result<Vec<u8>, ChipError> {
+pub fn read_binary(
+    apdus: &mut Apdus,
+    fid: u16,
+    len: usize,
+    mut chunk: usize,
+) -> Result<Vec<u8>, ChipError> {
     let step = format!("READ BINARY {fid:04X}");
     let mut out = Vec::with_capacity(len);
     while out.len() < len {
         let offset = out.len();
         if offset > 0x7FFF {
-            return Err(ChipError::Decode(format!("file {fid:04X} longer than 32767 bytes")));
+            return Err(ChipError::Decode(format!(
+                "file {fid:04X} longer than 32767 bytes"
+            )));
         }
         let want = chunk.min(len - offset);
-        let r = apdus.send(&Command::new(0x00, 0xB0, (offset >> 8) as u8, offset as u8).with_le(want))?;
+        let r = apdus
+            .send(&Command::new(0x00, 0xB0, (offset >> 8) as u8, offset as u8).with_le(want))?;
         match r.sw {
             StatusWord::Ok | StatusWord::EndOfFile if !r.data.is_empty() => {
                 out.extend_from_slice(&r.data[..r.data.len().min(want)]);
@@ -276,7 +337,10 @@ pub fn read_binary(apdus: &mut Apdus, fid: u16, len: usize, mut chunk: usize) ->
 
 /// ACTIVATE FILE on the current file.
 pub fn activate_current(apdus: &mut Apdus, what: &str) -> Result<(), ChipError> {
-    apdus.send_ok(&Command::new(0x00, 0x44, 0x00, 0x00), &format!("ACTIVATE FILE {what}"))?;
+    apdus.send_ok(
+        &Command::new(0x00, 0x44, 0x00, 0x00),
+        &format!("ACTIVATE FILE {what}"),
+    )?;
     Ok(())
 }
 

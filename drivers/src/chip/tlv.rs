@@ -91,7 +91,13 @@ pub fn parse_one(bytes: &[u8]) -> Result<(Tlv, usize), TlvError> {
     };
     let end = i.checked_add(len).ok_or(TlvError::Malformed(i))?;
     let value = bytes.get(i..end).ok_or(TlvError::Truncated(i))?;
-    Ok((Tlv { tag, value: value.to_vec() }, end))
+    Ok((
+        Tlv {
+            tag,
+            value: value.to_vec(),
+        },
+        end,
+    ))
 }
 
 /// Decodes a sequence of TLVs; `00` / `FF` padding between and after them is skipped
@@ -104,8 +110,7 @@ pub fn parse_all(bytes: &[u8]) -> Result<Vec<Tlv>, TlvError> {
             pos += 1;
             continue;
         }
-        let (tlv, used) =
-            parse_one(&bytes[pos..]).map_err(|e| shift(e, pos))?;
+        let (tlv, used) = parse_one(&bytes[pos..]).map_err(|e| shift(e, pos))?;
         out.push(tlv);
         pos += used;
     }

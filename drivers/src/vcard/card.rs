@@ -44,7 +44,12 @@ impl CardState {
     pub fn new(config: CardConfig) -> Self {
         let memory = config.faults.memory_limit.unwrap_or(config.memory);
         let fs = FileSystem::new(memory, config.max_file_size);
-        let tries = config.pin.as_ref().map(|(r, _)| (*r, config.pin_tries)).into_iter().collect();
+        let tries = config
+            .pin
+            .as_ref()
+            .map(|(r, _)| (*r, config.pin_tries))
+            .into_iter()
+            .collect();
         CardState {
             config,
             fs,
@@ -158,7 +163,9 @@ impl CardState {
     }
 
     fn fcp(&self, i: usize) -> Vec<u8> {
-        let Some(n) = self.fs.node(i) else { return Vec::new() };
+        let Some(n) = self.fs.node(i) else {
+            return Vec::new();
+        };
         let mut v = Vec::new();
         match &n.kind {
             Kind::Ef { data } => {
@@ -180,7 +187,11 @@ impl CardState {
         if data.len() % 2 != 0 {
             return None;
         }
-        Some(data.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect())
+        Some(
+            data.chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect(),
+        )
     }
 
     fn select(&mut self, cmd: &Command) -> Action {
@@ -192,7 +203,10 @@ impl CardState {
                 Some(f) => self
                     .fs
                     .child(self.current_df, f)
-                    .or_else(|| (self.fs.node(self.current_df).map(|n| n.fid) == Some(f)).then_some(self.current_df))
+                    .or_else(|| {
+                        (self.fs.node(self.current_df).map(|n| n.fid) == Some(f))
+                            .then_some(self.current_df)
+                    })
                     .or_else(|| {
                         let parent = self.fs.node(self.current_df).and_then(|n| n.parent)?;
                         (self.fs.node(parent).map(|n| n.fid) == Some(f))
@@ -202,14 +216,25 @@ impl CardState {
                 None => return sw(Sw::WrongLength),
             },
             0x01 => match fid() {
-                Some(f) => self.fs.child(self.current_df, f).filter(|&i| self.fs.is_df(i)),
+                Some(f) => self
+                    .fs
+                    .child(self.current_df, f)
+                    .filter(|&i| self.fs.is_df(i)),
                 None => return sw(Sw::WrongLength),
             },
             0x02 => match fid() {
-                Some(f) => self.fs.child(self.current_df, f).filter(|&i| !self.fs.is_df(i)),
+                Some(f) => self
+                    .fs
+                    .child(self.current_df, f)
+                    .filter(|&i| !self.fs.is_df(i)),
                 None => return sw(Sw::WrongLength),
             },
-            0x03 => Some(self.fs.node(self.current_df).and_then(|n| n.parent).unwrap_or(0)),
+            0x03 => Some(
+                self.fs
+                    .node(self.current_df)
+                    .and_then(|n| n.parent)
+                    .unwrap_or(0),
+            ),
             0x04 => self.fs.by_aid(&cmd.data),
             0x08 | 0x09 => match Self::fids(&cmd.data) {
                 Some(mut path) if !path.is_empty() => {
@@ -223,7 +248,9 @@ impl CardState {
             },
             _ => return sw(Sw::IncorrectP1P2),
         };
-        let Some(i) = found else { return sw(Sw::FileNotFound) };
+        let Some(i) = found else {
+            return sw(Sw::FileNotFound);
+        };
         if !matches!(cmd.p2 & 0xFC, 0x00 | 0x04 | 0x0C) {
             return sw(Sw::IncorrectP1P2);
         }
@@ -243,7 +270,10 @@ impl CardState {
     }
 
     fn pin_ok(&self) -> bool {
-        self.config.pin.as_ref().is_none_or(|(r, _)| self.verified.contains(r))
+        self.config
+            .pin
+            .as_ref()
+            .is_none_or(|(r, _)| self.verified.contains(r))
     }
 
     fn allowed(&self, condition: u8) -> bool {
@@ -261,13 +291,20 @@ impl CardState {
         if self.config.create_requires_pin && !self.pin_ok() {
             return sw(Sw::SecurityNotSatisfied);
         }
-        let Ok((outer, used)) = tlv::parse_one(&cmd.data) else { return sw(Sw::IncorrectData) };
+        let Ok((outer, used)) = tlv::parse_one(&cmd.data) else {
+            return sw(Sw::IncorrectData);
+        };
         if outer.tag != 0x62 || used != cmd.data.len() {
             return sw(Sw::IncorrectData);
         }
-        let Ok(items) = tlv::parse_all(&outer.value) else { return sw(Sw::IncorrectData) };
+        let Ok(items) = tlv::parse_all(&outer.value) else {
+            return sw(Sw::IncorrectData);
+        };
         let get = |t| tlv::find(&items, t).map(|t| t.value.as_slice());
-        let Some(fid) = get(0x83).and_then(|v| <[u8; 2]>::try_from(v).ok()).map(u16::from_be_bytes) else {
+        let Some(fid) = get(0x83)
+            .and_then(|v| <[u8; 2]>::try_from(v).ok())
+            .map(u16::from_be_bytes)
+        else {
             return sw(Sw::IncorrectData);
         };
         if matches!(fid, 0x3F00 | 0x3FFF | 0xFFFF) {
@@ -277,15 +314,27 @@ impl CardState {
             Some([am, rest @ ..]) => {
                 // SC bytes follow in the order of the AM bits set, highest first.
                 let mut scs = rest.iter();
-                let update = if am & 0x02 != 0 { scs.next().copied().unwrap_or(0) } else { 0 };
-                let read = if am & 0x01 != 0 { scs.next().copied().unwrap_or(0) } else { 0 };
+                let update = if am & 0x02 != 0 {
+                    scs.next().copied().unwrap_or(0)
+                } else {
+                    0
+                };
+                let read = if am & 0x01 != 0 {
+                    scs.next().copied().unwrap_or(0)
+                } else {
+                    0
+                };
                 (read, update)
             }
             _ => (0x00, 0x00),
         };
-        let lcs = get(0x8A).and_then(|v| v.first().copied()).unwrap_or(LCS_ACTIVATED);
+        let lcs = get(0x8A)
+            .and_then(|v| v.first().copied())
+            .unwrap_or(LCS_ACTIVATED);
         let kind = match get(0x82).and_then(|v| v.first().copied()) {
-            Some(0x38) => Kind::Df { aid: get(0x84).map(<[u8]>::to_vec) },
+            Some(0x38) => Kind::Df {
+                aid: get(0x84).map(<[u8]>::to_vec),
+            },
             Some(0x01) => {
                 let size = get(0x80)
                     .or_else(|| get(0x81))
@@ -299,7 +348,14 @@ impl CardState {
             _ => return sw(Sw::FunctionNotSupported),
         };
         let is_df = matches!(kind, Kind::Df { .. });
-        let node = Node { fid, parent: None, kind, lcs, read, update };
+        let node = Node {
+            fid,
+            parent: None,
+            kind,
+            lcs,
+            read,
+            update,
+        };
         match self.fs.create(self.current_df, node) {
             Ok(i) => {
                 if is_df {
@@ -317,8 +373,12 @@ impl CardState {
 
     /// The current EF, checked for access; `Err` is the refusal to answer.
     fn current_ef_for(&self, write: bool) -> Result<usize, Action> {
-        let Some(i) = self.current_ef else { return Err(sw(Sw::CommandNotAllowed)) };
-        let Some(n) = self.fs.node(i) else { return Err(sw(Sw::CommandNotAllowed)) };
+        let Some(i) = self.current_ef else {
+            return Err(sw(Sw::CommandNotAllowed));
+        };
+        let Some(n) = self.fs.node(i) else {
+            return Err(sw(Sw::CommandNotAllowed));
+        };
         if !self.allowed(if write { n.update } else { n.read }) {
             return Err(sw(Sw::SecurityNotSatisfied));
         }
@@ -342,7 +402,11 @@ impl CardState {
         }
         let offset = ((cmd.p1 as usize) << 8) | cmd.p2 as usize;
         let faults = self.config.faults.clone();
-        let Some(Node { kind: Kind::Ef { data }, .. }) = self.fs.node_mut(i) else {
+        let Some(Node {
+            kind: Kind::Ef { data },
+            ..
+        }) = self.fs.node_mut(i)
+        else {
             return sw(Sw::CommandNotAllowed);
         };
         if offset >= data.len() {
@@ -375,7 +439,11 @@ impl CardState {
             Err(a) => return a,
         };
         let offset = ((cmd.p1 as usize) << 8) | cmd.p2 as usize;
-        let Some(Node { kind: Kind::Ef { data }, .. }) = self.fs.node(i) else {
+        let Some(Node {
+            kind: Kind::Ef { data },
+            ..
+        }) = self.fs.node(i)
+        else {
             return sw(Sw::CommandNotAllowed);
         };
         if offset >= data.len() {
@@ -387,25 +455,41 @@ impl CardState {
         }
         let available = data.len() - offset;
         if le <= available {
-            return Action::Respond(Response::new(data[offset..offset + le].to_vec(), Sw::Ok).to_bytes());
+            return Action::Respond(
+                Response::new(data[offset..offset + le].to_vec(), Sw::Ok).to_bytes(),
+            );
         }
         if self.config.t0 {
-            return sw(Sw::WrongLe(if available >= 256 { 0 } else { available as u8 }));
+            return sw(Sw::WrongLe(if available >= 256 {
+                0
+            } else {
+                available as u8
+            }));
         }
         Action::Respond(Response::new(data[offset..].to_vec(), Sw::EndOfFile).to_bytes())
     }
 
     fn verify(&mut self, cmd: &Command) -> Action {
-        let Some((reference, pin)) = self.config.pin.clone() else { return sw(Sw::DataNotFound) };
+        let Some((reference, pin)) = self.config.pin.clone() else {
+            return sw(Sw::DataNotFound);
+        };
         if cmd.p1 != 0 || cmd.p2 != reference {
-            return sw(if cmd.p1 != 0 { Sw::IncorrectP1P2 } else { Sw::DataNotFound });
+            return sw(if cmd.p1 != 0 {
+                Sw::IncorrectP1P2
+            } else {
+                Sw::DataNotFound
+            });
         }
         let tries = self.tries_left.get(&reference).copied().unwrap_or(0);
         if tries == 0 {
             return sw(Sw::AuthBlocked);
         }
         if cmd.data.is_empty() {
-            return sw(if self.verified.contains(&reference) { Sw::Ok } else { Sw::VerifyFailed(tries) });
+            return sw(if self.verified.contains(&reference) {
+                Sw::Ok
+            } else {
+                Sw::VerifyFailed(tries)
+            });
         }
         if cmd.data == pin {
             self.tries_left.insert(reference, self.config.pin_tries);
@@ -415,7 +499,11 @@ impl CardState {
             let left = tries - 1;
             self.tries_left.insert(reference, left);
             self.verified.remove(&reference);
-            sw(if left == 0 { Sw::AuthBlocked } else { Sw::VerifyFailed(left) })
+            sw(if left == 0 {
+                Sw::AuthBlocked
+            } else {
+                Sw::VerifyFailed(left)
+            })
         }
     }
 

@@ -172,13 +172,21 @@ mod tests {
         let atr = atr_with_extended(true);
         assert_eq!(atr[1..].iter().fold(0u8, |a, b| a ^ b), 0);
         assert!(crate::chip::session::atr_announces_extended(&atr));
-        assert!(!crate::chip::session::atr_announces_extended(&atr_with_extended(false)));
+        assert!(!crate::chip::session::atr_announces_extended(
+            &atr_with_extended(false)
+        ));
     }
 
     #[test]
     fn fault_options_parse() {
         let mut f = Faults::default();
-        for o in ["mute-after=3", "write-error-at=500", "foreign-atr", "slow=20", "memory=1000"] {
+        for o in [
+            "mute-after=3",
+            "write-error-at=500",
+            "foreign-atr",
+            "slow=20",
+            "memory=1000",
+        ] {
             f.add(o).unwrap();
         }
         assert_eq!(f.mute_after, Some(3));

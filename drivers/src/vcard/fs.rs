@@ -59,8 +59,19 @@ pub struct FileSystem {
 impl FileSystem {
     /// An empty card with `memory` bytes and a per-file limit.
     pub fn new(memory: usize, max_file_size: usize) -> Self {
-        let mf = Node { fid: 0x3F00, parent: None, kind: Kind::Df { aid: None }, lcs: LCS_ACTIVATED, read: 0, update: 0 };
-        FileSystem { nodes: vec![mf], memory, max_file_size }
+        let mf = Node {
+            fid: 0x3F00,
+            parent: None,
+            kind: Kind::Df { aid: None },
+            lcs: LCS_ACTIVATED,
+            read: 0,
+            update: 0,
+        };
+        FileSystem {
+            nodes: vec![mf],
+            memory,
+            max_file_size,
+        }
     }
 
     /// A node.
@@ -77,7 +88,14 @@ impl FileSystem {
     pub fn used(&self) -> usize {
         self.nodes
             .iter()
-            .map(|n| HEADER_COST + if let Kind::Ef { data } = &n.kind { data.len() } else { 0 })
+            .map(|n| {
+                HEADER_COST
+                    + if let Kind::Ef { data } = &n.kind {
+                        data.len()
+                    } else {
+                        0
+                    }
+            })
             .sum()
     }
 
@@ -88,12 +106,16 @@ impl FileSystem {
 
     /// Child of `df` with `fid`.
     pub fn child(&self, df: usize, fid: u16) -> Option<usize> {
-        self.nodes.iter().position(|n| n.parent == Some(df) && n.fid == fid)
+        self.nodes
+            .iter()
+            .position(|n| n.parent == Some(df) && n.fid == fid)
     }
 
     /// The DF named `aid`.
     pub fn by_aid(&self, aid: &[u8]) -> Option<usize> {
-        self.nodes.iter().position(|n| matches!(&n.kind, Kind::Df { aid: Some(a) } if a == aid))
+        self.nodes
+            .iter()
+            .position(|n| matches!(&n.kind, Kind::Df { aid: Some(a) } if a == aid))
     }
 
     /// Resolves a path of FIDs starting at `from` (a DF).
@@ -106,11 +128,18 @@ impl FileSystem {
         if self.child(df, node.fid).is_some() || node.fid == 0x3F00 {
             return Err(CreateError::Exists);
         }
-        let body = if let Kind::Ef { data } = &node.kind { data.len() } else { 0 };
+        let body = if let Kind::Ef { data } = &node.kind {
+            data.len()
+        } else {
+            0
+        };
         if body > self.max_file_size || self.used() + HEADER_COST + body > self.memory {
             return Err(CreateError::NoMemory);
         }
-        self.nodes.push(Node { parent: Some(df), ..node });
+        self.nodes.push(Node {
+            parent: Some(df),
+            ..node
+        });
         Ok(self.nodes.len() - 1)
     }
 
@@ -144,14 +173,35 @@ mod tests {
     use super::*;
 
     fn ef(fid: u16, size: usize) -> Node {
-        Node { fid, parent: None, kind: Kind::Ef { data: vec![0; size] }, lcs: LCS_ACTIVATED, read: 0, update: 0 }
+        Node {
+            fid,
+            parent: None,
+            kind: Kind::Ef {
+                data: vec![0; size],
+            },
+            lcs: LCS_ACTIVATED,
+            read: 0,
+            update: 0,
+        }
     }
 
     #[test]
     fn create_and_find() {
         let mut fs = FileSystem::new(4096, 2048);
         let df = fs
-            .create(0, Node { fid: 0x5000, parent: None, kind: Kind::Df { aid: Some(vec![1, 2, 3, 4, 5]) }, lcs: 5, read: 0, update: 0 })
+            .create(
+                0,
+                Node {
+                    fid: 0x5000,
+                    parent: None,
+                    kind: Kind::Df {
+                        aid: Some(vec![1, 2, 3, 4, 5]),
+                    },
+                    lcs: 5,
+                    read: 0,
+                    update: 0,
+                },
+            )
             .unwrap();
         let e = fs.create(df, ef(0x5001, 100)).unwrap();
         assert_eq!(fs.by_aid(&[1, 2, 3, 4, 5]), Some(df));

@@ -42,9 +42,22 @@ impl VcardStation {
     }
 
     /// The n-th parked card gets `plan[n]` (e.g. a faulty first blangko), later ones `fallback`.
-    pub fn with_plan(addr: SocketAddr, plan: Vec<CardConfig>, fallback: CardConfig) -> (Self, StationCards) {
+    pub fn with_plan(
+        addr: SocketAddr,
+        plan: Vec<CardConfig>,
+        fallback: CardConfig,
+    ) -> (Self, StationCards) {
         let cards = Arc::new(Mutex::new(Vec::new()));
-        (VcardStation { addr, plan, fallback, cards: cards.clone(), inserted: None }, StationCards(cards))
+        (
+            VcardStation {
+                addr,
+                plan,
+                fallback,
+                cards: cards.clone(),
+                inserted: None,
+            },
+            StationCards(cards),
+        )
     }
 }
 
@@ -52,14 +65,20 @@ impl StationCard for VcardStation {
     fn card_parked(&mut self, station: EncoderStation) {
         self.inserted.take();
         let mut cards = self.cards.lock().unwrap_or_else(|p| p.into_inner());
-        let config = self.plan.get(cards.len()).cloned().unwrap_or_else(|| self.fallback.clone());
+        let config = self
+            .plan
+            .get(cards.len())
+            .cloned()
+            .unwrap_or_else(|| self.fallback.clone());
         let card = VirtualCard::new(config);
         cards.push(card.clone());
         drop(cards);
         match card.insert(self.addr, Duration::from_secs(2)) {
             Ok(i) => self.inserted = Some(i),
             // The encoder will then report "no card" and reject the blangko.
-            Err(e) => tracing::warn!(?station, error = %e, "virtual card could not enter its reader"),
+            Err(e) => {
+                tracing::warn!(?station, error = %e, "virtual card could not enter its reader")
+            }
         }
     }
 

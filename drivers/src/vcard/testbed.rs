@@ -83,7 +83,11 @@ fn state_dir() -> Result<PathBuf, TestbedError> {
 }
 
 fn lock_file(path: &Path, arg: FlockArg) -> Result<Option<Flock<File>>, TestbedError> {
-    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
     match Flock::lock(file, arg) {
         Ok(l) => Ok(Some(l)),
         Err((_, nix::errno::Errno::EWOULDBLOCK)) => Ok(None),
@@ -96,17 +100,25 @@ fn find_pcscd() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("PATH") {
         dirs.extend(std::env::split_paths(&path));
     }
-    dirs.into_iter().map(|d| d.join("pcscd")).find(|p| p.is_file())
+    dirs.into_iter()
+        .map(|d| d.join("pcscd"))
+        .find(|p| p.is_file())
 }
 
 /// The reader.conf directory of the running pcscd, from its command line.
 fn running_config_dir() -> PathBuf {
     let default = PathBuf::from("/etc/reader.conf.d");
-    let Ok(entries) = std::fs::read_dir("/proc") else { return default };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return default;
+    };
     for e in entries.flatten() {
-        let Ok(cmdline) = std::fs::read(e.path().join("cmdline")) else { continue };
-        let args: Vec<String> =
-            cmdline.split(|&b| b == 0).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+        let Ok(cmdline) = std::fs::read(e.path().join("cmdline")) else {
+            continue;
+        };
+        let args: Vec<String> = cmdline
+            .split(|&b| b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
         if !args.first().is_some_and(|a| a.ends_with("pcscd")) {
             continue;
         }
@@ -128,19 +140,23 @@ fn running_config_dir() -> PathBuf {
 /// vpcd definitions in a reader.conf directory: (friendly name, first port).
 fn vpcd_definitions(dir: &Path) -> Vec<(String, u16)> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     for e in entries.flatten() {
-        let Ok(text) = std::fs::read_to_string(e.path()) else { continue };
+        let Ok(text) = std::fs::read_to_string(e.path()) else {
+            continue;
+        };
         let (mut name, mut port, mut vpcd) = (None, None, false);
         for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
             if let Some(v) = line.strip_prefix("FRIENDLYNAME") {
                 name = Some(v.trim().trim_matches('"').to_string());
             } else if let Some(v) = line.strip_prefix("CHANNELID") {
                 let v = v.trim();
-                port = v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")).map_or_else(
-                    || v.parse().ok(),
-                    |h| u16::from_str_radix(h, 16).ok(),
-                );
+                port = v
+                    .strip_prefix("0x")
+                    .or_else(|| v.strip_prefix("0X"))
+                    .map_or_else(|| v.parse().ok(), |h| u16::from_str_radix(h, 16).ok());
             } else if line.starts_with("LIBPATH") && line.contains("vpcd") {
                 vpcd = true;
             }
@@ -177,7 +193,11 @@ fn write_definitions(dir: &Path, drivers: &Path) -> Result<(), TestbedError> {
 
 fn readers(ctx: &Context) -> Vec<String> {
     ctx.list_readers_owned()
-        .map(|v| v.into_iter().map(|n| n.to_string_lossy().into_owned()).collect())
+        .map(|v| {
+            v.into_iter()
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -199,7 +219,10 @@ fn start_pcscd(pcscd: &Path, base: &Path) -> Result<Context, TestbedError> {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         if let Ok(ctx) = Context::establish(Scope::User) {
-            let n = readers(&ctx).iter().filter(|r| r.starts_with(FRIENDLY_PREFIX)).count();
+            let n = readers(&ctx)
+                .iter()
+                .filter(|r| r.starts_with(FRIENDLY_PREFIX))
+                .count();
             if n >= READER_PAIRS as usize * 2 {
                 return Ok(ctx);
             }
@@ -230,9 +253,13 @@ fn ensure_pcscd(base: &Path) -> Result<Context, TestbedError> {
 
 /// True when no card sits in the reader (a leftover card from someone else makes it unusable).
 fn reader_empty(ctx: &Context, name: &str) -> bool {
-    let Ok(cname) = CString::new(name) else { return false };
+    let Ok(cname) = CString::new(name) else {
+        return false;
+    };
     let mut st = [ReaderState::new(cname, State::UNAWARE)];
-    ctx.get_status_change(Duration::from_millis(0), &mut st).is_ok() && st[0].event_state().contains(State::EMPTY)
+    ctx.get_status_change(Duration::from_millis(0), &mut st)
+        .is_ok()
+        && st[0].event_state().contains(State::EMPTY)
 }
 
 /// Gives the caller a vpcd reader of its own, waiting up to `wait` for one to be free.
@@ -244,8 +271,13 @@ pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
     for name in readers(&ctx) {
         // Names are "FRIENDLYNAME II SS": slot SS of the definition listens on port + SS.
         for (friendly, port) in &defs {
-            let Some(rest) = name.strip_prefix(friendly.as_str()) else { continue };
-            let slot = rest.split_whitespace().last().and_then(|s| u16::from_str_radix(s, 16).ok());
+            let Some(rest) = name.strip_prefix(friendly.as_str()) else {
+                continue;
+            };
+            let slot = rest
+                .split_whitespace()
+                .last()
+                .and_then(|s| u16::from_str_radix(s, 16).ok());
             if let Some(slot) = slot {
                 candidates.push((name.clone(), port + slot));
             }
@@ -260,9 +292,17 @@ pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
     let deadline = Instant::now() + wait;
     loop {
         for (name, port) in &candidates {
-            if let Some(lock) = lock_file(&base.join(format!("port-{port}.lock")), FlockArg::LockExclusiveNonblock)? {
+            if let Some(lock) = lock_file(
+                &base.join(format!("port-{port}.lock")),
+                FlockArg::LockExclusiveNonblock,
+            )? {
                 if reader_empty(&ctx, name) {
-                    return Ok(VirtualReader { name: name.clone(), port: *port, _lock: lock, _context: ctx });
+                    return Ok(VirtualReader {
+                        name: name.clone(),
+                        port: *port,
+                        _lock: lock,
+                        _context: ctx,
+                    });
                 }
             }
         }
@@ -288,10 +328,17 @@ mod tests {
     fn definitions_are_parsed() {
         let dir = tempfile::tempdir().unwrap();
         write_definitions(&dir.path().join("conf"), &dir.path().join("drv")).unwrap();
-        std::fs::write(dir.path().join("conf/other"), "FRIENDLYNAME \"x\"\nLIBPATH /usr/lib/libccid.so\nCHANNELID 0x10\n").unwrap();
+        std::fs::write(
+            dir.path().join("conf/other"),
+            "FRIENDLYNAME \"x\"\nLIBPATH /usr/lib/libccid.so\nCHANNELID 0x10\n",
+        )
+        .unwrap();
         let mut defs = vpcd_definitions(&dir.path().join("conf"));
         defs.sort();
         assert_eq!(defs.len(), READER_PAIRS as usize);
-        assert_eq!(defs[0], (format!("{FRIENDLY_PREFIX} {BASE_PORT}"), BASE_PORT));
+        assert_eq!(
+            defs[0],
+            (format!("{FRIENDLY_PREFIX} {BASE_PORT}"), BASE_PORT)
+        );
     }
 }

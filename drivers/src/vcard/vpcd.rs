@@ -23,7 +23,9 @@ const POLL: Duration = Duration::from_millis(50);
 #[derive(Debug, thiserror::Error)]
 pub enum VpcdError {
     /// Nothing listens on the port in time: is pcscd running with a vpcd reader on it?
-    #[error("no vpcd reader listening on {addr} (is pcscd running with a vpcd reader there?): {source}")]
+    #[error(
+        "no vpcd reader listening on {addr} (is pcscd running with a vpcd reader there?): {source}"
+    )]
     Connect {
         /// Address tried.
         addr: SocketAddr,
@@ -45,7 +47,9 @@ pub fn connect(addr: SocketAddr, wait: Duration) -> Result<TcpStream, VpcdError>
                 s.set_read_timeout(Some(POLL))?;
                 return Ok(s);
             }
-            Err(e) if Instant::now() >= deadline => return Err(VpcdError::Connect { addr, source: e }),
+            Err(e) if Instant::now() >= deadline => {
+                return Err(VpcdError::Connect { addr, source: e })
+            }
             Err(_) => std::thread::sleep(Duration::from_millis(100)),
         }
     }
@@ -66,7 +70,11 @@ fn read_full(s: &mut TcpStream, buf: &mut [u8], stop: &AtomicBool) -> std::io::R
                 // delayed ACK here would hold the payload ~40 ms behind Nagle on every APDU.
                 let _ = socket2::SockRef::from(&*s).set_tcp_quickack(true);
             }
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) => {}
             Err(e) => return Err(e),
         }
     }
@@ -74,7 +82,8 @@ fn read_full(s: &mut TcpStream, buf: &mut [u8], stop: &AtomicBool) -> std::io::R
 }
 
 fn send(s: &mut TcpStream, payload: &[u8]) -> std::io::Result<()> {
-    let len = u16::try_from(payload.len()).map_err(|_| std::io::Error::from(ErrorKind::InvalidData))?;
+    let len =
+        u16::try_from(payload.len()).map_err(|_| std::io::Error::from(ErrorKind::InvalidData))?;
     let mut msg = Vec::with_capacity(payload.len() + 2);
     msg.extend_from_slice(&len.to_be_bytes());
     msg.extend_from_slice(payload);
@@ -90,8 +99,23 @@ fn pause(d: Duration, stop: &AtomicBool) {
 }
 
 /// Serves the card on `stream` until stopped, removed (fault) or the reader closes.
-pub fn serve(mut stream: TcpStream, card: &Mutex<CardState>, stop: &AtomicBool) -> std::io::Result<()> {
+pub fn serve(stream: TcpStream, card: &Mutex<CardState>, stop: &AtomicBool) -> std::io::Result<()> {
+    serve_until(stream, card, stop, &AtomicBool::new(false))
+}
+
+/// As [`serve`]; once `leaving` is set (our write side shut down), answers are dropped and the
+/// loop waits for vpcd to close its side — the moment pcscd knows the card is gone.
+fn serve_until(
+    mut stream: TcpStream,
+    card: &Mutex<CardState>,
+    stop: &AtomicBool,
+    leaving: &AtomicBool,
+) -> std::io::Result<()> {
     let lock = || card.lock().unwrap_or_else(|p| p.into_inner());
+    let send = |s: &mut TcpStream, bytes: &[u8]| match send(s, bytes) {
+        Err(_) if leaving.load(Ordering::Relaxed) => Ok(()),
+        r => r,
+    };
     loop {
         let mut len = [0u8; 2];
         if !read_full(&mut stream, &mut len, stop)? {
@@ -138,7 +162,9 @@ pub struct VirtualCard {
 impl VirtualCard {
     /// A blank card.
     pub fn new(config: super::config::CardConfig) -> Self {
-        VirtualCard { state: Arc::new(Mutex::new(CardState::new(config))) }
+        VirtualCard {
+            state: Arc::new(Mutex::new(CardState::new(config))),
+        }
     }
 
     /// Runs `f` on the card's state (files, config) — for tests, demos and `cetak chip` tools.
@@ -157,13 +183,21 @@ impl VirtualCard {
         let stream = connect(addr, wait)?;
         let control = stream.try_clone()?;
         let stop = Arc::new(AtomicBool::new(false));
-        let (state, stop2) = (self.state.clone(), stop.clone());
-        let thread = std::thread::Builder::new().name("vcard".into()).spawn(move || {
-            if let Err(e) = serve(stream, &state, &stop2) {
-                tracing::debug!(error = %e, "virtual card connection ended");
-            }
-        })?;
-        Ok(Inserted { stop, control, thread: Some(thread) })
+        let leaving = Arc::new(AtomicBool::new(false));
+        let (state, stop2, leaving2) = (self.state.clone(), stop.clone(), leaving.clone());
+        let thread = std::thread::Builder::new()
+            .name("vcard".into())
+            .spawn(move || {
+                if let Err(e) = serve_until(stream, &state, &stop2, &leaving2) {
+                    tracing::debug!(error = %e, "virtual card connection ended");
+                }
+            })?;
+        Ok(Inserted {
+            stop,
+            leaving,
+            control,
+            thread: Some(thread),
+        })
     }
 
     /// Serves the card in the reader at `addr` until `stop` is set, re-inserting it whenever the
@@ -188,6 +222,7 @@ impl VirtualCard {
 /// A card in a reader; dropping it (or [`Inserted::remove`]) takes the card out.
 pub struct Inserted {
     stop: Arc<AtomicBool>,
+    leaving: Arc<AtomicBool>,
     control: TcpStream,
     thread: Option<JoinHandle<()>>,
 }
@@ -203,12 +238,22 @@ impl Inserted {
         self.thread.as_ref().is_some_and(|t| !t.is_finished())
     }
 
+    /// Leaves like a real card: vpcd notices at its next presence poll (it reads our end of
+    /// stream) and only then does pcscd report the reader empty. Waiting for that makes a
+    /// following insert a new card for pcscd, never the stale one.
     fn take_out(&mut self) {
+        let Some(t) = self.thread.take() else { return };
+        self.leaving.store(true, Ordering::Relaxed);
+        let _ = self.control.shutdown(std::net::Shutdown::Write);
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while !t.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         self.stop.store(true, Ordering::Relaxed);
         let _ = self.control.shutdown(std::net::Shutdown::Both);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        let _ = t.join();
+        // pcscd updates the reader state right after the presence poll that saw us go.
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

@@ -43,7 +43,9 @@ pub struct TestProfile {
 
 /// The default profile with its PIN from a per-test secrets file (env vars are process-wide).
 pub fn default_profile() -> TestProfile {
-    profile_from(cetak_drivers::chip::profile::DEFAULT_PROFILE_TOML, |t| t.to_string())
+    profile_from(cetak_drivers::chip::profile::DEFAULT_PROFILE_TOML, |t| {
+        t.to_string()
+    })
 }
 
 /// A profile from TOML text, edited by `edit`, the PIN from a per-test secrets file.
@@ -53,18 +55,28 @@ pub fn profile_from(toml: &str, edit: impl FnOnce(&str) -> String) -> TestProfil
     std::fs::write(&secrets, format!("chip_pin = \"{PIN}\"\n")).unwrap();
     let text = edit(toml).replace(
         "pin_env = \"CETAK_CHIP_PIN\"",
-        &format!("pin_file = {:?}\npin_key = \"chip_pin\"", secrets.display().to_string()),
+        &format!(
+            "pin_file = {:?}\npin_key = \"chip_pin\"",
+            secrets.display().to_string()
+        ),
     );
-    TestProfile { profile: Profile::from_toml(&text).unwrap(), _dir: dir }
+    TestProfile {
+        profile: Profile::from_toml(&text).unwrap(),
+        _dir: dir,
+    }
 }
 
 /// Inserts `card` into the reader.
 pub fn insert(card: &VirtualCard, reader: &VirtualReader) -> Inserted {
-    card.insert(reader.addr(), Duration::from_secs(5)).expect("insert virtual card")
+    card.insert(reader.addr(), Duration::from_secs(5))
+        .expect("insert virtual card")
 }
 
 /// Opens the reader through PC/SC with short timeouts suited to tests.
-pub fn open(reader: &VirtualReader, apdu_timeout: Duration) -> Result<PcscChannel, cetak_drivers::chip::ChipError> {
+pub fn open(
+    reader: &VirtualReader,
+    apdu_timeout: Duration,
+) -> Result<PcscChannel, cetak_drivers::chip::ChipError> {
     PcscChannel::open(PcscConfig {
         reader_pattern: reader.name.clone(),
         card_wait: Duration::from_secs(5),
