@@ -118,7 +118,13 @@ impl<'c> Apdus<'c> {
                 });
             }
             let le = if n == 0 { SHORT_MAX_LE } else { n as usize };
-            resp = self.raw(&Command::new(cmd.cla & 0x03, 0xC0, 0x00, 0x00).with_le(le))?;
+            // GET RESPONSE keeps the logical channel of an interindustry class; 00 otherwise.
+            let cla = if cmd.cla & 0x80 == 0 {
+                cmd.cla & 0x03
+            } else {
+                0x00
+            };
+            resp = self.raw(&Command::new(cla, 0xC0, 0x00, 0x00).with_le(le))?;
             data.append(&mut resp.data);
         }
         Ok(Response { data, sw: resp.sw })

@@ -8,6 +8,8 @@ use super::fs::{CreateError, FileSystem, Kind, Node, LCS_ACTIVATED};
 use crate::chip::apdu::{Command, Response, StatusWord as Sw};
 use crate::chip::tlv;
 
+mod select;
+
 /// What the card does with one APDU.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
@@ -160,113 +162,6 @@ impl CardState {
             r => Sw::BytesRemaining(r as u8),
         };
         Action::Respond(Response::new(data, status).to_bytes())
-    }
-
-    fn fcp(&self, i: usize) -> Vec<u8> {
-        let Some(n) = self.fs.node(i) else {
-            return Vec::new();
-        };
-        let mut v = Vec::new();
-        match &n.kind {
-            Kind::Ef { data } => {
-                tlv::put(0x80, &(data.len() as u16).to_be_bytes(), &mut v);
-                tlv::put(0x82, &[0x01], &mut v);
-            }
-            Kind::Df { .. } => tlv::put(0x82, &[0x38], &mut v),
-        }
-        tlv::put(0x83, &n.fid.to_be_bytes(), &mut v);
-        if let Kind::Df { aid: Some(aid) } = &n.kind {
-            tlv::put(0x84, aid, &mut v);
-        }
-        tlv::put(0x8A, &[n.lcs], &mut v);
-        tlv::put(0x8C, &[0x03, n.update, n.read], &mut v);
-        tlv::encode(0x62, &v)
-    }
-
-    fn fids(data: &[u8]) -> Option<Vec<u16>> {
-        if data.len() % 2 != 0 {
-            return None;
-        }
-        Some(
-            data.chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect(),
-        )
-    }
-
-    fn select(&mut self, cmd: &Command) -> Action {
-        let fid = || Self::fids(&cmd.data).filter(|f| f.len() == 1).map(|f| f[0]);
-        let found = match cmd.p1 {
-            0x00 if cmd.data.is_empty() => Some(0),
-            0x00 => match fid() {
-                Some(0x3F00) => Some(0),
-                Some(f) => self
-                    .fs
-                    .child(self.current_df, f)
-                    .or_else(|| {
-                        (self.fs.node(self.current_df).map(|n| n.fid) == Some(f))
-                            .then_some(self.current_df)
-                    })
-                    .or_else(|| {
-                        let parent = self.fs.node(self.current_df).and_then(|n| n.parent)?;
-                        (self.fs.node(parent).map(|n| n.fid) == Some(f))
-                            .then_some(parent)
-                            .or_else(|| self.fs.child(parent, f))
-                    }),
-                None => return sw(Sw::WrongLength),
-            },
-            0x01 => match fid() {
-                Some(f) => self
-                    .fs
-                    .child(self.current_df, f)
-                    .filter(|&i| self.fs.is_df(i)),
-                None => return sw(Sw::WrongLength),
-            },
-            0x02 => match fid() {
-                Some(f) => self
-                    .fs
-                    .child(self.current_df, f)
-                    .filter(|&i| !self.fs.is_df(i)),
-                None => return sw(Sw::WrongLength),
-            },
-            0x03 => Some(
-                self.fs
-                    .node(self.current_df)
-                    .and_then(|n| n.parent)
-                    .unwrap_or(0),
-            ),
-            0x04 => self.fs.by_aid(&cmd.data),
-            0x08 | 0x09 => match Self::fids(&cmd.data) {
-                Some(mut path) if !path.is_empty() => {
-                    let from = if cmd.p1 == 0x08 { 0 } else { self.current_df };
-                    if cmd.p1 == 0x08 && path.first() == Some(&0x3F00) {
-                        path.remove(0);
-                    }
-                    self.fs.by_path(from, &path)
-                }
-                _ => return sw(Sw::WrongLength),
-            },
-            _ => return sw(Sw::IncorrectP1P2),
-        };
-        let Some(i) = found else {
-            return sw(Sw::FileNotFound);
-        };
-        if !matches!(cmd.p2 & 0xFC, 0x00 | 0x04 | 0x0C) {
-            return sw(Sw::IncorrectP1P2);
-        }
-        if self.fs.is_df(i) {
-            self.current_df = i;
-            self.current_ef = None;
-        } else {
-            self.current_df = self.fs.node(i).and_then(|n| n.parent).unwrap_or(0);
-            self.current_ef = Some(i);
-        }
-        if cmd.p2 & 0x0C == 0x0C {
-            return sw(Sw::Ok);
-        }
-        let fcp = self.fcp(i);
-        let case4 = !cmd.data.is_empty();
-        self.answer(cmd, fcp, case4)
     }
 
     fn pin_ok(&self) -> bool {
@@ -529,5 +424,81 @@ impl CardState {
             (0x00, 0x5A, Some(serial)) => self.answer(cmd, tlv::encode(0x5A, &serial), false),
             _ => sw(Sw::DataNotFound),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(card: &mut CardState, apdu: &str) -> String {
+        match card.process(&hex::decode(apdu.replace(' ', "")).unwrap()) {
+            Action::Respond(b) => hex::encode_upper(b),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn verify_counts_down_and_blocks() {
+        let mut c = CardState::new(CardConfig::cetak().with_pin(0x01, b"1234".to_vec()));
+        assert_eq!(run(&mut c, "00 20 00 01"), "63C3");
+        assert_eq!(run(&mut c, "00 20 00 01 04 31313131"), "63C2");
+        assert_eq!(run(&mut c, "00 20 00 01 04 31323334"), "9000");
+        assert_eq!(run(&mut c, "00 20 00 01"), "9000");
+        c.reset();
+        for left in ["63C2", "63C1", "6983"] {
+            assert_eq!(run(&mut c, "00 20 00 01 04 39393939"), left);
+        }
+        assert_eq!(
+            run(&mut c, "00 20 00 01 04 31323334"),
+            "6983",
+            "blocked stays blocked"
+        );
+        assert_eq!(run(&mut c, "00 20 00 02 04 31323334"), "6A88");
+    }
+
+    #[test]
+    fn files_need_the_pin_and_respect_their_size() {
+        let mut c = CardState::new(CardConfig::cetak().with_pin(0x01, b"1234".to_vec()));
+        // 62 { 80 0010, 82 01, 83 5001, 8C 03 10 00 }: 16 bytes, update after PIN, read always.
+        let create = "00 E0 00 00 12 62 10 80 02 00 10 82 01 01 83 02 50 01 8C 03 03 10 00";
+        assert_eq!(run(&mut c, create), "6982");
+        assert_eq!(run(&mut c, "00 20 00 01 04 31323334"), "9000");
+        assert_eq!(run(&mut c, create), "9000");
+        assert_eq!(run(&mut c, create), "6A89");
+        assert_eq!(run(&mut c, "00 D6 00 0E 03 AABBCC"), "6A84");
+        assert_eq!(run(&mut c, "00 D6 00 20 01 AA"), "6B00");
+        assert_eq!(run(&mut c, "00 D6 00 00 02 AABB"), "9000");
+        c.reset();
+        assert_eq!(run(&mut c, "00 A4 02 0C 02 5001"), "9000");
+        assert_eq!(
+            run(&mut c, "00 D6 00 00 01 CC"),
+            "6982",
+            "update needs the PIN again after reset"
+        );
+        assert_eq!(run(&mut c, "00 B0 00 00 02"), "AABB9000");
+        assert_eq!(run(&mut c, "00 B0 00 0E 04"), "00006282");
+        assert_eq!(run(&mut c, "00 A4 02 0C 02 5009"), "6A82");
+        assert_eq!(run(&mut c, "00 99 00 00"), "6D00");
+        assert_eq!(run(&mut c, "80 A4 00 00"), "6E00");
+    }
+
+    #[test]
+    fn generic_card_answers_like_t0() {
+        let mut c = CardState::new(CardConfig::generic());
+        assert_eq!(
+            run(&mut c, "FF CA 00 00 00"),
+            "6E00",
+            "no UID from a contact reader"
+        );
+        assert_eq!(run(&mut c, "00 A4 00 04 02 3F00 00"), "6111");
+        assert!(run(&mut c, "00 C0 00 00 11").starts_with("620F"));
+        assert_eq!(
+            run(&mut c, "00 C0 00 00 11"),
+            "6985",
+            "nothing pending any more"
+        );
+        let ext = format!("00 D6 00 00 00 00 81 {}", "00".repeat(0x81));
+        assert_eq!(run(&mut c, &ext), "6700", "no extended length");
     }
 }
