@@ -180,3 +180,23 @@ fn reselect_after_create_option_works_on_the_generic_card() {
     encode(&mut ch, &p.profile, &ktp_el()).unwrap();
     assert_eq!(read_card(&mut ch, &p.profile).unwrap().content, ktp_el());
 }
+
+#[test]
+fn after_a_reset_the_card_is_reselected_and_read() {
+    let reader = reader();
+    let card = VirtualCard::new(cetak_card());
+    let _in = insert(&card, &reader);
+    let p = default_profile();
+    let mut ch = open(&reader, TIMEOUT).unwrap();
+    encode(&mut ch, &p.profile, &ktp_el()).unwrap();
+    let (before, resets) = card.with_state(|s| (s.apdus_seen(), s.resets()));
+    // A reset loses selection and security state; the next session selects and verifies again.
+    cetak_drivers::chip::CardChannel::reconnect(&mut ch).unwrap();
+    let back = read_card(&mut ch, &p.profile).unwrap();
+    assert_eq!(back.content, ktp_el());
+    assert!(card.with_state(|s| s.apdus_seen()) > before);
+    assert!(
+        card.with_state(|s| s.resets()) > resets,
+        "the card saw the reset"
+    );
+}

@@ -1,6 +1,6 @@
 //! The card-channel boundary (bytes in, bytes out) and the one place where APDUs are exchanged:
 //! [`Apdus`] frames commands, handles `61xx` (GET RESPONSE) and `6Cxx` (resend with the right
-//! Le), counts APDUs and bytes, and logs hex at trace level (never the VERIFY data).
+//! Le), counts APDUs and bytes, and logs headers and status words at trace level (never data).
 
 use super::apdu::{Command, Response, StatusWord, SHORT_MAX_LE};
 use super::error::ChipError;
@@ -52,9 +52,6 @@ pub struct Apdus<'c> {
     stats: ApduStats,
 }
 
-/// Instruction bytes whose command data is secret and never logged.
-const SECRET_INS: [u8; 3] = [0x20, 0x24, 0x2C];
-
 impl<'c> Apdus<'c> {
     /// Wraps a channel; `allow_extended` permits extended-length encoding.
     pub fn new(channel: &'c mut dyn CardChannel, allow_extended: bool) -> Self {
@@ -82,16 +79,15 @@ impl<'c> Apdus<'c> {
 
     fn raw(&mut self, cmd: &Command) -> Result<Response, ChipError> {
         let bytes = cmd.to_bytes(self.allow_extended)?;
-        if SECRET_INS.contains(&cmd.ins) {
-            tracing::trace!(apdu = %hex::encode(&bytes[..4]), "C-APDU (data hidden)");
-        } else {
-            tracing::trace!(apdu = %hex::encode(&bytes), "C-APDU");
-        }
+        // Headers, lengths and status words only: data may be a PIN, a NIK, a name or a photo.
+        tracing::trace!(header = %hex::encode(&bytes[..4]), nc = cmd.data.len(), ne = ?cmd.le, "C-APDU");
         self.stats.commands += 1;
         self.stats.bytes_sent += bytes.len() as u64;
         let answer = self.channel.transmit(&bytes)?;
         self.stats.bytes_received += answer.len() as u64;
-        tracing::trace!(rapdu = %hex::encode(&answer), "R-APDU");
+        if let Some(sw) = answer.len().checked_sub(2).and_then(|n| answer.get(n..)) {
+            tracing::trace!(sw = %hex::encode(sw), nr = answer.len() - 2, "R-APDU");
+        }
         Ok(Response::from_bytes(&answer)?)
     }
 

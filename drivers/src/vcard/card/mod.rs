@@ -35,6 +35,7 @@ pub struct CardState {
     pending: Vec<u8>,
     apdus_seen: usize,
     updates_seen: usize,
+    resets: usize,
 }
 
 fn sw(s: Sw) -> Action {
@@ -62,11 +63,13 @@ impl CardState {
             pending: Vec::new(),
             apdus_seen: 0,
             updates_seen: 0,
+            resets: 0,
         }
     }
 
     /// Power-on or reset: selection and security state start again.
     pub fn reset(&mut self) {
+        self.resets += 1;
         self.current_df = 0;
         self.current_ef = None;
         self.verified.clear();
@@ -76,6 +79,11 @@ impl CardState {
     /// The ATR.
     pub fn atr(&self) -> Vec<u8> {
         self.config.effective_atr()
+    }
+
+    /// Power-ons and resets so far.
+    pub fn resets(&self) -> usize {
+        self.resets
     }
 
     /// APDUs received so far.
