@@ -39,6 +39,15 @@ fn ktp_el_is_written_verified_and_read_back() {
     assert_eq!(back.content, content);
     assert_eq!(back.uid, report.uid);
     assert!(back.integrity.is_some());
+    let lines = back.to_lines();
+    assert!(
+        lines.contains(&"nik: 3273015708950003".to_string()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"photo: 15000 bytes".to_string()),
+        "{lines:?}"
+    );
 }
 
 #[test]

@@ -52,6 +52,46 @@ pub struct CardReadout {
     pub apdus: ApduStats,
 }
 
+impl CardReadout {
+    /// Lines for `cetak chip read`: identity, then each personal item as `key: value`, then the
+    /// sizes of the images and the integrity status. For the operator's screen, not for logs.
+    pub fn to_lines(&self) -> Vec<String> {
+        let mut out = vec![
+            format!("reader: {}", self.reader),
+            format!("atr: {}", self.atr),
+        ];
+        out.push(format!("uid: {}", self.uid.as_deref().unwrap_or("-")));
+        out.push(format!(
+            "card_serial: {}",
+            self.card_serial.as_deref().unwrap_or("-")
+        ));
+        for (field, value) in &self.content.personal {
+            out.push(format!("{}: {value}", field.key()));
+        }
+        let size = |b: &Option<Vec<u8>>| {
+            b.as_ref()
+                .map_or("-".to_string(), |b| format!("{} bytes", b.len()))
+        };
+        out.push(format!("photo: {}", size(&self.content.photo)));
+        out.push(format!(
+            "holder_signature: {}",
+            size(&self.content.holder_signature)
+        ));
+        out.push(format!(
+            "server_signature: {}",
+            size(&self.content.server_signature)
+        ));
+        out.push(format!(
+            "integrity: {}",
+            match &self.integrity {
+                Some(i) => format!("ok ({} files, SHA-256)", i.entries.len()),
+                None => "none in this profile".into(),
+            }
+        ));
+        out
+    }
+}
+
 struct Identity {
     atr: Vec<u8>,
     uid: Option<Vec<u8>>,
