@@ -1,0 +1,393 @@
+//! The PC/SC backend of [`CardChannel`], on the `pcsc` crate (libpcsclite → pcscd → reader).
+//!
+//! PC/SC calls block without a deadline (a mute card can hold `SCardTransmit` forever), so a
+//! worker thread owns the context and the card and every call waits for its answer with a
+//! timeout. After a timeout the channel is poisoned: the card is rejected, never reused.
+
+use std::ffi::CString;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use pcsc::{Card, Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
+
+use super::channel::CardChannel;
+use super::error::ChipError;
+
+/// How to find and talk to the card.
+#[derive(Debug, Clone)]
+pub struct PcscConfig {
+    /// Reader name pattern: `*` wildcards, otherwise a case-insensitive substring.
+    pub reader_pattern: String,
+    /// How long to wait for a card to arrive in the reader.
+    pub card_wait: Duration,
+    /// Deadline of each APDU exchange.
+    pub apdu_timeout: Duration,
+}
+
+impl PcscConfig {
+    /// A configuration with the usual timeouts (card 10 s, APDU 5 s).
+    pub fn new(reader_pattern: impl Into<String>) -> Self {
+        PcscConfig {
+            reader_pattern: reader_pattern.into(),
+            card_wait: Duration::from_secs(10),
+            apdu_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+enum Request {
+    Transmit(Vec<u8>),
+    Reconnect,
+}
+
+type Reply = Result<Vec<u8>, ChipError>;
+
+/// A card connected through PC/SC, inside one PC/SC transaction while it lives (other
+/// applications wait until it is dropped).
+pub struct PcscChannel {
+    requests: Option<mpsc::Sender<Request>>,
+    replies: mpsc::Receiver<Reply>,
+    atr: Vec<u8>,
+    reader: String,
+    apdu_timeout: Duration,
+    poisoned: bool,
+}
+
+/// Maps a PC/SC error to the chip error the operator understands.
+pub fn map_pcsc(err: pcsc::Error) -> ChipError {
+    use pcsc::Error as E;
+    match err {
+        E::NoService | E::ServiceStopped | E::NoReadersAvailable => {
+            ChipError::NoService(err.to_string())
+        }
+        E::RemovedCard | E::NoSmartcard => ChipError::CardRemoved,
+        E::ResetCard => ChipError::CardReset,
+        E::SharingViolation => ChipError::ReaderBusy,
+        E::UnresponsiveCard | E::UnpoweredCard => ChipError::Mute { timeout_ms: 0 },
+        other => ChipError::Transport(other.to_string()),
+    }
+}
+
+/// True when `name` matches `pattern` (`*` wildcards, else case-insensitive substring).
+pub fn reader_matches(pattern: &str, name: &str) -> bool {
+    let (p, n) = (pattern.to_lowercase(), name.to_lowercase());
+    if !p.contains('*') {
+        return n.contains(&p);
+    }
+    let parts: Vec<&str> = p.split('*').collect();
+    let mut rest = n.as_str();
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if i == parts.len() - 1 {
+            return part.is_empty() || rest.ends_with(part);
+        } else if let Some(pos) = rest.find(part) {
+            rest = &rest[pos + part.len()..];
+        } else {
+            return false;
+        }
+    }
+    rest.is_empty()
+}
+
+/// Names of the readers pcscd offers now.
+pub fn list_readers() -> Result<Vec<String>, ChipError> {
+    let ctx = Context::establish(Scope::User).map_err(map_pcsc)?;
+    readers_of(&ctx)
+}
+
+fn readers_of(ctx: &Context) -> Result<Vec<String>, ChipError> {
+    match ctx.list_readers_owned() {
+        Ok(names) => Ok(names
+            .into_iter()
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect()),
+        Err(pcsc::Error::NoReadersAvailable) => Ok(Vec::new()),
+        Err(e) => Err(map_pcsc(e)),
+    }
+}
+
+/// Waits until a card is present in `reader` (or the deadline passes).
+fn wait_for_card(ctx: &Context, reader: &str, wait: Duration) -> Result<(), ChipError> {
+    let name = CString::new(reader).map_err(|e| ChipError::Transport(e.to_string()))?;
+    let deadline = Instant::now() + wait;
+    let mut states = [ReaderState::new(name, State::UNAWARE)];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match ctx.get_status_change(left, &mut states) {
+            Ok(()) => {}
+            Err(pcsc::Error::Timeout) => {
+                return Err(ChipError::NoCard {
+                    reader: reader.to_string(),
+                    waited_ms: wait.as_millis() as u64,
+                })
+            }
+            Err(e) => return Err(map_pcsc(e)),
+        }
+        let ev = states[0].event_state();
+        if ev.contains(State::PRESENT) && !ev.contains(State::MUTE) {
+            return Ok(());
+        }
+        if ev.contains(State::UNKNOWN) || ev.contains(State::UNAVAILABLE) {
+            return Err(ChipError::Transport(format!("reader {reader} unavailable")));
+        }
+        states[0].sync_current_state();
+        if Instant::now() >= deadline {
+            return Err(ChipError::NoCard {
+                reader: reader.to_string(),
+                waited_ms: wait.as_millis() as u64,
+            });
+        }
+    }
+}
+
+/// After a failed exchange, tells a removed card from another failure: the reader needs a
+/// moment to notice the card has gone.
+fn classify_failure(ctx: &Context, reader: &str, err: pcsc::Error) -> ChipError {
+    let mapped = map_pcsc(err);
+    if !matches!(mapped, ChipError::Transport(_)) {
+        return mapped;
+    }
+    let Ok(name) = CString::new(reader) else {
+        return mapped;
+    };
+    let mut states = [ReaderState::new(name, State::UNAWARE)];
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    while Instant::now() < deadline {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if ctx.get_status_change(left, &mut states).is_err() {
+            break;
+        }
+        if states[0].event_state().contains(State::EMPTY) {
+            return ChipError::CardRemoved;
+        }
+        states[0].sync_current_state();
+    }
+    mapped
+}
+
+fn connect(ctx: &Context, reader: &str) -> Result<(Card, Vec<u8>), ChipError> {
+    let name = CString::new(reader).map_err(|e| ChipError::Transport(e.to_string()))?;
+    let card = ctx
+        .connect(&name, ShareMode::Shared, Protocols::T0 | Protocols::T1)
+        .map_err(map_pcsc)?;
+    let atr = card.status2_owned().map_err(map_pcsc)?.atr().to_vec();
+    Ok((card, atr))
+}
+
+/// The worker: opens, then serves requests inside one transaction until the sender is dropped.
+fn worker(
+    cfg: PcscConfig,
+    requests: mpsc::Receiver<Request>,
+    replies: mpsc::Sender<Reply>,
+    opened: mpsc::Sender<Result<(String, Vec<u8>), ChipError>>,
+) {
+    let setup = (|| {
+        let ctx = Context::establish(Scope::User).map_err(map_pcsc)?;
+        let available = readers_of(&ctx)?;
+        let reader = available
+            .iter()
+            .find(|n| reader_matches(&cfg.reader_pattern, n))
+            .cloned()
+            .ok_or_else(|| ChipError::NoReader {
+                pattern: cfg.reader_pattern.clone(),
+                available,
+            })?;
+        wait_for_card(&ctx, &reader, cfg.card_wait)?;
+        let (card, atr) = connect(&ctx, &reader)?;
+        Ok((ctx, reader, card, atr))
+    })();
+    let (ctx, reader, mut card, atr) = match setup {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = opened.send(Err(e));
+            return;
+        }
+    };
+    if opened.send(Ok((reader.clone(), atr))).is_err() {
+        return;
+    }
+    loop {
+        match serve_transaction(&ctx, &reader, &mut card, &requests, &replies) {
+            Served::Done => {
+                let _ = card.disconnect(Disposition::LeaveCard);
+                return;
+            }
+            Served::Reconnect => {}
+            Served::NoTransaction(err) => {
+                // Report the failure at the next request; a reconnect may cure it.
+                match requests.recv() {
+                    Ok(Request::Reconnect) => {}
+                    Ok(Request::Transmit(_)) => {
+                        if replies.send(Err(err)).is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                    Err(_) => return,
+                }
+            }
+        }
+        let r = card
+            .reconnect(
+                ShareMode::Shared,
+                Protocols::T0 | Protocols::T1,
+                Disposition::ResetCard,
+            )
+            .map_err(map_pcsc)
+            .and_then(|_| card.status2_owned().map_err(map_pcsc))
+            .map(|s| s.atr().to_vec());
+        if replies.send(r).is_err() {
+            return;
+        }
+    }
+}
+
+enum Served {
+    Done,
+    Reconnect,
+    NoTransaction(ChipError),
+}
+
+/// Serves transmits inside one PC/SC transaction until a reconnect is asked or the channel
+/// is dropped.
+fn serve_transaction(
+    ctx: &Context,
+    reader: &str,
+    card: &mut Card,
+    requests: &mpsc::Receiver<Request>,
+    replies: &mpsc::Sender<Reply>,
+) -> Served {
+    let tx = match card.transaction2() {
+        Ok(tx) => tx,
+        Err((_, e)) => return Served::NoTransaction(classify_failure(ctx, reader, e)),
+    };
+    let mut buf = vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED];
+    for req in requests.iter() {
+        match req {
+            Request::Transmit(apdu) => {
+                let r = match tx.transmit(&apdu, &mut buf) {
+                    // Fewer than SW1 SW2: some drivers (vpcd) report a card that left this way.
+                    Ok(answer) if answer.len() < 2 => {
+                        Err(classify_failure(ctx, reader, pcsc::Error::CommError))
+                    }
+                    Ok(answer) => Ok(answer.to_vec()),
+                    Err(e) => Err(classify_failure(ctx, reader, e)),
+                };
+                if replies.send(r).is_err() {
+                    break;
+                }
+            }
+            Request::Reconnect => {
+                let _ = tx.end(Disposition::LeaveCard);
+                return Served::Reconnect;
+            }
+        }
+    }
+    let _ = tx.end(Disposition::LeaveCard);
+    Served::Done
+}
+
+impl PcscChannel {
+    /// Finds the reader, waits for a card, connects (T=0 or T=1) and begins a transaction.
+    pub fn open(cfg: PcscConfig) -> Result<Self, ChipError> {
+        let (req_tx, req_rx) = mpsc::channel();
+        let (rep_tx, rep_rx) = mpsc::channel();
+        let (open_tx, open_rx) = mpsc::channel();
+        let apdu_timeout = cfg.apdu_timeout;
+        // Enough for the card wait plus a connect (power-on + ATR) that may itself hang.
+        let open_deadline = cfg.card_wait + apdu_timeout + Duration::from_secs(2);
+        std::thread::Builder::new()
+            .name("pcsc-card".into())
+            .spawn(move || worker(cfg, req_rx, rep_tx, open_tx))
+            .map_err(|e| ChipError::Transport(e.to_string()))?;
+        let (reader, atr) = match open_rx.recv_timeout(open_deadline) {
+            Ok(r) => r?,
+            Err(_) => {
+                return Err(ChipError::Mute {
+                    timeout_ms: open_deadline.as_millis() as u64,
+                })
+            }
+        };
+        tracing::debug!(%reader, atr = %hex::encode(&atr), "card connected");
+        Ok(PcscChannel {
+            requests: Some(req_tx),
+            replies: rep_rx,
+            atr,
+            reader,
+            apdu_timeout,
+            poisoned: false,
+        })
+    }
+
+    fn call(&mut self, req: Request) -> Reply {
+        let timeout_ms = self.apdu_timeout.as_millis() as u64;
+        if self.poisoned {
+            return Err(ChipError::Mute { timeout_ms });
+        }
+        let sent = self
+            .requests
+            .as_ref()
+            .map(|s| s.send(req).is_ok())
+            .unwrap_or(false);
+        if !sent {
+            return Err(ChipError::Transport("card worker stopped".into()));
+        }
+        match self.replies.recv_timeout(self.apdu_timeout) {
+            Ok(r) => r,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                self.poisoned = true;
+                Err(ChipError::Mute { timeout_ms })
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Err(ChipError::Transport("card worker stopped".into()))
+            }
+        }
+    }
+}
+
+impl CardChannel for PcscChannel {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, ChipError> {
+        self.call(Request::Transmit(apdu.to_vec()))
+    }
+
+    fn atr(&self) -> Vec<u8> {
+        self.atr.clone()
+    }
+
+    fn reconnect(&mut self) -> Result<(), ChipError> {
+        self.atr = self.call(Request::Reconnect)?;
+        Ok(())
+    }
+
+    fn reader_name(&self) -> String {
+        self.reader.clone()
+    }
+}
+
+impl Drop for PcscChannel {
+    fn drop(&mut self) {
+        // Dropping the sender ends the worker's loop; it disconnects without waiting for us.
+        self.requests.take();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reader_matches;
+
+    #[test]
+    fn reader_patterns() {
+        assert!(reader_matches("virtual", "Virtual PCD 00 00"));
+        assert!(reader_matches(
+            "cetak vpcd 39424*00 01",
+            "cetak vpcd 39424 00 01"
+        ));
+        assert!(reader_matches("*PCD*", "Virtual PCD 00 00"));
+        assert!(!reader_matches("omnikey", "Virtual PCD 00 00"));
+        assert!(!reader_matches("Virtual*01", "Virtual PCD 00 00"));
+    }
+}
