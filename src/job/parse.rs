@@ -20,6 +20,25 @@ pub fn parse(bytes: &[u8]) -> Result<JobDocument, Finding> {
             },
         ));
     }
+    // serde lets a struct be read from a positional array; a job is an object, say so plainly.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if let Some(&b) = first {
+        if matches!(b, b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') {
+            let kind = match b {
+                b'[' => "array",
+                b'"' => "string",
+                b't' | b'f' => "boolean",
+                b'n' => "null",
+                _ => "number",
+            };
+            return Err(Finding::new(
+                "",
+                Problem::JsonType {
+                    detail: format!("found {kind}, expected a JSON object"),
+                },
+            ));
+        }
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let result = serde_path_to_error::deserialize::<_, JobDocument>(&mut de)
         .map_err(|e| {
@@ -42,13 +61,17 @@ fn version_error(found: String) -> Finding {
     Finding::new("version", Problem::VersionUnsupported { found })
 }
 
-/// The `version` field of any JSON object, printed, when it can be read.
+/// The numeric `version` field of any JSON object, printed, when it can be read.
 fn probe_version(bytes: &[u8]) -> Option<String> {
     #[derive(Deserialize)]
     struct Probe {
         version: serde_json::Value,
     }
     let probe: Probe = serde_json::from_slice(bytes).ok()?;
+    // A version that is not a number is a type error, reported as such.
+    if !probe.version.is_number() {
+        return None;
+    }
     let mut s = probe.version.to_string();
     if s.chars().count() > 20 {
         s = s.chars().take(20).collect::<String>() + "…";
@@ -144,7 +167,10 @@ mod tests {
         assert_eq!(code("{").0, "json.eof");
         assert_eq!(code("{]").0, "json.syntax");
         assert_eq!(code("[]").0, "json.type");
-        assert_eq!(code("{} {}").0, "json.syntax");
+        let sample = include_str!("../../examples/jobs/kia-5-17.json");
+        assert!(parse(sample.as_bytes()).is_ok());
+        assert_eq!(code(&format!("{sample} {{}}")).0, "json.syntax");
+        assert_eq!(code("42").0, "json.type");
         assert_eq!(code("{}"), ("json.missing_field".into(), "version".into()));
         assert_eq!(code(r#"{"version": 2}"#), ("version.unsupported".into(), "version".into()));
         assert_eq!(code(r#"{"version": "1"}"#), ("json.type".into(), "version".into()));
