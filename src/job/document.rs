@@ -225,7 +225,7 @@ pub struct Batch {
 /// Where an image comes from: `{"path": "photos/a.jpg"}` (relative to the job file, or
 /// absolute) or `{"base64": "..."}` (standard alphabet, padding optional).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", try_from = "ImageSourceRepr")]
 pub enum ImageSource {
     /// A local file.
     Path(String),
@@ -238,6 +238,26 @@ impl fmt::Debug for ImageSource {
         match self {
             ImageSource::Path(p) => f.debug_tuple("Path").field(p).finish(),
             ImageSource::Base64(b) => write!(f, "Base64(<{} chars>)", b.len()),
+        }
+    }
+}
+
+/// The object as written, so that "both keys" and "no key" get a clear error instead of a
+/// syntax error from serde's enum representation.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImageSourceRepr {
+    path: Option<String>,
+    base64: Option<String>,
+}
+
+impl TryFrom<ImageSourceRepr> for ImageSource {
+    type Error = &'static str;
+    fn try_from(r: ImageSourceRepr) -> Result<Self, Self::Error> {
+        match (r.path, r.base64) {
+            (Some(p), None) => Ok(ImageSource::Path(p)),
+            (None, Some(b)) => Ok(ImageSource::Base64(b)),
+            _ => Err("invalid value: image, expected exactly one of `path` or `base64`"),
         }
     }
 }
