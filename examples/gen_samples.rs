@@ -100,7 +100,14 @@ fn draw_face(f: &Face) -> RgbImage {
         [240, 240, 240],
     );
     // Neck.
-    fill_rect(&mut img, (cx - 28.0) as u32, 250, (cx + 28.0) as u32, 320, f.skin);
+    fill_rect(
+        &mut img,
+        (cx - 28.0) as u32,
+        250,
+        (cx + 28.0) as u32,
+        320,
+        f.skin,
+    );
     // Hair behind the head.
     let hair_bottom = if f.long_hair { 290.0 } else { 190.0 };
     fill_ellipse(&mut img, cx, 165.0, 98.0 * s, 110.0 * s, f.hair);
@@ -123,19 +130,33 @@ fn draw_face(f: &Face) -> RgbImage {
     // Eyes, brows, nose, mouth.
     let eye_y = 175.0;
     for dx in [-32.0, 32.0] {
-        fill_ellipse(&mut img, cx + dx * s, eye_y, 12.0 * s, 8.0 * s, [250, 250, 250]);
+        fill_ellipse(
+            &mut img,
+            cx + dx * s,
+            eye_y,
+            12.0 * s,
+            8.0 * s,
+            [250, 250, 250],
+        );
         fill_ellipse(&mut img, cx + dx * s, eye_y, 6.0 * s, 6.0 * s, [40, 30, 25]);
         stroke(
             &mut img,
             (0..20).map(|i| {
                 let t = i as f32 / 19.0 - 0.5;
-                (cx + (dx + 28.0 * t) * s, eye_y - 22.0 * s - 4.0 * (1.0 - 4.0 * t * t))
+                (
+                    cx + (dx + 28.0 * t) * s,
+                    eye_y - 22.0 * s - 4.0 * (1.0 - 4.0 * t * t),
+                )
             }),
             2.5,
             f.hair,
         );
     }
-    let nose = [f.skin[0].saturating_sub(40), f.skin[1].saturating_sub(45), f.skin[2].saturating_sub(40)];
+    let nose = [
+        f.skin[0].saturating_sub(40),
+        f.skin[1].saturating_sub(45),
+        f.skin[2].saturating_sub(40),
+    ];
     fill_ellipse(&mut img, cx, 208.0, 7.0 * s, 5.0 * s, nose);
     stroke(
         &mut img,
@@ -158,7 +179,8 @@ fn draw_signature(seed: f32) -> RgbaImage {
     for i in 0..n {
         let t = i as f32 / n as f32;
         let x = 20.0 + 250.0 * t + 14.0 * (t * 40.0 + seed).cos();
-        let y = 60.0 + 28.0 * (t * 9.0 + seed).sin() * (1.0 - 0.6 * t) + 12.0 * (t * 40.0 + seed).sin();
+        let y =
+            60.0 + 28.0 * (t * 9.0 + seed).sin() * (1.0 - 0.6 * t) + 12.0 * (t * 40.0 + seed).sin();
         let r = 2.2;
         for yy in (y - r) as i32..=(y + r) as i32 {
             for xx in (x - r) as i32..=(x + r) as i32 {
@@ -231,10 +253,17 @@ fn main() -> Result<(), Box<dyn Error>> {
         }),
         &dir.join("kia-5-17-wrong-background.jpg"),
     )?;
-    for (name, seed) in [("signature-holder.png", 0.7f32), ("signature-head-of-office.png", 2.1)] {
+    for (name, seed) in [
+        ("signature-holder.png", 0.7f32),
+        ("signature-head-of-office.png", 2.1),
+    ] {
         let path = dir.join(name);
         draw_signature(seed).save(&path)?;
-        println!("{} ({} bytes)", path.display(), std::fs::metadata(&path)?.len());
+        println!(
+            "{} ({} bytes)",
+            path.display(),
+            std::fs::metadata(&path)?.len()
+        );
     }
     Ok(())
 }

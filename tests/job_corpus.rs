@@ -91,7 +91,11 @@ fn every_bad_job_gives_exactly_its_error() {
         for lang in [Lang::Id, Lang::En] {
             let text = report.render(lang);
             assert!(!text.contains("3273011708150001"), "{}: {text}", case.file);
-            assert!(!text.to_uppercase().contains("BIMA"), "{}: {text}", case.file);
+            assert!(
+                !text.to_uppercase().contains("BIMA"),
+                "{}: {text}",
+                case.file
+            );
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));

@@ -29,9 +29,28 @@ fn run(bytes: &[u8]) {
 
 /// Replacement values that reach deep into validation when they land on a string.
 const NASTY: &[&str] = &[
-    "", " ", "\u{0}", "😀", "\u{202e}", "محمد", "<&\"'>", "0000000000000000",
-    "9999999999999999", "2999-12-31", "0000-01-01", "SEUMUR HIDUP", "-", "WNA", "KAWIN",
-    "../../../../etc/passwd", "/dev/zero", "/dev/urandom", "AAAA", "////", "ẞ", "ŉ",
+    "",
+    " ",
+    "\u{0}",
+    "😀",
+    "\u{202e}",
+    "محمد",
+    "<&\"'>",
+    "0000000000000000",
+    "9999999999999999",
+    "2999-12-31",
+    "0000-01-01",
+    "SEUMUR HIDUP",
+    "-",
+    "WNA",
+    "KAWIN",
+    "../../../../etc/passwd",
+    "/dev/zero",
+    "/dev/urandom",
+    "AAAA",
+    "////",
+    "ẞ",
+    "ŉ",
 ];
 
 proptest! {

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use cetak::card::{field, CardDesign};
 use cetak::job::{
-    check_bytes, check_file, expected_backdrop, parse, photo_backdrop, validate, BackgroundPolicy, Lang, ValidUntil,
-    ValidationPolicy,
+    check_bytes, check_file, expected_backdrop, parse, photo_backdrop, validate, BackgroundPolicy,
+    Lang, ValidUntil, ValidationPolicy,
 };
 
 fn root() -> PathBuf {
@@ -64,7 +64,10 @@ fn kia_5_17_sample() {
     assert!(report.warnings.is_empty(), "{}", report.render(Lang::En));
     let job = job.unwrap();
     assert_eq!(job.design(), CardDesign::Kia5To17);
-    assert_eq!(job.valid_until(), ValidUntil::Date(chrono::NaiveDate::from_ymd_opt(2032, 8, 16).unwrap()));
+    assert_eq!(
+        job.valid_until(),
+        ValidUntil::Date(chrono::NaiveDate::from_ymd_opt(2032, 8, 16).unwrap())
+    );
     assert_eq!(job.batch().unwrap().id, "SDN-CIGADUNG-1-2026");
     let c = job.card_content();
     let photo = c.photo.as_ref().unwrap();
@@ -76,10 +79,21 @@ fn kia_5_17_sample() {
     assert_eq!(c.fields[field::PEKERJAAN], "PELAJAR/MAHASISWA");
     // Every field of the KIA 5-17 card is present.
     for key in [
-        field::NIK, field::NAMA, field::TEMPAT_TGL_LAHIR, field::JENIS_KELAMIN, field::GOL_DARAH,
-        field::AGAMA, field::KEWARGANEGARAAN, field::NO_KK, field::NAMA_KEPALA_KELUARGA,
-        field::NO_AKTA, field::ALAMAT, field::BERLAKU_HINGGA, field::TEMPAT_TERBIT,
-        field::TANGGAL_TERBIT, field::NAMA_KEPALA_DINAS,
+        field::NIK,
+        field::NAMA,
+        field::TEMPAT_TGL_LAHIR,
+        field::JENIS_KELAMIN,
+        field::GOL_DARAH,
+        field::AGAMA,
+        field::KEWARGANEGARAAN,
+        field::NO_KK,
+        field::NAMA_KEPALA_KELUARGA,
+        field::NO_AKTA,
+        field::ALAMAT,
+        field::BERLAKU_HINGGA,
+        field::TEMPAT_TERBIT,
+        field::TANGGAL_TERBIT,
+        field::NAMA_KEPALA_DINAS,
     ] {
         assert!(c.fields.contains_key(key), "{key} missing");
     }
@@ -100,10 +114,24 @@ fn ktp_el_sample() {
     assert_eq!(c.fields[field::STATUS_PERKAWINAN], "KAWIN");
     assert_eq!(c.fields[field::TEMPAT_TGL_LAHIR], "GARUT, 02-06-1990");
     for key in [
-        field::PROVINSI, field::KABUPATEN_KOTA, field::NIK, field::NAMA, field::TEMPAT_TGL_LAHIR,
-        field::JENIS_KELAMIN, field::GOL_DARAH, field::ALAMAT, field::RT_RW, field::KEL_DESA,
-        field::KECAMATAN, field::AGAMA, field::STATUS_PERKAWINAN, field::PEKERJAAN,
-        field::KEWARGANEGARAAN, field::BERLAKU_HINGGA, field::TEMPAT_TERBIT, field::TANGGAL_TERBIT,
+        field::PROVINSI,
+        field::KABUPATEN_KOTA,
+        field::NIK,
+        field::NAMA,
+        field::TEMPAT_TGL_LAHIR,
+        field::JENIS_KELAMIN,
+        field::GOL_DARAH,
+        field::ALAMAT,
+        field::RT_RW,
+        field::KEL_DESA,
+        field::KECAMATAN,
+        field::AGAMA,
+        field::STATUS_PERKAWINAN,
+        field::PEKERJAAN,
+        field::KEWARGANEGARAAN,
+        field::BERLAKU_HINGGA,
+        field::TEMPAT_TERBIT,
+        field::TANGGAL_TERBIT,
     ] {
         assert!(c.fields.contains_key(key), "{key} missing");
     }
@@ -141,7 +169,10 @@ fn photo_for_an_under_5_is_ignored_with_a_warning() {
     });
     let (report, job) = check_bytes(&bytes, &ValidationPolicy::default(), &jobs_dir());
     assert!(report.passed());
-    assert_eq!(codes(&report.warnings), vec![("field.ignored".into(), "photo".into())]);
+    assert_eq!(
+        codes(&report.warnings),
+        vec![("field.ignored".into(), "photo".into())]
+    );
     assert!(job.unwrap().card_content().photo.is_none());
 }
 
@@ -159,12 +190,20 @@ fn background_rule_follows_the_policy() {
     };
     let warn = run(BackgroundPolicy::Warn);
     assert!(warn.passed());
-    assert_eq!(codes(&warn.warnings), vec![("photo.background".into(), "photo".into())]);
-    assert!(warn.render(Lang::Id).contains("latar foto tampak biru, tahun lahir mengharuskan merah"));
+    assert_eq!(
+        codes(&warn.warnings),
+        vec![("photo.background".into(), "photo".into())]
+    );
+    assert!(warn
+        .render(Lang::Id)
+        .contains("latar foto tampak biru, tahun lahir mengharuskan merah"));
     let off = run(BackgroundPolicy::Off);
     assert!(off.passed() && off.warnings.is_empty());
     let reject = run(BackgroundPolicy::Reject);
-    assert_eq!(codes(&reject.errors), vec![("photo.background".into(), "photo".into())]);
+    assert_eq!(
+        codes(&reject.errors),
+        vec![("photo.background".into(), "photo".into())]
+    );
     assert_eq!(reject.exit_code(false), 1);
     assert_eq!(warn.exit_code(false), 0);
     assert_eq!(warn.exit_code(true), 1);
@@ -178,8 +217,14 @@ fn unknown_province_is_only_a_warning() {
     });
     let (report, job) = check_bytes(&bytes, &ValidationPolicy::default(), &jobs_dir());
     assert!(report.passed(), "{}", report.render(Lang::En));
-    assert_eq!(codes(&report.warnings), vec![("nik.province_unknown".into(), "person.nik".into())]);
-    assert_eq!(job.unwrap().card_content().barcode_payload.as_deref(), Some("KIA-2026-11-000102"));
+    assert_eq!(
+        codes(&report.warnings),
+        vec![("nik.province_unknown".into(), "person.nik".into())]
+    );
+    assert_eq!(
+        job.unwrap().card_content().barcode_payload.as_deref(),
+        Some("KIA-2026-11-000102")
+    );
 }
 
 #[test]
@@ -187,7 +232,9 @@ fn inline_base64_photo_works_like_a_file() {
     use base64::Engine;
     let jpeg = std::fs::read(root().join("examples/photos/kia-5-17.jpg")).unwrap();
     let b64 = base64::engine::general_purpose::STANDARD.encode(&jpeg);
-    let bytes = edit("kia-5-17.json", |v| v["photo"] = serde_json::json!({ "base64": b64 }));
+    let bytes = edit("kia-5-17.json", |v| {
+        v["photo"] = serde_json::json!({ "base64": b64 })
+    });
     // Inline images need no base folder.
     let doc = parse(&bytes).unwrap();
     let mut doc2 = doc.clone();
@@ -195,8 +242,16 @@ fn inline_base64_photo_works_like_a_file() {
     let job = validate(&doc, &ValidationPolicy::default(), &jobs_dir()).unwrap();
     assert_eq!(job.card_content().photo.unwrap().width(), 300);
     // Dropping the head's signature is refused for a KIA.
-    let err = validate(&doc2, &ValidationPolicy::default(), Path::new("/nonexistent")).unwrap_err();
-    assert_eq!(codes(&err.errors), vec![("field.missing".into(), "office.head_signature".into())]);
+    let err = validate(
+        &doc2,
+        &ValidationPolicy::default(),
+        Path::new("/nonexistent"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        codes(&err.errors),
+        vec![("field.missing".into(), "office.head_signature".into())]
+    );
 }
 
 #[test]
@@ -215,8 +270,15 @@ fn all_errors_are_reported_at_once() {
 #[test]
 fn collective_programme_accepts_the_sample_photo() {
     let jpeg = std::fs::metadata(root().join("examples/photos/kia-5-17.jpg")).unwrap();
-    assert!(jpeg.len() <= 100 * 1024, "sample photo is {} bytes", jpeg.len());
-    let (report, _) = check_file(&sample("kia-5-17.json"), &ValidationPolicy::collective_programme());
+    assert!(
+        jpeg.len() <= 100 * 1024,
+        "sample photo is {} bytes",
+        jpeg.len()
+    );
+    let (report, _) = check_file(
+        &sample("kia-5-17.json"),
+        &ValidationPolicy::collective_programme(),
+    );
     assert!(report.passed(), "{}", report.render(Lang::En));
 }
 
@@ -226,12 +288,17 @@ fn sample_photos_follow_the_background_rule() {
         let path = root().join("examples/photos").join(file);
         let bytes = std::fs::read(&path).unwrap();
         assert!(bytes.len() <= 100 * 1024, "{file}: {} bytes", bytes.len());
-        assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]), "{file} is not a JPEG");
+        assert!(
+            bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+            "{file} is not a JPEG"
+        );
         let img = image::load_from_memory(&bytes).unwrap();
         assert_eq!(photo_backdrop(&img), expected_backdrop(year), "{file}");
     }
     for file in ["signature-holder.png", "signature-head-of-office.png"] {
-        let len = std::fs::metadata(root().join("examples/photos").join(file)).unwrap().len();
+        let len = std::fs::metadata(root().join("examples/photos").join(file))
+            .unwrap()
+            .len();
         assert!(len <= 20 * 1024, "{file}: {len} bytes");
     }
 }
@@ -248,6 +315,10 @@ fn debug_output_hides_personal_data() {
         assert!(!text.to_uppercase().contains("DEDI"), "{text}");
         assert!(!text.to_uppercase().contains("SUKALUYU"), "{text}");
         assert!(text.contains("3273********0001"), "{text}");
-        assert!(text.len() < 4000, "Debug output too long: {} bytes", text.len());
+        assert!(
+            text.len() < 4000,
+            "Debug output too long: {} bytes",
+            text.len()
+        );
     }
 }

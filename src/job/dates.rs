@@ -186,7 +186,10 @@ mod tests {
         assert_eq!(design_for(Kia, 4, BelumKawin), Ok(CardDesign::Kia0To5));
         assert_eq!(design_for(Kia, 5, BelumKawin), Ok(CardDesign::Kia5To17));
         assert_eq!(design_for(Kia, 16, BelumKawin), Ok(CardDesign::Kia5To17));
-        assert_eq!(design_for(Kia, 17, BelumKawin), Err(Problem::KiaTooOld { age: 17 }));
+        assert_eq!(
+            design_for(Kia, 17, BelumKawin),
+            Err(Problem::KiaTooOld { age: 17 })
+        );
         assert_eq!(design_for(Kia, 16, Kawin), Err(Problem::KiaMarried));
         assert_eq!(design_for(KtpEl, 17, BelumKawin), Ok(CardDesign::KtpEl));
         assert_eq!(design_for(KtpEl, 16, Kawin), Ok(CardDesign::KtpEl));
@@ -206,7 +209,13 @@ mod tests {
             Ok(ValidUntil::Date(d(2036, 3, 13)))
         );
         assert_eq!(
-            valid_until(CardDesign::Kia0To5, Citizenship::Wni, d(2023, 1, 1), issue, None),
+            valid_until(
+                CardDesign::Kia0To5,
+                Citizenship::Wni,
+                d(2023, 1, 1),
+                issue,
+                None
+            ),
             Ok(ValidUntil::Date(d(2027, 12, 31)))
         );
         let stated = Some(ValidUntil::Date(d(2036, 3, 14)));

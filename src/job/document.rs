@@ -43,11 +43,14 @@ pub struct JobDocument {
     pub version: u32,
     /// Id of the job at the sender; 1–64 of `A–Z a–z 0–9 . _ -`.
     pub job_id: String,
+    /// KIA or KTP-el.
     pub document: DocumentType,
+    /// Why the card is issued.
     pub issuance: Issuance,
     /// Training card: "SPECIMEN" is printed across it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub specimen: bool,
+    /// The card holder.
     pub person: Person,
     /// KIA only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +61,7 @@ pub struct JobDocument {
     /// Holder's signature (or thumbprint) image; required for KTP-el.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<ImageSource>,
+    /// Issuing office.
     pub office: Office,
     /// "Berlaku hingga" as the sender states it; cross-checked against the rules.
     #[serde(
@@ -92,7 +96,10 @@ impl fmt::Debug for JobDocument {
             .field("office", &self.office)
             .field("valid_until", &self.valid_until)
             .field("qr_payload", &self.qr_payload.as_ref().map(|_| Redacted))
-            .field("barcode_payload", &self.barcode_payload.as_ref().map(|_| Redacted))
+            .field(
+                "barcode_payload",
+                &self.barcode_payload.as_ref().map(|_| Redacted),
+            )
             .field("batch", &self.batch)
             .finish()
     }
@@ -113,20 +120,26 @@ impl fmt::Debug for Redacted {
 pub struct Person {
     /// 16 digits.
     pub nik: String,
+    /// Nama.
     pub name: String,
+    /// Tempat lahir.
     pub place_of_birth: String,
+    /// Tanggal lahir.
     pub date_of_birth: NaiveDate,
     /// `LAKI-LAKI` or `PEREMPUAN`.
     pub sex: String,
     /// `A`, `B`, `AB`, `O` or `-`.
     pub blood_group: String,
+    /// Agama (exact vocabulary word).
     pub religion: String,
+    /// Status perkawinan (exact vocabulary word).
     pub marital_status: String,
     /// Required for KTP-el.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occupation: Option<String>,
     /// `WNI` or `WNA`.
     pub citizenship: String,
+    /// Alamat.
     pub address: Address,
 }
 
@@ -149,7 +162,9 @@ pub struct Address {
     pub street: String,
     /// `NNN/NNN`.
     pub rt_rw: String,
+    /// Kelurahan or desa.
     pub kel_desa: String,
+    /// District.
     pub kecamatan: String,
     /// With its kind: `KOTA BANDUNG`, `KABUPATEN BOGOR`.
     pub kabupaten_kota: String,
@@ -192,6 +207,7 @@ impl fmt::Debug for Family {
 pub struct Office {
     /// Place of issue as printed, e.g. `KOTA BANDUNG`.
     pub city: String,
+    /// Tanggal terbit.
     pub issue_date: NaiveDate,
     /// Head of the Dinas; required for KIA (printed with the signature).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -104,7 +104,12 @@ pub fn decode(bytes: &[u8], policy: &ValidationPolicy) -> Result<(Format, Dynami
     limits.max_image_width = Some(policy.max_image_side);
     limits.max_image_height = Some(policy.max_image_side);
     // RGBA16 is the widest buffer a PNG can ask for; the decoder refuses to allocate beyond.
-    limits.max_alloc = Some(policy.max_image_pixels.saturating_mul(8).saturating_add(1 << 20));
+    limits.max_alloc = Some(
+        policy
+            .max_image_pixels
+            .saturating_mul(8)
+            .saturating_add(1 << 20),
+    );
 
     let (width, height) = match reader(Limits::no_limits()).into_dimensions() {
         Ok(d) => d,

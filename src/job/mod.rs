@@ -23,6 +23,7 @@ mod dates;
 mod document;
 mod error;
 mod image_check;
+mod messages;
 mod nik;
 mod parse;
 mod report;
@@ -124,7 +125,9 @@ pub fn validate(
 /// A collective programme a job belongs to, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedBatch {
+    /// Programme id, e.g. a school's.
     pub id: String,
+    /// As the sender wrote it (not upper-cased).
     pub name: String,
 }
 
@@ -165,7 +168,10 @@ impl std::fmt::Debug for ValidatedJob {
             .field("age_at_issue", &self.age_at_issue)
             .field("valid_until", &self.valid_until)
             .field("batch", &self.batch)
-            .field("photo", &self.photo.as_ref().map(|p| (p.width(), p.height())))
+            .field(
+                "photo",
+                &self.photo.as_ref().map(|p| (p.width(), p.height())),
+            )
             .field("warnings", &self.warnings)
             .finish_non_exhaustive()
     }
@@ -200,12 +206,15 @@ impl ValidatedJob {
     pub fn sex(&self) -> Sex {
         self.sex
     }
+    /// WNI or WNA.
     pub fn citizenship(&self) -> Citizenship {
         self.citizenship
     }
+    /// Tanggal lahir.
     pub fn date_of_birth(&self) -> NaiveDate {
         self.date_of_birth
     }
+    /// Date of issue printed on the card.
     pub fn issue_date(&self) -> NaiveDate {
         self.issue_date
     }

@@ -77,6 +77,7 @@ pub struct NikParts {
     pub province: [u8; 2],
     /// Day of birth with the +40 removed.
     pub day: u32,
+    /// Month of birth.
     pub month: u32,
     /// Two-digit year.
     pub yy: u32,
@@ -178,14 +179,23 @@ mod tests {
     #[test]
     fn parses_male_and_female() {
         let m = parse_nik("3273011708150001").unwrap();
-        assert_eq!((m.day, m.month, m.yy, m.female, m.serial), (17, 8, 15, false, 1));
+        assert_eq!(
+            (m.day, m.month, m.yy, m.female, m.serial),
+            (17, 8, 15, false, 1)
+        );
         let f = parse_nik("3273015708150002").unwrap();
         assert_eq!((f.day, f.month, f.yy, f.female), (17, 8, 15, true));
     }
 
     #[test]
     fn rejects_bad_shapes() {
-        for bad in ["", "327301170815000", "32730117081500011", "3273O11708150001", "３２７３０１１７０８１５０００１"] {
+        for bad in [
+            "",
+            "327301170815000",
+            "32730117081500011",
+            "3273O11708150001",
+            "３２７３０１１７０８１５０００１",
+        ] {
             assert_eq!(parse_nik(bad), Err(Problem::NikFormat), "{bad:?}");
         }
     }
@@ -240,7 +250,10 @@ mod tests {
 
     #[test]
     fn unknown_province_is_a_warning() {
-        assert_eq!(province_warning(&parse_nik("3273011708150001").unwrap()), None);
+        assert_eq!(
+            province_warning(&parse_nik("3273011708150001").unwrap()),
+            None
+        );
         assert_eq!(
             province_warning(&parse_nik("9973011708150001").unwrap()),
             Some(Problem::NikProvinceUnknown { code: "99".into() })

@@ -172,8 +172,14 @@ mod tests {
         assert_eq!(code(&format!("{sample} {{}}")).0, "json.syntax");
         assert_eq!(code("42").0, "json.type");
         assert_eq!(code("{}"), ("json.missing_field".into(), "version".into()));
-        assert_eq!(code(r#"{"version": 2}"#), ("version.unsupported".into(), "version".into()));
-        assert_eq!(code(r#"{"version": "1"}"#), ("json.type".into(), "version".into()));
+        assert_eq!(
+            code(r#"{"version": 2}"#),
+            ("version.unsupported".into(), "version".into())
+        );
+        assert_eq!(
+            code(r#"{"version": "1"}"#),
+            ("json.type".into(), "version".into())
+        );
     }
 
     #[test]
@@ -181,7 +187,11 @@ mod tests {
         let e = parse(br#"{"version": 1, "job_id": 3273011708150001}"#).unwrap_err();
         assert_eq!(e.code(), "json.type");
         assert_eq!(e.field, "job_id");
-        assert!(!e.message_en().contains("3273011708150001"), "{}", e.message_en());
+        assert!(
+            !e.message_en().contains("3273011708150001"),
+            "{}",
+            e.message_en()
+        );
         let e = parse(br#"{"version": 1, "job_id": "x", "document": "SITI AMINAH"}"#).unwrap_err();
         assert_eq!(e.code(), "json.invalid_value");
         assert!(!e.message_en().contains("SITI"), "{}", e.message_en());

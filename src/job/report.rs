@@ -28,6 +28,7 @@ pub struct ValidationReport {
     pub design: Option<CardDesign>,
     /// Empty when the job may print.
     pub errors: Vec<Finding>,
+    /// Shown to the operator; the job still prints.
     pub warnings: Vec<Finding>,
 }
 
@@ -145,7 +146,10 @@ pub fn check_bytes(
 
 /// Reads a job file and checks it; images resolve against the file's folder. This is what
 /// `cetak validate FILE` calls.
-pub fn check_file(path: &Path, policy: &ValidationPolicy) -> (ValidationReport, Option<ValidatedJob>) {
+pub fn check_file(
+    path: &Path,
+    policy: &ValidationPolicy,
+) -> (ValidationReport, Option<ValidatedJob>) {
     let fail = |problem| {
         (
             ValidationReport {

@@ -37,7 +37,9 @@ impl Charset {
 
     fn allows(self, c: char) -> bool {
         match self {
-            Charset::Name => c.is_alphabetic() || matches!(c, ' ' | '\u{a0}' | '.' | ',' | '\'' | '-'),
+            Charset::Name => {
+                c.is_alphabetic() || matches!(c, ' ' | '\u{a0}' | '.' | ',' | '\'' | '-')
+            }
             Charset::Place => {
                 c.is_alphanumeric()
                     || matches!(c, ' ' | '\u{a0}' | '.' | ',' | '\'' | '-' | '(' | ')' | '/')
@@ -160,9 +162,7 @@ pub fn check_id(raw: &str) -> Result<String, Problem> {
 /// RT/RW as printed: `NNN/NNN`.
 pub fn check_rt_rw(raw: &str) -> Result<String, Problem> {
     let b = raw.as_bytes();
-    let ok = b.len() == 7
-        && b[3] == b'/'
-        && b[..3].iter().chain(&b[4..]).all(u8::is_ascii_digit);
+    let ok = b.len() == 7 && b[3] == b'/' && b[..3].iter().chain(&b[4..]).all(u8::is_ascii_digit);
     if ok {
         Ok(raw.to_owned())
     } else {
@@ -207,7 +207,10 @@ mod tests {
         assert_eq!(check("BUDI\u{202e}", NAME), Err(Problem::TextRightToLeft));
         assert_eq!(check("שלום", FREE), Err(Problem::TextRightToLeft));
         assert_eq!(check("王小明", NAME), Err(Problem::TextUnsupportedChar));
-        assert_eq!(check("BUDI\u{200b}", NAME), Err(Problem::TextUnsupportedChar));
+        assert_eq!(
+            check("BUDI\u{200b}", NAME),
+            Err(Problem::TextUnsupportedChar)
+        );
     }
 
     #[test]
@@ -226,7 +229,10 @@ mod tests {
     #[test]
     fn place_allows_digits_and_slash() {
         let place = TextRule::new(Charset::Place, 40);
-        assert_eq!(check("cigadung ii (rw 5/6)", place).unwrap(), "CIGADUNG II (RW 5/6)");
+        assert_eq!(
+            check("cigadung ii (rw 5/6)", place).unwrap(),
+            "CIGADUNG II (RW 5/6)"
+        );
         assert!(check("CIGADUNG 2", NAME).is_err());
     }
 
@@ -234,7 +240,10 @@ mod tests {
     fn ascii_payloads() {
         let rule = TextRule::verbatim(Charset::Ascii, 40);
         assert_eq!(check("KIA-0001", rule).unwrap(), "KIA-0001");
-        assert!(matches!(check("É", rule), Err(Problem::TextForbiddenChar { .. })));
+        assert!(matches!(
+            check("É", rule),
+            Err(Problem::TextForbiddenChar { .. })
+        ));
     }
 
     #[test]
@@ -244,7 +253,15 @@ mod tests {
         assert_eq!(check_id("../etc/passwd"), Err(Problem::IdFormat));
         assert_eq!(check_id(&"x".repeat(65)), Err(Problem::IdFormat));
         assert_eq!(check_rt_rw("003/007").unwrap(), "003/007");
-        for bad in ["3/7", "003-007", "0003/007", "003/07", "abc/def", "００３/００７", ""] {
+        for bad in [
+            "3/7",
+            "003-007",
+            "0003/007",
+            "003/07",
+            "abc/def",
+            "００３/００７",
+            "",
+        ] {
             assert_eq!(check_rt_rw(bad), Err(Problem::RtRwFormat), "{bad}");
         }
     }

@@ -101,12 +101,32 @@ pub fn validate(
 
     // Person: text.
     f.put(field::NAMA, c.text("person.name", &p.name, limits::NAME));
-    let place = c.text("person.place_of_birth", &p.place_of_birth, limits::PLACE_OF_BIRTH);
-    f.put(field::ALAMAT, c.text("person.address.street", &a.street, limits::STREET));
-    f.put(field::RT_RW, c.ok("person.address.rt_rw", text::check_rt_rw(&a.rt_rw)));
-    f.put(field::KEL_DESA, c.text("person.address.kel_desa", &a.kel_desa, limits::REGION));
-    f.put(field::KECAMATAN, c.text("person.address.kecamatan", &a.kecamatan, limits::REGION));
-    let kab = c.text("person.address.kabupaten_kota", &a.kabupaten_kota, limits::REGION);
+    let place = c.text(
+        "person.place_of_birth",
+        &p.place_of_birth,
+        limits::PLACE_OF_BIRTH,
+    );
+    f.put(
+        field::ALAMAT,
+        c.text("person.address.street", &a.street, limits::STREET),
+    );
+    f.put(
+        field::RT_RW,
+        c.ok("person.address.rt_rw", text::check_rt_rw(&a.rt_rw)),
+    );
+    f.put(
+        field::KEL_DESA,
+        c.text("person.address.kel_desa", &a.kel_desa, limits::REGION),
+    );
+    f.put(
+        field::KECAMATAN,
+        c.text("person.address.kecamatan", &a.kecamatan, limits::REGION),
+    );
+    let kab = c.text(
+        "person.address.kabupaten_kota",
+        &a.kabupaten_kota,
+        limits::REGION,
+    );
     if let Some(k) = &kab {
         if !(k.starts_with("KOTA ") || k.starts_with("KABUPATEN ")) {
             c.err("person.address.kabupaten_kota", Problem::KabupatenKotaKind);
@@ -120,8 +140,18 @@ pub fn validate(
 
     // Person: vocabularies.
     let sex = c.vocab("person.sex", &p.sex, Sex::parse, Sex::ALL);
-    let blood = c.vocab("person.blood_group", &p.blood_group, BloodGroup::parse, BloodGroup::ALL);
-    let religion = c.vocab("person.religion", &p.religion, Religion::parse, Religion::ALL);
+    let blood = c.vocab(
+        "person.blood_group",
+        &p.blood_group,
+        BloodGroup::parse,
+        BloodGroup::ALL,
+    );
+    let religion = c.vocab(
+        "person.religion",
+        &p.religion,
+        Religion::parse,
+        Religion::ALL,
+    );
     let marital = c.vocab(
         "person.marital_status",
         &p.marital_status,
@@ -137,8 +167,14 @@ pub fn validate(
     f.put(field::JENIS_KELAMIN, sex.map(|v| v.as_str().to_owned()));
     f.put(field::GOL_DARAH, blood.map(|v| v.as_str().to_owned()));
     f.put(field::AGAMA, religion.map(|v| v.as_str().to_owned()));
-    f.put(field::STATUS_PERKAWINAN, marital.map(|v| v.as_str().to_owned()));
-    f.put(field::KEWARGANEGARAAN, citizenship.map(|v| v.as_str().to_owned()));
+    f.put(
+        field::STATUS_PERKAWINAN,
+        marital.map(|v| v.as_str().to_owned()),
+    );
+    f.put(
+        field::KEWARGANEGARAAN,
+        citizenship.map(|v| v.as_str().to_owned()),
+    );
 
     // NIK.
     let nik_ok = match nik::parse_nik(&p.nik) {
@@ -188,7 +224,10 @@ pub fn validate(
     // Fields that depend on the document type.
     let is_kia = doc.document == DocumentType::Kia;
     match (&p.occupation, is_kia) {
-        (Some(o), _) => f.put(field::PEKERJAAN, c.text("person.occupation", o, limits::OCCUPATION)),
+        (Some(o), _) => f.put(
+            field::PEKERJAAN,
+            c.text("person.occupation", o, limits::OCCUPATION),
+        ),
         (None, false) => c.err("person.occupation", Problem::Missing),
         (None, true) => {}
     }
@@ -203,7 +242,10 @@ pub fn validate(
                 field::NAMA_KEPALA_KELUARGA,
                 c.text("family.head_of_family", &fam.head_of_family, limits::NAME),
             );
-            f.put(field::NO_AKTA, c.text("family.no_akta", &fam.no_akta, limits::NO_AKTA));
+            f.put(
+                field::NO_AKTA,
+                c.text("family.no_akta", &fam.no_akta, limits::NO_AKTA),
+            );
         }
         (None, true) => c.err("family", Problem::Missing),
         (Some(_), false) => c.warn("family", Problem::Ignored),
@@ -212,14 +254,27 @@ pub fn validate(
 
     // Office.
     let o = &doc.office;
-    f.put(field::TEMPAT_TERBIT, c.text("office.city", &o.city, limits::REGION));
+    f.put(
+        field::TEMPAT_TERBIT,
+        c.text("office.city", &o.city, limits::REGION),
+    );
     match (&o.head_name, is_kia) {
-        (Some(n), _) => f.put(field::NAMA_KEPALA_DINAS, c.text("office.head_name", n, limits::NAME)),
+        (Some(n), _) => f.put(
+            field::NAMA_KEPALA_DINAS,
+            c.text("office.head_name", n, limits::NAME),
+        ),
         (None, true) => c.err("office.head_name", Problem::Missing),
         (None, false) => {}
     }
     let official_signature = match (&o.head_signature, is_kia) {
-        (Some(src), _) => load_image(&mut c, "office.head_signature", src, policy, base_dir, false),
+        (Some(src), _) => load_image(
+            &mut c,
+            "office.head_signature",
+            src,
+            policy,
+            base_dir,
+            false,
+        ),
         (None, true) => {
             c.err("office.head_signature", Problem::Missing);
             None
@@ -235,7 +290,14 @@ pub fn validate(
             None
         }
         (Some(src), _) => {
-            let img = load_image(&mut c, "photo", src, policy, base_dir, policy.photo_jpeg_only);
+            let img = load_image(
+                &mut c,
+                "photo",
+                src,
+                policy,
+                base_dir,
+                policy.photo_jpeg_only,
+            );
             if let Some(img) = &img {
                 check_backdrop(&mut c, img, birth, policy.photo_background);
             }
@@ -275,7 +337,10 @@ pub fn validate(
     let batch = doc.batch.as_ref().and_then(|b| {
         let id = c.ok("batch.id", text::check_id(&b.id));
         let name = c.text("batch.name", &b.name, limits::BATCH_NAME);
-        Some(super::CheckedBatch { id: id?, name: name? })
+        Some(super::CheckedBatch {
+            id: id?,
+            name: name?,
+        })
     });
 
     if !c.errors.is_empty() {
@@ -285,31 +350,47 @@ pub fn validate(
         });
     }
     // Every `None` below has pushed an error above; this is the all-clear path.
-    match (job_id, design, valid_until, sex, citizenship, age, qr, barcode) {
-        (Some(job_id), Some(design), Some(valid_until), Some(sex), Some(citizenship), Some(age), Some(qr), Some(barcode)) => {
-            Ok(ValidatedJob {
-                job_id,
-                document: doc.document,
-                issuance: doc.issuance,
-                design,
-                specimen: doc.specimen,
-                nik: p.nik.clone(),
-                sex,
-                citizenship,
-                date_of_birth: birth,
-                issue_date: issue,
-                age_at_issue: age,
-                valid_until,
-                batch,
-                fields: f.0,
-                photo,
-                holder_signature,
-                official_signature,
-                qr_payload: qr,
-                barcode_payload: barcode,
-                warnings: c.warnings,
-            })
-        }
+    match (
+        job_id,
+        design,
+        valid_until,
+        sex,
+        citizenship,
+        age,
+        qr,
+        barcode,
+    ) {
+        (
+            Some(job_id),
+            Some(design),
+            Some(valid_until),
+            Some(sex),
+            Some(citizenship),
+            Some(age),
+            Some(qr),
+            Some(barcode),
+        ) => Ok(ValidatedJob {
+            job_id,
+            document: doc.document,
+            issuance: doc.issuance,
+            design,
+            specimen: doc.specimen,
+            nik: p.nik.clone(),
+            sex,
+            citizenship,
+            date_of_birth: birth,
+            issue_date: issue,
+            age_at_issue: age,
+            valid_until,
+            batch,
+            fields: f.0,
+            photo,
+            holder_signature,
+            official_signature,
+            qr_payload: qr,
+            barcode_payload: barcode,
+            warnings: c.warnings,
+        }),
         _ => Err(Rejection {
             errors: vec![Finding::new("", Problem::Missing)],
             warnings: c.warnings,
@@ -325,7 +406,10 @@ fn load_image(
     base_dir: &Path,
     jpeg_only: bool,
 ) -> Option<DynamicImage> {
-    let bytes = c.ok(field, image_check::load_bytes(src, base_dir, policy.max_image_bytes))?;
+    let bytes = c.ok(
+        field,
+        image_check::load_bytes(src, base_dir, policy.max_image_bytes),
+    )?;
     let (format, img) = c.ok(field, image_check::decode(&bytes, policy))?;
     if jpeg_only && format != Format::Jpeg {
         c.err(field, Problem::ImageJpegRequired);

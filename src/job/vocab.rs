@@ -6,7 +6,7 @@ macro_rules! vocabulary {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {
-            $($(#[$vdoc])* $variant),+
+            $($(#[$vdoc])* #[doc = $text] $variant),+
         }
 
         impl $name {
@@ -120,7 +120,10 @@ mod tests {
         assert_eq!(BloodGroup::parse("A+"), None);
         assert_eq!(BloodGroup::parse(""), None);
         assert_eq!(Citizenship::parse("WNI "), None);
-        assert_eq!(Religion::parse("KEPERCAYAAN TERHADAP TUHAN YME"), Some(Religion::Kepercayaan));
+        assert_eq!(
+            Religion::parse("KEPERCAYAAN TERHADAP TUHAN YME"),
+            Some(Religion::Kepercayaan)
+        );
     }
 
     #[test]
