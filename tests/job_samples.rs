@@ -322,3 +322,65 @@ fn debug_output_hides_personal_data() {
         );
     }
 }
+
+#[test]
+fn married_sixteen_year_old_gets_a_ktp_el() {
+    let bytes = edit("ktp-el.json", |v| {
+        v["person"]["nik"] = "3204124505100005".into();
+        v["person"]["date_of_birth"] = "2010-05-05".into();
+        v["person"]["marital_status"] = "KAWIN".into();
+    });
+    let (report, job) = check_bytes(&bytes, &ValidationPolicy::default(), &jobs_dir());
+    assert!(report.passed(), "{}", report.render(Lang::En));
+    let job = job.unwrap();
+    assert_eq!(job.design(), CardDesign::KtpEl);
+    assert_eq!(job.age_at_issue(), 16);
+}
+
+#[test]
+fn foreigner_ktp_el_prints_the_stated_validity() {
+    let bytes = edit("ktp-el.json", |v| {
+        v["person"]["citizenship"] = "WNA".into();
+        v["valid_until"] = "2028-03-31".into();
+        v["person"]["address"]["province"] = "Provinsi Jawa Barat".into();
+    });
+    let (report, job) = check_bytes(&bytes, &ValidationPolicy::default(), &jobs_dir());
+    assert!(report.passed(), "{}", report.render(Lang::En));
+    let c = job.unwrap().card_content();
+    assert_eq!(c.fields[field::BERLAKU_HINGGA], "31-03-2028");
+    assert_eq!(c.fields[field::KEWARGANEGARAAN], "WNA");
+    assert_eq!(c.fields[field::PROVINSI], "PROVINSI JAWA BARAT");
+}
+
+#[test]
+fn fifth_birthday_switches_the_kia_design() {
+    // Born 2021-11-21: 5 on the issue date 2026-11-21, 4 the day before.
+    let at = |issue: &str| {
+        let bytes = edit("kia-5-17.json", |v| {
+            v["person"]["nik"] = "3273012111210001".into();
+            v["person"]["date_of_birth"] = "2021-11-21".into();
+            v["office"]["issue_date"] = issue.into();
+        });
+        check_bytes(&bytes, &ValidationPolicy::default(), &jobs_dir())
+    };
+    let (report, job) = at("2026-11-21");
+    assert!(report.passed(), "{}", report.render(Lang::En));
+    let job = job.unwrap();
+    assert_eq!(job.design(), CardDesign::Kia5To17);
+    assert_eq!(
+        job.card_content().fields[field::BERLAKU_HINGGA],
+        "20-11-2038"
+    );
+    let (report, job) = at("2026-11-20");
+    assert!(report.passed(), "{}", report.render(Lang::En));
+    assert_eq!(
+        codes(&report.warnings),
+        vec![("field.ignored".into(), "photo".into())]
+    );
+    let job = job.unwrap();
+    assert_eq!(job.design(), CardDesign::Kia0To5);
+    assert_eq!(
+        job.card_content().fields[field::BERLAKU_HINGGA],
+        "20-11-2026"
+    );
+}

@@ -253,3 +253,21 @@ impl ValidatedJob {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_reads_from_station_configuration() {
+        let p: ValidationPolicy =
+            toml::from_str("max_image_bytes = 102400\nphoto_background = \"reject\"").unwrap();
+        assert_eq!(p.max_image_bytes, 102_400);
+        assert_eq!(p.photo_background, BackgroundPolicy::Reject);
+        assert_eq!(
+            p.max_image_pixels,
+            ValidationPolicy::default().max_image_pixels
+        );
+        assert!(toml::from_str::<ValidationPolicy>("max_bytes = 1").is_err());
+    }
+}

@@ -19,6 +19,18 @@ pub enum Lang {
     En,
 }
 
+impl std::str::FromStr for Lang {
+    type Err = String;
+    /// `id` / `en` (as a CLI flag or a configuration value).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "id" | "in" | "id-id" => Ok(Lang::Id),
+            "en" | "en-us" | "en-gb" => Ok(Lang::En),
+            other => Err(format!("unknown language {other:?} (use id or en)")),
+        }
+    }
+}
+
 /// Everything found about one job file.
 #[derive(Debug, Clone)]
 pub struct ValidationReport {
@@ -186,4 +198,58 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, Problem> {
         });
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_parse() {
+        assert_eq!("id".parse::<Lang>(), Ok(Lang::Id));
+        assert_eq!("EN".parse::<Lang>(), Ok(Lang::En));
+        assert!("fr".parse::<Lang>().is_err());
+    }
+
+    #[test]
+    fn report_renders_and_decides_exit() {
+        let report = ValidationReport {
+            job_id: Some("KIA-1".into()),
+            design: None,
+            errors: vec![Finding::new("person.nik", Problem::NikSexMismatch)],
+            warnings: vec![Finding::new(
+                "person.nik",
+                Problem::NikProvinceUnknown { code: "99".into() },
+            )],
+        };
+        let id = report.render(Lang::Id);
+        assert!(
+            id.contains("GALAT [nik.sex_mismatch] person.nik: tanggal lahir pada NIK"),
+            "{id}"
+        );
+        assert!(id.contains("PERINGATAN [nik.province_unknown]"), "{id}");
+        assert!(
+            id.ends_with("pekerjaan KIA-1: DITOLAK, 1 galat, 1 peringatan\n"),
+            "{id}"
+        );
+        let en = report.render(Lang::En);
+        assert!(
+            en.contains("ERROR [nik.sex_mismatch] person.nik: the NIK's day of birth"),
+            "{en}"
+        );
+        assert_eq!(report.exit_code(false), 1);
+    }
+
+    #[test]
+    fn unreadable_and_oversized_files() {
+        let dir = std::env::temp_dir().join(format!("cetak-job-report-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big = dir.join("big.json");
+        std::fs::write(&big, vec![b' '; MAX_DOCUMENT_BYTES + 1]).unwrap();
+        let (r, _) = check_file(&big, &ValidationPolicy::default());
+        assert_eq!(r.errors[0].code(), "json.too_large");
+        let (r, _) = check_file(&dir, &ValidationPolicy::default());
+        assert_eq!(r.errors[0].code(), "file.read");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
