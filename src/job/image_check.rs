@@ -38,15 +38,14 @@ pub fn load_bytes(
                 return Err(Problem::ImageNotFound);
             }
             let path = base_dir.join(p);
-            let file = std::fs::File::open(&path).map_err(|e| match e.kind() {
+            // Stat before opening: opening a FIFO or a device could block or never end.
+            let io_err = |e: std::io::Error| match e.kind() {
                 std::io::ErrorKind::NotFound => Problem::ImageNotFound,
                 _ => Problem::ImageRead {
                     reason: e.kind().to_string(),
                 },
-            })?;
-            let meta = file.metadata().map_err(|e| Problem::ImageRead {
-                reason: e.kind().to_string(),
-            })?;
+            };
+            let meta = std::fs::metadata(&path).map_err(io_err)?;
             if !meta.is_file() {
                 return Err(Problem::ImageRead {
                     reason: "not a regular file".into(),
@@ -54,6 +53,14 @@ pub fn load_bytes(
             }
             if meta.len() > limit {
                 return Err(Problem::ImageTooLarge { limit });
+            }
+            let file = std::fs::File::open(&path).map_err(io_err)?;
+            // The path may have been swapped since the stat: check the opened file again.
+            let meta = file.metadata().map_err(io_err)?;
+            if !meta.is_file() {
+                return Err(Problem::ImageRead {
+                    reason: "not a regular file".into(),
+                });
             }
             // The file may grow between stat and read: never read past the limit.
             let mut bytes = Vec::with_capacity(meta.len() as usize);
@@ -242,5 +249,32 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Ok(Format::Png));
         assert_eq!(sniff(b"GIF89a"), Err(Problem::ImageFormat));
         assert_eq!(sniff(b""), Err(Problem::ImageFormat));
+    }
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::*;
+    use crate::job::ImageSource;
+
+    #[test]
+    fn special_files_are_refused_without_opening() {
+        let dir = std::env::temp_dir().join(format!("cetak-job-img-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("photo.jpg");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.map(|s| s.success()).unwrap_or(false) {
+            // Opening this FIFO for reading would block forever.
+            let r = load_bytes(&ImageSource::Path("photo.jpg".into()), &dir, 1 << 20);
+            assert!(matches!(r, Err(Problem::ImageRead { .. })), "{r:?}");
+        }
+        for special in ["/dev/zero", "/dev/null", "/"] {
+            let r = load_bytes(&ImageSource::Path(special.into()), &dir, 1 << 20);
+            assert!(
+                matches!(r, Err(Problem::ImageRead { .. })),
+                "{special}: {r:?}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

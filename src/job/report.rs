@@ -183,9 +183,16 @@ pub fn check_file(
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, Problem> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| Problem::FileRead {
+    let io_err = |e: std::io::Error| Problem::FileRead {
         reason: e.kind().to_string(),
-    })?;
+    };
+    // Stat first: opening a FIFO would block.
+    if !std::fs::metadata(path).map_err(io_err)?.is_file() {
+        return Err(Problem::FileRead {
+            reason: "not a regular file".into(),
+        });
+    }
+    let file = std::fs::File::open(path).map_err(io_err)?;
     let mut bytes = Vec::new();
     file.take(MAX_DOCUMENT_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
