@@ -1,1 +1,273 @@
-//! job (under construction)
+//! The job document: one card to print, as JSON (`docs/job.md`, `docs/job.schema.json`).
+//!
+//! [`parse`] turns bytes into a [`JobDocument`] (structure only); [`validate`] applies the
+//! domain rules and loads the images, giving a [`ValidatedJob`] with its warnings or a
+//! [`Rejection`] listing every error; [`ValidatedJob::card_content`] is what the renderer gets.
+//! [`check_file`] does all three for the CLI (`cetak validate`) and returns a
+//! [`ValidationReport`].
+//!
+//! Decisions (documented for operators in `docs/job.md`):
+//! - A photo given for an under-5 (KIA 0–5) is a warning and is not printed: the design has no
+//!   photo slot, and refusing would make senders strip data they legitimately hold.
+//! - Emoji, right-to-left text, control characters and non-Latin scripts are refused in every
+//!   text: the card fonts cannot print them. `<&"'>` is refused in names and place names (not
+//!   name characters) and accepted in addresses, occupations, No. Akta and payloads, where the
+//!   renderer must print it literally.
+//! - Default QR payload: `<job_id>|<masked NIK>` (no full NIK in a code anyone can scan from a
+//!   distance); default Code 128 payload: the NIK, which the card prints in clear anyway.
+//! - No clock: the issue date comes from the job; whether it is today is the caller's check.
+//!
+//! Nothing here logs; `Debug` of the document types masks NIKs and hides names and images.
+
+mod dates;
+mod document;
+mod error;
+mod image_check;
+mod messages;
+mod nik;
+mod parse;
+mod report;
+mod text;
+mod validate;
+mod vocab;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use image::DynamicImage;
+
+use crate::card::CardDesign;
+
+pub use dates::{age_on, day_before_birthday, print_date, ValidUntil};
+pub use document::{
+    Address, Batch, DocumentType, Family, ImageSource, Issuance, JobDocument, Office, Person,
+};
+pub use error::{Backdrop, Finding, Problem, Rejection};
+pub use image_check::{backdrop as photo_backdrop, expected_backdrop};
+pub use nik::{mask_nik, parse_nik, province_name, NikParts, PROVINCES};
+pub use report::{check_bytes, check_file, Lang, ValidationReport};
+pub use text::Charset;
+pub use vocab::{BloodGroup, Citizenship, MaritalStatus, Religion, Sex};
+
+/// Largest job document accepted, inline images included (base64 of a 2 MB photo, a signature
+/// and a margin).
+pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
+
+/// What to do when a photo's background does not follow the birth-year rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackgroundPolicy {
+    /// Do not check.
+    Off,
+    /// Print, with a warning (seed 004: the collective programme accepts such photos).
+    #[default]
+    Warn,
+    /// Refuse the job.
+    Reject,
+}
+
+/// Station-configurable limits and strictness.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ValidationPolicy {
+    /// Largest image file (photo or signature), in bytes.
+    pub max_image_bytes: u64,
+    /// Largest width × height announced by an image header; checked before decoding.
+    pub max_image_pixels: u64,
+    /// Largest width or height.
+    pub max_image_side: u32,
+    /// Background colour rule for photos.
+    pub photo_background: BackgroundPolicy,
+    /// Accept only JPEG photos (the collective programme's upload rule).
+    pub photo_jpeg_only: bool,
+}
+
+impl Default for ValidationPolicy {
+    fn default() -> Self {
+        ValidationPolicy {
+            max_image_bytes: 2 * 1024 * 1024,
+            max_image_pixels: 12_000_000,
+            max_image_side: 8_000,
+            photo_background: BackgroundPolicy::Warn,
+            photo_jpeg_only: false,
+        }
+    }
+}
+
+impl ValidationPolicy {
+    /// The collective school programme (seed 004): JPEG photos of at most 100 KB; a wrong
+    /// background is still accepted (warning).
+    pub fn collective_programme() -> Self {
+        ValidationPolicy {
+            max_image_bytes: 100 * 1024,
+            photo_jpeg_only: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// Parses a job document. Structure only: types, required and unknown fields, date syntax,
+/// the format version. On failure, the single error serde stopped at.
+pub fn parse(bytes: &[u8]) -> Result<JobDocument, Finding> {
+    parse::parse(bytes)
+}
+
+/// Applies every rule to a parsed document; images are read relative to `base_dir` (the job
+/// file's folder).
+pub fn validate(
+    doc: &JobDocument,
+    policy: &ValidationPolicy,
+    base_dir: &Path,
+) -> Result<ValidatedJob, Rejection> {
+    validate::validate(doc, policy, base_dir)
+}
+
+/// A collective programme a job belongs to, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedBatch {
+    /// Programme id, e.g. a school's.
+    pub id: String,
+    /// As the sender wrote it (not upper-cased).
+    pub name: String,
+}
+
+/// A job that passed validation, with everything the print needs already decoded.
+#[derive(Clone)]
+pub struct ValidatedJob {
+    pub(crate) job_id: String,
+    pub(crate) document: DocumentType,
+    pub(crate) issuance: Issuance,
+    pub(crate) design: CardDesign,
+    pub(crate) specimen: bool,
+    pub(crate) nik: String,
+    pub(crate) sex: Sex,
+    pub(crate) citizenship: Citizenship,
+    pub(crate) date_of_birth: NaiveDate,
+    pub(crate) issue_date: NaiveDate,
+    pub(crate) age_at_issue: u32,
+    pub(crate) valid_until: ValidUntil,
+    pub(crate) batch: Option<CheckedBatch>,
+    pub(crate) fields: std::collections::BTreeMap<String, String>,
+    pub(crate) photo: Option<DynamicImage>,
+    pub(crate) holder_signature: Option<DynamicImage>,
+    pub(crate) official_signature: Option<DynamicImage>,
+    pub(crate) qr_payload: String,
+    pub(crate) barcode_payload: String,
+    pub(crate) warnings: Vec<Finding>,
+}
+
+impl std::fmt::Debug for ValidatedJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ValidatedJob")
+            .field("job_id", &self.job_id)
+            .field("document", &self.document)
+            .field("issuance", &self.issuance)
+            .field("design", &self.design)
+            .field("nik", &mask_nik(&self.nik))
+            .field("sex", &self.sex)
+            .field("age_at_issue", &self.age_at_issue)
+            .field("valid_until", &self.valid_until)
+            .field("batch", &self.batch)
+            .field(
+                "photo",
+                &self.photo.as_ref().map(|p| (p.width(), p.height())),
+            )
+            .field("warnings", &self.warnings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ValidatedJob {
+    /// The sender's job id.
+    pub fn job_id(&self) -> &str {
+        &self.job_id
+    }
+    /// KIA or KTP-el.
+    pub fn document(&self) -> DocumentType {
+        self.document
+    }
+    /// New, data change, lost or damaged.
+    pub fn issuance(&self) -> Issuance {
+        self.issuance
+    }
+    /// The card design the rules chose.
+    pub fn design(&self) -> CardDesign {
+        self.design
+    }
+    /// Full NIK (for the chip and the journal); use [`mask_nik`] for logs.
+    pub fn nik(&self) -> &str {
+        &self.nik
+    }
+    /// NIK masked for logs.
+    pub fn nik_masked(&self) -> String {
+        mask_nik(&self.nik)
+    }
+    /// For the handover record's boys/girls count (seed 004).
+    pub fn sex(&self) -> Sex {
+        self.sex
+    }
+    /// WNI or WNA.
+    pub fn citizenship(&self) -> Citizenship {
+        self.citizenship
+    }
+    /// Tanggal lahir.
+    pub fn date_of_birth(&self) -> NaiveDate {
+        self.date_of_birth
+    }
+    /// Date of issue printed on the card.
+    pub fn issue_date(&self) -> NaiveDate {
+        self.issue_date
+    }
+    /// Completed years on the issue date.
+    pub fn age_at_issue(&self) -> u32 {
+        self.age_at_issue
+    }
+    /// "Berlaku hingga", computed (and equal to the stated one, if any).
+    pub fn valid_until(&self) -> ValidUntil {
+        self.valid_until
+    }
+    /// The collective programme, if any.
+    pub fn batch(&self) -> Option<&CheckedBatch> {
+        self.batch.as_ref()
+    }
+    /// Training card.
+    pub fn specimen(&self) -> bool {
+        self.specimen
+    }
+    /// Warnings to show the operator before printing.
+    pub fn warnings(&self) -> &[Finding] {
+        &self.warnings
+    }
+
+    /// What the card shows, print-ready (see [`crate::card::field`] for the keys).
+    pub fn card_content(&self) -> crate::card::CardContent {
+        crate::card::CardContent {
+            design: self.design,
+            fields: self.fields.clone(),
+            photo: self.photo.clone(),
+            holder_signature: self.holder_signature.clone(),
+            official_signature: self.official_signature.clone(),
+            qr_payload: Some(self.qr_payload.clone()),
+            barcode_payload: Some(self.barcode_payload.clone()),
+            specimen: self.specimen,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_reads_from_station_configuration() {
+        let p: ValidationPolicy =
+            toml::from_str("max_image_bytes = 102400\nphoto_background = \"reject\"").unwrap();
+        assert_eq!(p.max_image_bytes, 102_400);
+        assert_eq!(p.photo_background, BackgroundPolicy::Reject);
+        assert_eq!(
+            p.max_image_pixels,
+            ValidationPolicy::default().max_image_pixels
+        );
+        assert!(toml::from_str::<ValidationPolicy>("max_bytes = 1").is_err());
+    }
+}

@@ -1,0 +1,434 @@
+//! Document → [`ValidatedJob`]: every rule, every error collected (not just the first).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+use image::DynamicImage;
+
+use crate::card::{field, CardDesign};
+
+use super::dates::{self, print_date, ValidUntil};
+use super::document::{DocumentType, ImageSource, JobDocument};
+use super::error::{Finding, Problem, Rejection};
+use super::image_check::{self, Format};
+use super::nik::{self, mask_nik};
+use super::text::{self, Charset, TextRule};
+use super::vocab::{BloodGroup, Citizenship, MaritalStatus, Religion, Sex};
+use super::{BackgroundPolicy, ValidatedJob, ValidationPolicy};
+
+/// Length limits: generous sanity caps. Whether a value fits its slot is the layout's check.
+pub mod limits {
+    use super::{Charset, TextRule};
+    pub const NAME: TextRule = TextRule::new(Charset::Name, 60);
+    pub const PLACE_OF_BIRTH: TextRule = TextRule::new(Charset::Place, 40);
+    pub const STREET: TextRule = TextRule::new(Charset::Free, 100);
+    pub const REGION: TextRule = TextRule::new(Charset::Place, 40);
+    pub const OCCUPATION: TextRule = TextRule::new(Charset::Free, 40);
+    pub const NO_AKTA: TextRule = TextRule::new(Charset::Free, 40);
+    pub const BATCH_NAME: TextRule = TextRule::verbatim(Charset::Free, 100);
+    pub const QR_PAYLOAD: TextRule = TextRule::verbatim(Charset::Free, 512);
+    pub const BARCODE_PAYLOAD: TextRule = TextRule::verbatim(Charset::Ascii, 48);
+}
+
+struct Collector {
+    errors: Vec<Finding>,
+    warnings: Vec<Finding>,
+}
+
+impl Collector {
+    fn err(&mut self, field: &str, p: Problem) {
+        self.errors.push(Finding::new(field, p));
+    }
+    fn warn(&mut self, field: &str, p: Problem) {
+        self.warnings.push(Finding::new(field, p));
+    }
+    fn ok<T>(&mut self, field: &str, r: Result<T, Problem>) -> Option<T> {
+        r.map_err(|p| self.err(field, p)).ok()
+    }
+    fn text(&mut self, field: &str, raw: &str, rule: TextRule) -> Option<String> {
+        self.ok(field, text::check(raw, rule))
+    }
+    fn vocab<T>(
+        &mut self,
+        field: &str,
+        raw: &str,
+        parse: fn(&str) -> Option<T>,
+        allowed: &'static [&'static str],
+    ) -> Option<T> {
+        let v = parse(raw);
+        if v.is_none() {
+            self.err(field, Problem::VocabUnknown { allowed });
+        }
+        v
+    }
+}
+
+/// Fields of the card, filled as values pass their checks.
+struct Fields(BTreeMap<String, String>);
+
+impl Fields {
+    fn put(&mut self, key: &str, value: Option<String>) {
+        if let Some(v) = value {
+            self.0.insert(key.to_owned(), v);
+        }
+    }
+}
+
+/// Runs every rule. See the module docs of [`super`] for the policy decisions.
+pub fn validate(
+    doc: &JobDocument,
+    policy: &ValidationPolicy,
+    base_dir: &Path,
+) -> Result<ValidatedJob, Rejection> {
+    let mut c = Collector {
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut f = Fields(BTreeMap::new());
+    let p = &doc.person;
+    let a = &p.address;
+
+    if doc.version != 1 {
+        c.err(
+            "version",
+            Problem::VersionUnsupported {
+                found: doc.version.to_string(),
+            },
+        );
+    }
+    let job_id = c.ok("job_id", text::check_id(&doc.job_id));
+
+    // Person: text.
+    f.put(field::NAMA, c.text("person.name", &p.name, limits::NAME));
+    let place = c.text(
+        "person.place_of_birth",
+        &p.place_of_birth,
+        limits::PLACE_OF_BIRTH,
+    );
+    f.put(
+        field::ALAMAT,
+        c.text("person.address.street", &a.street, limits::STREET),
+    );
+    f.put(
+        field::RT_RW,
+        c.ok("person.address.rt_rw", text::check_rt_rw(&a.rt_rw)),
+    );
+    f.put(
+        field::KEL_DESA,
+        c.text("person.address.kel_desa", &a.kel_desa, limits::REGION),
+    );
+    f.put(
+        field::KECAMATAN,
+        c.text("person.address.kecamatan", &a.kecamatan, limits::REGION),
+    );
+    let kab = c.text(
+        "person.address.kabupaten_kota",
+        &a.kabupaten_kota,
+        limits::REGION,
+    );
+    if let Some(k) = &kab {
+        if !(k.starts_with("KOTA ") || k.starts_with("KABUPATEN ")) {
+            c.err("person.address.kabupaten_kota", Problem::KabupatenKotaKind);
+        }
+    }
+    f.put(field::KABUPATEN_KOTA, kab);
+    let province = c
+        .text("person.address.province", &a.province, limits::REGION)
+        .map(|v| v.strip_prefix("PROVINSI ").map(str::to_owned).unwrap_or(v));
+    f.put(field::PROVINSI, province.map(|v| format!("PROVINSI {v}")));
+
+    // Person: vocabularies.
+    let sex = c.vocab("person.sex", &p.sex, Sex::parse, Sex::ALL);
+    let blood = c.vocab(
+        "person.blood_group",
+        &p.blood_group,
+        BloodGroup::parse,
+        BloodGroup::ALL,
+    );
+    let religion = c.vocab(
+        "person.religion",
+        &p.religion,
+        Religion::parse,
+        Religion::ALL,
+    );
+    let marital = c.vocab(
+        "person.marital_status",
+        &p.marital_status,
+        MaritalStatus::parse,
+        MaritalStatus::ALL,
+    );
+    let citizenship = c.vocab(
+        "person.citizenship",
+        &p.citizenship,
+        Citizenship::parse,
+        Citizenship::ALL,
+    );
+    f.put(field::JENIS_KELAMIN, sex.map(|v| v.as_str().to_owned()));
+    f.put(field::GOL_DARAH, blood.map(|v| v.as_str().to_owned()));
+    f.put(field::AGAMA, religion.map(|v| v.as_str().to_owned()));
+    f.put(
+        field::STATUS_PERKAWINAN,
+        marital.map(|v| v.as_str().to_owned()),
+    );
+    f.put(
+        field::KEWARGANEGARAAN,
+        citizenship.map(|v| v.as_str().to_owned()),
+    );
+
+    // NIK.
+    let nik_ok = match nik::parse_nik(&p.nik) {
+        Ok(parts) => {
+            for problem in nik::check_against(&parts, sex, Some(p.date_of_birth)) {
+                c.err("person.nik", problem);
+            }
+            if let Some(w) = nik::province_warning(&parts) {
+                c.warn("person.nik", w);
+            }
+            true
+        }
+        Err(problem) => {
+            c.err("person.nik", problem);
+            false
+        }
+    };
+    if nik_ok {
+        f.put(field::NIK, Some(p.nik.clone()));
+    }
+
+    // Dates, design and validity.
+    let birth = p.date_of_birth;
+    let issue = doc.office.issue_date;
+    f.put(
+        field::TEMPAT_TGL_LAHIR,
+        place.map(|pl| format!("{pl}, {}", print_date(birth))),
+    );
+    f.put(field::TANGGAL_TERBIT, Some(print_date(issue)));
+    let age = dates::age_on(birth, issue);
+    if age.is_none() {
+        c.err("person.date_of_birth", Problem::BirthAfterIssue);
+    }
+    let design = match (age, marital) {
+        (Some(age), Some(m)) => c.ok("document", dates::design_for(doc.document, age, m)),
+        _ => None,
+    };
+    let valid_until = match (design, citizenship, age) {
+        (Some(d), Some(cz), Some(_)) => c.ok(
+            "valid_until",
+            dates::valid_until(d, cz, birth, issue, doc.valid_until),
+        ),
+        _ => None,
+    };
+    f.put(field::BERLAKU_HINGGA, valid_until.map(ValidUntil::print));
+
+    // Fields that depend on the document type.
+    let is_kia = doc.document == DocumentType::Kia;
+    match (&p.occupation, is_kia) {
+        (Some(o), _) => f.put(
+            field::PEKERJAAN,
+            c.text("person.occupation", o, limits::OCCUPATION),
+        ),
+        (None, false) => c.err("person.occupation", Problem::Missing),
+        (None, true) => {}
+    }
+    match (&doc.family, is_kia) {
+        (Some(fam), true) => {
+            if nik::is_16_digits(&fam.no_kk) {
+                f.put(field::NO_KK, Some(fam.no_kk.clone()));
+            } else {
+                c.err("family.no_kk", Problem::NoKkFormat);
+            }
+            f.put(
+                field::NAMA_KEPALA_KELUARGA,
+                c.text("family.head_of_family", &fam.head_of_family, limits::NAME),
+            );
+            f.put(
+                field::NO_AKTA,
+                c.text("family.no_akta", &fam.no_akta, limits::NO_AKTA),
+            );
+        }
+        (None, true) => c.err("family", Problem::Missing),
+        (Some(_), false) => c.warn("family", Problem::Ignored),
+        (None, false) => {}
+    }
+
+    // Office.
+    let o = &doc.office;
+    f.put(
+        field::TEMPAT_TERBIT,
+        c.text("office.city", &o.city, limits::REGION),
+    );
+    match (&o.head_name, is_kia) {
+        (Some(n), _) => f.put(
+            field::NAMA_KEPALA_DINAS,
+            c.text("office.head_name", n, limits::NAME),
+        ),
+        (None, true) => c.err("office.head_name", Problem::Missing),
+        (None, false) => {}
+    }
+    let official_signature = match (&o.head_signature, is_kia) {
+        (Some(src), _) => load_image(
+            &mut c,
+            "office.head_signature",
+            src,
+            policy,
+            base_dir,
+            false,
+        ),
+        (None, true) => {
+            c.err("office.head_signature", Problem::Missing);
+            None
+        }
+        (None, false) => None,
+    };
+
+    // Photo: required with the 5–17 and KTP-el designs; a photo for an under-5 is ignored
+    // with a warning (the design has no slot for it).
+    let photo = match (&doc.photo, design) {
+        (Some(_), Some(CardDesign::Kia0To5)) => {
+            c.warn("photo", Problem::Ignored);
+            None
+        }
+        (Some(src), _) => {
+            let img = load_image(
+                &mut c,
+                "photo",
+                src,
+                policy,
+                base_dir,
+                policy.photo_jpeg_only,
+            );
+            if let Some(img) = &img {
+                check_backdrop(&mut c, img, birth, policy.photo_background);
+            }
+            img
+        }
+        (None, Some(CardDesign::Kia5To17 | CardDesign::KtpEl)) => {
+            c.err("photo", Problem::Missing);
+            None
+        }
+        (None, _) => None,
+    };
+    let holder_signature = match (&doc.signature, is_kia) {
+        (Some(_), true) => {
+            c.warn("signature", Problem::Ignored);
+            None
+        }
+        (Some(src), false) => load_image(&mut c, "signature", src, policy, base_dir, false),
+        (None, false) => {
+            c.err("signature", Problem::Missing);
+            None
+        }
+        (None, true) => None,
+    };
+
+    // Payloads and batch.
+    let qr = match &doc.qr_payload {
+        Some(q) => c.text("qr_payload", q, limits::QR_PAYLOAD),
+        None => job_id
+            .as_ref()
+            .filter(|_| nik_ok)
+            .map(|id| format!("{id}|{}", mask_nik(&p.nik))),
+    };
+    let barcode = match &doc.barcode_payload {
+        Some(b) => c.text("barcode_payload", b, limits::BARCODE_PAYLOAD),
+        None => Some(p.nik.clone()).filter(|_| nik_ok),
+    };
+    let batch = doc.batch.as_ref().and_then(|b| {
+        let id = c.ok("batch.id", text::check_id(&b.id));
+        let name = c.text("batch.name", &b.name, limits::BATCH_NAME);
+        Some(super::CheckedBatch {
+            id: id?,
+            name: name?,
+        })
+    });
+
+    if !c.errors.is_empty() {
+        return Err(Rejection {
+            errors: c.errors,
+            warnings: c.warnings,
+        });
+    }
+    // Every `None` below has pushed an error above; this is the all-clear path.
+    match (
+        job_id,
+        design,
+        valid_until,
+        sex,
+        citizenship,
+        age,
+        qr,
+        barcode,
+    ) {
+        (
+            Some(job_id),
+            Some(design),
+            Some(valid_until),
+            Some(sex),
+            Some(citizenship),
+            Some(age),
+            Some(qr),
+            Some(barcode),
+        ) => Ok(ValidatedJob {
+            job_id,
+            document: doc.document,
+            issuance: doc.issuance,
+            design,
+            specimen: doc.specimen,
+            nik: p.nik.clone(),
+            sex,
+            citizenship,
+            date_of_birth: birth,
+            issue_date: issue,
+            age_at_issue: age,
+            valid_until,
+            batch,
+            fields: f.0,
+            photo,
+            holder_signature,
+            official_signature,
+            qr_payload: qr,
+            barcode_payload: barcode,
+            warnings: c.warnings,
+        }),
+        _ => Err(Rejection {
+            errors: vec![Finding::new("", Problem::Missing)],
+            warnings: c.warnings,
+        }),
+    }
+}
+
+fn load_image(
+    c: &mut Collector,
+    field: &str,
+    src: &ImageSource,
+    policy: &ValidationPolicy,
+    base_dir: &Path,
+    jpeg_only: bool,
+) -> Option<DynamicImage> {
+    let bytes = c.ok(
+        field,
+        image_check::load_bytes(src, base_dir, policy.max_image_bytes),
+    )?;
+    let (format, img) = c.ok(field, image_check::decode(&bytes, policy))?;
+    if jpeg_only && format != Format::Jpeg {
+        c.err(field, Problem::ImageJpegRequired);
+        return None;
+    }
+    Some(img)
+}
+
+fn check_backdrop(c: &mut Collector, img: &DynamicImage, birth: NaiveDate, rule: BackgroundPolicy) {
+    if rule == BackgroundPolicy::Off {
+        return;
+    }
+    let expected = image_check::expected_backdrop(birth.year());
+    let found = image_check::backdrop(img);
+    if found != expected {
+        let p = Problem::PhotoBackground { expected, found };
+        match rule {
+            BackgroundPolicy::Reject => c.err("photo", p),
+            _ => c.warn("photo", p),
+        }
+    }
+}

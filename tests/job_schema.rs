@@ -1,0 +1,62 @@
+//! `docs/job.schema.json` accepts the sample jobs and rejects every structurally bad corpus
+//! file (those marked `schema = true` in `tests/bad_jobs/expected.toml`).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn validator() -> jsonschema::Validator {
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root().join("docs/job.schema.json")).unwrap())
+            .unwrap();
+    jsonschema::draft202012::new(&schema).unwrap()
+}
+
+#[test]
+fn samples_match_the_schema() {
+    let v = validator();
+    for name in ["kia-0-5.json", "kia-5-17.json", "ktp-el.json"] {
+        let doc: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(root().join("examples/jobs").join(name)).unwrap(),
+        )
+        .unwrap();
+        let errors: Vec<String> = v.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    file: String,
+    #[serde(default)]
+    schema: bool,
+}
+
+#[test]
+fn structurally_bad_jobs_fail_the_schema() {
+    let v = validator();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_jobs");
+    let m: Manifest =
+        toml::from_str(&std::fs::read_to_string(dir.join("expected.toml")).unwrap()).unwrap();
+    let mut checked = 0;
+    for case in m.case.iter().filter(|c| c.schema) {
+        let bytes = std::fs::read(dir.join(&case.file)).unwrap();
+        // Files that are not JSON at all fail before any schema can apply.
+        let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            checked += 1;
+            continue;
+        };
+        assert!(!v.is_valid(&doc), "{} passes the schema", case.file);
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} structural cases");
+}
