@@ -85,7 +85,7 @@ fn add_specimen(root: &mut Element, k_group: Option<&str>) {
             ("text-anchor", "middle".to_string()),
             ("font-family", "Liberation Sans".to_string()),
             ("font-weight", "bold".to_string()),
-            ("font-size", "170".to_string()),
+            ("font-size", "130".to_string()),
             ("fill", "none".to_string()),
             ("stroke", "#000000".to_string()),
             ("stroke-width", "5".to_string()),

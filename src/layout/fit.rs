@@ -88,7 +88,7 @@ mod tests {
     #[test]
     fn too_long_for_one_line_wraps_at_a_word_break() {
         let f = fit("ABCDEFGH IJKLMNOP QRS", RULE, half_em).unwrap();
-        assert_eq!(f.lines, vec!["ABCDEFGH IJKLMNOP".to_string(), "QRS".to_string()]);
+        assert_eq!(f.lines, vec!["ABCDEFGH".to_string(), "IJKLMNOP QRS".to_string()]);
         assert!(f.size >= 15.0);
     }
 

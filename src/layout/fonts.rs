@@ -85,7 +85,8 @@ impl FontSet {
     ///
     /// Kerning is not applied: the renderer's shaper only ever tightens upper-case Latin text
     /// with it, so this width is an upper bound and fitted text never overflows. Returns the
-    /// first character the face has no glyph for (or a control character) as `Err`.
+    /// first character the face has no glyph for (or a control or bidi/zero-width format
+    /// character, which would print nothing or reorder the text) as `Err`.
     pub fn unit_width(&self, family: &str, bold: bool, text: &str) -> Result<f32, char> {
         let Some(face) = self.face(family, bold) else {
             return Err(text.chars().next().unwrap_or(' '));
@@ -96,7 +97,7 @@ impl FontSet {
         let upem = f32::from(parsed.units_per_em().max(1));
         let mut total = 0.0f32;
         for ch in text.chars() {
-            if ch.is_control() {
+            if ch.is_control() || is_invisible_format(ch) {
                 return Err(ch);
             }
             let glyph = parsed.glyph_index(ch).ok_or(ch)?;
@@ -104,4 +105,11 @@ impl FontSet {
         }
         Ok(total / upem)
     }
+}
+
+/// Zero-width and bidirectional format characters: invisible on the card, and able to make a
+/// printed value read differently from the data (e.g. U+202E right-to-left override).
+fn is_invisible_format(ch: char) -> bool {
+    matches!(ch, '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }

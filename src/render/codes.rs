@@ -60,16 +60,13 @@ pub fn qr(payload: &str, slot: &QrSlot, layout: &str) -> Result<CodeDrawing, Fit
 }
 
 /// Lays out a Code 128 barcode for `payload` (printable ASCII) in `slot`, centred, bars the full
-/// slot height. All-digit payloads of even length use the compact set C.
+/// slot height. Runs of digits use the compact set C (see [`code128_data`]).
 pub fn barcode(payload: &str, slot: &BarcodeSlot, layout: &str) -> Result<CodeDrawing, FitError> {
     if let Some(ch) = payload.chars().find(|c| !(' '..='~').contains(c)) {
         return Err(FitError::BarcodeCharacter { codepoint: u32::from(ch) });
     }
     let too_long = || FitError::BarcodeTooLong { layout: layout.to_string(), chars: payload.chars().count() };
-    let all_digits = payload.bytes().all(|b| b.is_ascii_digit());
-    let data =
-        if all_digits && payload.len() % 2 == 0 { format!("\u{0106}{payload}") } else { format!("\u{0181}{payload}") };
-    let bars = Code128::new(data).map_err(|_| too_long())?.encode();
+    let bars = Code128::new(code128_data(payload)).map_err(|_| too_long())?.encode();
     let n = bars.len() as u32;
     let module = (slot.rect.width.floor().max(0.0) as u32) / (n + 2 * BAR_QUIET);
     if module < slot.min_module {
@@ -90,4 +87,60 @@ pub fn barcode(payload: &str, slot: &BarcodeSlot, layout: &str) -> Result<CodeDr
         }
     }
     Ok(CodeDrawing { rects })
+}
+
+/// The barcoders input for `payload` (printable ASCII): set B, switching to set C for every run
+/// of at least 4 digits (an odd run leaves its first digit in set B), which keeps NIK-like
+/// payloads short enough for a card.
+fn code128_data(payload: &str) -> String {
+    const SET_B: char = '\u{0181}';
+    const SET_C: char = '\u{0106}';
+    let bytes = payload.as_bytes();
+    let mut out = String::new();
+    let mut current = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let whole = run == bytes.len();
+        if run >= 4 || (whole && run >= 2) {
+            if run % 2 == 1 {
+                if current != Some(SET_B) {
+                    out.push(SET_B);
+                    current = Some(SET_B);
+                }
+                out.push(char::from(bytes[i]));
+                i += 1;
+            }
+            let even = run - run % 2;
+            if current != Some(SET_C) {
+                out.push(SET_C);
+                current = Some(SET_C);
+            }
+            out.push_str(&payload[i..i + even]);
+            i += even;
+        } else {
+            if current != Some(SET_B) {
+                out.push(SET_B);
+                current = Some(SET_B);
+            }
+            let n = run.max(1);
+            out.push_str(&payload[i..i + n]);
+            i += n;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code128_data;
+
+    #[test]
+    fn digit_runs_use_set_c() {
+        assert_eq!(code128_data("3273015206900001"), "\u{0106}3273015206900001");
+        assert_eq!(code128_data("KIA-3302011708150003"), "\u{0181}KIA-\u{0106}3302011708150003");
+        assert_eq!(code128_data("A12345"), "\u{0181}A1\u{0106}2345");
+        assert_eq!(code128_data("AB12C"), "\u{0181}AB12C");
+        assert_eq!(code128_data("123"), "\u{0181}1\u{0106}23");
+    }
 }
