@@ -19,7 +19,9 @@ use cetak::card::CardContent;
 use cetak::layout::Layout;
 use cetak::render;
 use cetak_drivers::printer::layers::SideLayers;
-use criterion::{black_box, Criterion};
+use std::hint::black_box;
+
+use criterion::Criterion;
 use render_support::{kia_0_5, kia_5_17, ktp_el, layouts};
 
 /// Converts a side's layers into printer panels and compresses them; returns bytes on the wire.
@@ -32,7 +34,10 @@ fn sides() -> Vec<(CardContent, &'static Layout)> {
     let mut out = Vec::new();
     for content in [kia_0_5(), kia_5_17(), ktp_el()] {
         for layout in layouts().for_design(content.design).unwrap() {
-            if !out.iter().any(|(_, l): &(CardContent, &Layout)| l.name == layout.name) {
+            if !out
+                .iter()
+                .any(|(_, l): &(CardContent, &Layout)| l.name == layout.name)
+            {
                 out.push((content.clone(), layout));
             }
         }
@@ -73,15 +78,22 @@ fn summary() {
     let dir = std::env::temp_dir().join(format!("cetak-render-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     println!("\nrender summary (median, one thread)");
-    println!("{:<16} {:>12} {:>14} {:>16} {:>16}", "layout", "print path", "with preview", "rsvg-convert", "resvg parse+render");
+    println!(
+        "{:<16} {:>12} {:>14} {:>16} {:>16}",
+        "layout", "print path", "with preview", "rsvg-convert", "resvg parse+render"
+    );
     for (content, layout) in sides() {
         let time = |f: &dyn Fn()| {
             f();
-            median((0..31).map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed()
-            }).collect())
+            median(
+                (0..31)
+                    .map(|_| {
+                        let t = Instant::now();
+                        f();
+                        t.elapsed()
+                    })
+                    .collect(),
+            )
         };
         let print = time(&|| {
             black_box(render::render_layers(&content, layout, layouts()).unwrap());
@@ -97,7 +109,11 @@ fn summary() {
         let resvg_only = time(&|| {
             let tree = resvg::usvg::Tree::from_str(&svg, layouts().usvg_options()).unwrap();
             let mut pixmap = resvg::tiny_skia::Pixmap::new(1016, 648).unwrap();
-            resvg::render(&tree, resvg::tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+            resvg::render(
+                &tree,
+                resvg::tiny_skia::Transform::identity(),
+                &mut pixmap.as_mut(),
+            );
             black_box(pixmap);
         });
         let rsvg = {
@@ -111,9 +127,20 @@ fn summary() {
                 status.ok().filter(|s| s.success()).map(|_| t.elapsed())
             };
             let runs: Vec<Duration> = (0..11).filter_map(|_| run()).collect();
-            if runs.is_empty() { "not installed".to_string() } else { ms(median(runs)) }
+            if runs.is_empty() {
+                "not installed".to_string()
+            } else {
+                ms(median(runs))
+            }
         };
-        println!("{:<16} {:>12} {:>14} {:>16} {:>16}", layout.name, ms(print), ms(preview), rsvg, ms(resvg_only));
+        println!(
+            "{:<16} {:>12} {:>14} {:>16} {:>16}",
+            layout.name,
+            ms(print),
+            ms(preview),
+            rsvg,
+            ms(resvg_only)
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

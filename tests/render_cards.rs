@@ -13,7 +13,11 @@ use resvg::usvg::roxmltree;
 use rxing::BarcodeFormat;
 
 fn cards() -> Vec<(&'static str, CardContent)> {
-    vec![("kia-0-5", kia_0_5()), ("kia-5-17", kia_5_17()), ("ktp-el", ktp_el())]
+    vec![
+        ("kia-0-5", kia_0_5()),
+        ("kia-5-17", kia_5_17()),
+        ("ktp-el", ktp_el()),
+    ]
 }
 
 fn sides(content: &CardContent) -> [&'static Layout; 2] {
@@ -57,13 +61,26 @@ fn every_side_is_exactly_the_printer_frame() {
     for (name, content) in cards() {
         let card = render::render_card(&content, layouts()).unwrap();
         for side in [&card.front, &card.back] {
-            assert_eq!(side.preview.dimensions(), (FRAME_WIDTH, FRAME_HEIGHT), "{name} {}", side.layout);
+            assert_eq!(
+                side.preview.dimensions(),
+                (FRAME_WIDTH, FRAME_HEIGHT),
+                "{name} {}",
+                side.layout
+            );
             if let Some(c) = &side.layers.colour {
                 assert_eq!(c.dimensions(), (FRAME_WIDTH, FRAME_HEIGHT));
             }
-            let k = side.layers.k.as_ref().expect("every side prints text or codes in K");
+            let k = side
+                .layers
+                .k
+                .as_ref()
+                .expect("every side prints text or codes in K");
             assert_eq!((k.width(), k.height()), (FRAME_WIDTH, FRAME_HEIGHT));
-            let o = side.layers.overlay.as_ref().expect("overlay on every shipped side");
+            let o = side
+                .layers
+                .overlay
+                .as_ref()
+                .expect("overlay on every shipped side");
             assert_eq!((o.width(), o.height()), (FRAME_WIDTH, FRAME_HEIGHT));
         }
     }
@@ -78,20 +95,35 @@ fn every_field_is_in_the_svg_and_inks_its_box() {
             let full = render::render_layers(&content, layout, layouts()).unwrap();
             let empty = render::render_layers(&blank(&content), layout, layouts()).unwrap();
             let k_full = full.k.unwrap();
-            let k_empty = empty.k.unwrap_or_else(|| Bitplane::new(FRAME_WIDTH, FRAME_HEIGHT));
+            let k_empty = empty
+                .k
+                .unwrap_or_else(|| Bitplane::new(FRAME_WIDTH, FRAME_HEIGHT));
             for spec in &layout.fields {
                 let value = content.fields.get(&spec.key).cloned().unwrap_or_default();
-                assert_eq!(text_of(&svg, &spec.id).as_deref(), Some(value.as_str()), "{name}: {}", spec.key);
+                assert_eq!(
+                    text_of(&svg, &spec.id).as_deref(),
+                    Some(value.as_str()),
+                    "{name}: {}",
+                    spec.key
+                );
                 if !value.is_empty() {
                     let b = spec.ink_box();
                     let (with, without) = (ink_in(&k_full, b), ink_in(&k_empty, b));
-                    assert!(with > without + 20, "{name}/{}: field {} adds no ink ({with} vs {without})", layout.name, spec.key);
+                    assert!(
+                        with > without + 20,
+                        "{name}/{}: field {} adds no ink ({with} vs {without})",
+                        layout.name,
+                        spec.key
+                    );
                 }
                 shown.insert(spec.key.clone());
             }
         }
         for key in content.fields.keys() {
-            assert!(shown.contains(key), "{name}: field {key} is on neither side");
+            assert!(
+                shown.contains(key),
+                "{name}: field {key} is on neither side"
+            );
         }
     }
 }
@@ -113,7 +145,10 @@ fn crop(luma: &[u8], width: u32, r: Rect, margin: f32) -> (Vec<u8>, u32, u32) {
 }
 
 fn decode(luma: Vec<u8>, w: u32, h: u32, format: BarcodeFormat) -> String {
-    rxing::helpers::detect_in_luma(luma, w, h, Some(format)).expect("decodes").getText().to_string()
+    rxing::helpers::detect_in_luma(luma, w, h, Some(format))
+        .expect("decodes")
+        .getText()
+        .to_string()
 }
 
 #[test]
@@ -122,17 +157,34 @@ fn qr_code_and_barcode_decode_to_their_payloads() {
         let card = render::render_card(&content, layouts()).unwrap();
         let back = sides(&content)[1];
         let qr_slot = back.qr.as_ref().expect("the back has the QR slot");
-        let bar_slot = back.barcode.as_ref().expect("the back has the barcode slot");
+        let bar_slot = back
+            .barcode
+            .as_ref()
+            .expect("the back has the barcode slot");
         let k = card.back.layers.k.as_ref().unwrap();
         let luma = luma_of_plane(k);
         let (q, qw, qh) = crop(&luma, FRAME_WIDTH, qr_slot.rect, 10.0);
-        assert_eq!(decode(q, qw, qh, BarcodeFormat::QR_CODE), content.qr_payload.clone().unwrap(), "{name} QR from K");
+        assert_eq!(
+            decode(q, qw, qh, BarcodeFormat::QR_CODE),
+            content.qr_payload.clone().unwrap(),
+            "{name} QR from K"
+        );
         let (b, bw, bh) = crop(&luma, FRAME_WIDTH, bar_slot.rect, 10.0);
-        assert_eq!(decode(b, bw, bh, BarcodeFormat::CODE_128), content.barcode_payload.clone().unwrap(), "{name} barcode");
+        assert_eq!(
+            decode(b, bw, bh, BarcodeFormat::CODE_128),
+            content.barcode_payload.clone().unwrap(),
+            "{name} barcode"
+        );
         // The preview (over the preprinted background) scans too.
-        let preview = image::DynamicImage::ImageRgba8(card.back.preview.clone()).to_luma8().into_raw();
+        let preview = image::DynamicImage::ImageRgba8(card.back.preview.clone())
+            .to_luma8()
+            .into_raw();
         let (q, qw, qh) = crop(&preview, FRAME_WIDTH, qr_slot.rect, 10.0);
-        assert_eq!(decode(q, qw, qh, BarcodeFormat::QR_CODE), content.qr_payload.clone().unwrap(), "{name} QR preview");
+        assert_eq!(
+            decode(q, qw, qh, BarcodeFormat::QR_CODE),
+            content.qr_payload.clone().unwrap(),
+            "{name} QR preview"
+        );
     }
 }
 
@@ -142,18 +194,36 @@ fn preprinted_background_is_only_in_the_preview() {
         let card: RenderedCard = render::render_card(&content, layouts()).unwrap();
         for (side, layout) in [&card.front, &card.back].into_iter().zip(sides(&content)) {
             // The background covers the whole frame in the preview…
-            let coloured = side.preview.pixels().filter(|p| p.0[0] < 245 || p.0[1] < 245 || p.0[2] < 245).count();
-            assert!(coloured > (FRAME_WIDTH * FRAME_HEIGHT) as usize * 3 / 4, "{name}: preview lacks background ({coloured})");
+            let coloured = side
+                .preview
+                .pixels()
+                .filter(|p| p.0[0] < 245 || p.0[1] < 245 || p.0[2] < 245)
+                .count();
+            assert!(
+                coloured > (FRAME_WIDTH * FRAME_HEIGHT) as usize * 3 / 4,
+                "{name}: preview lacks background ({coloured})"
+            );
             // …but K holds only text and codes…
             let k = side.layers.k.as_ref().unwrap();
-            assert!(k.count_set() < (FRAME_WIDTH * FRAME_HEIGHT) as usize / 5, "{name}: K has {} dots", k.count_set());
-            assert!(!(0..20).any(|y| (0..20).any(|x| k.get(x, y))), "{name}: K in the bleed corner");
+            assert!(
+                k.count_set() < (FRAME_WIDTH * FRAME_HEIGHT) as usize / 5,
+                "{name}: K has {} dots",
+                k.count_set()
+            );
+            assert!(
+                !(0..20).any(|y| (0..20).any(|x| k.get(x, y))),
+                "{name}: K in the bleed corner"
+            );
             // …and colour only the photo (white everywhere else).
             if let Some(colour) = &side.layers.colour {
                 let photo = layout.photo.as_ref().map(|s| s.rect);
                 for (x, y, p) in colour.enumerate_pixels() {
-                    let in_photo = photo.is_some_and(|r| r.contains(x as f32 + 0.5, y as f32 + 0.5));
-                    assert!(in_photo || p.0 == [255, 255, 255], "{name}: colour at ({x},{y}) outside the photo");
+                    let in_photo =
+                        photo.is_some_and(|r| r.contains(x as f32 + 0.5, y as f32 + 0.5));
+                    assert!(
+                        in_photo || p.0 == [255, 255, 255],
+                        "{name}: colour at ({x},{y}) outside the photo"
+                    );
                 }
             }
         }
@@ -187,12 +257,22 @@ fn overlay_is_clear_over_chip_contacts_and_signatures() {
     let kia = render::render_card(&kia_5_17(), layouts()).unwrap();
     let kia_back = sides(&kia_5_17())[1];
     let overlay = kia.back.layers.overlay.as_ref().unwrap();
-    let names: Vec<&str> = kia_back.overlay_mask_rects.iter().map(|(n, _)| n.as_str()).collect();
-    assert!(names.contains(&"chip-contacts") && names.contains(&"official_signature"), "{names:?}");
+    let names: Vec<&str> = kia_back
+        .overlay_mask_rects
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert!(
+        names.contains(&"chip-contacts") && names.contains(&"official_signature"),
+        "{names:?}"
+    );
     for (_, r) in &kia_back.overlay_mask_rects {
         assert_eq!(ink_in(overlay, *r), 0, "varnish inside a mask");
     }
-    assert!(overlay.get(600, 100) && overlay.get(900, 600), "varnish elsewhere");
+    assert!(
+        overlay.get(600, 100) && overlay.get(900, 600),
+        "varnish elsewhere"
+    );
 
     let ktp = render::render_card(&ktp_el(), layouts()).unwrap();
     let sig = sides(&ktp_el())[0].holder_signature.as_ref().unwrap().rect;
@@ -211,7 +291,12 @@ fn specimen_prints_across_the_card_in_k() {
     let marked = render::render_card(&content, layouts()).unwrap();
     for (a, b) in [(&plain.front, &marked.front), (&plain.back, &marked.back)] {
         let (ka, kb) = (a.layers.k.as_ref().unwrap(), b.layers.k.as_ref().unwrap());
-        assert!(kb.count_set() > ka.count_set() + 5000, "{} → {}", ka.count_set(), kb.count_set());
+        assert!(
+            kb.count_set() > ka.count_set() + 5000,
+            "{} → {}",
+            ka.count_set(),
+            kb.count_set()
+        );
     }
 }
 
@@ -220,7 +305,10 @@ fn pngs_are_written_for_both_sides() {
     let dir = tempfile::tempdir().unwrap();
     let card = render::render_card(&kia_0_5(), layouts()).unwrap();
     let files = render::write_pngs(&card, dir.path()).unwrap();
-    let names: Vec<String> = files.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
     for side in ["front", "back"] {
         for layer in ["preview", "colour", "k", "overlay"] {
             let name = format!("{side}-{layer}.png");
@@ -230,8 +318,13 @@ fn pngs_are_written_for_both_sides() {
         }
     }
     // The K file round-trips to the same plane.
-    let k = image::open(dir.path().join("front-k.png")).unwrap().to_luma8();
-    assert_eq!(&Bitplane::from_luma(&k), card.front.layers.k.as_ref().unwrap());
+    let k = image::open(dir.path().join("front-k.png"))
+        .unwrap()
+        .to_luma8();
+    assert_eq!(
+        &Bitplane::from_luma(&k),
+        card.front.layers.k.as_ref().unwrap()
+    );
 }
 
 /// Writes the sample cards' PNGs for a person to look at:
@@ -239,10 +332,20 @@ fn pngs_are_written_for_both_sides() {
 #[test]
 #[ignore = "writes files for manual inspection"]
 fn write_sample_cards() {
-    let out = std::env::var_os("CETAK_RENDER_OUT").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let out = std::env::var_os("CETAK_RENDER_OUT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
     for (name, mut content) in cards() {
-        render::write_pngs(&render::render_card(&content, layouts()).unwrap(), &out.join(name)).unwrap();
+        render::write_pngs(
+            &render::render_card(&content, layouts()).unwrap(),
+            &out.join(name),
+        )
+        .unwrap();
         content.specimen = true;
-        render::write_pngs(&render::render_card(&content, layouts()).unwrap(), &out.join(format!("{name}-specimen"))).unwrap();
+        render::write_pngs(
+            &render::render_card(&content, layouts()).unwrap(),
+            &out.join(format!("{name}-specimen")),
+        )
+        .unwrap();
     }
 }

@@ -36,53 +36,95 @@ fn shipped_layouts_load_and_are_shareable() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Layouts>();
     let layouts = Layouts::load(&layouts_dir()).unwrap();
-    for name in ["kia-0-5-front", "kia-5-17-front", "kia-back", "ktp-el-front", "ktp-el-back"] {
+    for name in [
+        "kia-0-5-front",
+        "kia-5-17-front",
+        "kia-back",
+        "ktp-el-front",
+        "ktp-el-back",
+    ] {
         assert!(layouts.get(name).is_some(), "{name}");
     }
 }
 
 #[test]
 fn unknown_manifest_key_is_refused() {
-    let err = broken("kia-back.toml", |t| t.replace("min_size = 16.0", "min_sise = 16.0")).unwrap_err();
+    let err = broken("kia-back.toml", |t| {
+        t.replace("min_size = 16.0", "min_sise = 16.0")
+    })
+    .unwrap_err();
     assert!(matches!(err, LayoutError::Manifest { .. }), "{err}");
 }
 
 #[test]
 fn unknown_field_key_is_refused() {
-    let err = broken("kia-back.toml", |t| t.replace("key = \"rt_rw\"", "key = \"rtrw\"")).unwrap_err();
-    assert!(matches!(err, LayoutError::Manifest { ref message, .. } if message.contains("rtrw")), "{err}");
+    let err = broken("kia-back.toml", |t| {
+        t.replace("key = \"rt_rw\"", "key = \"rtrw\"")
+    })
+    .unwrap_err();
+    assert!(
+        matches!(err, LayoutError::Manifest { ref message, .. } if message.contains("rtrw")),
+        "{err}"
+    );
 }
 
 #[test]
 fn missing_element_is_refused() {
-    let err = broken("ktp-el-front.svg", |t| t.replace("id=\"f-agama\"", "id=\"f-agama-x\"")).unwrap_err();
-    assert!(matches!(err, LayoutError::MissingElement { ref id, .. } if id == "f-agama"), "{err}");
+    let err = broken("ktp-el-front.svg", |t| {
+        t.replace("id=\"f-agama\"", "id=\"f-agama-x\"")
+    })
+    .unwrap_err();
+    assert!(
+        matches!(err, LayoutError::MissingElement { ref id, .. } if id == "f-agama"),
+        "{err}"
+    );
 }
 
 #[test]
 fn transformed_field_is_refused() {
-    let err = broken("ktp-el-front.svg", |t| t.replace("id=\"f-agama\"", "id=\"f-agama\" transform=\"scale(2)\""))
-        .unwrap_err();
-    assert!(matches!(err, LayoutError::Transformed { ref id, .. } if id == "f-agama"), "{err}");
+    let err = broken("ktp-el-front.svg", |t| {
+        t.replace("id=\"f-agama\"", "id=\"f-agama\" transform=\"scale(2)\"")
+    })
+    .unwrap_err();
+    assert!(
+        matches!(err, LayoutError::Transformed { ref id, .. } if id == "f-agama"),
+        "{err}"
+    );
 }
 
 #[test]
 fn group_without_role_is_refused() {
-    let err = broken("kia-back.svg", |t| t.replace("</svg>", "<g id=\"stray\"><rect width=\"5\" height=\"5\"/></g></svg>"))
-        .unwrap_err();
-    assert!(matches!(err, LayoutError::BadElement { ref id, .. } if id == "stray"), "{err}");
+    let err = broken("kia-back.svg", |t| {
+        t.replace(
+            "</svg>",
+            "<g id=\"stray\"><rect width=\"5\" height=\"5\"/></g></svg>",
+        )
+    })
+    .unwrap_err();
+    assert!(
+        matches!(err, LayoutError::BadElement { ref id, .. } if id == "stray"),
+        "{err}"
+    );
 }
 
 #[test]
 fn missing_font_is_refused() {
-    let err = broken("kia-back.toml", |t| t.replacen("Liberation Sans", "Comic Sans MS", 1)).unwrap_err();
-    assert!(matches!(err, LayoutError::FontMissing { ref family, .. } if family == "Comic Sans MS"), "{err}");
+    let err = broken("kia-back.toml", |t| {
+        t.replacen("Liberation Sans", "Comic Sans MS", 1)
+    })
+    .unwrap_err();
+    assert!(
+        matches!(err, LayoutError::FontMissing { ref family, .. } if family == "Comic Sans MS"),
+        "{err}"
+    );
 }
 
 #[test]
 fn wrong_canvas_is_refused() {
-    let err = broken("kia-back.svg", |t| t.replacen("viewBox=\"0 0 1016 648\"", "viewBox=\"0 0 85.6 53.98\"", 1))
-        .unwrap_err();
+    let err = broken("kia-back.svg", |t| {
+        t.replacen("viewBox=\"0 0 1016 648\"", "viewBox=\"0 0 85.6 53.98\"", 1)
+    })
+    .unwrap_err();
     assert!(matches!(err, LayoutError::Canvas { .. }), "{err}");
 }
 
@@ -99,5 +141,8 @@ fn missing_layout_is_refused() {
     copy_dir(&layouts_dir(), dir.path());
     std::fs::remove_file(dir.path().join("kia-back.toml")).unwrap();
     let err = Layouts::load(dir.path()).unwrap_err();
-    assert!(matches!(err, LayoutError::MissingLayout { ref name } if name == "kia-back"), "{err}");
+    assert!(
+        matches!(err, LayoutError::MissingLayout { ref name } if name == "kia-back"),
+        "{err}"
+    );
 }

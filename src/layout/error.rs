@@ -33,7 +33,9 @@ pub enum LayoutError {
         message: String,
     },
     /// The SVG canvas is not the printer frame (`viewBox="0 0 1016 648"`, 1016 × 648 px).
-    #[error("layout {layout}: the SVG canvas must be width=1016 height=648 viewBox=\"0 0 1016 648\"")]
+    #[error(
+        "layout {layout}: the SVG canvas must be width=1016 height=648 viewBox=\"0 0 1016 648\""
+    )]
     Canvas {
         /// Layout name.
         layout: String,
@@ -88,9 +90,14 @@ impl LayoutError {
     /// The message for the operator, in Bahasa Indonesia.
     pub fn message_id(&self) -> String {
         match self {
-            LayoutError::Io { path, .. } => format!("berkas tata letak {} tidak dapat dibaca", path.display()),
+            LayoutError::Io { path, .. } => {
+                format!("berkas tata letak {} tidak dapat dibaca", path.display())
+            }
             LayoutError::Manifest { path, message } => {
-                format!("manifes tata letak {} tidak valid: {message}", path.display())
+                format!(
+                    "manifes tata letak {} tidak valid: {message}",
+                    path.display()
+                )
             }
             LayoutError::Svg { layout, message } => {
                 format!("templat SVG tata letak {layout} tidak valid: {message}")
@@ -104,7 +111,11 @@ impl LayoutError {
             LayoutError::Transformed { layout, id } => {
                 format!("tata letak {layout}: elemen \"{id}\" atau induknya memakai transform")
             }
-            LayoutError::BadElement { layout, id, problem } => {
+            LayoutError::BadElement {
+                layout,
+                id,
+                problem,
+            } => {
                 format!("tata letak {layout}: elemen \"{id}\" tidak sesuai ({problem})")
             }
             LayoutError::FontMissing { layout, family, .. } => {
@@ -155,7 +166,9 @@ pub enum FitError {
         bytes: usize,
     },
     /// The barcode payload is too long for the slot at the minimum bar width.
-    #[error("barcode payload ({chars} characters) is too long for the barcode slot of layout {layout}")]
+    #[error(
+        "barcode payload ({chars} characters) is too long for the barcode slot of layout {layout}"
+    )]
     BarcodeTooLong {
         /// Layout name.
         layout: String,
@@ -197,7 +210,9 @@ impl FitError {
     /// The field or slot the error is about, when there is one.
     pub fn field(&self) -> Option<&str> {
         match self {
-            FitError::TooLong { field, .. } | FitError::UnsupportedCharacter { field, .. } => Some(field),
+            FitError::TooLong { field, .. } | FitError::UnsupportedCharacter { field, .. } => {
+                Some(field)
+            }
             FitError::QrTooLarge { .. } => Some("qr"),
             FitError::BarcodeTooLong { .. } | FitError::BarcodeCharacter { .. } => Some("barcode"),
             FitError::MissingImage { slot, .. } => Some(slot),
@@ -212,7 +227,9 @@ impl FitError {
             FitError::TooLong { field, layout } => {
                 format!("isian {field} terlalu panjang untuk tata letak {layout}, walau dengan huruf terkecil")
             }
-            FitError::UnsupportedCharacter { field, codepoint, .. } => {
+            FitError::UnsupportedCharacter {
+                field, codepoint, ..
+            } => {
                 format!("isian {field} memuat karakter yang tidak dapat dicetak: U+{codepoint:04X}")
             }
             FitError::QrTooLarge { layout, bytes } => {
@@ -222,7 +239,9 @@ impl FitError {
                 format!("data barcode ({chars} karakter) terlalu panjang untuk tata letak {layout}")
             }
             FitError::BarcodeCharacter { codepoint } => {
-                format!("data barcode memuat karakter yang tidak didukung Code 128: U+{codepoint:04X}")
+                format!(
+                    "data barcode memuat karakter yang tidak didukung Code 128: U+{codepoint:04X}"
+                )
             }
             FitError::MissingImage { layout, slot } => {
                 format!("tata letak {layout} memerlukan gambar untuk {slot}")

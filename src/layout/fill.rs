@@ -28,19 +28,35 @@ impl FilledSvg {
 impl Layout {
     /// Fits every field of this layout (in manifest order). Fails on the first field that does
     /// not fit or holds a character the fonts cannot print.
-    pub fn fit_fields(&self, content: &CardContent, fonts: &FontSet) -> Result<Vec<Fitted>, FitError> {
+    pub fn fit_fields(
+        &self,
+        content: &CardContent,
+        fonts: &FontSet,
+    ) -> Result<Vec<Fitted>, FitError> {
         self.fields
             .iter()
             .map(|spec| {
-                let value = content.fields.get(&spec.key).map(String::as_str).unwrap_or("");
-                fonts.unit_width(&spec.family, spec.bold, value).map_err(|ch| FitError::UnsupportedCharacter {
+                let value = content
+                    .fields
+                    .get(&spec.key)
+                    .map(String::as_str)
+                    .unwrap_or("");
+                fonts
+                    .unit_width(&spec.family, spec.bold, value)
+                    .map_err(|ch| FitError::UnsupportedCharacter {
+                        layout: self.name.clone(),
+                        field: spec.key.clone(),
+                        codepoint: u32::from(ch),
+                    })?;
+                let width = |s: &str| {
+                    fonts
+                        .unit_width(&spec.family, spec.bold, s)
+                        .unwrap_or(f32::INFINITY)
+                };
+                fit(value, spec.rule, width).ok_or_else(|| FitError::TooLong {
                     layout: self.name.clone(),
                     field: spec.key.clone(),
-                    codepoint: u32::from(ch),
-                })?;
-                let width = |s: &str| fonts.unit_width(&spec.family, spec.bold, s).unwrap_or(f32::INFINITY);
-                fit(value, spec.rule, width)
-                    .ok_or_else(|| FitError::TooLong { layout: self.name.clone(), field: spec.key.clone() })
+                })
             })
             .collect()
     }
@@ -50,9 +66,14 @@ impl Layout {
         let fitted = self.fit_fields(content, fonts)?;
         let mut root = self.template.clone();
         for (spec, fitted) in self.fields.iter().zip(&fitted) {
-            let Some(path) = svg::path_to_id(&root, &spec.id) else { continue };
-            let Some(el) = svg::element_at_mut(&mut root, &path) else { continue };
-            el.attributes.insert("font-size".to_string(), format!("{}", fitted.size));
+            let Some(path) = svg::path_to_id(&root, &spec.id) else {
+                continue;
+            };
+            let Some(el) = svg::element_at_mut(&mut root, &path) else {
+                continue;
+            };
+            el.attributes
+                .insert("font-size".to_string(), format!("{}", fitted.size));
             el.children.clear();
             if let [line] = fitted.lines.as_slice() {
                 if !line.is_empty() {
@@ -61,7 +82,10 @@ impl Layout {
             } else {
                 for (i, line) in fitted.lines.iter().enumerate() {
                     let y = spec.y + i as f32 * fitted.size * spec.line_height;
-                    let mut tspan = svg::svg_element("tspan", &[("x", format!("{}", spec.x)), ("y", format!("{y}"))]);
+                    let mut tspan = svg::svg_element(
+                        "tspan",
+                        &[("x", format!("{}", spec.x)), ("y", format!("{y}"))],
+                    );
                     tspan.children.push(XMLNode::Text(line.clone()));
                     el.children.push(XMLNode::Element(tspan));
                 }
@@ -93,7 +117,9 @@ fn add_specimen(root: &mut Element, k_group: Option<&str>) {
         ],
     );
     mark.children.push(XMLNode::Text("SPECIMEN".to_string()));
-    let target = k_group.and_then(|id| svg::path_to_id(root, id)).and_then(|p| svg::element_at_mut(root, &p));
+    let target = k_group
+        .and_then(|id| svg::path_to_id(root, id))
+        .and_then(|p| svg::element_at_mut(root, &p));
     match target {
         Some(group) => group.children.push(XMLNode::Element(mark)),
         None => root.children.push(XMLNode::Element(mark)),

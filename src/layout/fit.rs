@@ -28,11 +28,17 @@ pub struct Fitted {
 pub fn fit(text: &str, rule: FitRule, unit_width: impl Fn(&str) -> f32) -> Option<Fitted> {
     let whole = unit_width(text);
     if whole * rule.size <= rule.width {
-        return Some(Fitted { size: rule.size, lines: vec![text.to_string()] });
+        return Some(Fitted {
+            size: rule.size,
+            lines: vec![text.to_string()],
+        });
     }
     let shrunk = floor_cent(rule.width / whole);
     if shrunk >= rule.min_size {
-        return Some(Fitted { size: shrunk, lines: vec![text.to_string()] });
+        return Some(Fitted {
+            size: shrunk,
+            lines: vec![text.to_string()],
+        });
     }
     if rule.lines < 2 {
         return None;
@@ -47,9 +53,16 @@ pub fn fit(text: &str, rule: FitRule, unit_width: impl Fn(&str) -> f32) -> Optio
             continue;
         }
         let widest = unit_width(&first).max(unit_width(&second));
-        let size = if widest * rule.size <= rule.width { rule.size } else { floor_cent(rule.width / widest) };
+        let size = if widest * rule.size <= rule.width {
+            rule.size
+        } else {
+            floor_cent(rule.width / widest)
+        };
         if size >= rule.min_size && best.as_ref().is_none_or(|b| size > b.size) {
-            best = Some(Fitted { size, lines: vec![first, second] });
+            best = Some(Fitted {
+                size,
+                lines: vec![first, second],
+            });
         }
     }
     best
@@ -69,12 +82,23 @@ mod tests {
         s.chars().count() as f32 * 0.5
     }
 
-    const RULE: FitRule = FitRule { size: 20.0, min_size: 15.0, width: 100.0, lines: 2 };
+    const RULE: FitRule = FitRule {
+        size: 20.0,
+        min_size: 15.0,
+        width: 100.0,
+        lines: 2,
+    };
 
     #[test]
     fn short_text_keeps_nominal_size() {
         let f = fit("ABCDEFGHIJ", RULE, half_em).unwrap();
-        assert_eq!(f, Fitted { size: 20.0, lines: vec!["ABCDEFGHIJ".into()] });
+        assert_eq!(
+            f,
+            Fitted {
+                size: 20.0,
+                lines: vec!["ABCDEFGHIJ".into()]
+            }
+        );
     }
 
     #[test]
@@ -88,7 +112,10 @@ mod tests {
     #[test]
     fn too_long_for_one_line_wraps_at_a_word_break() {
         let f = fit("ABCDEFGH IJKLMNOP QRS", RULE, half_em).unwrap();
-        assert_eq!(f.lines, vec!["ABCDEFGH".to_string(), "IJKLMNOP QRS".to_string()]);
+        assert_eq!(
+            f.lines,
+            vec!["ABCDEFGH".to_string(), "IJKLMNOP QRS".to_string()]
+        );
         assert!(f.size >= 15.0);
     }
 

@@ -25,8 +25,11 @@ pub struct FontSet {
 
 impl std::fmt::Debug for FontSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<String> =
-            self.faces.iter().map(|face| format!("{}{}", face.family, if face.bold { " Bold" } else { "" })).collect();
+        let names: Vec<String> = self
+            .faces
+            .iter()
+            .map(|face| format!("{}{}", face.family, if face.bold { " Bold" } else { "" }))
+            .collect();
         f.debug_struct("FontSet").field("faces", &names).finish()
     }
 }
@@ -34,7 +37,10 @@ impl std::fmt::Debug for FontSet {
 impl FontSet {
     /// Loads every `.ttf` / `.otf` file of `dir`.
     pub fn load(dir: &Path) -> Result<Self, LayoutError> {
-        let io = |source| LayoutError::Io { path: dir.to_path_buf(), source };
+        let io = |source| LayoutError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .map_err(io)?
             .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -48,7 +54,10 @@ impl FontSet {
         let mut db = fontdb::Database::new();
         let mut faces = Vec::new();
         for path in paths {
-            let bytes = std::fs::read(&path).map_err(|source| LayoutError::Io { path: path.clone(), source })?;
+            let bytes = std::fs::read(&path).map_err(|source| LayoutError::Io {
+                path: path.clone(),
+                source,
+            })?;
             let data = Arc::new(bytes);
             let ids = db.load_font_source(fontdb::Source::Binary(data.clone()));
             for id in ids {
@@ -64,7 +73,10 @@ impl FontSet {
                 }
             }
         }
-        Ok(FontSet { db: Arc::new(db), faces })
+        Ok(FontSet {
+            db: Arc::new(db),
+            faces,
+        })
     }
 
     /// The font database handed to the SVG renderer.
@@ -78,7 +90,9 @@ impl FontSet {
     }
 
     fn face(&self, family: &str, bold: bool) -> Option<&Face> {
-        self.faces.iter().find(|f| f.bold == bold && f.family.eq_ignore_ascii_case(family))
+        self.faces
+            .iter()
+            .find(|f| f.bold == bold && f.family.eq_ignore_ascii_case(family))
     }
 
     /// Width of `text` at font size 1, as the sum of the glyphs' horizontal advances.

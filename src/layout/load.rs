@@ -31,7 +31,11 @@ pub(super) fn usvg_options(fonts: &FontSet) -> usvg::Options<'static> {
 }
 
 /// Parses and renders a document onto a frame-sized pixmap (over white if `white`).
-pub(crate) fn render_doc(root: &Element, options: &usvg::Options, white: bool) -> Result<Pixmap, String> {
+pub(crate) fn render_doc(
+    root: &Element,
+    options: &usvg::Options,
+    white: bool,
+) -> Result<Pixmap, String> {
     let text = svg::to_string(root)?;
     let tree = usvg::Tree::from_str(&text, options).map_err(|e| e.to_string())?;
     let mut pixmap = Pixmap::new(FRAME_WIDTH, FRAME_HEIGHT).ok_or("cannot allocate a pixmap")?;
@@ -51,19 +55,40 @@ enum Role {
 }
 
 /// Loads the layout whose manifest is `path`.
-pub(super) fn load_layout(path: &Path, fonts: &FontSet, options: &usvg::Options) -> Result<Layout, LayoutError> {
-    let bad_manifest = |message: String| LayoutError::Manifest { path: path.to_path_buf(), message };
-    let text = std::fs::read_to_string(path).map_err(|source| LayoutError::Io { path: path.to_path_buf(), source })?;
+pub(super) fn load_layout(
+    path: &Path,
+    fonts: &FontSet,
+    options: &usvg::Options,
+) -> Result<Layout, LayoutError> {
+    let bad_manifest = |message: String| LayoutError::Manifest {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| LayoutError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let manifest: Manifest = toml::from_str(&text).map_err(|e| bad_manifest(e.to_string()))?;
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     if manifest.name != stem {
-        return Err(bad_manifest(format!("name \"{}\" must equal the file name \"{stem}\"", manifest.name)));
+        return Err(bad_manifest(format!(
+            "name \"{}\" must equal the file name \"{stem}\"",
+            manifest.name
+        )));
     }
     let name = manifest.name.clone();
     let svg_path = path.parent().unwrap_or(Path::new(".")).join(&manifest.svg);
-    let bytes = std::fs::read(&svg_path).map_err(|source| LayoutError::Io { path: svg_path.clone(), source })?;
-    let mut root =
-        Element::parse(&bytes[..]).map_err(|e| LayoutError::Svg { layout: name.clone(), message: e.to_string() })?;
+    let bytes = std::fs::read(&svg_path).map_err(|source| LayoutError::Io {
+        path: svg_path.clone(),
+        source,
+    })?;
+    let mut root = Element::parse(&bytes[..]).map_err(|e| LayoutError::Svg {
+        layout: name.clone(),
+        message: e.to_string(),
+    })?;
     check_canvas(&root, &name)?;
     let roles = roles(&manifest, &root, &name, &bad_manifest)?;
 
@@ -73,7 +98,10 @@ pub(super) fn load_layout(path: &Path, fonts: &FontSet, options: &usvg::Options)
             return Err(bad_manifest(format!("unknown field key \"{}\"", entry.key)));
         }
         if fields.iter().any(|f: &FieldSpec| f.key == entry.key) {
-            return Err(bad_manifest(format!("field \"{}\" appears twice", entry.key)));
+            return Err(bad_manifest(format!(
+                "field \"{}\" appears twice",
+                entry.key
+            )));
         }
         let sane = entry.size > 0.0
             && entry.min_size > 0.0
@@ -88,20 +116,48 @@ pub(super) fn load_layout(path: &Path, fonts: &FontSet, options: &usvg::Options)
             )));
         }
         if !fonts.has(&entry.family, entry.bold) {
-            return Err(LayoutError::FontMissing { layout: name.clone(), family: entry.family.clone(), bold: entry.bold });
+            return Err(LayoutError::FontMissing {
+                layout: name.clone(),
+                family: entry.family.clone(),
+                bold: entry.bold,
+            });
         }
         let (path, panel) = locate(&root, &entry.id, "text", &roles, &name)?;
         let el = svg::element_at_mut(&mut root, &path).ok_or_else(|| missing(&name, &entry.id))?;
         let (Some(x), Some(y)) = (svg::number_attr(el, "x"), svg::number_attr(el, "y")) else {
-            return Err(bad_element(&name, &entry.id, "a field <text> needs plain numeric x and y"));
+            return Err(bad_element(
+                &name,
+                &entry.id,
+                "a field <text> needs plain numeric x and y",
+            ));
         };
-        svg::strip_style(el, &["font", "text-anchor", "line-height", "white-space", "inline-size"]);
-        for attr in ["font-family", "font-size", "font-weight", "font-style", "font", "text-anchor", "space"] {
+        svg::strip_style(
+            el,
+            &[
+                "font",
+                "text-anchor",
+                "line-height",
+                "white-space",
+                "inline-size",
+            ],
+        );
+        for attr in [
+            "font-family",
+            "font-size",
+            "font-weight",
+            "font-style",
+            "font",
+            "text-anchor",
+            "space",
+        ] {
             el.attributes.remove(attr);
         }
         let attrs = [
             ("font-family", entry.family.clone()),
-            ("font-weight", if entry.bold { "bold" } else { "normal" }.to_string()),
+            (
+                "font-weight",
+                if entry.bold { "bold" } else { "normal" }.to_string(),
+            ),
             ("font-size", format!("{}", entry.size)),
             ("text-anchor", entry.align.svg().to_string()),
             ("xml:space", "preserve".to_string()),
@@ -115,7 +171,12 @@ pub(super) fn load_layout(path: &Path, fonts: &FontSet, options: &usvg::Options)
             id: entry.id.clone(),
             family: entry.family.clone(),
             bold: entry.bold,
-            rule: FitRule { size: entry.size, min_size: entry.min_size, width: entry.width, lines: entry.lines },
+            rule: FitRule {
+                size: entry.size,
+                min_size: entry.min_size,
+                width: entry.width,
+                lines: entry.lines,
+            },
             line_height: entry.line_height,
             align: entry.align,
             x,
@@ -131,9 +192,17 @@ pub(super) fn load_layout(path: &Path, fonts: &FontSet, options: &usvg::Options)
             .map(|e| {
                 let (rect, panel) = take_slot(&mut root, &e.id, &roles, &name)?;
                 if colour_only && panel != Panel::Colour {
-                    return Err(bad_element(&name, &e.id, "the photo slot must be in a colour group"));
+                    return Err(bad_element(
+                        &name,
+                        &e.id,
+                        "the photo slot must be in a colour group",
+                    ));
                 }
-                Ok(ImageSlot { rect, panel, required: e.required })
+                Ok(ImageSlot {
+                    rect,
+                    panel,
+                    required: e.required,
+                })
             })
             .transpose()
     };
@@ -143,21 +212,38 @@ pub(super) fn load_layout(path: &Path, fonts: &FontSet, options: &usvg::Options)
     let qr = match &slots.qr {
         Some(e) => {
             let (rect, panel) = take_slot(&mut root, &e.id, &roles, &name)?;
-            Some(QrSlot { rect, panel, ec_level: e.ec_level, min_module: e.min_module.max(1) })
+            Some(QrSlot {
+                rect,
+                panel,
+                ec_level: e.ec_level,
+                min_module: e.min_module.max(1),
+            })
         }
         None => None,
     };
     let barcode = match &slots.barcode {
         Some(e) => {
             let (rect, panel) = take_slot(&mut root, &e.id, &roles, &name)?;
-            Some(BarcodeSlot { rect, panel, min_module: e.min_module.max(1) })
+            Some(BarcodeSlot {
+                rect,
+                panel,
+                min_module: e.min_module.max(1),
+            })
         }
         None => None,
     };
 
     let mut overlay_mask_rects = Vec::new();
     for m in &manifest.overlay.mask {
-        overlay_mask_rects.push((m.name.clone(), Rect { x: m.x, y: m.y, width: m.width, height: m.height }));
+        overlay_mask_rects.push((
+            m.name.clone(),
+            Rect {
+                x: m.x,
+                y: m.y,
+                width: m.width,
+                height: m.height,
+            },
+        ));
     }
     for slot_name in &manifest.overlay.mask_slots {
         let rect = match slot_name.as_str() {
@@ -168,31 +254,54 @@ pub(super) fn load_layout(path: &Path, fonts: &FontSet, options: &usvg::Options)
             "barcode" => barcode.as_ref().map(|s| s.rect),
             _ => None,
         }
-        .ok_or_else(|| bad_manifest(format!("overlay.mask_slots names \"{slot_name}\", which is not a slot here")))?;
+        .ok_or_else(|| {
+            bad_manifest(format!(
+                "overlay.mask_slots names \"{slot_name}\", which is not a slot here"
+            ))
+        })?;
         overlay_mask_rects.push((slot_name.clone(), rect));
     }
 
-    let svg_err = |message: String| LayoutError::Svg { layout: name.clone(), message };
+    let svg_err = |message: String| LayoutError::Svg {
+        layout: name.clone(),
+        message,
+    };
     let roles_ref = &roles;
     let has_role = |role: Role| move |id: &str| roles_ref.get(id) == Some(&role);
     let overlay = if manifest.overlay.enabled {
         let mask_groups = if manifest.groups.overlay_mask.is_empty() {
             None
         } else {
-            Some(render_doc(&svg::with_top_level(&root, has_role(Role::OverlayMask)), options, false).map_err(svg_err)?)
+            Some(
+                render_doc(
+                    &svg::with_top_level(&root, has_role(Role::OverlayMask)),
+                    options,
+                    false,
+                )
+                .map_err(svg_err)?,
+            )
         };
         Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
             let (cx, cy) = (x as f32 + 0.5, y as f32 + 0.5);
             let in_rect = overlay_mask_rects.iter().any(|(_, r)| r.contains(cx, cy));
-            let in_group = mask_groups.as_ref().and_then(|p| p.pixel(x, y)).is_some_and(|p| p.alpha() > 0);
+            let in_group = mask_groups
+                .as_ref()
+                .and_then(|p| p.pixel(x, y))
+                .is_some_and(|p| p.alpha() > 0);
             !(in_rect || in_group)
         }))
     } else {
         None
     };
-    let preprint =
-        render_doc(&svg::with_top_level(&root, has_role(Role::PreviewOnly)), options, true).map_err(svg_err)?;
-    let template = svg::with_top_level(&root, |id| matches!(roles.get(id), Some(Role::K | Role::Colour)));
+    let preprint = render_doc(
+        &svg::with_top_level(&root, has_role(Role::PreviewOnly)),
+        options,
+        true,
+    )
+    .map_err(svg_err)?;
+    let template = svg::with_top_level(&root, |id| {
+        matches!(roles.get(id), Some(Role::K | Role::Colour))
+    });
     // Fail now, not on the first card, if the printable part does not parse.
     render_doc(&template, options, false).map_err(svg_err)?;
 
@@ -218,18 +327,27 @@ pub(super) fn load_layout(path: &Path, fonts: &FontSet, options: &usvg::Options)
 }
 
 fn missing(layout: &str, id: &str) -> LayoutError {
-    LayoutError::MissingElement { layout: layout.to_string(), id: id.to_string() }
+    LayoutError::MissingElement {
+        layout: layout.to_string(),
+        id: id.to_string(),
+    }
 }
 
 fn bad_element(layout: &str, id: &str, problem: &str) -> LayoutError {
-    LayoutError::BadElement { layout: layout.to_string(), id: id.to_string(), problem: problem.to_string() }
+    LayoutError::BadElement {
+        layout: layout.to_string(),
+        id: id.to_string(),
+        problem: problem.to_string(),
+    }
 }
 
 fn check_canvas(root: &Element, layout: &str) -> Result<(), LayoutError> {
-    let view_box: Option<Vec<f32>> = root
-        .attributes
-        .get("viewBox")
-        .map(|v| v.split([' ', ',']).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect());
+    let view_box: Option<Vec<f32>> = root.attributes.get("viewBox").map(|v| {
+        v.split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| s.parse().ok())
+            .collect()
+    });
     let ok = root.name == "svg"
         && svg::number_attr(root, "width") == Some(FRAME_WIDTH as f32)
         && svg::number_attr(root, "height") == Some(FRAME_HEIGHT as f32)
@@ -237,7 +355,9 @@ fn check_canvas(root: &Element, layout: &str) -> Result<(), LayoutError> {
     if ok {
         Ok(())
     } else {
-        Err(LayoutError::Canvas { layout: layout.to_string() })
+        Err(LayoutError::Canvas {
+            layout: layout.to_string(),
+        })
     }
 }
 
@@ -267,12 +387,23 @@ fn roles(
         if svg::is_non_drawing(&child.name) {
             continue;
         }
-        let id = child.attributes.get("id").cloned().unwrap_or_else(|| format!("<{}> without id", child.name));
+        let id = child
+            .attributes
+            .get("id")
+            .cloned()
+            .unwrap_or_else(|| format!("<{}> without id", child.name));
         if !roles.contains_key(&id) {
-            return Err(bad_element(layout, &id, "top-level element has no role in [groups]"));
+            return Err(bad_element(
+                layout,
+                &id,
+                "top-level element has no role in [groups]",
+            ));
         }
         if svg::has_transform(child) {
-            return Err(LayoutError::Transformed { layout: layout.to_string(), id });
+            return Err(LayoutError::Transformed {
+                layout: layout.to_string(),
+                id,
+            });
         }
         seen.push(id);
     }
@@ -299,16 +430,33 @@ fn locate(
         return Err(bad_element(layout, id, "must be inside a top-level group"));
     };
     if el.name != tag {
-        return Err(bad_element(layout, id, &format!("must be a <{tag}>, found <{}>", el.name)));
+        return Err(bad_element(
+            layout,
+            id,
+            &format!("must be a <{tag}>, found <{}>", el.name),
+        ));
     }
     if chain.iter().any(|e| svg::has_transform(e)) {
-        return Err(LayoutError::Transformed { layout: layout.to_string(), id: id.to_string() });
+        return Err(LayoutError::Transformed {
+            layout: layout.to_string(),
+            id: id.to_string(),
+        });
     }
-    let top_id = top.attributes.get("id").map(String::as_str).unwrap_or_default();
+    let top_id = top
+        .attributes
+        .get("id")
+        .map(String::as_str)
+        .unwrap_or_default();
     let panel = match roles.get(top_id) {
         Some(Role::K) => Panel::K,
         Some(Role::Colour) => Panel::Colour,
-        _ => return Err(bad_element(layout, id, "must be inside a k or colour group")),
+        _ => {
+            return Err(bad_element(
+                layout,
+                id,
+                "must be inside a k or colour group",
+            ))
+        }
     };
     Ok((path, panel))
 }
@@ -321,14 +469,29 @@ fn take_slot(
     layout: &str,
 ) -> Result<(Rect, Panel), LayoutError> {
     let (path, panel) = locate(root, id, "rect", roles, layout)?;
-    let el = svg::elements_on_path(root, &path).last().copied().ok_or_else(|| missing(layout, id))?;
+    let el = svg::elements_on_path(root, &path)
+        .last()
+        .copied()
+        .ok_or_else(|| missing(layout, id))?;
     let nums = ["x", "y", "width", "height"].map(|a| svg::number_attr(el, a));
     let [Some(x), Some(y), Some(width), Some(height)] = nums else {
-        return Err(bad_element(layout, id, "a slot <rect> needs numeric x, y, width and height"));
+        return Err(bad_element(
+            layout,
+            id,
+            "a slot <rect> needs numeric x, y, width and height",
+        ));
     };
     if width < 1.0 || height < 1.0 {
         return Err(bad_element(layout, id, "a slot must be at least 1 × 1 px"));
     }
     svg::remove_at(root, &path);
-    Ok((Rect { x, y, width, height }, panel))
+    Ok((
+        Rect {
+            x,
+            y,
+            width,
+            height,
+        },
+        panel,
+    ))
 }

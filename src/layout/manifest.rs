@@ -210,7 +210,11 @@ pub struct Overlay {
 
 impl Default for Overlay {
     fn default() -> Self {
-        Overlay { enabled: true, mask_slots: Vec::new(), mask: Vec::new() }
+        Overlay {
+            enabled: true,
+            mask_slots: Vec::new(),
+            mask: Vec::new(),
+        }
     }
 }
 

@@ -107,8 +107,14 @@ impl FieldSpec {
         };
         let extra_lines = f32::from(self.rule.lines.saturating_sub(1));
         let top = self.y - self.rule.size;
-        let bottom = self.y + extra_lines * self.rule.size * self.line_height + self.rule.size * 0.3;
-        Rect { x: left, y: top, width: self.rule.width, height: bottom - top }
+        let bottom =
+            self.y + extra_lines * self.rule.size * self.line_height + self.rule.size * 0.3;
+        Rect {
+            x: left,
+            y: top,
+            width: self.rule.width,
+            height: bottom - top,
+        }
     }
 }
 
@@ -219,7 +225,10 @@ impl std::fmt::Debug for Layouts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut names: Vec<&String> = self.by_name.keys().collect();
         names.sort();
-        f.debug_struct("Layouts").field("layouts", &names).field("fonts", &self.fonts).finish()
+        f.debug_struct("Layouts")
+            .field("layouts", &names)
+            .field("fonts", &self.fonts)
+            .finish()
     }
 }
 
@@ -229,7 +238,10 @@ impl Layouts {
     pub fn load(dir: &Path) -> Result<Self, LayoutError> {
         let fonts = FontSet::load(&dir.join("fonts"))?;
         let options = load::usvg_options(&fonts);
-        let io = |source| LayoutError::Io { path: dir.to_path_buf(), source };
+        let io = |source| LayoutError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
         let mut manifests: Vec<_> = std::fs::read_dir(dir)
             .map_err(io)?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -241,11 +253,17 @@ impl Layouts {
             let layout = load::load_layout(&path, &fonts, &options)?;
             by_name.insert(layout.name.clone(), Arc::new(layout));
         }
-        let layouts = Layouts { fonts, options, by_name };
+        let layouts = Layouts {
+            fonts,
+            options,
+            by_name,
+        };
         for design in [CardDesign::Kia0To5, CardDesign::Kia5To17, CardDesign::KtpEl] {
             for name in design.layouts() {
                 if layouts.get(name).is_none() {
-                    return Err(LayoutError::MissingLayout { name: name.to_string() });
+                    return Err(LayoutError::MissingLayout {
+                        name: name.to_string(),
+                    });
                 }
             }
         }
@@ -260,7 +278,11 @@ impl Layouts {
     /// Front and back layouts of a design.
     pub fn for_design(&self, design: CardDesign) -> Result<[&Layout; 2], FitError> {
         let [front, back] = design.layouts();
-        let get = |name: &str| self.get(name).ok_or(FitError::LayoutNotLoaded { name: name.to_string() });
+        let get = |name: &str| {
+            self.get(name).ok_or(FitError::LayoutNotLoaded {
+                name: name.to_string(),
+            })
+        };
         Ok([get(front)?, get(back)?])
     }
 

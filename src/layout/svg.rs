@@ -9,7 +9,10 @@ pub const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
 /// Top-level elements that draw nothing by themselves and need no group role.
 pub fn is_non_drawing(name: &str) -> bool {
-    matches!(name, "defs" | "metadata" | "title" | "desc" | "namedview" | "style")
+    matches!(
+        name,
+        "defs" | "metadata" | "title" | "desc" | "namedview" | "style"
+    )
 }
 
 /// Child indices from `root` to the element with `id` (empty = root itself).
@@ -68,7 +71,10 @@ pub fn remove_at(root: &mut Element, path: &[usize]) {
 pub fn has_transform(el: &Element) -> bool {
     el.attributes.get("transform").is_some_and(|t| {
         let t = t.trim();
-        !(t.is_empty() || t == "translate(0,0)" || t == "translate(0)" || t == "matrix(1,0,0,1,0,0)")
+        !(t.is_empty()
+            || t == "translate(0,0)"
+            || t == "translate(0)"
+            || t == "matrix(1,0,0,1,0,0)")
     })
 }
 
@@ -112,15 +118,21 @@ pub fn svg_element(name: &str, attrs: &[(&str, String)]) -> Element {
 /// Serialises a document (no XML declaration).
 pub fn to_string(root: &Element) -> Result<String, String> {
     let mut out = Vec::with_capacity(16 * 1024);
-    let config = EmitterConfig::new().write_document_declaration(false).perform_indent(false);
-    root.write_with_config(&mut out, config).map_err(|e| e.to_string())?;
+    let config = EmitterConfig::new()
+        .write_document_declaration(false)
+        .perform_indent(false);
+    root.write_with_config(&mut out, config)
+        .map_err(|e| e.to_string())?;
     String::from_utf8(out).map_err(|e| e.to_string())
 }
 
 /// A copy of `root` keeping only the top-level children whose id `keep` accepts, plus the
 /// non-drawing ones (defs, style…).
 pub fn with_top_level(root: &Element, keep: impl Fn(&str) -> bool) -> Element {
-    let mut copy = Element { children: Vec::new(), ..root.clone() };
+    let mut copy = Element {
+        children: Vec::new(),
+        ..root.clone()
+    };
     for child in &root.children {
         let keep_it = match child {
             XMLNode::Element(el) => {

@@ -30,14 +30,18 @@ impl CodeDrawing {
 
 /// Lays out the QR code for `payload` in `slot`, centred, with the largest whole-dot module.
 pub fn qr(payload: &str, slot: &QrSlot, layout: &str) -> Result<CodeDrawing, FitError> {
-    let too_large = || FitError::QrTooLarge { layout: layout.to_string(), bytes: payload.len() };
+    let too_large = || FitError::QrTooLarge {
+        layout: layout.to_string(),
+        bytes: payload.len(),
+    };
     let level = match slot.ec_level {
         QrLevel::L => EcLevel::L,
         QrLevel::M => EcLevel::M,
         QrLevel::Q => EcLevel::Q,
         QrLevel::H => EcLevel::H,
     };
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), level).map_err(|_| too_large())?;
+    let code =
+        QrCode::with_error_correction_level(payload.as_bytes(), level).map_err(|_| too_large())?;
     let n = code.width() as u32;
     let side = slot.rect.width.min(slot.rect.height).floor().max(0.0) as u32;
     let module = side / (n + 2 * QR_QUIET);
@@ -63,10 +67,17 @@ pub fn qr(payload: &str, slot: &QrSlot, layout: &str) -> Result<CodeDrawing, Fit
 /// slot height. Runs of digits use the compact set C (see [`code128_data`]).
 pub fn barcode(payload: &str, slot: &BarcodeSlot, layout: &str) -> Result<CodeDrawing, FitError> {
     if let Some(ch) = payload.chars().find(|c| !(' '..='~').contains(c)) {
-        return Err(FitError::BarcodeCharacter { codepoint: u32::from(ch) });
+        return Err(FitError::BarcodeCharacter {
+            codepoint: u32::from(ch),
+        });
     }
-    let too_long = || FitError::BarcodeTooLong { layout: layout.to_string(), chars: payload.chars().count() };
-    let bars = Code128::new(code128_data(payload)).map_err(|_| too_long())?.encode();
+    let too_long = || FitError::BarcodeTooLong {
+        layout: layout.to_string(),
+        chars: payload.chars().count(),
+    };
+    let bars = Code128::new(code128_data(payload))
+        .map_err(|_| too_long())?
+        .encode();
     let n = bars.len() as u32;
     let module = (slot.rect.width.floor().max(0.0) as u32) / (n + 2 * BAR_QUIET);
     if module < slot.min_module {
@@ -138,7 +149,10 @@ mod tests {
     #[test]
     fn digit_runs_use_set_c() {
         assert_eq!(code128_data("3273015206900001"), "\u{0106}3273015206900001");
-        assert_eq!(code128_data("KIA-3302011708150003"), "\u{0181}KIA-\u{0106}3302011708150003");
+        assert_eq!(
+            code128_data("KIA-3302011708150003"),
+            "\u{0181}KIA-\u{0106}3302011708150003"
+        );
         assert_eq!(code128_data("A12345"), "\u{0181}A1\u{0106}2345");
         assert_eq!(code128_data("AB12C"), "\u{0181}AB12C");
         assert_eq!(code128_data("123"), "\u{0181}1\u{0106}23");

@@ -11,7 +11,10 @@ use crate::layout::{Panel, Rect};
 
 /// Whole-dot size of a slot, at least 1 × 1.
 fn slot_size(rect: Rect) -> (u32, u32) {
-    (rect.width.round().max(1.0) as u32, rect.height.round().max(1.0) as u32)
+    (
+        rect.width.round().max(1.0) as u32,
+        rect.height.round().max(1.0) as u32,
+    )
 }
 
 /// Draws `photo` cover-cropped into `rect`.
@@ -22,8 +25,15 @@ pub fn draw_photo(pixmap: &mut Pixmap, rect: Rect, photo: &DynamicImage) {
     let cw = ((tw as f32 / scale).round() as u32).clamp(1, sw);
     let ch = ((th as f32 / scale).round() as u32).clamp(1, sh);
     let cropped = photo.crop_imm((sw - cw) / 2, (sh - ch) / 2, cw, ch);
-    let scaled = cropped.resize_exact(tw, th, FilterType::Triangle).to_rgba8();
-    raster::draw_image(pixmap, rect.x.round() as i64, rect.y.round() as i64, &scaled);
+    let scaled = cropped
+        .resize_exact(tw, th, FilterType::Triangle)
+        .to_rgba8();
+    raster::draw_image(
+        pixmap,
+        rect.x.round() as i64,
+        rect.y.round() as i64,
+        &scaled,
+    );
 }
 
 /// Draws the ink of `signature` fitted and centred in `rect`: black on the K panel, in its own
@@ -34,7 +44,9 @@ pub fn draw_signature(pixmap: &mut Pixmap, rect: Rect, signature: &DynamicImage,
     let scale = (tw as f32 / sw as f32).min(th as f32 / sh as f32);
     let w = ((sw as f32 * scale).round() as u32).clamp(1, tw);
     let h = ((sh as f32 * scale).round() as u32).clamp(1, th);
-    let scaled = signature.resize_exact(w, h, FilterType::Triangle).to_rgba8();
+    let scaled = signature
+        .resize_exact(w, h, FilterType::Triangle)
+        .to_rgba8();
     let ink = RgbaImage::from_fn(w, h, |x, y| {
         let [r, g, b, a] = scaled.get_pixel(x, y).0;
         let luma = (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000;

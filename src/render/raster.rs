@@ -51,7 +51,9 @@ pub fn k_plane(pixmap: &Pixmap) -> Option<Bitplane> {
     if !data.chunks_exact(4).any(|p| p[3] >= 128) {
         return None;
     }
-    Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| data[((y * w + x) * 4 + 3) as usize] >= 128))
+    Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+        data[((y * w + x) * 4 + 3) as usize] >= 128
+    }))
 }
 
 /// The colour layer: the colour pixmap over white. `None` when nothing is painted.
@@ -63,7 +65,11 @@ pub fn colour_layer(pixmap: &Pixmap) -> Option<RgbImage> {
     let mut out = Vec::with_capacity(data.len() / 4 * 3);
     for p in data.chunks_exact(4) {
         let white = 255 - p[3];
-        out.extend_from_slice(&[p[0].saturating_add(white), p[1].saturating_add(white), p[2].saturating_add(white)]);
+        out.extend_from_slice(&[
+            p[0].saturating_add(white),
+            p[1].saturating_add(white),
+            p[2].saturating_add(white),
+        ]);
     }
     RgbImage::from_raw(pixmap.width(), pixmap.height(), out)
 }
@@ -73,7 +79,12 @@ pub fn colour_layer(pixmap: &Pixmap) -> Option<RgbImage> {
 pub fn preview(preprint: &Pixmap, colour: &Pixmap, k: Option<&Bitplane>) -> RgbaImage {
     let w = preprint.width();
     let mut out = Vec::with_capacity(preprint.data().len());
-    for (i, (bg, fg)) in preprint.data().chunks_exact(4).zip(colour.data().chunks_exact(4)).enumerate() {
+    for (i, (bg, fg)) in preprint
+        .data()
+        .chunks_exact(4)
+        .zip(colour.data().chunks_exact(4))
+        .enumerate()
+    {
         let i = i as u32;
         if k.is_some_and(|k| k.get(i % w, i / w)) {
             out.extend_from_slice(&[0, 0, 0, 255]);
@@ -92,5 +103,6 @@ pub fn preview(preprint: &Pixmap, colour: &Pixmap, k: Option<&Bitplane>) -> Rgba
         }
         out.extend_from_slice(&px);
     }
-    RgbaImage::from_raw(w, preprint.height(), out).unwrap_or_else(|| RgbaImage::new(w, preprint.height()))
+    RgbaImage::from_raw(w, preprint.height(), out)
+        .unwrap_or_else(|| RgbaImage::new(w, preprint.height()))
 }

@@ -21,7 +21,10 @@ pub fn layouts() -> &'static Layouts {
 }
 
 fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// A drawn passport-style photo: red background (odd birth year), a face and shoulders.
