@@ -25,9 +25,7 @@ pub fn draw_photo(pixmap: &mut Pixmap, rect: Rect, photo: &DynamicImage) {
     let cw = ((tw as f32 / scale).round() as u32).clamp(1, sw);
     let ch = ((th as f32 / scale).round() as u32).clamp(1, sh);
     let cropped = photo.crop_imm((sw - cw) / 2, (sh - ch) / 2, cw, ch);
-    let scaled = cropped
-        .resize_exact(tw, th, FilterType::Triangle)
-        .to_rgba8();
+    let scaled = resize(&cropped, tw, th);
     raster::draw_image(
         pixmap,
         rect.x.round() as i64,
@@ -44,9 +42,7 @@ pub fn draw_signature(pixmap: &mut Pixmap, rect: Rect, signature: &DynamicImage,
     let scale = (tw as f32 / sw as f32).min(th as f32 / sh as f32);
     let w = ((sw as f32 * scale).round() as u32).clamp(1, tw);
     let h = ((sh as f32 * scale).round() as u32).clamp(1, th);
-    let scaled = signature
-        .resize_exact(w, h, FilterType::Triangle)
-        .to_rgba8();
+    let scaled = resize(signature, w, h);
     let ink = RgbaImage::from_fn(w, h, |x, y| {
         let [r, g, b, a] = scaled.get_pixel(x, y).0;
         let luma = (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000;
@@ -60,4 +56,14 @@ pub fn draw_signature(pixmap: &mut Pixmap, rect: Rect, signature: &DynamicImage,
     let x = rect.x.round() as i64 + i64::from((tw - w) / 2);
     let y = rect.y.round() as i64 + i64::from((th - h) / 2);
     raster::draw_image(pixmap, x, y, &ink);
+}
+
+/// Resizes to exactly `w` × `h`: a fast area average when shrinking (the usual case: photos
+/// arrive larger than their slot), a triangle filter when enlarging.
+fn resize(img: &DynamicImage, w: u32, h: u32) -> RgbaImage {
+    if w <= img.width() && h <= img.height() {
+        image::imageops::thumbnail(&img.to_rgba8(), w, h)
+    } else {
+        img.resize_exact(w, h, FilterType::Triangle).to_rgba8()
+    }
 }

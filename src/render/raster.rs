@@ -77,32 +77,42 @@ pub fn colour_layer(pixmap: &Pixmap) -> Option<RgbImage> {
 /// The preview: preprinted background, then the colour panel, then K dots in black — what the
 /// card looks like when it comes out of the printer.
 pub fn preview(preprint: &Pixmap, colour: &Pixmap, k: Option<&Bitplane>) -> RgbaImage {
-    let w = preprint.width();
+    let (w, h) = (preprint.width(), preprint.height());
     let mut out = Vec::with_capacity(preprint.data().len());
-    for (i, (bg, fg)) in preprint
-        .data()
-        .chunks_exact(4)
-        .zip(colour.data().chunks_exact(4))
-        .enumerate()
-    {
-        let i = i as u32;
-        if k.is_some_and(|k| k.get(i % w, i / w)) {
-            out.extend_from_slice(&[0, 0, 0, 255]);
-            continue;
-        }
-        let inv = 255 - u16::from(fg[3]);
-        let mut px = [0u8; 4];
-        for c in 0..4 {
-            px[c] = (u16::from(fg[c]) + u16::from(bg[c]) * inv / 255).min(255) as u8;
-        }
-        // The background is opaque; demultiplying is only needed where it is not.
-        if px[3] != 255 && px[3] != 0 {
-            for c in 0..3 {
-                px[c] = (u16::from(px[c]) * 255 / u16::from(px[3])).min(255) as u8;
+    let (bg_all, fg_all) = (preprint.data(), colour.data());
+    for y in 0..h {
+        let row = (y * w * 4) as usize..((y + 1) * w * 4) as usize;
+        let (bg_row, fg_row) = (&bg_all[row.clone()], &fg_all[row]);
+        for (x, (bg, fg)) in bg_row
+            .chunks_exact(4)
+            .zip(fg_row.chunks_exact(4))
+            .enumerate()
+        {
+            if k.is_some_and(|k| k.get(x as u32, y)) {
+                out.extend_from_slice(&[0, 0, 0, 255]);
+                continue;
             }
+            if fg[3] == 0 {
+                out.extend_from_slice(&demultiply(bg));
+                continue;
+            }
+            let inv = 255 - u16::from(fg[3]);
+            let mut px = [0u8; 4];
+            for c in 0..4 {
+                px[c] = (u16::from(fg[c]) + u16::from(bg[c]) * inv / 255).min(255) as u8;
+            }
+            out.extend_from_slice(&demultiply(&px));
         }
-        out.extend_from_slice(&px);
     }
-    RgbaImage::from_raw(w, preprint.height(), out)
-        .unwrap_or_else(|| RgbaImage::new(w, preprint.height()))
+    RgbaImage::from_raw(w, h, out).unwrap_or_else(|| RgbaImage::new(w, h))
+}
+
+/// Premultiplied → straight alpha (the background is opaque, so this is usually a copy).
+fn demultiply(px: &[u8]) -> [u8; 4] {
+    let a = px[3];
+    if a == 255 || a == 0 {
+        return [px[0], px[1], px[2], a];
+    }
+    let d = |c: u8| (u16::from(c) * 255 / u16::from(a)).min(255) as u8;
+    [d(px[0]), d(px[1]), d(px[2]), a]
 }
