@@ -1,0 +1,260 @@
+//! Errors of the layout layer: a broken layout directory (found once, at start-up) and a card
+//! whose content does not fit its layout (found per job, before any blangko is used).
+
+use std::path::PathBuf;
+
+/// A layout directory that cannot be used. Each variant is a mistake of the card designer or of
+/// the installation; the operator should reinstall or fix `layouts/` (see `layouts/README.md`).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LayoutError {
+    /// A file of the layout directory cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A manifest is not valid TOML or does not follow the manifest schema.
+    #[error("manifest {path}: {message}")]
+    Manifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// What is wrong, from the TOML parser or the schema check.
+        message: String,
+    },
+    /// An SVG template is not well-formed XML or cannot be read by the SVG renderer.
+    #[error("SVG template of layout {layout}: {message}")]
+    Svg {
+        /// Layout name.
+        layout: String,
+        /// Parser message.
+        message: String,
+    },
+    /// The SVG canvas is not the printer frame (`viewBox="0 0 1016 648"`, 1016 × 648 px).
+    #[error(
+        "layout {layout}: the SVG canvas must be width=1016 height=648 viewBox=\"0 0 1016 648\""
+    )]
+    Canvas {
+        /// Layout name.
+        layout: String,
+    },
+    /// The manifest names an element id that the SVG does not contain.
+    #[error("layout {layout}: no element with id \"{id}\" in the SVG")]
+    MissingElement {
+        /// Layout name.
+        layout: String,
+        /// The missing id.
+        id: String,
+    },
+    /// A field or slot element (or one of its ancestors) has a `transform`: the renderer needs
+    /// plain canvas coordinates to fit text and place images.
+    #[error("layout {layout}: element \"{id}\" or a parent has a transform; apply it in Inkscape")]
+    Transformed {
+        /// Layout name.
+        layout: String,
+        /// The element id.
+        id: String,
+    },
+    /// An element does not have the shape the manifest requires (a field must be a `<text>`
+    /// with `x` and `y`, a slot a `<rect>` with a size) or sits in the wrong kind of group.
+    #[error("layout {layout}: element \"{id}\": {problem}")]
+    BadElement {
+        /// Layout name.
+        layout: String,
+        /// The element id.
+        id: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A field names a font that is not in `layouts/fonts/`.
+    #[error("layout {layout}: font \"{family}\" (bold: {bold}) is not in layouts/fonts")]
+    FontMissing {
+        /// Layout name.
+        layout: String,
+        /// Font family.
+        family: String,
+        /// Whether the bold face was asked for.
+        bold: bool,
+    },
+    /// A card design needs a layout that the directory does not have.
+    #[error("layout {name} is missing from the layout directory")]
+    MissingLayout {
+        /// Layout name.
+        name: String,
+    },
+}
+
+impl LayoutError {
+    /// The message for the operator, in Bahasa Indonesia.
+    pub fn message_id(&self) -> String {
+        match self {
+            LayoutError::Io { path, .. } => {
+                format!("berkas tata letak {} tidak dapat dibaca", path.display())
+            }
+            LayoutError::Manifest { path, message } => {
+                format!(
+                    "manifes tata letak {} tidak valid: {message}",
+                    path.display()
+                )
+            }
+            LayoutError::Svg { layout, message } => {
+                format!("templat SVG tata letak {layout} tidak valid: {message}")
+            }
+            LayoutError::Canvas { layout } => {
+                format!("kanvas SVG tata letak {layout} harus 1016 × 648 px (viewBox 0 0 1016 648)")
+            }
+            LayoutError::MissingElement { layout, id } => {
+                format!("tata letak {layout}: elemen dengan id \"{id}\" tidak ada di SVG")
+            }
+            LayoutError::Transformed { layout, id } => {
+                format!("tata letak {layout}: elemen \"{id}\" atau induknya memakai transform")
+            }
+            LayoutError::BadElement {
+                layout,
+                id,
+                problem,
+            } => {
+                format!("tata letak {layout}: elemen \"{id}\" tidak sesuai ({problem})")
+            }
+            LayoutError::FontMissing { layout, family, .. } => {
+                format!("tata letak {layout}: huruf \"{family}\" tidak ada di layouts/fonts")
+            }
+            LayoutError::MissingLayout { name } => format!("tata letak {name} tidak ditemukan"),
+        }
+    }
+
+    /// The message for the operator, in English.
+    pub fn message_en(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// Card content that its layout cannot show. Raised by [`crate::render::check_fit`] during job
+/// validation, before a blangko is taken; it names the field or slot, never its value (values are
+/// personal data).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FitError {
+    /// The text is too long even at the minimum size and (where allowed) on two lines. The
+    /// operator should shorten it in the application (abbreviate as the regulation allows).
+    #[error("field {field} does not fit layout {layout}, even at the minimum size")]
+    TooLong {
+        /// Layout name.
+        layout: String,
+        /// Field key (see `card::field`).
+        field: String,
+    },
+    /// The text contains a character the card fonts cannot print (emoji, non-Latin script,
+    /// control character). The operator should correct the data.
+    #[error("field {field} contains a character the card font cannot print: U+{codepoint:04X}")]
+    UnsupportedCharacter {
+        /// Layout name.
+        layout: String,
+        /// Field key.
+        field: String,
+        /// The offending code point.
+        codepoint: u32,
+    },
+    /// The QR payload needs more modules than the slot holds at the minimum module size.
+    #[error("QR payload ({bytes} bytes) is too large for the QR slot of layout {layout}")]
+    QrTooLarge {
+        /// Layout name.
+        layout: String,
+        /// Payload length in bytes.
+        bytes: usize,
+    },
+    /// The barcode payload is too long for the slot at the minimum bar width.
+    #[error(
+        "barcode payload ({chars} characters) is too long for the barcode slot of layout {layout}"
+    )]
+    BarcodeTooLong {
+        /// Layout name.
+        layout: String,
+        /// Payload length in characters.
+        chars: usize,
+    },
+    /// The barcode payload has a character Code 128 cannot carry (only printable ASCII).
+    #[error("barcode payload contains a character Code 128 cannot carry: U+{codepoint:04X}")]
+    BarcodeCharacter {
+        /// The offending code point.
+        codepoint: u32,
+    },
+    /// A layout has a required image slot (e.g. the photo) and the card has no image for it.
+    #[error("layout {layout} needs an image for slot {slot}")]
+    MissingImage {
+        /// Layout name.
+        layout: String,
+        /// Slot key (`photo`, `holder_signature`, `official_signature`).
+        slot: String,
+    },
+    /// The card carries an item (photo, signature, QR or barcode payload) that neither side of
+    /// its design has a slot for; printing would silently drop it.
+    #[error("card design {design} has no slot for {item}")]
+    NoSlot {
+        /// Card design (front + back layouts).
+        design: String,
+        /// Slot key.
+        item: String,
+    },
+    /// The card design's layouts are not loaded.
+    #[error("layout {name} is not loaded")]
+    LayoutNotLoaded {
+        /// Layout name.
+        name: String,
+    },
+}
+
+impl FitError {
+    /// The field or slot the error is about, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            FitError::TooLong { field, .. } | FitError::UnsupportedCharacter { field, .. } => {
+                Some(field)
+            }
+            FitError::QrTooLarge { .. } => Some("qr"),
+            FitError::BarcodeTooLong { .. } | FitError::BarcodeCharacter { .. } => Some("barcode"),
+            FitError::MissingImage { slot, .. } => Some(slot),
+            FitError::NoSlot { item, .. } => Some(item),
+            FitError::LayoutNotLoaded { .. } => None,
+        }
+    }
+
+    /// The message for the operator, in Bahasa Indonesia.
+    pub fn message_id(&self) -> String {
+        match self {
+            FitError::TooLong { field, layout } => {
+                format!("isian {field} terlalu panjang untuk tata letak {layout}, walau dengan huruf terkecil")
+            }
+            FitError::UnsupportedCharacter {
+                field, codepoint, ..
+            } => {
+                format!("isian {field} memuat karakter yang tidak dapat dicetak: U+{codepoint:04X}")
+            }
+            FitError::QrTooLarge { layout, bytes } => {
+                format!("data QR ({bytes} bita) terlalu besar untuk kotak QR tata letak {layout}")
+            }
+            FitError::BarcodeTooLong { layout, chars } => {
+                format!("data barcode ({chars} karakter) terlalu panjang untuk tata letak {layout}")
+            }
+            FitError::BarcodeCharacter { codepoint } => {
+                format!(
+                    "data barcode memuat karakter yang tidak didukung Code 128: U+{codepoint:04X}"
+                )
+            }
+            FitError::MissingImage { layout, slot } => {
+                format!("tata letak {layout} memerlukan gambar untuk {slot}")
+            }
+            FitError::NoSlot { design, item } => {
+                format!("desain kartu {design} tidak punya tempat untuk {item}")
+            }
+            FitError::LayoutNotLoaded { name } => format!("tata letak {name} belum dimuat"),
+        }
+    }
+
+    /// The message for the operator, in English.
+    pub fn message_en(&self) -> String {
+        self.to_string()
+    }
+}

@@ -1,0 +1,497 @@
+//! Loading one layout: manifest + SVG → a checked template, field and slot specs, and the parts
+//! that are the same on every card (preview background, overlay plane) rendered once.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use cetak_drivers::printer::layers::{Bitplane, Side, FRAME_HEIGHT, FRAME_WIDTH};
+use resvg::tiny_skia::{Color, Pixmap, Transform};
+use resvg::usvg;
+use xmltree::Element;
+
+use super::error::LayoutError;
+use super::fit::FitRule;
+use super::fonts::FontSet;
+use super::manifest::{Manifest, SideName};
+use super::svg;
+use super::{BarcodeSlot, FieldSpec, ImageSlot, Layout, Panel, QrSlot, Rect};
+use crate::card::field;
+
+/// Renderer options shared by every render: only the shipped fonts, 300 dpi (so `pt` and `mm`
+/// in a template mean physical sizes), and no access to files named in a template.
+pub(super) fn usvg_options(fonts: &FontSet) -> usvg::Options<'static> {
+    let mut options = usvg::Options {
+        dpi: 300.0,
+        font_family: "Liberation Sans".to_string(),
+        fontdb: fonts.database(),
+        ..usvg::Options::default()
+    };
+    options.image_href_resolver.resolve_string = Box::new(|_, _| None);
+    options
+}
+
+/// Parses and renders a document onto a frame-sized pixmap (over white if `white`).
+pub(crate) fn render_doc(
+    root: &Element,
+    options: &usvg::Options,
+    white: bool,
+) -> Result<Pixmap, String> {
+    let text = svg::to_string(root)?;
+    let tree = usvg::Tree::from_str(&text, options).map_err(|e| e.to_string())?;
+    let mut pixmap = Pixmap::new(FRAME_WIDTH, FRAME_HEIGHT).ok_or("cannot allocate a pixmap")?;
+    if white {
+        pixmap.fill(Color::WHITE);
+    }
+    resvg::render(&tree, Transform::identity(), &mut pixmap.as_mut());
+    Ok(pixmap)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    PreviewOnly,
+    K,
+    Colour,
+    OverlayMask,
+}
+
+/// Loads the layout whose manifest is `path`.
+pub(super) fn load_layout(
+    path: &Path,
+    fonts: &FontSet,
+    options: &usvg::Options,
+) -> Result<Layout, LayoutError> {
+    let bad_manifest = |message: String| LayoutError::Manifest {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| LayoutError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let manifest: Manifest = toml::from_str(&text).map_err(|e| bad_manifest(e.to_string()))?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if manifest.name != stem {
+        return Err(bad_manifest(format!(
+            "name \"{}\" must equal the file name \"{stem}\"",
+            manifest.name
+        )));
+    }
+    let name = manifest.name.clone();
+    let svg_path = path.parent().unwrap_or(Path::new(".")).join(&manifest.svg);
+    let bytes = std::fs::read(&svg_path).map_err(|source| LayoutError::Io {
+        path: svg_path.clone(),
+        source,
+    })?;
+    let mut root = Element::parse(&bytes[..]).map_err(|e| LayoutError::Svg {
+        layout: name.clone(),
+        message: e.to_string(),
+    })?;
+    check_canvas(&root, &name)?;
+    let roles = roles(&manifest, &root, &name, &bad_manifest)?;
+
+    let mut fields = Vec::new();
+    for entry in &manifest.fields {
+        if !field::ALL.contains(&entry.key.as_str()) {
+            return Err(bad_manifest(format!("unknown field key \"{}\"", entry.key)));
+        }
+        if fields.iter().any(|f: &FieldSpec| f.key == entry.key) {
+            return Err(bad_manifest(format!(
+                "field \"{}\" appears twice",
+                entry.key
+            )));
+        }
+        let sane = entry.size > 0.0
+            && entry.min_size > 0.0
+            && entry.min_size <= entry.size
+            && entry.width > 0.0
+            && (1..=2).contains(&entry.lines)
+            && entry.line_height > 0.0;
+        if !sane {
+            return Err(bad_manifest(format!(
+                "field \"{}\": need 0 < min_size <= size, width > 0, lines 1 or 2",
+                entry.key
+            )));
+        }
+        if !fonts.has(&entry.family, entry.bold) {
+            return Err(LayoutError::FontMissing {
+                layout: name.clone(),
+                family: entry.family.clone(),
+                bold: entry.bold,
+            });
+        }
+        let (path, panel) = locate(&root, &entry.id, "text", &roles, &name)?;
+        let el = svg::element_at_mut(&mut root, &path).ok_or_else(|| missing(&name, &entry.id))?;
+        let (Some(x), Some(y)) = (svg::number_attr(el, "x"), svg::number_attr(el, "y")) else {
+            return Err(bad_element(
+                &name,
+                &entry.id,
+                "a field <text> needs plain numeric x and y",
+            ));
+        };
+        svg::strip_style(
+            el,
+            &[
+                "font",
+                "text-anchor",
+                "line-height",
+                "white-space",
+                "inline-size",
+            ],
+        );
+        for attr in [
+            "font-family",
+            "font-size",
+            "font-weight",
+            "font-style",
+            "font",
+            "text-anchor",
+            "space",
+        ] {
+            el.attributes.remove(attr);
+        }
+        let attrs = [
+            ("font-family", entry.family.clone()),
+            (
+                "font-weight",
+                if entry.bold { "bold" } else { "normal" }.to_string(),
+            ),
+            ("font-size", format!("{}", entry.size)),
+            ("text-anchor", entry.align.svg().to_string()),
+            ("xml:space", "preserve".to_string()),
+        ];
+        for (k, v) in attrs {
+            el.attributes.insert(k.to_string(), v);
+        }
+        el.children.clear();
+        fields.push(FieldSpec {
+            key: entry.key.clone(),
+            id: entry.id.clone(),
+            family: entry.family.clone(),
+            bold: entry.bold,
+            rule: FitRule {
+                size: entry.size,
+                min_size: entry.min_size,
+                width: entry.width,
+                lines: entry.lines,
+            },
+            line_height: entry.line_height,
+            align: entry.align,
+            x,
+            y,
+            panel,
+        });
+    }
+
+    let slots = &manifest.slots;
+    let mut image_slot = |entry: &Option<super::manifest::ImageSlotEntry>, colour_only: bool| {
+        entry
+            .as_ref()
+            .map(|e| {
+                let (rect, panel) = take_slot(&mut root, &e.id, &roles, &name)?;
+                if colour_only && panel != Panel::Colour {
+                    return Err(bad_element(
+                        &name,
+                        &e.id,
+                        "the photo slot must be in a colour group",
+                    ));
+                }
+                Ok(ImageSlot {
+                    rect,
+                    panel,
+                    required: e.required,
+                })
+            })
+            .transpose()
+    };
+    let photo = image_slot(&slots.photo, true)?;
+    let holder_signature = image_slot(&slots.holder_signature, false)?;
+    let official_signature = image_slot(&slots.official_signature, false)?;
+    let qr = match &slots.qr {
+        Some(e) => {
+            let (rect, panel) = take_slot(&mut root, &e.id, &roles, &name)?;
+            Some(QrSlot {
+                rect,
+                panel,
+                ec_level: e.ec_level,
+                min_module: e.min_module.max(1),
+            })
+        }
+        None => None,
+    };
+    let barcode = match &slots.barcode {
+        Some(e) => {
+            let (rect, panel) = take_slot(&mut root, &e.id, &roles, &name)?;
+            Some(BarcodeSlot {
+                rect,
+                panel,
+                min_module: e.min_module.max(1),
+            })
+        }
+        None => None,
+    };
+
+    let mut overlay_mask_rects = Vec::new();
+    for m in &manifest.overlay.mask {
+        overlay_mask_rects.push((
+            m.name.clone(),
+            Rect {
+                x: m.x,
+                y: m.y,
+                width: m.width,
+                height: m.height,
+            },
+        ));
+    }
+    for slot_name in &manifest.overlay.mask_slots {
+        let rect = match slot_name.as_str() {
+            "photo" => photo.as_ref().map(|s| s.rect),
+            "holder_signature" => holder_signature.as_ref().map(|s| s.rect),
+            "official_signature" => official_signature.as_ref().map(|s| s.rect),
+            "qr" => qr.as_ref().map(|s| s.rect),
+            "barcode" => barcode.as_ref().map(|s| s.rect),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            bad_manifest(format!(
+                "overlay.mask_slots names \"{slot_name}\", which is not a slot here"
+            ))
+        })?;
+        overlay_mask_rects.push((slot_name.clone(), rect));
+    }
+
+    let svg_err = |message: String| LayoutError::Svg {
+        layout: name.clone(),
+        message,
+    };
+    let roles_ref = &roles;
+    let has_role = |role: Role| move |id: &str| roles_ref.get(id) == Some(&role);
+    let overlay = if manifest.overlay.enabled {
+        let mask_groups = if manifest.groups.overlay_mask.is_empty() {
+            None
+        } else {
+            Some(
+                render_doc(
+                    &svg::with_top_level(&root, has_role(Role::OverlayMask)),
+                    options,
+                    false,
+                )
+                .map_err(svg_err)?,
+            )
+        };
+        Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+            let (cx, cy) = (x as f32 + 0.5, y as f32 + 0.5);
+            let in_rect = overlay_mask_rects.iter().any(|(_, r)| r.contains(cx, cy));
+            let in_group = mask_groups
+                .as_ref()
+                .and_then(|p| p.pixel(x, y))
+                .is_some_and(|p| p.alpha() > 0);
+            !(in_rect || in_group)
+        }))
+    } else {
+        None
+    };
+    let preprint = render_doc(
+        &svg::with_top_level(&root, has_role(Role::PreviewOnly)),
+        options,
+        true,
+    )
+    .map_err(svg_err)?;
+    let template = svg::with_top_level(&root, |id| {
+        matches!(roles.get(id), Some(Role::K | Role::Colour))
+    });
+    // Fail now, not on the first card, if the printable part does not parse.
+    render_doc(&template, options, false).map_err(svg_err)?;
+
+    Ok(Layout {
+        name: name.clone(),
+        side: match manifest.side {
+            SideName::Front => Side::Front,
+            SideName::Back => Side::Back,
+        },
+        fields,
+        photo,
+        holder_signature,
+        official_signature,
+        qr,
+        barcode,
+        k_groups: manifest.groups.k.clone(),
+        colour_groups: manifest.groups.colour.clone(),
+        overlay_mask_rects,
+        template,
+        preprint,
+        overlay,
+    })
+}
+
+fn missing(layout: &str, id: &str) -> LayoutError {
+    LayoutError::MissingElement {
+        layout: layout.to_string(),
+        id: id.to_string(),
+    }
+}
+
+fn bad_element(layout: &str, id: &str, problem: &str) -> LayoutError {
+    LayoutError::BadElement {
+        layout: layout.to_string(),
+        id: id.to_string(),
+        problem: problem.to_string(),
+    }
+}
+
+fn check_canvas(root: &Element, layout: &str) -> Result<(), LayoutError> {
+    let view_box: Option<Vec<f32>> = root.attributes.get("viewBox").map(|v| {
+        v.split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| s.parse().ok())
+            .collect()
+    });
+    let ok = root.name == "svg"
+        && svg::number_attr(root, "width") == Some(FRAME_WIDTH as f32)
+        && svg::number_attr(root, "height") == Some(FRAME_HEIGHT as f32)
+        && view_box == Some(vec![0.0, 0.0, FRAME_WIDTH as f32, FRAME_HEIGHT as f32]);
+    if ok {
+        Ok(())
+    } else {
+        Err(LayoutError::Canvas {
+            layout: layout.to_string(),
+        })
+    }
+}
+
+/// Role of every top-level group; every drawing top-level element must have exactly one.
+fn roles(
+    manifest: &Manifest,
+    root: &Element,
+    layout: &str,
+    bad_manifest: &dyn Fn(String) -> LayoutError,
+) -> Result<HashMap<String, Role>, LayoutError> {
+    let mut roles = HashMap::new();
+    let g = &manifest.groups;
+    for (ids, role) in [
+        (&g.preview_only, Role::PreviewOnly),
+        (&g.k, Role::K),
+        (&g.colour, Role::Colour),
+        (&g.overlay_mask, Role::OverlayMask),
+    ] {
+        for id in ids {
+            if roles.insert(id.clone(), role).is_some() {
+                return Err(bad_manifest(format!("group \"{id}\" has two roles")));
+            }
+        }
+    }
+    let mut seen = Vec::new();
+    for child in root.children.iter().filter_map(|c| c.as_element()) {
+        if svg::is_non_drawing(&child.name) {
+            continue;
+        }
+        let id = child
+            .attributes
+            .get("id")
+            .cloned()
+            .unwrap_or_else(|| format!("<{}> without id", child.name));
+        if !roles.contains_key(&id) {
+            return Err(bad_element(
+                layout,
+                &id,
+                "top-level element has no role in [groups]",
+            ));
+        }
+        if svg::has_transform(child) {
+            return Err(LayoutError::Transformed {
+                layout: layout.to_string(),
+                id,
+            });
+        }
+        seen.push(id);
+    }
+    for id in roles.keys() {
+        if !seen.contains(id) {
+            return Err(missing(layout, id));
+        }
+    }
+    Ok(roles)
+}
+
+/// Path and panel of the element `id`, which must be a `<tag>` inside a K or colour group with
+/// no transform on the way.
+fn locate(
+    root: &Element,
+    id: &str,
+    tag: &str,
+    roles: &HashMap<String, Role>,
+    layout: &str,
+) -> Result<(Vec<usize>, Panel), LayoutError> {
+    let path = svg::path_to_id(root, id).ok_or_else(|| missing(layout, id))?;
+    let chain = svg::elements_on_path(root, &path);
+    let (Some(top), Some(el)) = (chain.first(), chain.last()) else {
+        return Err(bad_element(layout, id, "must be inside a top-level group"));
+    };
+    if el.name != tag {
+        return Err(bad_element(
+            layout,
+            id,
+            &format!("must be a <{tag}>, found <{}>", el.name),
+        ));
+    }
+    if chain.iter().any(|e| svg::has_transform(e)) {
+        return Err(LayoutError::Transformed {
+            layout: layout.to_string(),
+            id: id.to_string(),
+        });
+    }
+    let top_id = top
+        .attributes
+        .get("id")
+        .map(String::as_str)
+        .unwrap_or_default();
+    let panel = match roles.get(top_id) {
+        Some(Role::K) => Panel::K,
+        Some(Role::Colour) => Panel::Colour,
+        _ => {
+            return Err(bad_element(
+                layout,
+                id,
+                "must be inside a k or colour group",
+            ))
+        }
+    };
+    Ok((path, panel))
+}
+
+/// Reads a slot placeholder `<rect>` and removes it from the template.
+fn take_slot(
+    root: &mut Element,
+    id: &str,
+    roles: &HashMap<String, Role>,
+    layout: &str,
+) -> Result<(Rect, Panel), LayoutError> {
+    let (path, panel) = locate(root, id, "rect", roles, layout)?;
+    let el = svg::elements_on_path(root, &path)
+        .last()
+        .copied()
+        .ok_or_else(|| missing(layout, id))?;
+    let nums = ["x", "y", "width", "height"].map(|a| svg::number_attr(el, a));
+    let [Some(x), Some(y), Some(width), Some(height)] = nums else {
+        return Err(bad_element(
+            layout,
+            id,
+            "a slot <rect> needs numeric x, y, width and height",
+        ));
+    };
+    if width < 1.0 || height < 1.0 {
+        return Err(bad_element(layout, id, "a slot must be at least 1 × 1 px"));
+    }
+    svg::remove_at(root, &path);
+    Ok((
+        Rect {
+            x,
+            y,
+            width,
+            height,
+        },
+        panel,
+    ))
+}

@@ -1,0 +1,118 @@
+//! Pixel work on frame-sized pixmaps (premultiplied RGBA, as tiny-skia keeps them): crisp
+//! rectangles, placed images, and the conversion of the panel pixmaps into printer layers and
+//! the preview.
+
+use cetak_drivers::printer::layers::{Bitplane, FRAME_HEIGHT, FRAME_WIDTH};
+use image::{RgbImage, RgbaImage};
+use resvg::tiny_skia::Pixmap;
+
+/// Paints an axis-aligned rectangle of whole dots, opaque, clipped to the pixmap.
+pub fn fill_rect(pixmap: &mut Pixmap, x: i64, y: i64, w: i64, h: i64, rgb: [u8; 3]) {
+    let (pw, ph) = (i64::from(pixmap.width()), i64::from(pixmap.height()));
+    let (x0, y0) = (x.clamp(0, pw), y.clamp(0, ph));
+    let (x1, y1) = ((x + w).clamp(0, pw), (y + h).clamp(0, ph));
+    let data = pixmap.data_mut();
+    for yy in y0..y1 {
+        for xx in x0..x1 {
+            let i = ((yy * pw + xx) * 4) as usize;
+            data[i..i + 4].copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
+        }
+    }
+}
+
+/// Draws a straight-alpha RGBA image with its top-left corner at (x, y), source-over.
+pub fn draw_image(pixmap: &mut Pixmap, x: i64, y: i64, img: &RgbaImage) {
+    let (pw, ph) = (i64::from(pixmap.width()), i64::from(pixmap.height()));
+    let data = pixmap.data_mut();
+    for (ix, iy, px) in img.enumerate_pixels() {
+        let (dx, dy) = (x + i64::from(ix), y + i64::from(iy));
+        if dx < 0 || dy < 0 || dx >= pw || dy >= ph {
+            continue;
+        }
+        let [r, g, b, a] = px.0;
+        if a == 0 {
+            continue;
+        }
+        let i = ((dy * pw + dx) * 4) as usize;
+        let a16 = u16::from(a);
+        let inv = 255 - a16;
+        for (c, src) in [r, g, b].into_iter().enumerate() {
+            let premul = u16::from(src) * a16 / 255;
+            data[i + c] = (premul + u16::from(data[i + c]) * inv / 255) as u8;
+        }
+        data[i + 3] = (a16 + u16::from(data[i + 3]) * inv / 255) as u8;
+    }
+}
+
+/// The K plane: a dot wherever the K pixmap's coverage is at least 50 %. `None` when empty.
+pub fn k_plane(pixmap: &Pixmap) -> Option<Bitplane> {
+    let data = pixmap.data();
+    let w = pixmap.width();
+    if !data.chunks_exact(4).any(|p| p[3] >= 128) {
+        return None;
+    }
+    Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+        data[((y * w + x) * 4 + 3) as usize] >= 128
+    }))
+}
+
+/// The colour layer: the colour pixmap over white. `None` when nothing is painted.
+pub fn colour_layer(pixmap: &Pixmap) -> Option<RgbImage> {
+    let data = pixmap.data();
+    if !data.chunks_exact(4).any(|p| p[3] != 0) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(data.len() / 4 * 3);
+    for p in data.chunks_exact(4) {
+        let white = 255 - p[3];
+        out.extend_from_slice(&[
+            p[0].saturating_add(white),
+            p[1].saturating_add(white),
+            p[2].saturating_add(white),
+        ]);
+    }
+    RgbImage::from_raw(pixmap.width(), pixmap.height(), out)
+}
+
+/// The preview: preprinted background, then the colour panel, then K dots in black — what the
+/// card looks like when it comes out of the printer.
+pub fn preview(preprint: &Pixmap, colour: &Pixmap, k: Option<&Bitplane>) -> RgbaImage {
+    let (w, h) = (preprint.width(), preprint.height());
+    let mut out = Vec::with_capacity(preprint.data().len());
+    let (bg_all, fg_all) = (preprint.data(), colour.data());
+    for y in 0..h {
+        let row = (y * w * 4) as usize..((y + 1) * w * 4) as usize;
+        let (bg_row, fg_row) = (&bg_all[row.clone()], &fg_all[row]);
+        for (x, (bg, fg)) in bg_row
+            .chunks_exact(4)
+            .zip(fg_row.chunks_exact(4))
+            .enumerate()
+        {
+            if k.is_some_and(|k| k.get(x as u32, y)) {
+                out.extend_from_slice(&[0, 0, 0, 255]);
+                continue;
+            }
+            if fg[3] == 0 {
+                out.extend_from_slice(&demultiply(bg));
+                continue;
+            }
+            let inv = 255 - u16::from(fg[3]);
+            let mut px = [0u8; 4];
+            for c in 0..4 {
+                px[c] = (u16::from(fg[c]) + u16::from(bg[c]) * inv / 255).min(255) as u8;
+            }
+            out.extend_from_slice(&demultiply(&px));
+        }
+    }
+    RgbaImage::from_raw(w, h, out).unwrap_or_else(|| RgbaImage::new(w, h))
+}
+
+/// Premultiplied → straight alpha (the background is opaque, so this is usually a copy).
+fn demultiply(px: &[u8]) -> [u8; 4] {
+    let a = px[3];
+    if a == 255 || a == 0 {
+        return [px[0], px[1], px[2], a];
+    }
+    let d = |c: u8| (u16::from(c) * 255 / u16::from(a)).min(255) as u8;
+    [d(px[0]), d(px[1]), d(px[2]), a]
+}
