@@ -41,16 +41,29 @@ fn kia_front() -> SideLayers {
         let qr = (860..990).contains(&x) && (520..640).contains(&y) && noise(x / 5, y / 5) < 8;
         (text && glyph) || qr
     });
-    let overlay = Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| !((90..230).contains(&x) && (20..130).contains(&y)));
-    SideLayers { colour: Some(colour), k: Some(k), overlay: Some(overlay) }
+    let overlay = Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+        !((90..230).contains(&x) && (20..130).contains(&y))
+    });
+    SideLayers {
+        colour: Some(colour),
+        k: Some(k),
+        overlay: Some(overlay),
+    }
 }
 
 /// KIA back: text only in K.
 fn kia_back() -> SideLayers {
     let k = Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
-        (60..960).contains(&x) && (80..560).contains(&y) && (y - 80) % 40 < 22 && noise(x / 3, y / 4) < 5
+        (60..960).contains(&x)
+            && (80..560).contains(&y)
+            && (y - 80) % 40 < 22
+            && noise(x / 3, y / 4) < 5
     });
-    SideLayers { colour: None, k: Some(k), overlay: None }
+    SideLayers {
+        colour: None,
+        k: Some(k),
+        overlay: None,
+    }
 }
 
 fn wire_bytes(panels: &[PanelImage]) -> (usize, usize) {
@@ -58,9 +71,22 @@ fn wire_bytes(panels: &[PanelImage]) -> (usize, usize) {
     let mut packed = 0;
     for p in panels {
         let data = p.pack();
-        raw += Download { panel: p.panel, levels: p.levels, data: &data }.to_bytes().len();
+        raw += Download {
+            panel: p.panel,
+            levels: p.levels,
+            data: &data,
+        }
+        .to_bytes()
+        .len();
         let (first_line, data) = compress(p);
-        packed += DownloadCompressed { panel: p.panel, levels: p.levels, first_line, data: &data }.to_bytes().len();
+        packed += DownloadCompressed {
+            panel: p.panel,
+            levels: p.levels,
+            first_line,
+            data: &data,
+        }
+        .to_bytes()
+        .len();
     }
     (raw, packed)
 }
@@ -70,8 +96,14 @@ fn print_figures() {
     let back = side_panels(&kia_back(), ColourLevels::L32).expect("back");
     let (fr, fc) = wire_bytes(&front);
     let (br, bc) = wire_bytes(&back);
-    println!("bytes on the wire, KIA front (Y M C K O, 32 levels): raw {fr}, compressed {fc}, {:.1}x", fr as f64 / fc as f64);
-    println!("bytes on the wire, KIA back (K only): raw {br}, compressed {bc}, {:.1}x", br as f64 / bc as f64);
+    println!(
+        "bytes on the wire, KIA front (Y M C K O, 32 levels): raw {fr}, compressed {fc}, {:.1}x",
+        fr as f64 / fc as f64
+    );
+    println!(
+        "bytes on the wire, KIA back (K only): raw {br}, compressed {bc}, {:.1}x",
+        br as f64 / bc as f64
+    );
     println!(
         "bytes on the wire per card: raw {}, compressed {}, {:.1}x fewer; at 115200 baud: {:.0} s vs {:.0} s",
         fr + br,
@@ -85,9 +117,16 @@ fn print_figures() {
 fn benches(c: &mut Criterion) {
     let front = kia_front();
     let panels = side_panels(&front, ColourLevels::L32).expect("front");
-    c.bench_function("kia_front/convert_to_panels", |b| b.iter(|| side_panels(black_box(&front), ColourLevels::L32)));
+    c.bench_function("kia_front/convert_to_panels", |b| {
+        b.iter(|| side_panels(black_box(&front), ColourLevels::L32))
+    });
     c.bench_function("kia_front/compress_all_panels", |b| {
-        b.iter(|| panels.iter().map(|p| compress(black_box(p)).1.len()).sum::<usize>())
+        b.iter(|| {
+            panels
+                .iter()
+                .map(|p| compress(black_box(p)).1.len())
+                .sum::<usize>()
+        })
     });
     c.bench_function("kia_front/convert_and_compress", |b| {
         b.iter(|| {
@@ -95,7 +134,9 @@ fn benches(c: &mut Criterion) {
                 .map(|ps| ps.iter().map(|p| compress(p).1.len()).sum::<usize>())
         })
     });
-    c.bench_function("kia_front/pack_raw", |b| b.iter(|| panels.iter().map(|p| p.pack().len()).sum::<usize>()));
+    c.bench_function("kia_front/pack_raw", |b| {
+        b.iter(|| panels.iter().map(|p| p.pack().len()).sum::<usize>())
+    });
 }
 
 criterion_group!(group, benches);

@@ -14,12 +14,20 @@ use cetak_drivers::transport::TransportError;
 use emulator_common::*;
 
 fn emulator(faults: Faults) -> Emulator {
-    Emulator::new(EmulatorConfig { time_scale: 0.0, faults, ..Default::default() })
+    Emulator::new(EmulatorConfig {
+        time_scale: 0.0,
+        faults,
+        ..Default::default()
+    })
 }
 
 fn run_card(printer: &mut dyn Printer) -> Result<(), CardFailure> {
     let (front, back) = (synthetic_front(), synthetic_back());
-    let plan = CardPlan { front: Some(&front), back: Some(&back), encode_at: None };
+    let plan = CardPlan {
+        front: Some(&front),
+        back: Some(&back),
+        encode_at: None,
+    };
     print_card(printer, &plan, &mut |_| Ok(()), &mut |_| {}).map(|_| ())
 }
 
@@ -32,7 +40,10 @@ fn printer_error(f: &CardFailure) -> &PrinterError {
 
 #[test]
 fn cover_open_stops_before_feeding() {
-    let emu = emulator(Faults { cover_open: true, ..Default::default() });
+    let emu = emulator(Faults {
+        cover_open: true,
+        ..Default::default()
+    });
     let server = emu.serve_pty().unwrap();
     let mut p = printer::open(&server.uri(), &test_options()).unwrap();
     let status = p.status().unwrap();
@@ -41,14 +52,20 @@ fn cover_open_stops_before_feeding() {
     assert!(matches!(printer_error(&f), PrinterError::CoverOpen));
     assert_eq!(f.fate, CardFate::NotFed);
     assert_eq!(emu.cards_inserted(), 1000, "no card fed");
-    assert!(printer_error(&f).message_id().contains("Tutup printer terbuka"));
+    assert!(printer_error(&f)
+        .message_id()
+        .contains("Tutup printer terbuka"));
     emu.set_cover_open(false);
     run_card(p.as_mut()).unwrap();
 }
 
 #[test]
 fn feeder_empty_after_n_cards() {
-    let emu = Emulator::new(EmulatorConfig { time_scale: 0.0, feeder_cards: 1, ..Default::default() });
+    let emu = Emulator::new(EmulatorConfig {
+        time_scale: 0.0,
+        feeder_cards: 1,
+        ..Default::default()
+    });
     let server = emu.serve_tcp("127.0.0.1:0").unwrap();
     let mut p = printer::open(&server.uri(), &test_options()).unwrap();
     run_card(p.as_mut()).unwrap();
@@ -65,11 +82,17 @@ fn feeder_empty_after_n_cards() {
 #[test]
 fn ribbon_end_mid_card_rejects_the_card() {
     // Front needs Y M C K O = 5 panels; the ribbon ends after 3.
-    let emu = emulator(Faults { ribbon_end_after_panels: Some(3), ..Default::default() });
+    let emu = emulator(Faults {
+        ribbon_end_after_panels: Some(3),
+        ..Default::default()
+    });
     let server = emu.serve_tcp("127.0.0.1:0").unwrap();
     let mut p = printer::open(&server.uri(), &test_options()).unwrap();
     let f = run_card(p.as_mut()).unwrap_err();
-    assert!(matches!(printer_error(&f), PrinterError::RibbonEnded), "{f}");
+    assert!(
+        matches!(printer_error(&f), PrinterError::RibbonEnded),
+        "{f}"
+    );
     assert_eq!(printer_error(&f).card_action(), CardAction::Reject);
     assert_eq!(f.fate, CardFate::Rejected);
     assert_eq!(emu.cards_rejected(), 1);
@@ -83,7 +106,10 @@ fn ribbon_end_mid_card_rejects_the_card() {
 
 #[test]
 fn jam_mid_card_stops_and_leaves_the_card_for_the_operator() {
-    let emu = emulator(Faults { jam_at_panel: Some(2), ..Default::default() });
+    let emu = emulator(Faults {
+        jam_at_panel: Some(2),
+        ..Default::default()
+    });
     let server = emu.serve_pty().unwrap();
     let mut p = printer::open(&server.uri(), &test_options()).unwrap();
     let f = run_card(p.as_mut()).unwrap_err();
@@ -115,12 +141,18 @@ fn disconnect_reaches_the_caller_as_a_transport_error() {
         }
         let mut p = printer::open(&uri, &test_options()).unwrap();
         // Opening took 5 commands; the link drops at the next few.
-        emu.set_faults(Faults { disconnect_after_commands: Some(7), ..Default::default() });
+        emu.set_faults(Faults {
+            disconnect_after_commands: Some(7),
+            ..Default::default()
+        });
         let start = Instant::now();
         let f = run_card(p.as_mut()).unwrap_err();
         let e = printer_error(&f);
         assert!(
-            matches!(e, PrinterError::Transport(TransportError::Disconnected { .. } | TransportError::Timeout { .. })),
+            matches!(
+                e,
+                PrinterError::Transport(TransportError::Disconnected { .. })
+            ),
             "over_pty={over_pty}: {e}"
         );
         assert_eq!(f.fate, CardFate::LeftInPrinter);
@@ -133,10 +165,16 @@ fn slow_answers_time_out() {
     let emu = fast_emulator();
     let server = emu.serve_tcp("127.0.0.1:0").unwrap();
     let mut p = printer::open(&server.uri(), &test_options()).unwrap();
-    emu.set_faults(Faults { answer_delay: Duration::from_millis(2500), ..Default::default() });
+    emu.set_faults(Faults {
+        answer_delay: Duration::from_millis(2500),
+        ..Default::default()
+    });
     let start = Instant::now();
     let err = p.status().unwrap_err();
-    assert!(matches!(err, PrinterError::Transport(TransportError::Timeout { .. })), "{err}");
+    assert!(
+        matches!(err, PrinterError::Transport(TransportError::Timeout { .. })),
+        "{err}"
+    );
     assert!(start.elapsed() < Duration::from_secs(3));
     assert!(err.message_id().contains("tidak menjawab"));
 }
@@ -146,11 +184,23 @@ fn garbled_answers_are_errors_never_success() {
     let emu = fast_emulator();
     let server = emu.serve_pty().unwrap();
     let mut p = printer::open(&server.uri(), &test_options()).unwrap();
-    emu.set_faults(Faults { garble_after_commands: Some(0), ..Default::default() });
+    emu.set_faults(Faults {
+        garble_after_commands: Some(0),
+        ..Default::default()
+    });
     let err = p.status().unwrap_err();
-    assert!(matches!(err, PrinterError::Garbled { .. } | PrinterError::Unknown { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            PrinterError::Garbled { .. } | PrinterError::Unknown { .. }
+        ),
+        "{err}"
+    );
     let f = run_card(p.as_mut()).unwrap_err();
-    assert!(matches!(printer_error(&f), PrinterError::Garbled { .. } | PrinterError::Unknown { .. }));
+    assert!(matches!(
+        printer_error(&f),
+        PrinterError::Garbled { .. } | PrinterError::Unknown { .. }
+    ));
     assert_eq!(emu.cards_ejected(), 0);
 }
 
@@ -160,7 +210,8 @@ fn malformed_commands_get_nack_over_tcp() {
     let server = emu.serve_tcp("127.0.0.1:0").unwrap();
     let mut s = std::net::TcpStream::connect(server.addr()).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-    s.write_all(b"\x1bPem;4\r\x1bZz\r\x1bSs;1\r\x1bDb;k;3;\x1bRst\r").unwrap();
+    s.write_all(b"\x1bPem;4\r\x1bZz\r\x1bSs;1\r\x1bDb;k;3;\x1bRst\r")
+        .unwrap();
     let mut got = Vec::new();
     while got.len() < 1 + 2 + 2 + 2 + 3 {
         let mut buf = [0u8; 64];
@@ -173,18 +224,34 @@ fn malformed_commands_get_nack_over_tcp() {
 
 #[test]
 fn open_errors_are_typed() {
-    let err = printer::open("serial:///dev/does-not-exist", &test_options()).err().unwrap();
-    assert!(matches!(err, PrinterError::Transport(TransportError::OpenFailed { .. })), "{err}");
+    let err = printer::open("serial:///dev/does-not-exist", &test_options())
+        .err()
+        .unwrap();
+    assert!(
+        matches!(
+            err,
+            PrinterError::Transport(TransportError::OpenFailed { .. })
+        ),
+        "{err}"
+    );
     assert!(err.message_id().contains("dialout"));
-    let err = printer::open("emu://nobody-registered", &test_options()).err().unwrap();
-    assert!(matches!(err, PrinterError::Transport(TransportError::NoSuchEmulator(_))));
+    let err = printer::open("emu://nobody-registered", &test_options())
+        .err()
+        .unwrap();
+    assert!(matches!(
+        err,
+        PrinterError::Transport(TransportError::NoSuchEmulator(_))
+    ));
     let err = printer::open("lpt://x", &test_options()).err().unwrap();
     assert!(matches!(err, PrinterError::Uri(_)));
     // A TCP peer that never answers: the open times out instead of hanging.
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let uri = format!("tcp://{}", silent.local_addr().unwrap());
     let err = printer::open(&uri, &test_options()).err().unwrap();
-    assert!(matches!(err, PrinterError::Transport(TransportError::Timeout { .. })), "{err}");
+    assert!(
+        matches!(err, PrinterError::Transport(TransportError::Timeout { .. })),
+        "{err}"
+    );
 }
 
 #[test]
@@ -192,8 +259,14 @@ fn operations_without_a_card_are_refused() {
     let emu = fast_emulator();
     let server = emu.serve_tcp("127.0.0.1:0").unwrap();
     let mut p = printer::open(&server.uri(), &test_options()).unwrap();
-    assert!(matches!(p.print_side(Side::Front, &synthetic_back()), Err(PrinterError::NoCard)));
+    assert!(matches!(
+        p.print_side(Side::Front, &synthetic_back()),
+        Err(PrinterError::NoCard)
+    ));
     assert!(matches!(p.eject(), Err(PrinterError::NoCard)));
     // The printer itself refuses a reject with no card inside (NACK 1).
-    assert!(matches!(p.reject(), Err(PrinterError::CommandRefused { .. })));
+    assert!(matches!(
+        p.reject(),
+        Err(PrinterError::CommandRefused { .. })
+    ));
 }

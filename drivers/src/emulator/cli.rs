@@ -47,7 +47,9 @@ pub const USAGE: &str = "usage: printer-sim (--tcp ADDR | --pty) [--out DIR] [--
 pub fn apply_fault(spec: &str, faults: &mut Faults, feeder: &mut u32) -> Result<(), EmulatorError> {
     let (key, value) = spec.split_once('=').unwrap_or((spec, ""));
     let num = || -> Result<u32, EmulatorError> {
-        value.parse().map_err(|_| EmulatorError::Usage(format!("--fault {key} needs =N (a number), got {value:?}")))
+        value.parse().map_err(|_| {
+            EmulatorError::Usage(format!("--fault {key} needs =N (a number), got {value:?}"))
+        })
     };
     match key {
         "cover-open" if value.is_empty() => faults.cover_open = true,
@@ -57,7 +59,11 @@ pub fn apply_fault(spec: &str, faults: &mut Faults, feeder: &mut u32) -> Result<
         "disconnect-after" => faults.disconnect_after_commands = Some(num()?),
         "slow" => faults.answer_delay = Duration::from_millis(u64::from(num()?)),
         "garble-after" => faults.garble_after_commands = Some(num()?),
-        _ => return Err(EmulatorError::Usage(format!("unknown fault {spec:?}\n{USAGE}"))),
+        _ => {
+            return Err(EmulatorError::Usage(format!(
+                "unknown fault {spec:?}\n{USAGE}"
+            )))
+        }
     }
     Ok(())
 }
@@ -77,7 +83,10 @@ impl SimOptions {
         let mut it = args.iter().map(|s| s.as_ref());
         let usage = |m: &str| EmulatorError::Usage(format!("{m}\n{USAGE}"));
         while let Some(arg) = it.next() {
-            let mut value = |name: &str| it.next().ok_or_else(|| usage(&format!("{name} needs a value")));
+            let mut value = |name: &str| {
+                it.next()
+                    .ok_or_else(|| usage(&format!("{name} needs a value")))
+            };
             match arg {
                 "--tcp" => listen = Some(Listen::Tcp(value("--tcp")?.to_string())),
                 "--pty" => listen = Some(Listen::Pty),
@@ -90,7 +99,9 @@ impl SimOptions {
                         .ok_or_else(|| usage("--scale needs a number >= 0"))?
                 }
                 "--feeder" => {
-                    opts.feeder = value("--feeder")?.parse().map_err(|_| usage("--feeder needs a number"))?
+                    opts.feeder = value("--feeder")?
+                        .parse()
+                        .map_err(|_| usage("--feeder needs a number"))?
                 }
                 "--single-side" => opts.single_side = true,
                 "--fault" => {
@@ -108,7 +119,11 @@ impl SimOptions {
     /// The emulator configuration these options describe.
     pub fn config(&self) -> EmulatorConfig {
         EmulatorConfig {
-            model: if self.single_side { "Primacy Emulator".into() } else { "Primacy Dual Emulator".into() },
+            model: if self.single_side {
+                "Primacy Emulator".into()
+            } else {
+                "Primacy Dual Emulator".into()
+            },
             dual_side: !self.single_side,
             feeder_cards: self.feeder,
             time_scale: self.scale,
@@ -142,7 +157,9 @@ pub fn run(opts: &SimOptions, announce: &mut dyn FnMut(&str)) -> Result<(), Emul
 /// `cetak printer-sim …` → `cetak_drivers::emulator::cli::run_cli(&rest_of_args)`.
 pub fn run_cli<S: AsRef<str>>(args: &[S]) -> Result<(), EmulatorError> {
     let opts = SimOptions::from_args(args)?;
-    run(&opts, &mut |uri| println!("printer emulator listening: {uri}"))
+    run(&opts, &mut |uri| {
+        println!("printer emulator listening: {uri}")
+    })
 }
 
 #[cfg(test)]
@@ -152,9 +169,26 @@ mod tests {
     #[test]
     fn parses_options_and_faults() {
         let o = SimOptions::from_args(&[
-            "--tcp", "127.0.0.1:9100", "--out", "/tmp/x", "--scale", "0.1", "--fault", "cover-open",
-            "--fault", "feeder-empty-after=3", "--fault", "jam-at-panel=2", "--fault", "slow=250",
-            "--fault", "garble-after=4", "--fault", "disconnect-after=9", "--fault", "ribbon-end-after=7",
+            "--tcp",
+            "127.0.0.1:9100",
+            "--out",
+            "/tmp/x",
+            "--scale",
+            "0.1",
+            "--fault",
+            "cover-open",
+            "--fault",
+            "feeder-empty-after=3",
+            "--fault",
+            "jam-at-panel=2",
+            "--fault",
+            "slow=250",
+            "--fault",
+            "garble-after=4",
+            "--fault",
+            "disconnect-after=9",
+            "--fault",
+            "ribbon-end-after=7",
         ])
         .unwrap();
         assert_eq!(o.listen, Listen::Tcp("127.0.0.1:9100".into()));
@@ -166,7 +200,10 @@ mod tests {
         assert_eq!(o.faults.garble_after_commands, Some(4));
         assert_eq!(o.faults.disconnect_after_commands, Some(9));
         assert_eq!(o.faults.ribbon_end_after_panels, Some(7));
-        assert_eq!(SimOptions::from_args(&["--pty"]).unwrap().listen, Listen::Pty);
+        assert_eq!(
+            SimOptions::from_args(&["--pty"]).unwrap().listen,
+            Listen::Pty
+        );
     }
 
     #[test]
@@ -179,7 +216,10 @@ mod tests {
             &["--pty", "--fault", "jam-at-panel=x"],
             &["--pty", "--bogus"],
         ] {
-            assert!(matches!(SimOptions::from_args(bad), Err(EmulatorError::Usage(_))), "{bad:?}");
+            assert!(
+                matches!(SimOptions::from_args(bad), Err(EmulatorError::Usage(_))),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -8,12 +8,13 @@ use std::time::Duration;
 use super::parser::{Parsed, Parser};
 use super::{CardOutcome, EmulatorConfig, Faults, PrintedCard, PrintedSide};
 use crate::printer::evolis::answer::{
-    CardSensor, Count, CoverSensor, LastResult, NackCode, RawAnswer, RibbonType, Text, TextAnswer, CR,
+    CardSensor, Count, CoverSensor, LastResult, NackCode, RawAnswer, RibbonType, Text, TextAnswer,
+    CR,
 };
 use crate::printer::evolis::commands::{CounterKind, Request};
 use crate::printer::evolis::compress::decompress;
 use crate::printer::layers::Side;
-use crate::printer::panel::{Panel, PanelImage};
+use crate::printer::panel::PanelImage;
 use crate::printer::station::{EncoderStation, StationCard};
 use crate::printer::status::{PrinterStatus, StatusFlag};
 
@@ -102,7 +103,11 @@ impl Machine {
         let mut replies = Vec::new();
         for p in parsed {
             self.commands_seen = self.commands_seen.saturating_add(1);
-            if self.faults.disconnect_after_commands.is_some_and(|n| self.commands_seen > n) {
+            if self
+                .faults
+                .disconnect_after_commands
+                .is_some_and(|n| self.commands_seen > n)
+            {
                 self.faults.disconnect_after_commands = None;
                 replies.push(Reply::Disconnect);
                 return replies;
@@ -112,7 +117,11 @@ impl Machine {
                 Parsed::Malformed(code) => (Duration::ZERO, Err(code)),
             };
             let mut bytes = self.encode(result);
-            if self.faults.garble_after_commands.is_some_and(|n| self.commands_seen > n) {
+            if self
+                .faults
+                .garble_after_commands
+                .is_some_and(|n| self.commands_seen > n)
+            {
                 bytes = garble(&bytes);
             }
             let delay = delay.mul_f64(self.config.time_scale.max(0.0)) + self.faults.answer_delay;
@@ -127,7 +136,9 @@ impl Machine {
             (Ok(None), true) => RawAnswer::Ack.to_bytes(),
             (Err(code), true) => RawAnswer::Nack(code).to_bytes(),
             (Ok(None), false) => RawAnswer::Text(b"OK".to_vec()).to_bytes(),
-            (Err(code), false) => RawAnswer::Text(format!("ERR {}", code.to_byte() as char).into_bytes()).to_bytes(),
+            (Err(code), false) => {
+                RawAnswer::Text(format!("ERR {}", code.to_byte() as char).into_bytes()).to_bytes()
+            }
         }
     }
 
@@ -135,18 +146,34 @@ impl Machine {
     pub fn status(&self) -> PrinterStatus {
         let mut s = PrinterStatus::default();
         s.set(StatusFlag::FeederEmpty, self.feeder == 0);
-        s.set(StatusFlag::FeederNearEmpty, self.feeder > 0 && self.feeder <= 5);
+        s.set(
+            StatusFlag::FeederNearEmpty,
+            self.feeder > 0 && self.feeder <= 5,
+        );
         s.set(StatusFlag::RibbonEnded, self.ribbon_ended());
-        s.set(StatusFlag::RibbonLow, !self.ribbon_ended() && self.ribbon_left <= 10);
-        s.set(StatusFlag::RibbonMissing, self.config.ribbon == RibbonType::None);
+        s.set(
+            StatusFlag::RibbonLow,
+            !self.ribbon_ended() && self.ribbon_left <= 10,
+        );
+        s.set(
+            StatusFlag::RibbonMissing,
+            self.config.ribbon == RibbonType::None,
+        );
         s.set(StatusFlag::CoverOpen, self.cover_open);
         s.set(StatusFlag::CardJam, self.jam);
-        s.set(StatusFlag::RejectBoxFull, self.reject_box >= self.config.reject_capacity);
+        s.set(
+            StatusFlag::RejectBoxFull,
+            self.reject_box >= self.config.reject_capacity,
+        );
         s.set(
             StatusFlag::RejectBoxNearFull,
-            self.reject_box < self.config.reject_capacity && self.reject_box + 2 >= self.config.reject_capacity,
+            self.reject_box < self.config.reject_capacity
+                && self.reject_box + 2 >= self.config.reject_capacity,
         );
-        s.set(StatusFlag::OutputHopperFull, self.hopper >= self.config.hopper_capacity);
+        s.set(
+            StatusFlag::OutputHopperFull,
+            self.hopper >= self.config.hopper_capacity,
+        );
         if let Some(c) = &self.card {
             s.set(
                 match c.place {
@@ -161,7 +188,11 @@ impl Machine {
     }
 
     fn ribbon_ended(&self) -> bool {
-        self.ribbon_left == 0 || self.faults.ribbon_end_after_panels.is_some_and(|n| self.panels_since_start >= n)
+        self.ribbon_left == 0
+            || self
+                .faults
+                .ribbon_end_after_panels
+                .is_some_and(|n| self.panels_since_start >= n)
     }
 
     fn text<A: TextAnswer>(a: A) -> Result<Option<RawAnswer>, NackCode> {
@@ -193,11 +224,14 @@ impl Machine {
                     self.finish_card(CardOutcome::Rejected);
                     self.reject_box += 1;
                 }
-                self.ack_mode = false;
+                // The answer mode (`Pem`) is a stored setting: it survives the reset.
                 self.last_result = LastResult::Ok;
                 (t.eject, Ok(None))
             }
-            Request::ReadFirmware => (Duration::ZERO, Self::text(Text(self.config.firmware.clone()))),
+            Request::ReadFirmware => (
+                Duration::ZERO,
+                Self::text(Text(self.config.firmware.clone())),
+            ),
             Request::ReadSerial => (Duration::ZERO, Self::text(Text(self.config.serial.clone()))),
             Request::ReadModel => (Duration::ZERO, Self::text(Text(self.config.model.clone()))),
             Request::ReadRibbon => (Duration::ZERO, Self::text(self.config.ribbon)),
@@ -211,11 +245,19 @@ impl Machine {
             }
             Request::ReadCover => (
                 Duration::ZERO,
-                Self::text(if self.cover_open { CoverSensor::Open } else { CoverSensor::Closed }),
+                Self::text(if self.cover_open {
+                    CoverSensor::Open
+                } else {
+                    CoverSensor::Closed
+                }),
             ),
             Request::ReadCardSensor => (
                 Duration::ZERO,
-                Self::text(if self.card.is_some() { CardSensor::Card } else { CardSensor::NoCard }),
+                Self::text(if self.card.is_some() {
+                    CardSensor::Card
+                } else {
+                    CardSensor::NoCard
+                }),
             ),
             Request::ReadLastResult => (Duration::ZERO, Self::text(self.last_result)),
             Request::ReadStatus => (Duration::ZERO, Self::text(self.status())),
@@ -251,7 +293,9 @@ impl Machine {
                 if self.card.is_some() {
                     return (zero, Err(NackCode::Command));
                 }
-                if self.reject_box >= self.config.reject_capacity || self.hopper >= self.config.hopper_capacity {
+                if self.reject_box >= self.config.reject_capacity
+                    || self.hopper >= self.config.hopper_capacity
+                {
                     return (zero, Err(NackCode::Mechanical));
                 }
                 if self.ribbon_ended() || self.config.ribbon == RibbonType::None {
@@ -278,11 +322,17 @@ impl Machine {
             }
             Request::Recto | Request::Verso => {
                 let dual = self.config.dual_side;
-                let side = if req == Request::Recto { Side::Front } else { Side::Back };
+                let side = if req == Request::Recto {
+                    Side::Front
+                } else {
+                    Side::Back
+                };
                 if side == Side::Back && !dual {
                     return (zero, Err(NackCode::Command));
                 }
-                let Some(card) = self.card.as_mut() else { return (zero, Err(NackCode::Command)) };
+                let Some(card) = self.card.as_mut() else {
+                    return (zero, Err(NackCode::Command));
+                };
                 let turn = card.side != side;
                 card.side = side;
                 card.side_started = false;
@@ -290,7 +340,9 @@ impl Machine {
                 (if turn { t.flip } else { zero }, Ok(None))
             }
             Request::MoveToStation(station) => {
-                let Some(card) = self.card.as_mut() else { return (zero, Err(NackCode::Command)) };
+                let Some(card) = self.card.as_mut() else {
+                    return (zero, Err(NackCode::Command));
+                };
                 if card.place == Place::Station(station) {
                     return (zero, Ok(None));
                 }
@@ -304,16 +356,23 @@ impl Machine {
                 }
                 (t.station, Ok(None))
             }
-            Request::Download { panel, levels, data } => match PanelImage::unpack(panel, levels, &data) {
+            Request::Download {
+                panel,
+                levels,
+                data,
+            } => match PanelImage::unpack(panel, levels, &data) {
                 Some(img) => self.print_panel(img, data.len() + 16, false),
                 None => (zero, Err(NackCode::Parameter)),
             },
-            Request::DownloadCompressed { panel, levels, first_line, data } => {
-                match decompress(panel, levels, first_line, &data) {
-                    Ok(img) => self.print_panel(img, data.len() + 24, true),
-                    Err(_) => (zero, Err(NackCode::Parameter)),
-                }
-            }
+            Request::DownloadCompressed {
+                panel,
+                levels,
+                first_line,
+                data,
+            } => match decompress(panel, levels, first_line, &data) {
+                Ok(img) => self.print_panel(img, data.len() + 24, true),
+                Err(_) => (zero, Err(NackCode::Parameter)),
+            },
             Request::EndSequence => {
                 if self.card.is_none() {
                     return (zero, Err(NackCode::Command));
@@ -359,8 +418,14 @@ impl Machine {
         }
         self.leave_station();
         let jam_at = self.faults.jam_at_panel;
-        let Some(card) = self.card.as_mut() else { return (zero, Err(NackCode::Command)) };
-        let side = card.card.sides.entry(card.side).or_insert_with(PrintedSide::default);
+        let Some(card) = self.card.as_mut() else {
+            return (zero, Err(NackCode::Command));
+        };
+        let side = card
+            .card
+            .sides
+            .entry(card.side)
+            .or_insert_with(PrintedSide::default);
         if side.panels.contains_key(&img.panel) {
             return (zero, Err(NackCode::Parameter));
         }
@@ -374,8 +439,16 @@ impl Machine {
             card.side_started = true;
             self.ribbon_left = self.ribbon_left.saturating_sub(1);
         }
-        let delay = if img.panel.is_colour() { t.colour_panel } else { t.mono_panel };
-        side.downloads.push(super::DownloadRecord { panel: img.panel, compressed, wire_bytes });
+        let delay = if img.panel.is_colour() {
+            t.colour_panel
+        } else {
+            t.mono_panel
+        };
+        side.downloads.push(super::DownloadRecord {
+            panel: img.panel,
+            compressed,
+            wire_bytes,
+        });
         side.panels.insert(img.panel, img);
         self.panels_printed = self.panels_printed.wrapping_add(1);
         self.panels_since_start += 1;

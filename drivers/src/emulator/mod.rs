@@ -232,13 +232,19 @@ impl Emulator {
     /// Powers on an emulated printer.
     pub fn new(config: EmulatorConfig) -> Self {
         Emulator {
-            shared: Arc::new(Shared { machine: Mutex::new(Machine::new(config)), stop: AtomicBool::new(false) }),
+            shared: Arc::new(Shared {
+                machine: Mutex::new(Machine::new(config)),
+                stop: AtomicBool::new(false),
+            }),
         }
     }
 
     fn machine(&self) -> MutexGuard<'_, Machine> {
         // A panic while holding the lock leaves a usable machine; keep going.
-        self.shared.machine.lock().unwrap_or_else(|e| e.into_inner())
+        self.shared
+            .machine
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// Every card that left the printer (or is still inside), oldest first.
@@ -248,7 +254,11 @@ impl Emulator {
 
     /// Cards that reached the output hopper.
     pub fn cards_ejected(&self) -> usize {
-        self.machine().cards.iter().filter(|c| c.outcome == CardOutcome::Ejected).count()
+        self.machine()
+            .cards
+            .iter()
+            .filter(|c| c.outcome == CardOutcome::Ejected)
+            .count()
     }
 
     /// Cards in the reject box.
@@ -303,7 +313,9 @@ impl Emulator {
 
     /// Stops every server of this emulator (threads end within ~100 ms).
     pub fn stop(&self) {
-        self.shared.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.shared
+            .stop
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Makes this emulator reachable as `emu://NAME` in this process.

@@ -20,9 +20,12 @@ pub(crate) fn write_card(dir: &Path, card: &PrintedCard) -> Result<(), image::Im
     std::fs::create_dir_all(dir).map_err(image::ImageError::IoError)?;
     for (side, printed) in &card.sides {
         let stem = side_stem(card.number, *side);
-        let mut composite = image::RgbImage::from_pixel(FRAME_WIDTH, FRAME_HEIGHT, image::Rgb([255, 255, 255]));
+        let mut composite =
+            image::RgbImage::from_pixel(FRAME_WIDTH, FRAME_HEIGHT, image::Rgb([255, 255, 255]));
         for panel in Panel::ALL {
-            let Some(img) = printed.panels.get(&panel) else { continue };
+            let Some(img) = printed.panels.get(&panel) else {
+                continue;
+            };
             let density = img.to_landscape_density();
             let mut file = density.clone();
             file.pixels_mut().for_each(|p| p.0[0] = 255 - p.0[0]);

@@ -27,7 +27,11 @@ enum State {
     /// After ESC.
     Header(Vec<u8>),
     /// Binary payload.
-    Payload { head: PayloadHead, data: Vec<u8>, need: usize },
+    Payload {
+        head: PayloadHead,
+        data: Vec<u8>,
+        need: usize,
+    },
     /// Payload complete, the CR must follow.
     Trailer { head: PayloadHead, data: Vec<u8> },
     /// After a framing error: drop bytes until the next ESC.
@@ -49,7 +53,9 @@ pub struct Parser {
 
 impl Default for Parser {
     fn default() -> Self {
-        Parser { state: State::Idle { junk: 0 } }
+        Parser {
+            state: State::Idle { junk: 0 },
+        }
     }
 }
 
@@ -87,14 +93,22 @@ impl Parser {
                     input = &input[1..];
                     self.header_byte(&mut h, b, out).unwrap_or(State::Header(h))
                 }
-                State::Payload { head, mut data, need } => {
+                State::Payload {
+                    head,
+                    mut data,
+                    need,
+                } => {
                     let take = need.min(input.len());
                     data.extend_from_slice(&input[..take]);
                     input = &input[take..];
                     if take == need {
                         State::Trailer { head, data }
                     } else {
-                        State::Payload { head, data, need: need - take }
+                        State::Payload {
+                            head,
+                            data,
+                            need: need - take,
+                        }
                     }
                 }
                 State::Trailer { head, data } => {
@@ -102,7 +116,11 @@ impl Parser {
                     input = &input[1..];
                     if b == CR {
                         out.push(Parsed::Request(match head.first_line {
-                            None => Request::Download { panel: head.panel, levels: head.levels, data },
+                            None => Request::Download {
+                                panel: head.panel,
+                                levels: head.levels,
+                                data,
+                            },
                             Some(first_line) => Request::DownloadCompressed {
                                 panel: head.panel,
                                 levels: head.levels,
@@ -156,7 +174,11 @@ impl Parser {
         let (is_db, is_dbc) = (name_is(b"Db"), name_is(b"Dbc"));
         if (is_db && semis == 3) || (is_dbc && semis == 5) {
             return Some(match payload_head(h, is_dbc) {
-                Ok((head, need)) => State::Payload { head, data: Vec::with_capacity(need), need },
+                Ok((head, need)) => State::Payload {
+                    head,
+                    data: Vec::with_capacity(need),
+                    need,
+                },
                 Err(code) => {
                     out.push(Parsed::Malformed(code));
                     State::Skip
@@ -186,14 +208,24 @@ fn payload_head(h: &[u8], compressed: bool) -> Result<(PayloadHead, usize), Nack
         Some([c]) => Panel::from_letter(*c).ok_or(NackCode::Parameter)?,
         _ => return Err(NackCode::Parameter),
     };
-    let levels: u16 = fields.get(2).and_then(|f| f.parse().ok()).ok_or(NackCode::Parameter)?;
+    let levels: u16 = fields
+        .get(2)
+        .and_then(|f| f.parse().ok())
+        .ok_or(NackCode::Parameter)?;
     let bits = bits_for_levels(levels).ok_or(NackCode::Parameter)?;
     if (bits == 1) == panel.is_colour() {
         return Err(NackCode::Parameter);
     }
     if !compressed {
         let need = raw_size(levels).ok_or(NackCode::Parameter)?;
-        return Ok((PayloadHead { panel, levels, first_line: None }, need));
+        return Ok((
+            PayloadHead {
+                panel,
+                levels,
+                first_line: None,
+            },
+            need,
+        ));
     }
     let num = |i: usize| -> Result<usize, NackCode> {
         let f = fields.get(i).ok_or(NackCode::Parameter)?;
@@ -207,7 +239,14 @@ fn payload_head(h: &[u8], compressed: bool) -> Result<(PayloadHead, usize), Nack
     if first_line > LINES || count > MAX_COMPRESSED {
         return Err(NackCode::Parameter);
     }
-    Ok((PayloadHead { panel, levels, first_line: Some(first_line) }, count))
+    Ok((
+        PayloadHead {
+            panel,
+            levels,
+            first_line: Some(first_line),
+        },
+        count,
+    ))
 }
 
 #[cfg(test)]
@@ -227,18 +266,36 @@ mod tests {
     #[test]
     fn payload_with_cr_and_esc_inside_byte_by_byte() {
         let data = vec![CR; 82_296];
-        let mut bytes = Download { panel: Panel::Black, levels: 2, data: &data }.to_bytes();
+        let mut bytes = Download {
+            panel: Panel::Black,
+            levels: 2,
+            data: &data,
+        }
+        .to_bytes();
         bytes.extend(StartSequence.to_bytes());
-        let compressed = DownloadCompressed { panel: Panel::Cyan, levels: 64, first_line: 5, data: &[ESC, CR, 0x80, 0] }.to_bytes();
+        let compressed = DownloadCompressed {
+            panel: Panel::Cyan,
+            levels: 64,
+            first_line: 5,
+            data: &[ESC, CR, 0x80, 0],
+        }
+        .to_bytes();
         bytes.extend(&compressed);
         let chunks: Vec<&[u8]> = bytes.chunks(7).collect();
         let out = parse_all(&chunks);
         assert_eq!(out.len(), 3);
-        assert!(matches!(&out[0], Parsed::Request(Request::Download { panel: Panel::Black, levels: 2, data: d }) if d.len() == 82_296));
+        assert!(
+            matches!(&out[0], Parsed::Request(Request::Download { panel: Panel::Black, levels: 2, data: d }) if d.len() == 82_296)
+        );
         assert_eq!(out[1], Parsed::Request(Request::StartSequence));
         assert_eq!(
             out[2],
-            Parsed::Request(Request::DownloadCompressed { panel: Panel::Cyan, levels: 64, first_line: 5, data: vec![ESC, CR, 0x80, 0] })
+            Parsed::Request(Request::DownloadCompressed {
+                panel: Panel::Cyan,
+                levels: 64,
+                first_line: 5,
+                data: vec![ESC, CR, 0x80, 0]
+            })
         );
     }
 
@@ -260,7 +317,11 @@ mod tests {
             (b"\x1bDbc;k;2;0;1;\x00X", Command),
         ];
         for (bytes, code) in cases {
-            assert_eq!(parse_all(&[bytes]), vec![Parsed::Malformed(*code)], "{bytes:?}");
+            assert_eq!(
+                parse_all(&[bytes]),
+                vec![Parsed::Malformed(*code)],
+                "{bytes:?}"
+            );
         }
         let long = [&[ESC][..], &[b'A'; 100]].concat();
         assert_eq!(parse_all(&[&long]), vec![Parsed::Malformed(Command)]);
@@ -269,8 +330,20 @@ mod tests {
     #[test]
     fn recovers_after_errors() {
         let out = parse_all(&[b"\x1bDb;k;9;\x00\x00\x1bSs\r"]);
-        assert_eq!(out, vec![Parsed::Malformed(NackCode::Parameter), Parsed::Request(Request::StartSequence)]);
+        assert_eq!(
+            out,
+            vec![
+                Parsed::Malformed(NackCode::Parameter),
+                Parsed::Request(Request::StartSequence)
+            ]
+        );
         let out = parse_all(&[b"\x1bSs\x1bSe\r"]);
-        assert_eq!(out, vec![Parsed::Malformed(NackCode::Command), Parsed::Request(Request::EndSequence)]);
+        assert_eq!(
+            out,
+            vec![
+                Parsed::Malformed(NackCode::Command),
+                Parsed::Request(Request::EndSequence)
+            ]
+        );
     }
 }

@@ -25,7 +25,11 @@ pub fn register(name: &str, emulator: Emulator) -> Result<(), EmulatorError> {
 
 /// Removes a registration; returns whether there was one.
 pub fn unregister(name: &str) -> bool {
-    table().lock().unwrap_or_else(|e| e.into_inner()).remove(name).is_some()
+    table()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(name)
+        .is_some()
 }
 
 /// Connects to the emulator registered as `name`: returns the host end of a fresh pipe, the

@@ -41,7 +41,11 @@ fn serve_link(shared: &Shared, link: &mut dyn Transport) -> LinkEnd {
             Err(TransportError::Timeout { .. }) => continue,
             Err(_) => return LinkEnd::HostGone,
         };
-        let replies = shared.machine.lock().unwrap_or_else(|e| e.into_inner()).feed(&buf[..n]);
+        let replies = shared
+            .machine
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .feed(&buf[..n]);
         for reply in replies {
             match reply {
                 Reply::Disconnect => return LinkEnd::Injected,
@@ -106,7 +110,10 @@ pub(crate) fn serve_pty(shared: Arc<Shared>) -> Result<PtyServer, EmulatorError>
     let flags = nix::fcntl::fcntl(&pty.master, nix::fcntl::FcntlArg::F_GETFL).map_err(err)?;
     let flags = nix::fcntl::OFlag::from_bits_truncate(flags) | nix::fcntl::OFlag::O_NONBLOCK;
     nix::fcntl::fcntl(&pty.master, nix::fcntl::FcntlArg::F_SETFL(flags)).map_err(err)?;
-    let mut link = UsbLpTransport::from_file(File::from(pty.master), format!("pty master {}", path.display()));
+    let mut link = UsbLpTransport::from_file(
+        File::from(pty.master),
+        format!("pty master {}", path.display()),
+    );
     // The slave fd is closed: until a host opens the path, reads on the master fail with EIO,
     // which the loop below treats as "no host yet".
     drop(pty.slave);
@@ -120,7 +127,11 @@ pub(crate) fn serve_pty(shared: Arc<Shared>) -> Result<PtyServer, EmulatorError>
             }
         })
         .map_err(|e| EmulatorError::Pty(e.to_string()))?;
-    Ok(PtyServer { path, shared, thread: Some(thread) })
+    Ok(PtyServer {
+        path,
+        shared,
+        thread: Some(thread),
+    })
 }
 
 /// A TCP listener served by the emulator; stops when dropped.
@@ -159,7 +170,10 @@ impl Drop for TcpServer {
 }
 
 pub(crate) fn serve_tcp(shared: Arc<Shared>, addr: &str) -> Result<TcpServer, EmulatorError> {
-    let bind_err = |e: std::io::Error| EmulatorError::Bind { addr: addr.to_string(), reason: e.to_string() };
+    let bind_err = |e: std::io::Error| EmulatorError::Bind {
+        addr: addr.to_string(),
+        reason: e.to_string(),
+    };
     let listener = TcpListener::bind(addr).map_err(bind_err)?;
     listener.set_nonblocking(true).map_err(bind_err)?;
     let local = listener.local_addr().map_err(bind_err)?;
@@ -187,14 +201,23 @@ pub(crate) fn serve_tcp(shared: Arc<Shared>, addr: &str) -> Result<TcpServer, Em
                 }
             }
         })
-        .map_err(|e| EmulatorError::Bind { addr: addr.to_string(), reason: e.to_string() })?;
-    Ok(TcpServer { addr: local, shared, thread: Some(thread) })
+        .map_err(|e| EmulatorError::Bind {
+            addr: addr.to_string(),
+            reason: e.to_string(),
+        })?;
+    Ok(TcpServer {
+        addr: local,
+        shared,
+        thread: Some(thread),
+    })
 }
 
 pub(crate) fn serve_memory(shared: Arc<Shared>, mut link: MemoryTransport) {
-    let spawned = std::thread::Builder::new().name("printer-emu-mem".into()).spawn(move || {
-        let _ = serve_link(&shared, &mut link);
-    });
+    let spawned = std::thread::Builder::new()
+        .name("printer-emu-mem".into())
+        .spawn(move || {
+            let _ = serve_link(&shared, &mut link);
+        });
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "emulator could not start a thread");
     }

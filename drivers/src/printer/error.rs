@@ -229,16 +229,25 @@ mod tests {
             PrinterError::CoverOpen,
             PrinterError::RibbonEnded,
             PrinterError::CardJam,
-            PrinterError::Garbled { command: "Ss".into(), raw: vec![0x41; 40] },
-            PrinterError::Unknown { command: "Rst".into(), raw: b"WHAT".to_vec() },
+            PrinterError::Garbled {
+                command: "Ss".into(),
+                raw: vec![0x41; 40],
+            },
+            PrinterError::Unknown {
+                command: "Rst".into(),
+                raw: b"WHAT".to_vec(),
+            },
         ];
         for e in all {
             assert!(!e.message_en().is_empty());
             assert!(!e.message_id().is_empty());
             assert_ne!(e.message_en(), e.message_id());
         }
-        assert!(PrinterError::Garbled { command: "Ss".into(), raw: vec![0x41; 40] }
-            .to_string()
-            .contains("(40 bytes)"));
+        assert!(PrinterError::Garbled {
+            command: "Ss".into(),
+            raw: vec![0x41; 40]
+        }
+        .to_string()
+        .contains("(40 bytes)"));
     }
 }

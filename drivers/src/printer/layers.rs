@@ -20,7 +20,11 @@ pub struct Bitplane {
 impl Bitplane {
     /// An empty (all clear) plane.
     pub fn new(width: u32, height: u32) -> Self {
-        Bitplane { width, height, dots: vec![false; (width as usize) * (height as usize)] }
+        Bitplane {
+            width,
+            height,
+            dots: vec![false; (width as usize) * (height as usize)],
+        }
     }
 
     /// A plane where `f(x, y)` gives each dot.
@@ -73,13 +77,21 @@ impl Bitplane {
 
     /// From a greyscale image: dots darker than mid-grey are set.
     pub fn from_luma(img: &image::GrayImage) -> Self {
-        Bitplane::from_fn(img.width(), img.height(), |x, y| img.get_pixel(x, y).0[0] < 128)
+        Bitplane::from_fn(img.width(), img.height(), |x, y| {
+            img.get_pixel(x, y).0[0] < 128
+        })
     }
 }
 
 impl std::fmt::Debug for Bitplane {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Bitplane({}x{}, {} set)", self.width, self.height, self.count_set())
+        write!(
+            f,
+            "Bitplane({}x{}, {} set)",
+            self.width,
+            self.height,
+            self.count_set()
+        )
     }
 }
 

@@ -69,7 +69,9 @@ pub trait Printer: Send {
     fn feed(&mut self) -> Result<(), PrinterError>;
     /// Parks the fed card at an encoder station; the chip is then reachable by the PC/SC reader.
     fn move_to_station(&mut self, station: EncoderStation) -> Result<(), PrinterError> {
-        Err(PrinterError::NotSupported(format!("{station:?} encoder station")))
+        Err(PrinterError::NotSupported(format!(
+            "{station:?} encoder station"
+        )))
     }
     /// Prints one side of the fed card; panels without ink are not sent.
     fn print_side(&mut self, side: Side, layers: &SideLayers) -> Result<SideReport, PrinterError>;
@@ -89,5 +91,8 @@ pub trait Printer: Send {
 pub fn open(uri: &str, options: &EvolisOptions) -> Result<Box<dyn Printer>, PrinterError> {
     let uri: PrinterUri = uri.parse()?;
     let transport = crate::transport::open(&uri)?;
-    Ok(Box::new(EvolisPrinter::connect(transport, options.clone())?))
+    Ok(Box::new(EvolisPrinter::connect(
+        transport,
+        options.clone(),
+    )?))
 }

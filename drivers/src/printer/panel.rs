@@ -30,7 +30,13 @@ pub enum Panel {
 
 impl Panel {
     /// Printing order on a YMCKO ribbon.
-    pub const ALL: [Panel; 5] = [Panel::Yellow, Panel::Magenta, Panel::Cyan, Panel::Black, Panel::Overlay];
+    pub const ALL: [Panel; 5] = [
+        Panel::Yellow,
+        Panel::Magenta,
+        Panel::Cyan,
+        Panel::Black,
+        Panel::Overlay,
+    ];
 
     /// The protocol letter (`y m c k o`).
     pub fn letter(self) -> char {
@@ -120,14 +126,22 @@ pub struct PanelImage {
 impl std::fmt::Debug for PanelImage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let inked = self.values.iter().filter(|&&v| v != 0).count();
-        write!(f, "PanelImage({:?}, {} levels, {} dots inked)", self.panel, self.levels, inked)
+        write!(
+            f,
+            "PanelImage({:?}, {} levels, {} dots inked)",
+            self.panel, self.levels, inked
+        )
     }
 }
 
 impl PanelImage {
     /// A blank panel.
     pub fn blank(panel: Panel, levels: u16) -> Self {
-        PanelImage { panel, levels, values: vec![0; LINES * DOTS] }
+        PanelImage {
+            panel,
+            levels,
+            values: vec![0; LINES * DOTS],
+        }
     }
 
     /// True when no dot carries ink: such a panel is not sent.
@@ -194,7 +208,11 @@ impl PanelImage {
             }
             acc &= (1 << n) - 1;
         }
-        Some(PanelImage { panel, levels, values })
+        Some(PanelImage {
+            panel,
+            levels,
+            values,
+        })
     }
 }
 
@@ -218,12 +236,19 @@ pub struct LayerSizeError {
 /// Converts a landscape side into the panels to print, in ribbon order, leaving out every
 /// panel that would carry no ink. Y = 255 − B, M = 255 − G, C = 255 − R, quantised to
 /// `colour` levels; K and O 1 bit.
-pub fn side_panels(layers: &SideLayers, colour: ColourLevels) -> Result<Vec<PanelImage>, LayerSizeError> {
+pub fn side_panels(
+    layers: &SideLayers,
+    colour: ColourLevels,
+) -> Result<Vec<PanelImage>, LayerSizeError> {
     let check = |layer, w, h| {
         if (w, h) == (FRAME_WIDTH, FRAME_HEIGHT) {
             Ok(())
         } else {
-            Err(LayerSizeError { layer, width: w, height: h })
+            Err(LayerSizeError {
+                layer,
+                width: w,
+                height: h,
+            })
         }
     };
     let mut panels = Vec::with_capacity(5);
@@ -246,13 +271,20 @@ pub fn side_panels(layers: &SideLayers, colour: ColourLevels) -> Result<Vec<Pane
             }
         }
         for (panel, values) in [(Panel::Yellow, yv), (Panel::Magenta, mv), (Panel::Cyan, cv)] {
-            let img = PanelImage { panel, levels, values };
+            let img = PanelImage {
+                panel,
+                levels,
+                values,
+            };
             if !img.is_empty() {
                 panels.push(img);
             }
         }
     }
-    for (panel, plane, name) in [(Panel::Black, &layers.k, "k"), (Panel::Overlay, &layers.overlay, "overlay")] {
+    for (panel, plane, name) in [
+        (Panel::Black, &layers.k, "k"),
+        (Panel::Overlay, &layers.overlay, "overlay"),
+    ] {
         if let Some(plane) = plane {
             check(name, plane.width(), plane.height())?;
             if plane.is_empty() {
@@ -267,7 +299,11 @@ pub fn side_panels(layers: &SideLayers, colour: ColourLevels) -> Result<Vec<Pane
                     }
                 }
             }
-            panels.push(PanelImage { panel, levels: 2, values });
+            panels.push(PanelImage {
+                panel,
+                levels: 2,
+                values,
+            });
         }
     }
     Ok(panels)
@@ -284,7 +320,10 @@ mod tests {
             let step = 255.0 / f64::from(levels - 1);
             for v in 0..=255u8 {
                 let back = dequantise(quantise(v, levels), levels);
-                assert!(f64::from((i32::from(back) - i32::from(v)).abs()) <= step / 2.0 + 0.5, "{levels} {v}");
+                assert!(
+                    f64::from((i32::from(back) - i32::from(v)).abs()) <= step / 2.0 + 0.5,
+                    "{levels} {v}"
+                );
             }
             assert_eq!(quantise(0, levels), 0);
             assert_eq!(u16::from(quantise(255, levels)), levels - 1);
@@ -300,7 +339,10 @@ mod tests {
             }
             let packed = img.pack();
             assert_eq!(packed.len(), raw_size(levels).unwrap());
-            assert_eq!(PanelImage::unpack(Panel::Cyan, levels, &packed).unwrap(), img);
+            assert_eq!(
+                PanelImage::unpack(Panel::Cyan, levels, &packed).unwrap(),
+                img
+            );
         }
         assert_eq!(raw_size(2), Some(82_296));
         assert_eq!(raw_size(32), Some(411_480));
@@ -328,7 +370,11 @@ mod tests {
         layers.k = Some(k);
         layers.overlay = Some(Bitplane::new(FRAME_WIDTH, FRAME_HEIGHT));
         // Pure red: C = 0 (empty), M and Y full.
-        layers.colour = Some(image::RgbImage::from_pixel(FRAME_WIDTH, FRAME_HEIGHT, image::Rgb([255, 0, 0])));
+        layers.colour = Some(image::RgbImage::from_pixel(
+            FRAME_WIDTH,
+            FRAME_HEIGHT,
+            image::Rgb([255, 0, 0]),
+        ));
         let panels = side_panels(&layers, ColourLevels::L32).unwrap();
         let names: Vec<Panel> = panels.iter().map(|p| p.panel).collect();
         assert_eq!(names, vec![Panel::Yellow, Panel::Magenta, Panel::Black]);
@@ -341,8 +387,13 @@ mod tests {
 
     #[test]
     fn wrong_size_is_refused() {
-        let layers = SideLayers { k: Some(Bitplane::new(100, 100)), ..Default::default() };
+        let layers = SideLayers {
+            k: Some(Bitplane::new(100, 100)),
+            ..Default::default()
+        };
         assert!(side_panels(&layers, ColourLevels::L32).is_err());
-        assert!(side_panels(&SideLayers::default(), ColourLevels::L32).unwrap().is_empty());
+        assert!(side_panels(&SideLayers::default(), ColourLevels::L32)
+            .unwrap()
+            .is_empty());
     }
 }

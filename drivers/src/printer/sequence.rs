@@ -89,13 +89,21 @@ pub fn print_card(
         let fate = match e.card_action() {
             // A refused feed (feeder empty, cover open...) leaves no card inside.
             CardAction::Nothing | CardAction::OperatorMustClear | CardAction::Reject
-                if !matches!(e, PrinterError::Transport(_) | PrinterError::Garbled { .. } | PrinterError::CardJam) =>
+                if !matches!(
+                    e,
+                    PrinterError::Transport(_)
+                        | PrinterError::Garbled { .. }
+                        | PrinterError::CardJam
+                ) =>
             {
                 CardFate::NotFed
             }
             _ => CardFate::LeftInPrinter,
         };
-        return Err(CardFailure { error: e.into(), fate });
+        return Err(CardFailure {
+            error: e.into(),
+            fate,
+        });
     }
     let mut report = CardReport::default();
     let result = (|| -> Result<(), CardError> {

@@ -124,7 +124,9 @@ pub struct PrinterStatus {
 impl PrinterStatus {
     /// A status holding exactly these flags.
     pub fn from_flags(flags: impl IntoIterator<Item = StatusFlag>) -> Self {
-        PrinterStatus { flags: flags.into_iter().collect() }
+        PrinterStatus {
+            flags: flags.into_iter().collect(),
+        }
     }
 
     /// Whether `flag` is reported.
@@ -165,7 +167,10 @@ impl PrinterStatus {
             (StatusFlag::RejectBoxFull, E::RejectBoxFull),
             (StatusFlag::OutputHopperFull, E::OutputHopperFull),
         ];
-        order.into_iter().find(|(f, _)| self.has(*f)).map(|(_, e)| e)
+        order
+            .into_iter()
+            .find(|(f, _)| self.has(*f))
+            .map(|(_, e)| e)
     }
 }
 

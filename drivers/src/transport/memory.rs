@@ -20,8 +20,18 @@ pub fn pair(label_a: &str, label_b: &str) -> (MemoryTransport, MemoryTransport) 
     let (tx_a, rx_b) = channel();
     let (tx_b, rx_a) = channel();
     (
-        MemoryTransport { tx: tx_a, rx: rx_a, pending: VecDeque::new(), label: label_a.to_string() },
-        MemoryTransport { tx: tx_b, rx: rx_b, pending: VecDeque::new(), label: label_b.to_string() },
+        MemoryTransport {
+            tx: tx_a,
+            rx: rx_a,
+            pending: VecDeque::new(),
+            label: label_a.to_string(),
+        },
+        MemoryTransport {
+            tx: tx_b,
+            rx: rx_b,
+            pending: VecDeque::new(),
+            label: label_b.to_string(),
+        },
     )
 }
 
@@ -42,7 +52,9 @@ impl Transport for MemoryTransport {
         }
         self.tx
             .send(bytes.to_vec())
-            .map_err(|_| TransportError::Disconnected { target: self.label.clone() })
+            .map_err(|_| TransportError::Disconnected {
+                target: self.label.clone(),
+            })
     }
 
     fn read(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, TransportError> {
@@ -53,10 +65,15 @@ impl Transport for MemoryTransport {
             match self.rx.recv_timeout(timeout) {
                 Ok(chunk) => self.pending.extend(chunk),
                 Err(RecvTimeoutError::Timeout) => {
-                    return Err(TransportError::Timeout { target: self.label.clone(), waited: timeout })
+                    return Err(TransportError::Timeout {
+                        target: self.label.clone(),
+                        waited: timeout,
+                    })
                 }
                 Err(RecvTimeoutError::Disconnected) => {
-                    return Err(TransportError::Disconnected { target: self.label.clone() })
+                    return Err(TransportError::Disconnected {
+                        target: self.label.clone(),
+                    })
                 }
             }
         }
@@ -71,7 +88,9 @@ impl Transport for MemoryTransport {
                 Ok(chunk) => dropped += chunk.len(),
                 Err(TryRecvError::Empty) => return Ok(dropped),
                 Err(TryRecvError::Disconnected) => {
-                    return Err(TransportError::Disconnected { target: self.label.clone() })
+                    return Err(TransportError::Disconnected {
+                        target: self.label.clone(),
+                    })
                 }
             }
         }
@@ -94,8 +113,14 @@ mod tests {
         assert_eq!(b.read(&mut buf, Duration::from_millis(10)).unwrap(), 3);
         assert_eq!(&buf, b"hel");
         assert_eq!(b.drain().unwrap(), 2);
-        assert!(matches!(b.read(&mut buf, Duration::from_millis(5)), Err(TransportError::Timeout { .. })));
+        assert!(matches!(
+            b.read(&mut buf, Duration::from_millis(5)),
+            Err(TransportError::Timeout { .. })
+        ));
         drop(a);
-        assert!(matches!(b.read(&mut buf, Duration::from_millis(5)), Err(TransportError::Disconnected { .. })));
+        assert!(matches!(
+            b.read(&mut buf, Duration::from_millis(5)),
+            Err(TransportError::Disconnected { .. })
+        ));
     }
 }

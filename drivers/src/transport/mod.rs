@@ -133,18 +133,24 @@ impl TransportError {
     pub(crate) fn from_io(target: &str, err: std::io::Error, waited: Duration) -> Self {
         use std::io::ErrorKind as K;
         match err.kind() {
-            K::TimedOut | K::WouldBlock => {
-                TransportError::Timeout { target: target.to_string(), waited }
-            }
+            K::TimedOut | K::WouldBlock => TransportError::Timeout {
+                target: target.to_string(),
+                waited,
+            },
             K::BrokenPipe
             | K::ConnectionReset
             | K::ConnectionAborted
             | K::NotConnected
-            | K::UnexpectedEof => TransportError::Disconnected { target: target.to_string() },
-            _ if err.raw_os_error() == Some(nix::libc::EIO) => {
-                TransportError::Disconnected { target: target.to_string() }
-            }
-            _ => TransportError::Io { target: target.to_string(), source: err },
+            | K::UnexpectedEof => TransportError::Disconnected {
+                target: target.to_string(),
+            },
+            _ if err.raw_os_error() == Some(nix::libc::EIO) => TransportError::Disconnected {
+                target: target.to_string(),
+            },
+            _ => TransportError::Io {
+                target: target.to_string(),
+                source: err,
+            },
         }
     }
 }
@@ -152,9 +158,15 @@ impl TransportError {
 /// Opens the transport a printer URI names.
 pub fn open(uri: &PrinterUri) -> Result<Box<dyn Transport>, TransportError> {
     Ok(match uri {
-        PrinterUri::Serial { path, settings } => Box::new(serial::SerialTransport::open(path, settings)?),
+        PrinterUri::Serial { path, settings } => {
+            Box::new(serial::SerialTransport::open(path, settings)?)
+        }
         PrinterUri::UsbLp { path } => Box::new(usblp::UsbLpTransport::open(path)?),
-        PrinterUri::Tcp { host, port } => Box::new(tcp::TcpTransport::connect(host, *port, tcp::CONNECT_TIMEOUT)?),
+        PrinterUri::Tcp { host, port } => Box::new(tcp::TcpTransport::connect(
+            host,
+            *port,
+            tcp::CONNECT_TIMEOUT,
+        )?),
         PrinterUri::Emulator { name } => Box::new(crate::emulator::registry::connect(name)?),
     })
 }

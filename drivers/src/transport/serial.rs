@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use serialport::{ClearBuffer, SerialPort, TTYPort};
 
-use super::{FlowControl, Parity, SerialSettings, Transport, TransportError, DEFAULT_WRITE_TIMEOUT};
+use super::{
+    FlowControl, Parity, SerialSettings, Transport, TransportError, DEFAULT_WRITE_TIMEOUT,
+};
 
 /// An open serial port.
 pub struct SerialTransport {
@@ -53,10 +55,12 @@ impl SerialTransport {
     }
 
     fn set_timeout(&mut self, timeout: Duration) -> Result<(), TransportError> {
-        self.port.set_timeout(timeout).map_err(|e| TransportError::Io {
-            target: self.label.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })
+        self.port
+            .set_timeout(timeout)
+            .map_err(|e| TransportError::Io {
+                target: self.label.clone(),
+                source: std::io::Error::other(e.to_string()),
+            })
     }
 }
 
@@ -64,9 +68,10 @@ impl Transport for SerialTransport {
     fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
         self.set_timeout(self.write_timeout)?;
         let waited = self.write_timeout;
+        // No flush (tcdrain): the answer we wait for next proves the bytes went out, and
+        // tcdrain on a hung-up line reports an error without its errno.
         self.port
             .write_all(bytes)
-            .and_then(|_| self.port.flush())
             .map_err(|e| TransportError::from_io(&self.label, e, waited))
     }
 
@@ -75,11 +80,18 @@ impl Transport for SerialTransport {
         loop {
             let left = timeout.saturating_sub(start.elapsed());
             if left.is_zero() {
-                return Err(TransportError::Timeout { target: self.label.clone(), waited: timeout });
+                return Err(TransportError::Timeout {
+                    target: self.label.clone(),
+                    waited: timeout,
+                });
             }
             self.set_timeout(left)?;
             match self.port.read(buf) {
-                Ok(0) => return Err(TransportError::Disconnected { target: self.label.clone() }),
+                Ok(0) => {
+                    return Err(TransportError::Disconnected {
+                        target: self.label.clone(),
+                    })
+                }
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(TransportError::from_io(&self.label, e, timeout)),
@@ -89,10 +101,12 @@ impl Transport for SerialTransport {
 
     fn drain(&mut self) -> Result<usize, TransportError> {
         let waiting = self.port.bytes_to_read().unwrap_or(0) as usize;
-        self.port.clear(ClearBuffer::Input).map_err(|e| TransportError::Io {
-            target: self.label.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        self.port
+            .clear(ClearBuffer::Input)
+            .map_err(|e| TransportError::Io {
+                target: self.label.clone(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
         Ok(waiting)
     }
 

@@ -20,14 +20,23 @@ impl TcpTransport {
     /// Connects to `host:port`, trying each resolved address within `timeout`.
     pub fn connect(host: &str, port: u16, timeout: Duration) -> Result<Self, TransportError> {
         let label = format!("tcp {host}:{port}");
-        let open_failed = |reason: String| TransportError::OpenFailed { target: label.clone(), reason };
-        let addrs = (host, port).to_socket_addrs().map_err(|e| open_failed(e.to_string()))?;
+        let open_failed = |reason: String| TransportError::OpenFailed {
+            target: label.clone(),
+            reason,
+        };
+        let addrs = (host, port)
+            .to_socket_addrs()
+            .map_err(|e| open_failed(e.to_string()))?;
         let mut last = String::from("host name resolved to no address");
         for addr in addrs {
             match TcpStream::connect_timeout(&addr, timeout) {
                 Ok(stream) => {
                     let _ = stream.set_nodelay(true);
-                    return Ok(TcpTransport { stream, label, write_timeout: DEFAULT_WRITE_TIMEOUT });
+                    return Ok(TcpTransport {
+                        stream,
+                        label,
+                        write_timeout: DEFAULT_WRITE_TIMEOUT,
+                    });
                 }
                 Err(e) => last = e.to_string(),
             }
@@ -38,7 +47,11 @@ impl TcpTransport {
     /// Wraps an accepted or connected stream (the emulator's side of a connection).
     pub fn from_stream(stream: TcpStream, label: String) -> Self {
         let _ = stream.set_nodelay(true);
-        TcpTransport { stream, label, write_timeout: DEFAULT_WRITE_TIMEOUT }
+        TcpTransport {
+            stream,
+            label,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+        }
     }
 
     /// Changes how long a write may wait for the peer to accept bytes.
@@ -59,8 +72,12 @@ impl TcpTransport {
 impl Transport for TcpTransport {
     fn write_all(&mut self, bytes: &[u8]) -> Result<(), TransportError> {
         let waited = self.write_timeout;
-        self.stream.set_write_timeout(Some(waited)).map_err(|e| self.io_err(e, waited))?;
-        self.stream.write_all(bytes).map_err(|e| self.io_err(e, waited))
+        self.stream
+            .set_write_timeout(Some(waited))
+            .map_err(|e| self.io_err(e, waited))?;
+        self.stream
+            .write_all(bytes)
+            .map_err(|e| self.io_err(e, waited))
     }
 
     fn read(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, TransportError> {
@@ -68,11 +85,20 @@ impl Transport for TcpTransport {
         loop {
             let left = timeout.saturating_sub(start.elapsed());
             if left.is_zero() {
-                return Err(TransportError::Timeout { target: self.label.clone(), waited: timeout });
+                return Err(TransportError::Timeout {
+                    target: self.label.clone(),
+                    waited: timeout,
+                });
             }
-            self.stream.set_read_timeout(Some(left)).map_err(|e| self.io_err(e, timeout))?;
+            self.stream
+                .set_read_timeout(Some(left))
+                .map_err(|e| self.io_err(e, timeout))?;
             match self.stream.read(buf) {
-                Ok(0) => return Err(TransportError::Disconnected { target: self.label.clone() }),
+                Ok(0) => {
+                    return Err(TransportError::Disconnected {
+                        target: self.label.clone(),
+                    })
+                }
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(self.io_err(e, timeout)),
@@ -81,19 +107,27 @@ impl Transport for TcpTransport {
     }
 
     fn drain(&mut self) -> Result<usize, TransportError> {
-        self.stream.set_nonblocking(true).map_err(|e| self.io_err(e, Duration::ZERO))?;
+        self.stream
+            .set_nonblocking(true)
+            .map_err(|e| self.io_err(e, Duration::ZERO))?;
         let mut dropped = 0;
         let mut buf = [0u8; 4096];
         let result = loop {
             match self.stream.read(&mut buf) {
-                Ok(0) => break Err(TransportError::Disconnected { target: self.label.clone() }),
+                Ok(0) => {
+                    break Err(TransportError::Disconnected {
+                        target: self.label.clone(),
+                    })
+                }
                 Ok(n) => dropped += n,
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break Ok(dropped),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => break Err(self.io_err(e, Duration::ZERO)),
             }
         };
-        self.stream.set_nonblocking(false).map_err(|e| self.io_err(e, Duration::ZERO))?;
+        self.stream
+            .set_nonblocking(false)
+            .map_err(|e| self.io_err(e, Duration::ZERO))?;
         result
     }
 

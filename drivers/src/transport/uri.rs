@@ -44,7 +44,11 @@ pub struct SerialSettings {
 
 impl Default for SerialSettings {
     fn default() -> Self {
-        SerialSettings { baud: 115_200, flow: FlowControl::None, parity: Parity::None }
+        SerialSettings {
+            baud: 115_200,
+            flow: FlowControl::None,
+            parity: Parity::None,
+        }
     }
 }
 
@@ -122,15 +126,19 @@ impl UriError {
 }
 
 fn malformed(uri: &str, reason: &str) -> UriError {
-    UriError::Malformed { uri: uri.to_string(), reason: reason.to_string() }
+    UriError::Malformed {
+        uri: uri.to_string(),
+        reason: reason.to_string(),
+    }
 }
 
 impl FromStr for PrinterUri {
     type Err = UriError;
 
     fn from_str(uri: &str) -> Result<Self, UriError> {
-        let (scheme, rest) =
-            uri.split_once("://").ok_or_else(|| UriError::UnknownScheme(uri.to_string()))?;
+        let (scheme, rest) = uri
+            .split_once("://")
+            .ok_or_else(|| UriError::UnknownScheme(uri.to_string()))?;
         let (body, query) = match rest.split_once('?') {
             Some((b, q)) => (b, Some(q)),
             None => (rest, None),
@@ -189,14 +197,19 @@ impl FromStr for PrinterUri {
                         _ => return Err(bad("known options are baud, flow and parity")),
                     }
                 }
-                Ok(PrinterUri::Serial { path: body.to_string(), settings })
+                Ok(PrinterUri::Serial {
+                    path: body.to_string(),
+                    settings,
+                })
             }
             "usblp" => {
                 no_query("usblp")?;
                 if !body.starts_with('/') {
                     return Err(malformed(uri, "device must be an absolute path"));
                 }
-                Ok(PrinterUri::UsbLp { path: body.to_string() })
+                Ok(PrinterUri::UsbLp {
+                    path: body.to_string(),
+                })
             }
             "tcp" => {
                 no_query("tcp")?;
@@ -228,14 +241,19 @@ impl FromStr for PrinterUri {
                         .filter(|p| *p != 0)
                         .ok_or_else(|| malformed(uri, "port must be 1..65535"))?,
                 };
-                Ok(PrinterUri::Tcp { host: host.to_string(), port })
+                Ok(PrinterUri::Tcp {
+                    host: host.to_string(),
+                    port,
+                })
             }
             "emu" => {
                 no_query("emu")?;
                 if body.contains('/') {
                     return Err(malformed(uri, "emulator name may not contain '/'"));
                 }
-                Ok(PrinterUri::Emulator { name: body.to_string() })
+                Ok(PrinterUri::Emulator {
+                    name: body.to_string(),
+                })
             }
             _ => Err(UriError::UnknownScheme(uri.to_string())),
         }
@@ -256,7 +274,11 @@ impl fmt::Display for PrinterUri {
                     Parity::Even => "even",
                     Parity::Odd => "odd",
                 };
-                write!(f, "serial://{path}?baud={}&flow={flow}&parity={parity}", settings.baud)
+                write!(
+                    f,
+                    "serial://{path}?baud={}&flow={flow}&parity={parity}",
+                    settings.baud
+                )
             }
             PrinterUri::UsbLp { path } => write!(f, "usblp://{path}"),
             PrinterUri::Tcp { host, port } if host.contains(':') => {
@@ -287,16 +309,44 @@ mod tests {
         );
         assert_eq!(
             "serial:///dev/ttyS0".parse(),
-            Ok(PrinterUri::Serial { path: "/dev/ttyS0".into(), settings: SerialSettings::default() })
+            Ok(PrinterUri::Serial {
+                path: "/dev/ttyS0".into(),
+                settings: SerialSettings::default()
+            })
         );
-        assert_eq!("usblp:///dev/usb/lp0".parse(), Ok(PrinterUri::UsbLp { path: "/dev/usb/lp0".into() }));
+        assert_eq!(
+            "usblp:///dev/usb/lp0".parse(),
+            Ok(PrinterUri::UsbLp {
+                path: "/dev/usb/lp0".into()
+            })
+        );
         assert_eq!(
             "tcp://printer-1.local:9101".parse(),
-            Ok(PrinterUri::Tcp { host: "printer-1.local".into(), port: 9101 })
+            Ok(PrinterUri::Tcp {
+                host: "printer-1.local".into(),
+                port: 9101
+            })
         );
-        assert_eq!("tcp://10.0.0.5".parse(), Ok(PrinterUri::Tcp { host: "10.0.0.5".into(), port: 9100 }));
-        assert_eq!("tcp://[::1]:9100".parse(), Ok(PrinterUri::Tcp { host: "::1".into(), port: 9100 }));
-        assert_eq!("emu://desk-1".parse(), Ok(PrinterUri::Emulator { name: "desk-1".into() }));
+        assert_eq!(
+            "tcp://10.0.0.5".parse(),
+            Ok(PrinterUri::Tcp {
+                host: "10.0.0.5".into(),
+                port: 9100
+            })
+        );
+        assert_eq!(
+            "tcp://[::1]:9100".parse(),
+            Ok(PrinterUri::Tcp {
+                host: "::1".into(),
+                port: 9100
+            })
+        );
+        assert_eq!(
+            "emu://desk-1".parse(),
+            Ok(PrinterUri::Emulator {
+                name: "desk-1".into()
+            })
+        );
     }
 
     #[test]
@@ -318,7 +368,10 @@ mod tests {
     fn refuses_bad_uris() {
         use UriError::*;
         for bad in ["", "ttyUSB0", "lpt://x", "http://x"] {
-            assert!(matches!(bad.parse::<PrinterUri>(), Err(UnknownScheme(_))), "{bad}");
+            assert!(
+                matches!(bad.parse::<PrinterUri>(), Err(UnknownScheme(_))),
+                "{bad}"
+            );
         }
         for bad in [
             "serial://",
@@ -333,7 +386,10 @@ mod tests {
             "emu://a/b",
             "tcp://a b:1",
         ] {
-            assert!(matches!(bad.parse::<PrinterUri>(), Err(Malformed { .. })), "{bad}");
+            assert!(
+                matches!(bad.parse::<PrinterUri>(), Err(Malformed { .. })),
+                "{bad}"
+            );
         }
         for bad in [
             "serial:///dev/ttyS0?baud=fast",
@@ -342,7 +398,10 @@ mod tests {
             "serial:///dev/ttyS0?parity=mark",
             "serial:///dev/ttyS0?speed=9600",
         ] {
-            assert!(matches!(bad.parse::<PrinterUri>(), Err(BadOption { .. })), "{bad}");
+            assert!(
+                matches!(bad.parse::<PrinterUri>(), Err(BadOption { .. })),
+                "{bad}"
+            );
         }
     }
 }

@@ -44,7 +44,11 @@ impl UsbLpTransport {
 
     /// Wraps an already open descriptor; it must be in non-blocking mode.
     pub fn from_file(file: File, label: String) -> Self {
-        UsbLpTransport { file, label, write_timeout: DEFAULT_WRITE_TIMEOUT }
+        UsbLpTransport {
+            file,
+            label,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+        }
     }
 
     /// Changes how long a write may wait for the device to accept bytes.
@@ -62,14 +66,19 @@ impl UsbLpTransport {
                 let revents = fds[0].revents().unwrap_or(PollFlags::empty());
                 if revents.intersects(flags) {
                     Ok(Ready::Yes)
-                } else if revents.intersects(PollFlags::POLLHUP | PollFlags::POLLERR | PollFlags::POLLNVAL) {
+                } else if revents
+                    .intersects(PollFlags::POLLHUP | PollFlags::POLLERR | PollFlags::POLLNVAL)
+                {
                     Ok(Ready::HungUp)
                 } else {
                     Ok(Ready::TimedOut)
                 }
             }
             Err(nix::errno::Errno::EINTR) => Ok(Ready::TimedOut),
-            Err(e) => Err(TransportError::Io { target: self.label.clone(), source: e.into() }),
+            Err(e) => Err(TransportError::Io {
+                target: self.label.clone(),
+                source: e.into(),
+            }),
         }
     }
 }
@@ -80,20 +89,35 @@ impl Transport for UsbLpTransport {
         while !bytes.is_empty() {
             let left = self.write_timeout.saturating_sub(last_progress.elapsed());
             if left.is_zero() {
-                return Err(TransportError::Timeout { target: self.label.clone(), waited: self.write_timeout });
+                return Err(TransportError::Timeout {
+                    target: self.label.clone(),
+                    waited: self.write_timeout,
+                });
             }
             match self.wait(PollFlags::POLLOUT, left)? {
-                Ready::HungUp => return Err(TransportError::Disconnected { target: self.label.clone() }),
+                Ready::HungUp => {
+                    return Err(TransportError::Disconnected {
+                        target: self.label.clone(),
+                    })
+                }
                 Ready::TimedOut => continue,
                 Ready::Yes => {}
             }
             match self.file.write(bytes) {
-                Ok(0) => return Err(TransportError::Disconnected { target: self.label.clone() }),
+                Ok(0) => {
+                    return Err(TransportError::Disconnected {
+                        target: self.label.clone(),
+                    })
+                }
                 Ok(n) => {
                     bytes = &bytes[n..];
                     last_progress = Instant::now();
                 }
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+                    ) => {}
                 Err(e) => return Err(TransportError::from_io(&self.label, e, self.write_timeout)),
             }
         }
@@ -105,10 +129,17 @@ impl Transport for UsbLpTransport {
         loop {
             let left = timeout.saturating_sub(start.elapsed());
             if left.is_zero() {
-                return Err(TransportError::Timeout { target: self.label.clone(), waited: timeout });
+                return Err(TransportError::Timeout {
+                    target: self.label.clone(),
+                    waited: timeout,
+                });
             }
             match self.wait(PollFlags::POLLIN, left)? {
-                Ready::HungUp => return Err(TransportError::Disconnected { target: self.label.clone() }),
+                Ready::HungUp => {
+                    return Err(TransportError::Disconnected {
+                        target: self.label.clone(),
+                    })
+                }
                 Ready::TimedOut => continue,
                 Ready::Yes => {}
             }
@@ -116,7 +147,11 @@ impl Transport for UsbLpTransport {
                 // usblp reports "nothing yet" as an empty read on some printers: wait a little.
                 Ok(0) => std::thread::sleep(Duration::from_millis(5).min(left)),
                 Ok(n) => return Ok(n),
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+                    ) => {}
                 Err(e) => return Err(TransportError::from_io(&self.label, e, timeout)),
             }
         }

@@ -106,7 +106,9 @@ impl RawAnswer {
         match bytes.first() {
             None => Ok(None),
             Some(&ACK) => Ok(Some((RawAnswer::Ack, 1))),
-            Some(&NACK) => Ok(bytes.get(1).map(|&c| (RawAnswer::Nack(NackCode::from_byte(c)), 2))),
+            Some(&NACK) => Ok(bytes
+                .get(1)
+                .map(|&c| (RawAnswer::Nack(NackCode::from_byte(c)), 2))),
             Some(_) => {
                 for (i, &b) in bytes.iter().enumerate() {
                     if b == CR {
@@ -131,7 +133,9 @@ pub struct AnswerError {
 }
 
 fn refuse(bytes: &[u8]) -> AnswerError {
-    AnswerError { text: String::from_utf8_lossy(bytes).into_owned() }
+    AnswerError {
+        text: String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 /// A typed text answer of a read command.
@@ -172,7 +176,9 @@ impl TextAnswer for Count {
         if bytes.is_empty() || bytes.len() > 9 || !bytes.iter().all(u8::is_ascii_digit) {
             return Err(refuse(bytes));
         }
-        let n = bytes.iter().fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'));
+        let n = bytes
+            .iter()
+            .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'));
         Ok(Count(n))
     }
     fn to_bytes(&self) -> Vec<u8> {
@@ -213,9 +219,16 @@ impl RibbonType {
 
     /// The ribbon type a token names.
     pub fn from_token(t: &str) -> Option<RibbonType> {
-        [RibbonType::Ymcko, RibbonType::Ymckos, RibbonType::Ymckok, RibbonType::Kb, RibbonType::Ko, RibbonType::None]
-            .into_iter()
-            .find(|r| r.token() == t)
+        [
+            RibbonType::Ymcko,
+            RibbonType::Ymckos,
+            RibbonType::Ymckok,
+            RibbonType::Kb,
+            RibbonType::Ko,
+            RibbonType::None,
+        ]
+        .into_iter()
+        .find(|r| r.token() == t)
     }
 
     /// Whether this ribbon carries `panel`.
@@ -358,13 +371,20 @@ mod tests {
 
     #[test]
     fn raw_frames_round_trip() {
-        for a in [RawAnswer::Ack, RawAnswer::Nack(NackCode::Ribbon), RawAnswer::Text(b"Primacy".to_vec())] {
+        for a in [
+            RawAnswer::Ack,
+            RawAnswer::Nack(NackCode::Ribbon),
+            RawAnswer::Text(b"Primacy".to_vec()),
+        ] {
             let bytes = a.to_bytes();
             assert_eq!(RawAnswer::from_bytes(&bytes), Ok(Some((a, bytes.len()))));
         }
         assert_eq!(RawAnswer::from_bytes(&[0x15]), Ok(None));
         assert_eq!(RawAnswer::from_bytes(b"OK"), Ok(None));
-        assert_eq!(RawAnswer::from_bytes(&[0x15, b'X']), Ok(Some((RawAnswer::Nack(NackCode::Unknown(b'X')), 2))));
+        assert_eq!(
+            RawAnswer::from_bytes(&[0x15, b'X']),
+            Ok(Some((RawAnswer::Nack(NackCode::Unknown(b'X')), 2)))
+        );
         assert_eq!(RawAnswer::from_bytes(&[b'O', 0x00, CR]), Err(()));
         assert_eq!(RawAnswer::from_bytes(&[b'A'; 300]), Err(()));
         for c in *b"12TCFRKDW" {
@@ -388,21 +408,34 @@ mod tests {
         assert!(RibbonType::from_bytes(b"rainbow").is_err());
         assert_eq!(CoverSensor::from_bytes(b"OPEN"), Ok(CoverSensor::Open));
         assert!(CoverSensor::from_bytes(b"open?").is_err());
-        assert_eq!(CardSensor::from_bytes(&CardSensor::NoCard.to_bytes()), Ok(CardSensor::NoCard));
+        assert_eq!(
+            CardSensor::from_bytes(&CardSensor::NoCard.to_bytes()),
+            Ok(CardSensor::NoCard)
+        );
         assert_eq!(LastResult::from_bytes(b"ERR CARD"), Ok(LastResult::ErrCard));
         assert!(LastResult::from_bytes(b"ERR").is_err());
     }
 
     #[test]
     fn status_answer() {
-        assert_eq!(PrinterStatus::from_bytes(b"OK"), Ok(PrinterStatus::default()));
+        assert_eq!(
+            PrinterStatus::from_bytes(b"OK"),
+            Ok(PrinterStatus::default())
+        );
         let s = PrinterStatus::from_bytes(b"COVER_OPEN,FEEDER_EMPTY").unwrap();
         assert!(s.has(StatusFlag::CoverOpen) && s.has(StatusFlag::FeederEmpty));
         assert!(!s.ready());
         assert_eq!(PrinterStatus::from_bytes(&s.to_bytes()), Ok(s));
         let all = PrinterStatus::from_flags(StatusFlag::ALL);
         assert_eq!(PrinterStatus::from_bytes(&all.to_bytes()), Ok(all));
-        for bad in [&b""[..], b"ok", b"OK,COVER_OPEN", b"COVER_OPEN,", b"COVER_OPEN,COVER_OPEN", b"SMOKE"] {
+        for bad in [
+            &b""[..],
+            b"ok",
+            b"OK,COVER_OPEN",
+            b"COVER_OPEN,",
+            b"COVER_OPEN,COVER_OPEN",
+            b"SMOKE",
+        ] {
             assert!(PrinterStatus::from_bytes(bad).is_err(), "{bad:?}");
         }
     }

@@ -64,7 +64,8 @@ fn expect_ack(raw: RawAnswer) -> Result<(), AnswerMismatch> {
 
 fn expect_text<A: TextAnswer>(raw: RawAnswer) -> Result<A, AnswerMismatch> {
     match raw {
-        RawAnswer::Text(t) => A::from_bytes(&t).map_err(|_: AnswerError| AnswerMismatch::Unexpected(RawAnswer::Text(t))),
+        RawAnswer::Text(t) => A::from_bytes(&t)
+            .map_err(|_: AnswerError| AnswerMismatch::Unexpected(RawAnswer::Text(t))),
         RawAnswer::Nack(code) => Err(AnswerMismatch::Nack(code)),
         other => Err(AnswerMismatch::Unexpected(other)),
     }
@@ -373,15 +374,28 @@ impl Request {
     /// Parses a command without binary payload: `name` and its `;`-separated parameters.
     /// `Err(Command)` = unknown command, `Err(Parameter)` = known command, bad parameters.
     pub fn from_text(name: &str, params: &[&str]) -> Result<Request, NackCode> {
-        let none = |r: Request| if params.is_empty() { Ok(r) } else { Err(NackCode::Parameter) };
+        let none = |r: Request| {
+            if params.is_empty() {
+                Ok(r)
+            } else {
+                Err(NackCode::Parameter)
+            }
+        };
         let one = |f: &dyn Fn(&str) -> Option<Request>| match params {
             [p] => f(p).ok_or(NackCode::Parameter),
             _ => Err(NackCode::Parameter),
         };
         match name {
-            "Pem" => one(&|p| p.parse::<u8>().ok().filter(|n| *n <= 4).map(Request::AckMode)),
+            "Pem" => one(&|p| {
+                p.parse::<u8>()
+                    .ok()
+                    .filter(|n| *n <= 4)
+                    .map(Request::AckMode)
+            }),
             "Pr" => one(&|p| {
-                RibbonType::from_token(p).filter(|r| *r != RibbonType::None).map(Request::SelectRibbon)
+                RibbonType::from_token(p)
+                    .filter(|r| *r != RibbonType::None)
+                    .map(Request::SelectRibbon)
             }),
             "Ss" => none(Request::StartSequence),
             "Sr" => none(Request::Recto),
@@ -422,15 +436,35 @@ mod tests {
     fn bytes_of_simple_commands() {
         assert_eq!(StartSequence.to_bytes(), b"\x1bSs\r");
         assert_eq!(AckMode.to_bytes(), b"\x1bPem;4\r");
-        assert_eq!(SelectRibbon(RibbonType::Ymcko).to_bytes(), b"\x1bPr;ymcko\r");
-        assert_eq!(MoveToStation(EncoderStation::Contactless).to_bytes(), b"\x1bSic\r");
-        assert_eq!(ReadCounter(CounterKind::RibbonCardsLeft).to_bytes(), b"\x1bRco;l\r");
         assert_eq!(
-            Download { panel: Panel::Black, levels: 2, data: &[1, 2] }.to_bytes(),
+            SelectRibbon(RibbonType::Ymcko).to_bytes(),
+            b"\x1bPr;ymcko\r"
+        );
+        assert_eq!(
+            MoveToStation(EncoderStation::Contactless).to_bytes(),
+            b"\x1bSic\r"
+        );
+        assert_eq!(
+            ReadCounter(CounterKind::RibbonCardsLeft).to_bytes(),
+            b"\x1bRco;l\r"
+        );
+        assert_eq!(
+            Download {
+                panel: Panel::Black,
+                levels: 2,
+                data: &[1, 2]
+            }
+            .to_bytes(),
             b"\x1bDb;k;2;\x01\x02\r"
         );
         assert_eq!(
-            DownloadCompressed { panel: Panel::Yellow, levels: 32, first_line: 7, data: &[0x0d, 0x1b] }.to_bytes(),
+            DownloadCompressed {
+                panel: Panel::Yellow,
+                levels: 32,
+                first_line: 7,
+                data: &[0x0d, 0x1b]
+            }
+            .to_bytes(),
             b"\x1bDbc;y;32;7;2;\x0d\x1b\r"
         );
     }
@@ -445,24 +479,52 @@ mod tests {
             Request::from_text(name, &params)
         }
         assert_eq!(parse(&StartSequence.to_bytes()), Ok(Request::StartSequence));
-        assert_eq!(parse(&SelectRibbon(RibbonType::Ko).to_bytes()), Ok(Request::SelectRibbon(RibbonType::Ko)));
-        assert_eq!(parse(&MoveToStation(EncoderStation::Contact).to_bytes()), Ok(Request::MoveToStation(EncoderStation::Contact)));
-        assert_eq!(parse(&ReadCounter(CounterKind::PanelsPrinted).to_bytes()), Ok(Request::ReadCounter(CounterKind::PanelsPrinted)));
+        assert_eq!(
+            parse(&SelectRibbon(RibbonType::Ko).to_bytes()),
+            Ok(Request::SelectRibbon(RibbonType::Ko))
+        );
+        assert_eq!(
+            parse(&MoveToStation(EncoderStation::Contact).to_bytes()),
+            Ok(Request::MoveToStation(EncoderStation::Contact))
+        );
+        assert_eq!(
+            parse(&ReadCounter(CounterKind::PanelsPrinted).to_bytes()),
+            Ok(Request::ReadCounter(CounterKind::PanelsPrinted))
+        );
         assert_eq!(parse(&ReadStatus.to_bytes()), Ok(Request::ReadStatus));
-        assert_eq!(parse(&ReadLastResult.to_bytes()), Ok(Request::ReadLastResult));
+        assert_eq!(
+            parse(&ReadLastResult.to_bytes()),
+            Ok(Request::ReadLastResult)
+        );
         assert_eq!(Request::from_text("Zz", &[]), Err(NackCode::Command));
         assert_eq!(Request::from_text("Ss", &["1"]), Err(NackCode::Parameter));
-        assert_eq!(Request::from_text("Pr", &["rainbow"]), Err(NackCode::Parameter));
+        assert_eq!(
+            Request::from_text("Pr", &["rainbow"]),
+            Err(NackCode::Parameter)
+        );
         assert_eq!(Request::from_text("Rco", &["x"]), Err(NackCode::Parameter));
     }
 
     #[test]
     fn answers_are_strict() {
         assert_eq!(StartSequence.answer(RawAnswer::Ack), Ok(()));
-        assert_eq!(StartSequence.answer(RawAnswer::Nack(NackCode::Feeder)), Err(AnswerMismatch::Nack(NackCode::Feeder)));
-        assert!(matches!(StartSequence.answer(RawAnswer::Text(b"OK".to_vec())), Err(AnswerMismatch::Unexpected(_))));
-        assert_eq!(ReadCounter(CounterKind::CardsInserted).answer(RawAnswer::Text(b"42".to_vec())), Ok(42));
-        assert!(ReadCounter(CounterKind::CardsInserted).answer(RawAnswer::Ack).is_err());
-        assert!(ReadCounter(CounterKind::CardsInserted).answer(RawAnswer::Text(b"4x".to_vec())).is_err());
+        assert_eq!(
+            StartSequence.answer(RawAnswer::Nack(NackCode::Feeder)),
+            Err(AnswerMismatch::Nack(NackCode::Feeder))
+        );
+        assert!(matches!(
+            StartSequence.answer(RawAnswer::Text(b"OK".to_vec())),
+            Err(AnswerMismatch::Unexpected(_))
+        ));
+        assert_eq!(
+            ReadCounter(CounterKind::CardsInserted).answer(RawAnswer::Text(b"42".to_vec())),
+            Ok(42)
+        );
+        assert!(ReadCounter(CounterKind::CardsInserted)
+            .answer(RawAnswer::Ack)
+            .is_err());
+        assert!(ReadCounter(CounterKind::CardsInserted)
+            .answer(RawAnswer::Text(b"4x".to_vec()))
+            .is_err());
     }
 }

@@ -69,7 +69,10 @@ pub enum DecodeError {
 pub fn compress(img: &PanelImage) -> (usize, Vec<u8>) {
     let line_blank = |l: usize| img.values[l * DOTS..(l + 1) * DOTS].iter().all(|&v| v == 0);
     let first = (0..LINES).find(|&l| !line_blank(l)).unwrap_or(LINES);
-    let last = (0..LINES).rev().find(|&l| !line_blank(l)).map_or(first, |l| l + 1);
+    let last = (0..LINES)
+        .rev()
+        .find(|&l| !line_blank(l))
+        .map_or(first, |l| l + 1);
     let mut out = Vec::new();
     let bits = bits_for_levels(img.levels).unwrap_or(1);
     for line in first..last {
@@ -106,7 +109,11 @@ fn compress_colour_line(dots: &[u8], bits: u32, out: &mut Vec<u8>) {
             return;
         }
         let v = dots[i];
-        let run = dots[i..].iter().take(max_run).take_while(|&&d| d == v).count();
+        let run = dots[i..]
+            .iter()
+            .take(max_run)
+            .take_while(|&&d| d == v)
+            .count();
         if run >= 3 {
             let ext = (run >> 8) as u8;
             out.push(0x80 | (ext << bits) | v);
@@ -121,7 +128,12 @@ fn compress_colour_line(dots: &[u8], bits: u32, out: &mut Vec<u8>) {
 
 /// Decodes `Dbc` data into a full panel, strictly: every line must be complete and every
 /// value in range.
-pub fn decompress(panel: Panel, levels: u16, first_line: usize, data: &[u8]) -> Result<PanelImage, DecodeError> {
+pub fn decompress(
+    panel: Panel,
+    levels: u16,
+    first_line: usize,
+    data: &[u8],
+) -> Result<PanelImage, DecodeError> {
     let bits = match bits_for_levels(levels) {
         Some(1) if !panel.is_colour() => 1,
         Some(b) if b > 1 && panel.is_colour() => b,
@@ -148,7 +160,12 @@ pub fn decompress(panel: Panel, levels: u16, first_line: usize, data: &[u8]) -> 
     Ok(img)
 }
 
-fn decode_mono_line(data: &[u8], pos: usize, line: usize, dots: &mut [u8]) -> Result<usize, DecodeError> {
+fn decode_mono_line(
+    data: &[u8],
+    pos: usize,
+    line: usize,
+    dots: &mut [u8],
+) -> Result<usize, DecodeError> {
     let head = data[pos];
     match head {
         0x00 => Ok(pos + 1),
@@ -158,7 +175,9 @@ fn decode_mono_line(data: &[u8], pos: usize, line: usize, dots: &mut [u8]) -> Re
         }
         n if usize::from(n) <= LINE_BYTES => {
             let n = usize::from(n);
-            let bytes = data.get(pos + 1..pos + 1 + n).ok_or(DecodeError::Truncated(line))?;
+            let bytes = data
+                .get(pos + 1..pos + 1 + n)
+                .ok_or(DecodeError::Truncated(line))?;
             for (i, &b) in bytes.iter().enumerate() {
                 for bit in 0..8 {
                     dots[i * 8 + bit] = (b >> (7 - bit)) & 1;
@@ -218,8 +237,8 @@ mod tests {
         for line in 100..900 {
             for dot in 0..DOTS {
                 let v = match line % 4 {
-                    0 => (dot * 13 + line) % (max + 1),    // noisy
-                    1 => max,                               // full line
+                    0 => (dot * 13 + line) % (max + 1),       // noisy
+                    1 => max,                                 // full line
                     2 if dot < 300 => (line / 7) % (max + 1), // run then blank
                     _ => 0,
                 };
@@ -231,7 +250,13 @@ mod tests {
 
     #[test]
     fn round_trip_every_depth() {
-        for (panel, levels) in [(Panel::Black, 2), (Panel::Overlay, 2), (Panel::Yellow, 32), (Panel::Magenta, 64), (Panel::Cyan, 128)] {
+        for (panel, levels) in [
+            (Panel::Black, 2),
+            (Panel::Overlay, 2),
+            (Panel::Yellow, 32),
+            (Panel::Magenta, 64),
+            (Panel::Cyan, 128),
+        ] {
             let img = sample(panel, levels);
             let (first, data) = compress(&img);
             assert_eq!(first, 100);
@@ -244,7 +269,10 @@ mod tests {
     fn blank_panel_is_empty_data() {
         let (first, data) = compress(&PanelImage::blank(Panel::Black, 2));
         assert!(data.is_empty());
-        assert_eq!(decompress(Panel::Black, 2, first, &data).unwrap(), PanelImage::blank(Panel::Black, 2));
+        assert_eq!(
+            decompress(Panel::Black, 2, first, &data).unwrap(),
+            PanelImage::blank(Panel::Black, 2)
+        );
     }
 
     #[test]
@@ -255,25 +283,61 @@ mod tests {
         assert!((0..DOTS).all(|d| img.at(1, d) == 1));
         assert_eq!((img.at(2, 0), img.at(2, 1)), (1, 0));
         // Y 32 levels: single dot 5, run of 300 × 7 (ext 1 in bits 5-6), then rest blank.
-        let img = decompress(Panel::Yellow, 32, 3, &[0x05, 0x80 | (1 << 5) | 7, 44, 0x80, 0x00]).unwrap();
+        let img = decompress(
+            Panel::Yellow,
+            32,
+            3,
+            &[0x05, 0x80 | (1 << 5) | 7, 44, 0x80, 0x00],
+        )
+        .unwrap();
         assert_eq!(img.at(3, 0), 5);
         assert_eq!(img.at(3, 300), 7);
         assert_eq!(img.at(3, 301), 0);
         let (first, data) = compress(&img);
-        assert_eq!((first, data.as_slice()), (3, &[0x05, 0x80 | (1 << 5) | 7, 44, 0x80, 0x00][..]));
+        assert_eq!(
+            (first, data.as_slice()),
+            (3, &[0x05, 0x80 | (1 << 5) | 7, 44, 0x80, 0x00][..])
+        );
     }
 
     #[test]
     fn refuses_malformed() {
         use DecodeError::*;
-        assert!(matches!(decompress(Panel::Black, 2, 0, &[82]), Err(BadLineHeader { .. })));
-        assert!(matches!(decompress(Panel::Black, 2, 0, &[5, 1, 2]), Err(Truncated(0))));
-        assert!(matches!(decompress(Panel::Black, 32, 0, &[]), Err(BadLevels { .. })));
-        assert!(matches!(decompress(Panel::Cyan, 2, 0, &[]), Err(BadLevels { .. })));
-        assert!(matches!(decompress(Panel::Cyan, 32, 0, &[0x20]), Err(BadValue { .. })));
-        assert!(matches!(decompress(Panel::Cyan, 128, 0, &[0xFF, 255, 0xFF, 255, 0xFF, 255]), Err(RunOverflow { .. })));
-        assert!(matches!(decompress(Panel::Cyan, 32, 0, &[0x01]), Err(Truncated(0))));
-        assert!(matches!(decompress(Panel::Black, 2, 1016, &[0]), Err(TooManyLines)));
-        assert!(matches!(decompress(Panel::Black, 2, 2000, &[]), Err(BadFirstLine(2000))));
+        assert!(matches!(
+            decompress(Panel::Black, 2, 0, &[82]),
+            Err(BadLineHeader { .. })
+        ));
+        assert!(matches!(
+            decompress(Panel::Black, 2, 0, &[5, 1, 2]),
+            Err(Truncated(0))
+        ));
+        assert!(matches!(
+            decompress(Panel::Black, 32, 0, &[]),
+            Err(BadLevels { .. })
+        ));
+        assert!(matches!(
+            decompress(Panel::Cyan, 2, 0, &[]),
+            Err(BadLevels { .. })
+        ));
+        assert!(matches!(
+            decompress(Panel::Cyan, 32, 0, &[0x20]),
+            Err(BadValue { .. })
+        ));
+        assert!(matches!(
+            decompress(Panel::Cyan, 128, 0, &[0xFF, 255, 0xFF, 255, 0xFF, 255]),
+            Err(RunOverflow { .. })
+        ));
+        assert!(matches!(
+            decompress(Panel::Cyan, 32, 0, &[0x01]),
+            Err(Truncated(0))
+        ));
+        assert!(matches!(
+            decompress(Panel::Black, 2, 1016, &[0]),
+            Err(TooManyLines)
+        ));
+        assert!(matches!(
+            decompress(Panel::Black, 2, 2000, &[]),
+            Err(BadFirstLine(2000))
+        ));
     }
 }

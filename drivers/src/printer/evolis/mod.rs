@@ -74,7 +74,11 @@ impl<T: Transport> EvolisPrinter<T> {
     pub fn connect(link: T, options: EvolisOptions) -> Result<Self, PrinterError> {
         let mut printer = EvolisPrinter {
             link,
-            info: PrinterInfo { model: String::new(), serial: String::new(), firmware: String::new() },
+            info: PrinterInfo {
+                model: String::new(),
+                serial: String::new(),
+                firmware: String::new(),
+            },
             caps: Capabilities {
                 dual_side: false,
                 ribbon: RibbonType::None,
@@ -99,8 +103,15 @@ impl<T: Transport> EvolisPrinter<T> {
         let lower = model.to_ascii_lowercase();
         printer.caps.dual_side = lower.contains("dual") || lower.contains("duplex");
         printer.caps.ribbon = ribbon;
-        printer.caps.panels = Panel::ALL.into_iter().filter(|p| ribbon.has_panel(*p)).collect();
-        printer.info = PrinterInfo { model, serial, firmware };
+        printer.caps.panels = Panel::ALL
+            .into_iter()
+            .filter(|p| ribbon.has_panel(*p))
+            .collect();
+        printer.info = PrinterInfo {
+            model,
+            serial,
+            firmware,
+        };
         tracing::debug!(printer = %printer.describe(), "printer opened");
         Ok(printer)
     }
@@ -126,7 +137,10 @@ impl<T: Transport> EvolisPrinter<T> {
             }
             Err(AnswerMismatch::Unexpected(raw)) => {
                 let _ = self.drain();
-                Err(PrinterError::Unknown { command: name, raw: raw.to_bytes() })
+                Err(PrinterError::Unknown {
+                    command: name,
+                    raw: raw.to_bytes(),
+                })
             }
         }
     }
@@ -150,7 +164,10 @@ impl<T: Transport> EvolisPrinter<T> {
                 Err(()) => {
                     let raw = std::mem::take(&mut self.rx);
                     let _ = self.link.drain();
-                    return Err(PrinterError::Garbled { command: command.to_string(), raw });
+                    return Err(PrinterError::Garbled {
+                        command: command.to_string(),
+                        raw,
+                    });
                 }
             }
             let left = timeout.saturating_sub(start.elapsed());
@@ -159,7 +176,10 @@ impl<T: Transport> EvolisPrinter<T> {
                 Err(TransportError::Timeout { .. }) if !self.rx.is_empty() => {
                     // Part of a frame, then silence: never a valid answer.
                     let raw = std::mem::take(&mut self.rx);
-                    return Err(PrinterError::Garbled { command: command.to_string(), raw });
+                    return Err(PrinterError::Garbled {
+                        command: command.to_string(),
+                        raw,
+                    });
                 }
                 Err(e) => return Err(e.into()),
             };
@@ -173,8 +193,12 @@ impl<T: Transport> EvolisPrinter<T> {
         use PrinterError as E;
         let status = |me: &mut Self| me.send(&ReadStatus).ok();
         match code {
-            NackCode::Command => E::CommandRefused { command: command.to_string() },
-            NackCode::Parameter => E::ParameterRefused { command: command.to_string() },
+            NackCode::Command => E::CommandRefused {
+                command: command.to_string(),
+            },
+            NackCode::Parameter => E::ParameterRefused {
+                command: command.to_string(),
+            },
             NackCode::Cover => E::CoverOpen,
             NackCode::Feeder => match status(self) {
                 Some(s) if s.has(StatusFlag::CardJam) => E::CardJam,
@@ -197,7 +221,10 @@ impl<T: Transport> EvolisPrinter<T> {
             NackCode::MagneticChecksum => E::Magnetic('K'),
             NackCode::MagneticData => E::Magnetic('D'),
             NackCode::MagneticWrite => E::Magnetic('W'),
-            NackCode::Unknown(b) => E::Unknown { command: command.to_string(), raw: vec![NACK, b] },
+            NackCode::Unknown(b) => E::Unknown {
+                command: command.to_string(),
+                raw: vec![NACK, b],
+            },
         }
     }
 
@@ -217,7 +244,12 @@ impl<T: Transport> EvolisPrinter<T> {
 
 impl<T: Transport> Printer for EvolisPrinter<T> {
     fn describe(&self) -> String {
-        format!("Evolis {} (sn {}) on {}", self.info.model, self.info.serial, self.link.describe())
+        format!(
+            "Evolis {} (sn {}) on {}",
+            self.info.model,
+            self.info.serial,
+            self.link.describe()
+        )
     }
 
     fn info(&self) -> &PrinterInfo {
@@ -259,7 +291,9 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
     fn move_to_station(&mut self, station: EncoderStation) -> Result<(), PrinterError> {
         self.need_card()?;
         if !self.caps.stations.contains(&station) {
-            return Err(PrinterError::NotSupported(format!("{station:?} encoder station")));
+            return Err(PrinterError::NotSupported(format!(
+                "{station:?} encoder station"
+            )));
         }
         self.send(&MoveToStation(station))?;
         self.card = CardPlace::Station(station);
@@ -271,14 +305,21 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
         if side == Side::Back && !self.caps.dual_side {
             return Err(PrinterError::NotSupported("printing the back side".into()));
         }
-        let panels = side_panels(layers, self.options.colour_levels)
-            .map_err(|e| PrinterError::BadLayers { side, reason: e.to_string() })?;
+        let panels = side_panels(layers, self.options.colour_levels).map_err(|e| {
+            PrinterError::BadLayers {
+                side,
+                reason: e.to_string(),
+            }
+        })?;
         let mut report = SideReport::default();
         if panels.is_empty() {
             return Ok(report);
         }
         if let Some(p) = panels.iter().find(|p| !self.caps.ribbon.has_panel(p.panel)) {
-            return Err(PrinterError::PanelNotOnRibbon { panel: p.panel, ribbon: self.caps.ribbon.token().into() });
+            return Err(PrinterError::PanelNotOnRibbon {
+                panel: p.panel,
+                ribbon: self.caps.ribbon.token().into(),
+            });
         }
         match side {
             Side::Front => self.send(&Recto)?,
@@ -288,13 +329,22 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
         for img in &panels {
             let sent = if self.options.compression {
                 let (first_line, data) = compress::compress(img);
-                let cmd = DownloadCompressed { panel: img.panel, levels: img.levels, first_line, data: &data };
+                let cmd = DownloadCompressed {
+                    panel: img.panel,
+                    levels: img.levels,
+                    first_line,
+                    data: &data,
+                };
                 let n = cmd.to_bytes().len();
                 self.send(&cmd)?;
                 n
             } else {
                 let data = img.pack();
-                let cmd = Download { panel: img.panel, levels: img.levels, data: &data };
+                let cmd = Download {
+                    panel: img.panel,
+                    levels: img.levels,
+                    data: &data,
+                };
                 let n = cmd.to_bytes().len();
                 self.send(&cmd)?;
                 n
