@@ -5,6 +5,7 @@
 pub mod answer;
 pub mod commands;
 pub mod compress;
+pub mod request;
 
 use std::time::Duration;
 
