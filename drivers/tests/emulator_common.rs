@@ -20,7 +20,7 @@ pub fn fast_emulator() -> Emulator {
 pub fn test_options() -> EvolisOptions {
     EvolisOptions {
         quick_timeout: Duration::from_millis(1500),
-        mechanical_timeout: Duration::from_secs(5),
+        mechanical_timeout: Duration::from_secs(10),
         ..EvolisOptions::default()
     }
 }

@@ -96,6 +96,7 @@ fn prints_in_process_and_writes_pngs() {
     let (front, back) = (synthetic_front(), synthetic_back());
     print_one(printer.as_mut(), &front, &back);
     check_card(&emu, &front, &back);
+    assert!(emu.wait_output(std::time::Duration::from_secs(60)));
     for name in [
         "card-001001-front.png",
         "card-001001-front-k.png",

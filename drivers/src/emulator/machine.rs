@@ -64,6 +64,7 @@ pub struct Machine {
     pub(crate) jam: bool,
     card: Option<CurrentCard>,
     pub(crate) cards: Vec<PrintedCard>,
+    to_write: Vec<PrintedCard>,
     last_result: LastResult,
     commands_seen: u32,
     station: Option<Box<dyn StationCard>>,
@@ -89,6 +90,7 @@ impl Machine {
             jam: false,
             card: None,
             cards: Vec::new(),
+            to_write: Vec::new(),
             last_result: LastResult::Ok,
             commands_seen: 0,
             station,
@@ -470,10 +472,8 @@ impl Machine {
         self.leave_station();
         if let Some(mut current) = self.card.take() {
             current.card.outcome = outcome;
-            if let Some(dir) = &self.config.out_dir {
-                if let Err(e) = super::output::write_card(dir, &current.card) {
-                    tracing::warn!(error = %e, "emulator could not write card images");
-                }
+            if self.config.out_dir.is_some() {
+                self.to_write.push(current.card.clone());
             }
             self.cards.push(current.card);
         }
@@ -482,6 +482,16 @@ impl Machine {
     /// Where printed card images go, if anywhere.
     pub fn out_dir(&self) -> Option<&PathBuf> {
         self.config.out_dir.as_ref()
+    }
+
+    /// Cards that left the printer and still have to be written as PNG; the server writes them
+    /// after answering, outside the lock, so image encoding never delays an answer.
+    pub(crate) fn to_write_is_empty(&self) -> bool {
+        self.to_write.is_empty()
+    }
+
+    pub(crate) fn take_to_write(&mut self) -> Vec<PrintedCard> {
+        std::mem::take(&mut self.to_write)
     }
 }
 

@@ -20,7 +20,7 @@ pub use serve::{PtyServer, TcpServer};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -220,6 +220,8 @@ pub enum EmulatorError {
 pub(crate) struct Shared {
     machine: Mutex<Machine>,
     stop: AtomicBool,
+    /// Batches of printed cards being written as PNG right now.
+    writing: AtomicUsize,
 }
 
 /// A running emulated printer; clones share the same printer.
@@ -235,6 +237,7 @@ impl Emulator {
             shared: Arc::new(Shared {
                 machine: Mutex::new(Machine::new(config)),
                 stop: AtomicBool::new(false),
+                writing: AtomicUsize::new(0),
             }),
         }
     }
@@ -309,6 +312,23 @@ impl Emulator {
     pub fn clear_jam(&self) {
         let mut m = self.machine();
         m.jam = false;
+    }
+
+    /// Waits (at most `timeout`) until the PNG files of every card that left the printer are
+    /// written; returns whether they are. Files are written just after the answer to `Se`/`Ser`.
+    pub fn wait_output(&self, timeout: Duration) -> bool {
+        let start = std::time::Instant::now();
+        loop {
+            let pending = !self.machine().to_write_is_empty()
+                || self.shared.writing.load(Ordering::SeqCst) > 0;
+            if !pending {
+                return true;
+            }
+            if start.elapsed() >= timeout {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Stops every server of this emulator (threads end within ~100 ms).

@@ -30,6 +30,29 @@ enum LinkEnd {
     Injected,
 }
 
+/// Writes finished cards as PNG when dropped, i.e. after the answers went out.
+struct WriteAfter<'a> {
+    shared: &'a Shared,
+    cards: Vec<super::PrintedCard>,
+    dir: Option<PathBuf>,
+}
+
+impl Drop for WriteAfter<'_> {
+    fn drop(&mut self) {
+        if self.cards.is_empty() {
+            return;
+        }
+        if let Some(dir) = &self.dir {
+            for card in &self.cards {
+                if let Err(e) = super::output::write_card(dir, card) {
+                    tracing::warn!(error = %e, "emulator could not write card images");
+                }
+            }
+        }
+        self.shared.writing.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 fn serve_link(shared: &Shared, link: &mut dyn Transport) -> LinkEnd {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -41,11 +64,20 @@ fn serve_link(shared: &Shared, link: &mut dyn Transport) -> LinkEnd {
             Err(TransportError::Timeout { .. }) => continue,
             Err(_) => return LinkEnd::HostGone,
         };
-        let replies = shared
-            .machine
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .feed(&buf[..n]);
+        let (replies, to_write, out_dir) = {
+            let mut m = shared.machine.lock().unwrap_or_else(|e| e.into_inner());
+            let replies = m.feed(&buf[..n]);
+            let to_write = m.take_to_write();
+            if !to_write.is_empty() {
+                shared.writing.fetch_add(1, Ordering::SeqCst);
+            }
+            (replies, to_write, m.out_dir().cloned())
+        };
+        let _write_when_done = WriteAfter {
+            shared,
+            cards: to_write,
+            dir: out_dir,
+        };
         for reply in replies {
             match reply {
                 Reply::Disconnect => return LinkEnd::Injected,

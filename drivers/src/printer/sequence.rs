@@ -86,19 +86,15 @@ pub fn print_card(
 ) -> Result<CardReport, CardFailure> {
     progress(Step::Feed);
     if let Err(e) = printer.feed() {
-        let fate = match e.card_action() {
-            // A refused feed (feeder empty, cover open...) leaves no card inside.
-            CardAction::Nothing | CardAction::OperatorMustClear | CardAction::Reject
-                if !matches!(
-                    e,
-                    PrinterError::Transport(_)
-                        | PrinterError::Garbled { .. }
-                        | PrinterError::CardJam
-                ) =>
-            {
-                CardFate::NotFed
-            }
-            _ => CardFate::LeftInPrinter,
+        // A refused feed (feeder empty, cover open, a jam from an earlier card...) leaves no
+        // new card inside; a lost link or a mechanical fault during the feed may have left one
+        // half way.
+        let fate = match e {
+            PrinterError::Transport(_)
+            | PrinterError::Garbled { .. }
+            | PrinterError::Unknown { .. }
+            | PrinterError::Mechanical => CardFate::LeftInPrinter,
+            _ => CardFate::NotFed,
         };
         return Err(CardFailure {
             error: e.into(),

@@ -44,6 +44,10 @@ pub trait Command {
         self.write(&mut v);
         v
     }
+    /// Bytes the framed command takes on the wire.
+    fn wire_len(&self) -> usize {
+        self.to_bytes().len()
+    }
     /// How long the printer may take.
     fn timing(&self) -> Timing;
     /// Reads the answer frame.
@@ -251,6 +255,9 @@ pub struct Download<'a> {
 
 impl Command for Download<'_> {
     type Answer = ();
+    fn wire_len(&self) -> usize {
+        format!("\x1bDb;{};{};", self.panel.letter(), self.levels).len() + self.data.len() + 1
+    }
     fn name(&self) -> String {
         format!("Db;{}", self.panel.letter())
     }
@@ -284,6 +291,16 @@ pub struct DownloadCompressed<'a> {
 
 impl Command for DownloadCompressed<'_> {
     type Answer = ();
+    fn wire_len(&self) -> usize {
+        let header = format!(
+            "\x1bDbc;{};{};{};{};",
+            self.panel.letter(),
+            self.levels,
+            self.first_line,
+            self.data.len()
+        );
+        header.len() + self.data.len() + 1
+    }
     fn name(&self) -> String {
         format!("Dbc;{}", self.panel.letter())
     }
@@ -348,6 +365,25 @@ mod tests {
             .to_bytes(),
             b"\x1bDbc;y;32;7;2;\x0d\x1b\r"
         );
+    }
+
+    #[test]
+    fn wire_len_matches_bytes() {
+        let data = [7u8; 33];
+        let d = Download {
+            panel: Panel::Overlay,
+            levels: 2,
+            data: &data,
+        };
+        assert_eq!(d.wire_len(), d.to_bytes().len());
+        let c = DownloadCompressed {
+            panel: Panel::Cyan,
+            levels: 128,
+            first_line: 1015,
+            data: &data,
+        };
+        assert_eq!(c.wire_len(), c.to_bytes().len());
+        assert_eq!(StartSequence.wire_len(), 4);
     }
 
     #[test]

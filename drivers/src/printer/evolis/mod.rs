@@ -122,7 +122,12 @@ impl<T: Transport> EvolisPrinter<T> {
     pub fn send<C: Command>(&mut self, cmd: &C) -> Result<C::Answer, PrinterError> {
         let name = cmd.name();
         let bytes = cmd.to_bytes();
-        tracing::trace!(command = %name, tx = %hex_short(&bytes), "send");
+        if name.starts_with("Db") {
+            // Panel data is card content: log its size only.
+            tracing::trace!(command = %name, tx_len = bytes.len(), "send");
+        } else {
+            tracing::trace!(command = %name, tx = %hex_short(&bytes), "send");
+        }
         self.link.write_all(&bytes)?;
         let timeout = match cmd.timing() {
             Timing::Quick => self.options.quick_timeout,
@@ -336,9 +341,8 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
                     first_line,
                     data: &data,
                 };
-                let n = cmd.to_bytes().len();
                 self.send(&cmd)?;
-                n
+                cmd.wire_len()
             } else {
                 let data = img.pack();
                 let cmd = Download {
@@ -346,9 +350,8 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
                     levels: img.levels,
                     data: &data,
                 };
-                let n = cmd.to_bytes().len();
                 self.send(&cmd)?;
-                n
+                cmd.wire_len()
             };
             tracing::debug!(side = ?side, panel = ?img.panel, bytes = sent, "panel printed");
             report.panels.push(img.panel);
