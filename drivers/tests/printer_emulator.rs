@@ -282,3 +282,39 @@ fn serial_with_xonxoff_flow_control_and_raw_downloads() {
         .iter()
         .all(|d| !d.compressed));
 }
+
+#[test]
+fn sensor_and_last_result_reads() {
+    use cetak_drivers::printer::evolis::answer::{CardSensor, CoverSensor, LastResult};
+    use cetak_drivers::printer::evolis::commands::{
+        ReadCardSensor, ReadCover, ReadLastResult, StartSequence,
+    };
+    use cetak_drivers::transport::tcp::TcpTransport;
+    let emu = Emulator::new(EmulatorConfig {
+        time_scale: 0.0,
+        feeder_cards: 0,
+        ..Default::default()
+    });
+    let server = emu.serve_tcp("127.0.0.1:0").unwrap();
+    let addr = server.addr();
+    let link = TcpTransport::connect(
+        &addr.ip().to_string(),
+        addr.port(),
+        std::time::Duration::from_secs(2),
+    )
+    .unwrap();
+    let mut p = printer::EvolisPrinter::connect(link, test_options()).unwrap();
+    assert_eq!(p.send(&ReadCover).unwrap(), CoverSensor::Closed);
+    assert_eq!(p.send(&ReadCardSensor).unwrap(), CardSensor::NoCard);
+    assert!(matches!(
+        p.send(&StartSequence),
+        Err(printer::PrinterError::FeederEmpty)
+    ));
+    assert_eq!(p.send(&ReadLastResult).unwrap(), LastResult::NoCard);
+    emu.set_feeder(5);
+    p.send(&StartSequence).unwrap();
+    assert_eq!(p.send(&ReadCardSensor).unwrap(), CardSensor::Card);
+    assert_eq!(p.send(&ReadLastResult).unwrap(), LastResult::Ok);
+    emu.set_cover_open(true);
+    assert_eq!(p.send(&ReadCover).unwrap(), CoverSensor::Open);
+}
