@@ -233,6 +233,9 @@ pub struct LayerSizeError {
     pub height: u32,
 }
 
+/// Rows per band in the tiled rotation.
+const TILE: usize = 32;
+
 /// Converts a landscape side into the panels to print, in ribbon order, leaving out every
 /// panel that would carry no ink. Y = 255 − B, M = 255 − G, C = 255 − R, quantised to
 /// `colour` levels; K and O 1 bit.
@@ -260,14 +263,19 @@ pub fn side_panels(
         let mut yv = vec![0u8; LINES * DOTS];
         let mut mv = vec![0u8; LINES * DOTS];
         let mut cv = vec![0u8; LINES * DOTS];
-        for y in 0..DOTS {
-            let dot = DOTS - 1 - y;
-            let row = &raw[y * LINES * 3..(y + 1) * LINES * 3];
-            for (x, px) in row.chunks_exact(3).enumerate() {
-                let i = x * DOTS + dot;
-                cv[i] = table[px[0] as usize];
-                mv[i] = table[px[1] as usize];
-                yv[i] = table[px[2] as usize];
+        // Tiled transpose: a band of TILE rows stays in cache while each line's run of TILE
+        // dots is written contiguously.
+        for y0 in (0..DOTS).step_by(TILE) {
+            let y1 = (y0 + TILE).min(DOTS);
+            for x in 0..LINES {
+                let base = x * DOTS;
+                for y in y0..y1 {
+                    let o = (y * LINES + x) * 3;
+                    let i = base + DOTS - 1 - y;
+                    cv[i] = table[raw[o] as usize];
+                    mv[i] = table[raw[o + 1] as usize];
+                    yv[i] = table[raw[o + 2] as usize];
+                }
             }
         }
         for (panel, values) in [(Panel::Yellow, yv), (Panel::Magenta, mv), (Panel::Cyan, cv)] {
@@ -291,11 +299,12 @@ pub fn side_panels(
                 continue;
             }
             let mut values = vec![0u8; LINES * DOTS];
-            for y in 0..DOTS as u32 {
-                let dot = DOTS - 1 - y as usize;
+            for y0 in (0..DOTS as u32).step_by(TILE) {
+                let y1 = (y0 + TILE as u32).min(DOTS as u32);
                 for x in 0..LINES as u32 {
-                    if plane.get(x, y) {
-                        values[x as usize * DOTS + dot] = 1;
+                    let base = x as usize * DOTS + DOTS - 1;
+                    for y in y0..y1 {
+                        values[base - y as usize] = u8::from(plane.get(x, y));
                     }
                 }
             }

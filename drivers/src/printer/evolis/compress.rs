@@ -102,9 +102,11 @@ fn compress_mono_line(dots: &[u8], out: &mut Vec<u8>) {
 
 fn compress_colour_line(dots: &[u8], bits: u32, out: &mut Vec<u8>) {
     let max_run = (1usize << (7 - bits + 8)) - 1; // 8 count bits + spare extension bits
+                                                  // Everything from `end` on is blank.
+    let end = dots.iter().rposition(|&v| v != 0).map_or(0, |p| p + 1);
     let mut i = 0;
     while i < dots.len() {
-        if dots[i..].iter().all(|&v| v == 0) {
+        if i >= end {
             out.extend_from_slice(&[0x80, 0x00]);
             return;
         }
