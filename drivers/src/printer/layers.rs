@@ -38,10 +38,12 @@ impl Bitplane {
         plane
     }
 
+    /// Width in dots.
     pub fn width(&self) -> u32 {
         self.width
     }
 
+    /// Height in dots.
     pub fn height(&self) -> u32 {
         self.height
     }

@@ -1,0 +1,48 @@
+//! The process-wide registry behind `emu://NAME` printer URIs: a test or the demo registers an
+//! emulator under a name; opening the URI connects an in-process pipe to it.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use super::{serve, Emulator, EmulatorError};
+use crate::transport::memory::{pair, MemoryTransport};
+use crate::transport::TransportError;
+
+fn table() -> &'static Mutex<HashMap<String, Emulator>> {
+    static TABLE: OnceLock<Mutex<HashMap<String, Emulator>>> = OnceLock::new();
+    TABLE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Registers `emulator` as `emu://name`.
+pub fn register(name: &str, emulator: Emulator) -> Result<(), EmulatorError> {
+    let mut t = table().lock().unwrap_or_else(|e| e.into_inner());
+    if t.contains_key(name) {
+        return Err(EmulatorError::NameTaken(name.to_string()));
+    }
+    t.insert(name.to_string(), emulator);
+    Ok(())
+}
+
+/// Removes a registration; returns whether there was one.
+pub fn unregister(name: &str) -> bool {
+    table()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(name)
+        .is_some()
+}
+
+/// Connects to the emulator registered as `name`: returns the host end of a fresh pipe, the
+/// emulator serves the other end on its own thread.
+pub fn connect(name: &str) -> Result<MemoryTransport, TransportError> {
+    let emulator = table()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(name)
+        .cloned()
+        .ok_or_else(|| TransportError::NoSuchEmulator(name.to_string()))?;
+    let label = format!("emu://{name}");
+    let (host, printer) = pair(&label, &format!("{label} (printer side)"));
+    serve::serve_memory(emulator.shared(), printer);
+    Ok(host)
+}

@@ -1,0 +1,253 @@
+//! Printer errors: one variant per printer condition, protocol errors, transport errors and an
+//! `Unknown` fallback. Each variant's doc says what the operator should do; [`PrinterError::message_id`]
+//! and [`PrinterError::message_en`] are the operator texts, [`PrinterError::card_action`] says
+//! what becomes of a card that was inside the printer.
+
+use super::layers::Side;
+use super::panel::Panel;
+use crate::transport::{TransportError, UriError};
+
+/// What the caller should do with a card that was in the printer when an error happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardAction {
+    /// The mechanism still works: send the card to the reject box (`Ser`) and count it spoiled.
+    Reject,
+    /// The card cannot be moved by software (jam, cover open, link lost): the operator must
+    /// take it out and decide; count it spoiled unless they confirm otherwise.
+    OperatorMustClear,
+    /// No card is involved (the error came before a card was fed, or was a read).
+    Nothing,
+}
+
+/// A printer failure. `Display` is the English operator text.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PrinterError {
+    /// No blank card could be fed. Refill the feeder with blangko, then retry.
+    #[error("the card feeder is empty: load blank cards and retry")]
+    FeederEmpty,
+    /// The cover is open. Close it, then retry.
+    #[error("the printer cover is open: close it and retry")]
+    CoverOpen,
+    /// The ribbon is used up. Install a new ribbon, then retry; the card in progress is rejected.
+    #[error("the ribbon has run out: install a new ribbon")]
+    RibbonEnded,
+    /// No ribbon is installed. Install one.
+    #[error("no ribbon installed: install a ribbon")]
+    RibbonMissing,
+    /// The installed ribbon is not supported by this printer. Install a supported ribbon.
+    #[error("the installed ribbon is not supported by this printer")]
+    RibbonUnsupported,
+    /// The job needs a panel the installed ribbon does not have (e.g. colour on a black ribbon).
+    /// Install the right ribbon (YMCKO for ID cards).
+    #[error("the ribbon {ribbon} has no {panel:?} panel needed by this card")]
+    PanelNotOnRibbon {
+        /// Panel the card needs.
+        panel: Panel,
+        /// Ribbon installed.
+        ribbon: String,
+    },
+    /// A card is stuck. Open the printer, remove the card (count it spoiled), close and retry.
+    #[error("card jam: open the printer, remove the card and retry")]
+    CardJam,
+    /// The reject box is full. Empty it, then retry.
+    #[error("the reject box is full: empty it")]
+    RejectBoxFull,
+    /// The output hopper is full. Take out the printed cards, then retry.
+    #[error("the output hopper is full: take out the printed cards")]
+    OutputHopperFull,
+    /// The print head is cooling down. Wait and retry.
+    #[error("the print head is cooling down: wait a moment and retry")]
+    Cooling,
+    /// The printer is busy with another card. Wait and retry.
+    #[error("the printer is busy")]
+    Busy,
+    /// A mechanical error or time-out the printer did not detail (NACK `T`). Check the card path
+    /// and the printer's display; remove any card left inside.
+    #[error("mechanical error in the printer: check the card path")]
+    Mechanical,
+    /// Magnetic stripe error (NACK `K`, `D` or `W`). The card is rejected; check the blangko
+    /// stock has a stripe if encoding is configured.
+    #[error("magnetic stripe error (code {0})")]
+    Magnetic(char),
+    /// The printer refused the command itself (NACK `1`): a driver/printer mismatch. Report it
+    /// with the log; check the printer model and firmware are supported.
+    #[error("the printer refused command {command}")]
+    CommandRefused {
+        /// The command.
+        command: String,
+    },
+    /// The printer refused a parameter (NACK `2`). Report it with the log.
+    #[error("the printer refused a parameter of {command}")]
+    ParameterRefused {
+        /// The command.
+        command: String,
+    },
+    /// The answer was not a valid frame (noise on the line, wrong baud rate, another device).
+    /// Check the cable and that the URI's speed matches the printer.
+    #[error("garbled answer to {command}: {}", hex_short(raw))]
+    Garbled {
+        /// The command.
+        command: String,
+        /// What arrived (truncated).
+        raw: Vec<u8>,
+    },
+    /// A well-formed answer this driver does not know (unknown NACK code, unknown status text).
+    /// Never taken as success. Report it with the log; the firmware may be newer than the driver.
+    #[error("unknown answer to {command}: {}", hex_short(raw))]
+    Unknown {
+        /// The command.
+        command: String,
+        /// The answer.
+        raw: Vec<u8>,
+    },
+    /// The operation needs a card in the printer and none was fed. A caller bug: feed first.
+    #[error("no card in the printer for this operation")]
+    NoCard,
+    /// The operation needs a feature this printer lacks (e.g. the back side on a single-side
+    /// printer, or an encoder station it does not have).
+    #[error("not supported by this printer: {0}")]
+    NotSupported(String),
+    /// The side images do not fit the printer frame. A rendering bug: report it.
+    #[error("cannot print {side:?} side: {reason}")]
+    BadLayers {
+        /// Which side.
+        side: Side,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The printer URI is wrong. Fix the station configuration.
+    #[error(transparent)]
+    Uri(#[from] UriError),
+    /// The device answered but is not a printer family this driver knows.
+    #[error("unsupported printer model {0:?}")]
+    UnsupportedModel(String),
+    /// The link to the printer failed; see the inner error for what to check.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+/// First bytes of `raw` in hex, for messages and logs.
+pub(crate) fn hex_short(raw: &[u8]) -> String {
+    let head = &raw[..raw.len().min(32)];
+    if raw.len() > head.len() {
+        format!("{}… ({} bytes)", hex::encode(head), raw.len())
+    } else {
+        hex::encode(head)
+    }
+}
+
+impl PrinterError {
+    /// English operator message.
+    pub fn message_en(&self) -> String {
+        self.to_string()
+    }
+
+    /// Operator message in Bahasa Indonesia.
+    pub fn message_id(&self) -> String {
+        use PrinterError as E;
+        match self {
+            E::FeederEmpty => "Tempat blangko kosong: isi blangko lalu coba lagi.".into(),
+            E::CoverOpen => "Tutup printer terbuka: tutup lalu coba lagi.".into(),
+            E::RibbonEnded => "Pita (ribbon) habis: pasang pita baru.".into(),
+            E::RibbonMissing => "Pita (ribbon) tidak terpasang: pasang pita.".into(),
+            E::RibbonUnsupported => "Pita yang terpasang tidak didukung printer ini.".into(),
+            E::PanelNotOnRibbon { panel, ribbon } => format!(
+                "Pita {ribbon} tidak memiliki panel {panel:?} yang dibutuhkan kartu ini: pasang pita YMCKO."
+            ),
+            E::CardJam => {
+                "Kartu macet: buka printer, keluarkan kartu, lalu coba lagi.".into()
+            }
+            E::RejectBoxFull => "Kotak kartu gagal penuh: kosongkan.".into(),
+            E::OutputHopperFull => "Tempat kartu jadi penuh: ambil kartu yang sudah dicetak.".into(),
+            E::Cooling => "Kepala cetak sedang didinginkan: tunggu sebentar lalu coba lagi.".into(),
+            E::Busy => "Printer sedang sibuk.".into(),
+            E::Mechanical => {
+                "Kesalahan mekanis pada printer: periksa jalur kartu dan keluarkan kartu yang tertinggal.".into()
+            }
+            E::Magnetic(c) => format!("Kesalahan pita magnetik (kode {c})."),
+            E::CommandRefused { command } => {
+                format!("Printer menolak perintah {command}: periksa model dan firmware printer.")
+            }
+            E::ParameterRefused { command } => {
+                format!("Printer menolak parameter perintah {command}.")
+            }
+            E::Garbled { command, .. } => format!(
+                "Jawaban printer untuk {command} rusak: periksa kabel dan kecepatan port."
+            ),
+            E::Unknown { command, .. } => {
+                format!("Jawaban printer untuk {command} tidak dikenal: laporkan beserta log.")
+            }
+            E::NoCard => "Tidak ada kartu di dalam printer untuk operasi ini.".into(),
+            E::NotSupported(what) => format!("Tidak didukung printer ini: {what}."),
+            E::BadLayers { side, reason } => {
+                format!("Gambar sisi {side:?} tidak dapat dicetak: {reason}.")
+            }
+            E::Uri(e) => e.message_id(),
+            E::UnsupportedModel(m) => format!("Model printer {m:?} tidak didukung."),
+            E::Transport(e) => e.message_id(),
+        }
+    }
+
+    /// What becomes of a card that was inside the printer when this error happened.
+    pub fn card_action(&self) -> CardAction {
+        use PrinterError as E;
+        match self {
+            E::FeederEmpty
+            | E::Uri(_)
+            | E::UnsupportedModel(_)
+            | E::NoCard
+            | E::OutputHopperFull
+            | E::RejectBoxFull => CardAction::Nothing,
+            E::CardJam | E::CoverOpen | E::Mechanical | E::Transport(_) | E::Garbled { .. } => {
+                CardAction::OperatorMustClear
+            }
+            E::RibbonEnded
+            | E::RibbonMissing
+            | E::RibbonUnsupported
+            | E::PanelNotOnRibbon { .. }
+            | E::Cooling
+            | E::Busy
+            | E::Magnetic(_)
+            | E::CommandRefused { .. }
+            | E::ParameterRefused { .. }
+            | E::Unknown { .. }
+            | E::NotSupported(_)
+            | E::BadLayers { .. } => CardAction::Reject,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_both_messages() {
+        let all = [
+            PrinterError::FeederEmpty,
+            PrinterError::CoverOpen,
+            PrinterError::RibbonEnded,
+            PrinterError::CardJam,
+            PrinterError::Garbled {
+                command: "Ss".into(),
+                raw: vec![0x41; 40],
+            },
+            PrinterError::Unknown {
+                command: "Rst".into(),
+                raw: b"WHAT".to_vec(),
+            },
+        ];
+        for e in all {
+            assert!(!e.message_en().is_empty());
+            assert!(!e.message_id().is_empty());
+            assert_ne!(e.message_en(), e.message_id());
+        }
+        assert!(PrinterError::Garbled {
+            command: "Ss".into(),
+            raw: vec![0x41; 40]
+        }
+        .to_string()
+        .contains("(40 bytes)"));
+    }
+}

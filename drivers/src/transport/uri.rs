@@ -1,0 +1,407 @@
+//! Printer URIs: where a printer is and how to reach it, as one string an operator can write in
+//! a config file.
+//!
+//! - `serial:///dev/ttyUSB0?baud=115200&flow=xonxoff&parity=none`
+//! - `usblp:///dev/usb/lp0`
+//! - `tcp://host:9100` (port defaults to 9100)
+//! - `emu://NAME` (an in-process emulator registered under NAME)
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Serial flow control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowControl {
+    /// No flow control.
+    None,
+    /// Software flow control (XON/XOFF), the Evolis factory setting.
+    XonXoff,
+    /// Hardware flow control (RTS/CTS).
+    RtsCts,
+}
+
+/// Serial parity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parity {
+    /// No parity bit.
+    None,
+    /// Even parity.
+    Even,
+    /// Odd parity.
+    Odd,
+}
+
+/// Line settings of a serial printer; they must match the printer's `Pcom` setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SerialSettings {
+    /// Bits per second.
+    pub baud: u32,
+    /// Flow control.
+    pub flow: FlowControl,
+    /// Parity.
+    pub parity: Parity,
+}
+
+impl Default for SerialSettings {
+    fn default() -> Self {
+        SerialSettings {
+            baud: 115_200,
+            flow: FlowControl::None,
+            parity: Parity::None,
+        }
+    }
+}
+
+/// A parsed printer URI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrinterUri {
+    /// A serial port.
+    Serial {
+        /// Device path, e.g. `/dev/ttyUSB0`.
+        path: String,
+        /// Line settings.
+        settings: SerialSettings,
+    },
+    /// A USB printer-class node.
+    UsbLp {
+        /// Device path, e.g. `/dev/usb/lp0`.
+        path: String,
+    },
+    /// A raw TCP socket.
+    Tcp {
+        /// Host name or address.
+        host: String,
+        /// Port (9100 unless given).
+        port: u16,
+    },
+    /// An in-process emulator.
+    Emulator {
+        /// The name it was registered under.
+        name: String,
+    },
+}
+
+/// Why a printer URI was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UriError {
+    /// No `scheme://` prefix, or a scheme we do not know.
+    #[error("unknown printer URI scheme in {0:?}: use serial://, usblp://, tcp:// or emu://")]
+    UnknownScheme(String),
+    /// The part after `scheme://` is empty or malformed.
+    #[error("printer URI {uri:?}: {reason}")]
+    Malformed {
+        /// The URI.
+        uri: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A query option we do not know, or a value out of range.
+    #[error("printer URI option {key}={value:?} is not valid: {reason}")]
+    BadOption {
+        /// Option name.
+        key: String,
+        /// Its value.
+        value: String,
+        /// What is accepted.
+        reason: String,
+    },
+}
+
+impl UriError {
+    /// Operator message in Bahasa Indonesia.
+    pub fn message_id(&self) -> String {
+        match self {
+            UriError::UnknownScheme(u) => format!(
+                "Alamat printer {u:?} tidak dikenal: gunakan serial://, usblp://, tcp:// atau emu://"
+            ),
+            UriError::Malformed { uri, reason } => {
+                format!("Alamat printer {uri:?} salah: {reason}")
+            }
+            UriError::BadOption { key, value, reason } => {
+                format!("Opsi alamat printer {key}={value:?} tidak sah: {reason}")
+            }
+        }
+    }
+}
+
+fn malformed(uri: &str, reason: &str) -> UriError {
+    UriError::Malformed {
+        uri: uri.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+impl FromStr for PrinterUri {
+    type Err = UriError;
+
+    fn from_str(uri: &str) -> Result<Self, UriError> {
+        let (scheme, rest) = uri
+            .split_once("://")
+            .ok_or_else(|| UriError::UnknownScheme(uri.to_string()))?;
+        let (body, query) = match rest.split_once('?') {
+            Some((b, q)) => (b, Some(q)),
+            None => (rest, None),
+        };
+        if body.is_empty() {
+            return Err(malformed(uri, "nothing after the scheme"));
+        }
+        if body.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(malformed(uri, "contains spaces or control characters"));
+        }
+        let no_query = |what: &str| -> Result<(), UriError> {
+            match query {
+                Some(q) if !q.is_empty() => {
+                    Err(malformed(uri, &format!("{what} URIs take no options")))
+                }
+                _ => Ok(()),
+            }
+        };
+        match scheme.to_ascii_lowercase().as_str() {
+            "serial" => {
+                if !body.starts_with('/') {
+                    return Err(malformed(uri, "serial device must be an absolute path"));
+                }
+                let mut settings = SerialSettings::default();
+                for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+                    let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                    let bad = |reason: &str| UriError::BadOption {
+                        key: key.to_string(),
+                        value: value.to_string(),
+                        reason: reason.to_string(),
+                    };
+                    match key {
+                        "baud" => {
+                            settings.baud = value
+                                .parse::<u32>()
+                                .ok()
+                                .filter(|b| (300..=4_000_000).contains(b))
+                                .ok_or_else(|| bad("a rate from 300 to 4000000"))?;
+                        }
+                        "flow" => {
+                            settings.flow = match value.to_ascii_lowercase().as_str() {
+                                "none" => FlowControl::None,
+                                "xonxoff" | "xon/xoff" | "software" => FlowControl::XonXoff,
+                                "rtscts" | "hardware" => FlowControl::RtsCts,
+                                _ => return Err(bad("none, xonxoff or rtscts")),
+                            }
+                        }
+                        "parity" => {
+                            settings.parity = match value.to_ascii_lowercase().as_str() {
+                                "none" | "n" => Parity::None,
+                                "even" | "e" => Parity::Even,
+                                "odd" | "o" => Parity::Odd,
+                                _ => return Err(bad("none, even or odd")),
+                            }
+                        }
+                        _ => return Err(bad("known options are baud, flow and parity")),
+                    }
+                }
+                Ok(PrinterUri::Serial {
+                    path: body.to_string(),
+                    settings,
+                })
+            }
+            "usblp" => {
+                no_query("usblp")?;
+                if !body.starts_with('/') {
+                    return Err(malformed(uri, "device must be an absolute path"));
+                }
+                Ok(PrinterUri::UsbLp {
+                    path: body.to_string(),
+                })
+            }
+            "tcp" => {
+                no_query("tcp")?;
+                let body = body.trim_end_matches('/');
+                let (host, port) = if let Some(stripped) = body.strip_prefix('[') {
+                    // [v6-address]:port
+                    let (h, after) = stripped
+                        .split_once(']')
+                        .ok_or_else(|| malformed(uri, "unclosed [ in IPv6 address"))?;
+                    match after.strip_prefix(':') {
+                        Some(p) => (h, Some(p)),
+                        None if after.is_empty() => (h, None),
+                        None => return Err(malformed(uri, "junk after ]")),
+                    }
+                } else {
+                    match body.rsplit_once(':') {
+                        Some((h, p)) => (h, Some(p)),
+                        None => (body, None),
+                    }
+                };
+                if host.is_empty() || host.contains('/') {
+                    return Err(malformed(uri, "expected tcp://host:port"));
+                }
+                let port = match port {
+                    None => 9100,
+                    Some(p) => p
+                        .parse::<u16>()
+                        .ok()
+                        .filter(|p| *p != 0)
+                        .ok_or_else(|| malformed(uri, "port must be 1..65535"))?,
+                };
+                Ok(PrinterUri::Tcp {
+                    host: host.to_string(),
+                    port,
+                })
+            }
+            "emu" => {
+                no_query("emu")?;
+                if body.contains('/') {
+                    return Err(malformed(uri, "emulator name may not contain '/'"));
+                }
+                Ok(PrinterUri::Emulator {
+                    name: body.to_string(),
+                })
+            }
+            _ => Err(UriError::UnknownScheme(uri.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for PrinterUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PrinterUri::Serial { path, settings } => {
+                let flow = match settings.flow {
+                    FlowControl::None => "none",
+                    FlowControl::XonXoff => "xonxoff",
+                    FlowControl::RtsCts => "rtscts",
+                };
+                let parity = match settings.parity {
+                    Parity::None => "none",
+                    Parity::Even => "even",
+                    Parity::Odd => "odd",
+                };
+                write!(
+                    f,
+                    "serial://{path}?baud={}&flow={flow}&parity={parity}",
+                    settings.baud
+                )
+            }
+            PrinterUri::UsbLp { path } => write!(f, "usblp://{path}"),
+            PrinterUri::Tcp { host, port } if host.contains(':') => {
+                write!(f, "tcp://[{host}]:{port}")
+            }
+            PrinterUri::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
+            PrinterUri::Emulator { name } => write!(f, "emu://{name}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_each_scheme() {
+        assert_eq!(
+            "serial:///dev/ttyUSB0?baud=9600&flow=xonxoff&parity=even".parse(),
+            Ok(PrinterUri::Serial {
+                path: "/dev/ttyUSB0".into(),
+                settings: SerialSettings {
+                    baud: 9600,
+                    flow: FlowControl::XonXoff,
+                    parity: Parity::Even
+                }
+            })
+        );
+        assert_eq!(
+            "serial:///dev/ttyS0".parse(),
+            Ok(PrinterUri::Serial {
+                path: "/dev/ttyS0".into(),
+                settings: SerialSettings::default()
+            })
+        );
+        assert_eq!(
+            "usblp:///dev/usb/lp0".parse(),
+            Ok(PrinterUri::UsbLp {
+                path: "/dev/usb/lp0".into()
+            })
+        );
+        assert_eq!(
+            "tcp://printer-1.local:9101".parse(),
+            Ok(PrinterUri::Tcp {
+                host: "printer-1.local".into(),
+                port: 9101
+            })
+        );
+        assert_eq!(
+            "tcp://10.0.0.5".parse(),
+            Ok(PrinterUri::Tcp {
+                host: "10.0.0.5".into(),
+                port: 9100
+            })
+        );
+        assert_eq!(
+            "tcp://[::1]:9100".parse(),
+            Ok(PrinterUri::Tcp {
+                host: "::1".into(),
+                port: 9100
+            })
+        );
+        assert_eq!(
+            "emu://desk-1".parse(),
+            Ok(PrinterUri::Emulator {
+                name: "desk-1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for s in [
+            "serial:///dev/ttyUSB0?baud=115200&flow=rtscts&parity=odd",
+            "usblp:///dev/usb/lp3",
+            "tcp://127.0.0.1:9100",
+            "tcp://[::1]:9200",
+            "emu://x",
+        ] {
+            let uri: PrinterUri = s.parse().unwrap();
+            assert_eq!(uri.to_string(), s);
+            assert_eq!(uri.to_string().parse::<PrinterUri>().unwrap(), uri);
+        }
+    }
+
+    #[test]
+    fn refuses_bad_uris() {
+        use UriError::*;
+        for bad in ["", "ttyUSB0", "lpt://x", "http://x"] {
+            assert!(
+                matches!(bad.parse::<PrinterUri>(), Err(UnknownScheme(_))),
+                "{bad}"
+            );
+        }
+        for bad in [
+            "serial://",
+            "serial://dev/ttyUSB0",
+            "usblp://lp0",
+            "usblp:///dev/usb/lp0?x=1",
+            "tcp://:9100",
+            "tcp://host:0",
+            "tcp://host:99999",
+            "tcp://host:port",
+            "tcp://[::1",
+            "emu://a/b",
+            "tcp://a b:1",
+        ] {
+            assert!(
+                matches!(bad.parse::<PrinterUri>(), Err(Malformed { .. })),
+                "{bad}"
+            );
+        }
+        for bad in [
+            "serial:///dev/ttyS0?baud=fast",
+            "serial:///dev/ttyS0?baud=0",
+            "serial:///dev/ttyS0?flow=maybe",
+            "serial:///dev/ttyS0?parity=mark",
+            "serial:///dev/ttyS0?speed=9600",
+        ] {
+            assert!(
+                matches!(bad.parse::<PrinterUri>(), Err(BadOption { .. })),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Fuzzes everything that reads bytes coming from a printer (or, for the emulator, from a host):
+//! answer frames, every typed text answer, the whole driver reading answers from a hostile
+//! device, the emulator's command parser and the `Dbc` decoder. None may panic or hang.
+//!
+//! Run: `cd fuzz && cargo +nightly fuzz run printer_answer -- -max_total_time=60`
+#![no_main]
+
+use std::time::Duration;
+
+use cetak_drivers::emulator::parser::Parser;
+use cetak_drivers::printer::evolis::answer::{
+    CardSensor, Count, CoverSensor, LastResult, RawAnswer, RibbonType, Text, TextAnswer,
+};
+use cetak_drivers::printer::evolis::compress::decompress;
+use cetak_drivers::printer::layers::{Bitplane, Side, SideLayers};
+use cetak_drivers::printer::panel::Panel;
+use cetak_drivers::printer::{EvolisOptions, EvolisPrinter, Printer, PrinterStatus};
+use cetak_drivers::transport::{Transport, TransportError};
+use libfuzzer_sys::fuzz_target;
+
+/// A device that answers with the fuzz input, whatever is asked, then goes silent.
+struct Hostile {
+    input: Vec<u8>,
+    pos: usize,
+}
+
+impl Transport for Hostile {
+    fn write_all(&mut self, _bytes: &[u8]) -> Result<(), TransportError> {
+        Ok(())
+    }
+    fn read(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, TransportError> {
+        if self.pos >= self.input.len() {
+            return Err(TransportError::Timeout { target: "fuzz".into(), waited: timeout });
+        }
+        // Hand out small, input-dependent chunks to exercise frame reassembly.
+        let n = (1 + self.input[self.pos] as usize % 7).min(self.input.len() - self.pos).min(buf.len());
+        buf[..n].copy_from_slice(&self.input[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+    fn drain(&mut self) -> Result<usize, TransportError> {
+        Ok(0) // keep the rest of the input for the next command
+    }
+    fn describe(&self) -> String {
+        "fuzz".into()
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    // Frames, one after another.
+    let mut rest = data;
+    while let Ok(Some((_, used))) = RawAnswer::from_bytes(rest) {
+        rest = &rest[used..];
+    }
+    // Typed answers must round-trip when they parse.
+    if let Ok(s) = PrinterStatus::from_bytes(data) {
+        assert_eq!(PrinterStatus::from_bytes(&s.to_bytes()), Ok(s));
+    }
+    let _ = Count::from_bytes(data);
+    let _ = Text::from_bytes(data);
+    let _ = RibbonType::from_bytes(data);
+    let _ = CoverSensor::from_bytes(data);
+    let _ = CardSensor::from_bytes(data);
+    let _ = LastResult::from_bytes(data);
+
+    // The driver against a hostile device.
+    let options = EvolisOptions {
+        quick_timeout: Duration::from_millis(1),
+        mechanical_timeout: Duration::from_millis(1),
+        ..EvolisOptions::default()
+    };
+    if let Ok(mut p) = EvolisPrinter::connect(Hostile { input: data.to_vec(), pos: 0 }, options) {
+        let _ = p.status();
+        let _ = p.counters();
+        if p.feed().is_ok() {
+            let k = Bitplane::from_fn(1016, 648, |x, y| (x + y) % 97 == 0);
+            let _ = p.print_side(Side::Front, &SideLayers { colour: None, k: Some(k), overlay: None });
+            let _ = p.eject();
+        }
+    }
+
+    // The emulator side: command stream and compressed panels.
+    let mut parser = Parser::default();
+    let mut out = Vec::new();
+    parser.feed(data, &mut out);
+    if let Some((&head, body)) = data.split_first() {
+        let panel = Panel::ALL[head as usize % 5];
+        let levels = [2u16, 32, 64, 128][(head as usize / 5) % 4];
+        let _ = decompress(panel, levels, (head as usize) * 4, body);
+    }
+});
