@@ -89,7 +89,8 @@ pub mod field {
 }
 
 /// Everything one card shows. Built from a validated job; consumed by the renderer.
-#[derive(Debug, Clone)]
+/// Its `Debug` shows shapes only: it holds a full NIK, a name and a photo.
+#[derive(Clone)]
 pub struct CardContent {
     pub design: CardDesign,
     /// Keyed by [`field`] constants; a key a layout names but the map lacks renders empty.
@@ -105,4 +106,23 @@ pub struct CardContent {
     pub barcode_payload: Option<String>,
     /// Training mode: "SPECIMEN" is printed across the card.
     pub specimen: bool,
+}
+
+impl std::fmt::Debug for CardContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let size = |i: &Option<image::DynamicImage>| i.as_ref().map(|i| (i.width(), i.height()));
+        f.debug_struct("CardContent")
+            .field("design", &self.design)
+            .field("fields", &self.fields.keys().collect::<Vec<_>>())
+            .field("photo", &size(&self.photo))
+            .field("holder_signature", &size(&self.holder_signature))
+            .field("official_signature", &size(&self.official_signature))
+            .field("qr_payload_len", &self.qr_payload.as_ref().map(String::len))
+            .field(
+                "barcode_payload_len",
+                &self.barcode_payload.as_ref().map(String::len),
+            )
+            .field("specimen", &self.specimen)
+            .finish()
+    }
 }

@@ -11,6 +11,8 @@
 #![forbid(unsafe_code)]
 
 pub mod card;
+pub mod chip_content;
+pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod job;

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use cetak_drivers::emulator::{Emulator, EmulatorConfig, PrintedSide};
 use cetak_drivers::printer::layers::{Bitplane, SideLayers, FRAME_HEIGHT, FRAME_WIDTH};
-use cetak_drivers::printer::panel::{dequantise, Panel};
 use cetak_drivers::printer::EvolisOptions;
 
 /// A fast emulator (no mechanical delays).
@@ -75,55 +74,7 @@ pub fn synthetic_back() -> SideLayers {
 /// Checks the decoded panels against the layers: K and O dot for dot, Y/M/C within half a
 /// quantisation step; and that no empty panel was sent.
 pub fn assert_side_matches(printed: &PrintedSide, layers: &SideLayers, levels: u16) {
-    for (panel, plane) in [(Panel::Black, &layers.k), (Panel::Overlay, &layers.overlay)] {
-        match plane {
-            Some(plane) if !plane.is_empty() => {
-                let got = printed
-                    .panels
-                    .get(&panel)
-                    .unwrap_or_else(|| panic!("{panel:?} not printed"));
-                let img = got.to_landscape_density();
-                let mut diff = 0;
-                for y in 0..FRAME_HEIGHT {
-                    for x in 0..FRAME_WIDTH {
-                        if (img.get_pixel(x, y).0[0] == 255) != plane.get(x, y) {
-                            diff += 1;
-                        }
-                    }
-                }
-                assert_eq!(diff, 0, "{panel:?}: {diff} dots differ");
-            }
-            _ => assert!(
-                !printed.panels.contains_key(&panel),
-                "empty {panel:?} was sent"
-            ),
-        }
-    }
-    let max_err = (255.0 / f64::from(levels - 1) / 2.0).ceil() as i32;
-    let colour = layers.colour.as_ref();
-    for (panel, channel) in [
-        (Panel::Yellow, 2usize),
-        (Panel::Magenta, 1),
-        (Panel::Cyan, 0),
-    ] {
-        let expected_empty = colour.is_none_or(|c| c.pixels().all(|p| p.0[channel] == 255));
-        match printed.panels.get(&panel) {
-            None => assert!(expected_empty, "{panel:?} missing"),
-            Some(got) => {
-                assert!(!expected_empty, "empty {panel:?} was sent");
-                let c = colour.unwrap();
-                let img = got.to_landscape_density();
-                for (x, y, p) in c.enumerate_pixels() {
-                    let want = 255 - i32::from(p.0[channel]);
-                    let have = i32::from(img.get_pixel(x, y).0[0]);
-                    assert!(
-                        (want - have).abs() <= max_err,
-                        "{panel:?} at {x},{y}: want {want} have {have}"
-                    );
-                }
-                assert!(got.values.iter().all(|&v| u16::from(v) < levels));
-                let _ = dequantise(0, levels);
-            }
-        }
+    if let Err(e) = cetak_drivers::emulator::verify::check_side(printed, layers, levels) {
+        panic!("{e}");
     }
 }

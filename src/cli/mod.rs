@@ -1,7 +1,11 @@
 //! The `cetak` command line: what production staff and administrators type. Messages go to the
 //! operator in Bahasa Indonesia unless `--lang en` is given.
 
+mod card;
+mod chip;
+
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -15,12 +19,35 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// Picks the message in this language.
+    pub fn pick(self, id: String, en: String) -> String {
+        match self {
+            Lang::Id => id,
+            Lang::En => en,
+        }
+    }
+
+    fn job_lang(self) -> crate::job::Lang {
+        match self {
+            Lang::Id => crate::job::Lang::Id,
+            Lang::En => crate::job::Lang::En,
+        }
+    }
+}
+
 /// cetak — stasiun cetak KTP-el dan KIA / print station for KTP-el and KIA cards.
 #[derive(Debug, Parser)]
 #[command(name = "cetak", version, about)]
 pub struct Cli {
     /// Bahasa pesan / message language.
-    #[arg(long, value_enum, global = true, default_value = "id", env = "CETAK_LANG")]
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        default_value = "id",
+        env = "CETAK_LANG"
+    )]
     pub lang: Lang,
     /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `cetak=debug`.
     #[arg(long, global = true, default_value = "warn", env = "CETAK_LOG")]
@@ -36,20 +63,46 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Render kartu ke PNG / render a card to PNG files.
     Render(RenderArgs),
-    /// Cetak satu kartu / validate, render and print one card.
+    /// Cetak satu kartu / validate, render, encode and print one card.
     Print(PrintArgs),
     /// Emulator printer Evolis / run an emulated Evolis printer.
-    PrinterSim(cetak_drivers::emulator::cli::SimArgs),
+    ///
+    /// printer-sim (--tcp ADDR | --pty) [--out DIR] [--scale F] [--feeder N] [--single-side]
+    /// [--fault cover-open|feeder-empty-after=N|ribbon-end-after=N|jam-at-panel=N|
+    /// disconnect-after=N|slow=MS|garble-after=N]...
+    #[command(disable_help_flag = true)]
+    PrinterSim {
+        /// Emulator options (see above).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Tulis dan verifikasi chip / personalise and verify a chip through PC/SC.
+    Encode(EncodeArgs),
+    /// Operasi chip / chip operations.
+    #[command(subcommand)]
+    Chip(ChipCommand),
+    /// Kartu virtual (vpcd) / run a virtual card for a vpcd reader.
+    Vcard(VcardArgs),
 }
 
-/// `cetak validate`.
+/// Options shared by commands that load a job.
 #[derive(Debug, Args)]
-pub struct ValidateArgs {
+pub struct JobArgs {
     /// Job file (JSON).
     pub job: PathBuf,
     /// Photo background rule: warn, reject or off.
     #[arg(long, default_value = "warn")]
     pub photo_background: String,
+    /// Layouts folder.
+    #[arg(long, default_value = "layouts", env = "CETAK_LAYOUTS")]
+    pub layouts: PathBuf,
+}
+
+/// `cetak validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub job: JobArgs,
     /// Treat warnings as failures (non-zero exit).
     #[arg(long)]
     pub strict: bool,
@@ -58,25 +111,112 @@ pub struct ValidateArgs {
 /// `cetak render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// Job file (JSON).
-    pub job: PathBuf,
+    #[command(flatten)]
+    pub job: JobArgs,
     /// Output folder for the preview and layer PNGs.
     #[arg(long)]
     pub out: PathBuf,
-    /// Layouts folder.
-    #[arg(long, default_value = "layouts", env = "CETAK_LAYOUTS")]
-    pub layouts: PathBuf,
 }
 
 /// `cetak print`.
 #[derive(Debug, Args)]
 pub struct PrintArgs {
-    /// Job file (JSON).
-    pub job: PathBuf,
+    #[command(flatten)]
+    pub job: JobArgs,
     /// Printer URI: serial:///dev/ttyUSB0?baud=115200, usblp:///dev/usb/lp0, tcp://host:9100.
     #[arg(long)]
     pub printer: String,
-    /// Layouts folder.
-    #[arg(long, default_value = "layouts", env = "CETAK_LAYOUTS")]
-    pub layouts: PathBuf,
+    /// PC/SC reader (name pattern) at the printer's encoder station; needed for KTP-el.
+    #[arg(long)]
+    pub reader: Option<String>,
+    /// Encoder station the reader sits at: contact or contactless.
+    #[arg(long, default_value = "contactless")]
+    pub station: String,
+    /// Card profile (TOML); the built-in default profile when absent.
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
+    /// Print without a chip even if the document has one (test prints only).
+    #[arg(long)]
+    pub no_chip: bool,
+    /// Send panels uncompressed (`Db` instead of `Dbc`).
+    #[arg(long)]
+    pub raw: bool,
+}
+
+/// `cetak encode`.
+#[derive(Debug, Args)]
+pub struct EncodeArgs {
+    #[command(flatten)]
+    pub job: JobArgs,
+    /// PC/SC reader name pattern (substring or `*` glob).
+    #[arg(long)]
+    pub reader: String,
+    /// Card profile (TOML); the built-in default profile when absent.
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
+    /// Seconds to wait for a card in the reader.
+    #[arg(long, default_value_t = 10)]
+    pub wait: u64,
+}
+
+/// `cetak chip …`.
+#[derive(Debug, Subcommand)]
+pub enum ChipCommand {
+    /// Baca isi chip / read a card back and print its decoded contents.
+    Read {
+        /// PC/SC reader name pattern.
+        #[arg(long)]
+        reader: String,
+        /// Card profile (TOML); the built-in default profile when absent.
+        #[arg(long)]
+        profile: Option<PathBuf>,
+        /// Seconds to wait for a card in the reader.
+        #[arg(long, default_value_t = 10)]
+        wait: u64,
+    },
+    /// Daftar pembaca kartu / list PC/SC readers.
+    Readers,
+}
+
+/// `cetak vcard`.
+#[derive(Debug, Args)]
+pub struct VcardArgs {
+    /// vpcd reader port on this machine (the system vpcd reader is 35963).
+    #[arg(long, default_value_t = 35963)]
+    pub port: u16,
+    /// Host where vpcd listens.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Behave like a generic ISO 7816-4 card (T=0 style, no extended length).
+    #[arg(long)]
+    pub generic: bool,
+    /// Fault to inject: mute, mute-after=N, remove-on-update=N, write-error-at=OFF, memory=B,
+    /// foreign-atr, slow=MS, corrupt-at=OFF.
+    #[arg(long)]
+    pub fault: Vec<String>,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let lang = cli.lang;
+    match cli.command {
+        Command::Validate(a) => card::validate(&a, lang),
+        Command::Render(a) => card::render(&a, lang),
+        Command::Print(a) => card::print(&a, lang),
+        Command::PrinterSim { args } => card::printer_sim(&args, lang),
+        Command::Encode(a) => chip::encode(&a, lang),
+        Command::Chip(ChipCommand::Read {
+            reader,
+            profile,
+            wait,
+        }) => chip::read(&reader, profile.as_deref(), wait, lang),
+        Command::Chip(ChipCommand::Readers) => chip::readers(lang),
+        Command::Vcard(a) => chip::vcard(&a, lang),
+    }
+}
+
+/// Prints a failure for the operator and gives the exit code for it.
+fn fail(lang: Lang, id: String, en: String) -> ExitCode {
+    eprintln!("{}", lang.pick(id, en));
+    ExitCode::FAILURE
 }

@@ -150,6 +150,10 @@ pub struct ValidatedJob {
     pub(crate) fields: std::collections::BTreeMap<String, String>,
     pub(crate) photo: Option<DynamicImage>,
     pub(crate) holder_signature: Option<DynamicImage>,
+    /// The photo file as given (written to the chip unchanged).
+    pub(crate) photo_bytes: Option<Vec<u8>>,
+    /// The holder's signature file as given (written to the chip unchanged).
+    pub(crate) holder_signature_bytes: Option<Vec<u8>>,
     pub(crate) official_signature: Option<DynamicImage>,
     pub(crate) qr_payload: String,
     pub(crate) barcode_payload: String,
@@ -234,6 +238,21 @@ impl ValidatedJob {
     pub fn specimen(&self) -> bool {
         self.specimen
     }
+    /// The photo file exactly as the job carried it (JPEG or PNG), for the chip.
+    pub fn photo_bytes(&self) -> Option<&[u8]> {
+        self.photo_bytes.as_deref()
+    }
+
+    /// The holder's signature file exactly as the job carried it, for the chip.
+    pub fn holder_signature_bytes(&self) -> Option<&[u8]> {
+        self.holder_signature_bytes.as_deref()
+    }
+
+    /// Print-ready field values (keys of [`crate::card::field`]).
+    pub fn fields(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.fields
+    }
+
     /// Warnings to show the operator before printing.
     pub fn warnings(&self) -> &[Finding] {
         &self.warnings

@@ -274,7 +274,8 @@ pub fn validate(
             policy,
             base_dir,
             false,
-        ),
+        )
+        .map(|(_, img)| img),
         (None, true) => {
             c.err("office.head_signature", Problem::Missing);
             None
@@ -298,7 +299,7 @@ pub fn validate(
                 base_dir,
                 policy.photo_jpeg_only,
             );
-            if let Some(img) = &img {
+            if let Some((_, img)) = &img {
                 check_backdrop(&mut c, img, birth, policy.photo_background);
             }
             img
@@ -384,8 +385,10 @@ pub fn validate(
             valid_until,
             batch,
             fields: f.0,
-            photo,
-            holder_signature,
+            photo: photo.as_ref().map(|(_, img)| img.clone()),
+            photo_bytes: photo.map(|(bytes, _)| bytes),
+            holder_signature: holder_signature.as_ref().map(|(_, img)| img.clone()),
+            holder_signature_bytes: holder_signature.map(|(bytes, _)| bytes),
             official_signature,
             qr_payload: qr,
             barcode_payload: barcode,
@@ -405,7 +408,7 @@ fn load_image(
     policy: &ValidationPolicy,
     base_dir: &Path,
     jpeg_only: bool,
-) -> Option<DynamicImage> {
+) -> Option<(Vec<u8>, DynamicImage)> {
     let bytes = c.ok(
         field,
         image_check::load_bytes(src, base_dir, policy.max_image_bytes),
@@ -415,7 +418,7 @@ fn load_image(
         c.err(field, Problem::ImageJpegRequired);
         return None;
     }
-    Some(img)
+    Some((bytes, img))
 }
 
 fn check_backdrop(c: &mut Collector, img: &DynamicImage, birth: NaiveDate, rule: BackgroundPolicy) {

@@ -15,6 +15,7 @@ mod output;
 pub mod parser;
 pub mod registry;
 mod serve;
+pub mod verify;
 
 pub use serve::{PtyServer, TcpServer};
 

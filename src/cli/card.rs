@@ -1,0 +1,320 @@
+//! `cetak validate`, `render`, `print` and `printer-sim`: one card at a time, without the
+//! daemon's journal (test prints, layout work, training).
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use cetak_drivers::chip::{encode as encode_chip, PcscChannel, PcscConfig, Profile};
+use cetak_drivers::printer::sequence::{print_card, CardFate, CardPlan, Step};
+use cetak_drivers::printer::station::EncoderStation;
+use cetak_drivers::printer::{self, EvolisOptions};
+
+use super::{fail, JobArgs, Lang, PrintArgs, RenderArgs, ValidateArgs};
+use crate::card::CardDesign;
+use crate::job::{self, BackgroundPolicy, ValidatedJob, ValidationPolicy};
+use crate::layout::Layouts;
+use crate::render;
+
+/// A job that passed validation and fits its layouts, with the layouts it was checked against.
+pub(super) struct LoadedJob {
+    pub job: ValidatedJob,
+    pub layouts: Layouts,
+}
+
+fn policy(args: &JobArgs, lang: Lang) -> Result<ValidationPolicy, ExitCode> {
+    let rule = match args.photo_background.as_str() {
+        "warn" => BackgroundPolicy::Warn,
+        "reject" => BackgroundPolicy::Reject,
+        "off" => BackgroundPolicy::Off,
+        other => {
+            return Err(fail(
+                lang,
+                format!("--photo-background harus warn, reject atau off (bukan {other:?})"),
+                format!("--photo-background must be warn, reject or off (not {other:?})"),
+            ))
+        }
+    };
+    Ok(ValidationPolicy {
+        photo_background: rule,
+        ..ValidationPolicy::default()
+    })
+}
+
+/// Validates a job file and checks that it fits its layouts: everything that must hold before
+/// a blangko is used. Prints the report (errors and warnings) to stderr.
+pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob, ExitCode> {
+    let policy = policy(args, lang)?;
+    let (report, job) = job::check_file(&args.job, &policy);
+    let text = report.render(lang.job_lang());
+    let code = report.exit_code(strict);
+    let job = match job {
+        Some(job) if code == 0 => job,
+        _ => {
+            eprint!("{text}");
+            return Err(ExitCode::FAILURE);
+        }
+    };
+    if !report.warnings.is_empty() {
+        eprint!("{text}");
+    }
+    let layouts = Layouts::load(&args.layouts).map_err(|e| {
+        fail(
+            lang,
+            format!(
+                "Layout di {} tidak dapat dimuat: {}",
+                args.layouts.display(),
+                e.message_id()
+            ),
+            format!(
+                "Cannot load layouts from {}: {}",
+                args.layouts.display(),
+                e.message_en()
+            ),
+        )
+    })?;
+    render::check_fit(&job.card_content(), &layouts).map_err(|e| {
+        fail(
+            lang,
+            format!("Job ditolak: {}", e.message_id()),
+            format!("Job refused: {}", e.message_en()),
+        )
+    })?;
+    Ok(LoadedJob { job, layouts })
+}
+
+pub(super) fn validate(args: &ValidateArgs, lang: Lang) -> ExitCode {
+    match load(&args.job, lang, args.strict) {
+        Ok(loaded) => {
+            println!(
+                "{}",
+                lang.pick(
+                    format!(
+                        "OK: job {} valid ({:?}).",
+                        loaded.job.job_id(),
+                        loaded.job.design()
+                    ),
+                    format!(
+                        "OK: job {} is valid ({:?}).",
+                        loaded.job.job_id(),
+                        loaded.job.design()
+                    ),
+                )
+            );
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+pub(super) fn render(args: &RenderArgs, lang: Lang) -> ExitCode {
+    let loaded = match load(&args.job, lang, false) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let card = match render::render_card(&loaded.job.card_content(), &loaded.layouts) {
+        Ok(card) => card,
+        Err(e) => {
+            return fail(
+                lang,
+                format!("Render gagal: {}", e.message_id()),
+                format!("Rendering failed: {}", e.message_en()),
+            )
+        }
+    };
+    match render::write_pngs(&card, &args.out) {
+        Ok(files) => {
+            for f in files {
+                println!("{}", f.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(
+            lang,
+            format!("Tidak dapat menulis PNG: {}", e.message_id()),
+            format!("Cannot write PNG files: {}", e.message_en()),
+        ),
+    }
+}
+
+fn step_text(step: Step, lang: Lang) -> String {
+    let (id, en) = match step {
+        Step::Feed => ("mengambil blangko dari feeder", "feeding a blank card"),
+        Step::Station(EncoderStation::Contact) => {
+            ("ke stasiun chip kontak", "to the contact station")
+        }
+        Step::Station(EncoderStation::Contactless) => {
+            ("ke stasiun chip nirkontak", "to the contactless station")
+        }
+        Step::Encode => (
+            "menulis dan memverifikasi chip",
+            "writing and verifying the chip",
+        ),
+        Step::Print(cetak_drivers::printer::layers::Side::Front) => {
+            ("mencetak sisi depan", "printing the front")
+        }
+        Step::Print(cetak_drivers::printer::layers::Side::Back) => {
+            ("mencetak sisi belakang", "printing the back")
+        }
+        Step::Eject => ("mengeluarkan kartu", "ejecting the card"),
+        Step::Reject => ("membuang kartu ke kotak tolak", "rejecting the card"),
+    };
+    lang.pick(id.into(), en.into())
+}
+
+pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
+    let loaded = match load(&args.job, lang, false) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let station = match args.station.as_str() {
+        "contact" => EncoderStation::Contact,
+        "contactless" => EncoderStation::Contactless,
+        other => {
+            return fail(
+                lang,
+                format!("--station harus contact atau contactless (bukan {other:?})"),
+                format!("--station must be contact or contactless (not {other:?})"),
+            )
+        }
+    };
+    let wants_chip = loaded.job.design() == CardDesign::KtpEl && !args.no_chip;
+    if wants_chip && args.reader.is_none() {
+        return fail(
+            lang,
+            "KTP-el memerlukan chip: berikan --reader POLA (atau --no-chip untuk cetak uji)".into(),
+            "A KTP-el needs its chip: give --reader PATTERN (or --no-chip for a test print)".into(),
+        );
+    }
+    let profile = match &args.profile {
+        Some(p) => Profile::load(p),
+        None => Profile::default_profile(),
+    };
+    let profile = match profile {
+        Ok(p) => p,
+        Err(e) => return chip_fail(lang, &e),
+    };
+    let card = match render::render_card(&loaded.job.card_content(), &loaded.layouts) {
+        Ok(card) => card,
+        Err(e) => {
+            return fail(
+                lang,
+                format!("Render gagal: {}", e.message_id()),
+                format!("Rendering failed: {}", e.message_en()),
+            )
+        }
+    };
+    let options = EvolisOptions {
+        compression: !args.raw,
+        ..EvolisOptions::default()
+    };
+    let mut printer = match printer::open(&args.printer, &options) {
+        Ok(p) => p,
+        Err(e) => {
+            return fail(
+                lang,
+                format!("Printer {}: {}", args.printer, e.message_id()),
+                format!("Printer {}: {}", args.printer, e.message_en()),
+            )
+        }
+    };
+    eprintln!("{}", printer.describe());
+    let dual = printer.capabilities().dual_side;
+    let plan = CardPlan {
+        front: Some(&card.front.layers),
+        back: dual.then_some(&card.back.layers),
+        encode_at: wants_chip.then_some(station),
+    };
+    if !dual {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "Peringatan: printer satu sisi, sisi belakang tidak dicetak".into(),
+                "Warning: single-side printer, the back is not printed".into()
+            )
+        );
+    }
+    let content = crate::chip_content::chip_content(&loaded.job);
+    let mut encode = |_: EncoderStation| -> Result<(), String> {
+        let reader = args.reader.clone().unwrap_or_default();
+        let mut cfg = PcscConfig::new(reader);
+        cfg.apdu_timeout = Duration::from_millis(profile.transfer.apdu_timeout_ms);
+        let mut channel = PcscChannel::open(cfg).map_err(|e| e.message_en())?;
+        let report = encode_chip(&mut channel, &profile, &content).map_err(|e| e.message_en())?;
+        eprintln!(
+            "  chip: ATR {} UID {}",
+            report.atr,
+            report.uid.as_deref().unwrap_or("-")
+        );
+        Ok(())
+    };
+    let mut progress = |step: Step| eprintln!("… {}", step_text(step, lang));
+    match print_card(printer.as_mut(), &plan, &mut encode, &mut progress) {
+        Ok(report) => {
+            let bytes: usize = [report.front.as_ref(), report.back.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(|s| s.bytes_sent)
+                .sum();
+            println!(
+                "{}",
+                lang.pick(
+                    format!(
+                        "Kartu job {} tercetak ({bytes} byte dikirim).",
+                        loaded.job.job_id()
+                    ),
+                    format!(
+                        "Card for job {} printed ({bytes} bytes sent).",
+                        loaded.job.job_id()
+                    ),
+                )
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            let (id, en) = match &failure.error {
+                cetak_drivers::printer::sequence::CardError::Printer(e) => {
+                    (e.message_id(), e.message_en())
+                }
+                cetak_drivers::printer::sequence::CardError::Encoding(m) => (
+                    format!("gagal encode chip: {m}"),
+                    format!("chip encoding failed: {m}"),
+                ),
+            };
+            let (fate_id, fate_en) = match failure.fate {
+                CardFate::NotFed => ("tidak ada blangko terpakai", "no blank card was used"),
+                CardFate::Rejected => (
+                    "kartu dibuang ke kotak tolak (blangko rusak)",
+                    "the card went to the reject box (spoiled)",
+                ),
+                CardFate::LeftInPrinter => (
+                    "kartu mungkin masih di dalam printer: keluarkan secara manual",
+                    "the card may still be inside: remove it by hand",
+                ),
+            };
+            fail(
+                lang,
+                format!("GAGAL: {id}; {fate_id}."),
+                format!("FAILED: {en}; {fate_en}."),
+            )
+        }
+    }
+}
+
+pub(super) fn chip_fail(lang: Lang, e: &cetak_drivers::chip::ChipError) -> ExitCode {
+    fail(
+        lang,
+        format!("Chip: {}", e.message_id()),
+        format!("Chip: {}", e.message_en()),
+    )
+}
+
+pub(super) fn printer_sim(args: &[String], lang: Lang) -> ExitCode {
+    match cetak_drivers::emulator::cli::run_cli(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(
+            lang,
+            format!("printer-sim: {e}"),
+            format!("printer-sim: {e}"),
+        ),
+    }
+}

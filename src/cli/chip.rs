@@ -1,0 +1,148 @@
+//! `cetak encode`, `cetak chip read|readers` and `cetak vcard`: the chip side by hand.
+
+use std::net::ToSocketAddrs;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use cetak_drivers::chip::{self, PcscChannel, PcscConfig, Profile};
+use cetak_drivers::vcard::{CardConfig, VirtualCard};
+
+use super::card::{chip_fail, load};
+use super::{fail, EncodeArgs, Lang, VcardArgs};
+
+fn profile(path: Option<&Path>, lang: Lang) -> Result<Profile, ExitCode> {
+    match path {
+        Some(p) => Profile::load(p),
+        None => Profile::default_profile(),
+    }
+    .map_err(|e| chip_fail(lang, &e))
+}
+
+fn channel(
+    reader: &str,
+    wait: u64,
+    profile: &Profile,
+    lang: Lang,
+) -> Result<PcscChannel, ExitCode> {
+    let mut cfg = PcscConfig::new(reader);
+    cfg.card_wait = Duration::from_secs(wait);
+    cfg.apdu_timeout = Duration::from_millis(profile.transfer.apdu_timeout_ms);
+    PcscChannel::open(cfg).map_err(|e| chip_fail(lang, &e))
+}
+
+pub(super) fn encode(args: &EncodeArgs, lang: Lang) -> ExitCode {
+    let loaded = match load(&args.job, lang, false) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let profile = match profile(args.profile.as_deref(), lang) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut ch = match channel(&args.reader, args.wait, &profile, lang) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let content = crate::chip_content::chip_content(&loaded.job);
+    match chip::encode(&mut ch, &profile, &content) {
+        Ok(report) => {
+            println!(
+                "{}",
+                lang.pick(
+                    format!(
+                        "Chip tertulis dan terverifikasi (job {}).",
+                        loaded.job.job_id()
+                    ),
+                    format!("Chip written and verified (job {}).", loaded.job.job_id()),
+                )
+            );
+            match serde_json::to_string_pretty(&report) {
+                Ok(json) => println!("{json}"),
+                Err(e) => eprintln!("report: {e}"),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => chip_fail(lang, &e),
+    }
+}
+
+pub(super) fn read(reader: &str, profile_path: Option<&Path>, wait: u64, lang: Lang) -> ExitCode {
+    let profile = match profile(profile_path, lang) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let mut ch = match channel(reader, wait, &profile, lang) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    match chip::read_card(&mut ch, &profile) {
+        Ok(readout) => {
+            for line in readout.to_lines() {
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => chip_fail(lang, &e),
+    }
+}
+
+pub(super) fn readers(lang: Lang) -> ExitCode {
+    match chip::pcsc_backend::list_readers() {
+        Ok(list) if list.is_empty() => fail(
+            lang,
+            "Tidak ada pembaca kartu (apakah pcscd berjalan?)".into(),
+            "No card readers (is pcscd running?)".into(),
+        ),
+        Ok(list) => {
+            for r in list {
+                println!("{r}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => chip_fail(lang, &e),
+    }
+}
+
+pub(super) fn vcard(args: &VcardArgs, lang: Lang) -> ExitCode {
+    let mut config = if args.generic {
+        CardConfig::generic()
+    } else {
+        CardConfig::cetak()
+    };
+    for f in &args.fault {
+        if let Err(e) = config.faults.add(f) {
+            return fail(
+                lang,
+                format!("--fault {f}: {e}"),
+                format!("--fault {f}: {e}"),
+            );
+        }
+    }
+    let addr = match (args.host.as_str(), args.port)
+        .to_socket_addrs()
+        .map(|mut a| a.next())
+    {
+        Ok(Some(a)) => a,
+        _ => {
+            return fail(
+                lang,
+                format!("Alamat vpcd tidak valid: {}:{}", args.host, args.port),
+                format!("Invalid vpcd address: {}:{}", args.host, args.port),
+            )
+        }
+    };
+    eprintln!(
+        "{}",
+        lang.pick(
+            format!("Kartu virtual terhubung ke vpcd {addr} (Ctrl-C untuk berhenti)"),
+            format!("Virtual card connecting to vpcd {addr} (Ctrl-C to stop)"),
+        )
+    );
+    let stop = AtomicBool::new(false);
+    match VirtualCard::new(config).run(addr, &stop) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(lang, format!("vcard: {e}"), format!("vcard: {e}")),
+    }
+}
