@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod card;
+pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod job;

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod station;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Language of operator-facing messages.
@@ -38,8 +40,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Cetak satu kartu / validate, render and print one card.
     Print(PrintArgs),
-    /// Emulator printer Evolis / run an emulated Evolis printer.
-    PrinterSim(cetak_drivers::emulator::cli::SimArgs),
+    #[command(flatten)]
+    Station(station::StationCommand),
 }
 
 /// `cetak validate`.

@@ -2,6 +2,7 @@
 //! operator events, and shutdown as wiring (a stop flag every loop checks; each worker finishes
 //! its card and gives prepared jobs back). See `docs/daemon.md`.
 
+pub mod demo;
 pub mod events;
 pub mod intake;
 pub mod notify;
