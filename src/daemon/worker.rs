@@ -94,6 +94,7 @@ pub(crate) fn run_worker(setup: WorkerSetup) {
         baseline: None,
         uri: setup.uri.clone(),
     };
+    w.clear_leftover_card();
     w.baseline = w.tamper_offset();
     let prep_journal = match Journal::open_with(&setup.journal_path, setup.journal_options.clone())
     {
@@ -276,6 +277,9 @@ impl Worker {
                 Err(e) => return self.lost_card(id, &e),
             }
         }
+        // The hardware counter names the card: it goes into the journal as the card serial so a
+        // printed card can be traced to its job.
+        let card_no = self.printer.counters().ok().map(|c| c.cards_inserted);
         if let Err(e) = self.journal.start_printing(id, None) {
             tracing::error!(job = %id, error = %e, "start printing not recorded");
             let _ = self.printer.reject();
@@ -291,7 +295,7 @@ impl Worker {
             return self.card_failed(id, &e);
         }
         let info = PrintedInfo {
-            card_serial: None,
+            card_serial: card_no.map(|n| format!("{}#{n}", self.serial)),
             printer_serial: Some(self.serial.clone()),
         };
         if let Err(e) = self.journal.mark_printed(id, &info) {
@@ -372,6 +376,20 @@ impl Worker {
             Err(e) => {
                 tracing::warn!(printer = %self.id, error = %e, "reconnect failed");
                 false
+            }
+        }
+    }
+
+    /// A card still inside from before a crash belongs to an in-doubt job: move it to the
+    /// reject box so the printer can go on; the operator decides on the job.
+    fn clear_leftover_card(&mut self) {
+        use cetak_drivers::printer::StatusFlag as F;
+        if let Ok(st) = self.printer.status() {
+            if st.has(F::CardInside) || st.has(F::CardAtContact) || st.has(F::CardAtContactless) {
+                tracing::warn!(printer = %self.id, "card left inside from before: to the reject box");
+                if self.printer.reset().is_err() {
+                    let _ = self.printer.reject();
+                }
             }
         }
     }
