@@ -27,7 +27,11 @@ fn two_printers_produce_every_job_once() {
         ],
     );
     let mut j = cetak::daemon::open_journal(&cfg).unwrap();
-    stock(&mut j, &[("P1", BlangkoType::Kia), ("P2", BlangkoType::Kia)], 30);
+    stock(
+        &mut j,
+        &[("P1", BlangkoType::Kia), ("P2", BlangkoType::Kia)],
+        30,
+    );
     let spool = cetak::daemon::spool_dir(&cfg);
     let mut ids = make_jobs(&spool, "kia-0-5.json", "KIA-A", 12);
     ids.extend(make_jobs(&spool, "kia-5-17.json", "KIA-B", 8));
@@ -43,7 +47,10 @@ fn two_printers_produce_every_job_once() {
     assert_eq!(handle.cards_printed(), ids.len() as u64);
     let ejected = p1.cards_ejected() + p2.cards_ejected();
     assert_eq!(ejected, ids.len(), "one card per job");
-    assert!(p1.cards_ejected() > 0 && p2.cards_ejected() > 0, "both printers worked");
+    assert!(
+        p1.cards_ejected() > 0 && p2.cards_ejected() > 0,
+        "both printers worked"
+    );
     // Every printed card is traced to exactly one job through its hardware number.
     let mut serials = std::collections::BTreeSet::new();
     for id in &ids {
@@ -126,7 +133,11 @@ fn faults_pause_only_their_printer_and_work_goes_on_after_the_operator() {
         ],
     );
     let mut j = cetak::daemon::open_journal(&cfg).unwrap();
-    stock(&mut j, &[("P1", BlangkoType::Kia), ("P2", BlangkoType::KtpEl)], 20);
+    stock(
+        &mut j,
+        &[("P1", BlangkoType::Kia), ("P2", BlangkoType::KtpEl)],
+        20,
+    );
     let spool = cetak::daemon::spool_dir(&cfg);
     let kia = make_jobs(&spool, "kia-0-5.json", "KIA-F", 4);
     let ktp = make_jobs(&spool, "ktp-el.json", "KTP-F", 2);
@@ -134,20 +145,28 @@ fn faults_pause_only_their_printer_and_work_goes_on_after_the_operator() {
     let h = station.handle();
 
     // Both printers pause with their own event; neither blocks the other.
-    wait_for("two events", Duration::from_secs(60), || h.pending_events().len() == 2);
+    wait_for("two events", Duration::from_secs(60), || {
+        h.pending_events().len() == 2
+    });
     let events = h.pending_events();
     let jam = events.iter().find(|e| e.printer == "P1").unwrap();
     assert_eq!(jam.allowed, vec![Action::MarkSpoiled]);
     let cover = events.iter().find(|e| e.printer == "P2").unwrap();
     assert!(cover.allowed.contains(&Action::Retry));
     assert!(cover.message_id.contains("P2"));
-    assert!(matches!(h.printer_states()["P2"], PrinterState::Paused { .. }));
+    assert!(matches!(
+        h.printer_states()["P2"],
+        PrinterState::Paused { .. }
+    ));
     // Retry is not allowed for a jammed card.
     assert!(h.act("P1", Action::Retry).is_err());
     // No blangko moved for the cover-open printer.
     let jammed_job = jam.job_id.clone().unwrap();
     for id in &ktp {
-        assert!(matches!(state(&j, id), JobState::Queued | JobState::Preparing | JobState::Ready));
+        assert!(matches!(
+            state(&j, id),
+            JobState::Queued | JobState::Preparing | JobState::Ready
+        ));
     }
 
     // The operator pulls the jammed card out: spoiled, the job goes back to the queue.
@@ -158,7 +177,10 @@ fn faults_pause_only_their_printer_and_work_goes_on_after_the_operator() {
     }
     assert_eq!(j.job(&jammed_job).unwrap().attempt, 2);
     // P2 is still paused; closing the cover alone is not enough, the operator says retry.
-    assert!(matches!(h.printer_states()["P2"], PrinterState::Paused { .. }));
+    assert!(matches!(
+        h.printer_states()["P2"],
+        PrinterState::Paused { .. }
+    ));
     p2.set_cover_open(false);
     h.act("P2", Action::Retry).unwrap();
     wait_settled(&j, &ktp, Duration::from_secs(120));
@@ -167,7 +189,10 @@ fn faults_pause_only_their_printer_and_work_goes_on_after_the_operator() {
         assert_eq!(state(&j, id), JobState::Printed, "{id}");
     }
     assert_eq!(
-        p1.cards().iter().filter(|c| c.outcome == CardOutcome::Jammed).count(),
+        p1.cards()
+            .iter()
+            .filter(|c| c.outcome == CardOutcome::Jammed)
+            .count(),
         1
     );
     let v = j.stock_verify().unwrap();

@@ -22,7 +22,13 @@ pub enum Lang {
 #[command(name = "cetak", version, about)]
 pub struct Cli {
     /// Bahasa pesan / message language.
-    #[arg(long, value_enum, global = true, default_value = "id", env = "CETAK_LANG")]
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        default_value = "id",
+        env = "CETAK_LANG"
+    )]
     pub lang: Lang,
     /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `cetak=debug`.
     #[arg(long, global = true, default_value = "warn", env = "CETAK_LOG")]

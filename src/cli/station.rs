@@ -58,7 +58,12 @@ pub enum StationCommand {
 #[derive(Debug, Args)]
 pub struct ConfigArg {
     /// Configuration file.
-    #[arg(long, default_value = "/etc/cetak/cetak.toml", env = "CETAK_CONFIG")]
+    #[arg(
+        long,
+        default_value = "/etc/cetak/cetak.toml",
+        env = "CETAK_CONFIG",
+        global = true
+    )]
     pub config: PathBuf,
 }
 
@@ -66,10 +71,10 @@ pub struct ConfigArg {
 #[derive(Debug, Args)]
 pub struct OperatorArg {
     /// Operator id (default: $USER).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub operator: Option<String>,
     /// Act as an administrator (needed for `stock adjust`).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub admin: bool,
 }
 
@@ -279,7 +284,11 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
                     if let Some(p) = &r.problem {
                         println!(
                             "{} {}: {}",
-                            t(lang, "JEJAK AUDIT RUSAK pada baris", "AUDIT TRAIL BROKEN at row"),
+                            t(
+                                lang,
+                                "JEJAK AUDIT RUSAK pada baris",
+                                "AUDIT TRAIL BROKEN at row"
+                            ),
                             p.row_id,
                             p.what
                         );
@@ -339,7 +348,11 @@ fn stock(
                     .ok_or_else(|| {
                         format!(
                             "{} {printer:?}",
-                            t(lang, "printer tidak ada di konfigurasi:", "printer not in config:")
+                            t(
+                                lang,
+                                "printer tidak ada di konfigurasi:",
+                                "printer not in config:"
+                            )
                         )
                     })?
                     .blangko
@@ -436,7 +449,12 @@ pub fn print_stock(r: &StockReport, lang: Lang) {
     }
 }
 
-fn doubt(cmd: DoubtCommand, j: &mut Journal, actor: &Actor, lang: Lang) -> Result<ExitCode, String> {
+fn doubt(
+    cmd: DoubtCommand,
+    j: &mut Journal,
+    actor: &Actor,
+    lang: Lang,
+) -> Result<ExitCode, String> {
     match cmd {
         DoubtCommand::List => {
             let list = j.doubt_list().map_err(|e| e.to_string())?;
@@ -466,7 +484,12 @@ fn doubt(cmd: DoubtCommand, j: &mut Journal, actor: &Actor, lang: Lang) -> Resul
                 (true, _) => DoubtResolution::Printed,
                 (false, Some(c)) => DoubtResolution::Spoiled(c),
                 (false, None) => {
-                    return Err(t(lang, "pilih --printed atau --spoiled", "give --printed or --spoiled").into())
+                    return Err(t(
+                        lang,
+                        "pilih --printed atau --spoiled",
+                        "give --printed or --spoiled",
+                    )
+                    .into())
                 }
             };
             let state = j

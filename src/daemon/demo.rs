@@ -98,7 +98,8 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
             out_dir: Some(dir),
             ..EmulatorConfig::default()
         });
-        emu.register(&name).map_err(|e| DaemonError::Config(e.to_string()))?;
+        emu.register(&name)
+            .map_err(|e| DaemonError::Config(e.to_string()))?;
         emulators.push(emu);
         toml.push_str(&format!(
             "[[printer]]\nid = \"{id}\"\nuri = \"emu://{name}\"\nblangko = \"{}\"\n\n",
@@ -112,7 +113,13 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
     let mut journal = super::open_journal(&config)?;
     let actor = Actor::operator("demo");
     for (id, bt) in printers {
-        journal.stock_receive(bt, 50, &format!("DEMO-{}", bt.code().to_uppercase()), None, &actor)?;
+        journal.stock_receive(
+            bt,
+            50,
+            &format!("DEMO-{}", bt.code().to_uppercase()),
+            None,
+            &actor,
+        )?;
         journal.stock_load(id, bt, 20, &actor)?;
     }
     println!(
@@ -168,7 +175,11 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
             break;
         }
         for ev in station.handle().pending_events() {
-            eprintln!("{}: {}", ev.printer, t(lang, &ev.message_id, &ev.message_en));
+            eprintln!(
+                "{}: {}",
+                ev.printer,
+                t(lang, &ev.message_id, &ev.message_en)
+            );
         }
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -229,4 +240,3 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         audit_ok: a.is_ok(),
     })
 }
-

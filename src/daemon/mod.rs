@@ -203,10 +203,7 @@ impl Station {
     }
 }
 
-fn spawn(
-    name: &str,
-    f: impl FnOnce() + Send + 'static,
-) -> Result<JoinHandle<()>, DaemonError> {
+fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>, DaemonError> {
     std::thread::Builder::new()
         .name(name.to_string())
         .spawn(f)

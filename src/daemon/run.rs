@@ -28,10 +28,17 @@ async fn main_loop(config: &Config) -> Result<(), DaemonError> {
         .map_err(|e| DaemonError::io(std::path::Path::new("SIGINT"), e))?;
     let station = Station::start(config)?;
     let r = station.recovery();
-    tracing::info!(in_doubt = r.now_in_doubt.len(), requeued = r.requeued, "recovery done");
+    tracing::info!(
+        in_doubt = r.now_in_doubt.len(),
+        requeued = r.requeued,
+        "recovery done"
+    );
     notifier.ready();
     notifier.status("siap / ready");
-    eprintln!("cetak: daemon siap / ready ({} printer)", config.printers.len());
+    eprintln!(
+        "cetak: daemon siap / ready ({} printer)",
+        config.printers.len()
+    );
     let period = notifier
         .watchdog_interval()
         .map(|d| d / 2)

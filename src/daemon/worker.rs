@@ -308,9 +308,9 @@ impl Worker {
     }
 
     fn cancel(&mut self, id: &str) -> Outcome {
-        if let Err(e) = self
-            .journal
-            .cancel(id, "cancelled by the operator", &Actor::operator("station"))
+        if let Err(e) =
+            self.journal
+                .cancel(id, "cancelled by the operator", &Actor::operator("station"))
         {
             tracing::error!(job = %id, error = %e, "cancel not recorded");
         }
