@@ -8,6 +8,8 @@ pub mod intake;
 pub mod notify;
 mod prepare;
 pub mod run;
+
+pub use prepare::render_payload as render_job;
 mod worker;
 
 use std::path::{Path, PathBuf};

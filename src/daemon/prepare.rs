@@ -23,8 +23,9 @@ pub(crate) struct Prepared {
     pub back: SideLayers,
 }
 
-/// Renders a job document into the two sides' printer layers.
-pub(crate) fn render_payload(
+/// Validates a job document and renders both sides into printer layers (the preparer's work;
+/// public for the benchmarks).
+pub fn render_payload(
     payload: &str,
     policy: &ValidationPolicy,
     layouts: &Layouts,
