@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use cetak::config::Config;
 use cetak::daemon::{self, Station};
-use cetak::journal::{Actor, BlangkoType, JobState, Journal, NewJob};
+use cetak::journal::{Actor, BlangkoType, JobState, NewJob};
 use cetak::layout::Layouts;
 use cetak_drivers::emulator::{Emulator, EmulatorConfig};
 use cetak_drivers::printer::{self, sequence, EvolisOptions};
@@ -21,7 +21,10 @@ use cetak_drivers::printer::{self, sequence, EvolisOptions};
 const CHILD_ENV: &str = "CETAK_DAEMON_BENCH_CHILD";
 
 fn env_or<T: std::str::FromStr>(k: &str, d: T) -> T {
-    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
 }
 
 fn root() -> PathBuf {
@@ -121,7 +124,11 @@ fn utilisation() {
     let tag = std::process::id();
     let solo = emulator("SOLO", scale);
     solo.register(&format!("bench-solo-{tag}")).unwrap();
-    let mut p = printer::open(&format!("emu://bench-solo-{tag}"), &EvolisOptions::default()).unwrap();
+    let mut p = printer::open(
+        &format!("emu://bench-solo-{tag}"),
+        &EvolisOptions::default(),
+    )
+    .unwrap();
     let plan = sequence::CardPlan {
         front: Some(&front),
         back: Some(&back),
@@ -151,8 +158,13 @@ fn utilisation() {
     j.stock_receive(BlangkoType::Kia, (total * 2 + 40) as u32, "LOT-B", None, &a)
         .unwrap();
     for i in 0..printers {
-        j.stock_load(&format!("P{}", i + 1), BlangkoType::Kia, (total / printers + 5) as u32, &a)
-            .unwrap();
+        j.stock_load(
+            &format!("P{}", i + 1),
+            BlangkoType::Kia,
+            (total / printers + 5) as u32,
+            &a,
+        )
+        .unwrap();
     }
     let jobs: Vec<NewJob> = (0..total).map(|i| job(i, &payload)).collect();
     j.enqueue_many(&jobs).unwrap();
@@ -271,7 +283,10 @@ fn scale() {
             f[3].parse::<f64>().unwrap_or(0.0) * 1e3
         );
     } else {
-        println!("  child failed: {text} {}", String::from_utf8_lossy(&out.stderr));
+        println!(
+            "  child failed: {text} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
