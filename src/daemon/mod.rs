@@ -2,6 +2,7 @@
 //! operator events, and shutdown as wiring (a stop flag every loop checks; each worker finishes
 //! its card and gives prepared jobs back). See `docs/daemon.md`.
 
+pub mod chip;
 pub mod demo;
 pub mod events;
 pub mod intake;
@@ -25,6 +26,7 @@ use crate::journal::{
 };
 use crate::layout::Layouts;
 
+pub use chip::{ChipEncoder, EncodeFailure};
 pub use events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
 pub use intake::{Spool, SpoolReport};
 
@@ -125,11 +127,34 @@ impl std::fmt::Debug for Station {
     }
 }
 
+/// What a station is started with besides its configuration.
+#[derive(Default)]
+pub struct StationOptions {
+    /// Chip encoders by printer id; a printer with one takes jobs that need a chip.
+    pub encoders: std::collections::BTreeMap<String, Box<dyn ChipEncoder>>,
+}
+
+impl std::fmt::Debug for StationOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StationOptions")
+            .field("encoders", &self.encoders.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
 impl Station {
+    /// [`Station::start_with`] without chip encoders.
+    pub fn start(config: &Config) -> Result<Station, DaemonError> {
+        Station::start_with(config, StationOptions::default())
+    }
+
     /// Opens the journal, recovers (jobs that may have been inside a printer become in-doubt),
     /// loads the layouts and starts the spool watcher and one worker per printer. Returns once
     /// recovery is done: the caller may then tell systemd READY.
-    pub fn start(config: &Config) -> Result<Station, DaemonError> {
+    pub fn start_with(
+        config: &Config,
+        mut options: StationOptions,
+    ) -> Result<Station, DaemonError> {
         let mut journal = open_journal(config)?;
         let recovery = journal.recover_on_start()?;
         let layouts = Arc::new(
@@ -142,9 +167,9 @@ impl Station {
         let handle = StationHandle::default();
         let mut threads = Vec::new();
         let path = journal_path(&config.station.data_dir);
-        let options = journal_options(config);
+        let jopts = journal_options(config);
         {
-            let mut intake_journal = Journal::open_with(&path, options.clone())?;
+            let mut intake_journal = Journal::open_with(&path, jopts.clone())?;
             let stop = stop.clone();
             let policy = policy.clone();
             threads.push(spawn("spool", move || {
@@ -160,9 +185,9 @@ impl Station {
                 printer_id: p.id.clone(),
                 uri: p.uri.clone(),
                 blangko,
-                has_encoder: false,
+                encoder: options.encoders.remove(&p.id),
                 journal_path: path.clone(),
-                journal_options: options.clone(),
+                journal_options: jopts.clone(),
                 policy: policy.clone(),
                 layouts: layouts.clone(),
                 lookahead: config.policy.lookahead,

@@ -19,6 +19,9 @@ use crate::render;
 /// A rendered job, `ready` in the journal, waiting for its printer.
 pub(crate) struct Prepared {
     pub job_id: String,
+    pub needs_chip: bool,
+    /// The job document, for the chip encoder.
+    pub payload: String,
     pub front: SideLayers,
     pub back: SideLayers,
 }
@@ -81,6 +84,8 @@ pub(crate) fn run_preparer(
         }
         if let Err(back) = out.send(Prepared {
             job_id: id,
+            needs_chip: claimed.needs_chip,
+            payload: claimed.payload,
             front,
             back,
         }) {

@@ -14,10 +14,11 @@ use cetak_drivers::printer::{self, CardAction, EvolisOptions, Printer, PrinterEr
 
 use crate::job::ValidationPolicy;
 use crate::journal::{
-    Actor, BlangkoType, Journal, JournalOptions, PrintedInfo, PrinterSlot, SpoilCategory,
+    Actor, BlangkoType, ChipInfo, Journal, JournalOptions, PrintedInfo, PrinterSlot, SpoilCategory,
 };
 use crate::layout::Layouts;
 
+use super::chip::ChipEncoder;
 use super::events::{Action, PrinterState, StationHandle};
 use super::prepare::{run_preparer, Prepared};
 
@@ -26,7 +27,7 @@ pub(crate) struct WorkerSetup {
     pub printer_id: String,
     pub uri: String,
     pub blangko: BlangkoType,
-    pub has_encoder: bool,
+    pub encoder: Option<Box<dyn ChipEncoder>>,
     pub journal_path: std::path::PathBuf,
     pub journal_options: JournalOptions,
     pub policy: ValidationPolicy,
@@ -53,11 +54,12 @@ struct Worker {
     /// Hardware card counter minus the ledger's cards fed, at start.
     baseline: Option<i64>,
     uri: String,
+    encoder: Option<Box<dyn ChipEncoder>>,
 }
 
 /// Runs the worker until `stop`; returns when its current card is finished and its prepared
 /// jobs are back in the queue.
-pub(crate) fn run_worker(setup: WorkerSetup) {
+pub(crate) fn run_worker(mut setup: WorkerSetup) {
     let id = setup.printer_id.clone();
     let journal = match Journal::open_with(&setup.journal_path, setup.journal_options.clone()) {
         Ok(j) => j,
@@ -80,7 +82,7 @@ pub(crate) fn run_worker(setup: WorkerSetup) {
     let slot = PrinterSlot {
         printer_id: id.clone(),
         blangko_type: setup.blangko,
-        has_encoder: setup.has_encoder,
+        has_encoder: setup.encoder.is_some(),
         dual_side: printer.capabilities().dual_side,
     };
     let mut w = Worker {
@@ -93,6 +95,7 @@ pub(crate) fn run_worker(setup: WorkerSetup) {
         actions: setup.actions,
         baseline: None,
         uri: setup.uri.clone(),
+        encoder: setup.encoder.take(),
     };
     w.clear_leftover_card();
     w.baseline = w.tamper_offset();
@@ -280,7 +283,15 @@ impl Worker {
         // The hardware counter names the card: it goes into the journal as the card serial so a
         // printed card can be traced to its job.
         let card_no = self.printer.counters().ok().map(|c| c.cards_inserted);
-        if let Err(e) = self.journal.start_printing(id, None) {
+        let chip = if job.needs_chip {
+            match self.encode(job) {
+                Ok(chip) => Some(chip),
+                Err(outcome) => return outcome,
+            }
+        } else {
+            None
+        };
+        if let Err(e) = self.journal.start_printing(id, chip.as_ref()) {
             tracing::error!(job = %id, error = %e, "start printing not recorded");
             let _ = self.printer.reject();
             return self.spoil(id, SpoilCategory::GagalCetak, "journal error", false);
@@ -305,6 +316,48 @@ impl Worker {
         }
         self.tamper_check();
         Outcome::Done
+    }
+
+    /// Parks the card at the encoder station and personalises its chip, before printing.
+    fn encode(&mut self, job: &Prepared) -> Result<ChipInfo, Outcome> {
+        let id = job.job_id.as_str();
+        if let Err(e) = self.journal.start_encoding(id) {
+            tracing::error!(job = %id, error = %e, "start encoding not recorded");
+            let _ = self.printer.reject();
+            return Err(self.spoil(id, SpoilCategory::GagalEncode, "journal error", false));
+        }
+        let Some(encoder) = self.encoder.as_mut() else {
+            // Dispatch only gives chip jobs to printers with an encoder.
+            let _ = self.printer.reject();
+            return Err(self.spoil(id, SpoilCategory::GagalEncode, "no encoder", false));
+        };
+        let station = encoder.station();
+        if let Err(e) = self.printer.move_to_station(station) {
+            return Err(self.card_failed(id, &e));
+        }
+        let Some(encoder) = self.encoder.as_mut() else {
+            return Err(Outcome::Done);
+        };
+        match encoder.encode(id, &job.payload) {
+            Ok(chip) => Ok(chip),
+            Err(f) => {
+                let rejected = self.printer.reject().is_ok();
+                if !rejected {
+                    return Err(self.card_failed(id, &PrinterError::Mechanical));
+                }
+                let outcome = self.spoil(id, SpoilCategory::GagalEncode, &f.message_en, false);
+                if !f.spoils_card {
+                    // The station is at fault: the next blangko would fail the same way.
+                    let _ = self.pause(
+                        Some(id),
+                        format!("Printer {}: encoder gagal: {}", self.id, f.message_id),
+                        format!("Printer {}: encoder failed: {}", self.id, f.message_en),
+                        vec![Action::Retry],
+                    );
+                }
+                Err(outcome)
+            }
+        }
     }
 
     fn cancel(&mut self, id: &str) -> Outcome {
