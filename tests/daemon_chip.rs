@@ -24,7 +24,10 @@ impl ChipEncoder for Scripted {
         EncoderStation::Contactless
     }
     fn encode(&mut self, job_id: &str, payload: &str) -> Result<ChipInfo, EncodeFailure> {
-        assert!(payload.contains(job_id), "the encoder gets the job document");
+        assert!(
+            payload.contains(job_id),
+            "the encoder gets the job document"
+        );
         let mut calls = self.calls.lock().unwrap();
         calls.push(job_id.to_string());
         if calls.len() <= self.fail_first {
@@ -83,22 +86,38 @@ fn chip_is_encoded_before_printing_and_a_bad_chip_spoils_only_its_card() {
     for id in &ids {
         assert_eq!(state(&j, id), JobState::Printed, "{id}");
         let h = j.job_history(id).unwrap();
-        let printing = h.iter().rfind(|e| e.to_state == JobState::Printing).unwrap();
+        let printing = h
+            .iter()
+            .rfind(|e| e.to_state == JobState::Printing)
+            .unwrap();
         assert!(printing.chip_uid.as_deref().unwrap().starts_with("04A1"));
         // Encoding came before printing.
-        let enc = h.iter().rposition(|e| e.to_state == JobState::Encoding).unwrap();
-        let pr = h.iter().rposition(|e| e.to_state == JobState::Printing).unwrap();
+        let enc = h
+            .iter()
+            .rposition(|e| e.to_state == JobState::Encoding)
+            .unwrap();
+        let pr = h
+            .iter()
+            .rposition(|e| e.to_state == JobState::Printing)
+            .unwrap();
         assert!(enc < pr);
     }
     let first = &calls.lock().unwrap()[0];
-    assert_eq!(j.job(first).unwrap().attempt, 2, "the spoiled chip's job used a second blangko");
+    assert_eq!(
+        j.job(first).unwrap().attempt,
+        2,
+        "the spoiled chip's job used a second blangko"
+    );
     let cards = emu.cards();
     let rejected: Vec<_> = cards
         .iter()
         .filter(|c| c.outcome == CardOutcome::Rejected)
         .collect();
     assert_eq!(rejected.len(), 1);
-    assert!(rejected[0].sides.is_empty(), "no ribbon used on the bad chip");
+    assert!(
+        rejected[0].sides.is_empty(),
+        "no ribbon used on the bad chip"
+    );
     assert!(cards
         .iter()
         .all(|c| c.stations == vec![EncoderStation::Contactless]));

@@ -252,7 +252,10 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
     match cmd {
         StationCommand::Daemon(c) => {
             let cfg = load_config(&c.config)?;
-            daemon::run::run_daemon(&cfg).map_err(|e| e.to_string())?;
+            // Chip encoders plug in with `StationOptions::with_pcsc_encoders(&cfg,
+            // crate::chip_content::chip_content)` once that module is merged.
+            daemon::run::run_daemon(&cfg, daemon::StationOptions::default())
+                .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         StationCommand::Submit { job, config } => {

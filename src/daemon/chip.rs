@@ -29,3 +29,86 @@ pub trait ChipEncoder: Send {
     /// the chip identifiers for the journal.
     fn encode(&mut self, job_id: &str, payload: &str) -> Result<ChipInfo, EncodeFailure>;
 }
+
+/// Builds the chip content of a validated job (the lead's `chip_content::chip_content`).
+pub type ContentFn = fn(&crate::job::ValidatedJob) -> cetak_drivers::chip::ChipContent;
+
+/// The real encoder: a PC/SC reader at the printer's station, a card profile, and the job's
+/// chip content. Each card is a fresh connection (the reader sees a new card at each park).
+pub struct PcscEncoder {
+    reader: String,
+    profile: cetak_drivers::chip::Profile,
+    station: EncoderStation,
+    content: ContentFn,
+    policy: crate::job::ValidationPolicy,
+}
+
+impl std::fmt::Debug for PcscEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PcscEncoder")
+            .field("reader", &self.reader)
+            .field("station", &self.station)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PcscEncoder {
+    /// An encoder from a printer's `[printer.encoder]` section.
+    pub fn from_config(
+        enc: &crate::config::EncoderConfig,
+        content: ContentFn,
+        policy: crate::job::ValidationPolicy,
+    ) -> Result<PcscEncoder, EncodeFailure> {
+        let profile = cetak_drivers::chip::Profile::load(&enc.profile).map_err(station_fault)?;
+        let station = if enc.station == "contact" {
+            EncoderStation::Contact
+        } else {
+            EncoderStation::Contactless
+        };
+        Ok(PcscEncoder {
+            reader: enc.reader.clone(),
+            profile,
+            station,
+            content,
+            policy,
+        })
+    }
+}
+
+fn station_fault(e: cetak_drivers::chip::ChipError) -> EncodeFailure {
+    EncodeFailure {
+        spoils_card: e.spoils_card(),
+        message_en: e.message_en(),
+        message_id: e.message_id(),
+    }
+}
+
+impl ChipEncoder for PcscEncoder {
+    fn station(&self) -> EncoderStation {
+        self.station
+    }
+
+    fn encode(&mut self, _job_id: &str, payload: &str) -> Result<ChipInfo, EncodeFailure> {
+        let (report, job) = crate::job::check_bytes(
+            payload.as_bytes(),
+            &self.policy,
+            std::path::Path::new("/nonexistent"),
+        );
+        let job = job.ok_or_else(|| EncodeFailure {
+            spoils_card: false,
+            message_en: report.render(crate::job::Lang::En),
+            message_id: report.render(crate::job::Lang::Id),
+        })?;
+        let content = (self.content)(&job);
+        let mut channel = cetak_drivers::chip::PcscChannel::open(
+            cetak_drivers::chip::PcscConfig::new(self.reader.clone()),
+        )
+        .map_err(station_fault)?;
+        let done = cetak_drivers::chip::encode(&mut channel, &self.profile, &content)
+            .map_err(station_fault)?;
+        Ok(ChipInfo {
+            atr: done.atr,
+            uid: done.uid.unwrap_or_default(),
+        })
+    }
+}

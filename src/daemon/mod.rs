@@ -26,7 +26,7 @@ use crate::journal::{
 };
 use crate::layout::Layouts;
 
-pub use chip::{ChipEncoder, EncodeFailure};
+pub use chip::{ChipEncoder, ContentFn, EncodeFailure, PcscEncoder};
 pub use events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
 pub use intake::{Spool, SpoolReport};
 
@@ -132,6 +132,23 @@ impl std::fmt::Debug for Station {
 pub struct StationOptions {
     /// Chip encoders by printer id; a printer with one takes jobs that need a chip.
     pub encoders: std::collections::BTreeMap<String, Box<dyn ChipEncoder>>,
+}
+
+impl StationOptions {
+    /// A PC/SC encoder for every printer whose configuration has `[printer.encoder]`, with
+    /// `content` building each job's chip content (`chip_content::chip_content`).
+    pub fn with_pcsc_encoders(config: &Config, content: ContentFn) -> Result<Self, DaemonError> {
+        let mut encoders: std::collections::BTreeMap<String, Box<dyn ChipEncoder>> =
+            Default::default();
+        for p in &config.printers {
+            if let Some(enc) = &p.encoder {
+                let e = PcscEncoder::from_config(enc, content, validation_policy(config))
+                    .map_err(|e| DaemonError::Config(format!("printer {}: {e}", p.id)))?;
+                encoders.insert(p.id.clone(), Box::new(e));
+            }
+        }
+        Ok(StationOptions { encoders })
+    }
 }
 
 impl std::fmt::Debug for StationOptions {

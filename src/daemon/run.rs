@@ -6,19 +6,19 @@ use std::time::Duration;
 use crate::config::Config;
 
 use super::notify::Notifier;
-use super::{DaemonError, Station};
+use super::{DaemonError, Station, StationOptions};
 
 /// Runs the daemon until SIGTERM or SIGINT.
-pub fn run_daemon(config: &Config) -> Result<(), DaemonError> {
+pub fn run_daemon(config: &Config, options: StationOptions) -> Result<(), DaemonError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .map_err(|e| DaemonError::io(std::path::Path::new("tokio runtime"), e))?;
-    rt.block_on(main_loop(config))
+    rt.block_on(main_loop(config, options))
 }
 
-async fn main_loop(config: &Config) -> Result<(), DaemonError> {
+async fn main_loop(config: &Config, options: StationOptions) -> Result<(), DaemonError> {
     use tokio::signal::unix::{signal, SignalKind};
     let notifier = Notifier::from_env();
     // Install the handlers before READY so a stop right after start is not lost.
@@ -26,7 +26,7 @@ async fn main_loop(config: &Config) -> Result<(), DaemonError> {
         .map_err(|e| DaemonError::io(std::path::Path::new("SIGTERM"), e))?;
     let mut int = signal(SignalKind::interrupt())
         .map_err(|e| DaemonError::io(std::path::Path::new("SIGINT"), e))?;
-    let station = Station::start(config)?;
+    let station = Station::start_with(config, options)?;
     let r = station.recovery();
     tracing::info!(
         in_doubt = r.now_in_doubt.len(),
