@@ -218,3 +218,33 @@ fn inline_value(v: &mut Value, base: &Path) -> Result<(), DaemonError> {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_images_replaces_paths_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.png"), b"PNGDATA").unwrap();
+        let doc = br#"{"job_id":"X","photo":{"path":"a.png"},"office":{"head_signature":{"path":"a.png"}},"n":[1,{"path":"a.png","extra":1}]}"#;
+        let out: Value = serde_json::from_str(&inline_images(doc, dir.path()).unwrap()).unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(b"PNGDATA");
+        assert_eq!(out["photo"]["base64"], b64.as_str());
+        assert_eq!(out["office"]["head_signature"]["base64"], b64.as_str());
+        // Only a lone `path` key is an image reference.
+        assert_eq!(out["n"][1]["path"], "a.png");
+        assert_eq!(out["job_id"], "X");
+    }
+
+    #[test]
+    fn missing_image_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = br#"{"photo":{"path":"missing.jpg"}}"#;
+        assert!(matches!(
+            inline_images(doc, dir.path()),
+            Err(DaemonError::Io { .. })
+        ));
+        assert!(inline_images(b"not json", dir.path()).is_err());
+    }
+}
