@@ -3,6 +3,7 @@
 
 mod card;
 mod chip;
+pub mod station;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -83,6 +84,9 @@ pub enum Command {
     Chip(ChipCommand),
     /// Kartu virtual (vpcd) / run a virtual card for a vpcd reader.
     Vcard(VcardArgs),
+    /// Station commands: daemon, submit, stock, doubt, audit, demo.
+    #[command(flatten)]
+    Station(station::StationCommand),
 }
 
 /// Options shared by commands that load a job.
@@ -212,6 +216,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => chip::read(&reader, profile.as_deref(), wait, lang),
         Command::Chip(ChipCommand::Readers) => chip::readers(lang),
         Command::Vcard(a) => chip::vcard(&a, lang),
+        Command::Station(cmd) => station::run(cmd, lang),
     }
 }
 

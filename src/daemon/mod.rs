@@ -1,3 +1,273 @@
-//! The station daemon: intake, scheduler, printer workers, shutdown (under construction).
+//! The station daemon: local intake (spool), one worker per printer with look-ahead rendering,
+//! operator events, and shutdown as wiring (a stop flag every loop checks; each worker finishes
+//! its card and gives prepared jobs back). See `docs/daemon.md`.
 
+pub mod chip;
+pub mod demo;
+pub mod events;
+pub mod intake;
 pub mod notify;
+mod prepare;
+pub mod run;
+
+pub use prepare::render_payload as render_job;
+mod worker;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::job::{BackgroundPolicy, ValidationPolicy};
+use crate::journal::{
+    BlangkoType, Journal, JournalError, JournalOptions, RecoveryReport, SystemClock,
+};
+use crate::layout::Layouts;
+
+pub use chip::{ChipEncoder, ContentFn, EncodeFailure, PcscEncoder};
+pub use events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
+pub use intake::{Spool, SpoolReport};
+
+/// Why the daemon (or one of its commands) could not do its work.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    /// A file or folder could not be used.
+    #[error("{path}: {source}")]
+    Io {
+        /// Path involved.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The journal refused.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// Layouts could not be loaded.
+    #[error("layouts: {0}")]
+    Layouts(String),
+    /// A job document is invalid (the validation report).
+    #[error("{0}")]
+    InvalidJob(String),
+    /// Configuration problem.
+    #[error("{0}")]
+    Config(String),
+}
+
+impl DaemonError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        DaemonError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Where the journal of a data directory lives.
+pub fn journal_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("journal.sqlite")
+}
+
+/// The spool folder of a configuration.
+pub fn spool_dir(config: &Config) -> PathBuf {
+    config
+        .station
+        .spool_dir
+        .clone()
+        .unwrap_or_else(|| config.station.data_dir.join("spool"))
+}
+
+/// Journal options from the configuration.
+pub fn journal_options(config: &Config) -> JournalOptions {
+    JournalOptions {
+        station_id: config.station.id.clone(),
+        max_attempts: config.policy.max_attempts,
+        clock: Arc::new(SystemClock),
+        busy_timeout: Duration::from_secs(30),
+    }
+}
+
+/// Validation policy from the configuration.
+pub fn validation_policy(config: &Config) -> ValidationPolicy {
+    ValidationPolicy {
+        photo_background: match config.policy.photo_background.as_str() {
+            "reject" => BackgroundPolicy::Reject,
+            "off" => BackgroundPolicy::Off,
+            _ => BackgroundPolicy::Warn,
+        },
+        ..ValidationPolicy::default()
+    }
+}
+
+/// Opens the station's journal.
+pub fn open_journal(config: &Config) -> Result<Journal, DaemonError> {
+    let dir = &config.station.data_dir;
+    std::fs::create_dir_all(dir).map_err(|e| DaemonError::io(dir, e))?;
+    Ok(Journal::open_with(
+        journal_path(dir),
+        journal_options(config),
+    )?)
+}
+
+/// A running station: workers and the spool watcher on their own threads.
+pub struct Station {
+    handle: StationHandle,
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+    recovery: RecoveryReport,
+    journal: Journal,
+}
+
+impl std::fmt::Debug for Station {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Station")
+            .field("recovery", &self.recovery)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a station is started with besides its configuration.
+#[derive(Default)]
+pub struct StationOptions {
+    /// Chip encoders by printer id; a printer with one takes jobs that need a chip.
+    pub encoders: std::collections::BTreeMap<String, Box<dyn ChipEncoder>>,
+}
+
+impl StationOptions {
+    /// A PC/SC encoder for every printer whose configuration has `[printer.encoder]`, with
+    /// `content` building each job's chip content (`chip_content::chip_content`).
+    pub fn with_pcsc_encoders(config: &Config, content: ContentFn) -> Result<Self, DaemonError> {
+        let mut encoders: std::collections::BTreeMap<String, Box<dyn ChipEncoder>> =
+            Default::default();
+        for p in &config.printers {
+            if let Some(enc) = &p.encoder {
+                let e = PcscEncoder::from_config(enc, content, validation_policy(config))
+                    .map_err(|e| DaemonError::Config(format!("printer {}: {e}", p.id)))?;
+                encoders.insert(p.id.clone(), Box::new(e));
+            }
+        }
+        Ok(StationOptions { encoders })
+    }
+}
+
+impl std::fmt::Debug for StationOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StationOptions")
+            .field("encoders", &self.encoders.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Station {
+    /// [`Station::start_with`] without chip encoders.
+    pub fn start(config: &Config) -> Result<Station, DaemonError> {
+        Station::start_with(config, StationOptions::default())
+    }
+
+    /// Opens the journal, recovers (jobs that may have been inside a printer become in-doubt),
+    /// loads the layouts and starts the spool watcher and one worker per printer. Returns once
+    /// recovery is done: the caller may then tell systemd READY.
+    pub fn start_with(
+        config: &Config,
+        mut options: StationOptions,
+    ) -> Result<Station, DaemonError> {
+        let mut journal = open_journal(config)?;
+        let recovery = journal.recover_on_start()?;
+        let layouts = Arc::new(
+            Layouts::load(&config.station.layouts_dir)
+                .map_err(|e| DaemonError::Layouts(e.to_string()))?,
+        );
+        let policy = validation_policy(config);
+        let spool = Spool::open(&spool_dir(config))?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let handle = StationHandle::default();
+        let mut threads = Vec::new();
+        let path = journal_path(&config.station.data_dir);
+        let jopts = journal_options(config);
+        {
+            let mut intake_journal = Journal::open_with(&path, jopts.clone())?;
+            let stop = stop.clone();
+            let policy = policy.clone();
+            threads.push(spawn("spool", move || {
+                run_spool(spool, &mut intake_journal, &policy, &stop)
+            })?);
+        }
+        for p in &config.printers {
+            let blangko: BlangkoType = p
+                .blangko
+                .parse()
+                .map_err(|e: JournalError| DaemonError::Config(e.to_string()))?;
+            let setup = worker::WorkerSetup {
+                printer_id: p.id.clone(),
+                uri: p.uri.clone(),
+                blangko,
+                encoder: options.encoders.remove(&p.id),
+                journal_path: path.clone(),
+                journal_options: jopts.clone(),
+                policy: policy.clone(),
+                layouts: layouts.clone(),
+                lookahead: config.policy.lookahead,
+                handle: handle.clone(),
+                stop: stop.clone(),
+                actions: handle.add_printer(&p.id),
+            };
+            threads.push(spawn(&format!("printer-{}", p.id), move || {
+                worker::run_worker(setup)
+            })?);
+        }
+        Ok(Station {
+            handle,
+            stop,
+            threads,
+            recovery,
+            journal,
+        })
+    }
+
+    /// The in-process view and control of the station.
+    pub fn handle(&self) -> StationHandle {
+        self.handle.clone()
+    }
+
+    /// What recovery found at start.
+    pub fn recovery(&self) -> &RecoveryReport {
+        &self.recovery
+    }
+
+    /// Stops taking new cards; each worker finishes its current card and releases prepared
+    /// jobs; then the journal is checkpointed.
+    pub fn shutdown(self) -> Result<(), DaemonError> {
+        self.stop.store(true, Ordering::SeqCst);
+        for t in self.threads {
+            let _ = t.join();
+        }
+        self.journal.checkpoint()?;
+        Ok(())
+    }
+}
+
+fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>, DaemonError> {
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(f)
+        .map_err(|e| DaemonError::io(Path::new(name), e))
+}
+
+fn run_spool(spool: Spool, journal: &mut Journal, policy: &ValidationPolicy, stop: &AtomicBool) {
+    while !stop.load(Ordering::SeqCst) {
+        match spool.scan(journal, policy) {
+            Ok(r) if r != SpoolReport::default() => {
+                tracing::info!(queued = r.queued, rejected = r.rejected, "spool intake")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "spool intake failed"),
+        }
+        for _ in 0..10 {
+            if stop.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}

@@ -98,6 +98,12 @@ impl Machine {
         }
     }
 
+    /// A new host connection starts a fresh command stream: a half-received command from a
+    /// host that went away (killed mid-download) must not swallow the next host's bytes.
+    pub(crate) fn new_link(&mut self) {
+        self.parser = Parser::default();
+    }
+
     /// Consumes input bytes; returns what to send back, in order.
     pub fn feed(&mut self, input: &[u8]) -> Vec<Reply> {
         let mut parsed = Vec::new();

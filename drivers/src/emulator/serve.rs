@@ -55,6 +55,11 @@ impl Drop for WriteAfter<'_> {
 
 fn serve_link(shared: &Shared, link: &mut dyn Transport) -> LinkEnd {
     let mut buf = vec![0u8; 64 * 1024];
+    shared
+        .machine
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .new_link();
     loop {
         if shared.stop.load(Ordering::SeqCst) {
             return LinkEnd::Stopped;

@@ -1,0 +1,505 @@
+//! Station subcommands: `daemon`, `submit`, `stock`, `doubt`, `audit`, `demo`. Output is for
+//! the operator, in Bahasa Indonesia unless `--lang en`; every failure exits non-zero.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use crate::cli::Lang;
+use crate::config::Config;
+use crate::daemon::{self, Spool};
+use crate::journal::{
+    Actor, BlangkoType, DoubtResolution, Journal, SpoilCategory, StockPlace, StockReport,
+};
+
+/// Station commands (flattened into the top-level command).
+#[derive(Debug, Subcommand)]
+pub enum StationCommand {
+    /// Jalankan daemon stasiun / run the station daemon.
+    Daemon(ConfigArg),
+    /// Kirim job ke spool / validate a job and put it in the spool.
+    Submit {
+        /// Job file (JSON).
+        job: PathBuf,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Buku stok blangko / the blangko ledger.
+    Stock {
+        #[command(subcommand)]
+        cmd: StockCommand,
+        #[command(flatten)]
+        config: ConfigArg,
+        #[command(flatten)]
+        who: OperatorArg,
+    },
+    /// Job yang diragukan / jobs in doubt after a crash or a lost printer.
+    Doubt {
+        #[command(subcommand)]
+        cmd: DoubtCommand,
+        #[command(flatten)]
+        config: ConfigArg,
+        #[command(flatten)]
+        who: OperatorArg,
+    },
+    /// Jejak audit / the hash-chained audit trail.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCommand,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Demo lengkap dengan printer emulasi / full demo on emulated printers.
+    Demo(crate::daemon::demo::DemoArgs),
+}
+
+/// `--config`.
+#[derive(Debug, Args)]
+pub struct ConfigArg {
+    /// Configuration file.
+    #[arg(
+        long,
+        default_value = "/etc/cetak/cetak.toml",
+        env = "CETAK_CONFIG",
+        global = true
+    )]
+    pub config: PathBuf,
+}
+
+/// Who is acting.
+#[derive(Debug, Args)]
+pub struct OperatorArg {
+    /// Operator id (default: $USER).
+    #[arg(long, global = true)]
+    pub operator: Option<String>,
+    /// Act as an administrator (needed for `stock adjust`).
+    #[arg(long, global = true)]
+    pub admin: bool,
+}
+
+impl OperatorArg {
+    fn actor(&self) -> Actor {
+        let id = self
+            .operator
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "operator".into());
+        if self.admin {
+            Actor::admin(id)
+        } else {
+            Actor::operator(id)
+        }
+    }
+}
+
+/// Where blangko are taken from by hand.
+#[derive(Debug, Args)]
+pub struct PlaceArg {
+    /// Printer whose feeder (default: the store).
+    #[arg(long)]
+    pub printer: Option<String>,
+}
+
+impl PlaceArg {
+    fn place(&self) -> StockPlace {
+        match &self.printer {
+            Some(p) => StockPlace::Feeder(p.clone()),
+            None => StockPlace::Store,
+        }
+    }
+}
+
+/// `cetak stock …`.
+#[derive(Debug, Subcommand)]
+pub enum StockCommand {
+    /// Terima blangko / receive blangko into the store.
+    Receive {
+        /// kia or ktp-el.
+        #[arg(long = "type")]
+        blangko_type: BlangkoType,
+        /// Count.
+        #[arg(long)]
+        count: u32,
+        /// Lot / box number.
+        #[arg(long)]
+        lot: String,
+        /// Note.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Isi feeder printer / load blangko from the store into a printer's feeder.
+    Load {
+        /// Printer id.
+        #[arg(long)]
+        printer: String,
+        /// Count.
+        #[arg(long)]
+        count: u32,
+        /// Type (default: the one configured for the printer).
+        #[arg(long = "type")]
+        blangko_type: Option<BlangkoType>,
+    },
+    /// Tampilkan stok / show the figures.
+    Show,
+    /// Catat blangko rusak / write off spoiled blangko.
+    Spoil {
+        #[command(flatten)]
+        place: PlaceArg,
+        /// kia or ktp-el.
+        #[arg(long = "type")]
+        blangko_type: BlangkoType,
+        /// Count.
+        #[arg(long, default_value_t = 1)]
+        count: u32,
+        /// gagal-encode, gagal-cetak, rusak, perubahan-elemen-data.
+        #[arg(long)]
+        category: SpoilCategory,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Kembalikan ke provinsi / return blangko to the province.
+    Return {
+        #[command(flatten)]
+        place: PlaceArg,
+        /// kia or ktp-el.
+        #[arg(long = "type")]
+        blangko_type: BlangkoType,
+        /// Count.
+        #[arg(long)]
+        count: u32,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Koreksi (administrator) / adjust a count (administrators only).
+    Adjust {
+        #[command(flatten)]
+        place: PlaceArg,
+        /// kia or ktp-el.
+        #[arg(long = "type")]
+        blangko_type: BlangkoType,
+        /// Signed change, e.g. -2 or 3.
+        #[arg(long, allow_hyphen_values = true)]
+        delta: i64,
+        /// Reason (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Periksa keseimbangan / verify the ledger balances.
+    Verify,
+}
+
+/// `cetak doubt …`.
+#[derive(Debug, Subcommand)]
+pub enum DoubtCommand {
+    /// Daftar job diragukan / list in-doubt jobs.
+    List,
+    /// Putuskan / resolve one in-doubt job.
+    Resolve {
+        /// Job id.
+        job: String,
+        /// The card came out printed.
+        #[arg(long, conflicts_with = "spoiled", required_unless_present = "spoiled")]
+        printed: bool,
+        /// The card is spoiled, with its category.
+        #[arg(long)]
+        spoiled: Option<SpoilCategory>,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+/// `cetak audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Periksa rantai hash / verify the hash chain.
+    Verify,
+}
+
+fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+}
+
+/// Runs a station command.
+pub fn run(cmd: StationCommand, lang: Lang) -> ExitCode {
+    match run_inner(cmd, lang) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("{}: {msg}", t(lang, "gagal", "failed"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(path: &Path) -> Result<Config, String> {
+    Config::load(path).map_err(|e| e.to_string())
+}
+
+fn open(config: &ConfigArg) -> Result<(Config, Journal), String> {
+    let cfg = load_config(&config.config)?;
+    let j = daemon::open_journal(&cfg).map_err(|e| e.to_string())?;
+    Ok((cfg, j))
+}
+
+fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
+    match cmd {
+        StationCommand::Daemon(c) => {
+            let cfg = load_config(&c.config)?;
+            // Chip encoders plug in with `StationOptions::with_pcsc_encoders(&cfg,
+            // crate::chip_content::chip_content)` once that module is merged.
+            daemon::run::run_daemon(&cfg, daemon::StationOptions::default())
+                .map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        StationCommand::Submit { job, config } => {
+            let cfg = load_config(&config.config)?;
+            let spool = Spool::open(&daemon::spool_dir(&cfg)).map_err(|e| e.to_string())?;
+            let jl = match lang {
+                Lang::Id => crate::job::Lang::Id,
+                Lang::En => crate::job::Lang::En,
+            };
+            let id = spool
+                .submit(&job, &daemon::validation_policy(&cfg), jl)
+                .map_err(|e| e.to_string())?;
+            println!("{} {id}", t(lang, "job masuk spool:", "job spooled:"));
+            Ok(ExitCode::SUCCESS)
+        }
+        StationCommand::Stock { cmd, config, who } => {
+            let (cfg, mut j) = open(&config)?;
+            stock(cmd, &cfg, &mut j, &who.actor(), lang)
+        }
+        StationCommand::Doubt { cmd, config, who } => {
+            let (_, mut j) = open(&config)?;
+            doubt(cmd, &mut j, &who.actor(), lang)
+        }
+        StationCommand::Audit { cmd, config } => {
+            let (_, j) = open(&config)?;
+            match cmd {
+                AuditCommand::Verify => {
+                    let r = j.audit_verify().map_err(|e| e.to_string())?;
+                    if let Some(p) = &r.problem {
+                        println!(
+                            "{} {}: {}",
+                            t(
+                                lang,
+                                "JEJAK AUDIT RUSAK pada baris",
+                                "AUDIT TRAIL BROKEN at row"
+                            ),
+                            p.row_id,
+                            p.what
+                        );
+                        return Ok(ExitCode::FAILURE);
+                    }
+                    println!(
+                        "{} ({} {}, head {})",
+                        t(lang, "jejak audit utuh", "audit trail intact"),
+                        r.rows,
+                        t(lang, "baris", "rows"),
+                        r.head
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
+        }
+        StationCommand::Demo(args) => {
+            crate::daemon::demo::run_demo(&args, lang).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn stock(
+    cmd: StockCommand,
+    cfg: &Config,
+    j: &mut Journal,
+    actor: &Actor,
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    let done = |n: i64| {
+        println!("{} (#{n})", t(lang, "tercatat", "recorded"));
+        Ok(ExitCode::SUCCESS)
+    };
+    let e = |e: crate::journal::JournalError| e.to_string();
+    match cmd {
+        StockCommand::Receive {
+            blangko_type,
+            count,
+            lot,
+            note,
+        } => done(
+            j.stock_receive(blangko_type, count, &lot, note.as_deref(), actor)
+                .map_err(e)?,
+        ),
+        StockCommand::Load {
+            printer,
+            count,
+            blangko_type,
+        } => {
+            let bt = match blangko_type {
+                Some(b) => b,
+                None => cfg
+                    .printers
+                    .iter()
+                    .find(|p| p.id == printer)
+                    .ok_or_else(|| {
+                        format!(
+                            "{} {printer:?}",
+                            t(
+                                lang,
+                                "printer tidak ada di konfigurasi:",
+                                "printer not in config:"
+                            )
+                        )
+                    })?
+                    .blangko
+                    .parse()
+                    .map_err(e)?,
+            };
+            done(j.stock_load(&printer, bt, count, actor).map_err(e)?)
+        }
+        StockCommand::Show => {
+            print_stock(&j.stock_show().map_err(e)?, lang);
+            Ok(ExitCode::SUCCESS)
+        }
+        StockCommand::Spoil {
+            place,
+            blangko_type,
+            count,
+            category,
+            note,
+        } => done(
+            j.stock_spoil(&place.place(), blangko_type, count, category, &note, actor)
+                .map_err(e)?,
+        ),
+        StockCommand::Return {
+            place,
+            blangko_type,
+            count,
+            note,
+        } => done(
+            j.stock_return(&place.place(), blangko_type, count, &note, actor)
+                .map_err(e)?,
+        ),
+        StockCommand::Adjust {
+            place,
+            blangko_type,
+            delta,
+            reason,
+        } => done(
+            j.stock_adjust(&place.place(), blangko_type, delta, &reason, actor)
+                .map_err(e)?,
+        ),
+        StockCommand::Verify => {
+            let v = j.stock_verify().map_err(e)?;
+            print_stock(&v.report, lang);
+            if v.is_ok() {
+                println!("{}", t(lang, "stok seimbang", "ledger balances"));
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for p in &v.problems {
+                    println!("{}: {p}", t(lang, "MASALAH", "PROBLEM"));
+                }
+                Ok(ExitCode::FAILURE)
+            }
+        }
+    }
+}
+
+/// Prints the stock figures as a small table.
+pub fn print_stock(r: &StockReport, lang: Lang) {
+    println!(
+        "{:<8} {:>8} {:>7} {:>7} {:>7} {:>8} {:>9} {:>8} {:>9} {:>8}",
+        t(lang, "jenis", "type"),
+        t(lang, "diterima", "received"),
+        t(lang, "koreksi", "adjust"),
+        t(lang, "gudang", "store"),
+        t(lang, "feeder", "feeders"),
+        t(lang, "printer", "printers"),
+        t(lang, "terpakai", "consumed"),
+        t(lang, "rusak", "spoiled"),
+        t(lang, "kembali", "returned"),
+        t(lang, "selisih", "imbalance"),
+    );
+    for (bt, f) in &r.types {
+        println!(
+            "{:<8} {:>8} {:>7} {:>7} {:>7} {:>8} {:>9} {:>8} {:>9} {:>8}",
+            bt.code(),
+            f.received,
+            f.adjustments,
+            f.in_store,
+            f.in_feeders,
+            f.in_printers,
+            f.consumed,
+            f.spoiled,
+            f.returned,
+            f.imbalance()
+        );
+    }
+    for f in &r.feeders {
+        println!(
+            "  feeder {} ({}): {}",
+            f.printer_id,
+            f.blangko_type.code(),
+            f.count
+        );
+    }
+}
+
+fn doubt(
+    cmd: DoubtCommand,
+    j: &mut Journal,
+    actor: &Actor,
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    match cmd {
+        DoubtCommand::List => {
+            let list = j.doubt_list().map_err(|e| e.to_string())?;
+            if list.is_empty() {
+                println!("{}", t(lang, "tidak ada job diragukan", "no job in doubt"));
+            }
+            for d in list {
+                println!(
+                    "{}  NIK {}  printer {}  {} {}  {}",
+                    d.job_id,
+                    d.nik_masked,
+                    d.printer_id.as_deref().unwrap_or("-"),
+                    t(lang, "percobaan", "attempt"),
+                    d.attempt,
+                    d.reason.as_deref().unwrap_or("")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DoubtCommand::Resolve {
+            job,
+            printed,
+            spoiled,
+            note,
+        } => {
+            let res = match (printed, spoiled) {
+                (true, _) => DoubtResolution::Printed,
+                (false, Some(c)) => DoubtResolution::Spoiled(c),
+                (false, None) => {
+                    return Err(t(
+                        lang,
+                        "pilih --printed atau --spoiled",
+                        "give --printed or --spoiled",
+                    )
+                    .into())
+                }
+            };
+            let state = j
+                .doubt_resolve(&job, res, &note, actor)
+                .map_err(|e| e.to_string())?;
+            println!("{job}: {}", state.label_id());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! What the station shows an operator: each printer's state and the events waiting for a
+//! decision, and the in-process handle through which a decision is given. The dashboard and the
+//! HTTP API use [`StationHandle`]; workers block on their own action channel while paused.
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// What a printer's worker is doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrinterState {
+    /// Opening the printer.
+    Starting,
+    /// Waiting for a ready job.
+    Idle,
+    /// Working on a card for this job.
+    Busy {
+        /// Job id.
+        job_id: String,
+    },
+    /// Stopped by a condition; an operator event is pending.
+    Paused {
+        /// The pending event's id.
+        event_id: u64,
+    },
+    /// The printer could not be opened or was lost; the worker retries.
+    Offline {
+        /// Why (English).
+        reason: String,
+    },
+    /// The worker finished (shutdown).
+    Stopped,
+}
+
+/// An operator decision on a paused printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// The operator fixed the condition (loaded cards, closed the cover, …): try again.
+    Retry,
+    /// Give up the job waiting at this printer (only before a blangko moved).
+    CancelJob,
+    /// The card in the printer is spoiled (taken out by the operator): write it off; the job
+    /// goes back to the queue for a new blangko.
+    MarkSpoiled,
+}
+
+impl Action {
+    /// Code used by the CLI and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Retry => "retry",
+            Action::CancelJob => "cancel",
+            Action::MarkSpoiled => "spoiled",
+        }
+    }
+}
+
+impl std::str::FromStr for Action {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "retry" => Ok(Action::Retry),
+            "cancel" => Ok(Action::CancelJob),
+            "spoiled" => Ok(Action::MarkSpoiled),
+            other => Err(format!("unknown action {other:?} (retry, cancel, spoiled)")),
+        }
+    }
+}
+
+/// A condition waiting for an operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorEvent {
+    /// Unique within this daemon run.
+    pub id: u64,
+    /// Printer id.
+    pub printer: String,
+    /// Job at the printer, if any.
+    pub job_id: Option<String>,
+    /// Message for the operator, Bahasa Indonesia.
+    pub message_id: String,
+    /// Message, English.
+    pub message_en: String,
+    /// What the operator may do.
+    pub allowed: Vec<Action>,
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ActError {
+    /// No such printer.
+    #[error("unknown printer {0:?}")]
+    UnknownPrinter(String),
+    /// The printer has no pending event.
+    #[error("printer {0} is not waiting for an operator")]
+    NotPaused(String),
+    /// The action is not allowed for the pending event.
+    #[error("action {action} is not allowed here (allowed: {allowed})")]
+    NotAllowed {
+        /// The action asked for.
+        action: &'static str,
+        /// Allowed actions.
+        allowed: String,
+    },
+    /// The worker is gone.
+    #[error("printer {0} worker has stopped")]
+    WorkerGone(String),
+}
+
+#[derive(Default)]
+struct Board {
+    states: BTreeMap<String, PrinterState>,
+    events: BTreeMap<String, OperatorEvent>,
+    actions: BTreeMap<String, Sender<Action>>,
+    next_id: u64,
+    printed: u64,
+}
+
+/// Shared view of the station (clone freely; all clones see the same station).
+#[derive(Clone, Default)]
+pub struct StationHandle {
+    board: Arc<Mutex<Board>>,
+}
+
+impl std::fmt::Debug for StationHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StationHandle").finish_non_exhaustive()
+    }
+}
+
+impl StationHandle {
+    fn board(&self) -> MutexGuard<'_, Board> {
+        self.board.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a printer worker; returns the receiving end of its action channel.
+    pub(crate) fn add_printer(&self, printer: &str) -> Receiver<Action> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut b = self.board();
+        b.states.insert(printer.to_string(), PrinterState::Starting);
+        b.actions.insert(printer.to_string(), tx);
+        rx
+    }
+
+    pub(crate) fn set_state(&self, printer: &str, state: PrinterState) {
+        self.board().states.insert(printer.to_string(), state);
+    }
+
+    pub(crate) fn card_printed(&self) {
+        self.board().printed += 1;
+    }
+
+    /// Raises an event for `printer` and marks it paused; returns the event id.
+    pub(crate) fn raise(
+        &self,
+        printer: &str,
+        job_id: Option<&str>,
+        message_id: String,
+        message_en: String,
+        allowed: Vec<Action>,
+    ) -> u64 {
+        let mut b = self.board();
+        b.next_id += 1;
+        let id = b.next_id;
+        b.events.insert(
+            printer.to_string(),
+            OperatorEvent {
+                id,
+                printer: printer.to_string(),
+                job_id: job_id.map(str::to_string),
+                message_id,
+                message_en,
+                allowed,
+            },
+        );
+        b.states
+            .insert(printer.to_string(), PrinterState::Paused { event_id: id });
+        id
+    }
+
+    pub(crate) fn clear_event(&self, printer: &str) {
+        self.board().events.remove(printer);
+    }
+
+    /// Every printer and its state.
+    pub fn printer_states(&self) -> BTreeMap<String, PrinterState> {
+        self.board().states.clone()
+    }
+
+    /// Events waiting for an operator, one per paused printer.
+    pub fn pending_events(&self) -> Vec<OperatorEvent> {
+        self.board().events.values().cloned().collect()
+    }
+
+    /// Cards printed since the daemon started.
+    pub fn cards_printed(&self) -> u64 {
+        self.board().printed
+    }
+
+    /// Gives the operator's decision to a paused printer.
+    pub fn act(&self, printer: &str, action: Action) -> Result<(), ActError> {
+        let b = self.board();
+        let sender = b
+            .actions
+            .get(printer)
+            .ok_or_else(|| ActError::UnknownPrinter(printer.to_string()))?;
+        let event = b
+            .events
+            .get(printer)
+            .ok_or_else(|| ActError::NotPaused(printer.to_string()))?;
+        if !event.allowed.contains(&action) {
+            return Err(ActError::NotAllowed {
+                action: action.code(),
+                allowed: event
+                    .allowed
+                    .iter()
+                    .map(|a| a.code())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        sender
+            .send(action)
+            .map_err(|_| ActError::WorkerGone(printer.to_string()))
+    }
+}

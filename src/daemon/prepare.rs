@@ -1,0 +1,97 @@
+//! The preparer: claims the next job this printer can take and renders its layers ahead of the
+//! card being printed, so the printer never waits on the host. The channel to the printer
+//! thread is bounded (look-ahead 1–2): memory stays bounded and a paused printer holds at most
+//! that many jobs.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::SyncSender;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cetak_drivers::printer::layers::SideLayers;
+
+use crate::job::{self, ValidationPolicy};
+use crate::journal::{Actor, Journal, PrinterSlot};
+use crate::layout::Layouts;
+use crate::render;
+
+/// A rendered job, `ready` in the journal, waiting for its printer.
+pub(crate) struct Prepared {
+    pub job_id: String,
+    pub needs_chip: bool,
+    /// The job document, for the chip encoder.
+    pub payload: String,
+    pub front: SideLayers,
+    pub back: SideLayers,
+}
+
+/// Validates a job document and renders both sides into printer layers (the preparer's work;
+/// public for the benchmarks).
+pub fn render_payload(
+    payload: &str,
+    policy: &ValidationPolicy,
+    layouts: &Layouts,
+) -> Result<(SideLayers, SideLayers), String> {
+    let (report, job) = job::check_bytes(payload.as_bytes(), policy, Path::new("/nonexistent"));
+    let job = job.ok_or_else(|| report.render(job::Lang::En))?;
+    let content = job.card_content();
+    let [front, back] = layouts
+        .for_design(content.design)
+        .map_err(|e| e.to_string())?;
+    let f = render::render_layers(&content, front, layouts).map_err(|e| e.to_string())?;
+    let b = render::render_layers(&content, back, layouts).map_err(|e| e.to_string())?;
+    Ok((f, b))
+}
+
+/// Runs until `stop` is set or the printer thread hangs up; a job in hand is released.
+pub(crate) fn run_preparer(
+    mut journal: Journal,
+    slot: PrinterSlot,
+    policy: ValidationPolicy,
+    layouts: Arc<Layouts>,
+    out: SyncSender<Prepared>,
+    stop: Arc<AtomicBool>,
+) {
+    while !stop.load(Ordering::SeqCst) {
+        let claimed = match journal.claim_next(&slot) {
+            Ok(Some(c)) => c,
+            Ok(None) => {
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+            Err(e) => {
+                tracing::error!(printer = %slot.printer_id, error = %e, "claim failed");
+                std::thread::sleep(Duration::from_secs(1));
+                continue;
+            }
+        };
+        let id = claimed.job_id.clone();
+        let (front, back) = match render_payload(&claimed.payload, &policy, &layouts) {
+            Ok(sides) => sides,
+            Err(reason) => {
+                tracing::warn!(job = %id, %reason, "job cannot be rendered; rejected");
+                if let Err(e) = journal.reject_job(&id, &reason, &Actor::system()) {
+                    tracing::error!(job = %id, error = %e, "could not record the rejection");
+                }
+                continue;
+            }
+        };
+        if let Err(e) = journal.mark_ready(&id) {
+            tracing::error!(job = %id, error = %e, "mark ready failed");
+            let _ = journal.release(&id, "journal error while preparing");
+            continue;
+        }
+        if let Err(back) = out.send(Prepared {
+            job_id: id,
+            needs_chip: claimed.needs_chip,
+            payload: claimed.payload,
+            front,
+            back,
+        }) {
+            // The printer thread stopped: give the job back before any blangko moved.
+            let _ = journal.release(&back.0.job_id, "printer worker stopped");
+            break;
+        }
+    }
+}

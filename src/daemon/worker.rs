@@ -1,0 +1,488 @@
+//! One printer's worker: an OS thread owning the printer (hardware I/O stays off the async
+//! threads) plus its preparer. For each card: status check (a blocking condition pauses before
+//! any blangko moves) → journal `feed` (durable) → printer feed → journal `start_printing` →
+//! print both sides → eject → journal `mark_printed` → tamper check against the hardware card
+//! counter. Conditions pause this printer only and wait for an operator [`Action`].
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::Duration;
+
+use cetak_drivers::printer::layers::Side;
+use cetak_drivers::printer::{self, CardAction, EvolisOptions, Printer, PrinterError};
+
+use crate::job::ValidationPolicy;
+use crate::journal::{
+    Actor, BlangkoType, ChipInfo, Journal, JournalOptions, PrintedInfo, PrinterSlot, SpoilCategory,
+};
+use crate::layout::Layouts;
+
+use super::chip::ChipEncoder;
+use super::events::{Action, PrinterState, StationHandle};
+use super::prepare::{run_preparer, Prepared};
+
+/// Everything a worker needs.
+pub(crate) struct WorkerSetup {
+    pub printer_id: String,
+    pub uri: String,
+    pub blangko: BlangkoType,
+    pub encoder: Option<Box<dyn ChipEncoder>>,
+    pub journal_path: std::path::PathBuf,
+    pub journal_options: JournalOptions,
+    pub policy: ValidationPolicy,
+    pub layouts: Arc<Layouts>,
+    pub lookahead: usize,
+    pub handle: StationHandle,
+    pub stop: Arc<AtomicBool>,
+    pub actions: Receiver<Action>,
+}
+
+enum Outcome {
+    Done,
+    Stopped,
+}
+
+struct Worker {
+    id: String,
+    journal: Journal,
+    printer: Box<dyn Printer>,
+    serial: String,
+    handle: StationHandle,
+    stop: Arc<AtomicBool>,
+    actions: Receiver<Action>,
+    /// Hardware card counter minus the ledger's cards fed, at start.
+    baseline: Option<i64>,
+    uri: String,
+    encoder: Option<Box<dyn ChipEncoder>>,
+}
+
+/// Runs the worker until `stop`; returns when its current card is finished and its prepared
+/// jobs are back in the queue.
+pub(crate) fn run_worker(mut setup: WorkerSetup) {
+    let id = setup.printer_id.clone();
+    let journal = match Journal::open_with(&setup.journal_path, setup.journal_options.clone()) {
+        Ok(j) => j,
+        Err(e) => {
+            tracing::error!(printer = %id, error = %e, "cannot open the journal");
+            setup.handle.set_state(
+                &id,
+                PrinterState::Offline {
+                    reason: e.to_string(),
+                },
+            );
+            return;
+        }
+    };
+    let Some(printer) = open_printer(&setup) else {
+        setup.handle.set_state(&id, PrinterState::Stopped);
+        return;
+    };
+    let serial = printer.info().serial.clone();
+    let slot = PrinterSlot {
+        printer_id: id.clone(),
+        blangko_type: setup.blangko,
+        has_encoder: setup.encoder.is_some(),
+        dual_side: printer.capabilities().dual_side,
+    };
+    let mut w = Worker {
+        id: id.clone(),
+        journal,
+        printer,
+        serial,
+        handle: setup.handle.clone(),
+        stop: setup.stop.clone(),
+        actions: setup.actions,
+        baseline: None,
+        uri: setup.uri.clone(),
+        encoder: setup.encoder.take(),
+    };
+    w.clear_leftover_card();
+    w.baseline = w.tamper_offset();
+    let prep_journal = match Journal::open_with(&setup.journal_path, setup.journal_options.clone())
+    {
+        Ok(j) => j,
+        Err(e) => {
+            tracing::error!(printer = %id, error = %e, "cannot open the journal");
+            return;
+        }
+    };
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(setup.lookahead.saturating_sub(1));
+    let stop = setup.stop.clone();
+    let (policy, layouts) = (setup.policy.clone(), setup.layouts.clone());
+    let preparer = std::thread::Builder::new()
+        .name(format!("prep-{id}"))
+        .spawn(move || run_preparer(prep_journal, slot, policy, layouts, tx, stop));
+    w.handle.set_state(&id, PrinterState::Idle);
+    loop {
+        if w.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(job) => {
+                w.handle.set_state(
+                    &id,
+                    PrinterState::Busy {
+                        job_id: job.job_id.clone(),
+                    },
+                );
+                let outcome = w.card(&job);
+                w.handle.set_state(&id, PrinterState::Idle);
+                if let Outcome::Stopped = outcome {
+                    break;
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    // Give back whatever was prepared but never fed, then let the preparer see the hang-up.
+    while let Ok(job) = rx.try_recv() {
+        let _ = w.journal.release(&job.job_id, "shutdown");
+    }
+    drop(rx);
+    if let Ok(p) = preparer {
+        let _ = p.join();
+    }
+    w.handle.set_state(&id, PrinterState::Stopped);
+}
+
+fn open_printer(setup: &WorkerSetup) -> Option<Box<dyn Printer>> {
+    loop {
+        match printer::open(&setup.uri, &EvolisOptions::default()) {
+            Ok(p) => return Some(p),
+            Err(e) => {
+                setup.handle.set_state(
+                    &setup.printer_id,
+                    PrinterState::Offline {
+                        reason: e.message_en(),
+                    },
+                );
+                tracing::warn!(printer = %setup.printer_id, error = %e, "printer not reachable");
+            }
+        }
+        for _ in 0..20 {
+            if setup.stop.load(Ordering::SeqCst) {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Worker {
+    /// Waits for the operator; `None` when the daemon is stopping.
+    fn pause(
+        &mut self,
+        job: Option<&str>,
+        message_id: String,
+        message_en: String,
+        allowed: Vec<Action>,
+    ) -> Option<Action> {
+        tracing::warn!(printer = %self.id, job = ?job, "{message_en}");
+        let _ = self
+            .journal
+            .raise_alert("printer_fault", &self.id, &message_en, &message_id);
+        self.handle
+            .raise(&self.id, job, message_id, message_en, allowed);
+        // Drop decisions given for an earlier event.
+        while self.actions.try_recv().is_ok() {}
+        let action = loop {
+            if self.stop.load(Ordering::SeqCst) {
+                break None;
+            }
+            match self.actions.recv_timeout(Duration::from_millis(100)) {
+                Ok(a) => break Some(a),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break None,
+            }
+        };
+        self.handle.clear_event(&self.id);
+        if action.is_some() {
+            let _ = self.journal.clear_alert("printer_fault", &self.id);
+        }
+        action
+    }
+
+    fn pause_error(&mut self, job: &str, e: &PrinterError, allowed: Vec<Action>) -> Option<Action> {
+        self.pause(
+            Some(job),
+            format!("Printer {}: {}", self.id, e.message_id()),
+            format!("Printer {}: {}", self.id, e.message_en()),
+            allowed,
+        )
+    }
+
+    /// One card, from the status check to `printed` (or spoiled / cancelled / released).
+    fn card(&mut self, job: &Prepared) -> Outcome {
+        let id = job.job_id.as_str();
+        // 1. Before any blangko moves: the printer must be able to print and the ledger must
+        //    have a card in this feeder.
+        loop {
+            if self.stop.load(Ordering::SeqCst) {
+                let _ = self.journal.release(id, "shutdown");
+                return Outcome::Stopped;
+            }
+            let blocking = match self.printer.status() {
+                Ok(st) => st.blocking_error(),
+                Err(e) => Some(e),
+            };
+            let allowed = vec![Action::Retry, Action::CancelJob];
+            if let Some(e) = blocking {
+                if matches!(e, PrinterError::Transport(_)) {
+                    self.reconnect();
+                }
+                match self.pause_error(id, &e, allowed) {
+                    Some(Action::Retry) => continue,
+                    Some(Action::CancelJob) => return self.cancel(id),
+                    _ => {
+                        let _ = self.journal.release(id, "shutdown");
+                        return Outcome::Stopped;
+                    }
+                }
+            }
+            match self.journal.feed(id, Some(&self.serial)) {
+                Ok(_) => break,
+                Err(e) => {
+                    let en = format!(
+                        "Printer {}: the ledger shows no blangko in its feeder ({e}); record `cetak stock load` first",
+                        self.id
+                    );
+                    let ind = format!(
+                        "Printer {}: menurut buku stok feeder kosong; catat dulu `cetak stock load`",
+                        self.id
+                    );
+                    match self.pause(Some(id), ind, en, allowed) {
+                        Some(Action::Retry) => continue,
+                        Some(Action::CancelJob) => return self.cancel(id),
+                        _ => {
+                            let _ = self.journal.release(id, "shutdown");
+                            return Outcome::Stopped;
+                        }
+                    }
+                }
+            }
+        }
+        // 2. The blangko is bound to the job: feed it physically.
+        loop {
+            match self.printer.feed() {
+                Ok(()) => break,
+                Err(e) if e.card_action() == CardAction::Nothing || is_refusal(&e) => {
+                    // Refused before the card moved: the blangko is still in the feeder.
+                    match self.pause_error(id, &e, vec![Action::Retry, Action::MarkSpoiled]) {
+                        Some(Action::Retry) => continue,
+                        Some(Action::MarkSpoiled) => {
+                            return self.spoil(id, SpoilCategory::Rusak, "feed refused", true)
+                        }
+                        _ => return Outcome::Stopped,
+                    }
+                }
+                Err(e) => return self.lost_card(id, &e),
+            }
+        }
+        // The hardware counter names the card: it goes into the journal as the card serial so a
+        // printed card can be traced to its job.
+        let card_no = self.printer.counters().ok().map(|c| c.cards_inserted);
+        let chip = if job.needs_chip {
+            match self.encode(job) {
+                Ok(chip) => Some(chip),
+                Err(outcome) => return outcome,
+            }
+        } else {
+            None
+        };
+        if let Err(e) = self.journal.start_printing(id, chip.as_ref()) {
+            tracing::error!(job = %id, error = %e, "start printing not recorded");
+            let _ = self.printer.reject();
+            return self.spoil(id, SpoilCategory::GagalCetak, "journal error", false);
+        }
+        // 3. Print, eject.
+        let result = self
+            .printer
+            .print_side(Side::Front, &job.front)
+            .and_then(|_| self.printer.print_side(Side::Back, &job.back))
+            .and_then(|_| self.printer.eject());
+        if let Err(e) = result {
+            return self.card_failed(id, &e);
+        }
+        let info = PrintedInfo {
+            card_serial: card_no.map(|n| format!("{}#{n}", self.serial)),
+            printer_serial: Some(self.serial.clone()),
+        };
+        if let Err(e) = self.journal.mark_printed(id, &info) {
+            tracing::error!(job = %id, error = %e, "printed card not recorded");
+        } else {
+            self.handle.card_printed();
+        }
+        self.tamper_check();
+        Outcome::Done
+    }
+
+    /// Parks the card at the encoder station and personalises its chip, before printing.
+    fn encode(&mut self, job: &Prepared) -> Result<ChipInfo, Outcome> {
+        let id = job.job_id.as_str();
+        if let Err(e) = self.journal.start_encoding(id) {
+            tracing::error!(job = %id, error = %e, "start encoding not recorded");
+            let _ = self.printer.reject();
+            return Err(self.spoil(id, SpoilCategory::GagalEncode, "journal error", false));
+        }
+        let Some(encoder) = self.encoder.as_mut() else {
+            // Dispatch only gives chip jobs to printers with an encoder.
+            let _ = self.printer.reject();
+            return Err(self.spoil(id, SpoilCategory::GagalEncode, "no encoder", false));
+        };
+        let station = encoder.station();
+        if let Err(e) = self.printer.move_to_station(station) {
+            return Err(self.card_failed(id, &e));
+        }
+        let Some(encoder) = self.encoder.as_mut() else {
+            return Err(Outcome::Done);
+        };
+        match encoder.encode(id, &job.payload) {
+            Ok(chip) => Ok(chip),
+            Err(f) => {
+                let rejected = self.printer.reject().is_ok();
+                if !rejected {
+                    return Err(self.card_failed(id, &PrinterError::Mechanical));
+                }
+                let outcome = self.spoil(id, SpoilCategory::GagalEncode, &f.message_en, false);
+                if !f.spoils_card {
+                    // The station is at fault: the next blangko would fail the same way.
+                    let _ = self.pause(
+                        Some(id),
+                        format!("Printer {}: encoder gagal: {}", self.id, f.message_id),
+                        format!("Printer {}: encoder failed: {}", self.id, f.message_en),
+                        vec![Action::Retry],
+                    );
+                }
+                Err(outcome)
+            }
+        }
+    }
+
+    fn cancel(&mut self, id: &str) -> Outcome {
+        if let Err(e) =
+            self.journal
+                .cancel(id, "cancelled by the operator", &Actor::operator("station"))
+        {
+            tracing::error!(job = %id, error = %e, "cancel not recorded");
+        }
+        Outcome::Done
+    }
+
+    fn spoil(&mut self, id: &str, cat: SpoilCategory, note: &str, operator: bool) -> Outcome {
+        let actor = if operator {
+            Actor::operator("station")
+        } else {
+            Actor::system()
+        };
+        match self.journal.spoil(id, cat, note, &actor) {
+            Ok(state) => tracing::info!(job = %id, %state, "card spoiled"),
+            Err(e) => tracing::error!(job = %id, error = %e, "spoil not recorded"),
+        }
+        self.tamper_check();
+        Outcome::Done
+    }
+
+    /// A failure after the card was fed.
+    fn card_failed(&mut self, id: &str, e: &PrinterError) -> Outcome {
+        if e.card_action() == CardAction::Reject && self.printer.reject().is_ok() {
+            // The card is in the reject box: spoiled; the job requeues on a new blangko.
+            return self.spoil(id, SpoilCategory::GagalCetak, &e.message_en(), false);
+        }
+        if matches!(e, PrinterError::Transport(_)) {
+            return self.lost_card(id, e);
+        }
+        // The card is stuck: the operator takes it out and says so.
+        match self.pause_error(id, e, vec![Action::MarkSpoiled]) {
+            Some(Action::MarkSpoiled) => {
+                let _ = self.printer.reset();
+                self.spoil(id, SpoilCategory::GagalCetak, &e.message_en(), true)
+            }
+            _ => Outcome::Stopped,
+        }
+    }
+
+    /// The printer stopped answering with a card inside: nobody knows whether it printed.
+    fn lost_card(&mut self, id: &str, e: &PrinterError) -> Outcome {
+        if let Err(je) = self.journal.mark_in_doubt(id, &e.message_en()) {
+            tracing::error!(job = %id, error = %je, "in-doubt not recorded");
+        }
+        loop {
+            match self.pause_error(id, e, vec![Action::Retry]) {
+                Some(Action::Retry) => {
+                    if self.reconnect() {
+                        return Outcome::Done;
+                    }
+                }
+                _ => return Outcome::Stopped,
+            }
+        }
+    }
+
+    fn reconnect(&mut self) -> bool {
+        match printer::open(&self.uri, &EvolisOptions::default()) {
+            Ok(p) => {
+                self.printer = p;
+                true
+            }
+            Err(e) => {
+                tracing::warn!(printer = %self.id, error = %e, "reconnect failed");
+                false
+            }
+        }
+    }
+
+    /// A card still inside from before a crash belongs to an in-doubt job: move it to the
+    /// reject box so the printer can go on; the operator decides on the job.
+    fn clear_leftover_card(&mut self) {
+        use cetak_drivers::printer::StatusFlag as F;
+        if let Ok(st) = self.printer.status() {
+            if st.has(F::CardInside) || st.has(F::CardAtContact) || st.has(F::CardAtContactless) {
+                tracing::warn!(printer = %self.id, "card left inside from before: to the reject box");
+                if self.printer.reset().is_err() {
+                    let _ = self.printer.reject();
+                }
+            }
+        }
+    }
+
+    fn tamper_offset(&mut self) -> Option<i64> {
+        let hw = self.printer.counters().ok()?.cards_inserted as i64;
+        let fed = self.journal.cards_fed(&self.id).ok()? as i64;
+        Some(hw - fed)
+    }
+
+    /// Cards through the printer that the ledger does not know of raise a tamper alert.
+    fn tamper_check(&mut self) {
+        let (Some(base), Some(now)) = (self.baseline, self.tamper_offset()) else {
+            return;
+        };
+        if now != base {
+            let diff = now - base;
+            let en = format!(
+                "printer {}: hardware card counter differs from the ledger by {diff}",
+                self.id
+            );
+            let id = format!(
+                "printer {}: penghitung kartu perangkat berbeda {diff} dari buku stok",
+                self.id
+            );
+            tracing::error!("{en}");
+            let _ = self.journal.raise_alert("tamper", &self.id, &en, &id);
+            self.baseline = Some(now);
+        }
+    }
+}
+
+fn is_refusal(e: &PrinterError) -> bool {
+    matches!(
+        e,
+        PrinterError::CoverOpen
+            | PrinterError::RibbonEnded
+            | PrinterError::RibbonMissing
+            | PrinterError::Cooling
+            | PrinterError::Busy
+            | PrinterError::CommandRefused { .. }
+    )
+}

@@ -1,0 +1,115 @@
+//! Shared helpers for the daemon tests: sample jobs with fresh ids, a station configuration
+//! around emulated printers, and waiting for the journal to settle.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use cetak::config::Config;
+use cetak::journal::{Actor, BlangkoType, JobState, Journal};
+use cetak_drivers::emulator::{Emulator, EmulatorConfig, Timings};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Writes `n` self-contained copies of a sample job (images inlined) with ids `{prefix}-{i}`
+/// into `dir`; returns their ids.
+pub fn make_jobs(dir: &Path, sample: &str, prefix: &str, n: usize) -> Vec<String> {
+    std::fs::create_dir_all(dir).unwrap();
+    let src = root().join("examples/jobs").join(sample);
+    let inlined =
+        cetak::daemon::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap())
+            .unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&inlined).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let id = format!("{prefix}-{i:05}");
+        doc["job_id"] = serde_json::Value::String(id.clone());
+        std::fs::write(dir.join(format!("{id}.json")), doc.to_string()).unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
+/// An emulator with scaled timings (0 = instant) and `feeder` cards.
+pub fn emulator(serial: &str, scale: f64, feeder: u32) -> Emulator {
+    Emulator::new(EmulatorConfig {
+        serial: serial.into(),
+        time_scale: scale,
+        timings: Timings::default(),
+        feeder_cards: feeder,
+        ribbon_cards: 10_000,
+        hopper_capacity: 10_000,
+        reject_capacity: 1_000,
+        ..EmulatorConfig::default()
+    })
+}
+
+/// A configuration text for `printers` (`(id, uri, blangko)`).
+pub fn config_text(data: &Path, printers: &[(&str, String, &str)], lookahead: usize) -> String {
+    let mut t = format!(
+        "[station]\nid = \"TEST-01\"\ndata_dir = {:?}\nlayouts_dir = {:?}\n\n[policy]\nlookahead = {lookahead}\n\n",
+        data.display().to_string(),
+        root().join("layouts").display().to_string()
+    );
+    for (id, uri, bt) in printers {
+        t.push_str(&format!(
+            "[[printer]]\nid = \"{id}\"\nuri = \"{uri}\"\nblangko = \"{bt}\"\n\n"
+        ));
+    }
+    t
+}
+
+pub fn config(data: &Path, printers: &[(&str, String, &str)]) -> Config {
+    Config::parse(&config_text(data, printers, 2), Path::new("test.toml")).unwrap()
+}
+
+/// Receives and loads `count` blangko per printer.
+pub fn stock(j: &mut Journal, printers: &[(&str, BlangkoType)], count: u32) {
+    let a = Actor::operator("tester");
+    for (id, bt) in printers {
+        j.stock_receive(*bt, count, &format!("LOT-{id}"), None, &a)
+            .unwrap();
+        j.stock_load(id, *bt, count, &a).unwrap();
+    }
+}
+
+/// Waits until every job is terminal or in doubt; panics after `timeout`.
+pub fn wait_settled(j: &Journal, ids: &[String], timeout: Duration) {
+    let start = Instant::now();
+    loop {
+        let open: Vec<_> = ids
+            .iter()
+            .filter(|id| {
+                !j.job(id)
+                    .map(|r| r.state.is_terminal() || r.state == JobState::InDoubt)
+                    .unwrap_or(false)
+            })
+            .collect();
+        if open.is_empty() {
+            return;
+        }
+        assert!(
+            start.elapsed() < timeout,
+            "{} jobs not settled, e.g. {:?}: {:?}",
+            open.len(),
+            open[0],
+            j.job(open[0]).map(|r| r.state)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Waits for a condition.
+pub fn wait_for(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !f() {
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+pub fn state(j: &Journal, id: &str) -> JobState {
+    j.job(id).unwrap().state
+}
