@@ -89,7 +89,7 @@ fn emulator(serial: &str, scale: f64) -> Emulator {
 
 fn config(data: &Path, printers: &[String]) -> Config {
     let mut t = format!(
-        "[station]\nid = \"BENCH\"\ndata_dir = {:?}\nlayouts_dir = {:?}\n\n",
+        "[station]\nid = \"BENCH\"\ndata_dir = {:?}\nlayouts_dir = {:?}\n\n[policy]\nencode_chips = false\n\n",
         data.display().to_string(),
         root().join("layouts").display().to_string()
     );

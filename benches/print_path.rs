@@ -23,9 +23,20 @@ fn side_wire(layers: &SideLayers) -> (usize, usize) {
     let mut packed = 0;
     for p in &panels {
         let data = p.pack();
-        raw += Download { panel: p.panel, levels: p.levels, data: &data }.wire_len();
+        raw += Download {
+            panel: p.panel,
+            levels: p.levels,
+            data: &data,
+        }
+        .wire_len();
         let (first_line, data) = compress(p);
-        packed += DownloadCompressed { panel: p.panel, levels: p.levels, first_line, data: &data }.wire_len();
+        packed += DownloadCompressed {
+            panel: p.panel,
+            levels: p.levels,
+            first_line,
+            data: &data,
+        }
+        .wire_len();
     }
     (raw, packed)
 }
@@ -41,12 +52,18 @@ fn main() {
     let iters: usize = if smoke {
         1
     } else {
-        std::env::var("CETAK_BENCH_ITERS").ok().and_then(|v| v.parse().ok()).unwrap_or(40)
+        std::env::var("CETAK_BENCH_ITERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(40)
     };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let layouts = Layouts::load(&root.join("layouts")).expect("layouts");
     println!("render + panels + Dbc per side (median of {iters}), and bytes on the wire per card");
-    println!("{:<10} {:<16} {:>12} {:>10} {:>12} {:>12}", "job", "layout", "render", "+panels+Dbc", "raw B", "Dbc B");
+    println!(
+        "{:<10} {:<16} {:>12} {:>10} {:>12} {:>12}",
+        "job", "layout", "render", "+panels+Dbc", "raw B", "Dbc B"
+    );
     for name in ["kia-0-5", "kia-5-17", "ktp-el"] {
         let path = root.join("examples/jobs").join(format!("{name}.json"));
         let (report, job) = job::check_file(&path, &ValidationPolicy::default());

@@ -79,6 +79,11 @@ pub struct PolicyConfig {
     pub low_stock_store: u32,
     /// Alert when a printer's feeder holds fewer blangko than this.
     pub low_stock_feeder: u32,
+    /// Personalise the chip of every card that has one (KTP-el always). `false` only for test
+    /// prints on printers without an encoder: such cards leave with a blank chip.
+    pub encode_chips: bool,
+    /// This region's KIA blangko carry a chip (seed 000); most regions' do not.
+    pub kia_chip: bool,
 }
 
 impl Default for PolicyConfig {
@@ -89,7 +94,34 @@ impl Default for PolicyConfig {
             lookahead: 2,
             low_stock_store: 100,
             low_stock_feeder: 10,
+            encode_chips: true,
+            kia_chip: false,
         }
+    }
+}
+
+/// Which jobs go through chip personalisation (and so need a printer with an encoder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChipRule {
+    /// Personalise chips at all.
+    pub encode: bool,
+    /// KIA blangko carry a chip.
+    pub kia_chip: bool,
+}
+
+impl Default for ChipRule {
+    fn default() -> Self {
+        ChipRule {
+            encode: true,
+            kia_chip: false,
+        }
+    }
+}
+
+impl ChipRule {
+    /// Whether a card of this design is personalised.
+    pub fn needs_chip(self, design: crate::card::CardDesign) -> bool {
+        self.encode && crate::chip_content::needs_chip(design, self.kia_chip)
     }
 }
 
@@ -209,6 +241,14 @@ impl Config {
             .spool_dir
             .clone()
             .unwrap_or_else(|| self.station.data_dir.join("spool"))
+    }
+
+    /// Which documents need their chip personalised at this station.
+    pub fn chip_rule(&self) -> ChipRule {
+        ChipRule {
+            encode: self.policy.encode_chips,
+            kia_chip: self.policy.kia_chip,
+        }
     }
 
     /// The journal database file.

@@ -23,11 +23,18 @@ fn cetak(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn emulator() -> (Emulator, cetak_drivers::emulator::TcpServer) {
-    let emu = Emulator::new(EmulatorConfig { time_scale: 0.0, ..EmulatorConfig::default() });
+    let emu = Emulator::new(EmulatorConfig {
+        time_scale: 0.0,
+        ..EmulatorConfig::default()
+    });
     let server = emu.serve_tcp("127.0.0.1:0").expect("tcp emulator");
     (emu, server)
 }
@@ -48,9 +55,18 @@ fn validate_accepts_the_samples_and_refuses_bad_jobs_with_a_nonzero_exit() {
         if case.get("policy").is_some() {
             continue; // needs a policy the CLI default does not have; covered by job_corpus
         }
-        let o = cetak(&["--lang", "en", "validate", &format!("tests/bad_jobs/{file}")]);
+        let o = cetak(&[
+            "--lang",
+            "en",
+            "validate",
+            &format!("tests/bad_jobs/{file}"),
+        ]);
         assert_eq!(o.status.code(), Some(1), "{file}: {}", text(&o));
-        assert!(text(&o).contains(code), "{file}: expected {code} in {}", text(&o));
+        assert!(
+            text(&o).contains(code),
+            "{file}: expected {code} in {}",
+            text(&o)
+        );
         assert!(!text(&o).contains("panicked"), "{file}");
     }
 }
@@ -59,9 +75,21 @@ fn validate_accepts_the_samples_and_refuses_bad_jobs_with_a_nonzero_exit() {
 fn render_writes_preview_and_layers() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("card");
-    let o = cetak(&["render", "examples/jobs/kia-5-17.json", "--out", out.to_str().unwrap()]);
+    let o = cetak(&[
+        "render",
+        "examples/jobs/kia-5-17.json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", text(&o));
-    for f in ["front-preview", "front-colour", "front-k", "front-overlay", "back-preview", "back-k"] {
+    for f in [
+        "front-preview",
+        "front-colour",
+        "front-k",
+        "front-overlay",
+        "back-preview",
+        "back-k",
+    ] {
         let img = image::open(out.join(format!("{f}.png"))).unwrap_or_else(|e| panic!("{f}: {e}"));
         assert_eq!((img.width(), img.height()), (1016, 648));
     }
@@ -70,7 +98,12 @@ fn render_writes_preview_and_layers() {
 #[test]
 fn print_prints_a_kia_and_reports_in_indonesian() {
     let (emu, server) = emulator();
-    let o = cetak(&["print", "examples/jobs/kia-5-17.json", "--printer", &server.uri()]);
+    let o = cetak(&[
+        "print",
+        "examples/jobs/kia-5-17.json",
+        "--printer",
+        &server.uri(),
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("tercetak"), "{}", text(&o));
     let cards = emu.cards();
@@ -81,24 +114,49 @@ fn print_prints_a_kia_and_reports_in_indonesian() {
 #[test]
 fn print_turns_printer_conditions_into_operator_messages() {
     let cases: [(&str, fn(&mut Faults), &str, &str); 2] = [
-        ("cover", |f| f.cover_open = true, "Tutup printer terbuka", "no blank card was used"),
-        ("ribbon", |f| f.ribbon_end_after_panels = Some(1), "Pita (ribbon) habis", "reject box"),
+        (
+            "cover",
+            |f| f.cover_open = true,
+            "Tutup printer terbuka",
+            "no blank card was used",
+        ),
+        (
+            "ribbon",
+            |f| f.ribbon_end_after_panels = Some(1),
+            "Pita (ribbon) habis",
+            "reject box",
+        ),
     ];
     for (what, fault, id_text, en_fate) in cases {
         let (emu, server) = emulator();
         let mut faults = Faults::default();
         fault(&mut faults);
         emu.set_faults(faults.clone());
-        let o = cetak(&["print", "examples/jobs/kia-5-17.json", "--printer", &server.uri()]);
+        let o = cetak(&[
+            "print",
+            "examples/jobs/kia-5-17.json",
+            "--printer",
+            &server.uri(),
+        ]);
         assert_eq!(o.status.code(), Some(1), "{what}: {}", text(&o));
         assert!(text(&o).contains(id_text), "{what}: {}", text(&o));
         let (_emu2, server2) = {
-            let e = Emulator::new(EmulatorConfig { time_scale: 0.0, ..EmulatorConfig::default() });
+            let e = Emulator::new(EmulatorConfig {
+                time_scale: 0.0,
+                ..EmulatorConfig::default()
+            });
             e.set_faults(faults);
             let s = e.serve_tcp("127.0.0.1:0").unwrap();
             (e, s)
         };
-        let o = cetak(&["--lang", "en", "print", "examples/jobs/kia-5-17.json", "--printer", &server2.uri()]);
+        let o = cetak(&[
+            "--lang",
+            "en",
+            "print",
+            "examples/jobs/kia-5-17.json",
+            "--printer",
+            &server2.uri(),
+        ]);
         assert_eq!(o.status.code(), Some(1), "{what}: {}", text(&o));
         assert!(text(&o).contains(en_fate), "{what}: {}", text(&o));
     }
@@ -106,20 +164,38 @@ fn print_turns_printer_conditions_into_operator_messages() {
 
 #[test]
 fn print_refuses_a_ktp_el_without_a_reader_and_an_unreachable_printer() {
-    let o = cetak(&["print", "examples/jobs/ktp-el.json", "--printer", "tcp://127.0.0.1:9"]);
+    let o = cetak(&[
+        "print",
+        "examples/jobs/ktp-el.json",
+        "--printer",
+        "tcp://127.0.0.1:9",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("--reader"), "{}", text(&o));
-    let o = cetak(&["print", "examples/jobs/kia-0-5.json", "--printer", "tcp://127.0.0.1:9"]);
+    let o = cetak(&[
+        "print",
+        "examples/jobs/kia-0-5.json",
+        "--printer",
+        "tcp://127.0.0.1:9",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    let o = cetak(&["print", "examples/jobs/kia-0-5.json", "--printer", "ftp://nowhere"]);
+    let o = cetak(&[
+        "print",
+        "examples/jobs/kia-0-5.json",
+        "--printer",
+        "ftp://nowhere",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
 
 #[test]
 fn encode_then_chip_read_through_pcscd() {
-    let reader = claim_reader(Duration::from_secs(120)).unwrap_or_else(|e| panic!("PC/SC test bed unavailable: {e}"));
+    let reader = claim_reader(Duration::from_secs(120))
+        .unwrap_or_else(|e| panic!("PC/SC test bed unavailable: {e}"));
     let card = VirtualCard::new(CardConfig::cetak());
-    let inserted = card.insert(reader.addr(), Duration::from_secs(5)).expect("insert card");
+    let inserted = card
+        .insert(reader.addr(), Duration::from_secs(5))
+        .expect("insert card");
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_cetak"))
             .args(args)
@@ -128,7 +204,12 @@ fn encode_then_chip_read_through_pcscd() {
             .output()
             .unwrap()
     };
-    let o = run(&["encode", "examples/jobs/ktp-el.json", "--reader", &reader.name]);
+    let o = run(&[
+        "encode",
+        "examples/jobs/ktp-el.json",
+        "--reader",
+        &reader.name,
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("terverifikasi"), "{}", text(&o));
     let o = run(&["chip", "read", "--reader", &reader.name]);

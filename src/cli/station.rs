@@ -252,15 +252,17 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
     match cmd {
         StationCommand::Daemon(c) => {
             let cfg = load_config(&c.config)?;
-            // Chip encoders plug in with `StationOptions::with_pcsc_encoders(&cfg,
-            // crate::chip_content::chip_content)` once that module is merged.
-            daemon::run::run_daemon(&cfg, daemon::StationOptions::default())
-                .map_err(|e| e.to_string())?;
+            let options =
+                daemon::StationOptions::with_pcsc_encoders(&cfg, crate::chip_content::chip_content)
+                    .map_err(|e| e.to_string())?;
+            daemon::run::run_daemon(&cfg, options).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         StationCommand::Submit { job, config } => {
             let cfg = load_config(&config.config)?;
-            let spool = Spool::open(&daemon::spool_dir(&cfg)).map_err(|e| e.to_string())?;
+            let spool = Spool::open(&daemon::spool_dir(&cfg))
+                .map_err(|e| e.to_string())?
+                .with_chips(cfg.chip_rule());
             let jl = match lang {
                 Lang::Id => crate::job::Lang::Id,
                 Lang::En => crate::job::Lang::En,

@@ -3,8 +3,9 @@
 //! submitted, the daemon run until every job is settled, and the printed cards left as PNG
 //! images with a summary.
 //!
-//! Chip personalisation is not part of the daemon yet (it waits for `chip_content`), so the
-//! demo prints without encoding and says so.
+//! The KTP-el printer has a contactless encoder station tied to virtual cards behind the real
+//! pcscd (a vpcd reader of the demo's own); every KTP-el chip is written and verified before
+//! the card is printed. Without pcscd/vpcd the demo says so and prints without encoding.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -35,6 +36,9 @@ pub struct DemoArgs {
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 600)]
     pub timeout: u64,
+    /// Card profile for the virtual chips.
+    #[arg(long, default_value = "profiles/default.toml")]
+    pub profile: PathBuf,
 }
 
 /// Outcome of one job in the demo.
@@ -82,29 +86,69 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         std::fs::create_dir_all(d).map_err(|e| DaemonError::io(d, e))?;
     }
     let tag = std::process::id();
+    // A vpcd reader of our own for the KTP-el printer's encoder station; the virtual cards
+    // use the training PIN, which the default profile reads from the environment.
+    let reader = match cetak_drivers::vcard::claim_reader(Duration::from_secs(30)) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                t(
+                    lang,
+                    "pcscd/vpcd tidak tersedia, KTP-el dicetak tanpa encode chip",
+                    "pcscd/vpcd unavailable, KTP-el printed without chip encoding"
+                )
+            );
+            None
+        }
+    };
+    if reader.is_some() && std::env::var_os("CETAK_CHIP_PIN").is_none() {
+        std::env::set_var("CETAK_CHIP_PIN", "12345678");
+    }
     let printers = [("P1", BlangkoType::Kia), ("P2", BlangkoType::KtpEl)];
     let mut emulators = Vec::new();
     let mut toml = format!(
-        "[station]\nid = \"DEMO-01\"\nname = \"Demo\"\ndata_dir = {:?}\nlayouts_dir = {:?}\n\n",
+        "[station]\nid = \"DEMO-01\"\nname = \"Demo\"\ndata_dir = {:?}\nlayouts_dir = {:?}\n\n[policy]\nencode_chips = {}\n\n",
         data.display().to_string(),
-        args.layouts.display().to_string()
+        args.layouts.display().to_string(),
+        reader.is_some()
     );
     for (i, (id, bt)) in printers.iter().enumerate() {
         let name = format!("demo-{tag}-{id}");
         let dir = cards_dir.join(id);
+        let station: Option<Box<dyn cetak_drivers::printer::station::StationCard>> =
+            match (&reader, bt) {
+                (Some(r), BlangkoType::KtpEl) => Some(Box::new(
+                    cetak_drivers::vcard::VcardStation::new(
+                        r.addr(),
+                        cetak_drivers::vcard::CardConfig::cetak(),
+                    )
+                    .0,
+                )),
+                _ => None,
+            };
         let emu = Emulator::new(EmulatorConfig {
             serial: format!("EMU-DEMO-{}", i + 1),
             time_scale: args.time_scale,
             out_dir: Some(dir),
+            station,
             ..EmulatorConfig::default()
         });
         emu.register(&name)
             .map_err(|e| DaemonError::Config(e.to_string()))?;
         emulators.push(emu);
         toml.push_str(&format!(
-            "[[printer]]\nid = \"{id}\"\nuri = \"emu://{name}\"\nblangko = \"{}\"\n\n",
+            "[[printer]]\nid = \"{id}\"\nuri = \"emu://{name}\"\nblangko = \"{}\"\n",
             bt.code()
         ));
+        match (&reader, bt) {
+            (Some(r), BlangkoType::KtpEl) => toml.push_str(&format!(
+                "encoder = {{ reader = {:?}, profile = {:?}, station = \"contactless\" }}\n\n",
+                r.name,
+                args.profile.display().to_string()
+            )),
+            _ => toml.push('\n'),
+        }
     }
     let config = Config::parse(&toml, Path::new("demo.toml"))
         .map_err(|e| DaemonError::Config(e.to_string()))?;
@@ -130,16 +174,19 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
             "blangko received (50 KIA, 50 KTP-el) and loaded (20 per printer)"
         )
     );
-    println!(
-        "{}",
-        t(
-            lang,
-            "catatan: personalisasi chip belum dijalankan oleh daemon; kartu dicetak tanpa encode",
-            "note: the daemon does not personalise chips yet; cards are printed without encoding"
-        )
-    );
+    if let Some(r) = &reader {
+        println!(
+            "{} {}",
+            t(
+                lang,
+                "stasiun chip P2 (nirkontak) memakai pembaca",
+                "P2's contactless encoder uses reader"
+            ),
+            r.name
+        );
+    }
 
-    let spool = Spool::open(&super::spool_dir(&config))?;
+    let spool = Spool::open(&super::spool_dir(&config))?.with_chips(config.chip_rule());
     let policy = super::validation_policy(&config);
     let jl = match lang {
         Lang::Id => crate::job::Lang::Id,
@@ -158,7 +205,9 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         ids.push(id);
     }
 
-    let station = Station::start(&config)?;
+    let options =
+        super::StationOptions::with_pcsc_encoders(&config, crate::chip_content::chip_content)?;
+    let station = Station::start_with(&config, options)?;
     let started = Instant::now();
     loop {
         let settled = ids.iter().all(|id| {

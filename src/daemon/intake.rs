@@ -30,6 +30,7 @@ pub struct SpoolReport {
 #[derive(Debug, Clone)]
 pub struct Spool {
     root: PathBuf,
+    chips: crate::config::ChipRule,
 }
 
 impl Spool {
@@ -40,7 +41,14 @@ impl Spool {
         }
         Ok(Spool {
             root: root.to_path_buf(),
+            chips: crate::config::ChipRule::default(),
         })
+    }
+
+    /// Which jobs need their chip personalised (the station's policy).
+    pub fn with_chips(mut self, chips: crate::config::ChipRule) -> Spool {
+        self.chips = chips;
+        self
     }
 
     /// Root folder.
@@ -112,7 +120,7 @@ impl Spool {
         let base = path.parent().unwrap_or(Path::new("."));
         let (report, job) = job::check_bytes(&bytes, policy, base);
         let outcome = match job.map(|j| (inline_images(&bytes, base), j)) {
-            Some((Ok(payload), job)) => journal.enqueue(&new_job(&job, payload))?,
+            Some((Ok(payload), job)) => journal.enqueue(&new_job(&job, payload, self.chips))?,
             Some((Err(e), job)) => journal.reject(&rejected(
                 Some(job.job_id().to_string()),
                 &bytes,
@@ -152,7 +160,7 @@ enum Taken {
 }
 
 /// The journal record for a validated job.
-pub fn new_job(job: &ValidatedJob, payload: String) -> NewJob {
+pub fn new_job(job: &ValidatedJob, payload: String, chips: crate::config::ChipRule) -> NewJob {
     let blangko_type = match job.document() {
         DocumentType::Kia => BlangkoType::Kia,
         DocumentType::KtpEl => BlangkoType::KtpEl,
@@ -163,9 +171,7 @@ pub fn new_job(job: &ValidatedJob, payload: String) -> NewJob {
         nik_masked: job.nik_masked(),
         batch_id: job.batch().map(|b| b.id.clone()),
         priority: 0,
-        // Chip personalisation in the worker needs `chip_content` (lead's branch); until it is
-        // merged jobs are printed without encoding.
-        needs_chip: false,
+        needs_chip: chips.needs_chip(job.design()),
         needs_dual_side: true,
         payload,
     }

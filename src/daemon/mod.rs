@@ -179,7 +179,7 @@ impl Station {
                 .map_err(|e| DaemonError::Layouts(e.to_string()))?,
         );
         let policy = validation_policy(config);
-        let spool = Spool::open(&spool_dir(config))?;
+        let spool = Spool::open(&spool_dir(config))?.with_chips(config.chip_rule());
         let stop = Arc::new(AtomicBool::new(false));
         let handle = StationHandle::default();
         let mut threads = Vec::new();

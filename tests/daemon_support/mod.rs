@@ -49,7 +49,7 @@ pub fn emulator(serial: &str, scale: f64, feeder: u32) -> Emulator {
 /// A configuration text for `printers` (`(id, uri, blangko)`).
 pub fn config_text(data: &Path, printers: &[(&str, String, &str)], lookahead: usize) -> String {
     let mut t = format!(
-        "[station]\nid = \"TEST-01\"\ndata_dir = {:?}\nlayouts_dir = {:?}\n\n[policy]\nlookahead = {lookahead}\n\n",
+        "[station]\nid = \"TEST-01\"\ndata_dir = {:?}\nlayouts_dir = {:?}\n\n[policy]\nlookahead = {lookahead}\nencode_chips = false\n\n",
         data.display().to_string(),
         root().join("layouts").display().to_string()
     );
