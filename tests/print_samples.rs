@@ -279,3 +279,89 @@ fn ktp_el_is_encoded_at_the_station_verified_then_printed_as_rendered() {
             .unwrap_or_else(|e| panic!("{side:?}: {e}"));
     }
 }
+
+/// Decodes a code of `format` from the whole K plane as a scanner sees it (white paper, black
+/// resin).
+fn decode_k(k: &cetak_drivers::printer::layers::Bitplane, format: rxing::BarcodeFormat) -> String {
+    let luma = k.to_luma();
+    let (w, h) = (luma.width(), luma.height());
+    rxing::helpers::detect_in_luma(luma.into_raw(), w, h, Some(format))
+        .unwrap_or_else(|e| panic!("{format:?} does not decode: {e:?}"))
+        .getText()
+        .to_string()
+}
+
+#[test]
+fn every_sample_renders_with_every_field_and_decodable_codes() {
+    let layouts = layouts();
+    for name in SAMPLES {
+        let job = sample(name);
+        let content = job.card_content();
+        let card = rendered(&job, &layouts);
+        let k = card.back.layers.k.as_ref().expect("the back prints in K");
+        assert_eq!(
+            decode_k(k, rxing::BarcodeFormat::QR_CODE),
+            content.qr_payload.clone().unwrap(),
+            "{name} QR"
+        );
+        assert_eq!(
+            decode_k(k, rxing::BarcodeFormat::CODE_128),
+            content.barcode_payload.clone().unwrap(),
+            "{name} Code 128"
+        );
+        // Every field of the design's layouts is filled from the job.
+        for layout in layouts.for_design(content.design).unwrap() {
+            let svg = render::filled_svg(&content, layout, &layouts).unwrap();
+            for f in &layout.fields {
+                let value = content
+                    .fields
+                    .get(&f.key)
+                    .unwrap_or_else(|| panic!("{name}: no value for {}", f.key));
+                assert!(!value.is_empty(), "{name}: {} empty", f.key);
+                let escaped = value
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;");
+                let first_word = escaped.split_whitespace().next().unwrap();
+                assert!(
+                    svg.contains(first_word),
+                    "{name}: {} ({first_word}) not in the filled SVG",
+                    f.key
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_sample_is_written_to_a_chip_and_verified_through_pcscd() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = profile_with_pin(dir.path());
+    let reader = claim_reader(Duration::from_secs(120))
+        .unwrap_or_else(|e| panic!("PC/SC test bed unavailable: {e}"));
+    for name in SAMPLES {
+        let job = sample(name);
+        let content = chip_content(&job);
+        let card = cetak_drivers::vcard::VirtualCard::new(CardConfig::cetak());
+        let inserted = card
+            .insert(reader.addr(), Duration::from_secs(5))
+            .expect("insert");
+        let mut cfg = PcscConfig::new(reader.name.clone());
+        cfg.card_wait = Duration::from_secs(10);
+        let mut ch = PcscChannel::open(cfg).expect("card in reader");
+        let report = encode(&mut ch, &profile, &content).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            report.files.len() >= 2,
+            "{name}: personal data + integrity at least"
+        );
+        let back = read_card(&mut ch, &profile).expect("read back");
+        assert_eq!(back.content, content, "{name}: read back equals written");
+        assert_eq!(
+            back.content.photo.is_some(),
+            job.design() != CardDesign::Kia0To5,
+            "{name}: photo on the chip"
+        );
+        drop(ch);
+        inserted.remove();
+    }
+}
