@@ -113,7 +113,9 @@ fn print_prints_a_kia_and_reports_in_indonesian() {
 
 #[test]
 fn print_turns_printer_conditions_into_operator_messages() {
-    let cases: [(&str, fn(&mut Faults), &str, &str); 2] = [
+    /// (what, how to inject it, Indonesian message, English card fate)
+    type Case = (&'static str, fn(&mut Faults), &'static str, &'static str);
+    let cases: [Case; 2] = [
         (
             "cover",
             |f| f.cover_open = true,
