@@ -82,6 +82,17 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
     Ok(LoadedJob { job, layouts })
 }
 
+/// Renders both sides, or tells the operator why not.
+fn render_card(loaded: &LoadedJob, lang: Lang) -> Result<render::RenderedCard, ExitCode> {
+    render::render_card(&loaded.job.card_content(), &loaded.layouts).map_err(|e| {
+        fail(
+            lang,
+            format!("Render gagal: {}", e.message_id()),
+            format!("Rendering failed: {}", e.message_en()),
+        )
+    })
+}
+
 pub(super) fn validate(args: &ValidateArgs, lang: Lang) -> ExitCode {
     match load(&args.job, lang, args.strict) {
         Ok(loaded) => {
@@ -111,15 +122,9 @@ pub(super) fn render(args: &RenderArgs, lang: Lang) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let card = match render::render_card(&loaded.job.card_content(), &loaded.layouts) {
+    let card = match render_card(&loaded, lang) {
         Ok(card) => card,
-        Err(e) => {
-            return fail(
-                lang,
-                format!("Render gagal: {}", e.message_id()),
-                format!("Rendering failed: {}", e.message_en()),
-            )
-        }
+        Err(code) => return code,
     };
     match render::write_pngs(&card, &args.out) {
         Ok(files) => {
@@ -193,15 +198,9 @@ pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
         Ok(p) => p,
         Err(e) => return chip_fail(lang, &e),
     };
-    let card = match render::render_card(&loaded.job.card_content(), &loaded.layouts) {
+    let card = match render_card(&loaded, lang) {
         Ok(card) => card,
-        Err(e) => {
-            return fail(
-                lang,
-                format!("Render gagal: {}", e.message_id()),
-                format!("Rendering failed: {}", e.message_en()),
-            )
-        }
+        Err(code) => return code,
     };
     let options = EvolisOptions {
         compression: !args.raw,
