@@ -53,6 +53,24 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     }
 }
 
+/// Time left before a read that started at `start` must give up; a `Timeout` error naming
+/// `target` once it has run out. Shared by every backend's read loop.
+pub(crate) fn time_left(
+    target: &str,
+    start: std::time::Instant,
+    timeout: Duration,
+) -> Result<Duration, TransportError> {
+    let left = timeout.saturating_sub(start.elapsed());
+    if left.is_zero() {
+        Err(TransportError::Timeout {
+            target: target.to_string(),
+            waited: timeout,
+        })
+    } else {
+        Ok(left)
+    }
+}
+
 /// What went wrong while moving bytes. Each variant's doc says what the operator should check.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

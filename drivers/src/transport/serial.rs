@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use serialport::{ClearBuffer, SerialPort, TTYPort};
 
 use super::{
-    FlowControl, Parity, SerialSettings, Transport, TransportError, DEFAULT_WRITE_TIMEOUT,
+    time_left, FlowControl, Parity, SerialSettings, Transport, TransportError,
+    DEFAULT_WRITE_TIMEOUT,
 };
 
 /// An open serial port.
@@ -78,13 +79,7 @@ impl Transport for SerialTransport {
     fn read(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, TransportError> {
         let start = Instant::now();
         loop {
-            let left = timeout.saturating_sub(start.elapsed());
-            if left.is_zero() {
-                return Err(TransportError::Timeout {
-                    target: self.label.clone(),
-                    waited: timeout,
-                });
-            }
+            let left = time_left(&self.label, start, timeout)?;
             self.set_timeout(left)?;
             match self.port.read(buf) {
                 Ok(0) => {

@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-use super::{Transport, TransportError, DEFAULT_WRITE_TIMEOUT};
+use super::{time_left, Transport, TransportError, DEFAULT_WRITE_TIMEOUT};
 
 /// How long a connection attempt may take before the printer counts as unreachable.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -83,13 +83,7 @@ impl Transport for TcpTransport {
     fn read(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, TransportError> {
         let start = Instant::now();
         loop {
-            let left = timeout.saturating_sub(start.elapsed());
-            if left.is_zero() {
-                return Err(TransportError::Timeout {
-                    target: self.label.clone(),
-                    waited: timeout,
-                });
-            }
+            let left = time_left(&self.label, start, timeout)?;
             self.stream
                 .set_read_timeout(Some(left))
                 .map_err(|e| self.io_err(e, timeout))?;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
-use super::{Transport, TransportError, DEFAULT_WRITE_TIMEOUT};
+use super::{time_left, Transport, TransportError, DEFAULT_WRITE_TIMEOUT};
 
 /// A pollable device file opened for reading and writing.
 pub struct UsbLpTransport {
@@ -127,13 +127,7 @@ impl Transport for UsbLpTransport {
     fn read(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, TransportError> {
         let start = Instant::now();
         loop {
-            let left = timeout.saturating_sub(start.elapsed());
-            if left.is_zero() {
-                return Err(TransportError::Timeout {
-                    target: self.label.clone(),
-                    waited: timeout,
-                });
-            }
+            let left = time_left(&self.label, start, timeout)?;
             match self.wait(PollFlags::POLLIN, left)? {
                 Ready::HungUp => {
                     return Err(TransportError::Disconnected {
