@@ -18,4 +18,5 @@ pub mod daemon;
 pub mod job;
 pub mod journal;
 pub mod layout;
+pub mod link;
 pub mod render;
