@@ -270,3 +270,35 @@ fn operations_without_a_card_are_refused() {
         Err(PrinterError::CommandRefused { .. })
     ));
 }
+
+/// A late answer to a command that timed out must never be taken as the answer to the next
+/// command (under heavy host load the quick timeout can pass before the printer answers).
+#[test]
+fn a_late_answer_is_not_taken_for_the_next_one() {
+    let emu = fast_emulator();
+    let server = emu.serve_tcp("127.0.0.1:0").unwrap();
+    let mut p = printer::open(&server.uri(), &test_options()).unwrap();
+    emu.set_faults(Faults {
+        answer_delay: Duration::from_millis(1800),
+        ..Default::default()
+    });
+    let err = p.status().unwrap_err();
+    assert!(
+        matches!(err, PrinterError::Transport(TransportError::Timeout { .. })),
+        "{err}"
+    );
+    emu.set_faults(Faults::default());
+    // The status answer ("OK") arrives while or before the next command is sent.
+    std::thread::sleep(Duration::from_millis(100));
+    let counters = p.counters().expect("counters after a late answer");
+    assert_eq!(counters.cards_inserted, emu.cards_inserted());
+    // And when the late answer lands after the next command went out.
+    emu.set_faults(Faults {
+        answer_delay: Duration::from_millis(1800),
+        ..Default::default()
+    });
+    assert!(p.status().is_err());
+    emu.set_faults(Faults::default());
+    let counters = p.counters().expect("counters right after a timeout");
+    assert_eq!(counters.cards_inserted, emu.cards_inserted());
+}

@@ -50,6 +50,11 @@ pub trait Command {
     }
     /// How long the printer may take.
     fn timing(&self) -> Timing;
+    /// A read that changes nothing in the printer, so it may be sent again after the link lost
+    /// step with the printer.
+    fn is_read(&self) -> bool {
+        false
+    }
     /// Reads the answer frame.
     fn answer(&self, raw: RawAnswer) -> Result<Self::Answer, AnswerMismatch>;
 }
@@ -102,6 +107,7 @@ macro_rules! read_command {
             fn name(&self) -> String { $text.to_string() }
             fn write(&self, out: &mut Vec<u8>) { frame(out, $text) }
             fn timing(&self) -> Timing { Timing::Quick }
+            fn is_read(&self) -> bool { true }
             fn answer(&self, raw: RawAnswer) -> Result<$answer, AnswerMismatch> { expect_text(raw) }
         }
     };
@@ -233,6 +239,9 @@ impl Command for ReadCounter {
     }
     fn write(&self, out: &mut Vec<u8>) {
         frame(out, &self.name())
+    }
+    fn is_read(&self) -> bool {
+        true
     }
     fn timing(&self) -> Timing {
         Timing::Quick

@@ -67,7 +67,13 @@ pub struct EvolisPrinter<T: Transport> {
     caps: Capabilities,
     card: CardPlace,
     rx: Vec<u8>,
+    /// A command timed out or got a garbled/unexpected answer: its late answer may still be on
+    /// the way, so the next command first waits for the line to fall silent.
+    resync: bool,
 }
+
+/// Silence that tells a late answer has come (or will not come) before the next command.
+const SETTLE: Duration = Duration::from_millis(250);
 
 impl<T: Transport> EvolisPrinter<T> {
     /// Takes over the link: drains stale input, switches on ACK/NACK answers (`Pem;4`), selects
@@ -91,6 +97,7 @@ impl<T: Transport> EvolisPrinter<T> {
             options,
             card: CardPlace::None,
             rx: Vec::new(),
+            resync: false,
         };
         printer.link.drain()?;
         printer.send(&AckMode)?;
@@ -118,9 +125,23 @@ impl<T: Transport> EvolisPrinter<T> {
     }
 
     /// Sends one command and reads its answer: the one place that frames, logs, checks and
-    /// maps printer answers to errors.
+    /// maps printer answers to errors. A read that gets an answer meant for an earlier command
+    /// (one that timed out) is sent once more after the line settles; other commands never are.
     pub fn send<C: Command>(&mut self, cmd: &C) -> Result<C::Answer, PrinterError> {
+        match self.send_once(cmd) {
+            Err(PrinterError::Unknown { .. }) if cmd.is_read() => {
+                tracing::debug!(command = %cmd.name(), "answer out of step; reading again");
+                self.send_once(cmd)
+            }
+            other => other,
+        }
+    }
+
+    fn send_once<C: Command>(&mut self, cmd: &C) -> Result<C::Answer, PrinterError> {
         let name = cmd.name();
+        if self.resync {
+            self.settle()?;
+        }
         let bytes = cmd.to_bytes();
         if name.starts_with("Db") {
             // Panel data is card content: log its size only.
@@ -133,7 +154,13 @@ impl<T: Transport> EvolisPrinter<T> {
             Timing::Quick => self.options.quick_timeout,
             Timing::Mechanical => self.options.mechanical_timeout,
         };
-        let raw = self.read_frame(&name, timeout)?;
+        let raw = match self.read_frame(&name, timeout) {
+            Ok(raw) => raw,
+            Err(e) => {
+                self.resync = true;
+                return Err(e);
+            }
+        };
         tracing::trace!(command = %name, rx = %hex_short(&raw.to_bytes()), "answer");
         match cmd.answer(raw) {
             Ok(a) => Ok(a),
@@ -142,13 +169,31 @@ impl<T: Transport> EvolisPrinter<T> {
                 Err(self.nack_error(code, &name))
             }
             Err(AnswerMismatch::Unexpected(raw)) => {
-                let _ = self.drain();
+                self.resync = true;
                 Err(PrinterError::Unknown {
                     command: name,
                     raw: raw.to_bytes(),
                 })
             }
         }
+    }
+
+    /// Discards input until the line has been silent for [`SETTLE`] (at most the quick
+    /// timeout), so a late answer is not read as the next command's.
+    fn settle(&mut self) -> Result<(), PrinterError> {
+        let start = std::time::Instant::now();
+        let mut dropped = self.drain()?;
+        let mut buf = [0u8; 512];
+        while start.elapsed() < self.options.quick_timeout {
+            match self.link.read(&mut buf, SETTLE) {
+                Ok(n) => dropped += n,
+                Err(TransportError::Timeout { .. }) => break,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        tracing::debug!(dropped, "line settled after a lost answer");
+        self.resync = false;
+        Ok(())
     }
 
     fn drain(&mut self) -> Result<usize, TransportError> {
