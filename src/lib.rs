@@ -19,3 +19,4 @@ pub mod job;
 pub mod journal;
 pub mod layout;
 pub mod render;
+pub mod signing;

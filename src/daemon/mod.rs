@@ -28,7 +28,7 @@ use crate::layout::Layouts;
 
 pub use chip::{ChipEncoder, ContentFn, EncodeFailure, PcscEncoder};
 pub use events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
-pub use intake::{Spool, SpoolReport};
+pub use intake::{accept_signed, Accepted, IntakeContext, JobOrigin, Spool, SpoolReport};
 
 /// Why the daemon (or one of its commands) could not do its work.
 #[derive(Debug, thiserror::Error)]
@@ -179,7 +179,7 @@ impl Station {
                 .map_err(|e| DaemonError::Layouts(e.to_string()))?,
         );
         let policy = validation_policy(config);
-        let spool = Spool::open(&spool_dir(config))?.with_chips(config.chip_rule());
+        let spool = Spool::open_for(config)?;
         let stop = Arc::new(AtomicBool::new(false));
         let handle = StationHandle::default();
         let mut threads = Vec::new();

@@ -25,6 +25,7 @@ mod error;
 mod intake;
 mod jobs;
 mod ledger;
+mod origin;
 mod outbox;
 mod records;
 pub mod schema;
@@ -46,6 +47,7 @@ pub use jobs::{
     ChipInfo, ClaimedJob, Enqueued, IntakeReport, NewJob, PrintedInfo, PrinterSlot, RejectedJob,
 };
 pub use ledger::{Location, MovementKind, StockPlace};
+pub use origin::JobSource;
 pub use outbox::{OutboxEvent, PurgeReport};
 pub use records::{HistoryEntry, JobRecord};
 pub use state::{JobState, Step};
