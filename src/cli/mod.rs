@@ -151,6 +151,10 @@ pub struct PrintArgs {
     /// Send panels uncompressed (`Db` instead of `Dbc`).
     #[arg(long)]
     pub raw: bool,
+    /// Training print of an unsigned job: the card gets SPECIMEN across both sides. Required:
+    /// production jobs are signed and go through the station (`cetak submit`).
+    #[arg(long)]
+    pub training: bool,
 }
 
 /// `cetak encode`.

@@ -208,6 +208,7 @@ impl Station {
                 policy: policy.clone(),
                 layouts: layouts.clone(),
                 lookahead: config.policy.lookahead,
+                training: config.policy.training,
                 handle: handle.clone(),
                 stop: stop.clone(),
                 actions: handle.add_printer(&p.id),
