@@ -113,8 +113,9 @@ pub struct PolicyConfig {
     /// Training station: unsigned jobs are accepted, and every card (signed or not) is printed
     /// with SPECIMEN across it.
     pub training: bool,
-    /// Days a finished job's personal data stays in the journal after its last event was
-    /// acknowledged by the server.
+    /// Days a finished job's personal data (journal payload, spool copies) is kept after its
+    /// last change; purged only once the server acknowledged all its events. 0 = at the first
+    /// purge run after the acknowledgement.
     pub retention_days: u32,
 }
 
@@ -294,12 +295,6 @@ impl Config {
         }
         if !(1..=2).contains(&self.policy.lookahead) {
             return Err(invalid("policy.lookahead".into(), "must be 1 or 2"));
-        }
-        if self.policy.retention_days == 0 {
-            return Err(invalid(
-                "policy.retention_days".into(),
-                "must be at least 1",
-            ));
         }
         if self.policy.max_attempts == 0 {
             return Err(invalid("policy.max_attempts".into(), "must be at least 1"));

@@ -8,6 +8,7 @@ pub mod events;
 pub mod intake;
 pub mod notify;
 mod prepare;
+pub mod purge;
 pub mod run;
 
 pub use prepare::render_payload as render_job;
@@ -191,6 +192,17 @@ impl Station {
             let policy = policy.clone();
             threads.push(spawn("spool", move || {
                 run_spool(spool, &mut intake_journal, &policy, &stop)
+            })?);
+        }
+        {
+            let purge_journal = Journal::open_with(&path, jopts.clone())?;
+            let (stop, root, days) = (
+                stop.clone(),
+                spool_dir(config),
+                config.policy.retention_days,
+            );
+            threads.push(spawn("purge", move || {
+                purge::run_purge(purge_journal, root, days, &stop)
             })?);
         }
         for p in &config.printers {
