@@ -1,6 +1,7 @@
 //! The `cetak` command line: what production staff and administrators type. Messages go to the
 //! operator in Bahasa Indonesia unless `--lang en` is given.
 
+mod bundle;
 mod card;
 mod chip;
 pub mod keys;
@@ -90,6 +91,12 @@ pub enum Command {
     Keys(keys::KeysCommand),
     /// Tanda tangani job / sign a job file as a JWS (printed on stdout).
     Sign(keys::SignArgs),
+    /// Impor bundel job bertanda tangan (USB) / import a bundle of signed jobs.
+    Import(bundle::ImportArgs),
+    /// Impor konfirmasi event dari server / import acknowledgements from a bundle.
+    ImportAcks(bundle::ImportArgs),
+    /// Ekspor event tertunda dan laporan stok / export pending events and the stock report.
+    Export(bundle::ExportArgs),
     /// Station commands: daemon, submit, stock, doubt, audit, demo.
     #[command(flatten)]
     Station(station::StationCommand),
@@ -227,6 +234,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Chip(ChipCommand::Readers) => chip::readers(lang),
         Command::Vcard(a) => chip::vcard(&a, lang),
         Command::Keys(cmd) => keys::keys(&cmd, lang),
+        Command::Import(a) => bundle::import(&a, false, lang),
+        Command::ImportAcks(a) => bundle::import(&a, true, lang),
+        Command::Export(a) => bundle::export(&a, lang),
         Command::Sign(a) => keys::sign(&a, lang),
         Command::Station(cmd) => station::run(cmd, lang),
     }

@@ -93,6 +93,17 @@ impl Journal {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Unacknowledged events after `after_seq` (0 = from the start), oldest first: for reading
+    /// the whole backlog in pages (bundle export).
+    pub fn outbox_pending_after(&self, after_seq: i64, limit: u32) -> Result<Vec<OutboxEvent>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT seq, event_id, job_id, kind, body, created_at, acked_at FROM outbox
+             WHERE acked_at IS NULL AND seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![after_seq, limit], event_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every event of one job, in order (acknowledged or not).
     pub fn outbox_for_job(&self, job_id: &str) -> Result<Vec<OutboxEvent>> {
         let mut st = self.conn.prepare_cached(
