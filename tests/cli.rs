@@ -138,7 +138,6 @@ fn print_turns_printer_conditions_into_operator_messages() {
         let o = cetak(&[
             "print",
             "--training",
-            "--training",
             "examples/jobs/kia-5-17.json",
             "--printer",
             &server.uri(),
@@ -158,7 +157,6 @@ fn print_turns_printer_conditions_into_operator_messages() {
             "--lang",
             "en",
             "print",
-            "--training",
             "--training",
             "examples/jobs/kia-5-17.json",
             "--printer",

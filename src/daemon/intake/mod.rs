@@ -123,9 +123,9 @@ impl Spool {
                     .into(),
             }));
         };
-        // Signed payloads are self-contained; the base folder is only for the unsigned case,
-        // whose images are already inlined.
-        let (report, job) = job::check_bytes(&payload, policy, base);
+        // Both are self-contained now (signed payloads must be; intake refuses image paths),
+        // so no image is read from the submitter's folder.
+        let (report, job) = job::check_bytes(&payload, policy, Path::new("/nonexistent"));
         let Some(job) = job else {
             return Err(DaemonError::InvalidJob(report.render(lang)));
         };
