@@ -20,7 +20,7 @@ pub enum StationCommand {
     Daemon(ConfigArg),
     /// Kirim job ke spool / validate a job and put it in the spool.
     Submit {
-        /// Job file (JSON).
+        /// Signed job file (`.jws`); plain JSON only on a training station.
         job: PathBuf,
         #[command(flatten)]
         config: ConfigArg,
