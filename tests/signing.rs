@@ -324,3 +324,119 @@ fn demo_key_matches_its_public_half() {
     let j = sign(&demo::demo_signing_key(), demo::DEMO_KID, PAYLOAD);
     assert_eq!(demo::demo_trust_store().verify(&j, now()).unwrap(), PAYLOAD);
 }
+
+/// `cetak keys generate` and `cetak sign` through the binary: the private key is 0600, the
+/// printed config lines are a valid trust table, and the signed job verifies with it.
+#[test]
+fn keys_generate_and_sign_through_the_binary() {
+    use std::os::unix::fs::PermissionsExt as _;
+    use std::process::Command;
+    let tmp = tempfile::tempdir().unwrap();
+    let keys = tmp.path().join("keys");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cetak"))
+            .args(["--lang", "en"])
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+    };
+    let o = run(&[
+        "keys",
+        "generate",
+        "--kid",
+        "dinas-test-1",
+        "--out",
+        keys.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines = String::from_utf8(o.stdout).unwrap();
+    let key_file = keys.join("dinas-test-1.key");
+    let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // Never overwrites an existing key.
+    let again = run(&[
+        "keys",
+        "generate",
+        "--kid",
+        "dinas-test-1",
+        "--out",
+        keys.to_str().unwrap(),
+    ]);
+    assert!(!again.status.success());
+    let bad_kid = run(&[
+        "keys",
+        "generate",
+        "--kid",
+        "a b",
+        "--out",
+        keys.to_str().unwrap(),
+    ]);
+    assert!(!bad_kid.status.success());
+
+    let cfg_text = format!(
+        "[station]\nid = \"S-1\"\ndata_dir = {:?}\n\n{lines}",
+        tmp.path().join("data").display().to_string()
+    );
+    let cfg = cetak::config::Config::parse(&cfg_text, std::path::Path::new("t.toml")).unwrap();
+    let store = cfg.trust_store().unwrap();
+
+    let o = run(&[
+        "sign",
+        "examples/jobs/kia-5-17.json",
+        "--key",
+        key_file.to_str().unwrap(),
+        "--kid",
+        "dinas-test-1",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let jws = String::from_utf8(o.stdout).unwrap();
+    let payload = store.verify(jws.trim(), now()).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+    assert_eq!(doc["job_id"], "KIA-2026-11-000102");
+    // Images were inlined before signing.
+    assert!(doc["photo"]["base64"].is_string());
+
+    // A station with this key takes the file through `cetak submit`; a plain JSON is refused.
+    let config = tmp.path().join("cetak.toml");
+    std::fs::write(&config, &cfg_text).unwrap();
+    let jws_file = tmp.path().join("job.jws");
+    std::fs::write(&jws_file, &jws).unwrap();
+    let o = run(&[
+        "submit",
+        jws_file.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(tmp
+        .path()
+        .join("data/spool/KIA-2026-11-000102.jws")
+        .exists());
+    let o = run(&[
+        "submit",
+        "examples/jobs/kia-0-5.json",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("[unsigned]"));
+    // Signed with the demo key, which this station does not trust.
+    let demo_file = tmp.path().join("demo.jws");
+    std::fs::write(
+        &demo_file,
+        demo::sign_job_file(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs/kia-0-5.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let o = run(&[
+        "submit",
+        demo_file.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("[unknown_key]"));
+}
