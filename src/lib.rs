@@ -10,6 +10,7 @@
 //! The hardware lives in the `cetak-drivers` crate; this crate only talks to it through traits.
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod card;
 pub mod chip_content;
 pub mod cli;
@@ -20,3 +21,4 @@ pub mod journal;
 pub mod layout;
 pub mod link;
 pub mod render;
+pub mod signing;

@@ -1,8 +1,10 @@
 //! The `cetak` command line: what production staff and administrators type. Messages go to the
 //! operator in Bahasa Indonesia unless `--lang en` is given.
 
+mod bundle;
 mod card;
 mod chip;
+pub mod keys;
 pub mod station;
 
 use std::path::PathBuf;
@@ -84,6 +86,17 @@ pub enum Command {
     Chip(ChipCommand),
     /// Kartu virtual (vpcd) / run a virtual card for a vpcd reader.
     Vcard(VcardArgs),
+    /// Kunci penanda tangan / signing keys for the Dinas side and test rigs.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// Tanda tangani job / sign a job file as a JWS (printed on stdout).
+    Sign(keys::SignArgs),
+    /// Impor bundel job bertanda tangan (USB) / import a bundle of signed jobs.
+    Import(bundle::ImportArgs),
+    /// Impor konfirmasi event dari server / import acknowledgements from a bundle.
+    ImportAcks(bundle::ImportArgs),
+    /// Ekspor event tertunda dan laporan stok / export pending events and the stock report.
+    Export(bundle::ExportArgs),
     /// Station commands: daemon, submit, stock, doubt, audit, demo.
     #[command(flatten)]
     Station(station::StationCommand),
@@ -145,6 +158,10 @@ pub struct PrintArgs {
     /// Send panels uncompressed (`Db` instead of `Dbc`).
     #[arg(long)]
     pub raw: bool,
+    /// Training print of an unsigned job: the card gets SPECIMEN across both sides. Required:
+    /// production jobs are signed and go through the station (`cetak submit`).
+    #[arg(long)]
+    pub training: bool,
 }
 
 /// `cetak encode`.
@@ -216,6 +233,11 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => chip::read(&reader, profile.as_deref(), wait, lang),
         Command::Chip(ChipCommand::Readers) => chip::readers(lang),
         Command::Vcard(a) => chip::vcard(&a, lang),
+        Command::Keys(cmd) => keys::keys(&cmd, lang),
+        Command::Import(a) => bundle::import(&a, false, lang),
+        Command::ImportAcks(a) => bundle::import(&a, true, lang),
+        Command::Export(a) => bundle::export(&a, lang),
+        Command::Sign(a) => keys::sign(&a, lang),
         Command::Station(cmd) => station::run(cmd, lang),
     }
 }

@@ -25,6 +25,7 @@ mod error;
 mod intake;
 mod jobs;
 mod ledger;
+mod origin;
 mod outbox;
 mod records;
 pub mod schema;
@@ -46,6 +47,7 @@ pub use jobs::{
     ChipInfo, ClaimedJob, Enqueued, IntakeReport, NewJob, PrintedInfo, PrinterSlot, RejectedJob,
 };
 pub use ledger::{Location, MovementKind, StockPlace};
+pub use origin::JobSource;
 pub use outbox::{OutboxEvent, PurgeReport};
 pub use records::{HistoryEntry, JobRecord};
 pub use state::{JobState, Step};
@@ -140,6 +142,10 @@ impl Journal {
         // loss, and the only high-rate writer (bulk intake) is batched into one transaction.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Freed cells and pages are zeroed, on every connection: a job's row is rewritten at
+        // each transition, and without this the old copies of its payload (names, NIK, photo)
+        // would linger in free space after the personal-data purge (issue 5 §6).
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate_to(&mut conn, schema::LATEST)?;
         let journal_id: String =
