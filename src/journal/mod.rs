@@ -173,11 +173,15 @@ impl Journal {
     }
 
     /// Starts a write transaction with the context every writer needs.
+    ///
+    /// The time is read only once the write lock is held: a connection that waited for another
+    /// writer must not stamp its rows earlier than the rows committed meanwhile, so the history
+    /// stays in time order.
     fn write(&mut self) -> Result<Tx<'_>> {
-        let now = self.clock.now();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = self.clock.now();
         Ok(Tx {
             tx,
             now,
