@@ -3,6 +3,7 @@
 
 mod card;
 mod chip;
+pub mod control;
 pub mod station;
 
 use std::path::PathBuf;
@@ -84,6 +85,14 @@ pub enum Command {
     Chip(ChipCommand),
     /// Kartu virtual (vpcd) / run a virtual card for a vpcd reader.
     Vcard(VcardArgs),
+    /// Keadaan stasiun yang berjalan / status of the running daemon (printers, events, queue,
+    /// alerts).
+    Status(control::SocketArgs),
+    /// Kejadian yang menunggu operator / events waiting for an operator.
+    Events(control::SocketArgs),
+    /// Keputusan operator untuk printer yang berhenti / decide on a paused printer:
+    /// `cetak act P1 retry|cancel|spoiled [--operator NAME]`.
+    Act(control::ActArgs),
     /// Station commands: daemon, submit, stock, doubt, audit, demo.
     #[command(flatten)]
     Station(station::StationCommand),
@@ -216,6 +225,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => chip::read(&reader, profile.as_deref(), wait, lang),
         Command::Chip(ChipCommand::Readers) => chip::readers(lang),
         Command::Vcard(a) => chip::vcard(&a, lang),
+        Command::Status(a) => control::status(&a, lang),
+        Command::Events(a) => control::events(&a, lang),
+        Command::Act(a) => control::act(&a, lang),
         Command::Station(cmd) => station::run(cmd, lang),
     }
 }

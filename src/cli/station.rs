@@ -10,7 +10,7 @@ use crate::cli::Lang;
 use crate::config::Config;
 use crate::daemon::{self, Spool};
 use crate::journal::{
-    Actor, BlangkoType, DoubtResolution, Journal, SpoilCategory, StockPlace, StockReport,
+    Actor, AfterWriteOff, BlangkoType, DoubtResolution, Journal, SpoilCategory, StockPlace, StockReport,
 };
 
 /// Station commands (flattened into the top-level command).
@@ -143,22 +143,30 @@ pub enum StockCommand {
     },
     /// Tampilkan stok / show the figures.
     Show,
-    /// Catat blangko rusak / write off spoiled blangko.
+    /// Catat blangko rusak / write off spoiled blangko (from the store or a feeder), or with
+    /// `--job` a card already printed (perubahan elemen data): the job is printed again on a
+    /// new card, or ends superseded with `--replaced-by NEW_JOB`.
     Spoil {
         #[command(flatten)]
         place: PlaceArg,
         /// kia or ktp-el.
-        #[arg(long = "type")]
-        blangko_type: BlangkoType,
+        #[arg(long = "type", required_unless_present = "job")]
+        blangko_type: Option<BlangkoType>,
         /// Count.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, conflicts_with = "job")]
         count: u32,
         /// gagal-encode, gagal-cetak, rusak, perubahan-elemen-data.
         #[arg(long)]
         category: SpoilCategory,
-        /// Note.
+        /// Note (required with --job).
         #[arg(long, default_value = "")]
         note: String,
+        /// A printed job whose card is written off before handover.
+        #[arg(long, conflicts_with_all = ["blangko_type", "printer"])]
+        job: Option<String>,
+        /// With --job: the new job that replaces it (otherwise it is printed again).
+        #[arg(long, requires = "job")]
+        replaced_by: Option<String>,
     },
     /// Kembalikan ke provinsi / return blangko to the province.
     Return {
@@ -275,7 +283,12 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
         }
         StationCommand::Stock { cmd, config, who } => {
             let (cfg, mut j) = open(&config)?;
-            stock(cmd, &cfg, &mut j, &who.actor(), lang)
+            let code = stock(cmd, &cfg, &mut j, &who.actor(), lang)?;
+            // Low-stock alerts follow the movement at once (the daemon re-checks too).
+            if let Err(e) = j.low_stock_check(&daemon::stock_thresholds(&cfg)) {
+                eprintln!("{}: {e}", t(lang, "cek stok menipis gagal", "low-stock check failed"));
+            }
+            Ok(code)
         }
         StationCommand::Doubt { cmd, config, who } => {
             let (_, mut j) = open(&config)?;
@@ -371,15 +384,47 @@ fn stock(
             Ok(ExitCode::SUCCESS)
         }
         StockCommand::Spoil {
+            job: Some(job),
+            category,
+            note,
+            replaced_by,
+            ..
+        } => {
+            let after = match replaced_by {
+                Some(new) => AfterWriteOff::SupersededBy(new),
+                None => AfterWriteOff::Reprint,
+            };
+            let state = j
+                .write_off_printed(&job, category, &note, &after, actor)
+                .map_err(e)?;
+            println!(
+                "{job}: {} {} ({})",
+                t(lang, "kartu dihapusbukukan, job", "card written off, job"),
+                match lang {
+                    Lang::Id => state.label_id(),
+                    Lang::En => state.code(),
+                },
+                category.label_id()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        StockCommand::Spoil {
             place,
             blangko_type,
             count,
             category,
             note,
-        } => done(
-            j.stock_spoil(&place.place(), blangko_type, count, category, &note, actor)
-                .map_err(e)?,
-        ),
+            job: None,
+            ..
+        } => {
+            let bt = blangko_type.ok_or_else(|| {
+                t(lang, "--type atau --job wajib", "--type or --job is required").to_string()
+            })?;
+            done(
+                j.stock_spoil(&place.place(), bt, count, category, &note, actor)
+                    .map_err(e)?,
+            )
+        }
         StockCommand::Return {
             place,
             blangko_type,

@@ -3,6 +3,7 @@
 //! its card and gives prepared jobs back). See `docs/daemon.md`.
 
 pub mod chip;
+pub mod control;
 pub mod demo;
 pub mod events;
 pub mod intake;
@@ -10,7 +11,7 @@ pub mod notify;
 mod prepare;
 pub mod run;
 
-pub use prepare::render_payload as render_job;
+pub use prepare::{check_job, render_payload as render_job, CheckedJob, JobRefusal, JobSource};
 mod worker;
 
 use std::path::{Path, PathBuf};
@@ -22,12 +23,13 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::job::{BackgroundPolicy, ValidationPolicy};
 use crate::journal::{
-    BlangkoType, Journal, JournalError, JournalOptions, RecoveryReport, SystemClock,
+    Alert, BlangkoType, Journal, JournalError, JournalOptions, RecoveryReport, StockThresholds,
+    SystemClock,
 };
 use crate::layout::Layouts;
 
 pub use chip::{ChipEncoder, ContentFn, EncodeFailure, PcscEncoder};
-pub use events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
+pub use events::{ActError, Action, Decision, OperatorEvent, PrinterState, StationHandle};
 pub use intake::{Spool, SpoolReport};
 
 /// Why the daemon (or one of its commands) could not do its work.
@@ -98,6 +100,36 @@ pub fn validation_policy(config: &Config) -> ValidationPolicy {
         },
         ..ValidationPolicy::default()
     }
+}
+
+/// Low-stock thresholds from the configuration: `low_stock_store` for each blangko type a
+/// configured printer uses (store + feeders), `low_stock_feeder` for each configured printer.
+pub fn stock_thresholds(config: &Config) -> StockThresholds {
+    let mut th = StockThresholds::default();
+    for p in &config.printers {
+        if let Ok(t) = p.blangko.parse::<BlangkoType>() {
+            th.per_type.insert(t, i64::from(config.policy.low_stock_store));
+        }
+        th.per_feeder
+            .insert(p.id.clone(), i64::from(config.policy.low_stock_feeder));
+    }
+    th
+}
+
+/// Logs low-stock alerts that appeared or cleared since `known` (the keys open last time).
+pub(crate) fn log_low_stock(open: &[Alert], known: &mut Vec<String>) {
+    let now: Vec<String> = open.iter().map(|a| format!("{}/{}", a.kind, a.key)).collect();
+    for a in open {
+        if !known.contains(&format!("{}/{}", a.kind, a.key)) {
+            tracing::warn!(alert = %a.kind, key = %a.key, "{}", a.message_en);
+        }
+    }
+    for k in known.iter() {
+        if !now.contains(k) {
+            tracing::info!(alert = %k, "low-stock alert cleared");
+        }
+    }
+    *known = now;
 }
 
 /// Opens the station's journal.
@@ -174,6 +206,8 @@ impl Station {
     ) -> Result<Station, DaemonError> {
         let mut journal = open_journal(config)?;
         let recovery = journal.recover_on_start()?;
+        let thresholds = stock_thresholds(config);
+        log_low_stock(&journal.low_stock_check(&thresholds)?, &mut Vec::new());
         let layouts = Arc::new(
             Layouts::load(&config.station.layouts_dir)
                 .map_err(|e| DaemonError::Layouts(e.to_string()))?,
@@ -189,8 +223,9 @@ impl Station {
             let mut intake_journal = Journal::open_with(&path, jopts.clone())?;
             let stop = stop.clone();
             let policy = policy.clone();
+            let thresholds = thresholds.clone();
             threads.push(spawn("spool", move || {
-                run_spool(spool, &mut intake_journal, &policy, &stop)
+                run_spool(spool, &mut intake_journal, &policy, &thresholds, &stop)
             })?);
         }
         for p in &config.printers {
@@ -211,6 +246,7 @@ impl Station {
                 handle: handle.clone(),
                 stop: stop.clone(),
                 actions: handle.add_printer(&p.id),
+                thresholds: thresholds.clone(),
             };
             threads.push(spawn(&format!("printer-{}", p.id), move || {
                 worker::run_worker(setup)
@@ -254,7 +290,17 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>
         .map_err(|e| DaemonError::io(Path::new(name), e))
 }
 
-fn run_spool(spool: Spool, journal: &mut Journal, policy: &ValidationPolicy, stop: &AtomicBool) {
+/// The spool watcher; it also re-checks low stock every few seconds, so that blangko received
+/// or loaded with the CLI (another process) raise or clear alerts without a card printing.
+fn run_spool(
+    spool: Spool,
+    journal: &mut Journal,
+    policy: &ValidationPolicy,
+    thresholds: &StockThresholds,
+    stop: &AtomicBool,
+) {
+    let mut known = Vec::new();
+    let mut round: u32 = 0;
     while !stop.load(Ordering::SeqCst) {
         match spool.scan(journal, policy) {
             Ok(r) if r != SpoolReport::default() => {
@@ -263,6 +309,13 @@ fn run_spool(spool: Spool, journal: &mut Journal, policy: &ValidationPolicy, sto
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "spool intake failed"),
         }
+        if round % 5 == 0 {
+            match journal.low_stock_check(thresholds) {
+                Ok(open) => log_low_stock(&open, &mut known),
+                Err(e) => tracing::warn!(error = %e, "low-stock check failed"),
+            }
+        }
+        round = round.wrapping_add(1);
         for _ in 0..10 {
             if stop.load(Ordering::SeqCst) {
                 return;

@@ -19,7 +19,7 @@ use crate::journal::{
 use crate::layout::Layouts;
 
 use super::chip::ChipEncoder;
-use super::events::{Action, PrinterState, StationHandle};
+use super::events::{Action, Decision, PrinterState, StationHandle};
 use super::prepare::{run_preparer, Prepared};
 
 /// Everything a worker needs.
@@ -35,7 +35,8 @@ pub(crate) struct WorkerSetup {
     pub lookahead: usize,
     pub handle: StationHandle,
     pub stop: Arc<AtomicBool>,
-    pub actions: Receiver<Action>,
+    pub actions: Receiver<Decision>,
+    pub thresholds: crate::journal::StockThresholds,
 }
 
 enum Outcome {
@@ -50,7 +51,12 @@ struct Worker {
     serial: String,
     handle: StationHandle,
     stop: Arc<AtomicBool>,
-    actions: Receiver<Action>,
+    actions: Receiver<Decision>,
+    /// Who gave the last operator decision (recorded with what the worker does about it).
+    operator: Actor,
+    thresholds: crate::journal::StockThresholds,
+    /// Open low-stock alert keys at the last check (to log changes once).
+    low_stock: Vec<String>,
     /// Hardware card counter minus the ledger's cards fed, at start.
     baseline: Option<i64>,
     uri: String,
@@ -93,6 +99,9 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
         handle: setup.handle.clone(),
         stop: setup.stop.clone(),
         actions: setup.actions,
+        operator: Actor::operator("station"),
+        thresholds: setup.thresholds.clone(),
+        low_stock: Vec::new(),
         baseline: None,
         uri: setup.uri.clone(),
         encoder: setup.encoder.take(),
@@ -183,25 +192,50 @@ impl Worker {
         let _ = self
             .journal
             .raise_alert("printer_fault", &self.id, &message_en, &message_id);
-        self.handle
-            .raise(&self.id, job, message_id, message_en, allowed);
-        // Drop decisions given for an earlier event.
+        // Drop decisions given for an earlier event before this one becomes visible.
         while self.actions.try_recv().is_ok() {}
-        let action = loop {
+        let event_id = self
+            .handle
+            .raise(&self.id, job, message_id, message_en.clone(), allowed);
+        let decision = loop {
             if self.stop.load(Ordering::SeqCst) {
                 break None;
             }
             match self.actions.recv_timeout(Duration::from_millis(100)) {
-                Ok(a) => break Some(a),
+                Ok(d) if d.event_id == event_id => break Some(d),
+                Ok(_) => {}
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break None,
             }
         };
         self.handle.clear_event(&self.id);
-        if action.is_some() {
-            let _ = self.journal.clear_alert("printer_fault", &self.id);
+        let d = decision?;
+        self.handle.set_state(
+            &self.id,
+            match job {
+                Some(j) => PrinterState::Busy {
+                    job_id: j.to_string(),
+                },
+                None => PrinterState::Idle,
+            },
+        );
+        let _ = self.journal.clear_alert("printer_fault", &self.id);
+        tracing::info!(printer = %self.id, action = d.action.code(), operator = %d.actor.id, "operator decision");
+        if let Err(e) = self.journal.record_action(
+            &d.actor,
+            "printer.act",
+            &self.id,
+            &serde_json::json!({
+                "action": d.action.code(),
+                "event": event_id,
+                "job": job,
+                "condition": message_en,
+            }),
+        ) {
+            tracing::error!(printer = %self.id, error = %e, "operator decision not audited");
         }
-        action
+        self.operator = d.actor;
+        Some(d.action)
     }
 
     fn pause_error(&mut self, job: &str, e: &PrinterError, allowed: Vec<Action>) -> Option<Action> {
@@ -315,6 +349,7 @@ impl Worker {
             self.handle.card_printed();
         }
         self.tamper_check();
+        self.stock_check();
         Outcome::Done
     }
 
@@ -363,7 +398,7 @@ impl Worker {
     fn cancel(&mut self, id: &str) -> Outcome {
         if let Err(e) =
             self.journal
-                .cancel(id, "cancelled by the operator", &Actor::operator("station"))
+                .cancel(id, "cancelled by the operator", &self.operator)
         {
             tracing::error!(job = %id, error = %e, "cancel not recorded");
         }
@@ -372,7 +407,7 @@ impl Worker {
 
     fn spoil(&mut self, id: &str, cat: SpoilCategory, note: &str, operator: bool) -> Outcome {
         let actor = if operator {
-            Actor::operator("station")
+            self.operator.clone()
         } else {
             Actor::system()
         };
@@ -381,6 +416,7 @@ impl Worker {
             Err(e) => tracing::error!(job = %id, error = %e, "spoil not recorded"),
         }
         self.tamper_check();
+        self.stock_check();
         Outcome::Done
     }
 
@@ -451,6 +487,15 @@ impl Worker {
         let hw = self.printer.counters().ok()?.cards_inserted as i64;
         let fed = self.journal.cards_fed(&self.id).ok()? as i64;
         Some(hw - fed)
+    }
+
+    /// Low-stock alerts after a blangko left the stock: a read of the balances, a write only
+    /// when an alert is raised or cleared, so the print path does not pay a commit per card.
+    fn stock_check(&mut self) {
+        match self.journal.low_stock_check(&self.thresholds) {
+            Ok(open) => super::log_low_stock(&open, &mut self.low_stock),
+            Err(e) => tracing::warn!(printer = %self.id, error = %e, "low-stock check failed"),
+        }
     }
 
     /// Cards through the printer that the ledger does not know of raise a tamper alert.

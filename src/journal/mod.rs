@@ -13,7 +13,7 @@
 //! Modules: [`schema`] (migrations), [`state`] (the pure state machine), `intake` (idempotent
 //! enqueue, reject, dispatch), `jobs` (transitions), `records` (reading jobs back), `doubt`
 //! (recovery, in-doubt resolution), `ledger` (movements), `stock` (figures, verification,
-//! spoilage report), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
+//! spoilage report), `writeoff` (a printed card written off before handover), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
 //! the server, personal-data purge). See `docs/journal.md`.
 
 #![warn(missing_docs)]
@@ -31,6 +31,7 @@ pub mod schema;
 pub mod state;
 mod stock;
 mod types;
+mod writeoff;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -50,6 +51,7 @@ pub use outbox::{OutboxEvent, PurgeReport};
 pub use records::{HistoryEntry, JobRecord};
 pub use state::{JobState, Step};
 pub use stock::{FeederFigure, SpoilageRow, StockReport, StockVerification, TypeFigures};
+pub use writeoff::AfterWriteOff;
 pub use types::{
     mask_nik, Actor, BlangkoType, Clock, ManualClock, Role, SpoilCategory, SystemClock, Timestamp,
 };
