@@ -270,7 +270,11 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     // With the daemon gone the CLI says so, in both languages, and exits non-zero.
     let o = cetak(&site.config, &["status"]);
     assert!(!o.status.success());
-    assert!(text(&o).contains("daemon cetak tidak berjalan"), "{}", text(&o));
+    assert!(
+        text(&o).contains("daemon cetak tidak berjalan"),
+        "{}",
+        text(&o)
+    );
     let o = cetak(&site.config, &["--lang", "en", "act", "P1", "retry"]);
     assert!(!o.status.success());
     assert!(text(&o).contains("not running"), "{}", text(&o));

@@ -15,7 +15,10 @@ const PED: SpoilCategory = SpoilCategory::PerubahanElemenData;
 /// Queues and prints `id` on P1.
 fn print(f: &mut Fixture, id: &str) {
     f.j.enqueue(&job(id, KIA)).unwrap();
-    let c = f.j.claim_next(&slot("P1", KIA, false, true)).unwrap().unwrap();
+    let c =
+        f.j.claim_next(&slot("P1", KIA, false, true))
+            .unwrap()
+            .unwrap();
     assert_eq!(c.job_id, id);
     f.j.mark_ready(id).unwrap();
     f.j.feed(id, Some("SN-1")).unwrap();
@@ -28,9 +31,8 @@ fn written_off_card_is_spoiled_and_the_job_is_printed_again() {
     let mut f = open();
     stock_printer(&mut f.j, "P1", KIA, 10);
     print(&mut f, "KIA-W-1");
-    let state = f
-        .j
-        .write_off_printed(
+    let state =
+        f.j.write_off_printed(
             "KIA-W-1",
             PED,
             "alamat berubah sebelum diserahkan",
@@ -67,12 +69,16 @@ fn written_off_card_is_spoiled_and_the_job_is_printed_again() {
         .any(|a| a.action == "stock.spoiled" && a.detail.contains("\"from\":\"consumed\"")));
 
     // The new card: printed again, a second blangko consumed.
-    let c = f.j.claim_next(&slot("P1", KIA, false, true)).unwrap().unwrap();
+    let c =
+        f.j.claim_next(&slot("P1", KIA, false, true))
+            .unwrap()
+            .unwrap();
     assert_eq!(c.job_id, "KIA-W-1");
     f.j.mark_ready("KIA-W-1").unwrap();
     assert_eq!(f.j.feed("KIA-W-1", None).unwrap(), 2);
     f.j.start_printing("KIA-W-1", None).unwrap();
-    f.j.mark_printed("KIA-W-1", &PrintedInfo::default()).unwrap();
+    f.j.mark_printed("KIA-W-1", &PrintedInfo::default())
+        .unwrap();
     let kia = f.j.stock_show().unwrap().types[&KIA].clone();
     assert_eq!((kia.consumed, kia.spoiled, kia.in_feeders), (1, 1, 8));
     assert_consistent(&f.j);
@@ -83,9 +89,8 @@ fn a_job_replaced_by_a_newer_one_ends_superseded() {
     let mut f = open();
     stock_printer(&mut f.j, "P1", KIA, 10);
     print(&mut f, "KIA-W-2");
-    let state = f
-        .j
-        .write_off_printed(
+    let state =
+        f.j.write_off_printed(
             "KIA-W-2",
             PED,
             "nama dikoreksi, job baru KIA-W-3",

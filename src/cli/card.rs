@@ -12,7 +12,7 @@ use cetak_drivers::printer::{self, EvolisOptions};
 use super::{fail, JobArgs, Lang, PrintArgs, RenderArgs, ValidateArgs};
 use crate::card::CardDesign;
 use crate::daemon::{JobRefusal, JobSource};
-use crate::job::{self, BackgroundPolicy, ValidatedJob, ValidationPolicy};
+use crate::job::{BackgroundPolicy, ValidatedJob, ValidationPolicy};
 use crate::layout::Layouts;
 use crate::render;
 

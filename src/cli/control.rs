@@ -208,7 +208,10 @@ pub fn print_status(s: &StatusView, lang: Lang) {
         println!("  {:<8} {:<18} {detail}", p.id, state_label(&p.state, lang));
     }
     if !s.events.is_empty() {
-        println!("{}:", t(lang, "Menunggu operator", "Waiting for an operator"));
+        println!(
+            "{}:",
+            t(lang, "Menunggu operator", "Waiting for an operator")
+        );
         for e in &s.events {
             print!("  ");
             print_event(e, lang);

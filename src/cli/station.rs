@@ -10,7 +10,8 @@ use crate::cli::Lang;
 use crate::config::Config;
 use crate::daemon::{self, Spool};
 use crate::journal::{
-    Actor, AfterWriteOff, BlangkoType, DoubtResolution, Journal, SpoilCategory, StockPlace, StockReport,
+    Actor, AfterWriteOff, BlangkoType, DoubtResolution, Journal, SpoilCategory, StockPlace,
+    StockReport,
 };
 
 /// Station commands (flattened into the top-level command).
@@ -286,7 +287,10 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             let code = stock(cmd, &cfg, &mut j, &who.actor(), lang)?;
             // Low-stock alerts follow the movement at once (the daemon re-checks too).
             if let Err(e) = j.low_stock_check(&daemon::stock_thresholds(&cfg)) {
-                eprintln!("{}: {e}", t(lang, "cek stok menipis gagal", "low-stock check failed"));
+                eprintln!(
+                    "{}: {e}",
+                    t(lang, "cek stok menipis gagal", "low-stock check failed")
+                );
             }
             Ok(code)
         }
@@ -418,7 +422,12 @@ fn stock(
             ..
         } => {
             let bt = blangko_type.ok_or_else(|| {
-                t(lang, "--type atau --job wajib", "--type or --job is required").to_string()
+                t(
+                    lang,
+                    "--type atau --job wajib",
+                    "--type or --job is required",
+                )
+                .to_string()
             })?;
             done(
                 j.stock_spoil(&place.place(), bt, count, category, &note, actor)

@@ -108,7 +108,8 @@ pub fn stock_thresholds(config: &Config) -> StockThresholds {
     let mut th = StockThresholds::default();
     for p in &config.printers {
         if let Ok(t) = p.blangko.parse::<BlangkoType>() {
-            th.per_type.insert(t, i64::from(config.policy.low_stock_store));
+            th.per_type
+                .insert(t, i64::from(config.policy.low_stock_store));
         }
         th.per_feeder
             .insert(p.id.clone(), i64::from(config.policy.low_stock_feeder));
@@ -118,7 +119,10 @@ pub fn stock_thresholds(config: &Config) -> StockThresholds {
 
 /// Logs low-stock alerts that appeared or cleared since `known` (the keys open last time).
 pub(crate) fn log_low_stock(open: &[Alert], known: &mut Vec<String>) {
-    let now: Vec<String> = open.iter().map(|a| format!("{}/{}", a.kind, a.key)).collect();
+    let now: Vec<String> = open
+        .iter()
+        .map(|a| format!("{}/{}", a.kind, a.key))
+        .collect();
     for a in open {
         if !known.contains(&format!("{}/{}", a.kind, a.key)) {
             tracing::warn!(alert = %a.kind, key = %a.key, "{}", a.message_en);

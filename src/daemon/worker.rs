@@ -106,8 +106,6 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
         uri: setup.uri.clone(),
         encoder: setup.encoder.take(),
     };
-    w.clear_leftover_card();
-    w.baseline = w.tamper_offset();
     let prep_journal = match Journal::open_with(&setup.journal_path, setup.journal_options.clone())
     {
         Ok(j) => j,
@@ -122,6 +120,10 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
     let preparer = std::thread::Builder::new()
         .name(format!("prep-{id}"))
         .spawn(move || run_preparer(prep_journal, slot, policy, layouts, tx, stop));
+    // The first job renders while the printer is checked: the first card does not wait for
+    // both one after the other.
+    w.clear_leftover_card();
+    w.baseline = w.tamper_offset();
     w.handle.set_state(&id, PrinterState::Idle);
     loop {
         if w.stop.load(Ordering::SeqCst) {
@@ -396,9 +398,9 @@ impl Worker {
     }
 
     fn cancel(&mut self, id: &str) -> Outcome {
-        if let Err(e) =
-            self.journal
-                .cancel(id, "cancelled by the operator", &self.operator)
+        if let Err(e) = self
+            .journal
+            .cancel(id, "cancelled by the operator", &self.operator)
         {
             tracing::error!(job = %id, error = %e, "cancel not recorded");
         }

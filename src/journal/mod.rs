@@ -51,10 +51,10 @@ pub use outbox::{OutboxEvent, PurgeReport};
 pub use records::{HistoryEntry, JobRecord};
 pub use state::{JobState, Step};
 pub use stock::{FeederFigure, SpoilageRow, StockReport, StockVerification, TypeFigures};
-pub use writeoff::AfterWriteOff;
 pub use types::{
     mask_nik, Actor, BlangkoType, Clock, ManualClock, Role, SpoilCategory, SystemClock, Timestamp,
 };
+pub use writeoff::AfterWriteOff;
 
 /// How a journal is opened.
 #[derive(Clone)]

@@ -117,7 +117,10 @@ impl ControlClient {
                 Ok(e) => Err(ClientError::Refused(e)),
                 Err(_) => Err(ClientError::Protocol(format!(
                     "HTTP {status}: {}",
-                    String::from_utf8_lossy(&bytes).chars().take(200).collect::<String>()
+                    String::from_utf8_lossy(&bytes)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
                 ))),
             }
         }

@@ -17,9 +17,7 @@ use axum::serve::IncomingStream;
 use axum::{Json, Router};
 use tokio::net::UnixListener;
 
-use super::{
-    ActRequest, ActResponse, AlertView, ApiError, EventView, PrinterView, StatusView,
-};
+use super::{ActRequest, ActResponse, AlertView, ApiError, EventView, PrinterView, StatusView};
 use crate::daemon::events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
 use crate::daemon::DaemonError;
 use crate::journal::{Actor, Journal};
@@ -44,7 +42,12 @@ impl std::fmt::Debug for ControlState {
 impl ControlState {
     /// The station's handle and a journal connection of its own (read for status; the
     /// workers write the decisions).
-    pub fn new(handle: StationHandle, journal: Journal, station_id: &str, station_name: &str) -> Self {
+    pub fn new(
+        handle: StationHandle,
+        journal: Journal,
+        station_id: &str,
+        station_name: &str,
+    ) -> Self {
         ControlState {
             handle,
             journal: Arc::new(Mutex::new(journal)),
