@@ -267,6 +267,64 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     assert!(j.audit_verify().unwrap().is_ok());
     assert!(j.stock_verify().unwrap().is_ok());
 
+    // Perubahan elemen data from the CLI: one printed card written off and printed again, one
+    // superseded by a newer job; a note is required; the ledger still balances.
+    let o = cetak(
+        &site.config,
+        &[
+            "stock",
+            "spoil",
+            "--job",
+            &kia[1],
+            "--category",
+            "perubahan-elemen-data",
+        ],
+    );
+    assert!(!o.status.success(), "{}", text(&o));
+    let out = ok(
+        &site.config,
+        &[
+            "stock",
+            "spoil",
+            "--job",
+            &kia[1],
+            "--category",
+            "perubahan-elemen-data",
+            "--note",
+            "alamat berubah",
+            "--operator",
+            "siti",
+        ],
+    );
+    assert!(out.contains("antre"), "{out}");
+    assert_eq!(state(&j, &kia[1]), JobState::Queued);
+    let out = ok(
+        &site.config,
+        &[
+            "--lang",
+            "en",
+            "stock",
+            "spoil",
+            "--job",
+            &kia[2],
+            "--category",
+            "perubahan-elemen-data",
+            "--note",
+            "nama dikoreksi",
+            "--replaced-by",
+            "KIA-C-NEW",
+        ],
+    );
+    assert!(out.contains("superseded"), "{out}");
+    let verify = ok(&site.config, &["stock", "verify"]);
+    assert!(verify.contains("stok seimbang"), "{verify}");
+    let report = j.stock_show().unwrap();
+    assert_eq!(
+        report.types[&BlangkoType::Kia].spoiled_by_category
+            [&cetak::journal::SpoilCategory::PerubahanElemenData],
+        2
+    );
+
     // With the daemon gone the CLI says so, in both languages, and exits non-zero.
     let o = cetak(&site.config, &["status"]);
     assert!(!o.status.success());

@@ -259,21 +259,24 @@ async fn events(State(s): State<ControlState>) -> Json<Vec<EventView>> {
     Json(s.handle.pending_events().iter().map(event_view).collect())
 }
 
-/// The Unix user name of `uid` (or `uid N` when it has none).
-fn user_name(uid: u32) -> String {
+/// The Unix user name of `uid`, if it has a passwd entry.
+fn user_name(uid: u32) -> Option<String> {
     nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
         .ok()
         .flatten()
         .map(|u| u.name)
-        .unwrap_or_else(|| format!("uid {uid}"))
 }
 
 /// The operator as recorded: `user (uid N)`, or `Stated Name (uid N user)` when a name is
-/// stated. A stated name is 1–64 printable characters.
+/// stated (`uid N` / `Stated Name (uid N)` for a uid without a passwd entry). A stated name is
+/// 1–64 printable characters.
 pub fn operator_label(uid: u32, stated: Option<&str>) -> Result<String, (String, String)> {
     let user = user_name(uid);
     match stated.map(str::trim) {
-        None | Some("") => Ok(format!("{user} (uid {uid})")),
+        None | Some("") => Ok(match user {
+            Some(u) => format!("{u} (uid {uid})"),
+            None => format!("uid {uid}"),
+        }),
         Some(name) => {
             if name.chars().count() > 64 || name.chars().any(char::is_control) {
                 return Err((
@@ -281,7 +284,10 @@ pub fn operator_label(uid: u32, stated: Option<&str>) -> Result<String, (String,
                     "nama operator harus 1-64 karakter yang dapat dicetak".into(),
                 ));
             }
-            Ok(format!("{name} (uid {uid} {user})"))
+            Ok(match user {
+                Some(u) => format!("{name} (uid {uid} {u})"),
+                None => format!("{name} (uid {uid})"),
+            })
         }
     }
 }
@@ -349,5 +355,43 @@ async fn act(
             };
             api_error(status, e.code(), e.to_string(), e.message_id())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operator_label_names_the_unix_user_and_the_stated_name() {
+        let user = user_name(0).unwrap();
+        assert_eq!(operator_label(0, None).unwrap(), format!("{user} (uid 0)"));
+        assert_eq!(
+            operator_label(0, Some("  ")).unwrap(),
+            format!("{user} (uid 0)")
+        );
+        assert_eq!(
+            operator_label(0, Some(" Siti Rahma ")).unwrap(),
+            format!("Siti Rahma (uid 0 {user})")
+        );
+        assert!(operator_label(0, Some("Siti\nRahma")).is_err());
+        assert!(operator_label(0, Some(&"x".repeat(65))).is_err());
+        // A uid without a passwd entry still names the operator.
+        assert_eq!(
+            operator_label(4_000_000_000, None).unwrap(),
+            "uid 4000000000"
+        );
+        assert_eq!(
+            operator_label(4_000_000_000, Some("Siti")).unwrap(),
+            "Siti (uid 4000000000)"
+        );
+    }
+
+    #[test]
+    fn printer_states_map_to_the_wire() {
+        let v = printer_view("P1", &PrinterState::Paused { event_id: 7 });
+        assert_eq!((v.state.as_str(), v.event_id), ("paused", Some(7)));
+        let v = printer_view("P2", &PrinterState::Busy { job_id: "J".into() });
+        assert_eq!((v.state.as_str(), v.job_id.as_deref()), ("busy", Some("J")));
     }
 }
