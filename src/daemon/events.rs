@@ -170,6 +170,8 @@ struct Board {
     actions: BTreeMap<String, Sender<Decision>>,
     next_id: u64,
     printed: u64,
+    /// Open low-stock alerts (`kind/key`) as last seen by any check, to log changes once.
+    low_stock: Vec<String>,
 }
 
 /// Shared view of the station (clone freely; all clones see the same station).
@@ -200,6 +202,27 @@ impl StationHandle {
 
     pub(crate) fn set_state(&self, printer: &str, state: PrinterState) {
         self.board().states.insert(printer.to_string(), state);
+    }
+
+    /// Logs low-stock alerts that appeared or cleared since the last check anywhere in the
+    /// station (workers and the spool thread each check; the log says it once).
+    pub(crate) fn note_low_stock(&self, open: &[crate::journal::Alert]) {
+        let now: Vec<String> = open
+            .iter()
+            .map(|a| format!("{}/{}", a.kind, a.key))
+            .collect();
+        let mut b = self.board();
+        for a in open {
+            if !b.low_stock.contains(&format!("{}/{}", a.kind, a.key)) {
+                tracing::warn!(alert = %a.kind, key = %a.key, "{}", a.message_en);
+            }
+        }
+        for k in &b.low_stock {
+            if !now.contains(k) {
+                tracing::info!(alert = %k, "low-stock alert cleared");
+            }
+        }
+        b.low_stock = now;
     }
 
     pub(crate) fn card_printed(&self) {

@@ -23,7 +23,7 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::job::{BackgroundPolicy, ValidationPolicy};
 use crate::journal::{
-    Alert, BlangkoType, Journal, JournalError, JournalOptions, RecoveryReport, StockThresholds,
+    BlangkoType, Journal, JournalError, JournalOptions, RecoveryReport, StockThresholds,
     SystemClock,
 };
 use crate::layout::Layouts;
@@ -117,25 +117,6 @@ pub fn stock_thresholds(config: &Config) -> StockThresholds {
     th
 }
 
-/// Logs low-stock alerts that appeared or cleared since `known` (the keys open last time).
-pub(crate) fn log_low_stock(open: &[Alert], known: &mut Vec<String>) {
-    let now: Vec<String> = open
-        .iter()
-        .map(|a| format!("{}/{}", a.kind, a.key))
-        .collect();
-    for a in open {
-        if !known.contains(&format!("{}/{}", a.kind, a.key)) {
-            tracing::warn!(alert = %a.kind, key = %a.key, "{}", a.message_en);
-        }
-    }
-    for k in known.iter() {
-        if !now.contains(k) {
-            tracing::info!(alert = %k, "low-stock alert cleared");
-        }
-    }
-    *known = now;
-}
-
 /// Opens the station's journal.
 pub fn open_journal(config: &Config) -> Result<Journal, DaemonError> {
     let dir = &config.station.data_dir;
@@ -211,7 +192,8 @@ impl Station {
         let mut journal = open_journal(config)?;
         let recovery = journal.recover_on_start()?;
         let thresholds = stock_thresholds(config);
-        log_low_stock(&journal.low_stock_check(&thresholds)?, &mut Vec::new());
+        let handle = StationHandle::default();
+        handle.note_low_stock(&journal.low_stock_check(&thresholds)?);
         let layouts = Arc::new(
             Layouts::load(&config.station.layouts_dir)
                 .map_err(|e| DaemonError::Layouts(e.to_string()))?,
@@ -219,7 +201,6 @@ impl Station {
         let policy = validation_policy(config);
         let spool = Spool::open(&spool_dir(config))?.with_chips(config.chip_rule());
         let stop = Arc::new(AtomicBool::new(false));
-        let handle = StationHandle::default();
         let mut threads = Vec::new();
         let path = journal_path(&config.station.data_dir);
         let jopts = journal_options(config);
@@ -228,8 +209,15 @@ impl Station {
             let stop = stop.clone();
             let policy = policy.clone();
             let thresholds = thresholds.clone();
+            let handle = handle.clone();
             threads.push(spawn("spool", move || {
-                run_spool(spool, &mut intake_journal, &policy, &thresholds, &stop)
+                run_spool(
+                    spool,
+                    &mut intake_journal,
+                    &policy,
+                    (&thresholds, &handle),
+                    &stop,
+                )
             })?);
         }
         for p in &config.printers {
@@ -300,10 +288,9 @@ fn run_spool(
     spool: Spool,
     journal: &mut Journal,
     policy: &ValidationPolicy,
-    thresholds: &StockThresholds,
+    (thresholds, handle): (&StockThresholds, &StationHandle),
     stop: &AtomicBool,
 ) {
-    let mut known = Vec::new();
     let mut round: u32 = 0;
     while !stop.load(Ordering::SeqCst) {
         match spool.scan(journal, policy) {
@@ -315,7 +302,7 @@ fn run_spool(
         }
         if round % 5 == 0 {
             match journal.low_stock_check(thresholds) {
-                Ok(open) => log_low_stock(&open, &mut known),
+                Ok(open) => handle.note_low_stock(&open),
                 Err(e) => tracing::warn!(error = %e, "low-stock check failed"),
             }
         }

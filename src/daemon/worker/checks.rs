@@ -28,7 +28,7 @@ impl Worker {
     /// when an alert is raised or cleared, so the print path does not pay a commit per card.
     pub(super) fn stock_check(&mut self) {
         match self.journal.low_stock_check(&self.thresholds) {
-            Ok(open) => crate::daemon::log_low_stock(&open, &mut self.low_stock),
+            Ok(open) => self.handle.note_low_stock(&open),
             Err(e) => tracing::warn!(printer = %self.id, error = %e, "low-stock check failed"),
         }
     }

@@ -57,8 +57,6 @@ struct Worker {
     /// Who gave the last operator decision (recorded with what the worker does about it).
     operator: Actor,
     thresholds: crate::journal::StockThresholds,
-    /// Open low-stock alert keys at the last check (to log changes once).
-    low_stock: Vec<String>,
     /// Hardware card counter minus the ledger's cards fed, at start.
     baseline: Option<i64>,
     uri: String,
@@ -103,7 +101,6 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
         actions: setup.actions,
         operator: Actor::operator("station"),
         thresholds: setup.thresholds.clone(),
-        low_stock: Vec::new(),
         baseline: None,
         uri: setup.uri.clone(),
         encoder: setup.encoder.take(),
