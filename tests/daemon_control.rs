@@ -163,6 +163,25 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     assert_eq!(meta.permissions().mode() & 0o777, 0o660);
     assert_eq!(meta.gid(), nix::unistd::getgid().as_raw());
 
+    // A user outside the socket's group cannot connect, even with the folders open to them
+    // (only checked when the test runs as root and can switch to `nobody`).
+    if uid == 0 && Path::new("/usr/sbin/runuser").exists() {
+        let open = std::fs::Permissions::from_mode(0o755);
+        std::fs::set_permissions(site._tmp.path(), open.clone()).unwrap();
+        std::fs::set_permissions(site.socket.parent().unwrap(), open).unwrap();
+        let o = Command::new("/usr/sbin/runuser")
+            .args(["-u", "nobody", "--"])
+            .arg(env!("CARGO_BIN_EXE_cetak"))
+            .args(["--lang", "en", "status", "--socket"])
+            .arg(&site.socket)
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("permission denied"), "{}", text(&o));
+    } else {
+        eprintln!("not root: the non-member check is skipped");
+    }
+
     // A second daemon on the same station refuses to start and leaves the socket alone.
     let mut second = start_daemon(&site.config);
     let st = wait_exit(&mut second, Duration::from_secs(30));
