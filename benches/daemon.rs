@@ -190,6 +190,24 @@ fn utilisation() {
     let wall = t.elapsed();
     let cpu = cpu_time() - cpu0;
     station.shutdown().unwrap();
+    // Per printer, from the journal: when its first card was fed and its last one printed.
+    let started_ms = chrono::Utc::now().timestamp_millis() - wall.as_millis() as i64;
+    let spans: Vec<(String, i64, i64, i64)> = {
+        let conn = rusqlite::Connection::open(daemon::journal_path(&data)).unwrap();
+        let mut st = conn
+            .prepare(
+                "SELECT printer_id,
+                        MIN(CASE WHEN step = 'feed' THEN at END),
+                        MAX(CASE WHEN step = 'mark printed' THEN at END),
+                        SUM(step = 'mark printed')
+                 FROM job_events WHERE printer_id IS NOT NULL GROUP BY printer_id",
+            )
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
     let ideal = card * per_printer as u32;
     println!("utilisation: {printers} printers × {per_printer} cards, time scale {scale}");
     println!(
@@ -209,6 +227,21 @@ fn utilisation() {
             100.0 * ideal.as_secs_f64() / steady.as_secs_f64()
         );
     }
+    let first_feed = spans.iter().map(|s| s.1).max().unwrap_or(0) - started_ms;
+    let (busy, ideal_busy) = spans.iter().fold((0.0, 0.0), |(b, i), s| {
+        (
+            b + (s.2 - s.1) as f64 / 1e3,
+            i + card.as_secs_f64() * s.3 as f64,
+        )
+    });
+    println!(
+        "  start-up: every printer fed its first card within {first_feed} ms of Station::start (journal open, recovery, layouts, first render)"
+    );
+    println!(
+        "  from each printer's first feed to its last card: ideal {ideal_busy:.2} s, daemon {busy:.2} s → {:.1} % (cards per printer: {:?})",
+        100.0 * ideal_busy / busy,
+        spans.iter().map(|s| s.3).collect::<Vec<_>>()
+    );
     println!(
         "  host time per card: validate + render {:.0} ms; whole process CPU {:.0} ms/card (includes the emulators decoding panels)",
         render.as_secs_f64() * 1e3,

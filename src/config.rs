@@ -85,6 +85,15 @@ pub struct StationConfig {
     /// Job files dropped here are taken in; defaults to `<data_dir>/spool`.
     #[serde(default)]
     pub spool_dir: Option<PathBuf>,
+    /// Unix socket of the control API (`cetak status`, `cetak act`, the dashboard); defaults
+    /// to `<data_dir>/control.sock`. Under systemd: `/run/cetak/control.sock`
+    /// (RuntimeDirectory=cetak).
+    #[serde(default)]
+    pub control_socket: Option<PathBuf>,
+    /// Group owning the control socket (mode 0660): only its members may act. When not set,
+    /// `cetak` is used if that group exists.
+    #[serde(default)]
+    pub control_group: Option<String>,
 }
 
 fn default_layouts_dir() -> PathBuf {
@@ -336,6 +345,14 @@ impl Config {
             encode: self.policy.encode_chips,
             kia_chip: self.policy.kia_chip,
         }
+    }
+
+    /// The control API's Unix socket.
+    pub fn control_socket(&self) -> PathBuf {
+        self.station
+            .control_socket
+            .clone()
+            .unwrap_or_else(|| self.station.data_dir.join("control.sock"))
     }
 
     /// The journal database file.

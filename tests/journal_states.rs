@@ -144,10 +144,29 @@ fn job_in(target: JobState) -> Fixture {
         JobState::Rejected => &[Op::Reject],
         JobState::Cancelled => &[Op::Cancel],
         JobState::InDoubt => &[Op::Claim, Op::Ready, Op::Feed, Op::Doubt],
+        // Printed, then the card written off for a newer job.
+        JobState::Superseded => &[
+            Op::Claim,
+            Op::Ready,
+            Op::Feed,
+            Op::Encode,
+            Op::Print,
+            Op::Printed,
+        ],
         JobState::Spoiled => unreachable!("spoiled is transient"),
     };
     for op in path {
         apply(&mut f, "J1", *op).unwrap_or_else(|e| panic!("{op:?} on the way to {target}: {e}"));
+    }
+    if target == JobState::Superseded {
+        f.j.write_off_printed(
+            "J1",
+            SpoilCategory::PerubahanElemenData,
+            "data changed",
+            &cetak::journal::AfterWriteOff::SupersededBy("J2".into()),
+            &Actor::operator("op"),
+        )
+        .unwrap();
     }
     assert_eq!(f.j.job("J1").unwrap().state, target);
     f

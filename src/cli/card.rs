@@ -11,7 +11,8 @@ use cetak_drivers::printer::{self, EvolisOptions};
 
 use super::{fail, JobArgs, Lang, PrintArgs, RenderArgs, ValidateArgs};
 use crate::card::CardDesign;
-use crate::job::{self, BackgroundPolicy, ValidatedJob, ValidationPolicy};
+use crate::daemon::{JobRefusal, JobSource};
+use crate::job::{BackgroundPolicy, ValidatedJob, ValidationPolicy};
 use crate::layout::Layouts;
 use crate::render;
 
@@ -44,19 +45,6 @@ fn policy(args: &JobArgs, lang: Lang) -> Result<ValidationPolicy, ExitCode> {
 /// a blangko is used. Prints the report (errors and warnings) to stderr.
 pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob, ExitCode> {
     let policy = policy(args, lang)?;
-    let (report, job) = job::check_file(&args.job, &policy);
-    let text = report.render(lang.job_lang());
-    let code = report.exit_code(strict);
-    let job = match job {
-        Some(job) if code == 0 => job,
-        _ => {
-            eprint!("{text}");
-            return Err(ExitCode::FAILURE);
-        }
-    };
-    if !report.warnings.is_empty() {
-        eprint!("{text}");
-    }
     let layouts = Layouts::load(&args.layouts).map_err(|e| {
         fail(
             lang,
@@ -72,14 +60,23 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
             ),
         )
     })?;
-    render::check_fit(&job.card_content(), &layouts).map_err(|e| {
-        fail(
-            lang,
-            format!("Job ditolak: {}", e.message_id()),
-            format!("Job refused: {}", e.message_en()),
-        )
-    })?;
-    Ok(LoadedJob { job, layouts })
+    // The same check the daemon runs before a blangko is used.
+    match crate::daemon::check_job(JobSource::File(&args.job), &policy, &layouts, strict) {
+        Ok(checked) => {
+            if !checked.report.warnings.is_empty() {
+                eprint!("{}", checked.report.render(lang.job_lang()));
+            }
+            Ok(LoadedJob {
+                job: checked.job,
+                layouts,
+            })
+        }
+        Err(JobRefusal::Invalid(report)) => {
+            eprint!("{}", report.render(lang.job_lang()));
+            Err(ExitCode::FAILURE)
+        }
+        Err(refusal) => Err(fail(lang, refusal.message_id(), refusal.message_en())),
+    }
 }
 
 /// Renders both sides, or tells the operator why not.

@@ -4,6 +4,7 @@
 mod bundle;
 mod card;
 mod chip;
+pub mod control;
 pub mod keys;
 pub mod station;
 
@@ -97,6 +98,14 @@ pub enum Command {
     ImportAcks(bundle::ImportArgs),
     /// Ekspor event tertunda dan laporan stok / export pending events and the stock report.
     Export(bundle::ExportArgs),
+    /// Keadaan stasiun yang berjalan / status of the running daemon (printers, events, queue,
+    /// alerts).
+    Status(control::SocketArgs),
+    /// Kejadian yang menunggu operator / events waiting for an operator.
+    Events(control::SocketArgs),
+    /// Keputusan operator untuk printer yang berhenti / decide on a paused printer:
+    /// `cetak act P1 retry|cancel|spoiled [--operator NAME]`.
+    Act(control::ActArgs),
     /// Station commands: daemon, submit, stock, doubt, audit, demo.
     #[command(flatten)]
     Station(station::StationCommand),
@@ -238,6 +247,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::ImportAcks(a) => bundle::import(&a, true, lang),
         Command::Export(a) => bundle::export(&a, lang),
         Command::Sign(a) => keys::sign(&a, lang),
+        Command::Status(a) => control::status(&a, lang),
+        Command::Events(a) => control::events(&a, lang),
+        Command::Act(a) => control::act(&a, lang),
         Command::Station(cmd) => station::run(cmd, lang),
     }
 }

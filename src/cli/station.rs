@@ -6,12 +6,14 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+mod stock;
+
+pub use stock::print_stock;
+
 use crate::cli::Lang;
 use crate::config::Config;
 use crate::daemon::{self, Spool};
-use crate::journal::{
-    Actor, BlangkoType, DoubtResolution, Journal, SpoilCategory, StockPlace, StockReport,
-};
+use crate::journal::{Actor, BlangkoType, DoubtResolution, Journal, SpoilCategory, StockPlace};
 
 /// Station commands (flattened into the top-level command).
 #[derive(Debug, Subcommand)]
@@ -143,22 +145,30 @@ pub enum StockCommand {
     },
     /// Tampilkan stok / show the figures.
     Show,
-    /// Catat blangko rusak / write off spoiled blangko.
+    /// Catat blangko rusak / write off spoiled blangko (from the store or a feeder), or with
+    /// `--job` a card already printed (perubahan elemen data): the job is printed again on a
+    /// new card, or ends superseded with `--replaced-by NEW_JOB`.
     Spoil {
         #[command(flatten)]
         place: PlaceArg,
         /// kia or ktp-el.
-        #[arg(long = "type")]
-        blangko_type: BlangkoType,
+        #[arg(long = "type", required_unless_present = "job")]
+        blangko_type: Option<BlangkoType>,
         /// Count.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, conflicts_with = "job")]
         count: u32,
         /// gagal-encode, gagal-cetak, rusak, perubahan-elemen-data.
         #[arg(long)]
         category: SpoilCategory,
-        /// Note.
+        /// Note (required with --job).
         #[arg(long, default_value = "")]
         note: String,
+        /// A printed job whose card is written off before handover.
+        #[arg(long, conflicts_with_all = ["blangko_type", "printer"])]
+        job: Option<String>,
+        /// With --job: the new job that replaces it (otherwise it is printed again).
+        #[arg(long, requires = "job")]
+        replaced_by: Option<String>,
     },
     /// Kembalikan ke provinsi / return blangko to the province.
     Return {
@@ -220,7 +230,7 @@ pub enum AuditCommand {
     Verify,
 }
 
-fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
+pub(super) fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
     match lang {
         Lang::Id => id,
         Lang::En => en,
@@ -273,7 +283,15 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
         }
         StationCommand::Stock { cmd, config, who } => {
             let (cfg, mut j) = open(&config)?;
-            stock(cmd, &cfg, &mut j, &who.actor(), lang)
+            let code = stock::stock(cmd, &cfg, &mut j, &who.actor(), lang)?;
+            // Low-stock alerts follow the movement at once (the daemon re-checks too).
+            if let Err(e) = j.low_stock_check(&daemon::stock_thresholds(&cfg)) {
+                eprintln!(
+                    "{}: {e}",
+                    t(lang, "cek stok menipis gagal", "low-stock check failed")
+                );
+            }
+            Ok(code)
         }
         StationCommand::Doubt { cmd, config, who } => {
             let (_, mut j) = open(&config)?;
@@ -312,143 +330,6 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             crate::daemon::demo::run_demo(&args, lang).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-fn stock(
-    cmd: StockCommand,
-    cfg: &Config,
-    j: &mut Journal,
-    actor: &Actor,
-    lang: Lang,
-) -> Result<ExitCode, String> {
-    let done = |n: i64| {
-        println!("{} (#{n})", t(lang, "tercatat", "recorded"));
-        Ok(ExitCode::SUCCESS)
-    };
-    let e = |e: crate::journal::JournalError| e.to_string();
-    match cmd {
-        StockCommand::Receive {
-            blangko_type,
-            count,
-            lot,
-            note,
-        } => done(
-            j.stock_receive(blangko_type, count, &lot, note.as_deref(), actor)
-                .map_err(e)?,
-        ),
-        StockCommand::Load {
-            printer,
-            count,
-            blangko_type,
-        } => {
-            let bt = match blangko_type {
-                Some(b) => b,
-                None => cfg
-                    .printers
-                    .iter()
-                    .find(|p| p.id == printer)
-                    .ok_or_else(|| {
-                        format!(
-                            "{} {printer:?}",
-                            t(
-                                lang,
-                                "printer tidak ada di konfigurasi:",
-                                "printer not in config:"
-                            )
-                        )
-                    })?
-                    .blangko
-                    .parse()
-                    .map_err(e)?,
-            };
-            done(j.stock_load(&printer, bt, count, actor).map_err(e)?)
-        }
-        StockCommand::Show => {
-            print_stock(&j.stock_show().map_err(e)?, lang);
-            Ok(ExitCode::SUCCESS)
-        }
-        StockCommand::Spoil {
-            place,
-            blangko_type,
-            count,
-            category,
-            note,
-        } => done(
-            j.stock_spoil(&place.place(), blangko_type, count, category, &note, actor)
-                .map_err(e)?,
-        ),
-        StockCommand::Return {
-            place,
-            blangko_type,
-            count,
-            note,
-        } => done(
-            j.stock_return(&place.place(), blangko_type, count, &note, actor)
-                .map_err(e)?,
-        ),
-        StockCommand::Adjust {
-            place,
-            blangko_type,
-            delta,
-            reason,
-        } => done(
-            j.stock_adjust(&place.place(), blangko_type, delta, &reason, actor)
-                .map_err(e)?,
-        ),
-        StockCommand::Verify => {
-            let v = j.stock_verify().map_err(e)?;
-            print_stock(&v.report, lang);
-            if v.is_ok() {
-                println!("{}", t(lang, "stok seimbang", "ledger balances"));
-                Ok(ExitCode::SUCCESS)
-            } else {
-                for p in &v.problems {
-                    println!("{}: {p}", t(lang, "MASALAH", "PROBLEM"));
-                }
-                Ok(ExitCode::FAILURE)
-            }
-        }
-    }
-}
-
-/// Prints the stock figures as a small table.
-pub fn print_stock(r: &StockReport, lang: Lang) {
-    println!(
-        "{:<8} {:>8} {:>7} {:>7} {:>7} {:>8} {:>9} {:>8} {:>9} {:>8}",
-        t(lang, "jenis", "type"),
-        t(lang, "diterima", "received"),
-        t(lang, "koreksi", "adjust"),
-        t(lang, "gudang", "store"),
-        t(lang, "feeder", "feeders"),
-        t(lang, "printer", "printers"),
-        t(lang, "terpakai", "consumed"),
-        t(lang, "rusak", "spoiled"),
-        t(lang, "kembali", "returned"),
-        t(lang, "selisih", "imbalance"),
-    );
-    for (bt, f) in &r.types {
-        println!(
-            "{:<8} {:>8} {:>7} {:>7} {:>7} {:>8} {:>9} {:>8} {:>9} {:>8}",
-            bt.code(),
-            f.received,
-            f.adjustments,
-            f.in_store,
-            f.in_feeders,
-            f.in_printers,
-            f.consumed,
-            f.spoiled,
-            f.returned,
-            f.imbalance()
-        );
-    }
-    for f in &r.feeders {
-        println!(
-            "  feeder {} ({}): {}",
-            f.printer_id,
-            f.blangko_type.code(),
-            f.count
-        );
     }
 }
 

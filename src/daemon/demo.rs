@@ -108,7 +108,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
     let printers = [("P1", BlangkoType::Kia), ("P2", BlangkoType::KtpEl)];
     let mut emulators = Vec::new();
     let mut toml = format!(
-        "[station]\nid = \"DEMO-01\"\nname = \"Demo\"\ndata_dir = {:?}\nlayouts_dir = {:?}\n\n[policy]\nencode_chips = {}\n\n",
+        "[station]\nid = \"DEMO-01\"\nname = \"Demo\"\ndata_dir = {:?}\nlayouts_dir = {:?}\n\n[policy]\nencode_chips = {}\n# 50 of each type received: warn below 20.\nlow_stock_store = 20\n\n",
         data.display().to_string(),
         args.layouts.display().to_string(),
         reader.is_some()

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::journal::Actor;
+
 /// What a printer's worker is doing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrinterState {
@@ -67,6 +69,18 @@ impl std::str::FromStr for Action {
     }
 }
 
+/// An operator's decision as the worker receives it: the action and who gave it (recorded in
+/// the journal and the audit trail).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// What to do.
+    pub action: Action,
+    /// Who decided (from the control channel: the peer's Unix user and a stated name).
+    pub actor: Actor,
+    /// The event decided on.
+    pub event_id: u64,
+}
+
 /// A condition waiting for an operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperatorEvent {
@@ -101,18 +115,63 @@ pub enum ActError {
         /// Allowed actions.
         allowed: String,
     },
+    /// The decision names an event that is no longer the pending one (another operator
+    /// acted first, or the printer paused again for something else).
+    #[error("event {given} is no longer pending on printer {printer} (pending: {pending})")]
+    StaleEvent {
+        /// Printer id.
+        printer: String,
+        /// Event id the caller decided on.
+        given: u64,
+        /// Event id now pending.
+        pending: u64,
+    },
     /// The worker is gone.
     #[error("printer {0} worker has stopped")]
     WorkerGone(String),
+}
+
+impl ActError {
+    /// Stable code for the control API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ActError::UnknownPrinter(_) => "unknown_printer",
+            ActError::NotPaused(_) => "not_paused",
+            ActError::NotAllowed { .. } => "not_allowed",
+            ActError::StaleEvent { .. } => "stale_event",
+            ActError::WorkerGone(_) => "worker_gone",
+        }
+    }
+
+    /// The message in Bahasa Indonesia (`Display` is English).
+    pub fn message_id(&self) -> String {
+        match self {
+            ActError::UnknownPrinter(p) => format!("printer {p:?} tidak dikenal"),
+            ActError::NotPaused(p) => format!("printer {p} tidak sedang menunggu operator"),
+            ActError::NotAllowed { action, allowed } => {
+                format!("tindakan {action} tidak diizinkan di sini (yang boleh: {allowed})")
+            }
+            ActError::StaleEvent {
+                printer,
+                given,
+                pending,
+            } => format!(
+                "kejadian {given} di printer {printer} sudah tidak menunggu (sekarang: {pending})"
+            ),
+            ActError::WorkerGone(p) => format!("pekerja printer {p} sudah berhenti"),
+        }
+    }
 }
 
 #[derive(Default)]
 struct Board {
     states: BTreeMap<String, PrinterState>,
     events: BTreeMap<String, OperatorEvent>,
-    actions: BTreeMap<String, Sender<Action>>,
+    actions: BTreeMap<String, Sender<Decision>>,
     next_id: u64,
     printed: u64,
+    /// Open low-stock alerts (`kind/key`) as last seen by any check, to log changes once.
+    low_stock: Vec<String>,
 }
 
 /// Shared view of the station (clone freely; all clones see the same station).
@@ -133,7 +192,7 @@ impl StationHandle {
     }
 
     /// Registers a printer worker; returns the receiving end of its action channel.
-    pub(crate) fn add_printer(&self, printer: &str) -> Receiver<Action> {
+    pub(crate) fn add_printer(&self, printer: &str) -> Receiver<Decision> {
         let (tx, rx) = std::sync::mpsc::channel();
         let mut b = self.board();
         b.states.insert(printer.to_string(), PrinterState::Starting);
@@ -143,6 +202,27 @@ impl StationHandle {
 
     pub(crate) fn set_state(&self, printer: &str, state: PrinterState) {
         self.board().states.insert(printer.to_string(), state);
+    }
+
+    /// Logs low-stock alerts that appeared or cleared since the last check anywhere in the
+    /// station (workers and the spool thread each check; the log says it once).
+    pub(crate) fn note_low_stock(&self, open: &[crate::journal::Alert]) {
+        let now: Vec<String> = open
+            .iter()
+            .map(|a| format!("{}/{}", a.kind, a.key))
+            .collect();
+        let mut b = self.board();
+        for a in open {
+            if !b.low_stock.contains(&format!("{}/{}", a.kind, a.key)) {
+                tracing::warn!(alert = %a.kind, key = %a.key, "{}", a.message_en);
+            }
+        }
+        for k in &b.low_stock {
+            if !now.contains(k) {
+                tracing::info!(alert = %k, "low-stock alert cleared");
+            }
+        }
+        b.low_stock = now;
     }
 
     pub(crate) fn card_printed(&self) {
@@ -196,9 +276,23 @@ impl StationHandle {
         self.board().printed
     }
 
-    /// Gives the operator's decision to a paused printer.
+    /// Gives a decision to a paused printer in-process; recorded as the operator `station`.
     pub fn act(&self, printer: &str, action: Action) -> Result<(), ActError> {
-        let b = self.board();
+        self.act_as(printer, action, &Actor::operator("station"), None)
+            .map(|_| ())
+    }
+
+    /// Gives `actor`'s decision to a paused printer. With `event_id`, the decision applies
+    /// only if that event is still the pending one (two operators, a dashboard showing an old
+    /// event). Returns the id of the event decided on.
+    pub fn act_as(
+        &self,
+        printer: &str,
+        action: Action,
+        actor: &Actor,
+        event_id: Option<u64>,
+    ) -> Result<u64, ActError> {
+        let mut b = self.board();
         let sender = b
             .actions
             .get(printer)
@@ -207,6 +301,15 @@ impl StationHandle {
             .events
             .get(printer)
             .ok_or_else(|| ActError::NotPaused(printer.to_string()))?;
+        if let Some(given) = event_id {
+            if given != event.id {
+                return Err(ActError::StaleEvent {
+                    printer: printer.to_string(),
+                    given,
+                    pending: event.id,
+                });
+            }
+        }
         if !event.allowed.contains(&action) {
             return Err(ActError::NotAllowed {
                 action: action.code(),
@@ -218,8 +321,16 @@ impl StationHandle {
                     .join(", "),
             });
         }
+        let id = event.id;
         sender
-            .send(action)
-            .map_err(|_| ActError::WorkerGone(printer.to_string()))
+            .send(Decision {
+                action,
+                actor: actor.clone(),
+                event_id: id,
+            })
+            .map_err(|_| ActError::WorkerGone(printer.to_string()))?;
+        // Decided: a second decision on the same event is refused rather than queued.
+        b.events.remove(printer);
+        Ok(id)
     }
 }

@@ -3,6 +3,7 @@
 //! its card and gives prepared jobs back). See `docs/daemon.md`.
 
 pub mod chip;
+pub mod control;
 pub mod demo;
 pub mod events;
 pub mod intake;
@@ -11,7 +12,7 @@ mod prepare;
 pub mod purge;
 pub mod run;
 
-pub use prepare::render_payload as render_job;
+pub use prepare::{check_job, render_payload as render_job, CheckedJob, JobRefusal, JobSource};
 mod worker;
 
 use std::path::{Path, PathBuf};
@@ -23,12 +24,13 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::job::{BackgroundPolicy, ValidationPolicy};
 use crate::journal::{
-    BlangkoType, Journal, JournalError, JournalOptions, RecoveryReport, SystemClock,
+    BlangkoType, Journal, JournalError, JournalOptions, RecoveryReport, StockThresholds,
+    SystemClock,
 };
 use crate::layout::Layouts;
 
 pub use chip::{ChipEncoder, ContentFn, EncodeFailure, PcscEncoder};
-pub use events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
+pub use events::{ActError, Action, Decision, OperatorEvent, PrinterState, StationHandle};
 pub use intake::{accept_signed, Accepted, IntakeContext, JobOrigin, Spool, SpoolReport};
 
 /// Why the daemon (or one of its commands) could not do its work.
@@ -99,6 +101,21 @@ pub fn validation_policy(config: &Config) -> ValidationPolicy {
         },
         ..ValidationPolicy::default()
     }
+}
+
+/// Low-stock thresholds from the configuration: `low_stock_store` for each blangko type a
+/// configured printer uses (store + feeders), `low_stock_feeder` for each configured printer.
+pub fn stock_thresholds(config: &Config) -> StockThresholds {
+    let mut th = StockThresholds::default();
+    for p in &config.printers {
+        if let Ok(t) = p.blangko.parse::<BlangkoType>() {
+            th.per_type
+                .insert(t, i64::from(config.policy.low_stock_store));
+        }
+        th.per_feeder
+            .insert(p.id.clone(), i64::from(config.policy.low_stock_feeder));
+    }
+    th
 }
 
 /// Opens the station's journal.
@@ -175,6 +192,9 @@ impl Station {
     ) -> Result<Station, DaemonError> {
         let mut journal = open_journal(config)?;
         let recovery = journal.recover_on_start()?;
+        let thresholds = stock_thresholds(config);
+        let handle = StationHandle::default();
+        handle.note_low_stock(&journal.low_stock_check(&thresholds)?);
         let layouts = Arc::new(
             Layouts::load(&config.station.layouts_dir)
                 .map_err(|e| DaemonError::Layouts(e.to_string()))?,
@@ -182,7 +202,6 @@ impl Station {
         let policy = validation_policy(config);
         let spool = Spool::open_for(config)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let handle = StationHandle::default();
         let mut threads = Vec::new();
         let path = journal_path(&config.station.data_dir);
         let jopts = journal_options(config);
@@ -190,8 +209,16 @@ impl Station {
             let mut intake_journal = Journal::open_with(&path, jopts.clone())?;
             let stop = stop.clone();
             let policy = policy.clone();
+            let thresholds = thresholds.clone();
+            let handle = handle.clone();
             threads.push(spawn("spool", move || {
-                run_spool(spool, &mut intake_journal, &policy, &stop)
+                run_spool(
+                    spool,
+                    &mut intake_journal,
+                    &policy,
+                    (&thresholds, &handle),
+                    &stop,
+                )
             })?);
         }
         {
@@ -224,6 +251,7 @@ impl Station {
                 handle: handle.clone(),
                 stop: stop.clone(),
                 actions: handle.add_printer(&p.id),
+                thresholds: thresholds.clone(),
             };
             threads.push(spawn(&format!("printer-{}", p.id), move || {
                 worker::run_worker(setup)
@@ -267,7 +295,16 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>
         .map_err(|e| DaemonError::io(Path::new(name), e))
 }
 
-fn run_spool(spool: Spool, journal: &mut Journal, policy: &ValidationPolicy, stop: &AtomicBool) {
+/// The spool watcher; it also re-checks low stock every few seconds, so that blangko received
+/// or loaded with the CLI (another process) raise or clear alerts without a card printing.
+fn run_spool(
+    spool: Spool,
+    journal: &mut Journal,
+    policy: &ValidationPolicy,
+    (thresholds, handle): (&StockThresholds, &StationHandle),
+    stop: &AtomicBool,
+) {
+    let mut round: u32 = 0;
     while !stop.load(Ordering::SeqCst) {
         match spool.scan(journal, policy) {
             Ok(r) if r != SpoolReport::default() => {
@@ -276,6 +313,13 @@ fn run_spool(spool: Spool, journal: &mut Journal, policy: &ValidationPolicy, sto
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "spool intake failed"),
         }
+        if round % 5 == 0 {
+            match journal.low_stock_check(thresholds) {
+                Ok(open) => handle.note_low_stock(&open),
+                Err(e) => tracing::warn!(error = %e, "low-stock check failed"),
+            }
+        }
+        round = round.wrapping_add(1);
         for _ in 0..10 {
             if stop.load(Ordering::SeqCst) {
                 return;

@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use cetak_drivers::printer::layers::SideLayers;
 
-use crate::job::{self, ValidationPolicy};
+use crate::job::{self, ValidatedJob, ValidationPolicy, ValidationReport};
 use crate::journal::{Actor, Journal, PrinterSlot};
-use crate::layout::Layouts;
+use crate::layout::{FitError, Layouts};
 use crate::render;
 
 /// A rendered job, `ready` in the journal, waiting for its printer.
@@ -26,16 +26,83 @@ pub(crate) struct Prepared {
     pub back: SideLayers,
 }
 
-/// Validates a job document and renders both sides into printer layers (the preparer's work;
-/// public for the benchmarks).
+/// Where a job document comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum JobSource<'a> {
+    /// A file: relative image paths resolve next to it (the CLI).
+    File(&'a Path),
+    /// A self-contained document, images inlined (the journal's payload).
+    Bytes(&'a [u8]),
+}
+
+/// A job that passed everything checked before a blangko is used.
+#[derive(Debug)]
+pub struct CheckedJob {
+    /// The validated job.
+    pub job: ValidatedJob,
+    /// Its validation report (warnings only).
+    pub report: ValidationReport,
+}
+
+/// Why a job cannot be printed.
+#[derive(Debug)]
+pub enum JobRefusal {
+    /// The document is invalid (or, in strict mode, has warnings): the report says why.
+    Invalid(ValidationReport),
+    /// The job does not fit its layouts (text too long, missing image slot...).
+    Unfit(FitError),
+}
+
+impl JobRefusal {
+    /// The reason in Bahasa Indonesia.
+    pub fn message_id(&self) -> String {
+        match self {
+            JobRefusal::Invalid(r) => r.render(job::Lang::Id),
+            JobRefusal::Unfit(e) => format!("Job ditolak: {}", e.message_id()),
+        }
+    }
+
+    /// The reason in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            JobRefusal::Invalid(r) => r.render(job::Lang::En),
+            JobRefusal::Unfit(e) => format!("Job refused: {}", e.message_en()),
+        }
+    }
+}
+
+/// The one check before printing, shared by the daemon's preparer and the CLI's
+/// `validate`/`render`/`print`: parse, validate (with `policy`; `strict` refuses warnings too)
+/// and fit the job into its layouts.
+pub fn check_job(
+    source: JobSource<'_>,
+    policy: &ValidationPolicy,
+    layouts: &Layouts,
+    strict: bool,
+) -> Result<CheckedJob, JobRefusal> {
+    let (report, job) = match source {
+        JobSource::File(path) => job::check_file(path, policy),
+        // The payload is self-contained: no folder to resolve image paths against.
+        JobSource::Bytes(bytes) => job::check_bytes(bytes, policy, Path::new("/nonexistent")),
+    };
+    let job = match job {
+        Some(job) if report.exit_code(strict) == 0 => job,
+        _ => return Err(JobRefusal::Invalid(report)),
+    };
+    render::check_fit(&job.card_content(), layouts).map_err(JobRefusal::Unfit)?;
+    Ok(CheckedJob { job, report })
+}
+
+/// Checks a job document ([`check_job`]) and renders both sides into printer layers (the
+/// preparer's work; public for the benchmarks).
 pub fn render_payload(
     payload: &str,
     policy: &ValidationPolicy,
     layouts: &Layouts,
 ) -> Result<(SideLayers, SideLayers), String> {
-    let (report, job) = job::check_bytes(payload.as_bytes(), policy, Path::new("/nonexistent"));
-    let job = job.ok_or_else(|| report.render(job::Lang::En))?;
-    let content = job.card_content();
+    let checked = check_job(JobSource::Bytes(payload.as_bytes()), policy, layouts, false)
+        .map_err(|e| e.message_en())?;
+    let content = checked.job.card_content();
     let [front, back] = layouts
         .for_design(content.design)
         .map_err(|e| e.to_string())?;

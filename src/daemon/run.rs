@@ -1,5 +1,5 @@
-//! `cetak daemon`: the tokio main loop around a [`Station`]: READY after recovery, watchdog
-//! pings, SIGTERM/SIGINT → graceful stop, exit 0.
+//! `cetak daemon`: the tokio main loop around a [`Station`]: the control API on its Unix
+//! socket, READY after recovery, watchdog pings, SIGTERM/SIGINT → graceful stop, exit 0.
 
 use std::time::Duration;
 
@@ -26,7 +26,25 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
         .map_err(|e| DaemonError::io(std::path::Path::new("SIGTERM"), e))?;
     let mut int = signal(SignalKind::interrupt())
         .map_err(|e| DaemonError::io(std::path::Path::new("SIGINT"), e))?;
-    let station = Station::start_with(config, options)?;
+    // The socket first: a second daemon on the same station stops here, before it touches a
+    // printer or the queue.
+    let socket = config.control_socket();
+    let listener = super::control::bind(&socket, config.station.control_group.as_deref())?;
+    let station = match Station::start_with(config, options) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_file(&socket);
+            return Err(e);
+        }
+    };
+    let control = match start_control(config, &station, &socket, listener) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = tokio::task::spawn_blocking(move || station.shutdown()).await;
+            let _ = std::fs::remove_file(&socket);
+            return Err(e);
+        }
+    };
     let r = station.recovery();
     tracing::info!(
         in_doubt = r.now_in_doubt.len(),
@@ -52,6 +70,10 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
         }
     }
     notifier.stopping();
+    // No more decisions: workers paused for an operator stop at once.
+    let _ = control.stop.send(true);
+    let _ = control.task.await;
+    let _ = std::fs::remove_file(&socket);
     eprintln!("cetak: berhenti / stopping: menyelesaikan kartu yang sedang dicetak");
     // Joining the workers blocks: keep the watchdog alive meanwhile.
     let stopping = tokio::task::spawn_blocking(move || station.shutdown());
@@ -64,4 +86,36 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
             _ = tick.tick() => notifier.watchdog(),
         }
     }
+}
+
+struct Control {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Binds the control socket and serves the API until told to stop.
+fn start_control(
+    config: &Config,
+    station: &Station,
+    socket: &std::path::Path,
+    listener: tokio::net::UnixListener,
+) -> Result<Control, DaemonError> {
+    let journal = super::open_journal(config)?;
+    let state = super::control::ControlState::new(
+        station.handle(),
+        journal,
+        &config.station.id,
+        &config.station.name,
+    );
+    let (stop, mut rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        if let Err(e) = super::control::serve(listener, state, shutdown).await {
+            tracing::error!(error = %e, "control API stopped");
+        }
+    });
+    tracing::info!(socket = %socket.display(), "control API listening");
+    Ok(Control { stop, task })
 }

@@ -13,7 +13,7 @@
 //! Modules: [`schema`] (migrations), [`state`] (the pure state machine), `intake` (idempotent
 //! enqueue, reject, dispatch), `jobs` (transitions), `records` (reading jobs back), `doubt`
 //! (recovery, in-doubt resolution), `ledger` (movements), `stock` (figures, verification,
-//! spoilage report), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
+//! spoilage report), `writeoff` (a printed card written off before handover), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
 //! the server, personal-data purge). See `docs/journal.md`.
 
 #![warn(missing_docs)]
@@ -32,6 +32,7 @@ pub mod schema;
 pub mod state;
 mod stock;
 mod types;
+mod writeoff;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -55,6 +56,7 @@ pub use stock::{FeederFigure, SpoilageRow, StockReport, StockVerification, TypeF
 pub use types::{
     mask_nik, Actor, BlangkoType, Clock, ManualClock, Role, SpoilCategory, SystemClock, Timestamp,
 };
+pub use writeoff::AfterWriteOff;
 
 /// How a journal is opened.
 #[derive(Clone)]
@@ -179,11 +181,15 @@ impl Journal {
     }
 
     /// Starts a write transaction with the context every writer needs.
+    ///
+    /// The time is read only once the write lock is held: a connection that waited for another
+    /// writer must not stamp its rows earlier than the rows committed meanwhile, so the history
+    /// stays in time order.
     fn write(&mut self) -> Result<Tx<'_>> {
-        let now = self.clock.now();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = self.clock.now();
         Ok(Tx {
             tx,
             now,

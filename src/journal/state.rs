@@ -36,11 +36,14 @@ pub enum JobState {
     /// A card was in a printer when the station lost track of it (crash, lost printer). Never
     /// printed again automatically; an operator resolves it.
     InDoubt,
+    /// Its printed card was written off (e.g. perubahan elemen data) and a newer job replaces
+    /// it. Terminal.
+    Superseded,
 }
 
 impl JobState {
     /// Every state.
-    pub const ALL: [JobState; 12] = [
+    pub const ALL: [JobState; 13] = [
         JobState::Queued,
         JobState::Preparing,
         JobState::Ready,
@@ -53,6 +56,7 @@ impl JobState {
         JobState::Rejected,
         JobState::Cancelled,
         JobState::InDoubt,
+        JobState::Superseded,
     ];
 
     /// Code stored in the journal.
@@ -70,6 +74,7 @@ impl JobState {
             JobState::Rejected => "rejected",
             JobState::Cancelled => "cancelled",
             JobState::InDoubt => "in_doubt",
+            JobState::Superseded => "superseded",
         }
     }
 
@@ -88,14 +93,20 @@ impl JobState {
             JobState::Rejected => "ditolak",
             JobState::Cancelled => "dibatalkan",
             JobState::InDoubt => "diragukan",
+            JobState::Superseded => "diganti",
         }
     }
 
-    /// No further transition.
+    /// No further transition by the station. A printed card can still be written off by an
+    /// operator before handover ([`Step::WriteOff`]).
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            JobState::Printed | JobState::Failed | JobState::Rejected | JobState::Cancelled
+            JobState::Printed
+                | JobState::Failed
+                | JobState::Rejected
+                | JobState::Cancelled
+                | JobState::Superseded
         )
     }
 
@@ -125,6 +136,8 @@ impl JobState {
             Step::Reject => (&[Queued, Preparing, Ready], Rejected),
             Step::Doubt => (&[Feeding, Encoding, Printing], InDoubt),
             Step::ResolvePrinted => (&[InDoubt], Printed),
+            Step::WriteOff => (&[Printed], Spoiled),
+            Step::Supersede => (&[Spoiled], Superseded),
         };
         if from.contains(&self) {
             Ok(to)
@@ -181,6 +194,11 @@ pub enum Step {
     Doubt,
     /// Operator: the in-doubt card was printed after all.
     ResolvePrinted,
+    /// Operator: a printed card is written off before handover (perubahan elemen data); then
+    /// `Requeue` (a new card) or `Supersede`.
+    WriteOff,
+    /// After a write-off: a newer job replaces this one.
+    Supersede,
 }
 
 impl Step {
@@ -201,11 +219,13 @@ impl Step {
             Step::Reject => "reject",
             Step::Doubt => "mark in doubt",
             Step::ResolvePrinted => "resolve as printed",
+            Step::WriteOff => "write off printed card",
+            Step::Supersede => "supersede",
         }
     }
 
     /// Every step.
-    pub const ALL: [Step; 14] = [
+    pub const ALL: [Step; 16] = [
         Step::Claim,
         Step::Rendered,
         Step::Release,
@@ -220,6 +240,8 @@ impl Step {
         Step::Reject,
         Step::Doubt,
         Step::ResolvePrinted,
+        Step::WriteOff,
+        Step::Supersede,
     ];
 }
 
@@ -254,10 +276,14 @@ mod tests {
     }
 
     #[test]
-    fn terminal_states_accept_nothing() {
+    fn terminal_states_accept_nothing_but_a_write_off_of_a_printed_card() {
         for s in JobState::ALL.into_iter().filter(|s| s.is_terminal()) {
             for step in Step::ALL {
-                assert!(s.after(step).is_err(), "{s} accepted {step:?}");
+                if s == JobState::Printed && step == Step::WriteOff {
+                    assert_eq!(s.after(step), Ok(JobState::Spoiled));
+                } else {
+                    assert!(s.after(step).is_err(), "{s} accepted {step:?}");
+                }
             }
         }
     }

@@ -110,6 +110,7 @@ const SHAPES: &[(&str, &str, &str)] = &[
     ("spoiled", "printer:%", "spoiled"),
     ("spoiled", "store", "spoiled"),
     ("spoiled", "feeder:%", "spoiled"),
+    ("spoiled", "consumed", "spoiled"),
     ("returned", "store", "returned"),
     ("returned", "feeder:%", "returned"),
     ("adjusted", "adjustment", "store"),

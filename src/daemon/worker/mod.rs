@@ -4,6 +4,8 @@
 //! print both sides → eject → journal `mark_printed` → tamper check against the hardware card
 //! counter. Conditions pause this printer only and wait for an operator [`Action`].
 
+mod checks;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
@@ -19,7 +21,7 @@ use crate::journal::{
 use crate::layout::Layouts;
 
 use super::chip::ChipEncoder;
-use super::events::{Action, PrinterState, StationHandle};
+use super::events::{Action, Decision, PrinterState, StationHandle};
 use super::prepare::{run_preparer, Prepared};
 
 /// Everything a worker needs.
@@ -37,7 +39,8 @@ pub(crate) struct WorkerSetup {
     pub training: bool,
     pub handle: StationHandle,
     pub stop: Arc<AtomicBool>,
-    pub actions: Receiver<Action>,
+    pub actions: Receiver<Decision>,
+    pub thresholds: crate::journal::StockThresholds,
 }
 
 enum Outcome {
@@ -52,7 +55,10 @@ struct Worker {
     serial: String,
     handle: StationHandle,
     stop: Arc<AtomicBool>,
-    actions: Receiver<Action>,
+    actions: Receiver<Decision>,
+    /// Who gave the last operator decision (recorded with what the worker does about it).
+    operator: Actor,
+    thresholds: crate::journal::StockThresholds,
     /// Hardware card counter minus the ledger's cards fed, at start.
     baseline: Option<i64>,
     uri: String,
@@ -95,12 +101,12 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
         handle: setup.handle.clone(),
         stop: setup.stop.clone(),
         actions: setup.actions,
+        operator: Actor::operator("station"),
+        thresholds: setup.thresholds.clone(),
         baseline: None,
         uri: setup.uri.clone(),
         encoder: setup.encoder.take(),
     };
-    w.clear_leftover_card();
-    w.baseline = w.tamper_offset();
     let prep_journal = match Journal::open_with(&setup.journal_path, setup.journal_options.clone())
     {
         Ok(j) => j,
@@ -116,6 +122,10 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
     let preparer = std::thread::Builder::new()
         .name(format!("prep-{id}"))
         .spawn(move || run_preparer(prep_journal, slot, policy, layouts, training, tx, stop));
+    // The first job renders while the printer is checked: the first card does not wait for
+    // both one after the other.
+    w.clear_leftover_card();
+    w.baseline = w.tamper_offset();
     w.handle.set_state(&id, PrinterState::Idle);
     loop {
         if w.stop.load(Ordering::SeqCst) {
@@ -186,25 +196,50 @@ impl Worker {
         let _ = self
             .journal
             .raise_alert("printer_fault", &self.id, &message_en, &message_id);
-        self.handle
-            .raise(&self.id, job, message_id, message_en, allowed);
-        // Drop decisions given for an earlier event.
+        // Drop decisions given for an earlier event before this one becomes visible.
         while self.actions.try_recv().is_ok() {}
-        let action = loop {
+        let event_id = self
+            .handle
+            .raise(&self.id, job, message_id, message_en.clone(), allowed);
+        let decision = loop {
             if self.stop.load(Ordering::SeqCst) {
                 break None;
             }
             match self.actions.recv_timeout(Duration::from_millis(100)) {
-                Ok(a) => break Some(a),
+                Ok(d) if d.event_id == event_id => break Some(d),
+                Ok(_) => {}
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break None,
             }
         };
         self.handle.clear_event(&self.id);
-        if action.is_some() {
-            let _ = self.journal.clear_alert("printer_fault", &self.id);
+        let d = decision?;
+        self.handle.set_state(
+            &self.id,
+            match job {
+                Some(j) => PrinterState::Busy {
+                    job_id: j.to_string(),
+                },
+                None => PrinterState::Idle,
+            },
+        );
+        let _ = self.journal.clear_alert("printer_fault", &self.id);
+        tracing::info!(printer = %self.id, action = d.action.code(), operator = %d.actor.id, "operator decision");
+        if let Err(e) = self.journal.record_action(
+            &d.actor,
+            "printer.act",
+            &self.id,
+            &serde_json::json!({
+                "action": d.action.code(),
+                "event": event_id,
+                "job": job,
+                "condition": message_en,
+            }),
+        ) {
+            tracing::error!(printer = %self.id, error = %e, "operator decision not audited");
         }
-        action
+        self.operator = d.actor;
+        Some(d.action)
     }
 
     fn pause_error(&mut self, job: &str, e: &PrinterError, allowed: Vec<Action>) -> Option<Action> {
@@ -318,6 +353,7 @@ impl Worker {
             self.handle.card_printed();
         }
         self.tamper_check();
+        self.stock_check();
         Outcome::Done
     }
 
@@ -364,9 +400,9 @@ impl Worker {
     }
 
     fn cancel(&mut self, id: &str) -> Outcome {
-        if let Err(e) =
-            self.journal
-                .cancel(id, "cancelled by the operator", &Actor::operator("station"))
+        if let Err(e) = self
+            .journal
+            .cancel(id, "cancelled by the operator", &self.operator)
         {
             tracing::error!(job = %id, error = %e, "cancel not recorded");
         }
@@ -375,7 +411,7 @@ impl Worker {
 
     fn spoil(&mut self, id: &str, cat: SpoilCategory, note: &str, operator: bool) -> Outcome {
         let actor = if operator {
-            Actor::operator("station")
+            self.operator.clone()
         } else {
             Actor::system()
         };
@@ -384,6 +420,7 @@ impl Worker {
             Err(e) => tracing::error!(job = %id, error = %e, "spoil not recorded"),
         }
         self.tamper_check();
+        self.stock_check();
         Outcome::Done
     }
 
@@ -433,47 +470,6 @@ impl Worker {
                 tracing::warn!(printer = %self.id, error = %e, "reconnect failed");
                 false
             }
-        }
-    }
-
-    /// A card still inside from before a crash belongs to an in-doubt job: move it to the
-    /// reject box so the printer can go on; the operator decides on the job.
-    fn clear_leftover_card(&mut self) {
-        use cetak_drivers::printer::StatusFlag as F;
-        if let Ok(st) = self.printer.status() {
-            if st.has(F::CardInside) || st.has(F::CardAtContact) || st.has(F::CardAtContactless) {
-                tracing::warn!(printer = %self.id, "card left inside from before: to the reject box");
-                if self.printer.reset().is_err() {
-                    let _ = self.printer.reject();
-                }
-            }
-        }
-    }
-
-    fn tamper_offset(&mut self) -> Option<i64> {
-        let hw = self.printer.counters().ok()?.cards_inserted as i64;
-        let fed = self.journal.cards_fed(&self.id).ok()? as i64;
-        Some(hw - fed)
-    }
-
-    /// Cards through the printer that the ledger does not know of raise a tamper alert.
-    fn tamper_check(&mut self) {
-        let (Some(base), Some(now)) = (self.baseline, self.tamper_offset()) else {
-            return;
-        };
-        if now != base {
-            let diff = now - base;
-            let en = format!(
-                "printer {}: hardware card counter differs from the ledger by {diff}",
-                self.id
-            );
-            let id = format!(
-                "printer {}: penghitung kartu perangkat berbeda {diff} dari buku stok",
-                self.id
-            );
-            tracing::error!("{en}");
-            let _ = self.journal.raise_alert("tamper", &self.id, &en, &id);
-            self.baseline = Some(now);
         }
     }
 }

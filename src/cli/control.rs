@@ -1,0 +1,252 @@
+//! `cetak status`, `cetak events`, `cetak act`: the operator's side of the control API of a
+//! running daemon (Unix socket from the configuration, or `--socket`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::cli::Lang;
+use crate::config::Config;
+use crate::daemon::control::{ActRequest, ClientError, ControlClient, EventView, StatusView};
+
+/// Where the daemon's control socket is.
+#[derive(Debug, Args)]
+pub struct SocketArgs {
+    /// Configuration file (names the socket: `station.control_socket`).
+    #[arg(long, default_value = "/etc/cetak/cetak.toml", env = "CETAK_CONFIG")]
+    pub config: PathBuf,
+    /// Control socket, overriding the configuration.
+    #[arg(long, env = "CETAK_SOCKET")]
+    pub socket: Option<PathBuf>,
+    /// Print the API's JSON answer instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `cetak act`.
+#[derive(Debug, Args)]
+pub struct ActArgs {
+    /// Printer id, e.g. P1.
+    pub printer: String,
+    /// retry, cancel or spoiled.
+    #[arg(value_parser = ["retry", "cancel", "spoiled"])]
+    pub action: String,
+    /// Your name, recorded beside your Unix user.
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// Act only if this event (from `cetak events`) is still the pending one.
+    #[arg(long)]
+    pub event: Option<u64>,
+    #[command(flatten)]
+    pub socket: SocketArgs,
+}
+
+fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+}
+
+fn client(a: &SocketArgs, lang: Lang) -> Result<ControlClient, String> {
+    let path = match &a.socket {
+        Some(p) => p.clone(),
+        None => Config::load(&a.config)
+            .map_err(|e| format!("{}: {e}", t(lang, "konfigurasi", "configuration")))?
+            .control_socket(),
+    };
+    Ok(ControlClient::new(path))
+}
+
+fn client_error(e: ClientError, lang: Lang) -> String {
+    lang.pick(e.message_id(), e.message_en())
+}
+
+fn finish(r: Result<(), String>, lang: Lang) -> ExitCode {
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(m) => {
+            eprintln!("{}: {m}", t(lang, "gagal", "failed"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<(), String> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+/// `cetak status`.
+pub fn status(a: &SocketArgs, lang: Lang) -> ExitCode {
+    let r = (|| {
+        let s = client(a, lang)?
+            .status()
+            .map_err(|e| client_error(e, lang))?;
+        if a.json {
+            return json(&s);
+        }
+        print_status(&s, lang);
+        Ok(())
+    })();
+    finish(r, lang)
+}
+
+/// `cetak events`.
+pub fn events(a: &SocketArgs, lang: Lang) -> ExitCode {
+    let r = (|| {
+        let ev = client(a, lang)?
+            .events()
+            .map_err(|e| client_error(e, lang))?;
+        if a.json {
+            return json(&ev);
+        }
+        if ev.is_empty() {
+            println!(
+                "{}",
+                t(
+                    lang,
+                    "tidak ada yang menunggu operator",
+                    "nothing waits for an operator"
+                )
+            );
+        }
+        for e in &ev {
+            print_event(e, lang);
+        }
+        Ok(())
+    })();
+    finish(r, lang)
+}
+
+/// `cetak act`.
+pub fn act(a: &ActArgs, lang: Lang) -> ExitCode {
+    let r = (|| {
+        let req = ActRequest {
+            action: a.action.clone(),
+            operator: a.operator.clone(),
+            event_id: a.event,
+        };
+        let resp = client(&a.socket, lang)?
+            .act(&a.printer, &req)
+            .map_err(|e| client_error(e, lang))?;
+        if a.socket.json {
+            return json(&resp);
+        }
+        println!(
+            "{} {} {} {} ({} {}, {} {})",
+            t(lang, "printer", "printer"),
+            resp.printer,
+            t(lang, "menerima", "accepted"),
+            resp.action,
+            t(lang, "kejadian", "event"),
+            resp.event_id,
+            t(lang, "operator", "operator"),
+            resp.operator
+        );
+        Ok(())
+    })();
+    finish(r, lang)
+}
+
+fn state_label(state: &str, lang: Lang) -> &str {
+    match (state, lang) {
+        ("starting", Lang::Id) => "memulai",
+        ("idle", Lang::Id) => "siaga",
+        ("busy", Lang::Id) => "mencetak",
+        ("paused", Lang::Id) => "menunggu operator",
+        ("offline", Lang::Id) => "tidak terhubung",
+        ("stopped", Lang::Id) => "berhenti",
+        (s, _) => s,
+    }
+}
+
+fn print_event(e: &EventView, lang: Lang) {
+    println!(
+        "[{}] {}{}: {}",
+        e.id,
+        e.printer,
+        e.job_id
+            .as_deref()
+            .map(|j| format!(" job {j}"))
+            .unwrap_or_default(),
+        lang.pick(e.message_id.clone(), e.message_en.clone())
+    );
+    println!(
+        "     {}: {}   (cetak act {} {})",
+        t(lang, "tindakan", "actions"),
+        e.allowed.join(", "),
+        e.printer,
+        e.allowed.first().map(String::as_str).unwrap_or("retry")
+    );
+}
+
+/// Prints a status answer for the operator.
+pub fn print_status(s: &StatusView, lang: Lang) {
+    println!(
+        "{} {} {}",
+        t(lang, "Stasiun", "Station"),
+        s.station_id,
+        if s.station_name.is_empty() {
+            String::new()
+        } else {
+            format!("({})", s.station_name)
+        }
+    );
+    println!("{}:", t(lang, "Printer", "Printers"));
+    for p in &s.printers {
+        let detail = match (&p.job_id, p.event_id, &p.reason) {
+            (Some(j), _, _) => format!("job {j}"),
+            (_, Some(e), _) => format!("{} {e}", t(lang, "kejadian", "event")),
+            (_, _, Some(r)) => r.clone(),
+            _ => String::new(),
+        };
+        println!("  {:<8} {:<18} {detail}", p.id, state_label(&p.state, lang));
+    }
+    if !s.events.is_empty() {
+        println!(
+            "{}:",
+            t(lang, "Menunggu operator", "Waiting for an operator")
+        );
+        for e in &s.events {
+            print!("  ");
+            print_event(e, lang);
+        }
+    }
+    let queue: Vec<String> = s.queue.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    println!(
+        "{}: {}",
+        t(lang, "Job", "Jobs"),
+        if queue.is_empty() {
+            "-".to_string()
+        } else {
+            queue.join(", ")
+        }
+    );
+    if s.alerts.is_empty() {
+        println!("{}: -", t(lang, "Peringatan", "Alerts"));
+    } else {
+        println!("{}:", t(lang, "Peringatan", "Alerts"));
+        for a in &s.alerts {
+            println!(
+                "  {} {}: {}",
+                a.kind,
+                a.key,
+                lang.pick(a.message_id.clone(), a.message_en.clone())
+            );
+        }
+    }
+    println!(
+        "{}: {}",
+        t(
+            lang,
+            "Kartu tercetak sejak daemon mulai",
+            "Cards printed since the daemon started"
+        ),
+        s.cards_printed
+    );
+}

@@ -1,0 +1,156 @@
+//! A card already printed whose data changed before handover ("perubahan elemen data"): the
+//! card is written off consumed → spoiled with a required note, audited; the job is printed
+//! again on a new card, or ends superseded by a newer job. The ledger keeps balancing.
+
+mod journal_support;
+
+use cetak::journal::{
+    AfterWriteOff, BlangkoType, JobState, JournalError, PrintedInfo, SpoilCategory,
+};
+use journal_support::*;
+
+const KIA: BlangkoType = BlangkoType::Kia;
+const PED: SpoilCategory = SpoilCategory::PerubahanElemenData;
+
+/// Queues and prints `id` on P1.
+fn print(f: &mut Fixture, id: &str) {
+    f.j.enqueue(&job(id, KIA)).unwrap();
+    let c =
+        f.j.claim_next(&slot("P1", KIA, false, true))
+            .unwrap()
+            .unwrap();
+    assert_eq!(c.job_id, id);
+    f.j.mark_ready(id).unwrap();
+    f.j.feed(id, Some("SN-1")).unwrap();
+    f.j.start_printing(id, None).unwrap();
+    f.j.mark_printed(id, &PrintedInfo::default()).unwrap();
+}
+
+#[test]
+fn written_off_card_is_spoiled_and_the_job_is_printed_again() {
+    let mut f = open();
+    stock_printer(&mut f.j, "P1", KIA, 10);
+    print(&mut f, "KIA-W-1");
+    let state =
+        f.j.write_off_printed(
+            "KIA-W-1",
+            PED,
+            "alamat berubah sebelum diserahkan",
+            &AfterWriteOff::Reprint,
+            &op(),
+        )
+        .unwrap();
+    assert_eq!(state, JobState::Queued);
+    let r = f.j.job("KIA-W-1").unwrap();
+    assert_eq!((r.state, r.attempt), (JobState::Queued, 1));
+    let s = f.j.stock_show().unwrap();
+    let kia = &s.types[&KIA];
+    assert_eq!((kia.consumed, kia.spoiled), (0, 1));
+    assert_eq!(kia.spoiled_by_category[&PED], 1);
+    assert_consistent(&f.j);
+    // The history names the step, the category, the note and the operator.
+    let h = f.j.job_history("KIA-W-1").unwrap();
+    let w = h
+        .iter()
+        .find(|e| e.step == "write off printed card")
+        .unwrap();
+    assert_eq!(w.from_state, Some(JobState::Printed));
+    assert_eq!(w.to_state, JobState::Spoiled);
+    assert_eq!(w.spoil_category, Some(PED));
+    assert_eq!(w.operator.as_deref(), Some(op().id.as_str()));
+    assert_eq!(h.last().unwrap().to_state, JobState::Queued);
+    // Audited: the ledger movement and the decision.
+    let audit = f.j.audit_list(0, 1000).unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "job.write_off" && a.subject == "KIA-W-1"));
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "stock.spoiled" && a.detail.contains("\"from\":\"consumed\"")));
+
+    // The new card: printed again, a second blangko consumed.
+    let c =
+        f.j.claim_next(&slot("P1", KIA, false, true))
+            .unwrap()
+            .unwrap();
+    assert_eq!(c.job_id, "KIA-W-1");
+    f.j.mark_ready("KIA-W-1").unwrap();
+    assert_eq!(f.j.feed("KIA-W-1", None).unwrap(), 2);
+    f.j.start_printing("KIA-W-1", None).unwrap();
+    f.j.mark_printed("KIA-W-1", &PrintedInfo::default())
+        .unwrap();
+    let kia = f.j.stock_show().unwrap().types[&KIA].clone();
+    assert_eq!((kia.consumed, kia.spoiled, kia.in_feeders), (1, 1, 8));
+    assert_consistent(&f.j);
+}
+
+#[test]
+fn a_job_replaced_by_a_newer_one_ends_superseded() {
+    let mut f = open();
+    stock_printer(&mut f.j, "P1", KIA, 10);
+    print(&mut f, "KIA-W-2");
+    let state =
+        f.j.write_off_printed(
+            "KIA-W-2",
+            PED,
+            "nama dikoreksi, job baru KIA-W-3",
+            &AfterWriteOff::SupersededBy("KIA-W-3".into()),
+            &op(),
+        )
+        .unwrap();
+    assert_eq!(state, JobState::Superseded);
+    assert!(state.is_terminal());
+    let r = f.j.job("KIA-W-2").unwrap();
+    assert_eq!(r.state, JobState::Superseded);
+    assert!(r.reason.unwrap().contains("KIA-W-3"));
+    // Nothing claims it again.
+    assert!(f
+        .j
+        .claim_next(&slot("P1", KIA, false, true))
+        .unwrap()
+        .is_none());
+    assert_consistent(&f.j);
+    // Superseded is final: no second write-off.
+    assert!(matches!(
+        f.j.write_off_printed("KIA-W-2", PED, "again", &AfterWriteOff::Reprint, &op()),
+        Err(JournalError::IllegalTransition { .. })
+    ));
+}
+
+#[test]
+fn write_off_is_refused_without_a_note_or_for_a_card_not_printed() {
+    let mut f = open();
+    stock_printer(&mut f.j, "P1", KIA, 10);
+    print(&mut f, "KIA-W-4");
+    for note in ["", "   "] {
+        assert!(matches!(
+            f.j.write_off_printed("KIA-W-4", PED, note, &AfterWriteOff::Reprint, &op()),
+            Err(JournalError::InvalidInput(_))
+        ));
+    }
+    assert!(matches!(
+        f.j.write_off_printed(
+            "KIA-W-4",
+            PED,
+            "x",
+            &AfterWriteOff::SupersededBy("KIA-W-4".into()),
+            &op()
+        ),
+        Err(JournalError::InvalidInput(_))
+    ));
+    // A queued job has no printed card.
+    f.j.enqueue(&job("KIA-W-5", KIA)).unwrap();
+    assert!(matches!(
+        f.j.write_off_printed("KIA-W-5", PED, "x", &AfterWriteOff::Reprint, &op()),
+        Err(JournalError::IllegalTransition { .. })
+    ));
+    assert!(matches!(
+        f.j.write_off_printed("NOPE", PED, "x", &AfterWriteOff::Reprint, &op()),
+        Err(JournalError::UnknownJob(_))
+    ));
+    // Nothing moved.
+    assert_eq!(f.j.job("KIA-W-4").unwrap().state, JobState::Printed);
+    let kia = f.j.stock_show().unwrap().types[&KIA].clone();
+    assert_eq!((kia.consumed, kia.spoiled), (1, 0));
+    assert_consistent(&f.j);
+}
