@@ -356,7 +356,10 @@ async fn events(
             );
         }
     }
-    let (acknowledged, duplicates) = s.state().store_events(&events);
+    let (acknowledged, duplicates, disorder) = s.state().store_events(&events);
+    if !disorder.is_empty() {
+        s.record(OP, Direction::Request, None, disorder, None);
+    }
     s.reply(
         OP,
         200,

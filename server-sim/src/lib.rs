@@ -47,6 +47,9 @@ pub struct SimOptions {
     pub station_ca_pem: Option<String>,
     /// Timeout of the push client's calls to the station.
     pub push_timeout: Duration,
+    /// With TLS: require a client certificate from the sim's CA (mutual TLS); the station's
+    /// identity is [`ServerSim::client_identity_pem`].
+    pub client_auth: bool,
 }
 
 impl Default for SimOptions {
@@ -58,6 +61,7 @@ impl Default for SimOptions {
             port: 0,
             station_ca_pem: None,
             push_timeout: Duration::from_secs(10),
+            client_auth: false,
         }
     }
 }
@@ -78,6 +82,16 @@ impl SimOptions {
     /// gives a "wrong host name" error).
     pub fn tls_for(mut self, names: &[&str]) -> Self {
         self.tls_names = Some(names.iter().map(|n| n.to_string()).collect());
+        self
+    }
+
+    /// Requires a client certificate (mutual TLS; implies TLS for `127.0.0.1`/`localhost`
+    /// unless names were given).
+    pub fn mutual_tls(mut self) -> Self {
+        if self.tls_names.is_none() {
+            self = self.tls();
+        }
+        self.client_auth = true;
         self
     }
 
@@ -122,6 +136,7 @@ pub struct ServerSim {
     base: String,
     addr: SocketAddr,
     ca_pem: Option<String>,
+    client_identity_pem: Option<String>,
     down: watch::Sender<bool>,
     listening: watch::Receiver<bool>,
     shutdown: watch::Sender<bool>,
@@ -161,15 +176,16 @@ impl ServerSim {
             ..State::default()
         };
         let shared = Arc::new(Shared::new(contract, state));
-        let (tls, ca_pem) = match &opts.tls_names {
+        let (tls, ca_pem, client_identity_pem) = match &opts.tls_names {
             Some(names) => {
-                let m = tls::generate(names)?;
+                let m = tls::generate(names, opts.client_auth)?;
                 (
                     Some(tokio_rustls::TlsAcceptor::from(m.config)),
                     Some(m.ca_pem),
+                    m.client_identity_pem,
                 )
             }
-            None => (None, None),
+            None => (None, None, None),
         };
         let listener = net::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, opts.port)))?;
         let addr = listener.local_addr()?;
@@ -202,6 +218,7 @@ impl ServerSim {
             base: format!("{scheme}://{addr}"),
             addr,
             ca_pem,
+            client_identity_pem,
             down: down_tx,
             listening: listening_rx,
             shutdown: shutdown_tx,
@@ -227,6 +244,12 @@ impl ServerSim {
     /// The CA certificate (PEM) to trust, when serving TLS.
     pub fn ca_pem(&self) -> Option<&str> {
         self.ca_pem.as_deref()
+    }
+
+    /// With mutual TLS: the station's client certificate and key (PEM, key first), signed
+    /// by the sim's CA.
+    pub fn client_identity_pem(&self) -> Option<&str> {
+        self.client_identity_pem.as_deref()
     }
 
     /// The compiled contract.
@@ -342,8 +365,9 @@ impl ServerSim {
         let _ = rx.wait_for(|listening| *listening != down).await;
     }
 
-    /// Every body that broke the contract: requests the station sent, and answers the
-    /// station gave to push/cancel/health calls. A station test asserts this is empty.
+    /// Every body that broke the contract: requests the station sent (including events of a
+    /// job delivered out of `seq` order), and answers the station gave to push/cancel/health
+    /// calls. A station test asserts this is empty.
     pub fn schema_violations(&self) -> Vec<Violation> {
         self.shared
             .violations()

@@ -94,6 +94,8 @@ pub struct State {
     pub max_lease_seconds: u32,
     /// Offer jobs already leased again under a new lease (fault).
     pub duplicate_jobs: bool,
+    /// (station:journal, job id) → highest `seq` stored, to check the order per job.
+    pub last_seq: HashMap<(String, String), u64>,
     pub(crate) next_order: u64,
     pub(crate) next_lease: u64,
 }
@@ -291,10 +293,13 @@ impl State {
         Ok(())
     }
 
-    /// Stores a batch (already validated). Returns (acknowledged, duplicates).
-    pub fn store_events(&mut self, events: &[Value]) -> (Vec<String>, Vec<String>) {
+    /// Stores a batch (already validated). Returns (acknowledged, duplicates, order problems):
+    /// a new event of a job with a lower `seq` than one already stored breaks the order per
+    /// job (it is stored anyway, as a real server would, and reported).
+    pub fn store_events(&mut self, events: &[Value]) -> (Vec<String>, Vec<String>, Vec<String>) {
         let mut ack = Vec::new();
         let mut dup = Vec::new();
+        let mut disorder = Vec::new();
         for e in events {
             let Some(id) = e.get("event_id").and_then(Value::as_str) else {
                 continue;
@@ -313,9 +318,30 @@ impl State {
                 },
             );
             self.event_order.push(id.to_string());
+            if let Some(problem) = self.check_order(id, e) {
+                disorder.push(problem);
+            }
             self.follow_job(e);
         }
-        (ack, dup)
+        (ack, dup, disorder)
+    }
+
+    fn check_order(&mut self, id: &str, e: &Value) -> Option<String> {
+        let job = e.get("job_id").and_then(Value::as_str)?;
+        let (journal, seq) = id.rsplit_once(':')?;
+        let seq: u64 = seq.parse().ok()?;
+        let last = self
+            .last_seq
+            .entry((journal.to_string(), job.to_string()))
+            .or_insert(0);
+        if seq < *last {
+            return Some(format!(
+                "event {id} of job {job} arrived after seq {} of the same job",
+                *last
+            ));
+        }
+        *last = seq;
+        None
     }
 
     /// Moves the server's view of a job along with the station's events.

@@ -502,3 +502,46 @@ async fn unknown_paths_answer_404_error_body() {
     let (s, _, b) = post(&sim, "/nowhere", Some(TOKEN), &json!({})).await;
     assert_eq!((s, b["error"]["code"].as_str()), (404, Some("not_found")));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn events_of_a_job_out_of_order_are_reported() {
+    let sim = start().await;
+    let path = "/stations/ST-01/events";
+    let late = event(
+        5,
+        "printed",
+        "J-1",
+        json!({"attempt": 1, "printer": "P1", "printer_serial": null,
+        "card_serial": null, "chip_atr": null, "chip_uid": null, "operator": "system"}),
+    );
+    let early = event(
+        4,
+        "printing",
+        "J-1",
+        json!({"attempt": 1, "printer": "P1", "printer_serial": null}),
+    );
+    let other_job = event(3, "rejected", "J-2", json!({"reason": "x"}));
+    let (s, _, _) = post(&sim, path, Some(TOKEN), &json!({"events": [late.clone()]})).await;
+    assert_eq!(s, 200);
+    assert!(sim.schema_violations().is_empty());
+    // Another job's older seq is fine; this job's older seq is not.
+    let (s, _, _) = post(
+        &sim,
+        path,
+        Some(TOKEN),
+        &json!({"events": [other_job, early]}),
+    )
+    .await;
+    assert_eq!(s, 200, "stored and acknowledged anyway");
+    let v = sim.schema_violations();
+    assert_eq!(v.len(), 1, "{v:#?}");
+    assert!(
+        v[0].errors[0].contains("arrived after seq 5"),
+        "{:?}",
+        v[0].errors
+    );
+    // A redelivery of the late event is not an order problem.
+    let (s, _, _) = post(&sim, path, Some(TOKEN), &json!({"events": [late]})).await;
+    assert_eq!(s, 200);
+    assert_eq!(sim.schema_violations().len(), 1);
+}

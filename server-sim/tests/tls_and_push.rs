@@ -194,3 +194,25 @@ async fn push_to_an_unreachable_station_is_an_error() {
         "{r:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mutual_tls_requires_the_client_certificate() {
+    let sim = ServerSim::start(SimOptions::default().station(STATION, TOKEN).mutual_tls())
+        .await
+        .unwrap();
+    let pem = sim.ca_pem().unwrap();
+    let err = tls_claim(&client_trusting(pem), sim.url())
+        .await
+        .expect_err("no client certificate");
+    assert!(!err.is_timeout(), "{err:?}");
+    let identity =
+        reqwest::Identity::from_pem(sim.client_identity_pem().unwrap().as_bytes()).unwrap();
+    let with_cert = reqwest::Client::builder()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
+        .identity(identity)
+        .no_proxy()
+        .build()
+        .unwrap();
+    assert_eq!(tls_claim(&with_cert, sim.url()).await.unwrap(), 200);
+}
