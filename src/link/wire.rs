@@ -1,7 +1,7 @@
-//! Wire types of the station ↔ server protocol, shared by the station's client, its push
-//! endpoint and the test server (`crate::server_sim`). `docs/protocol/openapi.yaml` is the
-//! contract; these types must serialise to exactly what it describes (the test server checks
-//! every body against the document).
+//! Wire types of the station ↔ server protocol, shared by the station's client and its push
+//! endpoint. `docs/protocol/openapi.yaml` is the contract; these types must serialise to exactly
+//! what it describes. The test server (crate `cetak-server-sim` in `server-sim/`) does not use
+//! them: it checks every body against the document itself.
 //!
 //! Server side, under `{base}/api/v1`, bearer token per station:
 //! - `POST /stations/{station_id}/claims` — long-poll claim: [`ClaimRequest`] → [`ClaimResponse`]
