@@ -387,7 +387,7 @@ impl Journal {
                 job: job_id.to_string(),
             });
         }
-        let attempt = (|tx: &Tx<'_>, job: &mut JobRow| {
+        let attempt = (|tx: &Tx<'_>, job: &mut JobRow| -> Result<u32> {
             let (printer, t) = bound_printer(job)?;
             ledger::record(
                 tx,

@@ -123,13 +123,17 @@ pub(crate) async fn run_delivery(
     }
 }
 
-/// Writes a `stock` event when the figures change (checked every few seconds) and at least every
-/// `stock_interval_seconds`.
+/// Writes a `stock` event at start, when the figures change (checked every few seconds, written
+/// at most every 30 s) and at least every `stock_interval_seconds`.
 pub(crate) async fn run_stock(db: Db, link: LinkConfig, mut stop: watch::Receiver<bool>) {
     let every = Duration::from_secs(link.stock_interval_seconds);
+    // A change is reported at most this often, so a busy production day does not write one
+    // stock event per card.
+    let min_gap = every.min(Duration::from_secs(30));
     let mut last_written: Option<Instant> = None;
     loop {
         let due = last_written.is_none_or(|t| t.elapsed() >= every);
+        let may = last_written.is_none_or(|t| t.elapsed() >= min_gap);
         let r = db
             .call(move |j| {
                 let body = stock_body(&j.stock_show()?, &[]);
@@ -139,7 +143,7 @@ pub(crate) async fn run_stock(db: Db, link: LinkConfig, mut stop: watch::Receive
                         .iter()
                         .all(|k| l.get(*k) == body.get(*k))
                 });
-                if same && !due {
+                if !due && (same || !may) {
                     return Ok(None);
                 }
                 j.report_stock(&[]).map(Some)

@@ -280,6 +280,9 @@ fn tls_listener(tcp: TcpListener, acceptor: TlsAcceptor) -> std::io::Result<TlsL
                     continue;
                 }
             };
+            if tx.is_closed() {
+                return;
+            }
             let acceptor = acceptor.clone();
             let tx = tx.clone();
             tokio::spawn(async move {
@@ -291,9 +294,6 @@ fn tls_listener(tcp: TcpListener, acceptor: TlsAcceptor) -> std::io::Result<TlsL
                     Err(_) => tracing::debug!(peer = %addr, "push TLS handshake timed out"),
                 }
             });
-            if tx.is_closed() {
-                return;
-            }
         }
     });
     Ok(TlsListener { rx, local })
