@@ -43,6 +43,32 @@ pub struct Config {
     /// The link to the central server; absent = offline station (spool and bundles only).
     #[serde(default)]
     pub link: Option<LinkConfig>,
+    /// Server keys whose signed jobs this station accepts.
+    #[serde(default)]
+    pub trust: TrustConfig,
+}
+
+/// The `[trust]` table: `[[trust.key]]` entries, several at once during a key rotation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustConfig {
+    /// Trusted keys.
+    #[serde(default)]
+    pub key: Vec<TrustKeyConfig>,
+}
+
+/// One `[[trust.key]]`: `kid = "dinas-2026-1"`, `public_key = "<base64url of 32 bytes>"`,
+/// optional `not_after = "2027-06-30T00:00:00Z"`. Spans are kept so errors name the line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustKeyConfig {
+    /// Key id, as in the signed job's `kid` header.
+    pub kid: toml::Spanned<String>,
+    /// Ed25519 public key, base64url (no padding) of the 32 raw bytes.
+    pub public_key: toml::Spanned<String>,
+    /// RFC 3339 instant after which the key verifies nothing.
+    #[serde(default)]
+    pub not_after: Option<toml::Spanned<String>>,
 }
 
 /// `[link]`: how the station reaches the central server and how the server reaches it.
@@ -171,6 +197,13 @@ pub struct PolicyConfig {
     pub encode_chips: bool,
     /// This region's KIA blangko carry a chip (seed 000); most regions' do not.
     pub kia_chip: bool,
+    /// Training station: unsigned jobs are accepted, and every card (signed or not) is printed
+    /// with SPECIMEN across it.
+    pub training: bool,
+    /// Days a finished job's personal data (journal payload, spool copies) is kept after its
+    /// last change; purged only once the server acknowledged all its events. 0 = at the first
+    /// purge run after the acknowledgement.
+    pub retention_days: u32,
 }
 
 impl Default for PolicyConfig {
@@ -183,6 +216,8 @@ impl Default for PolicyConfig {
             low_stock_feeder: 10,
             encode_chips: true,
             kia_chip: false,
+            training: false,
+            retention_days: 3,
         }
     }
 }
@@ -272,7 +307,59 @@ impl Config {
             }
         })?;
         config.check(path)?;
+        config.trust_store_at(text, path)?;
         Ok(config)
+    }
+
+    /// The trusted server keys. Checked when the file was parsed, so this fails only for a
+    /// `Config` built by hand.
+    pub fn trust_store(&self) -> Result<crate::signing::TrustStore, ConfigError> {
+        self.trust_store_at("", Path::new("config"))
+    }
+
+    /// Builds the trust store; `text` (when given) turns spans into line numbers.
+    fn trust_store_at(
+        &self,
+        text: &str,
+        path: &Path,
+    ) -> Result<crate::signing::TrustStore, ConfigError> {
+        use crate::signing::{parse_public_key, TrustStore, TrustedKey};
+        let mut store = TrustStore::new();
+        for (i, k) in self.trust.key.iter().enumerate() {
+            let err =
+                |field: &str, span: std::ops::Range<usize>, message: String| ConfigError::Syntax {
+                    path: path.to_owned(),
+                    line: line_of(text, span.start),
+                    message: format!(
+                        "trust.key[{i}].{field} (kid {:?}): {message}",
+                        k.kid.get_ref()
+                    ),
+                };
+            let key = parse_public_key(k.public_key.get_ref())
+                .map_err(|e| err("public_key", k.public_key.span(), e.to_string()))?;
+            let not_after = match &k.not_after {
+                None => None,
+                Some(t) => Some(
+                    chrono::DateTime::parse_from_rfc3339(t.get_ref())
+                        .map_err(|e| {
+                            err(
+                                "not_after",
+                                t.span(),
+                                format!("not an RFC 3339 time like 2027-06-30T00:00:00Z ({e})"),
+                            )
+                        })?
+                        .with_timezone(&chrono::Utc),
+                ),
+            };
+            store
+                .add(TrustedKey {
+                    kid: k.kid.get_ref().clone(),
+                    key,
+                    not_after,
+                })
+                .map_err(|e| err("kid", k.kid.span(), e.to_string()))?;
+        }
+        Ok(store)
     }
 
     fn check(&self, path: &Path) -> Result<(), ConfigError> {
@@ -462,6 +549,63 @@ encoder = { reader = "Virtual PCD", profile = "profiles/default.toml" }
         match Config::parse(&text, Path::new("t.toml")) {
             Err(ConfigError::Syntax { line, .. }) => assert_eq!(line, 7),
             other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    const KEY: &str = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
+
+    #[test]
+    fn trust_keys_parse_with_rotation() {
+        let text = format!(
+            "{GOOD}\n[[trust.key]]\nkid = \"old\"\npublic_key = \"{KEY}\"\nnot_after = \"2027-06-30T00:00:00Z\"\n\n[[trust.key]]\nkid = \"new\"\npublic_key = \"{KEY}\"\n"
+        );
+        let c = Config::parse(&text, Path::new("t.toml")).unwrap();
+        let store = c.trust_store().unwrap();
+        let kids: Vec<_> = store.keys().map(|k| k.kid.as_str()).collect();
+        assert_eq!(kids, ["new", "old"]);
+        assert!(store.keys().any(|k| k.not_after.is_some()));
+        assert!(!c.policy.training);
+        assert_eq!(c.policy.retention_days, 3);
+    }
+
+    #[test]
+    fn bad_trust_keys_name_key_and_line() {
+        let head = format!("{GOOD}\n[[trust.key]]\nkid = \"k1\"\n");
+        let base_line = head.lines().count();
+        for (extra, field, line) in [
+            (
+                "public_key = \"abc\"\n".to_string(),
+                "public_key",
+                base_line + 1,
+            ),
+            (
+                format!("public_key = \"{KEY}=\"\n"),
+                "public_key",
+                base_line + 1,
+            ),
+            (
+                format!("public_key = \"{KEY}\"\nnot_after = \"tomorrow\"\n"),
+                "not_after",
+                base_line + 2,
+            ),
+            (
+                format!(
+                    "public_key = \"{KEY}\"\n[[trust.key]]\nkid = \"k1\"\npublic_key = \"{KEY}\"\n"
+                ),
+                "kid",
+                base_line + 3,
+            ),
+        ] {
+            let text = format!("{head}{extra}");
+            match Config::parse(&text, Path::new("t.toml")) {
+                Err(ConfigError::Syntax {
+                    line: l, message, ..
+                }) => {
+                    assert!(message.contains(field), "{message}");
+                    assert_eq!(l, line, "{message}");
+                }
+                other => panic!("expected an error for {extra:?}, got {other:?}"),
+            }
         }
     }
 

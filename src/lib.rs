@@ -20,3 +20,4 @@ pub mod journal;
 pub mod layout;
 pub mod link;
 pub mod render;
+pub mod signing;

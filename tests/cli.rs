@@ -100,6 +100,7 @@ fn print_prints_a_kia_and_reports_in_indonesian() {
     let (emu, server) = emulator();
     let o = cetak(&[
         "print",
+        "--training",
         "examples/jobs/kia-5-17.json",
         "--printer",
         &server.uri(),
@@ -136,6 +137,8 @@ fn print_turns_printer_conditions_into_operator_messages() {
         emu.set_faults(faults.clone());
         let o = cetak(&[
             "print",
+            "--training",
+            "--training",
             "examples/jobs/kia-5-17.json",
             "--printer",
             &server.uri(),
@@ -155,6 +158,8 @@ fn print_turns_printer_conditions_into_operator_messages() {
             "--lang",
             "en",
             "print",
+            "--training",
+            "--training",
             "examples/jobs/kia-5-17.json",
             "--printer",
             &server2.uri(),
@@ -165,9 +170,22 @@ fn print_turns_printer_conditions_into_operator_messages() {
 }
 
 #[test]
+fn print_of_an_unsigned_job_needs_training() {
+    let o = cetak(&[
+        "print",
+        "examples/jobs/kia-5-17.json",
+        "--printer",
+        "tcp://127.0.0.1:9",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--training"), "{}", text(&o));
+}
+
+#[test]
 fn print_refuses_a_ktp_el_without_a_reader_and_an_unreachable_printer() {
     let o = cetak(&[
         "print",
+        "--training",
         "examples/jobs/ktp-el.json",
         "--printer",
         "tcp://127.0.0.1:9",
@@ -176,6 +194,7 @@ fn print_refuses_a_ktp_el_without_a_reader_and_an_unreachable_printer() {
     assert!(text(&o).contains("--reader"), "{}", text(&o));
     let o = cetak(&[
         "print",
+        "--training",
         "examples/jobs/kia-0-5.json",
         "--printer",
         "tcp://127.0.0.1:9",
@@ -183,6 +202,7 @@ fn print_refuses_a_ktp_el_without_a_reader_and_an_unreachable_printer() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let o = cetak(&[
         "print",
+        "--training",
         "examples/jobs/kia-0-5.json",
         "--printer",
         "ftp://nowhere",

@@ -57,7 +57,7 @@ fn chip_is_encoded_before_printing_and_a_bad_chip_spoils_only_its_card() {
     let dir = tmp.path().join("jobs");
     let ids = make_jobs(&dir, "ktp-el.json", "KTP-C", 3);
     for id in &ids {
-        let payload = std::fs::read_to_string(dir.join(format!("{id}.json"))).unwrap();
+        let payload = payload_of(&dir, id);
         j.enqueue(&NewJob {
             job_id: id.clone(),
             blangko_type: BlangkoType::KtpEl,

@@ -81,20 +81,18 @@ fn spool_rejects_a_bad_job_with_its_reason() {
     let spool_dir = cetak::daemon::spool_dir(&cfg);
     let ids = make_jobs(&spool_dir, "ktp-el.json", "KTP-OK", 1);
     // A KTP-el whose NIK does not match the birth date.
-    let mut bad: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(spool_dir.join(format!("{}.json", ids[0]))).unwrap(),
-    )
-    .unwrap();
+    let mut bad: serde_json::Value =
+        serde_json::from_str(&payload_of(&spool_dir, &ids[0])).unwrap();
     bad["job_id"] = "KTP-BAD-1".into();
     bad["person"]["date_of_birth"] = "1991-01-01".into();
-    std::fs::write(spool_dir.join("bad.json"), bad.to_string()).unwrap();
-    std::fs::write(spool_dir.join("garbage.json"), b"{ not json").unwrap();
+    std::fs::write(spool_dir.join("bad.jws"), sign(&bad.to_string())).unwrap();
+    std::fs::write(spool_dir.join("garbage.jws"), sign("{ not json")).unwrap();
 
     let station = Station::start(&cfg).unwrap();
     wait_for("intake", Duration::from_secs(20), || {
-        spool_dir.join("rejected/garbage.json").exists()
-            && spool_dir.join("rejected/bad.json").exists()
-            && spool_dir.join(format!("done/{}.json", ids[0])).exists()
+        spool_dir.join("rejected/garbage.jws").exists()
+            && spool_dir.join("rejected/bad.jws").exists()
+            && spool_dir.join(format!("done/{}.jws", ids[0])).exists()
     });
     station.shutdown().unwrap();
     assert_eq!(state(&j, &ids[0]), JobState::Queued);

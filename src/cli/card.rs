@@ -167,6 +167,17 @@ fn step_text(step: Step, lang: Lang) -> String {
 }
 
 pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
+    if !args.training {
+        return fail(
+            lang,
+            "Job tanpa tanda tangan hanya boleh dicetak dengan --training (kartu diberi SPECIMEN); \
+             job produksi bertanda tangan dan masuk lewat stasiun (cetak submit)"
+                .into(),
+            "An unsigned job may only be printed with --training (the card gets SPECIMEN); \
+             production jobs are signed and go through the station (cetak submit)"
+                .into(),
+        );
+    }
     let loaded = match load(&args.job, lang, false) {
         Ok(l) => l,
         Err(code) => return code,
@@ -198,10 +209,11 @@ pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
         Ok(p) => p,
         Err(e) => return chip_fail(lang, &e),
     };
-    let card = match render_card(&loaded, lang) {
+    let mut card = match render_card(&loaded, lang) {
         Ok(card) => card,
         Err(code) => return code,
     };
+    render::specimen::stamp_card(&mut card);
     let options = EvolisOptions {
         compression: !args.raw,
         ..EvolisOptions::default()

@@ -3,6 +3,7 @@
 
 mod card;
 mod chip;
+pub mod keys;
 pub mod station;
 
 use std::path::PathBuf;
@@ -84,6 +85,11 @@ pub enum Command {
     Chip(ChipCommand),
     /// Kartu virtual (vpcd) / run a virtual card for a vpcd reader.
     Vcard(VcardArgs),
+    /// Kunci penanda tangan / signing keys for the Dinas side and test rigs.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// Tanda tangani job / sign a job file as a JWS (printed on stdout).
+    Sign(keys::SignArgs),
     /// Station commands: daemon, submit, stock, doubt, audit, demo.
     #[command(flatten)]
     Station(station::StationCommand),
@@ -145,6 +151,10 @@ pub struct PrintArgs {
     /// Send panels uncompressed (`Db` instead of `Dbc`).
     #[arg(long)]
     pub raw: bool,
+    /// Training print of an unsigned job: the card gets SPECIMEN across both sides. Required:
+    /// production jobs are signed and go through the station (`cetak submit`).
+    #[arg(long)]
+    pub training: bool,
 }
 
 /// `cetak encode`.
@@ -216,6 +226,8 @@ pub fn run(cli: Cli) -> ExitCode {
         }) => chip::read(&reader, profile.as_deref(), wait, lang),
         Command::Chip(ChipCommand::Readers) => chip::readers(lang),
         Command::Vcard(a) => chip::vcard(&a, lang),
+        Command::Keys(cmd) => keys::keys(&cmd, lang),
+        Command::Sign(a) => keys::sign(&a, lang),
         Command::Station(cmd) => station::run(cmd, lang),
     }
 }

@@ -260,9 +260,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
         }
         StationCommand::Submit { job, config } => {
             let cfg = load_config(&config.config)?;
-            let spool = Spool::open(&daemon::spool_dir(&cfg))
-                .map_err(|e| e.to_string())?
-                .with_chips(cfg.chip_rule());
+            let spool = Spool::open_for(&cfg).map_err(|e| e.to_string())?;
             let jl = match lang {
                 Lang::Id => crate::job::Lang::Id,
                 Lang::En => crate::job::Lang::En,

@@ -113,6 +113,10 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         args.layouts.display().to_string(),
         reader.is_some()
     );
+    // The demo trusts the demo key (examples/keys/, never in production) and signs the sample
+    // jobs with it below, as the Dinas server would.
+    toml.push_str(&crate::signing::demo::demo_trust_config());
+    toml.push('\n');
     for (i, (id, bt)) in printers.iter().enumerate() {
         let name = format!("demo-{tag}-{id}");
         let dir = cards_dir.join(id);
@@ -186,7 +190,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         );
     }
 
-    let spool = Spool::open(&super::spool_dir(&config))?.with_chips(config.chip_rule());
+    let spool = Spool::open_for(&config)?;
     let policy = super::validation_policy(&config);
     let jl = match lang {
         Lang::Id => crate::job::Lang::Id,
@@ -199,8 +203,13 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         .collect();
     files.sort();
     let mut ids = Vec::new();
+    let signed_dir = data.join("signed");
+    std::fs::create_dir_all(&signed_dir).map_err(|e| DaemonError::io(&signed_dir, e))?;
     for f in &files {
-        let id = spool.submit(f, &policy, jl)?;
+        let jws = crate::signing::demo::sign_job_file(f)?;
+        let signed = signed_dir.join(f.with_extension("jws").file_name().unwrap_or_default());
+        std::fs::write(&signed, jws).map_err(|e| DaemonError::io(&signed, e))?;
+        let id = spool.submit(&signed, &policy, jl)?;
         println!("{} {id}", t(lang, "dikirim:", "submitted:"));
         ids.push(id);
     }

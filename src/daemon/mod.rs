@@ -8,6 +8,7 @@ pub mod events;
 pub mod intake;
 pub mod notify;
 mod prepare;
+pub mod purge;
 pub mod run;
 
 pub use prepare::render_payload as render_job;
@@ -28,7 +29,7 @@ use crate::layout::Layouts;
 
 pub use chip::{ChipEncoder, ContentFn, EncodeFailure, PcscEncoder};
 pub use events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
-pub use intake::{Spool, SpoolReport};
+pub use intake::{accept_signed, Accepted, IntakeContext, JobOrigin, Spool, SpoolReport};
 
 /// Why the daemon (or one of its commands) could not do its work.
 #[derive(Debug, thiserror::Error)]
@@ -180,7 +181,7 @@ impl Station {
                 .map_err(|e| DaemonError::Layouts(e.to_string()))?,
         );
         let policy = validation_policy(config);
-        let spool = Spool::open(&spool_dir(config))?.with_chips(config.chip_rule());
+        let spool = Spool::open_for(config)?;
         let stop = Arc::new(AtomicBool::new(false));
         let handle = StationHandle::default();
         let mut threads = Vec::new();
@@ -192,6 +193,17 @@ impl Station {
             let policy = policy.clone();
             threads.push(spawn("spool", move || {
                 run_spool(spool, &mut intake_journal, &policy, &stop)
+            })?);
+        }
+        {
+            let purge_journal = Journal::open_with(&path, jopts.clone())?;
+            let (stop, root, days) = (
+                stop.clone(),
+                spool_dir(config),
+                config.policy.retention_days,
+            );
+            threads.push(spawn("purge", move || {
+                purge::run_purge(purge_journal, root, days, &stop)
             })?);
         }
         for p in &config.printers {
@@ -209,6 +221,7 @@ impl Station {
                 policy: policy.clone(),
                 layouts: layouts.clone(),
                 lookahead: config.policy.lookahead,
+                training: config.policy.training,
                 handle: handle.clone(),
                 stop: stop.clone(),
                 actions: handle.add_printer(&p.id),

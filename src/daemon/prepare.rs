@@ -50,6 +50,7 @@ pub(crate) fn run_preparer(
     slot: PrinterSlot,
     policy: ValidationPolicy,
     layouts: Arc<Layouts>,
+    training: bool,
     out: SyncSender<Prepared>,
     stop: Arc<AtomicBool>,
 ) {
@@ -68,6 +69,11 @@ pub(crate) fn run_preparer(
         };
         let id = claimed.job_id.clone();
         let (front, back) = match render_payload(&claimed.payload, &policy, &layouts) {
+            Ok((mut f, mut b)) if training => {
+                render::specimen::stamp_layers(&mut f);
+                render::specimen::stamp_layers(&mut b);
+                (f, b)
+            }
             Ok(sides) => sides,
             Err(reason) => {
                 tracing::warn!(job = %id, %reason, "job cannot be rendered; rejected");

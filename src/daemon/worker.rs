@@ -34,6 +34,8 @@ pub(crate) struct WorkerSetup {
     pub policy: ValidationPolicy,
     pub layouts: Arc<Layouts>,
     pub lookahead: usize,
+    /// Training station: every card gets SPECIMEN across it.
+    pub training: bool,
     pub handle: StationHandle,
     pub stop: Arc<AtomicBool>,
     pub actions: Receiver<Action>,
@@ -111,9 +113,10 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(setup.lookahead.saturating_sub(1));
     let stop = setup.stop.clone();
     let (policy, layouts) = (setup.policy.clone(), setup.layouts.clone());
+    let training = setup.training;
     let preparer = std::thread::Builder::new()
         .name(format!("prep-{id}"))
-        .spawn(move || run_preparer(prep_journal, slot, policy, layouts, tx, stop));
+        .spawn(move || run_preparer(prep_journal, slot, policy, layouts, training, tx, stop));
     w.handle.set_state(&id, PrinterState::Idle);
     loop {
         if w.stop.load(Ordering::SeqCst) {

@@ -97,7 +97,7 @@ pub struct ClaimedJob {
     pub needs_dual_side: bool,
 }
 
-fn check_new(job: &NewJob) -> Result<()> {
+pub(super) fn check_new(job: &NewJob) -> Result<()> {
     check_id("job id", &job.job_id)?;
     check_masked_nik(&job.nik_masked)?;
     if let Some(b) = &job.batch_id {
@@ -113,7 +113,7 @@ fn existing_state(tx: &Tx<'_>, job_id: &str) -> Result<JobState> {
     Ok(load(&tx.tx, job_id)?.state)
 }
 
-fn insert_new(tx: &Tx<'_>, job: &NewJob) -> Result<Enqueued> {
+pub(super) fn insert_new(tx: &Tx<'_>, job: &NewJob) -> Result<Enqueued> {
     let n = tx
         .tx
         .prepare_cached(
@@ -195,65 +195,13 @@ impl Journal {
     }
 
     /// Records a job refused at intake (invalid document, bad signature...) with its reason.
-    /// Idempotent like [`Journal::enqueue`].
+    /// Idempotent like [`Journal::enqueue`]. The `rejected` event carries code `invalid_job`.
     pub fn reject(&mut self, job: &RejectedJob) -> Result<Enqueued> {
-        check_id("job id", &job.job_id)?;
-        let nik = job.nik_masked.clone().unwrap_or_default();
-        check_masked_nik(&nik)?;
-        if job.reason.trim().is_empty() {
-            return Err(JournalError::InvalidInput(
-                "a rejection needs a reason".into(),
-            ));
-        }
+        check_rejected(job)?;
         let tx = self.write()?;
-        let n = tx.tx.execute(
-            "INSERT INTO jobs (job_id, blangko_type, nik_masked, batch_id, state, attempt,
-                               reason, payload, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 'rejected', 0, ?5, ?6, ?7, ?7)
-             ON CONFLICT (job_id) DO NOTHING",
-            params![
-                job.job_id,
-                job.blangko_type.map(|t| t.code()),
-                nik,
-                job.batch_id,
-                job.reason,
-                job.payload,
-                tx.now.0
-            ],
-        )?;
-        if n == 0 {
-            let st = existing_state(&tx, &job.job_id)?;
-            return Ok(Enqueued::AlreadyKnown(st));
-        }
-        let row = JobRow {
-            job_id: job.job_id.clone(),
-            blangko_type: job.blangko_type,
-            state: JobState::Rejected,
-            attempt: 0,
-            printer_id: None,
-            needs_chip: false,
-        };
-        let info = StepInfo {
-            reason: Some(&job.reason),
-            ..StepInfo::default()
-        };
-        history(
-            &tx,
-            &row,
-            "reject at intake",
-            None,
-            JobState::Rejected,
-            &info,
-            &Actor::system(),
-        )?;
-        outbox::push(
-            &tx,
-            Some(&job.job_id),
-            "rejected",
-            serde_json::Map::from_iter([("reason".to_string(), json!(job.reason))]),
-        )?;
+        let out = insert_rejected(&tx, job, "invalid_job")?;
         tx.commit()?;
-        Ok(Enqueued::Added)
+        Ok(out)
     }
 
     /// Claims the next queued job this printer can do (blangko type, encoder, dual side):
@@ -309,6 +257,71 @@ impl Journal {
             |r| r.get::<_, i64>(0),
         )? as u64)
     }
+}
+
+pub(super) fn check_rejected(job: &RejectedJob) -> Result<()> {
+    check_id("job id", &job.job_id)?;
+    check_masked_nik(job.nik_masked.as_deref().unwrap_or_default())?;
+    if job.reason.trim().is_empty() {
+        return Err(JournalError::InvalidInput(
+            "a rejection needs a reason".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Inserts a rejected job with its history row and `rejected` event (reason + `code`).
+pub(super) fn insert_rejected(tx: &Tx<'_>, job: &RejectedJob, code: &str) -> Result<Enqueued> {
+    let nik = job.nik_masked.clone().unwrap_or_default();
+    let n = tx.tx.execute(
+        "INSERT INTO jobs (job_id, blangko_type, nik_masked, batch_id, state, attempt,
+                           reason, payload, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 'rejected', 0, ?5, ?6, ?7, ?7)
+         ON CONFLICT (job_id) DO NOTHING",
+        params![
+            job.job_id,
+            job.blangko_type.map(|t| t.code()),
+            nik,
+            job.batch_id,
+            job.reason,
+            job.payload,
+            tx.now.0
+        ],
+    )?;
+    if n == 0 {
+        return Ok(Enqueued::AlreadyKnown(existing_state(tx, &job.job_id)?));
+    }
+    let row = JobRow {
+        job_id: job.job_id.clone(),
+        blangko_type: job.blangko_type,
+        state: JobState::Rejected,
+        attempt: 0,
+        printer_id: None,
+        needs_chip: false,
+    };
+    let info = StepInfo {
+        reason: Some(&job.reason),
+        ..StepInfo::default()
+    };
+    history(
+        tx,
+        &row,
+        "reject at intake",
+        None,
+        JobState::Rejected,
+        &info,
+        &Actor::system(),
+    )?;
+    outbox::push(
+        tx,
+        Some(&job.job_id),
+        "rejected",
+        serde_json::Map::from_iter([
+            ("reason".to_string(), json!(job.reason)),
+            ("code".to_string(), json!(code)),
+        ]),
+    )?;
+    Ok(Enqueued::Added)
 }
 
 /// The best queued job for `printer`, without claiming it.

@@ -26,6 +26,7 @@ mod intake;
 mod jobs;
 mod lease;
 mod ledger;
+mod origin;
 mod outbox;
 mod records;
 mod report;
@@ -49,6 +50,7 @@ pub use jobs::{
 };
 pub use ledger::{Location, MovementKind, StockPlace};
 pub use lease::{HeldLease, LeaseDrop, LEASE_LOST, LEASE_RELEASED};
+pub use origin::JobSource;
 pub use outbox::{OutboxEvent, PurgeReport};
 pub use records::{HistoryEntry, JobRecord};
 pub use report::{stock_body, RibbonFigure};
@@ -144,6 +146,10 @@ impl Journal {
         // loss, and the only high-rate writer (bulk intake) is batched into one transaction.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Freed cells and pages are zeroed, on every connection: a job's row is rewritten at
+        // each transition, and without this the old copies of its payload (names, NIK, photo)
+        // would linger in free space after the personal-data purge (issue 5 §6).
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate_to(&mut conn, schema::LATEST)?;
         let journal_id: String =

@@ -35,6 +35,10 @@ pub struct PurgeReport {
     pub purged: u64,
     /// Terminal jobs old enough but with unacknowledged events (kept for now).
     pub waiting_for_ack: u64,
+    /// The WAL was checkpointed and truncated after the purge, so no copy of the purged
+    /// payloads is left in `journal.sqlite-wal` either. `false` when a reader held an old
+    /// snapshot: the next purge run retries.
+    pub checkpointed: bool,
 }
 
 /// Writes one event in the caller's transaction and returns its id.
@@ -140,7 +144,12 @@ impl Journal {
     /// Clears the payload (names, NIK, photo) of terminal jobs last changed before
     /// `older_than` whose events the server has all acknowledged. Keeps job id, masked NIK,
     /// card and chip identifiers (in the history), timestamps and outcome.
+    ///
+    /// The bytes are really gone: `secure_delete` makes SQLite overwrite freed cells and pages
+    /// with zeros, and the WAL (which holds page images from before the purge) is checkpointed
+    /// into the main file and truncated afterwards.
     pub fn purge_personal_data(&mut self, older_than: Timestamp) -> Result<PurgeReport> {
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
         let tx = self.write()?;
         let eligible = "state IN ('printed', 'failed', 'rejected', 'cancelled')
              AND payload IS NOT NULL AND updated_at < ?1";
@@ -160,9 +169,18 @@ impl Journal {
             params![older_than.0, tx.now.0],
         )?;
         tx.commit()?;
+        let checkpointed = if purged > 0 {
+            let busy: i64 = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            busy == 0
+        } else {
+            true
+        };
         Ok(PurgeReport {
             purged: purged as u64,
             waiting_for_ack: waiting as u64,
+            checkpointed,
         })
     }
 }

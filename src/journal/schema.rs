@@ -139,6 +139,13 @@ pub const MIGRATIONS: &[&str] = &[
         WHERE state = 'queued';
     ALTER TABLE jobs ADD COLUMN purged_at INTEGER;
     "#,
+    // 4 (trust): where a job came from and the lease the server holds it under.
+    // origin: 'local', 'pull', 'push' or 'bundle:<name>'; lease columns NULL without a lease.
+    r#"
+    ALTER TABLE jobs ADD COLUMN origin TEXT;
+    ALTER TABLE jobs ADD COLUMN lease_id TEXT;
+    ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
+    "#,
     // 5: server leases (issue 5): when a job's lease was lost or released. The lease itself
     //    (`lease_id`, `lease_expires_at`) comes with the origin columns of migration 4.
     r#"

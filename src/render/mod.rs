@@ -12,6 +12,7 @@ mod error;
 mod images;
 mod output;
 mod raster;
+pub mod specimen;
 
 use cetak_drivers::printer::layers::{Side, SideLayers, FRAME_HEIGHT, FRAME_WIDTH};
 use image::RgbaImage;

@@ -14,7 +14,7 @@ pub fn root() -> PathBuf {
 }
 
 /// Writes `n` self-contained copies of a sample job (images inlined) with ids `{prefix}-{i}`
-/// into `dir`; returns their ids.
+/// into `dir`, signed with the demo key (`{id}.jws`); returns their ids.
 pub fn make_jobs(dir: &Path, sample: &str, prefix: &str, n: usize) -> Vec<String> {
     std::fs::create_dir_all(dir).unwrap();
     let src = root().join("examples/jobs").join(sample);
@@ -26,10 +26,29 @@ pub fn make_jobs(dir: &Path, sample: &str, prefix: &str, n: usize) -> Vec<String
     for i in 0..n {
         let id = format!("{prefix}-{i:05}");
         doc["job_id"] = serde_json::Value::String(id.clone());
-        std::fs::write(dir.join(format!("{id}.json")), doc.to_string()).unwrap();
+        std::fs::write(dir.join(format!("{id}.jws")), sign(&doc.to_string())).unwrap();
         ids.push(id);
     }
     ids
+}
+
+/// A job document signed with the demo key (trusted by [`config_text`]).
+pub fn sign(json: &str) -> String {
+    cetak::signing::sign(
+        &cetak::signing::demo::demo_signing_key(),
+        cetak::signing::demo::DEMO_KID,
+        json.as_bytes(),
+    )
+}
+
+/// The job document inside a signed job file written by [`make_jobs`].
+pub fn payload_of(dir: &Path, id: &str) -> String {
+    let jws = std::fs::read(dir.join(format!("{id}.jws"))).unwrap();
+    let now = chrono::Utc::now();
+    let p = cetak::signing::demo::demo_trust_store()
+        .verify_bytes(&jws, now)
+        .unwrap();
+    String::from_utf8(p).unwrap()
 }
 
 /// An emulator with scaled timings (0 = instant) and `feeder` cards.
@@ -53,6 +72,8 @@ pub fn config_text(data: &Path, printers: &[(&str, String, &str)], lookahead: us
         data.display().to_string(),
         root().join("layouts").display().to_string()
     );
+    t.push_str(&cetak::signing::demo::demo_trust_config());
+    t.push('\n');
     for (id, uri, bt) in printers {
         t.push_str(&format!(
             "[[printer]]\nid = \"{id}\"\nuri = \"{uri}\"\nblangko = \"{bt}\"\n\n"

@@ -1,8 +1,12 @@
-//! Local intake: job files dropped in the spool directory (or copied there by `cetak submit`)
-//! are validated, made self-contained (images inlined as base64) and queued in the journal; an
-//! invalid file is recorded as rejected with its reason. A file is moved to `done/` or
-//! `rejected/` only after the journal committed, so a crash in between re-reads it, and intake
-//! is idempotent on the job id.
+//! Local intake: signed job files (`*.jws`) dropped in the spool directory (or copied there by
+//! `cetak submit`) go through [`accept_signed`] like jobs from the server; plain `*.json` files
+//! only on a training station (made self-contained first: images inlined as base64). A refused
+//! file is reported with its reason. A file is moved to `done/` or `rejected/` only after the
+//! journal committed, so a crash in between re-reads it, and intake is idempotent on the job id.
+
+mod signed;
+
+pub use signed::{accept_signed, Accepted, IntakeContext, JobOrigin, INVALID_JOB};
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +15,8 @@ use serde_json::Value;
 use sha2::Digest as _;
 
 use crate::job::{self, DocumentType, Lang, ValidatedJob, ValidationPolicy};
-use crate::journal::{BlangkoType, Enqueued, Journal, NewJob, RejectedJob};
+use crate::journal::{BlangkoType, Journal, NewJob, RejectedJob};
+use crate::signing::TrustStore;
 
 use super::DaemonError;
 
@@ -30,7 +35,8 @@ pub struct SpoolReport {
 #[derive(Debug, Clone)]
 pub struct Spool {
     root: PathBuf,
-    chips: crate::config::ChipRule,
+    /// Trust, chips and training; its `policy` is replaced by the one given to each call.
+    ctx: IntakeContext,
 }
 
 impl Spool {
@@ -41,13 +47,39 @@ impl Spool {
         }
         Ok(Spool {
             root: root.to_path_buf(),
-            chips: crate::config::ChipRule::default(),
+            ctx: IntakeContext::new(
+                TrustStore::new(),
+                ValidationPolicy::default(),
+                crate::config::ChipRule::default(),
+                false,
+            ),
+        })
+    }
+
+    /// The station's spool with its chip rule, trusted keys and training flag.
+    pub fn open_for(config: &crate::config::Config) -> Result<Spool, DaemonError> {
+        Ok(Spool {
+            ctx: IntakeContext::from_config(config)?,
+            ..Spool::open(&super::spool_dir(config))?
         })
     }
 
     /// Which jobs need their chip personalised (the station's policy).
     pub fn with_chips(mut self, chips: crate::config::ChipRule) -> Spool {
-        self.chips = chips;
+        self.ctx.chips = chips;
+        self
+    }
+
+    /// Trusted keys, and whether unsigned files are accepted (training station).
+    pub fn with_trust(mut self, trust: TrustStore, training: bool) -> Spool {
+        self.ctx.trust = trust;
+        self.ctx.training = training;
+        self
+    }
+
+    /// Clock for key expiry.
+    pub fn with_clock(mut self, clock: std::sync::Arc<dyn crate::journal::Clock>) -> Spool {
+        self.ctx.clock = clock;
         self
     }
 
@@ -56,9 +88,10 @@ impl Spool {
         &self.root
     }
 
-    /// Validates `job_file` and copies it atomically into the spool (temporary name, then
-    /// rename), with images inlined so the spool copy does not depend on the original folder.
-    /// Returns the job id, or the validation findings in `lang`.
+    /// Checks `job_file` (signature, then the job) and copies it atomically into the spool
+    /// (temporary name, then rename). A `*.jws` file is copied as is; a plain `*.json` job is
+    /// taken only on a training station, with its images inlined so the spool copy does not
+    /// depend on the original folder. Returns the job id, or why the file was refused in `lang`.
     pub fn submit(
         &self,
         job_file: &Path,
@@ -67,20 +100,44 @@ impl Spool {
     ) -> Result<String, DaemonError> {
         let bytes = std::fs::read(job_file).map_err(|e| DaemonError::io(job_file, e))?;
         let base = job_file.parent().unwrap_or(Path::new("."));
-        let (report, job) = job::check_bytes(&bytes, policy, base);
+        let signed = !bytes.trim_ascii().starts_with(b"{");
+        let (content, payload) = if signed {
+            let now = self.ctx.clock.now().to_datetime();
+            let payload = self.ctx.trust.verify_bytes(&bytes, now).map_err(|e| {
+                DaemonError::InvalidJob(match lang {
+                    Lang::Id => format!("[{}] {}", e.code(), e.message_id()),
+                    Lang::En => format!("[{}] {}", e.code(), e.message_en()),
+                })
+            })?;
+            (bytes.trim_ascii().to_vec(), payload)
+        } else if self.ctx.training {
+            let inlined = inline_images(&bytes, base)?.into_bytes();
+            (inlined.clone(), inlined)
+        } else {
+            return Err(DaemonError::InvalidJob(match lang {
+                Lang::Id => "[unsigned] pekerjaan tidak bertanda tangan: tanda tangani dulu \
+                             (cetak sign), atau aktifkan mode latihan (policy.training)"
+                    .into(),
+                Lang::En => "[unsigned] the job is not signed: sign it first (cetak sign), \
+                             or enable training mode (policy.training)"
+                    .into(),
+            }));
+        };
+        // Signed payloads are self-contained; the base folder is only for the unsigned case,
+        // whose images are already inlined.
+        let (report, job) = job::check_bytes(&payload, policy, base);
         let Some(job) = job else {
             return Err(DaemonError::InvalidJob(report.render(lang)));
         };
-        let inlined = inline_images(&bytes, base)?;
-        let name = format!("{}.json", job.job_id());
+        let name = format!("{}.{}", job.job_id(), if signed { "jws" } else { "json" });
         let tmp = self.root.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, inlined.as_bytes()).map_err(|e| DaemonError::io(&tmp, e))?;
+        std::fs::write(&tmp, &content).map_err(|e| DaemonError::io(&tmp, e))?;
         let dest = self.root.join(&name);
         std::fs::rename(&tmp, &dest).map_err(|e| DaemonError::io(&dest, e))?;
         Ok(job.job_id().to_string())
     }
 
-    /// Takes in every `*.json` file now in the spool (oldest name first).
+    /// Takes in every `*.jws` and `*.json` file now in the spool (by name).
     pub fn scan(
         &self,
         journal: &mut Journal,
@@ -90,7 +147,7 @@ impl Spool {
             .map_err(|e| DaemonError::io(&self.root, e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                p.extension().is_some_and(|x| x == "json")
+                p.extension().is_some_and(|x| x == "json" || x == "jws")
                     && p.is_file()
                     && !p
                         .file_name()
@@ -116,37 +173,38 @@ impl Spool {
         journal: &mut Journal,
         policy: &ValidationPolicy,
     ) -> Result<Taken, DaemonError> {
-        let bytes = std::fs::read(path).map_err(|e| DaemonError::io(path, e))?;
-        let base = path.parent().unwrap_or(Path::new("."));
-        let (report, job) = job::check_bytes(&bytes, policy, base);
-        let outcome = match job.map(|j| (inline_images(&bytes, base), j)) {
-            Some((Ok(payload), job)) => journal.enqueue(&new_job(&job, payload, self.chips))?,
-            Some((Err(e), job)) => journal.reject(&rejected(
-                Some(job.job_id().to_string()),
-                &bytes,
-                e.to_string(),
-            ))?,
-            None => journal.reject(&rejected(
-                report.job_id.clone(),
-                &bytes,
-                report.render(Lang::En),
-            ))?,
+        let mut bytes = std::fs::read(path).map_err(|e| DaemonError::io(path, e))?;
+        if path.extension().is_some_and(|x| x == "json") {
+            // A plain job dropped by hand may name its images by path; a file that fails here
+            // goes on as is and is refused with its reason by intake.
+            let base = path.parent().unwrap_or(Path::new("."));
+            if let Ok(text) = inline_images(&bytes, base) {
+                bytes = text.into_bytes();
+            }
+        }
+        let ctx = IntakeContext {
+            policy: policy.clone(),
+            ..self.ctx.clone()
         };
-        let (kind, folder) = match (outcome, report.passed()) {
-            (Enqueued::AlreadyKnown(_), _) => (Taken::Duplicate, "done"),
-            (Enqueued::Added, true) => (Taken::Queued, "done"),
-            (Enqueued::Added, false) => (Taken::Rejected, "rejected"),
+        let (kind, folder, reason) = match accept_signed(journal, &ctx, &bytes, JobOrigin::Local)? {
+            Accepted::Queued { .. } => (Taken::Queued, "done", None),
+            Accepted::Duplicate { .. } => (Taken::Duplicate, "done", None),
+            Accepted::Rejected {
+                code, message_id, ..
+            } => (
+                Taken::Rejected,
+                "rejected",
+                Some(format!("[{code}]\n{message_id}\n")),
+            ),
         };
         let name = path.file_name().unwrap_or_default();
         let dest = self.root.join(folder).join(name);
         std::fs::rename(path, &dest).map_err(|e| DaemonError::io(&dest, e))?;
-        if kind == Taken::Rejected {
-            let reason = self.root.join(folder).join(format!(
-                "{}.reason.txt",
-                name.to_string_lossy().trim_end_matches(".json")
-            ));
+        if let Some(reason) = reason {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            let file = self.root.join(folder).join(format!("{stem}.reason.txt"));
             // The reason file is a convenience; the journal holds the authoritative reason.
-            let _ = std::fs::write(&reason, report.render(Lang::Id));
+            let _ = std::fs::write(&file, reason);
         }
         Ok(kind)
     }
