@@ -1,0 +1,376 @@
+//! What the simulated server knows: stations, the job queue, leases, stored events and
+//! pending cancellations. Pure data under one mutex; time is passed in, so expiry follows the
+//! server's clock (real time plus a test-controlled offset).
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+/// Where a job is, as the server sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobStatus {
+    /// Claimable.
+    Available,
+    /// Under at least one active lease.
+    Leased,
+    /// The station reported `printing` for it: no longer re-offered when a lease ends.
+    InPrinter,
+    /// Finished or withdrawn (printed, failed, rejected, cancelled): never offered again.
+    Closed(String),
+}
+
+/// A job the test queued.
+#[derive(Debug, Clone)]
+pub struct SimJob {
+    /// Job id.
+    pub job_id: String,
+    /// The signed document (JWS compact), handed out as is.
+    pub jws: String,
+    /// Blangko type read from the JWS payload (`document`), if readable; a job without one is
+    /// offered to every station.
+    pub blangko_type: Option<String>,
+    /// Where it is.
+    pub status: JobStatus,
+    /// Order of arrival.
+    pub order: u64,
+}
+
+/// State of one lease.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaseState {
+    /// Valid until `expires_at`.
+    Active,
+    /// Past `expires_at` (or expired by the test).
+    Expired,
+    /// Released by the station.
+    Released,
+}
+
+/// One lease, as [`crate::ServerSim::leases`] shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseInfo {
+    /// Lease id.
+    pub lease_id: String,
+    /// Job leased.
+    pub job_id: String,
+    /// Station holding it.
+    pub station: String,
+    /// Expiry on the server's clock.
+    pub expires_at: SystemTime,
+    /// State.
+    pub state: LeaseState,
+    /// Renewals granted.
+    pub renewals: u32,
+    /// Release reason, when released.
+    pub release_reason: Option<String>,
+}
+
+/// One stored event with its delivery counter.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    /// The event body as received.
+    pub body: Value,
+    /// How many times it was delivered (1 = once).
+    pub deliveries: u32,
+}
+
+/// The whole server state.
+#[derive(Debug, Default)]
+pub struct State {
+    /// Station id → bearer token.
+    pub tokens: HashMap<String, String>,
+    /// Jobs by id.
+    pub jobs: BTreeMap<String, SimJob>,
+    /// Leases by id.
+    pub leases: BTreeMap<String, LeaseInfo>,
+    /// Event ids in the order first received.
+    pub event_order: Vec<String>,
+    /// Events by id.
+    pub events: HashMap<String, StoredEvent>,
+    /// Station → job ids to cancel in its next claim answer.
+    pub cancellations: HashMap<String, Vec<String>>,
+    /// Longest lease the server grants.
+    pub max_lease_seconds: u32,
+    /// Offer jobs already leased again under a new lease (fault).
+    pub duplicate_jobs: bool,
+    pub(crate) next_order: u64,
+    pub(crate) next_lease: u64,
+}
+
+/// Why a renew or release failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaseError {
+    /// No such lease for this station.
+    Unknown,
+    /// Expired or already released.
+    Gone(LeaseState, SystemTime),
+}
+
+/// Reads `document` from a JWS payload without verifying anything (the station verifies).
+fn blangko_of(jws: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = jws.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let v: Value = serde_json::from_slice(&bytes).ok()?;
+    v.get("document")?.as_str().map(str::to_string)
+}
+
+impl State {
+    /// Queues a job (the same id again replaces its document and makes it claimable).
+    pub fn add_job(&mut self, job_id: &str, jws: &str) {
+        self.next_order += 1;
+        self.jobs.insert(
+            job_id.to_string(),
+            SimJob {
+                job_id: job_id.to_string(),
+                jws: jws.to_string(),
+                blangko_type: blangko_of(jws),
+                status: JobStatus::Available,
+                order: self.next_order,
+            },
+        );
+    }
+
+    /// Marks leases past their expiry as expired and makes their jobs claimable again when
+    /// no other active lease holds them and they are not in a printer.
+    pub fn expire(&mut self, now: SystemTime) {
+        let mut freed = Vec::new();
+        for l in self.leases.values_mut() {
+            if l.state == LeaseState::Active && l.expires_at <= now {
+                l.state = LeaseState::Expired;
+                freed.push(l.job_id.clone());
+            }
+        }
+        for job in freed {
+            self.free_if_unleased(&job);
+        }
+    }
+
+    fn free_if_unleased(&mut self, job_id: &str) {
+        let held = self
+            .leases
+            .values()
+            .any(|l| l.job_id == job_id && l.state == LeaseState::Active);
+        if let Some(j) = self.jobs.get_mut(job_id) {
+            if !held && j.status == JobStatus::Leased {
+                j.status = JobStatus::Available;
+            }
+        }
+    }
+
+    /// Forces the active leases of a job to expire now. Returns how many.
+    pub fn expire_job_leases(&mut self, job_id: &str, now: SystemTime) -> usize {
+        let mut n = 0;
+        for l in self.leases.values_mut() {
+            if l.job_id == job_id && l.state == LeaseState::Active {
+                l.expires_at = now;
+                l.state = LeaseState::Expired;
+                n += 1;
+            }
+        }
+        self.free_if_unleased(job_id);
+        n
+    }
+
+    /// True when a claim by `station` would get something now.
+    pub fn has_work_for(&self, station: &str, types: &[String]) -> bool {
+        self.cancellations
+            .get(station)
+            .is_some_and(|c| !c.is_empty())
+            || self
+                .jobs
+                .values()
+                .any(|j| self.offerable(j, station) && type_ok(j, types))
+    }
+
+    fn offerable(&self, j: &SimJob, station: &str) -> bool {
+        match j.status {
+            JobStatus::Available => true,
+            JobStatus::Leased if self.duplicate_jobs => self.leases.values().any(|l| {
+                l.job_id == j.job_id && l.state == LeaseState::Active && l.station == station
+            }),
+            _ => false,
+        }
+    }
+
+    /// Leases up to `max` jobs to `station` and takes its pending cancellations.
+    /// Returns (lease, jws) pairs and the cancellations.
+    pub fn claim(
+        &mut self,
+        station: &str,
+        max: usize,
+        types: &[String],
+        lease_seconds: u32,
+        now: SystemTime,
+    ) -> (Vec<(LeaseInfo, String)>, Vec<String>) {
+        let mut picked: Vec<&SimJob> = self
+            .jobs
+            .values()
+            .filter(|j| self.offerable(j, station) && type_ok(j, types))
+            .collect();
+        picked.sort_by_key(|j| j.order);
+        let picked: Vec<(String, String)> = picked
+            .into_iter()
+            .take(max)
+            .map(|j| (j.job_id.clone(), j.jws.clone()))
+            .collect();
+        let granted = lease_seconds.min(self.max_lease_seconds.max(1));
+        let mut out = Vec::new();
+        for (job_id, jws) in picked {
+            self.next_lease += 1;
+            let lease = LeaseInfo {
+                lease_id: format!("L-{:06}", self.next_lease),
+                job_id: job_id.clone(),
+                station: station.to_string(),
+                expires_at: now + Duration::from_secs(u64::from(granted)),
+                state: LeaseState::Active,
+                renewals: 0,
+                release_reason: None,
+            };
+            self.leases.insert(lease.lease_id.clone(), lease.clone());
+            if let Some(j) = self.jobs.get_mut(&job_id) {
+                j.status = JobStatus::Leased;
+            }
+            out.push((lease, jws));
+        }
+        let cancels = self.cancellations.remove(station).unwrap_or_default();
+        (out, cancels)
+    }
+
+    fn lease_of(&mut self, station: &str, lease_id: &str) -> Result<&mut LeaseInfo, LeaseError> {
+        match self.leases.get_mut(lease_id) {
+            Some(l) if l.station == station => Ok(l),
+            _ => Err(LeaseError::Unknown),
+        }
+    }
+
+    /// Extends an active lease.
+    pub fn renew(
+        &mut self,
+        station: &str,
+        lease_id: &str,
+        seconds: u32,
+        now: SystemTime,
+    ) -> Result<LeaseInfo, LeaseError> {
+        let cap = self.max_lease_seconds.max(1);
+        let l = self.lease_of(station, lease_id)?;
+        if l.state != LeaseState::Active {
+            return Err(LeaseError::Gone(l.state, l.expires_at));
+        }
+        l.expires_at = now + Duration::from_secs(u64::from(seconds.min(cap)));
+        l.renewals += 1;
+        Ok(l.clone())
+    }
+
+    /// Releases an active lease; `shutdown`/`no_printer` make the job claimable again,
+    /// `cancelled`/`rejected` close it.
+    pub fn release(
+        &mut self,
+        station: &str,
+        lease_id: &str,
+        reason: &str,
+    ) -> Result<(), LeaseError> {
+        let l = self.lease_of(station, lease_id)?;
+        if l.state != LeaseState::Active {
+            return Err(LeaseError::Gone(l.state, l.expires_at));
+        }
+        l.state = LeaseState::Released;
+        l.release_reason = Some(reason.to_string());
+        let job_id = l.job_id.clone();
+        match reason {
+            "cancelled" | "rejected" => {
+                if let Some(j) = self.jobs.get_mut(&job_id) {
+                    j.status = JobStatus::Closed(reason.to_string());
+                }
+            }
+            _ => self.free_if_unleased(&job_id),
+        }
+        Ok(())
+    }
+
+    /// Stores a batch (already validated). Returns (acknowledged, duplicates).
+    pub fn store_events(&mut self, events: &[Value]) -> (Vec<String>, Vec<String>) {
+        let mut ack = Vec::new();
+        let mut dup = Vec::new();
+        for e in events {
+            let Some(id) = e.get("event_id").and_then(Value::as_str) else {
+                continue;
+            };
+            ack.push(id.to_string());
+            if let Some(s) = self.events.get_mut(id) {
+                s.deliveries += 1;
+                dup.push(id.to_string());
+                continue;
+            }
+            self.events.insert(
+                id.to_string(),
+                StoredEvent {
+                    body: e.clone(),
+                    deliveries: 1,
+                },
+            );
+            self.event_order.push(id.to_string());
+            self.follow_job(e);
+        }
+        (ack, dup)
+    }
+
+    /// Moves the server's view of a job along with the station's events.
+    fn follow_job(&mut self, e: &Value) {
+        let (Some(job_id), Some(kind)) = (
+            e.get("job_id").and_then(Value::as_str),
+            e.get("kind").and_then(Value::as_str),
+        ) else {
+            return;
+        };
+        let Some(j) = self.jobs.get_mut(job_id) else {
+            return;
+        };
+        match kind {
+            "printing" if !matches!(j.status, JobStatus::Closed(_)) => {
+                j.status = JobStatus::InPrinter
+            }
+            "printed" | "failed" | "rejected" | "cancelled" => {
+                j.status = JobStatus::Closed(kind.to_string())
+            }
+            _ => {}
+        }
+    }
+
+    /// Server-side cancellation: an unleased job is withdrawn at once; a leased one is also
+    /// handed to its station in the next claim answer. Returns false for an unknown job.
+    pub fn cancel(&mut self, job_id: &str) -> bool {
+        let Some(j) = self.jobs.get_mut(job_id) else {
+            return false;
+        };
+        let was = j.status.clone();
+        if !matches!(j.status, JobStatus::Closed(_)) {
+            j.status = JobStatus::Closed("cancelled".into());
+        }
+        if matches!(was, JobStatus::Leased | JobStatus::InPrinter) {
+            let stations: Vec<String> = self
+                .leases
+                .values()
+                .filter(|l| l.job_id == job_id)
+                .map(|l| l.station.clone())
+                .collect();
+            for s in stations {
+                let list = self.cancellations.entry(s).or_default();
+                if !list.iter().any(|x| x == job_id) {
+                    list.push(job_id.to_string());
+                }
+            }
+        }
+        true
+    }
+}
+
+fn type_ok(j: &SimJob, types: &[String]) -> bool {
+    match &j.blangko_type {
+        Some(t) => types.iter().any(|x| x == t),
+        None => true,
+    }
+}
