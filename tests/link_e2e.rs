@@ -197,9 +197,9 @@ async fn the_same_job_pulled_twice_or_pulled_and_pushed_is_printed_once() {
         .await
         .unwrap();
     assert_eq!(r.status, 401);
-    let h = sim.health_of(&push_url).await;
-    // Health needs the token: the simulator's health call carries none, so 401 is right too.
-    assert!(matches!(h.map(|a| a.status), Ok(200 | 401)));
+    let h = sim.health_of(&push_url).await.unwrap();
+    assert_eq!(h.status, 200, "{:?}", h.body);
+    assert_eq!(h.body.as_ref().unwrap()["station"], STATION);
 
     until("every job printed", Duration::from_secs(180), || {
         printed_count(&j, &ids) == ids.len()

@@ -2,14 +2,13 @@
 //! type, and ribbon remaining per printer when the worker knows it), and batch acknowledgement
 //! of delivered events.
 
-use std::collections::BTreeMap;
-
 use rusqlite::params;
 use serde_json::{json, Map, Value};
 
 use super::error::Result;
 use super::outbox;
 use super::stock::StockReport;
+use super::types::SpoilCategory;
 use super::Journal;
 
 /// Ribbon remaining in one printer, as its worker last read it.
@@ -17,43 +16,58 @@ use super::Journal;
 pub struct RibbonFigure {
     /// Printer id.
     pub printer_id: String,
-    /// Cards (or panels) left, as the printer reports it.
-    pub remaining: u32,
+    /// Ribbon code (e.g. `YMCKO`), when known.
+    pub ribbon_type: Option<String>,
+    /// Panels left, when the printer tells.
+    pub remaining_panels: Option<u32>,
+    /// Cards left at the ribbon's panels per card, when known.
+    pub remaining_cards: Option<u32>,
 }
 
-/// The `stock` event body for a stock report (deterministic: used to detect changes too).
+/// The `stock` event body for a stock report, as `StockEvent` in `docs/protocol/openapi.yaml`
+/// (deterministic: also used to detect changes).
 pub fn stock_body(report: &StockReport, ribbons: &[RibbonFigure]) -> Map<String, Value> {
-    let mut types = Map::new();
-    for (t, f) in &report.types {
-        let by_cat: BTreeMap<&str, i64> = f
-            .spoiled_by_category
-            .iter()
-            .map(|(c, n)| (c.code(), *n))
-            .collect();
-        types.insert(
-            t.code().to_string(),
+    let blangko: Vec<Value> = report
+        .types
+        .iter()
+        .map(|(t, f)| {
+            let mut spoiled = Map::new();
+            for c in SpoilCategory::ALL {
+                let n = f.spoiled_by_category.get(&c).copied().unwrap_or(0);
+                spoiled.insert(c.code().to_string(), json!(n.max(0)));
+            }
             json!({
-                "in_store": f.in_store,
-                "in_feeders": f.in_feeders,
-                "in_printers": f.in_printers,
-                "consumed": f.consumed,
-                "spoiled": f.spoiled,
-                "spoiled_by_category": by_cat,
-                "returned": f.returned,
-            }),
-        );
-    }
+                "blangko_type": t.code(),
+                "received": f.received.max(0),
+                "in_store": f.in_store.max(0),
+                "in_feeders": f.in_feeders.max(0),
+                "in_printers": f.in_printers.max(0),
+                "consumed": f.consumed.max(0),
+                "spoiled": spoiled,
+                "returned": f.returned.max(0),
+            })
+        })
+        .collect();
     let feeders: Vec<Value> = report
         .feeders
         .iter()
-        .map(|f| json!({ "printer": f.printer_id, "blangko_type": f.blangko_type.code(), "count": f.count }))
+        .map(|f| {
+            json!({ "printer": f.printer_id, "blangko_type": f.blangko_type.code(), "count": f.count.max(0) })
+        })
         .collect();
     let ribbons: Vec<Value> = ribbons
         .iter()
-        .map(|r| json!({ "printer": r.printer_id, "remaining": r.remaining }))
+        .map(|r| {
+            json!({
+                "printer": r.printer_id,
+                "ribbon_type": r.ribbon_type,
+                "remaining_panels": r.remaining_panels,
+                "remaining_cards": r.remaining_cards,
+            })
+        })
         .collect();
     let mut body = Map::new();
-    body.insert("types".into(), Value::Object(types));
+    body.insert("blangko".into(), Value::Array(blangko));
     body.insert("feeders".into(), Value::Array(feeders));
     body.insert("ribbons".into(), Value::Array(ribbons));
     body

@@ -139,7 +139,7 @@ pub(crate) async fn run_stock(db: Db, link: LinkConfig, mut stop: watch::Receive
                 let body = stock_body(&j.stock_show()?, &[]);
                 let last = j.last_stock_body()?;
                 let same = last.is_some_and(|l| {
-                    ["types", "feeders", "ribbons"]
+                    ["blangko", "feeders", "ribbons"]
                         .iter()
                         .all(|k| l.get(*k) == body.get(*k))
                 });

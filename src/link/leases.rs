@@ -50,7 +50,7 @@ impl Offer {
 /// The job id inside a JWS whose signature verifies (None if it does not: intake records the
 /// rejection with what it can read).
 fn verified_job_id(ctx: &IntakeContext, jws: &str) -> Option<String> {
-    let payload = ctx.trust.verify(jws, chrono::Utc::now()).ok()?;
+    let payload = ctx.trust.verify(jws, ctx.clock.now().to_datetime()).ok()?;
     let doc: serde_json::Value = serde_json::from_slice(&payload).ok()?;
     doc.get("job_id")?.as_str().map(str::to_string)
 }
@@ -96,7 +96,7 @@ pub(crate) fn take_offer(
             ..
         } => Offer::Rejected {
             job_id,
-            code,
+            code: code.to_string(),
             message_en,
         },
     })
