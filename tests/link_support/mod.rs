@@ -10,7 +10,7 @@ use cetak::config::Config;
 use ed25519_dalek::SigningKey;
 use serde_json::Value;
 
-pub use cetak_server_sim::{Faults, ServerSim, SimOptions};
+pub use cetak_server_sim::{ServerSim, SimOptions};
 
 #[path = "../daemon_support/mod.rs"]
 pub mod daemon_support;
