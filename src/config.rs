@@ -387,7 +387,8 @@ impl Config {
             return Err(invalid("policy.max_attempts".into(), "must be at least 1"));
         }
         if let Some(link) = &self.link {
-            link.check().map_err(|(key, message)| invalid(format!("link.{key}"), &message))?;
+            link.check()
+                .map_err(|(key, message)| invalid(format!("link.{key}"), &message))?;
         }
         let mut seen = std::collections::HashSet::new();
         for (i, p) in self.printers.iter().enumerate() {
@@ -439,7 +440,10 @@ impl LinkConfig {
     fn check(&self) -> Result<(), (&'static str, String)> {
         let url = self.server_url.trim();
         if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(("server_url", "must start with https:// (or http:// for tests)".into()));
+            return Err((
+                "server_url",
+                "must start with https:// (or http:// for tests)".into(),
+            ));
         }
         if !(30..=3600).contains(&self.lease_seconds) {
             return Err(("lease_seconds", "must be between 30 and 3600".into()));
@@ -449,14 +453,20 @@ impl LinkConfig {
         }
         if let Some(r) = self.renew_seconds {
             if r == 0 || r >= self.lease_seconds {
-                return Err(("renew_seconds", "must be at least 1 and below lease_seconds".into()));
+                return Err((
+                    "renew_seconds",
+                    "must be at least 1 and below lease_seconds".into(),
+                ));
             }
         }
         if self.queue_per_printer == 0 {
             return Err(("queue_per_printer", "must be at least 1".into()));
         }
         if self.connect_timeout_seconds == 0 || self.request_timeout_seconds == 0 {
-            return Err(("request_timeout_seconds", "timeouts must be at least 1 s".into()));
+            return Err((
+                "request_timeout_seconds",
+                "timeouts must be at least 1 s".into(),
+            ));
         }
         if self.backoff_initial_ms == 0 || self.backoff_max_seconds == 0 {
             return Err(("backoff_initial_ms", "backoff must be positive".into()));
@@ -465,10 +475,16 @@ impl LinkConfig {
             return Err(("stock_interval_seconds", "must be at least 1".into()));
         }
         if self.client_cert.is_some() != self.client_key.is_some() {
-            return Err(("client_cert", "client_cert and client_key go together".into()));
+            return Err((
+                "client_cert",
+                "client_cert and client_key go together".into(),
+            ));
         }
         if self.push_tls_cert.is_some() != self.push_tls_key.is_some() {
-            return Err(("push_tls_cert", "push_tls_cert and push_tls_key go together".into()));
+            return Err((
+                "push_tls_cert",
+                "push_tls_cert and push_tls_key go together".into(),
+            ));
         }
         if let Some(addr) = &self.push_listen {
             if addr.parse::<std::net::SocketAddr>().is_err() {

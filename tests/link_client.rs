@@ -50,7 +50,10 @@ async fn claims_over_tls_with_the_right_ca_and_token() {
     assert!(matches!(e, LinkError::LeaseLost { .. }), "{e:?}");
     let ack = c.post_events(&EventBatch { events: vec![] }).await;
     // An empty batch is either accepted or refused as a bad request, never a transport error.
-    assert!(!matches!(ack, Err(LinkError::Connect(_) | LinkError::Timeout)), "{ack:?}");
+    assert!(
+        !matches!(ack, Err(LinkError::Connect(_) | LinkError::Timeout)),
+        "{ack:?}"
+    );
     assert_no_violations_except_empty_batch(&sim);
 }
 
@@ -119,7 +122,10 @@ async fn a_hang_times_out_within_the_configured_time() {
     assert!(matches!(e, LinkError::Timeout), "{e:?}");
     assert!(e.is_transient());
     // Configured total 2 s; generous upper bound for a loaded machine.
-    assert!(took >= Duration::from_millis(1900) && took < Duration::from_secs(10), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(1900) && took < Duration::from_secs(10),
+        "{took:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -158,6 +164,10 @@ async fn long_poll_is_held_and_not_cut_by_the_request_timeout() {
     // wait 3 s > request timeout 2 s: the claim's timeout allows for the hold.
     let r = c.claim(&claim(3)).await.unwrap();
     assert!(r.leases.is_empty());
-    assert!(start.elapsed() >= Duration::from_millis(2500), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_millis(2500),
+        "{:?}",
+        start.elapsed()
+    );
     assert_no_violations(&sim);
 }

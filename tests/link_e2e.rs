@@ -30,7 +30,11 @@ fn journal_events(cfg: &cetak::config::Config) -> Vec<(String, Option<String>)> 
 
 fn printed_count(j: &Journal, ids: &[String]) -> usize {
     ids.iter()
-        .filter(|id| j.job(id).map(|r| r.state == JobState::Printed).unwrap_or(false))
+        .filter(|id| {
+            j.job(id)
+                .map(|r| r.state == JobState::Printed)
+                .unwrap_or(false)
+        })
         .count()
 }
 
@@ -57,21 +61,30 @@ async fn production_goes_on_through_a_server_outage_and_every_event_arrives_once
     ];
     let cfg = link_config(&data, &printers, sim.url(), "queue_per_printer = 3\n");
     let mut j = cetak::daemon::open_journal(&cfg).unwrap();
-    stock(&mut j, &[("P1", BlangkoType::Kia), ("P2", BlangkoType::Kia)], 40);
+    stock(
+        &mut j,
+        &[("P1", BlangkoType::Kia), ("P2", BlangkoType::Kia)],
+        40,
+    );
     let jobs = signed_jobs("OUT", 24);
     let ids: Vec<String> = jobs.iter().map(|(i, _)| i.clone()).collect();
     for (id, jws) in &jobs {
         sim.add_job(id, jws);
     }
     let station = Station::start(&cfg).unwrap();
-    until("first cards", Duration::from_secs(120), || printed_count(&j, &ids) >= 4).await;
+    until("first cards", Duration::from_secs(120), || {
+        printed_count(&j, &ids) >= 4
+    })
+    .await;
 
     // The server goes away: leased jobs keep printing, events pile up.
     sim.set_down(true).await;
     let before = printed_count(&j, &ids);
-    until("printing while the server is down", Duration::from_secs(120), || {
-        printed_count(&j, &ids) >= before + 2
-    })
+    until(
+        "printing while the server is down",
+        Duration::from_secs(120),
+        || printed_count(&j, &ids) >= before + 2,
+    )
     .await;
     assert!(j.outbox_backlog().unwrap() > 0, "events pile up while down");
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -109,7 +122,10 @@ async fn production_goes_on_through_a_server_outage_and_every_event_arrives_once
         .filter(|id| unique.contains(id))
         .collect();
     assert_eq!(acked, local_ids, "every journal event reached the server");
-    assert!(unique.iter().all(|id| local_ids.contains(id)), "nothing invented");
+    assert!(
+        unique.iter().all(|id| local_ids.contains(id)),
+        "nothing invented"
+    );
     for id in &server_ids {
         assert!(sim.delivery_count(id) >= 1);
     }
@@ -133,7 +149,11 @@ async fn production_goes_on_through_a_server_outage_and_every_event_arrives_once
         assert!(kinds.contains(&"printed".to_string()), "{id}: {kinds:?}");
         assert_eq!(kinds.first().map(String::as_str), Some("accepted"), "{id}");
     }
-    assert_eq!(p1.cards_ejected() + p2.cards_ejected(), ids.len(), "one card per job");
+    assert_eq!(
+        p1.cards_ejected() + p2.cards_ejected(),
+        ids.len(),
+        "one card per job"
+    );
     assert!(
         server.iter().any(|e| e["kind"] == "stock"),
         "a stock report reached the server"
@@ -290,9 +310,11 @@ async fn a_lease_expiring_while_the_server_is_down_drops_the_job() {
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(j.job(&id).unwrap().state, JobState::Ready, "renewed");
     sim.set_down(true).await;
-    until("dropped by the journal clock", Duration::from_secs(30), || {
-        matches!(j.job(&id).map(|r| r.state), Ok(JobState::Cancelled))
-    })
+    until(
+        "dropped by the journal clock",
+        Duration::from_secs(30),
+        || matches!(j.job(&id).map(|r| r.state), Ok(JobState::Cancelled)),
+    )
     .await;
     sim.cancel(&id);
     sim.set_down(false).await;
@@ -326,7 +348,12 @@ async fn bad_signatures_are_rejected_and_reported_via_pull_and_push() {
     let tag = format!("link-sig-{}", std::process::id());
     p1.register(&tag).unwrap();
     let printers = [("P1", format!("emu://{tag}"), "kia")];
-    let cfg = link_config(&data, &printers, sim.url(), "push_listen = \"127.0.0.1:0\"\n");
+    let cfg = link_config(
+        &data,
+        &printers,
+        sim.url(),
+        "push_listen = \"127.0.0.1:0\"\n",
+    );
     let mut j = cetak::daemon::open_journal(&cfg).unwrap();
     stock(&mut j, &[("P1", BlangkoType::Kia)], 20);
     let bad = |prefix: &str| -> Vec<(String, String, &'static str)> {
@@ -347,7 +374,11 @@ async fn bad_signatures_are_rejected_and_reported_via_pull_and_push() {
                 cetak::signing::sign(&key(), "nobody-1", doc("unknownkid").to_string().as_bytes()),
                 "unknown_key",
             ),
-            (format!("{prefix}-unsigned"), doc("unsigned").to_string(), "unsigned"),
+            (
+                format!("{prefix}-unsigned"),
+                doc("unsigned").to_string(),
+                "unsigned",
+            ),
         ]
     };
     let station = Station::start(&cfg).unwrap();
@@ -373,13 +404,17 @@ async fn bad_signatures_are_rejected_and_reported_via_pull_and_push() {
     })
     .await;
     for (id, _, code) in pulled.iter().chain(&pushed) {
-        until(&format!("rejected event of {id}"), Duration::from_secs(30), || {
-            sim.events().iter().any(|e| {
-                e["kind"] == "rejected"
-                    && e["job_id"] == id.as_str()
-                    && e.to_string().contains(code)
-            })
-        })
+        until(
+            &format!("rejected event of {id}"),
+            Duration::from_secs(30),
+            || {
+                sim.events().iter().any(|e| {
+                    e["kind"] == "rejected"
+                        && e["job_id"] == id.as_str()
+                        && e.to_string().contains(code)
+                })
+            },
+        )
         .await;
         let state = j.job(id).map(|r| r.state);
         assert!(
@@ -401,7 +436,12 @@ async fn server_cancellation_applies_only_before_a_printer() {
     let tag = format!("link-cancel-{}", std::process::id());
     p1.register(&tag).unwrap();
     let printers = [("P1", format!("emu://{tag}"), "kia")];
-    let cfg = link_config(&data, &printers, sim.url(), "push_listen = \"127.0.0.1:0\"\n");
+    let cfg = link_config(
+        &data,
+        &printers,
+        sim.url(),
+        "push_listen = \"127.0.0.1:0\"\n",
+    );
     let j = cetak::daemon::open_journal(&cfg).unwrap();
     let station = Station::start(&cfg).unwrap();
     let push_url = format!("http://{}", station.push_addr().unwrap());

@@ -14,8 +14,8 @@ use cetak_drivers::printer::{self, CardAction, EvolisOptions, Printer, PrinterEr
 
 use crate::job::ValidationPolicy;
 use crate::journal::{
-    JobState, JournalError,
-    Actor, BlangkoType, ChipInfo, Journal, JournalOptions, PrintedInfo, PrinterSlot, SpoilCategory,
+    Actor, BlangkoType, ChipInfo, JobState, Journal, JournalError, JournalOptions, PrintedInfo,
+    PrinterSlot, SpoilCategory,
 };
 use crate::layout::Layouts;
 

@@ -64,7 +64,9 @@ pub(crate) fn lease_forbids_feed(tx: &Tx<'_>, job_id: &str) -> Result<bool> {
 /// Drops a job not yet in a printer because of its lease (in the caller's transaction).
 pub(crate) fn drop_in_tx(tx: &Tx<'_>, job: &mut JobRow, reason: &str) -> Result<LeaseDrop> {
     tx.tx
-        .prepare_cached("UPDATE jobs SET lease_lost_at = COALESCE(lease_lost_at, ?2) WHERE job_id = ?1")?
+        .prepare_cached(
+            "UPDATE jobs SET lease_lost_at = COALESCE(lease_lost_at, ?2) WHERE job_id = ?1",
+        )?
         .execute(params![job.job_id, tx.now.0])?;
     if !matches!(
         job.state,
@@ -142,7 +144,12 @@ impl Journal {
 
     /// Records a renewal (or a new lease for a job already held, e.g. a duplicate offer). Ignored
     /// for a job whose lease was lost or that is terminal.
-    pub fn lease_renewed(&mut self, job_id: &str, lease_id: &str, expires_at: Timestamp) -> Result<bool> {
+    pub fn lease_renewed(
+        &mut self,
+        job_id: &str,
+        lease_id: &str,
+        expires_at: Timestamp,
+    ) -> Result<bool> {
         let tx = self.write()?;
         let n = tx.tx.execute(
             "UPDATE jobs SET lease_id = ?2, lease_expires_at = ?3
@@ -200,7 +207,12 @@ impl Journal {
     /// A job dropped for its lease, offered again under a new lease: queued again with it
     /// (history step `requeue_leased`, event `requeued` with reason `new_lease`). Refused for any
     /// other job, and for one whose payload has been purged.
-    pub fn lease_requeue(&mut self, job_id: &str, lease_id: &str, expires_at: Timestamp) -> Result<()> {
+    pub fn lease_requeue(
+        &mut self,
+        job_id: &str,
+        lease_id: &str,
+        expires_at: Timestamp,
+    ) -> Result<()> {
         let dropped = self.dropped_for_lease(job_id)?;
         let tx = self.write()?;
         let mut job = load(&tx.tx, job_id)?;

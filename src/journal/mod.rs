@@ -48,8 +48,8 @@ pub use error::{JournalError, Result};
 pub use jobs::{
     ChipInfo, ClaimedJob, Enqueued, IntakeReport, NewJob, PrintedInfo, PrinterSlot, RejectedJob,
 };
-pub use ledger::{Location, MovementKind, StockPlace};
 pub use lease::{HeldLease, LeaseDrop, LEASE_LOST, LEASE_RELEASED};
+pub use ledger::{Location, MovementKind, StockPlace};
 pub use origin::JobSource;
 pub use outbox::{OutboxEvent, PurgeReport};
 pub use records::{HistoryEntry, JobRecord};

@@ -107,7 +107,9 @@ impl Journal {
     pub fn last_stock_body(&self) -> Result<Option<Map<String, Value>>> {
         let body: Option<String> = self
             .conn
-            .prepare_cached("SELECT body FROM outbox WHERE kind = 'stock' ORDER BY seq DESC LIMIT 1")?
+            .prepare_cached(
+                "SELECT body FROM outbox WHERE kind = 'stock' ORDER BY seq DESC LIMIT 1",
+            )?
             .query_row([], |r| r.get(0))
             .map(Some)
             .or_else(|e| match e {

@@ -63,7 +63,10 @@ mod tests {
             assert!(d <= cap, "attempt {i}: {d:?} > {cap:?}");
             seen_max = seen_max.max(d);
         }
-        assert!(seen_max > Duration::from_millis(200), "jitter spreads up to the cap");
+        assert!(
+            seen_max > Duration::from_millis(200),
+            "jitter spreads up to the cap"
+        );
         assert!(b.next_delay(Some(Duration::from_secs(10))) >= Duration::from_secs(10));
         b.reset();
         assert_eq!(b.attempts(), 0);

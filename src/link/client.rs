@@ -93,8 +93,9 @@ impl LinkClient {
     /// Builds the client (no request is made).
     pub fn new(s: &ClientSettings) -> Result<LinkClient, LinkError> {
         let mut headers = HeaderMap::new();
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", s.token))
-            .map_err(|_| LinkError::Config("the token holds characters not allowed in HTTP".into()))?;
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", s.token)).map_err(|_| {
+            LinkError::Config("the token holds characters not allowed in HTTP".into())
+        })?;
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         // reqwest reads HTTP(S)_PROXY / NO_PROXY from the environment by default.
@@ -165,8 +166,12 @@ impl LinkClient {
 
     /// Delivers a batch of events (≤ 100).
     pub async fn post_events(&self, batch: &EventBatch) -> Result<EventAck, LinkError> {
-        self.post(&format!("{}/events", self.base), batch, self.request_timeout)
-            .await
+        self.post(
+            &format!("{}/events", self.base),
+            batch,
+            self.request_timeout,
+        )
+        .await
     }
 
     async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
@@ -175,9 +180,7 @@ impl LinkClient {
         body: &B,
         timeout: Duration,
     ) -> Result<T, LinkError> {
-        let bytes = self
-            .send(self.http.post(url).json(body), timeout)
-            .await?;
+        let bytes = self.send(self.http.post(url).json(body), timeout).await?;
         serde_json::from_slice(&bytes).map_err(|e| LinkError::Protocol(format!("{url}: {e}")))
     }
 

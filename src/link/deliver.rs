@@ -94,7 +94,9 @@ pub(crate) async fn run_delivery(
                 let ids = ack.acknowledged;
                 let n = ids.len();
                 match db.call(move |j| j.outbox_ack_many(&ids)).await {
-                    Ok(newly) => tracing::debug!(sent = pending.len(), acked = n, newly, "events delivered"),
+                    Ok(newly) => {
+                        tracing::debug!(sent = pending.len(), acked = n, newly, "events delivered")
+                    }
                     Err(e) => tracing::error!(error = %e, "delivery: journal ack"),
                 }
                 if progressed {
@@ -183,6 +185,9 @@ mod tests {
         assert_eq!(w.at, "2026-11-21T08:00:00.000Z");
         assert_eq!(w.detail.len(), 1);
         let v = serde_json::to_value(&w).unwrap();
-        assert_eq!(v, serde_json::from_str::<serde_json::Value>(&e.body).unwrap());
+        assert_eq!(
+            v,
+            serde_json::from_str::<serde_json::Value>(&e.body).unwrap()
+        );
     }
 }

@@ -82,9 +82,9 @@ impl LinkError {
     /// Bahasa Indonesia message for operators.
     pub fn message_id(&self) -> String {
         match self {
-            LinkError::Unauthorized { status } => format!(
-                "server menolak token stasiun (HTTP {status}); periksa link.token_file"
-            ),
+            LinkError::Unauthorized { status } => {
+                format!("server menolak token stasiun (HTTP {status}); periksa link.token_file")
+            }
             LinkError::Certificate(p) => {
                 let why = match p {
                     CertificateProblem::UnknownIssuer => {

@@ -199,7 +199,8 @@ pub(crate) async fn run_puller(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
                     cancel_from_server(&c.db, job_id).await;
                 }
                 // A server that answers an empty claim at once must not make us spin.
-                if empty && started.elapsed() < Duration::from_millis(500)
+                if empty
+                    && started.elapsed() < Duration::from_millis(500)
                     && !pause(&mut stop, Duration::from_secs(1)).await
                 {
                     return;
@@ -228,9 +229,8 @@ async fn take_leased(c: &LeaseCtx, l: LeasedJob) {
     };
     let ctx = c.intake.clone();
     let jws = l.job;
-    let r = c
-        .db
-        .call(move |j| {
+    let r =
+        c.db.call(move |j| {
             take_offer(j, &ctx, &jws, origin).map_err(|e| JournalError::InvalidInput(e.to_string()))
         })
         .await;
@@ -357,7 +357,10 @@ pub(crate) async fn release_all(c: &LeaseCtx) {
         }
     };
     for h in held {
-        if !matches!(h.state, JobState::Queued | JobState::Preparing | JobState::Ready) {
+        if !matches!(
+            h.state,
+            JobState::Queued | JobState::Preparing | JobState::Ready
+        ) {
             continue;
         }
         let job = h.job_id.clone();

@@ -118,9 +118,8 @@ async fn push_job(State(s): State<PushState>, headers: HeaderMap, body: Bytes) -
     };
     let ctx = s.intake.clone();
     let jws = req.job;
-    let r = s
-        .db
-        .call(move |j| {
+    let r =
+        s.db.call(move |j| {
             take_offer(j, &ctx, &jws, origin).map_err(|e| JournalError::InvalidInput(e.to_string()))
         })
         .await;
@@ -157,9 +156,8 @@ async fn cancel_job(
         return unauthorised();
     }
     let id = job_id.clone();
-    let r = s
-        .db
-        .call(move |j| {
+    let r =
+        s.db.call(move |j| {
             let state = j.job(&id)?.state;
             if state == JobState::Cancelled {
                 return Ok(Ok(()));
@@ -193,10 +191,9 @@ async fn cancel_job(
 
 /// No token needed (load balancers); it reveals no personal data.
 async fn health(State(s): State<PushState>) -> Response {
-    let r = s
-        .db
-        .call(|j| Ok((j.unfed_counts()?.values().sum::<u64>(), j.outbox_backlog()?)))
-        .await;
+    let r =
+        s.db.call(|j| Ok((j.unfed_counts()?.values().sum::<u64>(), j.outbox_backlog()?)))
+            .await;
     match r {
         Ok((queued, outbox_backlog)) => Json(Health {
             station: s.station.to_string(),
@@ -288,7 +285,9 @@ fn tls_listener(tcp: TcpListener, acceptor: TlsAcceptor) -> std::io::Result<TlsL
                     Ok(Ok(s)) => {
                         let _ = tx.send((s, addr)).await;
                     }
-                    Ok(Err(e)) => tracing::debug!(peer = %addr, error = %e, "push TLS handshake failed"),
+                    Ok(Err(e)) => {
+                        tracing::debug!(peer = %addr, error = %e, "push TLS handshake failed")
+                    }
                     Err(_) => tracing::debug!(peer = %addr, "push TLS handshake timed out"),
                 }
             });

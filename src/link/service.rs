@@ -47,9 +47,13 @@ impl LinkService {
             .link
             .clone()
             .ok_or_else(|| config_err("no [link] table"))?;
-        let settings = ClientSettings::from_config(&link, &config.station.id).map_err(config_err)?;
+        let settings =
+            ClientSettings::from_config(&link, &config.station.id).map_err(config_err)?;
         let client = LinkClient::new(&settings).map_err(config_err)?;
-        let journal = Journal::open_with(journal_path(&config.station.data_dir), journal_options(config))?;
+        let journal = Journal::open_with(
+            journal_path(&config.station.data_dir),
+            journal_options(config),
+        )?;
         let db = Db::new(journal);
         let mut printers: BTreeMap<BlangkoType, u32> = BTreeMap::new();
         for p in &config.printers {
@@ -68,7 +72,9 @@ impl LinkService {
                     .ok_or_else(|| config_err("push_listen needs push_token_file"))?;
                 let token = read_token(token_file).map_err(config_err)?;
                 let tls = match (&link.push_tls_cert, &link.push_tls_key) {
-                    (Some(c), Some(k)) => Some(Arc::new(push::tls_config(c, k).map_err(config_err)?)),
+                    (Some(c), Some(k)) => {
+                        Some(Arc::new(push::tls_config(c, k).map_err(config_err)?))
+                    }
                     _ => None,
                 };
                 let io = |e| DaemonError::io(std::path::Path::new(addr), e);
@@ -106,17 +112,18 @@ impl LinkService {
                     }
                 };
                 rt.block_on(async move {
-                    let mut tasks = Vec::new();
-                    tasks.push(tokio::spawn(leases::run_puller(ctx.clone(), claims_rx)));
-                    tasks.push(tokio::spawn(leases::run_keeper(ctx.clone(), all_rx.clone())));
-                    tasks.push(tokio::spawn(deliver::run_delivery(
-                        db.clone(),
-                        client.clone(),
-                        link.clone(),
-                        station.clone(),
-                        all_rx.clone(),
-                    )));
-                    tasks.push(tokio::spawn(deliver::run_stock(db.clone(), link.clone(), all_rx.clone())));
+                    let mut tasks = vec![
+                        tokio::spawn(leases::run_puller(ctx.clone(), claims_rx)),
+                        tokio::spawn(leases::run_keeper(ctx.clone(), all_rx.clone())),
+                        tokio::spawn(deliver::run_delivery(
+                            db.clone(),
+                            client.clone(),
+                            link.clone(),
+                            station.clone(),
+                            all_rx.clone(),
+                        )),
+                        tokio::spawn(deliver::run_stock(db.clone(), link.clone(), all_rx.clone())),
+                    ];
                     if let Some((listener, tls, token, _)) = push {
                         match tokio::net::TcpListener::from_std(listener) {
                             Ok(listener) => {
@@ -146,7 +153,9 @@ impl LinkService {
                         .await
                         .is_err()
                     {
-                        tracing::warn!("releasing leases took too long; the server lets them expire");
+                        tracing::warn!(
+                            "releasing leases took too long; the server lets them expire"
+                        );
                     }
                 });
             })

@@ -195,7 +195,10 @@ mod tests {
         let e: Event = serde_json::from_str(text).unwrap();
         assert_eq!(e.detail["card_serial"], "P#7");
         let back = serde_json::to_value(&e).unwrap();
-        assert_eq!(back, serde_json::from_str::<serde_json::Value>(text).unwrap());
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
+        );
     }
 
     #[test]
