@@ -476,3 +476,47 @@ async fn server_cancellation_applies_only_before_a_printer() {
     assert_eq!(p1.cards_ejected(), 0);
     assert_no_violations(&sim);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undelivered_events_survive_a_restart_and_drain_once() {
+    let sim = sim().await;
+    sim.set_down(true).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let p1 = emulator("EMU-LINK-RESTART", 0.0, 10);
+    let tag = format!("link-restart-{}", std::process::id());
+    p1.register(&tag).unwrap();
+    let printers = [("P1", format!("emu://{tag}"), "kia")];
+    let cfg = link_config(&data, &printers, sim.url(), "");
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    stock(&mut j, &[("P1", BlangkoType::Kia)], 5);
+    for _ in 0..3 {
+        j.report_stock(&[]).unwrap();
+    }
+    // First run: the server is down the whole time.
+    let station = Station::start(&cfg).unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let backlog = j.outbox_backlog().unwrap();
+    assert!(backlog >= 3, "{backlog}");
+    stop(station).await;
+    assert!(sim.events().is_empty());
+    // Second run, server back: the journal alone says what is left to deliver.
+    sim.set_down(false).await;
+    let station = Station::start(&cfg).unwrap();
+    until(
+        "outbox drained after restart",
+        Duration::from_secs(60),
+        || j.outbox_backlog().unwrap() == 0,
+    )
+    .await;
+    stop(station).await;
+    let local: BTreeSet<String> = journal_events(&cfg).into_iter().map(|(e, _)| e).collect();
+    let server: Vec<String> = sim
+        .events()
+        .iter()
+        .map(|e| e["event_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(server.len(), local.len(), "each once");
+    assert_eq!(server.iter().cloned().collect::<BTreeSet<_>>(), local);
+    assert_no_violations(&sim);
+}
