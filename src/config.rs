@@ -40,6 +40,9 @@ pub struct Config {
     pub policy: PolicyConfig,
     #[serde(default, rename = "printer")]
     pub printers: Vec<PrinterConfig>,
+    /// The link to the central server; absent = offline station (spool and bundles only).
+    #[serde(default)]
+    pub link: Option<LinkConfig>,
     /// Server keys whose signed jobs this station accepts.
     #[serde(default)]
     pub trust: TrustConfig,
@@ -66,6 +69,90 @@ pub struct TrustKeyConfig {
     /// RFC 3339 instant after which the key verifies nothing.
     #[serde(default)]
     pub not_after: Option<toml::Spanned<String>>,
+}
+
+/// `[link]`: how the station reaches the central server and how the server reaches it.
+/// See `docs/protocol/station.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkConfig {
+    /// Base URL of the server, e.g. `https://cetak.dinas.example/` (the API is under `api/v1`).
+    pub server_url: String,
+    /// File holding this station's bearer token (one line; kept out of the config file).
+    pub token_file: PathBuf,
+    /// PEM file of the CA that signed the server's certificate, added to the system roots.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// PEM client certificate for mutual TLS (with `client_key`).
+    #[serde(default)]
+    pub client_cert: Option<PathBuf>,
+    /// PEM private key of `client_cert`.
+    #[serde(default)]
+    pub client_key: Option<PathBuf>,
+    /// Lease length asked for each claimed job (30–3600 s).
+    #[serde(default = "default_lease_seconds")]
+    pub lease_seconds: u32,
+    /// How long a claim may be held by the server when it has nothing (0–60 s).
+    #[serde(default = "default_wait_seconds")]
+    pub wait_seconds: u32,
+    /// Renew leases this often; default half the lease.
+    #[serde(default)]
+    pub renew_seconds: Option<u32>,
+    /// Claim only while fewer than this many jobs per printer are queued and not yet fed.
+    #[serde(default = "default_queue_per_printer")]
+    pub queue_per_printer: u32,
+    /// Connect timeout of every request (s).
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout_seconds: u32,
+    /// Total timeout of every request except the long-poll (which gets `wait_seconds` more).
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout_seconds: u32,
+    /// First retry delay after a failed delivery or claim (ms).
+    #[serde(default = "default_backoff_initial")]
+    pub backoff_initial_ms: u64,
+    /// Longest retry delay (s).
+    #[serde(default = "default_backoff_max")]
+    pub backoff_max_seconds: u64,
+    /// Period of the `stock` report event (s); one is also written when the figures change.
+    #[serde(default = "default_stock_interval")]
+    pub stock_interval_seconds: u64,
+    /// Address of the push endpoint, e.g. `0.0.0.0:8443`; absent = no push endpoint.
+    #[serde(default)]
+    pub push_listen: Option<String>,
+    /// File holding the token the server presents when pushing.
+    #[serde(default)]
+    pub push_token_file: Option<PathBuf>,
+    /// PEM certificate (chain) of the push endpoint; with `push_tls_key` it speaks HTTPS.
+    #[serde(default)]
+    pub push_tls_cert: Option<PathBuf>,
+    /// PEM private key of `push_tls_cert`.
+    #[serde(default)]
+    pub push_tls_key: Option<PathBuf>,
+}
+
+fn default_lease_seconds() -> u32 {
+    300
+}
+fn default_wait_seconds() -> u32 {
+    30
+}
+fn default_queue_per_printer() -> u32 {
+    4
+}
+fn default_connect_timeout() -> u32 {
+    10
+}
+fn default_request_timeout() -> u32 {
+    30
+}
+fn default_backoff_initial() -> u64 {
+    500
+}
+fn default_backoff_max() -> u64 {
+    300
+}
+fn default_stock_interval() -> u64 {
+    900
 }
 
 /// Identity and directories of this station.
@@ -308,6 +395,10 @@ impl Config {
         if self.policy.max_attempts == 0 {
             return Err(invalid("policy.max_attempts".into(), "must be at least 1"));
         }
+        if let Some(link) = &self.link {
+            link.check()
+                .map_err(|(key, message)| invalid(format!("link.{key}"), &message))?;
+        }
         let mut seen = std::collections::HashSet::new();
         for (i, p) in self.printers.iter().enumerate() {
             if !seen.insert(p.id.as_str()) {
@@ -358,6 +449,76 @@ impl Config {
     /// The journal database file.
     pub fn journal_path(&self) -> PathBuf {
         self.station.data_dir.join("journal.sqlite")
+    }
+}
+
+impl LinkConfig {
+    /// Checks ranges and pairs; the error is `(key, message)`.
+    fn check(&self) -> Result<(), (&'static str, String)> {
+        let url = self.server_url.trim();
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err((
+                "server_url",
+                "must start with https:// (or http:// for tests)".into(),
+            ));
+        }
+        if !(30..=3600).contains(&self.lease_seconds) {
+            return Err(("lease_seconds", "must be between 30 and 3600".into()));
+        }
+        if self.wait_seconds > 60 {
+            return Err(("wait_seconds", "must be between 0 and 60".into()));
+        }
+        if let Some(r) = self.renew_seconds {
+            if r == 0 || r >= self.lease_seconds {
+                return Err((
+                    "renew_seconds",
+                    "must be at least 1 and below lease_seconds".into(),
+                ));
+            }
+        }
+        if self.queue_per_printer == 0 {
+            return Err(("queue_per_printer", "must be at least 1".into()));
+        }
+        if self.connect_timeout_seconds == 0 || self.request_timeout_seconds == 0 {
+            return Err((
+                "request_timeout_seconds",
+                "timeouts must be at least 1 s".into(),
+            ));
+        }
+        if self.backoff_initial_ms == 0 || self.backoff_max_seconds == 0 {
+            return Err(("backoff_initial_ms", "backoff must be positive".into()));
+        }
+        if self.stock_interval_seconds == 0 {
+            return Err(("stock_interval_seconds", "must be at least 1".into()));
+        }
+        if self.client_cert.is_some() != self.client_key.is_some() {
+            return Err((
+                "client_cert",
+                "client_cert and client_key go together".into(),
+            ));
+        }
+        if self.push_tls_cert.is_some() != self.push_tls_key.is_some() {
+            return Err((
+                "push_tls_cert",
+                "push_tls_cert and push_tls_key go together".into(),
+            ));
+        }
+        if let Some(addr) = &self.push_listen {
+            if addr.parse::<std::net::SocketAddr>().is_err() {
+                return Err(("push_listen", "must be an address like 0.0.0.0:8443".into()));
+            }
+            if self.push_token_file.is_none() {
+                return Err(("push_token_file", "required with push_listen".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// When leases are renewed.
+    pub fn renew_every(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(
+            self.renew_seconds.unwrap_or(self.lease_seconds / 2),
+        ))
     }
 }
 
@@ -479,6 +640,40 @@ encoder = { reader = "Virtual PCD", profile = "profiles/default.toml" }
                 other => panic!("expected an error for {extra:?}, got {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn link_table_parses_and_checks() {
+        let c = Config::parse(GOOD, Path::new("t.toml")).unwrap();
+        assert!(c.link.is_none(), "no [link] = offline station");
+        let text = format!(
+            "{GOOD}\n[link]\nserver_url = \"https://dinas.example/\"\ntoken_file = \"/etc/cetak/token\"\n"
+        );
+        let c = Config::parse(&text, Path::new("t.toml")).unwrap();
+        let link = c.link.unwrap();
+        assert_eq!(link.lease_seconds, 300);
+        assert_eq!(link.renew_every(), std::time::Duration::from_secs(150));
+        let bad = text.replace("token_file", "lease_seconds = 5\ntoken_file");
+        assert!(matches!(
+            Config::parse(&bad, Path::new("t.toml")),
+            Err(ConfigError::Invalid { key, .. }) if key == "link.lease_seconds"
+        ));
+        let bad = text.replace("token_file", "tokenfile");
+        match Config::parse(&bad, Path::new("t.toml")) {
+            Err(ConfigError::Syntax { line, message, .. }) => {
+                let expected = bad
+                    .lines()
+                    .position(|l| l.starts_with("tokenfile"))
+                    .map(|i| i + 1);
+                assert_eq!(Some(line), expected, "{message}");
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+        let bad = text.replace("token_file", "push_listen = \"0.0.0.0:8443\"\ntoken_file");
+        assert!(matches!(
+            Config::parse(&bad, Path::new("t.toml")),
+            Err(ConfigError::Invalid { key, .. }) if key == "link.push_token_file"
+        ));
     }
 
     #[test]

@@ -135,6 +135,7 @@ pub struct Station {
     threads: Vec<JoinHandle<()>>,
     recovery: RecoveryReport,
     journal: Journal,
+    link: Option<crate::link::LinkService>,
 }
 
 impl std::fmt::Debug for Station {
@@ -257,18 +258,31 @@ impl Station {
                 worker::run_worker(setup)
             })?);
         }
+        let link = match &config.link {
+            Some(_) => {
+                let ctx = Arc::new(intake::IntakeContext::from_config(config)?);
+                Some(crate::link::LinkService::start(config, ctx)?)
+            }
+            None => None,
+        };
         Ok(Station {
             handle,
             stop,
             threads,
             recovery,
             journal,
+            link,
         })
     }
 
     /// The in-process view and control of the station.
     pub fn handle(&self) -> StationHandle {
         self.handle.clone()
+    }
+
+    /// Address of the push endpoint, when `[link]` has `push_listen`.
+    pub fn push_addr(&self) -> Option<std::net::SocketAddr> {
+        self.link.as_ref().and_then(|l| l.push_addr())
     }
 
     /// What recovery found at start.
@@ -279,9 +293,16 @@ impl Station {
     /// Stops taking new cards; each worker finishes its current card and releases prepared
     /// jobs; then the journal is checkpointed.
     pub fn shutdown(self) -> Result<(), DaemonError> {
+        if let Some(link) = &self.link {
+            link.stop_claiming();
+        }
         self.stop.store(true, Ordering::SeqCst);
         for t in self.threads {
             let _ = t.join();
+        }
+        // After the workers: leases of jobs they gave back are released.
+        if let Some(link) = self.link {
+            link.shutdown();
         }
         self.journal.checkpoint()?;
         Ok(())

@@ -78,6 +78,14 @@ pub enum JournalError {
         /// What was wrong.
         detail: String,
     },
+    /// The server lease of a job expired or was lost before it reached a printer: the job was
+    /// dropped (cancelled, reason `lease_lost`) and must not be printed. Nothing to do; the
+    /// server hands the job out again.
+    #[error("job {job}: its server lease is lost; dropped, not printed")]
+    LeaseLost {
+        /// Job id.
+        job: String,
+    },
 }
 
 impl JournalError {
@@ -119,6 +127,9 @@ impl JournalError {
             JournalError::Corrupt { table, id, detail } => {
                 format!("baris jurnal rusak di {table} {id}: {detail}")
             }
+            JournalError::LeaseLost { job } => format!(
+                "pekerjaan {job}: sewa (lease) dari server hilang; dibatalkan, tidak dicetak"
+            ),
         }
     }
 

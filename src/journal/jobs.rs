@@ -234,11 +234,21 @@ pub(crate) fn printed_in_tx(
         )?
         .query_row([&job.job_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
+    // When this attempt's blangko was fed: the card's production start, for the server.
+    let started_at: Option<i64> = tx
+        .tx
+        .prepare_cached(
+            "SELECT at FROM job_events WHERE job_id = ?1 AND step = 'feed' ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([&job.job_id], |r| r.get(0))
+        .optional()?;
     outbox::push(
         tx,
         Some(&job.job_id),
         "printed",
         body(json!({
+            "started_at": started_at.map(|t| super::types::Timestamp(t).to_string()),
+            "finished_at": tx.now.to_string(),
             "attempt": job.attempt,
             "printer": printer,
             "printer_serial": info.printer_serial,
@@ -361,10 +371,23 @@ impl Journal {
     /// ready → feeding: one blangko leaves the claiming printer's feeder and is bound to the
     /// job. Committed durably before returning: only then may the printer take the card.
     /// Refused (job stays ready) if the ledger says the feeder is empty. Returns the attempt.
+    ///
+    /// A job whose server lease has expired by the journal clock (or was lost) is refused with
+    /// [`JournalError::LeaseLost`] and dropped in the same call (cancelled, `lease_lost`): the
+    /// server may have given it to another station.
     pub fn feed(&mut self, job_id: &str, printer_serial: Option<&str>) -> Result<u32> {
-        self.with_job(job_id, |tx, job| {
-            // Check the state first so an illegal feed says "expected ready".
-            check_step(job, Step::Feed)?;
+        let tx = self.write()?;
+        let mut job = load(&tx.tx, job_id)?;
+        // Check the state first so an illegal feed says "expected ready".
+        check_step(&job, Step::Feed)?;
+        if super::lease::lease_forbids_feed(&tx, job_id)? {
+            super::lease::drop_in_tx(&tx, &mut job, super::lease::LEASE_LOST)?;
+            tx.commit()?;
+            return Err(JournalError::LeaseLost {
+                job: job_id.to_string(),
+            });
+        }
+        let attempt = (|tx: &Tx<'_>, job: &mut JobRow| -> Result<u32> {
             let (printer, t) = bound_printer(job)?;
             ledger::record(
                 tx,
@@ -398,7 +421,9 @@ impl Journal {
                 })),
             )?;
             Ok(job.attempt)
-        })
+        })(&tx, &mut job)?;
+        tx.commit()?;
+        Ok(attempt)
     }
 
     /// feeding → encoding: chip personalisation starts.

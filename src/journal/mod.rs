@@ -24,10 +24,12 @@ mod doubt;
 mod error;
 mod intake;
 mod jobs;
+mod lease;
 mod ledger;
 mod origin;
 mod outbox;
 mod records;
+mod report;
 pub mod schema;
 pub mod state;
 mod stock;
@@ -47,10 +49,12 @@ pub use error::{JournalError, Result};
 pub use jobs::{
     ChipInfo, ClaimedJob, Enqueued, IntakeReport, NewJob, PrintedInfo, PrinterSlot, RejectedJob,
 };
+pub use lease::{HeldLease, LeaseDrop, LEASE_LOST, LEASE_RELEASED};
 pub use ledger::{Location, MovementKind, StockPlace};
 pub use origin::JobSource;
 pub use outbox::{OutboxEvent, PurgeReport};
 pub use records::{HistoryEntry, JobRecord};
+pub use report::{stock_body, RibbonFigure};
 pub use state::{JobState, Step};
 pub use stock::{FeederFigure, SpoilageRow, StockReport, StockVerification, TypeFigures};
 pub use types::{

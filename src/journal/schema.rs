@@ -146,6 +146,13 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE jobs ADD COLUMN lease_id TEXT;
     ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
     "#,
+    // 5: server leases (issue 5): when a job's lease was lost or released. The lease itself
+    //    (`lease_id`, `lease_expires_at`) comes with the origin columns of migration 4.
+    r#"
+    ALTER TABLE jobs ADD COLUMN lease_lost_at INTEGER;
+    CREATE INDEX jobs_leased ON jobs (lease_expires_at)
+        WHERE lease_id IS NOT NULL AND lease_lost_at IS NULL;
+    "#,
 ];
 
 /// Schema version this build writes.

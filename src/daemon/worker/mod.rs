@@ -16,7 +16,8 @@ use cetak_drivers::printer::{self, CardAction, EvolisOptions, Printer, PrinterEr
 
 use crate::job::ValidationPolicy;
 use crate::journal::{
-    Actor, BlangkoType, ChipInfo, Journal, JournalOptions, PrintedInfo, PrinterSlot, SpoilCategory,
+    Actor, BlangkoType, ChipInfo, JobState, Journal, JournalError, JournalOptions, PrintedInfo,
+    PrinterSlot, SpoilCategory,
 };
 use crate::layout::Layouts;
 
@@ -281,6 +282,16 @@ impl Worker {
             }
             match self.journal.feed(id, Some(&self.serial)) {
                 Ok(_) => break,
+                // Lease lost (the journal dropped the job) or cancelled while prepared: not
+                // ours to print any more; take the next job.
+                Err(JournalError::LeaseLost { .. })
+                | Err(JournalError::IllegalTransition {
+                    got: JobState::Cancelled | JobState::Rejected,
+                    ..
+                }) => {
+                    tracing::info!(job = %id, "dropped before feeding (lease lost or cancelled)");
+                    return Outcome::Done;
+                }
                 Err(e) => {
                     let en = format!(
                         "Printer {}: the ledger shows no blangko in its feeder ({e}); record `cetak stock load` first",

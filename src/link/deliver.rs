@@ -1,0 +1,193 @@
+//! Outbox delivery: batches of at most 100 unacknowledged events in `seq` order, each batch
+//! starting with the oldest unacknowledged event, so an event of a job is never delivered
+//! before the earlier ones of that job were sent ahead of it in the same batch or acknowledged.
+//! Failures are retried with exponential backoff and full jitter (`Retry-After` honoured). The
+//! only state is the journal: a restart resumes with what was not acknowledged. Also writes the
+//! periodic / on-change `stock` event.
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use super::backoff::Backoff;
+use super::client::LinkClient;
+use super::db::Db;
+use super::leases::pause;
+use super::wire::{Event, EventBatch};
+use crate::config::LinkConfig;
+use crate::journal::{stock_body, OutboxEvent};
+
+/// Events per batch (the contract's maximum).
+pub(crate) const BATCH: u32 = 100;
+
+/// The wire form of a stored event: its body as written, with the stored columns as the
+/// authority for the common fields.
+pub(crate) fn to_wire(e: &OutboxEvent, station: &str) -> Event {
+    let mut detail = match serde_json::from_str::<serde_json::Value>(&e.body) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let at = match detail.remove("at") {
+        Some(serde_json::Value::String(s)) => s,
+        _ => e.created_at.to_string(),
+    };
+    let station = match detail.remove("station") {
+        Some(serde_json::Value::String(s)) => s,
+        _ => station.to_string(),
+    };
+    for k in ["event_id", "kind", "job_id"] {
+        detail.remove(k);
+    }
+    Event {
+        event_id: e.event_id.clone(),
+        kind: e.kind.clone(),
+        station,
+        at,
+        job_id: e.job_id.clone(),
+        detail,
+    }
+}
+
+/// Delivers the outbox until `stop`.
+pub(crate) async fn run_delivery(
+    db: Db,
+    client: LinkClient,
+    link: LinkConfig,
+    station: String,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut retry = Backoff::new(
+        Duration::from_millis(link.backoff_initial_ms),
+        Duration::from_secs(link.backoff_max_seconds),
+    );
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let pending = match db.call(|j| j.outbox_pending(BATCH)).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "delivery: journal");
+                if !pause(&mut stop, Duration::from_secs(1)).await {
+                    return;
+                }
+                continue;
+            }
+        };
+        if pending.is_empty() {
+            if !pause(&mut stop, Duration::from_millis(200)).await {
+                return;
+            }
+            continue;
+        }
+        let batch = EventBatch {
+            events: pending.iter().map(|e| to_wire(e, &station)).collect(),
+        };
+        let answer = tokio::select! {
+            r = client.post_events(&batch) => r,
+            _ = super::leases::stopped(&mut stop) => return,
+        };
+        match answer {
+            Ok(ack) => {
+                let first = &pending[0].event_id;
+                let progressed = ack.acknowledged.iter().any(|a| a == first);
+                let ids = ack.acknowledged;
+                let n = ids.len();
+                match db.call(move |j| j.outbox_ack_many(&ids)).await {
+                    Ok(newly) => {
+                        tracing::debug!(sent = pending.len(), acked = n, newly, "events delivered")
+                    }
+                    Err(e) => tracing::error!(error = %e, "delivery: journal ack"),
+                }
+                if progressed {
+                    retry.reset();
+                } else {
+                    // The server took nothing of the head of the queue: do not hammer it.
+                    tracing::warn!(event = %first, "server did not acknowledge the oldest event; will retry");
+                    let d = retry.next_delay(None);
+                    if !pause(&mut stop, d).await {
+                        return;
+                    }
+                }
+            }
+            Err(e) => {
+                if e.is_transient() {
+                    tracing::warn!(error = %e, backlog = pending.len(), "event delivery failed, will retry");
+                } else {
+                    tracing::error!(error = %e, pesan = %e.message_id(), "event delivery refused");
+                }
+                let d = retry.next_delay(e.retry_after());
+                if !pause(&mut stop, d).await {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Writes a `stock` event at start, when the figures change (checked every few seconds, written
+/// at most every 30 s) and at least every `stock_interval_seconds`.
+pub(crate) async fn run_stock(db: Db, link: LinkConfig, mut stop: watch::Receiver<bool>) {
+    let every = Duration::from_secs(link.stock_interval_seconds);
+    // A change is reported at most this often, so a busy production day does not write one
+    // stock event per card.
+    let min_gap = every.min(Duration::from_secs(30));
+    let mut last_written: Option<Instant> = None;
+    loop {
+        let due = last_written.is_none_or(|t| t.elapsed() >= every);
+        let may = last_written.is_none_or(|t| t.elapsed() >= min_gap);
+        let r = db
+            .call(move |j| {
+                let body = stock_body(&j.stock_show()?, &[]);
+                let last = j.last_stock_body()?;
+                let same = last.is_some_and(|l| {
+                    ["blangko", "feeders", "ribbons"]
+                        .iter()
+                        .all(|k| l.get(*k) == body.get(*k))
+                });
+                if !due && (same || !may) {
+                    return Ok(None);
+                }
+                j.report_stock(&[]).map(Some)
+            })
+            .await;
+        match r {
+            Ok(Some(id)) => {
+                tracing::debug!(event = %id, "stock report written");
+                last_written = Some(Instant::now());
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "stock report"),
+        }
+        if !pause(&mut stop, Duration::from_secs(2)).await {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::Timestamp;
+
+    #[test]
+    fn stored_body_becomes_a_flat_wire_event() {
+        let e = OutboxEvent {
+            seq: 3,
+            event_id: "S:j:3".into(),
+            job_id: Some("J1".into()),
+            kind: "printed".into(),
+            body: r#"{"event_id":"S:j:3","kind":"printed","station":"S","at":"2026-11-21T08:00:00.000Z","job_id":"J1","card_serial":"C7"}"#.into(),
+            created_at: Timestamp(0),
+            acked_at: None,
+        };
+        let w = to_wire(&e, "S");
+        assert_eq!(w.at, "2026-11-21T08:00:00.000Z");
+        assert_eq!(w.detail.len(), 1);
+        let v = serde_json::to_value(&w).unwrap();
+        assert_eq!(
+            v,
+            serde_json::from_str::<serde_json::Value>(&e.body).unwrap()
+        );
+    }
+}

@@ -1,0 +1,253 @@
+//! Errors of the link to the server. `Display` is English (logs); [`LinkError::message_id`] is
+//! the Bahasa Indonesia text for operators. Each variant's doc says what to check.
+
+use std::time::Duration;
+
+/// Which certificate check failed, when the TLS error says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertificateProblem {
+    /// The server's certificate is signed by a CA the station does not trust (`link.ca_file`).
+    UnknownIssuer,
+    /// The certificate has expired (or the station's clock is wrong).
+    Expired,
+    /// The certificate is for another host name than `link.server_url`.
+    WrongHost,
+    /// The server refused the station's client certificate (mutual TLS).
+    ClientRefused,
+    /// Another certificate problem; the text as the TLS library gave it.
+    Other(String),
+}
+
+impl std::fmt::Display for CertificateProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CertificateProblem::UnknownIssuer => f.write_str("signed by an unknown CA"),
+            CertificateProblem::Expired => f.write_str("expired (or the station clock is wrong)"),
+            CertificateProblem::WrongHost => f.write_str("issued for another host name"),
+            CertificateProblem::ClientRefused => {
+                f.write_str("the server refused the station's client certificate")
+            }
+            CertificateProblem::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Why a request to the server did not give the answer the contract promises.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    /// 401/403: the server does not accept the station's token. Check `link.token_file`.
+    #[error("the server refused the station token (HTTP {status}); check link.token_file")]
+    Unauthorized {
+        /// 401 or 403.
+        status: u16,
+    },
+    /// TLS failed on the server's (or our client) certificate. Check `link.ca_file`, the host
+    /// name in `link.server_url` and the station's clock.
+    #[error("server certificate: {0}")]
+    Certificate(CertificateProblem),
+    /// No answer within the configured time.
+    #[error("the server did not answer in time")]
+    Timeout,
+    /// The server could not be reached (down, network, proxy).
+    #[error("cannot reach the server: {0}")]
+    Connect(String),
+    /// The server answered with an error.
+    #[error("server error HTTP {status} ({code}): {message}")]
+    Server {
+        /// HTTP status.
+        status: u16,
+        /// `ErrorBody.error.code`, or `http_<status>` without a body.
+        code: String,
+        /// English message from the server.
+        message: String,
+        /// `Retry-After`, when given.
+        retry_after: Option<Duration>,
+    },
+    /// The lease is gone (409 `lease_expired` / 404 `lease_unknown`): the job must not be printed
+    /// unless it is already in a printer.
+    #[error("lease {lease_id} lost")]
+    LeaseLost {
+        /// The lease.
+        lease_id: String,
+    },
+    /// The answer does not match the contract (`docs/protocol/openapi.yaml`).
+    #[error("answer does not match the protocol: {0}")]
+    Protocol(String),
+    /// The link configuration cannot be used (unreadable token, bad PEM, bad URL).
+    #[error("link configuration: {0}")]
+    Config(String),
+}
+
+impl LinkError {
+    /// Bahasa Indonesia message for operators.
+    pub fn message_id(&self) -> String {
+        match self {
+            LinkError::Unauthorized { status } => {
+                format!("server menolak token stasiun (HTTP {status}); periksa link.token_file")
+            }
+            LinkError::Certificate(p) => {
+                let why = match p {
+                    CertificateProblem::UnknownIssuer => {
+                        "ditandatangani CA yang tidak dikenal (periksa link.ca_file)".to_string()
+                    }
+                    CertificateProblem::Expired => {
+                        "kedaluwarsa (atau jam stasiun salah)".to_string()
+                    }
+                    CertificateProblem::WrongHost => {
+                        "diterbitkan untuk nama host lain (periksa link.server_url)".to_string()
+                    }
+                    CertificateProblem::ClientRefused => {
+                        "server menolak sertifikat klien stasiun".to_string()
+                    }
+                    CertificateProblem::Other(s) => s.clone(),
+                };
+                format!("sertifikat server: {why}")
+            }
+            LinkError::Timeout => "server tidak menjawab tepat waktu".into(),
+            LinkError::Connect(e) => format!("tidak dapat menghubungi server: {e}"),
+            LinkError::Server {
+                status,
+                code,
+                message,
+                ..
+            } => format!("server error HTTP {status} ({code}): {message}"),
+            LinkError::LeaseLost { lease_id } => format!("sewa (lease) {lease_id} hilang"),
+            LinkError::Protocol(e) => format!("jawaban server tidak sesuai protokol: {e}"),
+            LinkError::Config(e) => format!("konfigurasi link: {e}"),
+        }
+    }
+
+    /// English message (same as `Display`).
+    pub fn message_en(&self) -> String {
+        self.to_string()
+    }
+
+    /// Worth retrying later (the server or the network may recover).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            LinkError::Timeout | LinkError::Connect(_) => true,
+            LinkError::Server { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+
+    /// The delay the server asked for, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            LinkError::Server { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Classifies a transport error from the HTTP client, walking its cause chain for the TLS
+    /// library's own error so a certificate problem is named precisely.
+    pub(crate) fn from_reqwest(e: reqwest::Error) -> LinkError {
+        if let Some(p) = certificate_problem(&e) {
+            return LinkError::Certificate(p);
+        }
+        if e.is_timeout() {
+            return LinkError::Timeout;
+        }
+        if e.is_decode() {
+            return LinkError::Protocol(chain_text(&e));
+        }
+        LinkError::Connect(chain_text(&e))
+    }
+}
+
+fn chain_text(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let t = c.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+/// Finds a `rustls::Error` in the chain (an `io::Error` hides its inner error from `source()`,
+/// so look inside with `get_ref`).
+fn certificate_problem(e: &(dyn std::error::Error + 'static)) -> Option<CertificateProblem> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cur {
+        if let Some(p) = from_rustls(c) {
+            return Some(p);
+        }
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if let Some(inner) = io.get_ref() {
+                if let Some(p) = from_rustls(inner) {
+                    return Some(p);
+                }
+                if let Some(p) = certificate_problem(inner) {
+                    return Some(p);
+                }
+            }
+        }
+        cur = c.source();
+    }
+    None
+}
+
+fn from_rustls(e: &(dyn std::error::Error + 'static)) -> Option<CertificateProblem> {
+    use rustls::{AlertDescription, CertificateError, Error};
+    let r = e.downcast_ref::<Error>()?;
+    Some(match r {
+        Error::InvalidCertificate(c) => match c {
+            CertificateError::UnknownIssuer | CertificateError::BadSignature => {
+                CertificateProblem::UnknownIssuer
+            }
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                CertificateProblem::Expired
+            }
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                CertificateProblem::WrongHost
+            }
+            other => CertificateProblem::Other(format!("{other:?}")),
+        },
+        Error::AlertReceived(
+            AlertDescription::BadCertificate
+            | AlertDescription::CertificateRequired
+            | AlertDescription::UnknownCA
+            | AlertDescription::CertificateUnknown
+            | AlertDescription::AccessDenied,
+        ) => CertificateProblem::ClientRefused,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rustls_error_inside_io_error_is_found() {
+        let inner = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, inner);
+        assert_eq!(
+            certificate_problem(&io),
+            Some(CertificateProblem::UnknownIssuer)
+        );
+        let io = std::io::Error::other("plain");
+        assert_eq!(certificate_problem(&io), None);
+    }
+
+    #[test]
+    fn messages_in_both_languages() {
+        let e = LinkError::Unauthorized { status: 401 };
+        assert!(e.message_en().contains("token"));
+        assert!(e.message_id().contains("token stasiun"));
+        assert!(!e.is_transient());
+        let e = LinkError::Server {
+            status: 503,
+            code: "unavailable".into(),
+            message: "busy".into(),
+            retry_after: Some(Duration::from_secs(3)),
+        };
+        assert!(e.is_transient());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+    }
+}

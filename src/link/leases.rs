@@ -1,0 +1,377 @@
+//! Jobs under lease: the puller (long-poll claims while the station has room, each offer through
+//! signed intake), the keeper (renewal at half the lease, local expiry, loss) and the release of
+//! leases at shutdown. The journal enforces the rule that matters — a job whose lease is lost is
+//! never fed — so a slow or absent server can delay renewals without risk.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use super::backoff::Backoff;
+use super::client::LinkClient;
+use super::db::Db;
+use super::error::LinkError;
+use super::wire::{ClaimRequest, LeasedJob};
+use crate::config::LinkConfig;
+use crate::daemon::intake::{accept_signed, Accepted, IntakeContext, JobOrigin};
+use crate::journal::{
+    Actor, BlangkoType, JobState, Journal, JournalError, LeaseDrop, Timestamp, LEASE_LOST,
+    LEASE_RELEASED,
+};
+
+/// What became of a job offered by the server (pulled or pushed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Offer {
+    /// New job, queued.
+    Queued(String),
+    /// Dropped earlier for its lease, queued again under the new lease.
+    Requeued(String),
+    /// Already known: nothing queued (a new lease is adopted for a job still in work).
+    Duplicate(String),
+    /// Refused and recorded (the `rejected` event tells the server).
+    Rejected {
+        job_id: Option<String>,
+        code: String,
+        message_en: String,
+    },
+}
+
+impl Offer {
+    pub(crate) fn job_id(&self) -> Option<&str> {
+        match self {
+            Offer::Queued(j) | Offer::Requeued(j) | Offer::Duplicate(j) => Some(j),
+            Offer::Rejected { job_id, .. } => job_id.as_deref(),
+        }
+    }
+}
+
+/// The job id inside a JWS whose signature verifies (None if it does not: intake records the
+/// rejection with what it can read).
+fn verified_job_id(ctx: &IntakeContext, jws: &str) -> Option<String> {
+    let payload = ctx.trust.verify(jws, ctx.clock.now().to_datetime()).ok()?;
+    let doc: serde_json::Value = serde_json::from_slice(&payload).ok()?;
+    doc.get("job_id")?.as_str().map(str::to_string)
+}
+
+/// Takes one signed job offered under `origin`; idempotent on the job id.
+pub(crate) fn take_offer(
+    j: &mut Journal,
+    ctx: &IntakeContext,
+    jws: &str,
+    origin: JobOrigin,
+) -> Result<Offer, crate::daemon::DaemonError> {
+    let lease = match &origin {
+        JobOrigin::Pull {
+            lease_id,
+            expires_at,
+        } => Some((lease_id.clone(), *expires_at)),
+        JobOrigin::Push {
+            lease_id: Some(l),
+            expires_at: Some(e),
+        } => Some((l.clone(), *e)),
+        _ => None,
+    };
+    if let (Some(job_id), Some((lease_id, expires_at))) = (verified_job_id(ctx, jws), &lease) {
+        if j.dropped_for_lease(&job_id)? {
+            j.lease_requeue(&job_id, lease_id, *expires_at)?;
+            return Ok(Offer::Requeued(job_id));
+        }
+        if let Some((old, _, false)) = j.lease_of(&job_id)? {
+            // Offered again under another lease while still in work: keep the newest lease.
+            if &old != lease_id {
+                j.lease_renewed(&job_id, lease_id, *expires_at)?;
+            }
+            return Ok(Offer::Duplicate(job_id));
+        }
+    }
+    Ok(match accept_signed(j, ctx, jws.as_bytes(), origin)? {
+        Accepted::Queued { job_id, .. } => Offer::Queued(job_id),
+        Accepted::Duplicate { job_id, .. } => Offer::Duplicate(job_id),
+        Accepted::Rejected {
+            job_id,
+            code,
+            message_en,
+            ..
+        } => Offer::Rejected {
+            job_id,
+            code: code.to_string(),
+            message_en,
+        },
+    })
+}
+
+/// Shared by the link's tasks.
+#[derive(Clone)]
+pub(crate) struct LeaseCtx {
+    pub db: Db,
+    pub client: LinkClient,
+    pub intake: Arc<IntakeContext>,
+    pub link: LinkConfig,
+    /// Printers per blangko type loaded.
+    pub printers: BTreeMap<BlangkoType, u32>,
+}
+
+/// Resolves when `rx` turns true.
+pub(crate) async fn stopped(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
+}
+
+/// Sleeps `d` or until stopped; returns false when stopped.
+pub(crate) async fn pause(rx: &mut watch::Receiver<bool>, d: Duration) -> bool {
+    if *rx.borrow() {
+        return false;
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(d) => !*rx.borrow(),
+        _ = stopped(rx) => false,
+    }
+}
+
+fn backoff(link: &LinkConfig) -> Backoff {
+    Backoff::new(
+        Duration::from_millis(link.backoff_initial_ms),
+        Duration::from_secs(link.backoff_max_seconds),
+    )
+}
+
+fn log_link_error(what: &str, e: &LinkError) {
+    if e.is_transient() {
+        tracing::warn!(error = %e, "{what}: server unreachable, will retry");
+    } else {
+        tracing::error!(error = %e, pesan = %e.message_id(), "{what} failed");
+    }
+}
+
+/// Long-poll claims while the station has room, until `stop`.
+pub(crate) async fn run_puller(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
+    let mut retry = backoff(&c.link);
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let counts = match c.db.call(|j| j.unfed_counts()).await {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, "puller: journal");
+                if !pause(&mut stop, Duration::from_secs(1)).await {
+                    return;
+                }
+                continue;
+            }
+        };
+        let mut types = Vec::new();
+        let mut room: u32 = 0;
+        for (t, printers) in &c.printers {
+            let bound = u64::from(printers * c.link.queue_per_printer);
+            let have = counts.get(t).copied().unwrap_or(0);
+            if have < bound {
+                types.push(t.code().to_string());
+                room += u32::try_from(bound - have).unwrap_or(u32::MAX);
+            }
+        }
+        if types.is_empty() {
+            if !pause(&mut stop, Duration::from_millis(300)).await {
+                return;
+            }
+            continue;
+        }
+        let req = ClaimRequest {
+            max_jobs: room.clamp(1, 50),
+            wait_seconds: c.link.wait_seconds,
+            blangko_types: types,
+            lease_seconds: c.link.lease_seconds,
+        };
+        let started = Instant::now();
+        let answer = tokio::select! {
+            r = c.client.claim(&req) => r,
+            _ = stopped(&mut stop) => return,
+        };
+        match answer {
+            Ok(resp) => {
+                retry.reset();
+                let empty = resp.leases.is_empty() && resp.cancellations.is_empty();
+                for l in resp.leases {
+                    take_leased(&c, l).await;
+                }
+                for job_id in resp.cancellations {
+                    cancel_from_server(&c.db, job_id).await;
+                }
+                // A server that answers an empty claim at once must not make us spin.
+                if empty
+                    && started.elapsed() < Duration::from_millis(500)
+                    && !pause(&mut stop, Duration::from_secs(1)).await
+                {
+                    return;
+                }
+            }
+            Err(e) => {
+                log_link_error("claim", &e);
+                let d = retry.next_delay(e.retry_after());
+                if !pause(&mut stop, d).await {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn take_leased(c: &LeaseCtx, l: LeasedJob) {
+    let Some(expires_at) = super::parse_time(&l.expires_at) else {
+        tracing::error!(lease = %l.lease_id, "claim: lease without a valid expires_at; released");
+        let _ = c.client.release(&l.lease_id, "rejected").await;
+        return;
+    };
+    let origin = JobOrigin::Pull {
+        lease_id: l.lease_id.clone(),
+        expires_at,
+    };
+    let ctx = c.intake.clone();
+    let jws = l.job;
+    let r =
+        c.db.call(move |j| {
+            take_offer(j, &ctx, &jws, origin).map_err(|e| JournalError::InvalidInput(e.to_string()))
+        })
+        .await;
+    match r {
+        Ok(Offer::Rejected {
+            job_id,
+            code,
+            message_en,
+        }) => {
+            tracing::warn!(job = ?job_id, %code, reason = %message_en, "pulled job rejected");
+            if let Err(e) = c.client.release(&l.lease_id, "rejected").await {
+                log_link_error("release", &e);
+            }
+        }
+        Ok(o) => tracing::info!(job = ?o.job_id(), lease = %l.lease_id, outcome = ?o, "pulled job"),
+        Err(e) => tracing::error!(lease = %l.lease_id, error = %e, "pulled job not taken"),
+    }
+}
+
+/// A cancellation from the server: honoured for a job not yet in a printer.
+pub(crate) async fn cancel_from_server(db: &Db, job_id: String) {
+    let id = job_id.clone();
+    match db
+        .call(move |j| j.cancel(&id, "server", &Actor::operator("server")))
+        .await
+    {
+        Ok(()) => tracing::info!(job = %job_id, "cancelled by the server"),
+        Err(JournalError::UnknownJob(_)) => {}
+        Err(e) => tracing::info!(job = %job_id, reason = %e, "server cancellation not applied"),
+    }
+}
+
+/// Renews leases at half their length (or `renew_seconds`), drops jobs whose lease expired by
+/// the journal clock, and applies losses reported by the server.
+pub(crate) async fn run_keeper(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
+    let every = c.link.renew_every();
+    let mut next: HashMap<String, Instant> = HashMap::new();
+    let mut retry = backoff(&c.link);
+    loop {
+        if !pause(&mut stop, Duration::from_millis(500)).await {
+            return;
+        }
+        match c.db.call(|j| j.drop_expired_leases()).await {
+            Ok(ids) => {
+                for id in ids {
+                    tracing::warn!(job = %id, "lease expired before the job reached a printer: dropped");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "keeper: journal"),
+        }
+        let held = match c.db.call(|j| j.leases_held()).await {
+            Ok(h) => h,
+            Err(e) => {
+                tracing::error!(error = %e, "keeper: journal");
+                continue;
+            }
+        };
+        let now = Instant::now();
+        next.retain(|k, _| held.iter().any(|h| &h.lease_id == k));
+        for h in held {
+            let due = *next
+                .entry(h.lease_id.clone())
+                .or_insert_with(|| now + every.min(half_left(h.expires_at)));
+            if due > now {
+                continue;
+            }
+            let r = tokio::select! {
+                r = c.client.renew(&h.lease_id, c.link.lease_seconds) => r,
+                _ = stopped(&mut stop) => return,
+            };
+            match r {
+                Ok(lease) => {
+                    retry.reset();
+                    let Some(exp) = super::parse_time(&lease.expires_at) else {
+                        tracing::error!(lease = %h.lease_id, "renew: invalid expires_at");
+                        continue;
+                    };
+                    let (job, id) = (h.job_id.clone(), lease.lease_id.clone());
+                    if let Err(e) = c.db.call(move |j| j.lease_renewed(&job, &id, exp)).await {
+                        tracing::error!(error = %e, "keeper: journal");
+                    }
+                    // Renew again after `every`, or at half the time left if the server granted less.
+                    next.insert(lease.lease_id, Instant::now() + every.min(half_left(exp)));
+                }
+                Err(LinkError::LeaseLost { lease_id }) => {
+                    let job = h.job_id.clone();
+                    match c.db.call(move |j| j.lease_lost(&job, LEASE_LOST)).await {
+                        Ok(LeaseDrop::Dropped) => tracing::warn!(
+                            job = %h.job_id, lease = %lease_id,
+                            "lease lost before the job reached a printer: dropped"
+                        ),
+                        Ok(LeaseDrop::Kept(s)) => tracing::info!(
+                            job = %h.job_id, lease = %lease_id, state = %s,
+                            "lease lost; the job is already in a printer and goes on"
+                        ),
+                        Err(e) => tracing::error!(error = %e, "keeper: journal"),
+                    }
+                    next.remove(&h.lease_id);
+                }
+                Err(e) => {
+                    log_link_error("renew", &e);
+                    let d = retry.next_delay(e.retry_after()).min(every);
+                    next.insert(h.lease_id.clone(), Instant::now() + d);
+                }
+            }
+        }
+    }
+}
+
+/// Half the time left until `expires_at` (at least 200 ms), by the wall clock.
+fn half_left(expires_at: Timestamp) -> Duration {
+    let left = expires_at.0 - Timestamp::from_datetime(chrono::Utc::now()).0;
+    Duration::from_millis(u64::try_from(left / 2).unwrap_or(0).max(200))
+}
+
+/// At shutdown (workers stopped): drops the jobs not in a printer from the queue and releases
+/// their leases, so the server can hand them to another station at once.
+pub(crate) async fn release_all(c: &LeaseCtx) {
+    let held = match c.db.call(|j| j.leases_held()).await {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::error!(error = %e, "release: journal");
+            return;
+        }
+    };
+    for h in held {
+        if !matches!(
+            h.state,
+            JobState::Queued | JobState::Preparing | JobState::Ready
+        ) {
+            continue;
+        }
+        let job = h.job_id.clone();
+        match c.db.call(move |j| j.lease_lost(&job, LEASE_RELEASED)).await {
+            Ok(LeaseDrop::Dropped) => {
+                if let Err(e) = c.client.release(&h.lease_id, "shutdown").await {
+                    log_link_error("release", &e);
+                }
+            }
+            Ok(LeaseDrop::Kept(_)) => {}
+            Err(e) => tracing::error!(error = %e, "release: journal"),
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Starts and stops the link's tasks on their own thread and tokio runtime, so the daemon and an
+//! in-process [`crate::daemon::Station`] run them the same way.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::client::{read_token, ClientSettings, LinkClient};
+use super::db::Db;
+use super::leases::{self, LeaseCtx};
+use super::{deliver, push};
+use crate::config::Config;
+use crate::daemon::intake::IntakeContext;
+use crate::daemon::{journal_options, journal_path, DaemonError};
+use crate::journal::{BlangkoType, Journal, JournalError};
+
+/// The running link: puller, lease keeper, outbox delivery, stock reports and the push endpoint.
+pub struct LinkService {
+    claims: watch::Sender<bool>,
+    all: watch::Sender<bool>,
+    thread: Option<JoinHandle<()>>,
+    push_addr: Option<SocketAddr>,
+}
+
+impl std::fmt::Debug for LinkService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkService")
+            .field("push_addr", &self.push_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+fn config_err(e: impl std::fmt::Display) -> DaemonError {
+    DaemonError::Config(format!("link: {e}"))
+}
+
+impl LinkService {
+    /// Starts the link for `config` (which must have `[link]`). Files (token, CA, certificates)
+    /// are read and the push endpoint bound before this returns, so a wrong setting fails the
+    /// start with a clear message.
+    pub fn start(config: &Config, intake: Arc<IntakeContext>) -> Result<LinkService, DaemonError> {
+        let link = config
+            .link
+            .clone()
+            .ok_or_else(|| config_err("no [link] table"))?;
+        let settings =
+            ClientSettings::from_config(&link, &config.station.id).map_err(config_err)?;
+        let client = LinkClient::new(&settings).map_err(config_err)?;
+        let journal = Journal::open_with(
+            journal_path(&config.station.data_dir),
+            journal_options(config),
+        )?;
+        let db = Db::new(journal);
+        let mut printers: BTreeMap<BlangkoType, u32> = BTreeMap::new();
+        for p in &config.printers {
+            let t: BlangkoType = p
+                .blangko
+                .parse()
+                .map_err(|e: JournalError| DaemonError::Config(e.to_string()))?;
+            *printers.entry(t).or_default() += 1;
+        }
+        // Bind the push endpoint now so a taken port fails the start.
+        let push = match &link.push_listen {
+            Some(addr) => {
+                let token_file = link
+                    .push_token_file
+                    .as_ref()
+                    .ok_or_else(|| config_err("push_listen needs push_token_file"))?;
+                let token = read_token(token_file).map_err(config_err)?;
+                let tls = match (&link.push_tls_cert, &link.push_tls_key) {
+                    (Some(c), Some(k)) => {
+                        Some(Arc::new(push::tls_config(c, k).map_err(config_err)?))
+                    }
+                    _ => None,
+                };
+                let io = |e| DaemonError::io(std::path::Path::new(addr), e);
+                let listener = std::net::TcpListener::bind(addr.as_str()).map_err(io)?;
+                listener.set_nonblocking(true).map_err(io)?;
+                let local = listener.local_addr().map_err(io)?;
+                Some((listener, tls, token, local))
+            }
+            None => None,
+        };
+        let push_addr = push.as_ref().map(|p| p.3);
+        let (claims_tx, claims_rx) = watch::channel(false);
+        let (all_tx, all_rx) = watch::channel(false);
+        let ctx = LeaseCtx {
+            db: db.clone(),
+            client: client.clone(),
+            intake: intake.clone(),
+            link: link.clone(),
+            printers,
+        };
+        let station = config.station.id.clone();
+        let thread = std::thread::Builder::new()
+            .name("link".into())
+            .spawn(move || {
+                let rt = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("link-rt")
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        tracing::error!(error = %e, "link runtime could not start");
+                        return;
+                    }
+                };
+                rt.block_on(async move {
+                    let mut tasks = vec![
+                        tokio::spawn(leases::run_puller(ctx.clone(), claims_rx)),
+                        tokio::spawn(leases::run_keeper(ctx.clone(), all_rx.clone())),
+                        tokio::spawn(deliver::run_delivery(
+                            db.clone(),
+                            client.clone(),
+                            link.clone(),
+                            station.clone(),
+                            all_rx.clone(),
+                        )),
+                        tokio::spawn(deliver::run_stock(db.clone(), link.clone(), all_rx.clone())),
+                    ];
+                    if let Some((listener, tls, token, _)) = push {
+                        match tokio::net::TcpListener::from_std(listener) {
+                            Ok(listener) => {
+                                let state = push::PushState {
+                                    db: db.clone(),
+                                    intake,
+                                    token: Arc::new(token),
+                                    station: Arc::new(station.clone()),
+                                };
+                                tasks.push(tokio::spawn(push::serve(
+                                    listener,
+                                    tls,
+                                    state,
+                                    all_rx.clone(),
+                                )));
+                            }
+                            Err(e) => tracing::error!(error = %e, "push endpoint not started"),
+                        }
+                    }
+                    let mut all_rx = all_rx;
+                    leases::stopped(&mut all_rx).await;
+                    for t in tasks {
+                        let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
+                    }
+                    // Workers have stopped: give back the leases of jobs not in a printer.
+                    if tokio::time::timeout(Duration::from_secs(10), leases::release_all(&ctx))
+                        .await
+                        .is_err()
+                    {
+                        tracing::warn!(
+                            "releasing leases took too long; the server lets them expire"
+                        );
+                    }
+                });
+            })
+            .map_err(|e| DaemonError::io(std::path::Path::new("link thread"), e))?;
+        Ok(LinkService {
+            claims: claims_tx,
+            all: all_tx,
+            thread: Some(thread),
+            push_addr,
+        })
+    }
+
+    /// Where the push endpoint listens (the bound port when `push_listen` used port 0).
+    pub fn push_addr(&self) -> Option<SocketAddr> {
+        self.push_addr
+    }
+
+    /// Stops claiming new jobs (first step of a shutdown; renewals and delivery go on).
+    pub fn stop_claiming(&self) {
+        let _ = self.claims.send(true);
+    }
+
+    /// Stops every task and releases the leases of jobs not in a printer (call after the
+    /// workers stopped). Returns when done.
+    pub fn shutdown(mut self) {
+        self.stop_now();
+    }
+
+    fn stop_now(&mut self) {
+        let _ = self.claims.send(true);
+        let _ = self.all.send(true);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for LinkService {
+    fn drop(&mut self) {
+        self.stop_now();
+    }
+}

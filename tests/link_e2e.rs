@@ -1,0 +1,522 @@
+//! The station against the server simulator over real HTTP, with emulated printers: production
+//! through a server outage (events pile up and drain, each stored once, order per job kept),
+//! the same job delivered twice printed once, a lost lease never printed, and bad signatures
+//! rejected and reported — via pull and push.
+
+mod link_support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use cetak::daemon::{Action, Station};
+use cetak::journal::{Actor, BlangkoType, JobState, Journal};
+use link_support::daemon_support::{emulator, stock};
+use link_support::*;
+use serde_json::{json, Value};
+
+/// Every outbox event of the journal, `(event_id, job_id)` in seq order.
+fn journal_events(cfg: &cetak::config::Config) -> Vec<(String, Option<String>)> {
+    let c = rusqlite::Connection::open(cfg.journal_path()).unwrap();
+    let mut st = c
+        .prepare("SELECT event_id, job_id FROM outbox ORDER BY seq")
+        .unwrap();
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    rows
+}
+
+fn printed_count(j: &Journal, ids: &[String]) -> usize {
+    ids.iter()
+        .filter(|id| {
+            j.job(id)
+                .map(|r| r.state == JobState::Printed)
+                .unwrap_or(false)
+        })
+        .count()
+}
+
+async fn stop(station: Station) {
+    tokio::task::spawn_blocking(move || station.shutdown())
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn production_goes_on_through_a_server_outage_and_every_event_arrives_once() {
+    let sim = sim().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let p1 = emulator("EMU-LINK-1", 0.02, 100);
+    let p2 = emulator("EMU-LINK-2", 0.02, 100);
+    let tag = format!("link-outage-{}", std::process::id());
+    p1.register(&format!("{tag}-a")).unwrap();
+    p2.register(&format!("{tag}-b")).unwrap();
+    let printers = [
+        ("P1", format!("emu://{tag}-a"), "kia"),
+        ("P2", format!("emu://{tag}-b"), "kia"),
+    ];
+    let cfg = link_config(&data, &printers, sim.url(), "queue_per_printer = 3\n");
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    stock(
+        &mut j,
+        &[("P1", BlangkoType::Kia), ("P2", BlangkoType::Kia)],
+        40,
+    );
+    let jobs = signed_jobs("OUT", 24);
+    let ids: Vec<String> = jobs.iter().map(|(i, _)| i.clone()).collect();
+    for (id, jws) in &jobs {
+        sim.add_job(id, jws);
+    }
+    let station = Station::start(&cfg).unwrap();
+    until("first cards", Duration::from_secs(120), || {
+        printed_count(&j, &ids) >= 4
+    })
+    .await;
+
+    // The server goes away: leased jobs keep printing, events pile up.
+    sim.set_down(true).await;
+    let before = printed_count(&j, &ids);
+    until(
+        "printing while the server is down",
+        Duration::from_secs(120),
+        || printed_count(&j, &ids) >= before + 2,
+    )
+    .await;
+    assert!(j.outbox_backlog().unwrap() > 0, "events pile up while down");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    sim.set_down(false).await;
+    // Then a run of other faults while the rest is claimed, printed and reported.
+    sim.update_faults(|f| {
+        f.status_500_next = 3;
+        f.drop_next = 2;
+        f.hang_next = 1;
+    });
+    until("every job printed", Duration::from_secs(240), || {
+        printed_count(&j, &ids) == ids.len()
+    })
+    .await;
+    until("outbox drained", Duration::from_secs(120), || {
+        j.outbox_backlog().unwrap() == 0
+    })
+    .await;
+    stop(station).await;
+    // Shutdown may add events (none expected: no job left under lease); deliver nothing more.
+
+    // Exactly once as the server sees it: every journal event stored, none missing, none extra.
+    let local = journal_events(&cfg);
+    let server = sim.events();
+    let server_ids: Vec<String> = server
+        .iter()
+        .map(|e| e["event_id"].as_str().unwrap().to_string())
+        .collect();
+    let unique: BTreeSet<&String> = server_ids.iter().collect();
+    assert_eq!(unique.len(), server_ids.len(), "stored once each");
+    let local_ids: BTreeSet<&String> = local.iter().map(|(e, _)| e).collect();
+    let acked: BTreeSet<&String> = local_ids
+        .iter()
+        .copied()
+        .filter(|id| unique.contains(id))
+        .collect();
+    assert_eq!(acked, local_ids, "every journal event reached the server");
+    assert!(
+        unique.iter().all(|id| local_ids.contains(id)),
+        "nothing invented"
+    );
+    for id in &server_ids {
+        assert!(sim.delivery_count(id) >= 1);
+    }
+    // Order per job: the server received each job's events in journal order.
+    let mut local_per_job: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (e, job) in &local {
+        if let Some(job) = job {
+            local_per_job.entry(job).or_default().push(e);
+        }
+    }
+    for (job, events) in &local_per_job {
+        let got: Vec<&str> = server
+            .iter()
+            .filter(|e| e["job_id"] == *job)
+            .map(|e| e["event_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(&got, events, "order of job {job}");
+    }
+    for id in &ids {
+        let kinds = server_kinds(&sim, id);
+        assert!(kinds.contains(&"printed".to_string()), "{id}: {kinds:?}");
+        assert_eq!(kinds.first().map(String::as_str), Some("accepted"), "{id}");
+    }
+    assert_eq!(
+        p1.cards_ejected() + p2.cards_ejected(),
+        ids.len(),
+        "one card per job"
+    );
+    assert!(
+        server.iter().any(|e| e["kind"] == "stock"),
+        "a stock report reached the server"
+    );
+    assert_no_violations(&sim);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_job_pulled_twice_or_pulled_and_pushed_is_printed_once() {
+    let sim = sim().await;
+    sim.update_faults(|f| f.duplicate_jobs = true);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let p1 = emulator("EMU-LINK-DUP", 0.02, 100);
+    let tag = format!("link-dup-{}", std::process::id());
+    p1.register(&tag).unwrap();
+    let printers = [("P1", format!("emu://{tag}"), "kia")];
+    let cfg = link_config(
+        &data,
+        &printers,
+        sim.url(),
+        "push_listen = \"127.0.0.1:0\"\nrenew_seconds = 1\n",
+    );
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    stock(&mut j, &[("P1", BlangkoType::Kia)], 40);
+    let jobs = signed_jobs("DUP", 6);
+    let mut ids: Vec<String> = jobs.iter().map(|(i, _)| i.clone()).collect();
+    let station = Station::start(&cfg).unwrap();
+    let push_url = format!("http://{}", station.push_addr().unwrap());
+
+    // Pushed first, then offered by the server too (pushed and pulled).
+    let (pid, pjws) = signed_jobs("DUP-PUSH", 1).remove(0);
+    let a = sim
+        .push_job_to(&push_url, PUSH_TOKEN, &json!({ "job": pjws }))
+        .await
+        .unwrap();
+    assert_eq!(a.status, 202, "{:?}", a.body);
+    assert_eq!(a.body.as_ref().unwrap()["status"], "queued");
+    let again = sim
+        .push_job_to(&push_url, PUSH_TOKEN, &json!({ "job": pjws }))
+        .await
+        .unwrap();
+    assert_eq!(again.status, 202);
+    assert_eq!(again.body.as_ref().unwrap()["status"], "duplicate");
+    sim.add_job(&pid, &pjws);
+    ids.push(pid);
+    // Pulled (and offered again by the duplicate fault), and pushed as well.
+    for (id, jws) in &jobs {
+        sim.add_job(id, jws);
+    }
+    for (_, jws) in jobs.iter().take(3) {
+        let r = sim
+            .push_job_to(&push_url, PUSH_TOKEN, &json!({ "job": jws }))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 202, "{:?}", r.body);
+    }
+    // Wrong push token.
+    let r = sim
+        .push_job_to(&push_url, "wrong", &json!({ "job": jobs[0].1 }))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 401);
+    let h = sim.health_of(&push_url).await.unwrap();
+    assert_eq!(h.status, 200, "{:?}", h.body);
+    assert_eq!(h.body.as_ref().unwrap()["station"], STATION);
+
+    until("every job printed", Duration::from_secs(180), || {
+        printed_count(&j, &ids) == ids.len()
+    })
+    .await;
+    // Give duplicate offers time to arrive after printing too.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    until("outbox drained", Duration::from_secs(60), || {
+        j.outbox_backlog().unwrap() == 0
+    })
+    .await;
+    stop(station).await;
+    assert_eq!(p1.cards_ejected(), ids.len(), "each job printed once");
+    for id in &ids {
+        let printed = j
+            .job_history(id)
+            .unwrap()
+            .iter()
+            .filter(|h| h.to_state == JobState::Printed)
+            .count();
+        assert_eq!(printed, 1, "{id}");
+    }
+    assert_no_violations(&sim);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_whose_lease_is_lost_before_a_printer_is_never_printed() {
+    let sim = sim().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let p1 = emulator("EMU-LINK-LEASE", 0.0, 100);
+    let tag = format!("link-lease-{}", std::process::id());
+    p1.register(&tag).unwrap();
+    let printers = [("P1", format!("emu://{tag}"), "kia")];
+    let cfg = link_config(&data, &printers, sim.url(), "renew_seconds = 1\n");
+    // No blangko recorded in the feeder: the worker holds the job before feeding it.
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    let (id, jws) = signed_jobs("LOST", 1).remove(0);
+    sim.add_job(&id, &jws);
+    let station = Station::start(&cfg).unwrap();
+    until("job leased and prepared", Duration::from_secs(60), || {
+        matches!(j.job(&id).map(|r| r.state), Ok(JobState::Ready))
+    })
+    .await;
+    // The server takes the lease back (and withdraws the job so it is not offered again).
+    assert_eq!(sim.expire_lease(&id), 1);
+    sim.cancel(&id);
+    until("job dropped", Duration::from_secs(30), || {
+        matches!(j.job(&id).map(|r| r.state), Ok(JobState::Cancelled))
+    })
+    .await;
+    // Blangko arrive and the operator retries: the dropped job is not printed.
+    stock(&mut j, &[("P1", BlangkoType::Kia)], 5);
+    let _ = station.handle().act("P1", Action::Retry);
+    until("lease_lost reported", Duration::from_secs(30), || {
+        sim.events().iter().any(|e| {
+            e["job_id"] == id.as_str() && e["kind"] == "cancelled" && e["reason"] == "lease_lost"
+        })
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop(station).await;
+    assert_eq!(p1.cards_ejected(), 0, "never printed");
+    assert_eq!(j.job(&id).unwrap().state, JobState::Cancelled);
+    assert_no_violations(&sim);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lease_expiring_while_the_server_is_down_drops_the_job() {
+    let sim = sim().await;
+    sim.set_lease_seconds(3);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let p1 = emulator("EMU-LINK-DOWN", 0.0, 100);
+    let tag = format!("link-down-{}", std::process::id());
+    p1.register(&tag).unwrap();
+    let printers = [("P1", format!("emu://{tag}"), "kia")];
+    let cfg = link_config(&data, &printers, sim.url(), "renew_seconds = 1\n");
+    let j = cetak::daemon::open_journal(&cfg).unwrap();
+    let (id, jws) = signed_jobs("DOWN", 1).remove(0);
+    sim.add_job(&id, &jws);
+    let station = Station::start(&cfg).unwrap();
+    until("job leased", Duration::from_secs(60), || {
+        matches!(j.job(&id).map(|r| r.state), Ok(JobState::Ready))
+    })
+    .await;
+    // Renewals keep a 3 s lease alive for longer than 3 s.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(j.job(&id).unwrap().state, JobState::Ready, "renewed");
+    sim.set_down(true).await;
+    until(
+        "dropped by the journal clock",
+        Duration::from_secs(30),
+        || matches!(j.job(&id).map(|r| r.state), Ok(JobState::Cancelled)),
+    )
+    .await;
+    sim.cancel(&id);
+    sim.set_down(false).await;
+    until("lease_lost reported", Duration::from_secs(30), || {
+        sim.events()
+            .iter()
+            .any(|e| e["job_id"] == id.as_str() && e["reason"] == "lease_lost")
+    })
+    .await;
+    stop(station).await;
+    assert_eq!(p1.cards_ejected(), 0);
+    assert_no_violations(&sim);
+}
+
+/// A JWS whose payload was changed after signing.
+fn tampered(jws: &str) -> String {
+    use base64::Engine as _;
+    let parts: Vec<&str> = jws.split('.').collect();
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut doc: Value = serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+    doc["priority"] = json!(9);
+    format!("{}.{}.{}", parts[0], b64.encode(doc.to_string()), parts[2])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_signatures_are_rejected_and_reported_via_pull_and_push() {
+    let sim = sim().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let p1 = emulator("EMU-LINK-SIG", 0.0, 100);
+    let tag = format!("link-sig-{}", std::process::id());
+    p1.register(&tag).unwrap();
+    let printers = [("P1", format!("emu://{tag}"), "kia")];
+    let cfg = link_config(
+        &data,
+        &printers,
+        sim.url(),
+        "push_listen = \"127.0.0.1:0\"\n",
+    );
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    stock(&mut j, &[("P1", BlangkoType::Kia)], 20);
+    let bad = |prefix: &str| -> Vec<(String, String, &'static str)> {
+        let doc = |n: &str| job_doc("kia-0-5.json", &format!("{prefix}-{n}"));
+        vec![
+            (
+                format!("{prefix}-wrongkey"),
+                cetak::signing::sign(&other_key(), KID, doc("wrongkey").to_string().as_bytes()),
+                "bad_signature",
+            ),
+            (
+                format!("{prefix}-tampered"),
+                tampered(&signed(&doc("tampered"))),
+                "bad_signature",
+            ),
+            (
+                format!("{prefix}-unknownkid"),
+                cetak::signing::sign(&key(), "nobody-1", doc("unknownkid").to_string().as_bytes()),
+                "unknown_key",
+            ),
+            (
+                format!("{prefix}-unsigned"),
+                doc("unsigned").to_string(),
+                "unsigned",
+            ),
+        ]
+    };
+    let station = Station::start(&cfg).unwrap();
+    let push_url = format!("http://{}", station.push_addr().unwrap());
+    let pulled = bad("PULL");
+    for (id, jws, _) in &pulled {
+        sim.add_job(id, jws);
+    }
+    let pushed = bad("PUSH");
+    for (id, jws, code) in &pushed {
+        let r = sim
+            .push_job_to(&push_url, PUSH_TOKEN, &json!({ "job": jws }))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 422, "{id}: {:?}", r.body);
+        assert_eq!(r.body.as_ref().unwrap()["error"]["code"], *code, "{id}");
+    }
+    // A good job after them is printed: the station is not stuck on the bad ones.
+    let (good, good_jws) = signed_jobs("SIG-GOOD", 1).remove(0);
+    sim.add_job(&good, &good_jws);
+    until("good job printed", Duration::from_secs(120), || {
+        matches!(j.job(&good).map(|r| r.state), Ok(JobState::Printed))
+    })
+    .await;
+    for (id, _, code) in pulled.iter().chain(&pushed) {
+        until(
+            &format!("rejected event of {id}"),
+            Duration::from_secs(30),
+            || {
+                sim.events().iter().any(|e| {
+                    e["kind"] == "rejected"
+                        && e["job_id"] == id.as_str()
+                        && e.to_string().contains(code)
+                })
+            },
+        )
+        .await;
+        let state = j.job(id).map(|r| r.state);
+        assert!(
+            !matches!(state, Ok(JobState::Printed | JobState::Queued)),
+            "{id}: {state:?}"
+        );
+    }
+    stop(station).await;
+    assert_eq!(p1.cards_ejected(), 1, "only the good job printed");
+    assert_no_violations(&sim);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_cancellation_applies_only_before_a_printer() {
+    let sim = sim().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let p1 = emulator("EMU-LINK-CANCEL", 0.0, 100);
+    let tag = format!("link-cancel-{}", std::process::id());
+    p1.register(&tag).unwrap();
+    let printers = [("P1", format!("emu://{tag}"), "kia")];
+    let cfg = link_config(
+        &data,
+        &printers,
+        sim.url(),
+        "push_listen = \"127.0.0.1:0\"\n",
+    );
+    let j = cetak::daemon::open_journal(&cfg).unwrap();
+    let station = Station::start(&cfg).unwrap();
+    let push_url = format!("http://{}", station.push_addr().unwrap());
+    // Feeder empty in the ledger: jobs wait before feeding.
+    let jobs = signed_jobs("CAN", 2);
+    for (id, jws) in &jobs {
+        sim.add_job(id, jws);
+    }
+    until("jobs leased", Duration::from_secs(60), || {
+        jobs.iter().all(|(id, _)| j.job(id).is_ok())
+    })
+    .await;
+    // Cancel one through the claim answer, one through the push endpoint.
+    sim.cancel(&jobs[0].0);
+    let r = sim
+        .cancel_job_at(&push_url, PUSH_TOKEN, &jobs[1].0)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = sim
+        .cancel_job_at(&push_url, PUSH_TOKEN, "NO-SUCH-JOB")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 404, "{:?}", r.body);
+    until("both cancelled", Duration::from_secs(30), || {
+        jobs.iter()
+            .all(|(id, _)| matches!(j.job(id).map(|r| r.state), Ok(JobState::Cancelled)))
+    })
+    .await;
+    let _ = Actor::system();
+    stop(station).await;
+    assert_eq!(p1.cards_ejected(), 0);
+    assert_no_violations(&sim);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undelivered_events_survive_a_restart_and_drain_once() {
+    let sim = sim().await;
+    sim.set_down(true).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let p1 = emulator("EMU-LINK-RESTART", 0.0, 10);
+    let tag = format!("link-restart-{}", std::process::id());
+    p1.register(&tag).unwrap();
+    let printers = [("P1", format!("emu://{tag}"), "kia")];
+    let cfg = link_config(&data, &printers, sim.url(), "");
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    stock(&mut j, &[("P1", BlangkoType::Kia)], 5);
+    for _ in 0..3 {
+        j.report_stock(&[]).unwrap();
+    }
+    // First run: the server is down the whole time.
+    let station = Station::start(&cfg).unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let backlog = j.outbox_backlog().unwrap();
+    assert!(backlog >= 3, "{backlog}");
+    stop(station).await;
+    assert!(sim.events().is_empty());
+    // Second run, server back: the journal alone says what is left to deliver.
+    sim.set_down(false).await;
+    let station = Station::start(&cfg).unwrap();
+    until(
+        "outbox drained after restart",
+        Duration::from_secs(60),
+        || j.outbox_backlog().unwrap() == 0,
+    )
+    .await;
+    stop(station).await;
+    let local: BTreeSet<String> = journal_events(&cfg).into_iter().map(|(e, _)| e).collect();
+    let server: Vec<String> = sim
+        .events()
+        .iter()
+        .map(|e| e["event_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(server.len(), local.len(), "each once");
+    assert_eq!(server.iter().cloned().collect::<BTreeSet<_>>(), local);
+    assert_no_violations(&sim);
+}
