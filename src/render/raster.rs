@@ -2,7 +2,7 @@
 //! rectangles, placed images, and the conversion of the panel pixmaps into printer layers and
 //! the preview.
 
-use cetak_drivers::printer::layers::{Bitplane, FRAME_HEIGHT, FRAME_WIDTH};
+use cetak_drivers::printer::layers::Bitplane;
 use image::{RgbImage, RgbaImage};
 use resvg::tiny_skia::Pixmap;
 
@@ -46,14 +46,11 @@ pub fn draw_image(pixmap: &mut Pixmap, x: i64, y: i64, img: &RgbaImage) {
 
 /// The K plane: a dot wherever the K pixmap's coverage is at least 50 %. `None` when empty.
 pub fn k_plane(pixmap: &Pixmap) -> Option<Bitplane> {
-    let data = pixmap.data();
-    let w = pixmap.width();
-    if !data.chunks_exact(4).any(|p| p[3] >= 128) {
+    let dots: Vec<bool> = pixmap.data().chunks_exact(4).map(|p| p[3] >= 128).collect();
+    if !dots.contains(&true) {
         return None;
     }
-    Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
-        data[((y * w + x) * 4 + 3) as usize] >= 128
-    }))
+    Bitplane::from_dots(pixmap.width(), pixmap.height(), dots)
 }
 
 /// The colour layer: the colour pixmap over white. `None` when nothing is painted.
@@ -62,14 +59,12 @@ pub fn colour_layer(pixmap: &Pixmap) -> Option<RgbImage> {
     if !data.chunks_exact(4).any(|p| p[3] != 0) {
         return None;
     }
-    let mut out = Vec::with_capacity(data.len() / 4 * 3);
-    for p in data.chunks_exact(4) {
+    let mut out = vec![0u8; data.len() / 4 * 3];
+    for (o, p) in out.chunks_exact_mut(3).zip(data.chunks_exact(4)) {
         let white = 255 - p[3];
-        out.extend_from_slice(&[
-            p[0].saturating_add(white),
-            p[1].saturating_add(white),
-            p[2].saturating_add(white),
-        ]);
+        o[0] = p[0].saturating_add(white);
+        o[1] = p[1].saturating_add(white);
+        o[2] = p[2].saturating_add(white);
     }
     RgbImage::from_raw(pixmap.width(), pixmap.height(), out)
 }

@@ -258,7 +258,10 @@ pub fn side_panels(
     if let Some(rgb) = &layers.colour {
         check("colour", rgb.width(), rgb.height())?;
         let levels = colour.levels();
-        let table: Vec<u8> = (0..=255u8).map(|v| quantise(255 - v, levels)).collect();
+        let mut table = [0u8; 256];
+        for (v, t) in table.iter_mut().enumerate() {
+            *t = quantise(255 - v as u8, levels);
+        }
         let raw = rgb.as_raw();
         let mut yv = vec![0u8; LINES * DOTS];
         let mut mv = vec![0u8; LINES * DOTS];
@@ -267,14 +270,24 @@ pub fn side_panels(
         // dots is written contiguously.
         for y0 in (0..DOTS).step_by(TILE) {
             let y1 = (y0 + TILE).min(DOTS);
-            for x in 0..LINES {
-                let base = x * DOTS;
-                for y in y0..y1 {
+            let lines = yv
+                .chunks_exact_mut(DOTS)
+                .zip(mv.chunks_exact_mut(DOTS))
+                .zip(cv.chunks_exact_mut(DOTS));
+            for (x, ((yl, ml), cl)) in lines.enumerate() {
+                // Landscape rows y0..y1 land on dots DOTS-y1..DOTS-y0 of this line, reversed.
+                let span = DOTS - y1..DOTS - y0;
+                let outs = yl[span.clone()]
+                    .iter_mut()
+                    .zip(&mut ml[span.clone()])
+                    .zip(&mut cl[span])
+                    .rev();
+                for (((yo, mo), co), y) in outs.zip(y0..y1) {
                     let o = (y * LINES + x) * 3;
-                    let i = base + DOTS - 1 - y;
-                    cv[i] = table[raw[o] as usize];
-                    mv[i] = table[raw[o + 1] as usize];
-                    yv[i] = table[raw[o + 2] as usize];
+                    let [r, g, b] = [raw[o], raw[o + 1], raw[o + 2]];
+                    *co = table[usize::from(r)];
+                    *mo = table[usize::from(g)];
+                    *yo = table[usize::from(b)];
                 }
             }
         }
@@ -298,13 +311,15 @@ pub fn side_panels(
             if plane.is_empty() {
                 continue;
             }
+            let dots = plane.dots();
             let mut values = vec![0u8; LINES * DOTS];
-            for y0 in (0..DOTS as u32).step_by(TILE) {
-                let y1 = (y0 + TILE as u32).min(DOTS as u32);
-                for x in 0..LINES as u32 {
-                    let base = x as usize * DOTS + DOTS - 1;
-                    for y in y0..y1 {
-                        values[base - y as usize] = u8::from(plane.get(x, y));
+            for y0 in (0..DOTS).step_by(TILE) {
+                let y1 = (y0 + TILE).min(DOTS);
+                for (x, line) in values.chunks_exact_mut(DOTS).enumerate() {
+                    // Landscape rows y0..y1 land on dots DOTS-y1..DOTS-y0 of this line, reversed.
+                    let out = &mut line[DOTS - y1..DOTS - y0];
+                    for (o, y) in out.iter_mut().rev().zip(y0..y1) {
+                        *o = u8::from(dots[y * LINES + x]);
                     }
                 }
             }
@@ -392,6 +407,47 @@ mod tests {
         assert_eq!(k.at(LINES - 1, 0), 1);
         assert_eq!(k.values.iter().filter(|&&v| v == 1).count(), 2);
         assert!(panels[0].values.iter().all(|&v| v == 31));
+    }
+
+    /// The tiled conversion against the definition, dot by dot, on noisy layers.
+    #[test]
+    fn side_panels_match_the_per_dot_definition() {
+        let noise = |x: u32, y: u32| {
+            let h = (x.wrapping_mul(0x9E37_79B9) ^ y.wrapping_mul(0x85EB_CA6B))
+                .wrapping_mul(0xC2B2_AE35);
+            h ^ (h >> 15)
+        };
+        let colour = image::RgbImage::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+            let n = noise(x, y);
+            image::Rgb([n as u8, (n >> 8) as u8, (n >> 16) as u8])
+        });
+        let k = Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| noise(x, y) % 3 == 0);
+        let o = Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| noise(y, x) % 5 != 0);
+        let layers = SideLayers {
+            colour: Some(colour.clone()),
+            k: Some(k.clone()),
+            overlay: Some(o.clone()),
+        };
+        for depth in [ColourLevels::L32, ColourLevels::L64, ColourLevels::L128] {
+            let panels = side_panels(&layers, depth).unwrap();
+            assert_eq!(panels.len(), 5);
+            for p in &panels {
+                for line in 0..LINES {
+                    for dot in 0..DOTS {
+                        let (x, y) = landscape_xy(line, dot);
+                        let [r, g, b] = colour.get_pixel(x, y).0;
+                        let want = match p.panel {
+                            Panel::Yellow => quantise(255 - b, depth.levels()),
+                            Panel::Magenta => quantise(255 - g, depth.levels()),
+                            Panel::Cyan => quantise(255 - r, depth.levels()),
+                            Panel::Black => u8::from(k.get(x, y)),
+                            Panel::Overlay => u8::from(o.get(x, y)),
+                        };
+                        assert_eq!(p.at(line, dot), want, "{:?} {line} {dot}", p.panel);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
