@@ -56,15 +56,25 @@ pub fn k_plane(pixmap: &Pixmap) -> Option<Bitplane> {
 /// The colour layer: the colour pixmap over white. `None` when nothing is painted.
 pub fn colour_layer(pixmap: &Pixmap) -> Option<RgbImage> {
     let data = pixmap.data();
-    if !data.chunks_exact(4).any(|p| p[3] != 0) {
+    // Unpainted pixels are all-zero (premultiplied, transparent) and give white; on a card on
+    // preprinted blangko that is nearly every row, so whole rows are checked first.
+    let blank = |bytes: &[u8]| bytes.iter().fold(0, |acc, &b| acc | b) == 0;
+    if blank(data) {
         return None;
     }
-    let mut out = vec![0u8; data.len() / 4 * 3];
-    for (o, p) in out.chunks_exact_mut(3).zip(data.chunks_exact(4)) {
-        let white = 255 - p[3];
-        o[0] = p[0].saturating_add(white);
-        o[1] = p[1].saturating_add(white);
-        o[2] = p[2].saturating_add(white);
+    let row_in = pixmap.width() as usize * 4;
+    let row_out = pixmap.width() as usize * 3;
+    let mut out = vec![255u8; data.len() / 4 * 3];
+    for (o_row, p_row) in out.chunks_exact_mut(row_out).zip(data.chunks_exact(row_in)) {
+        if blank(p_row) {
+            continue;
+        }
+        for (o, p) in o_row.chunks_exact_mut(3).zip(p_row.chunks_exact(4)) {
+            let white = 255 - p[3];
+            o[0] = p[0].saturating_add(white);
+            o[1] = p[1].saturating_add(white);
+            o[2] = p[2].saturating_add(white);
+        }
     }
     RgbImage::from_raw(pixmap.width(), pixmap.height(), out)
 }
@@ -110,4 +120,36 @@ fn demultiply(px: &[u8]) -> [u8; 4] {
     }
     let d = |c: u8| (u16::from(c) * 255 / u16::from(a)).min(255) as u8;
     [d(px[0]), d(px[1]), d(px[2]), a]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cetak_drivers::printer::layers::{FRAME_HEIGHT, FRAME_WIDTH};
+
+    /// K plane and colour layer against their per-pixel definitions, on a pixmap with opaque,
+    /// half-transparent and unpainted pixels.
+    #[test]
+    fn layers_match_their_per_pixel_definitions() {
+        let mut pixmap = Pixmap::new(FRAME_WIDTH, FRAME_HEIGHT).unwrap();
+        assert!(k_plane(&pixmap).is_none() && colour_layer(&pixmap).is_none());
+        fill_rect(&mut pixmap, 10, 20, 300, 40, [200, 10, 30]);
+        let img = RgbaImage::from_fn(120, 90, |x, y| {
+            image::Rgba([(x * 2) as u8, (y * 3) as u8, 77, ((x + y) * 2) as u8])
+        });
+        draw_image(&mut pixmap, 900, 600, &img);
+        let data = pixmap.data();
+        let k = k_plane(&pixmap).unwrap();
+        let colour = colour_layer(&pixmap).unwrap();
+        for y in 0..FRAME_HEIGHT {
+            for x in 0..FRAME_WIDTH {
+                let i = ((y * FRAME_WIDTH + x) * 4) as usize;
+                let p = &data[i..i + 4];
+                assert_eq!(k.get(x, y), p[3] >= 128, "{x} {y}");
+                let white = 255 - p[3];
+                let want = [0, 1, 2].map(|c| p[c].saturating_add(white));
+                assert_eq!(colour.get_pixel(x, y).0, want, "{x} {y}");
+            }
+        }
+    }
 }

@@ -146,7 +146,8 @@ impl PanelImage {
 
     /// True when no dot carries ink: such a panel is not sent.
     pub fn is_empty(&self) -> bool {
-        self.values.iter().all(|&v| v == 0)
+        // An OR over everything (no early exit) compiles to wide vector instructions.
+        self.values.iter().fold(0, |acc, &v| acc | v) == 0
     }
 
     /// Value at frame position.
@@ -266,28 +267,36 @@ pub fn side_panels(
         let mut yv = vec![0u8; LINES * DOTS];
         let mut mv = vec![0u8; LINES * DOTS];
         let mut cv = vec![0u8; LINES * DOTS];
-        // Tiled transpose: a band of TILE rows stays in cache while each line's run of TILE
-        // dots is written contiguously.
-        for y0 in (0..DOTS).step_by(TILE) {
-            let y1 = (y0 + TILE).min(DOTS);
-            let lines = yv
-                .chunks_exact_mut(DOTS)
-                .zip(mv.chunks_exact_mut(DOTS))
-                .zip(cv.chunks_exact_mut(DOTS));
-            for (x, ((yl, ml), cl)) in lines.enumerate() {
-                // Landscape rows y0..y1 land on dots DOTS-y1..DOTS-y0 of this line, reversed.
-                let span = DOTS - y1..DOTS - y0;
-                let outs = yl[span.clone()]
-                    .iter_mut()
-                    .zip(&mut ml[span.clone()])
-                    .zip(&mut cl[span])
-                    .rev();
-                for (((yo, mo), co), y) in outs.zip(y0..y1) {
-                    let o = (y * LINES + x) * 3;
-                    let [r, g, b] = [raw[o], raw[o + 1], raw[o + 2]];
-                    *co = table[usize::from(r)];
-                    *mo = table[usize::from(g)];
-                    *yo = table[usize::from(b)];
+        // White quantises to 0 (no dye), which the planes already hold: only the box around
+        // the non-white pixels (on a card on preprinted blangko, the photo) is converted.
+        if let Some((xs, ys)) = non_white_box(raw) {
+            // Tiled transpose: a band of TILE rows stays in cache while each line's run of
+            // TILE dots is written contiguously.
+            for y0 in ys.clone().step_by(TILE) {
+                let y1 = (y0 + TILE).min(ys.end);
+                let lines = yv
+                    .chunks_exact_mut(DOTS)
+                    .zip(mv.chunks_exact_mut(DOTS))
+                    .zip(cv.chunks_exact_mut(DOTS))
+                    .enumerate()
+                    .skip(xs.start)
+                    .take(xs.len());
+                for (x, ((yl, ml), cl)) in lines {
+                    // Landscape rows y0..y1 land on dots DOTS-y1..DOTS-y0 of this line, reversed.
+                    let span = DOTS - y1..DOTS - y0;
+                    let outs = yl[span.clone()]
+                        .iter_mut()
+                        .zip(&mut ml[span.clone()])
+                        .zip(&mut cl[span])
+                        .rev();
+                    for (((yo, mo), co), y) in outs.zip(y0..y1) {
+                        let o = (y * LINES + x) * 3;
+                        if let Some(&[r, g, b]) = raw.get(o..o + 3) {
+                            *co = table[usize::from(r)];
+                            *mo = table[usize::from(g)];
+                            *yo = table[usize::from(b)];
+                        }
+                    }
                 }
             }
         }
@@ -331,6 +340,29 @@ pub fn side_panels(
         }
     }
     Ok(panels)
+}
+
+/// Columns and rows of the smallest box holding every pixel of a frame-sized RGB buffer that is
+/// not pure white; `None` when all is white.
+fn non_white_box(raw: &[u8]) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let row_bytes = LINES * 3;
+    let (mut x0, mut x1) = (LINES, 0);
+    let (mut y0, mut y1) = (DOTS, 0);
+    for (y, row) in raw.chunks_exact(row_bytes).enumerate() {
+        // An AND over the row (no early exit) compiles to wide vector instructions.
+        if row.iter().fold(255, |acc, &b| acc & b) == 255 {
+            continue;
+        }
+        let Some(first) = row.iter().position(|&b| b != 255) else {
+            continue;
+        };
+        let last = row.iter().rposition(|&b| b != 255).unwrap_or(first);
+        x0 = x0.min(first / 3);
+        x1 = x1.max(last / 3 + 1);
+        y0 = y0.min(y);
+        y1 = y + 1;
+    }
+    (y1 > y0).then_some((x0..x1, y0..y1))
 }
 
 #[cfg(test)]
@@ -409,45 +441,97 @@ mod tests {
         assert!(panels[0].values.iter().all(|&v| v == 31));
     }
 
-    /// The tiled conversion against the definition, dot by dot, on noisy layers.
+    fn noise(x: u32, y: u32) -> u32 {
+        let h =
+            (x.wrapping_mul(0x9E37_79B9) ^ y.wrapping_mul(0x85EB_CA6B)).wrapping_mul(0xC2B2_AE35);
+        h ^ (h >> 15)
+    }
+
+    /// `side_panels` against the definition, dot by dot.
+    fn check_against_definition(layers: &SideLayers, depth: ColourLevels) {
+        let panels = side_panels(layers, depth).unwrap();
+        for p in &panels {
+            for line in 0..LINES {
+                for dot in 0..DOTS {
+                    let (x, y) = landscape_xy(line, dot);
+                    let rgb = layers.colour.as_ref().map(|c| c.get_pixel(x, y).0);
+                    let [r, g, b] = rgb.unwrap_or([255; 3]);
+                    let plane = |p: &Option<Bitplane>| p.as_ref().is_some_and(|p| p.get(x, y));
+                    let want = match p.panel {
+                        Panel::Yellow => quantise(255 - b, depth.levels()),
+                        Panel::Magenta => quantise(255 - g, depth.levels()),
+                        Panel::Cyan => quantise(255 - r, depth.levels()),
+                        Panel::Black => u8::from(plane(&layers.k)),
+                        Panel::Overlay => u8::from(plane(&layers.overlay)),
+                    };
+                    assert_eq!(p.at(line, dot), want, "{:?} {line} {dot}", p.panel);
+                }
+            }
+        }
+    }
+
+    /// The tiled conversion against the definition on noisy layers covering the frame.
     #[test]
     fn side_panels_match_the_per_dot_definition() {
-        let noise = |x: u32, y: u32| {
-            let h = (x.wrapping_mul(0x9E37_79B9) ^ y.wrapping_mul(0x85EB_CA6B))
-                .wrapping_mul(0xC2B2_AE35);
-            h ^ (h >> 15)
-        };
         let colour = image::RgbImage::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
             let n = noise(x, y);
             image::Rgb([n as u8, (n >> 8) as u8, (n >> 16) as u8])
         });
-        let k = Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| noise(x, y) % 3 == 0);
-        let o = Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| noise(y, x) % 5 != 0);
         let layers = SideLayers {
-            colour: Some(colour.clone()),
-            k: Some(k.clone()),
-            overlay: Some(o.clone()),
+            colour: Some(colour),
+            k: Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+                noise(x, y) % 3 == 0
+            })),
+            overlay: Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+                noise(y, x) % 5 != 0
+            })),
         };
         for depth in [ColourLevels::L32, ColourLevels::L64, ColourLevels::L128] {
-            let panels = side_panels(&layers, depth).unwrap();
-            assert_eq!(panels.len(), 5);
-            for p in &panels {
-                for line in 0..LINES {
-                    for dot in 0..DOTS {
-                        let (x, y) = landscape_xy(line, dot);
-                        let [r, g, b] = colour.get_pixel(x, y).0;
-                        let want = match p.panel {
-                            Panel::Yellow => quantise(255 - b, depth.levels()),
-                            Panel::Magenta => quantise(255 - g, depth.levels()),
-                            Panel::Cyan => quantise(255 - r, depth.levels()),
-                            Panel::Black => u8::from(k.get(x, y)),
-                            Panel::Overlay => u8::from(o.get(x, y)),
-                        };
-                        assert_eq!(p.at(line, dot), want, "{:?} {line} {dot}", p.panel);
-                    }
-                }
-            }
+            assert_eq!(side_panels(&layers, depth).unwrap().len(), 5);
+            check_against_definition(&layers, depth);
         }
+    }
+
+    /// Only the box around non-white pixels is converted: a photo-sized block and lone dots
+    /// at the frame's edges, on white.
+    #[test]
+    fn side_panels_convert_the_non_white_box() {
+        for dots in [
+            vec![(0, 0)],
+            vec![(1015, 647)],
+            vec![(3, 600), (900, 2)],
+            vec![],
+        ] {
+            let colour = image::RgbImage::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+                let n = noise(x, y);
+                if (700..906).contains(&x) && (150..432).contains(&y) || dots.contains(&(x, y)) {
+                    image::Rgb([n as u8 | 1, 255, (n >> 16) as u8])
+                } else {
+                    image::Rgb([255, 255, 255])
+                }
+            });
+            let layers = SideLayers {
+                colour: Some(colour),
+                ..Default::default()
+            };
+            let panels = side_panels(&layers, ColourLevels::L32).unwrap();
+            let names: Vec<Panel> = panels.iter().map(|p| p.panel).collect();
+            assert_eq!(
+                names,
+                vec![Panel::Yellow, Panel::Cyan],
+                "no magenta anywhere"
+            );
+            check_against_definition(&layers, ColourLevels::L32);
+        }
+        let white = SideLayers {
+            colour: Some(image::RgbImage::from_pixel(
+                FRAME_WIDTH,
+                FRAME_HEIGHT,
+                image::Rgb([255, 255, 255]),
+            )),
+            ..Default::default()
+        };
+        assert!(side_panels(&white, ColourLevels::L32).unwrap().is_empty());
     }
 
     #[test]

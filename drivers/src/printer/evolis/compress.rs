@@ -67,7 +67,7 @@ pub enum DecodeError {
 
 /// Encodes a panel; returns `(first_line, data)`. Blank leading and trailing lines are left out.
 pub fn compress(img: &PanelImage) -> (usize, Vec<u8>) {
-    let line_blank = |l: usize| img.values[l * DOTS..(l + 1) * DOTS].iter().all(|&v| v == 0);
+    let line_blank = |l: usize| used_len(&img.values[l * DOTS..(l + 1) * DOTS]) == 0;
     let first = (0..LINES).find(|&l| !line_blank(l)).unwrap_or(LINES);
     let last = (0..LINES)
         .rev()
@@ -103,7 +103,7 @@ fn compress_mono_line(dots: &[u8], out: &mut Vec<u8>) {
 fn compress_colour_line(dots: &[u8], bits: u32, out: &mut Vec<u8>) {
     let max_run = (1usize << (7 - bits + 8)) - 1; // 8 count bits + spare extension bits
                                                   // Everything from `end` on is blank.
-    let end = dots.iter().rposition(|&v| v != 0).map_or(0, |p| p + 1);
+    let end = used_len(dots);
     let mut i = 0;
     while i < dots.len() {
         if i >= end {
@@ -126,6 +126,23 @@ fn compress_colour_line(dots: &[u8], bits: u32, out: &mut Vec<u8>) {
             i += 1;
         }
     }
+}
+
+/// Length of `values` without its trailing zeros (0 when all are zero); looks at eight values
+/// at a time, since most of a card's panel lines are blank or end blank.
+fn used_len(values: &[u8]) -> usize {
+    let chunks = values.chunks_exact(8);
+    let tail = chunks.remainder();
+    if let Some(p) = tail.iter().rposition(|&v| v != 0) {
+        return values.len() - tail.len() + p + 1;
+    }
+    for (i, chunk) in chunks.enumerate().rev() {
+        if chunk.iter().fold(0, |acc, &v| acc | v) != 0 {
+            let p = chunk.iter().rposition(|&v| v != 0).unwrap_or(0);
+            return i * 8 + p + 1;
+        }
+    }
+    0
 }
 
 /// Decodes `Dbc` data into a full panel, strictly: every line must be complete and every
@@ -264,6 +281,24 @@ mod tests {
             assert_eq!(first, 100);
             let back = decompress(panel, levels, first, &data).unwrap();
             assert_eq!(back, img, "{panel:?} {levels}");
+        }
+    }
+
+    #[test]
+    fn used_len_is_the_length_without_trailing_zeros() {
+        for len in [0usize, 1, 7, 8, 9, 648, 651] {
+            for last in 0..len.min(40) {
+                for at in [last, len - 1 - last] {
+                    let mut v = vec![0u8; len];
+                    v[at] = 1 + (at % 200) as u8;
+                    if at > 3 {
+                        v[at - 3] = 9;
+                    }
+                    let want = v.iter().rposition(|&b| b != 0).map_or(0, |p| p + 1);
+                    assert_eq!(used_len(&v), want, "len {len} at {at}");
+                }
+            }
+            assert_eq!(used_len(&vec![0u8; len]), 0);
         }
     }
 
