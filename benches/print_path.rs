@@ -63,6 +63,13 @@ fn side_wire(
     ((raw, packed), per_panel)
 }
 
+/// CPU time this thread has run, in ns (Linux `schedstat`): unlike wall time it does not grow
+/// when other processes take the core, so it is the figure to read on a shared machine.
+fn thread_cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -82,10 +89,13 @@ fn main() {
     let only = std::env::var("CETAK_BENCH_ONLY").ok();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let layouts = Layouts::load(&root.join("layouts")).expect("layouts");
-    println!("render + panels + Dbc per side (median of {iters}), and bytes on the wire per card");
     println!(
-        "{:<10} {:<16} {:>12} {:>10} {:>12} {:>12}",
-        "job", "layout", "render", "+panels+Dbc", "raw B", "Dbc B"
+        "render + panels + Dbc per side (median of {iters}, wall and this thread's CPU time),"
+    );
+    println!("and bytes on the wire per side, per panel and per card");
+    println!(
+        "{:<10} {:<16} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "job", "layout", "render", "+panels+Dbc", "(CPU time)", "raw B", "Dbc B"
     );
     for name in ["kia-0-5", "kia-5-17", "ktp-el"] {
         let path = root.join("examples/jobs").join(format!("{name}.json"));
@@ -99,14 +109,19 @@ fn main() {
             }
             let mut t_render = Vec::new();
             let mut t_total = Vec::new();
+            let mut t_cpu = Vec::new();
             let mut wire = (0, 0);
             let mut per_panel = Vec::new();
             for _ in 0..iters {
+                let c0 = thread_cpu_ns();
                 let t0 = Instant::now();
                 let layers = render::render_layers(&content, layout, &layouts).expect("render");
                 let t1 = Instant::now();
                 let panels = panels_dbc(&layers);
                 let t2 = Instant::now();
+                if let (Some(c0), Some(c2)) = (c0, thread_cpu_ns()) {
+                    t_cpu.push(Duration::from_nanos(c2.saturating_sub(c0)));
+                }
                 (wire, per_panel) = side_wire(&panels);
                 t_render.push(t1 - t0);
                 t_total.push(t2 - t0);
@@ -114,17 +129,22 @@ fn main() {
             card_raw += wire.0;
             card_packed += wire.1;
             println!(
-                "{:<10} {:<16} {:>9.2} ms {:>8.2} ms {:>12} {:>12}",
+                "{:<10} {:<16} {:>9.2} ms {:>9.2} ms {:>9.2} ms {:>12} {:>12}",
                 name,
                 layout.name,
                 median(t_render).as_secs_f64() * 1e3,
                 median(t_total).as_secs_f64() * 1e3,
+                if t_cpu.is_empty() {
+                    f64::NAN
+                } else {
+                    median(t_cpu).as_secs_f64() * 1e3
+                },
                 wire.0,
                 wire.1
             );
             for (letter, raw, packed) in per_panel {
                 println!(
-                    "{:<10} {:<16} {:>25} {:>12} {:>12}",
+                    "{:<10} {:<16} {:>38} {:>12} {:>12}",
                     "",
                     format!("  panel {letter}"),
                     "",
@@ -134,7 +154,7 @@ fn main() {
             }
         }
         println!(
-            "{:<10} {:<16} {:>25} {:>12} {:>12}  ({:.1}x fewer bytes; {:.0} s vs {:.0} s at 115200 baud)",
+            "{:<10} {:<16} {:>38} {:>12} {:>12}  ({:.1}x fewer bytes; {:.0} s vs {:.0} s at 115200 baud)",
             name,
             "whole card",
             "",
