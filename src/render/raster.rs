@@ -34,6 +34,11 @@ pub fn draw_image(pixmap: &mut Pixmap, x: i64, y: i64, img: &RgbaImage) {
             continue;
         }
         let i = ((dy * pw + dx) * 4) as usize;
+        if a == 255 {
+            // Opaque (a photo): source-over is a copy.
+            data[i..i + 4].copy_from_slice(&[r, g, b, 255]);
+            continue;
+        }
         let a16 = u16::from(a);
         let inv = 255 - a16;
         for (c, src) in [r, g, b].into_iter().enumerate() {
@@ -126,6 +131,40 @@ fn demultiply(px: &[u8]) -> [u8; 4] {
 mod tests {
     use super::*;
     use cetak_drivers::printer::layers::{FRAME_HEIGHT, FRAME_WIDTH};
+
+    /// Source-over of straight-alpha pixels, opaque ones (the copy shortcut) included.
+    #[test]
+    fn draw_image_is_source_over() {
+        let mut pixmap = Pixmap::new(40, 30).unwrap();
+        fill_rect(&mut pixmap, 0, 0, 40, 15, [10, 200, 90]);
+        let before = pixmap.data().to_vec();
+        let img = RgbaImage::from_fn(20, 20, |x, y| {
+            let a = [0, 255, 128, 1][(x % 4) as usize];
+            image::Rgba([(x * 9) as u8, (y * 11) as u8, 200, a])
+        });
+        draw_image(&mut pixmap, 5, 5, &img);
+        for y in 0..30u32 {
+            for x in 0..40u32 {
+                let i = ((y * 40 + x) * 4) as usize;
+                let dst = &before[i..i + 4];
+                let want: [u8; 4] = if (5..25).contains(&x) && (5..25).contains(&y) {
+                    let [r, g, b, a] = img.get_pixel(x - 5, y - 5).0;
+                    let (a16, inv) = (u16::from(a), 255 - u16::from(a));
+                    let c =
+                        |s: u8, d: u8| (u16::from(s) * a16 / 255 + u16::from(d) * inv / 255) as u8;
+                    [
+                        c(r, dst[0]),
+                        c(g, dst[1]),
+                        c(b, dst[2]),
+                        (a16 + u16::from(dst[3]) * inv / 255) as u8,
+                    ]
+                } else {
+                    [dst[0], dst[1], dst[2], dst[3]]
+                };
+                assert_eq!(&pixmap.data()[i..i + 4], &want, "{x} {y}");
+            }
+        }
+    }
 
     /// K plane and colour layer against their per-pixel definitions, on a pixmap with opaque,
     /// half-transparent and unpainted pixels.

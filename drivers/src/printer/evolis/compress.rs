@@ -88,8 +88,8 @@ pub fn compress(img: &PanelImage) -> (usize, Vec<u8>) {
 
 fn compress_mono_line(dots: &[u8], out: &mut Vec<u8>) {
     let mut bytes = [0u8; LINE_BYTES];
-    for (i, chunk) in dots.chunks_exact(8).enumerate() {
-        bytes[i] = chunk.iter().fold(0u8, |acc, &d| (acc << 1) | (d & 1));
+    for (byte, chunk) in bytes.iter_mut().zip(dots.chunks_exact(8)) {
+        *byte = pack8(chunk);
     }
     if bytes.iter().all(|&b| b == 0xFF) {
         out.push(0xFF);
@@ -98,6 +98,16 @@ fn compress_mono_line(dots: &[u8], out: &mut Vec<u8>) {
     let useful = bytes.iter().rposition(|&b| b != 0).map_or(0, |p| p + 1);
     out.push(useful as u8);
     out.extend_from_slice(&bytes[..useful]);
+}
+
+/// Eight 1-bit dots (low bit of each value) into one byte, first dot in the MSB. One multiply:
+/// dot `i`, at bit `8i` of the little-endian word, is shifted by `63 − 9i` to bit `63 − i`; no
+/// two (dot, shift) pairs meet on the same bit, so nothing carries into the top byte.
+fn pack8(dots: &[u8]) -> u8 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&dots[..8]);
+    let bits = u64::from_le_bytes(word) & 0x0101_0101_0101_0101;
+    (bits.wrapping_mul(0x8040_2010_0804_0201) >> 56) as u8
 }
 
 fn compress_colour_line(dots: &[u8], bits: u32, out: &mut Vec<u8>) {
@@ -281,6 +291,18 @@ mod tests {
             assert_eq!(first, 100);
             let back = decompress(panel, levels, first, &data).unwrap();
             assert_eq!(back, img, "{panel:?} {levels}");
+        }
+    }
+
+    #[test]
+    fn pack8_is_the_msb_first_fold() {
+        for n in 0..=255u8 {
+            for high in [0u8, 2, 0xFE] {
+                let dots: Vec<u8> = (0..8).map(|i| ((n >> (7 - i)) & 1) | high).collect();
+                let fold = dots.iter().fold(0u8, |acc, &d| (acc << 1) | (d & 1));
+                assert_eq!(pack8(&dots), fold, "{n:08b} {high}");
+                assert_eq!(fold, n);
+            }
         }
     }
 
