@@ -21,10 +21,16 @@ use cetak_drivers::printer::evolis::compress::compress;
 use cetak_drivers::printer::layers::SideLayers;
 use cetak_drivers::printer::panel::{raw_size, side_panels, ColourLevels, PanelImage};
 
+/// One panel as the driver sends it: the panel, `Dbc`'s first line and data.
+type Compressed = (PanelImage, usize, Vec<u8>);
+
+/// Bytes one panel takes on the wire: (letter, raw `Db`, compressed `Dbc`).
+type PanelBytes = (char, usize, usize);
+
 /// The print path after rendering, as the driver runs it: panels, then `Dbc` per panel.
 /// (Not inlined, so `valgrind --toggle-collect` can find it.)
 #[inline(never)]
-fn panels_dbc(layers: &SideLayers) -> Vec<(PanelImage, usize, Vec<u8>)> {
+fn panels_dbc(layers: &SideLayers) -> Vec<Compressed> {
     let panels = side_panels(layers, ColourLevels::L32).expect("frame-sized layers");
     panels
         .into_iter()
@@ -37,9 +43,7 @@ fn panels_dbc(layers: &SideLayers) -> Vec<(PanelImage, usize, Vec<u8>)> {
 
 /// Bytes a side takes on the wire: (raw `Db`, compressed `Dbc`), and per panel
 /// `(letter, raw, Dbc)`. Not timed: the raw payload size is fixed by the level count.
-fn side_wire(
-    panels: &[(PanelImage, usize, Vec<u8>)],
-) -> ((usize, usize), Vec<(char, usize, usize)>) {
+fn side_wire(panels: &[Compressed]) -> ((usize, usize), Vec<PanelBytes>) {
     let mut per_panel = Vec::new();
     for (p, first_line, data) in panels {
         let raw_data = vec![0u8; raw_size(p.levels).expect("protocol level count")];
