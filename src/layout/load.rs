@@ -13,8 +13,9 @@ use super::error::LayoutError;
 use super::fit::FitRule;
 use super::fonts::FontSet;
 use super::manifest::{Manifest, SideName};
+use super::prerender::{prerender, Prerendered};
 use super::svg;
-use super::{BarcodeSlot, FieldSpec, ImageSlot, Layout, Panel, QrSlot, Rect, StaticGroups};
+use super::{BarcodeSlot, FieldSpec, ImageSlot, Layout, Panel, QrSlot, Rect};
 use crate::card::field;
 
 /// Renderer options shared by every render: only the shipped fonts, 300 dpi (so `pt` and `mm`
@@ -304,37 +305,18 @@ pub(super) fn load_layout(
     });
     // Fail now, not on the first card, if the printable part does not parse.
     render_doc(&template, options, false).map_err(svg_err)?;
-    let field_groups = field_groups(&template, &fields);
-    let is_static = |id: &&String| !field_groups.contains(*id);
-    let static_ids: Vec<&String> = (manifest.groups.k.iter().take_while(is_static))
-        .chain(manifest.groups.colour.iter().take_while(is_static))
-        .collect();
-    let static_tree = {
-        let doc = svg::with_top_level(&template, |id| static_ids.iter().any(|s| *s == id));
-        let text = svg::to_string(&doc).map_err(svg_err)?;
-        usvg::Tree::from_str(&text, options).map_err(|e| svg_err(e.to_string()))?
-    };
-    let static_groups = |ids: &[String]| -> Result<StaticGroups, LayoutError> {
-        let count = ids.iter().take_while(is_static).count();
-        if count == 0 {
-            return Ok(StaticGroups {
-                count,
-                pixmap: None,
-            });
-        }
-        let mut pixmap = Pixmap::new(FRAME_WIDTH, FRAME_HEIGHT)
-            .ok_or_else(|| svg_err("cannot allocate a pixmap".to_string()))?;
-        for id in &ids[..count] {
-            render_group(&static_tree, id, &mut pixmap);
-        }
-        Ok(StaticGroups {
-            count,
-            pixmap: Some(pixmap),
-        })
-    };
-    let static_k = static_groups(&manifest.groups.k)?;
-    let static_colour = static_groups(&manifest.groups.colour)?;
-    let print_template = svg::with_top_level(&template, |id| !static_ids.iter().any(|s| *s == id));
+    let Prerendered {
+        static_k,
+        static_colour,
+        print_template,
+    } = prerender(
+        &template,
+        &fields,
+        &manifest.groups.k,
+        &manifest.groups.colour,
+        options,
+    )
+    .map_err(svg_err)?;
 
     Ok(Layout {
         name: name.clone(),
@@ -358,32 +340,6 @@ pub(super) fn load_layout(
         static_colour,
         print_template,
     })
-}
-
-/// Ids of the top-level groups of `template` that hold a field.
-fn field_groups(template: &Element, fields: &[FieldSpec]) -> Vec<String> {
-    fields
-        .iter()
-        .filter_map(|f| {
-            let path = svg::path_to_id(template, &f.id)?;
-            let top = template.children.get(*path.first()?)?.as_element()?;
-            top.attributes.get("id").cloned()
-        })
-        .collect()
-}
-
-/// Renders one top-level group of `tree` at its place in the frame, over what `pixmap` holds.
-pub(crate) fn render_group(tree: &usvg::Tree, id: &str, pixmap: &mut Pixmap) {
-    if let Some(node) = tree.node_by_id(id) {
-        if let Some(bbox) = node.abs_layer_bounding_box() {
-            // render_node shifts the node to the pixmap origin; shift it back to frame coordinates.
-            resvg::render_node(
-                node,
-                Transform::from_translate(bbox.x(), bbox.y()),
-                &mut pixmap.as_mut(),
-            );
-        }
-    }
 }
 
 fn missing(layout: &str, id: &str) -> LayoutError {

@@ -16,6 +16,7 @@ pub mod fit;
 pub mod fonts;
 mod load;
 pub mod manifest;
+mod prerender;
 mod svg;
 
 use std::collections::HashMap;
@@ -31,8 +32,8 @@ pub use error::{FitError, LayoutError};
 pub use fill::FilledSvg;
 pub use fit::{FitRule, Fitted};
 pub use fonts::FontSet;
-pub(crate) use load::render_group;
 pub use manifest::{Align, QrLevel};
+pub(crate) use prerender::{render_group, StaticGroups};
 
 /// Left edge of the card inside the frame, in dots.
 pub const CARD_LEFT: f32 = (1016.0 - CARD_WIDTH) / 2.0;
@@ -186,24 +187,13 @@ pub struct Layout {
     pub(crate) preprint: Pixmap,
     /// The overlay plane, `None` when the side has no varnish.
     pub(crate) overlay: Option<Bitplane>,
-    /// The leading K groups that hold no field, rendered once (they are the same on every card).
+    /// The leading K groups that hold no field, rendered once (they are the same on every card;
+    /// see `prerender`).
     pub(crate) static_k: StaticGroups,
     /// The leading colour groups that hold no field, rendered once.
     pub(crate) static_colour: StaticGroups,
     /// `template` without the groups of `static_k` and `static_colour`: what each card parses.
     pub(crate) print_template: xmltree::Element,
-}
-
-/// The first `count` groups of a panel's list, already rendered in order onto a transparent
-/// frame-sized pixmap (`None` when `count` is 0). Rendering a card's other groups over a copy
-/// gives the same pixels as rendering every group, and saves parsing and drawing the static
-/// text (labels, headings) on every card.
-#[derive(Clone)]
-pub(crate) struct StaticGroups {
-    /// How many leading groups the pixmap holds.
-    pub count: usize,
-    /// Those groups, rendered.
-    pub pixmap: Option<Pixmap>,
 }
 
 impl std::fmt::Debug for Layout {
