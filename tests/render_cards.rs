@@ -262,10 +262,9 @@ fn overlay_is_clear_over_chip_contacts_and_signatures() {
         .iter()
         .map(|(n, _)| n.as_str())
         .collect();
-    assert!(
-        names.contains(&"chip-contacts") && names.contains(&"official_signature"),
-        "{names:?}"
-    );
+    // The shipped KIA back has no chip-contacts mask (KIA blangko have no chip by default; see
+    // layouts/kia-back.toml); every mask a layout has is checked below.
+    assert!(names.contains(&"official_signature"), "{names:?}");
     for (_, r) in &kia_back.overlay_mask_rects {
         assert_eq!(ink_in(overlay, *r), 0, "varnish inside a mask");
     }

@@ -63,8 +63,28 @@ impl Layout {
 
     /// Fits and fills the template; adds the SPECIMEN mark when the card asks for it.
     pub fn fill(&self, content: &CardContent, fonts: &FontSet) -> Result<FilledSvg, FitError> {
+        self.fill_root(&self.template, content, fonts)
+    }
+
+    /// Like [`Layout::fill`] but without the groups already rendered at load (see
+    /// `StaticGroups`); `None` for a SPECIMEN card, whose mark goes into the first K group and so
+    /// may change a static one: such a card takes the full path.
+    pub(crate) fn fill_print(
+        &self,
+        content: &CardContent,
+        fonts: &FontSet,
+    ) -> Option<Result<FilledSvg, FitError>> {
+        (!content.specimen).then(|| self.fill_root(&self.print_template, content, fonts))
+    }
+
+    fn fill_root(
+        &self,
+        template: &Element,
+        content: &CardContent,
+        fonts: &FontSet,
+    ) -> Result<FilledSvg, FitError> {
         let fitted = self.fit_fields(content, fonts)?;
-        let mut root = self.template.clone();
+        let mut root = template.clone();
         for (spec, fitted) in self.fields.iter().zip(&fitted) {
             let Some(path) = svg::path_to_id(&root, &spec.id) else {
                 continue;

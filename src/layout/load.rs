@@ -13,6 +13,7 @@ use super::error::LayoutError;
 use super::fit::FitRule;
 use super::fonts::FontSet;
 use super::manifest::{Manifest, SideName};
+use super::prerender::{prerender, Prerendered};
 use super::svg;
 use super::{BarcodeSlot, FieldSpec, ImageSlot, Layout, Panel, QrSlot, Rect};
 use crate::card::field;
@@ -304,6 +305,18 @@ pub(super) fn load_layout(
     });
     // Fail now, not on the first card, if the printable part does not parse.
     render_doc(&template, options, false).map_err(svg_err)?;
+    let Prerendered {
+        static_k,
+        static_colour,
+        print_template,
+    } = prerender(
+        &template,
+        &fields,
+        &manifest.groups.k,
+        &manifest.groups.colour,
+        options,
+    )
+    .map_err(svg_err)?;
 
     Ok(Layout {
         name: name.clone(),
@@ -323,6 +336,9 @@ pub(super) fn load_layout(
         template,
         preprint,
         overlay,
+        static_k,
+        static_colour,
+        print_template,
     })
 }
 

@@ -16,6 +16,7 @@ pub mod fit;
 pub mod fonts;
 mod load;
 pub mod manifest;
+mod prerender;
 mod svg;
 
 use std::collections::HashMap;
@@ -32,6 +33,7 @@ pub use fill::FilledSvg;
 pub use fit::{FitRule, Fitted};
 pub use fonts::FontSet;
 pub use manifest::{Align, QrLevel};
+pub(crate) use prerender::{render_group, StaticGroups};
 
 /// Left edge of the card inside the frame, in dots.
 pub const CARD_LEFT: f32 = (1016.0 - CARD_WIDTH) / 2.0;
@@ -185,6 +187,13 @@ pub struct Layout {
     pub(crate) preprint: Pixmap,
     /// The overlay plane, `None` when the side has no varnish.
     pub(crate) overlay: Option<Bitplane>,
+    /// The leading K groups that hold no field, rendered once (they are the same on every card;
+    /// see `prerender`).
+    pub(crate) static_k: StaticGroups,
+    /// The leading colour groups that hold no field, rendered once.
+    pub(crate) static_colour: StaticGroups,
+    /// `template` without the groups of `static_k` and `static_colour`: what each card parses.
+    pub(crate) print_template: xmltree::Element,
 }
 
 impl std::fmt::Debug for Layout {

@@ -16,11 +16,11 @@ pub mod specimen;
 
 use cetak_drivers::printer::layers::{Side, SideLayers, FRAME_HEIGHT, FRAME_WIDTH};
 use image::RgbaImage;
-use resvg::tiny_skia::{Pixmap, Transform};
+use resvg::tiny_skia::Pixmap;
 use resvg::usvg;
 
 use crate::card::CardContent;
-use crate::layout::{FitError, Layout, Layouts};
+use crate::layout::{render_group, FitError, Layout, Layouts};
 pub use codes::CodeDrawing;
 pub use error::RenderError;
 pub use output::write_pngs;
@@ -222,22 +222,45 @@ fn draw_panels(
     layout: &Layout,
     layouts: &Layouts,
 ) -> Result<Panels, RenderError> {
-    let filled = layout.fill(content, layouts.fonts())?;
+    draw_panels_with(content, layout, layouts, true)
+}
+
+/// `use_static`: start from the groups rendered at load (see `layout::StaticGroups`) instead of
+/// rendering every group; the pixels are the same (a unit test holds both paths equal).
+fn draw_panels_with(
+    content: &CardContent,
+    layout: &Layout,
+    layouts: &Layouts,
+    use_static: bool,
+) -> Result<Panels, RenderError> {
+    let print = if use_static {
+        layout.fill_print(content, layouts.fonts())
+    } else {
+        None
+    };
+    let (filled, k_skip, colour_skip) = match print {
+        Some(filled) => (filled?, layout.static_k.count, layout.static_colour.count),
+        None => (layout.fill(content, layouts.fonts())?, 0, 0),
+    };
     let codes = prepare_codes(content, layout)?;
     check_required_images(content, layout)?;
     let text = filled.to_svg_string().map_err(RenderError::Svg)?;
     let tree = usvg::Tree::from_str(&text, layouts.usvg_options())
         .map_err(|e| RenderError::Svg(e.to_string()))?;
-    let new_pixmap =
-        || Pixmap::new(FRAME_WIDTH, FRAME_HEIGHT).ok_or(RenderError::Svg("cannot allocate".into()));
-    let mut panels = Panels {
-        k: new_pixmap()?,
-        colour: new_pixmap()?,
+    let start = |skip: usize, cached: &Option<Pixmap>| match cached {
+        Some(pixmap) if skip > 0 => Ok(pixmap.clone()),
+        _ => {
+            Pixmap::new(FRAME_WIDTH, FRAME_HEIGHT).ok_or(RenderError::Svg("cannot allocate".into()))
+        }
     };
-    for id in &layout.k_groups {
+    let mut panels = Panels {
+        k: start(k_skip, &layout.static_k.pixmap)?,
+        colour: start(colour_skip, &layout.static_colour.pixmap)?,
+    };
+    for id in layout.k_groups.iter().skip(k_skip) {
         render_group(&tree, id, &mut panels.k);
     }
-    for id in &layout.colour_groups {
+    for id in layout.colour_groups.iter().skip(colour_skip) {
         render_group(&tree, id, &mut panels.colour);
     }
     if let (Some(slot), Some(photo)) = (&layout.photo, &content.photo) {
@@ -272,16 +295,5 @@ fn panel_mut(panels: &mut Panels, panel: crate::layout::Panel) -> &mut Pixmap {
     }
 }
 
-/// Renders one top-level group at its place in the frame.
-fn render_group(tree: &usvg::Tree, id: &str, pixmap: &mut Pixmap) {
-    if let Some(node) = tree.node_by_id(id) {
-        if let Some(bbox) = node.abs_layer_bounding_box() {
-            // render_node shifts the node to the pixmap origin; shift it back to frame coordinates.
-            resvg::render_node(
-                node,
-                Transform::from_translate(bbox.x(), bbox.y()),
-                &mut pixmap.as_mut(),
-            );
-        }
-    }
-}
+#[cfg(test)]
+mod tests;

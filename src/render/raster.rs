@@ -2,7 +2,7 @@
 //! rectangles, placed images, and the conversion of the panel pixmaps into printer layers and
 //! the preview.
 
-use cetak_drivers::printer::layers::{Bitplane, FRAME_HEIGHT, FRAME_WIDTH};
+use cetak_drivers::printer::layers::Bitplane;
 use image::{RgbImage, RgbaImage};
 use resvg::tiny_skia::Pixmap;
 
@@ -34,6 +34,11 @@ pub fn draw_image(pixmap: &mut Pixmap, x: i64, y: i64, img: &RgbaImage) {
             continue;
         }
         let i = ((dy * pw + dx) * 4) as usize;
+        if a == 255 {
+            // Opaque (a photo): source-over is a copy.
+            data[i..i + 4].copy_from_slice(&[r, g, b, 255]);
+            continue;
+        }
         let a16 = u16::from(a);
         let inv = 255 - a16;
         for (c, src) in [r, g, b].into_iter().enumerate() {
@@ -46,30 +51,35 @@ pub fn draw_image(pixmap: &mut Pixmap, x: i64, y: i64, img: &RgbaImage) {
 
 /// The K plane: a dot wherever the K pixmap's coverage is at least 50 %. `None` when empty.
 pub fn k_plane(pixmap: &Pixmap) -> Option<Bitplane> {
-    let data = pixmap.data();
-    let w = pixmap.width();
-    if !data.chunks_exact(4).any(|p| p[3] >= 128) {
+    let dots: Vec<bool> = pixmap.data().chunks_exact(4).map(|p| p[3] >= 128).collect();
+    if !dots.contains(&true) {
         return None;
     }
-    Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
-        data[((y * w + x) * 4 + 3) as usize] >= 128
-    }))
+    Bitplane::from_dots(pixmap.width(), pixmap.height(), dots)
 }
 
 /// The colour layer: the colour pixmap over white. `None` when nothing is painted.
 pub fn colour_layer(pixmap: &Pixmap) -> Option<RgbImage> {
     let data = pixmap.data();
-    if !data.chunks_exact(4).any(|p| p[3] != 0) {
+    // Unpainted pixels are all-zero (premultiplied, transparent) and give white; on a card on
+    // preprinted blangko that is nearly every row, so whole rows are checked first.
+    let blank = |bytes: &[u8]| bytes.iter().fold(0, |acc, &b| acc | b) == 0;
+    if blank(data) {
         return None;
     }
-    let mut out = Vec::with_capacity(data.len() / 4 * 3);
-    for p in data.chunks_exact(4) {
-        let white = 255 - p[3];
-        out.extend_from_slice(&[
-            p[0].saturating_add(white),
-            p[1].saturating_add(white),
-            p[2].saturating_add(white),
-        ]);
+    let row_in = pixmap.width() as usize * 4;
+    let row_out = pixmap.width() as usize * 3;
+    let mut out = vec![255u8; data.len() / 4 * 3];
+    for (o_row, p_row) in out.chunks_exact_mut(row_out).zip(data.chunks_exact(row_in)) {
+        if blank(p_row) {
+            continue;
+        }
+        for (o, p) in o_row.chunks_exact_mut(3).zip(p_row.chunks_exact(4)) {
+            let white = 255 - p[3];
+            o[0] = p[0].saturating_add(white);
+            o[1] = p[1].saturating_add(white);
+            o[2] = p[2].saturating_add(white);
+        }
     }
     RgbImage::from_raw(pixmap.width(), pixmap.height(), out)
 }
@@ -115,4 +125,70 @@ fn demultiply(px: &[u8]) -> [u8; 4] {
     }
     let d = |c: u8| (u16::from(c) * 255 / u16::from(a)).min(255) as u8;
     [d(px[0]), d(px[1]), d(px[2]), a]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cetak_drivers::printer::layers::{FRAME_HEIGHT, FRAME_WIDTH};
+
+    /// Source-over of straight-alpha pixels, opaque ones (the copy shortcut) included.
+    #[test]
+    fn draw_image_is_source_over() {
+        let mut pixmap = Pixmap::new(40, 30).unwrap();
+        fill_rect(&mut pixmap, 0, 0, 40, 15, [10, 200, 90]);
+        let before = pixmap.data().to_vec();
+        let img = RgbaImage::from_fn(20, 20, |x, y| {
+            let a = [0, 255, 128, 1][(x % 4) as usize];
+            image::Rgba([(x * 9) as u8, (y * 11) as u8, 200, a])
+        });
+        draw_image(&mut pixmap, 5, 5, &img);
+        for y in 0..30u32 {
+            for x in 0..40u32 {
+                let i = ((y * 40 + x) * 4) as usize;
+                let dst = &before[i..i + 4];
+                let want: [u8; 4] = if (5..25).contains(&x) && (5..25).contains(&y) {
+                    let [r, g, b, a] = img.get_pixel(x - 5, y - 5).0;
+                    let (a16, inv) = (u16::from(a), 255 - u16::from(a));
+                    let c =
+                        |s: u8, d: u8| (u16::from(s) * a16 / 255 + u16::from(d) * inv / 255) as u8;
+                    [
+                        c(r, dst[0]),
+                        c(g, dst[1]),
+                        c(b, dst[2]),
+                        (a16 + u16::from(dst[3]) * inv / 255) as u8,
+                    ]
+                } else {
+                    [dst[0], dst[1], dst[2], dst[3]]
+                };
+                assert_eq!(&pixmap.data()[i..i + 4], &want, "{x} {y}");
+            }
+        }
+    }
+
+    /// K plane and colour layer against their per-pixel definitions, on a pixmap with opaque,
+    /// half-transparent and unpainted pixels.
+    #[test]
+    fn layers_match_their_per_pixel_definitions() {
+        let mut pixmap = Pixmap::new(FRAME_WIDTH, FRAME_HEIGHT).unwrap();
+        assert!(k_plane(&pixmap).is_none() && colour_layer(&pixmap).is_none());
+        fill_rect(&mut pixmap, 10, 20, 300, 40, [200, 10, 30]);
+        let img = RgbaImage::from_fn(120, 90, |x, y| {
+            image::Rgba([(x * 2) as u8, (y * 3) as u8, 77, ((x + y) * 2) as u8])
+        });
+        draw_image(&mut pixmap, 900, 600, &img);
+        let data = pixmap.data();
+        let k = k_plane(&pixmap).unwrap();
+        let colour = colour_layer(&pixmap).unwrap();
+        for y in 0..FRAME_HEIGHT {
+            for x in 0..FRAME_WIDTH {
+                let i = ((y * FRAME_WIDTH + x) * 4) as usize;
+                let p = &data[i..i + 4];
+                assert_eq!(k.get(x, y), p[3] >= 128, "{x} {y}");
+                let white = 255 - p[3];
+                let want = [0, 1, 2].map(|c| p[c].saturating_add(white));
+                assert_eq!(colour.get_pixel(x, y).0, want, "{x} {y}");
+            }
+        }
+    }
 }

@@ -38,6 +38,21 @@ impl Bitplane {
         plane
     }
 
+    /// A plane from its dots row by row (`dots[y * width + x]`); `None` unless there are
+    /// exactly `width × height` of them. The fast way in for a renderer that has a whole frame.
+    pub fn from_dots(width: u32, height: u32, dots: Vec<bool>) -> Option<Self> {
+        (dots.len() == (width as usize) * (height as usize)).then_some(Bitplane {
+            width,
+            height,
+            dots,
+        })
+    }
+
+    /// The dots row by row (`dots[y * width + x]`), for whole-plane conversions.
+    pub fn dots(&self) -> &[bool] {
+        &self.dots
+    }
+
     /// Width in dots.
     pub fn width(&self) -> u32 {
         self.width
@@ -62,7 +77,7 @@ impl Bitplane {
 
     /// True when no dot is set: such a panel is not sent to the printer.
     pub fn is_empty(&self) -> bool {
-        !self.dots.iter().any(|&d| d)
+        !self.dots.contains(&true)
     }
 
     /// Number of set dots.

@@ -67,7 +67,7 @@ pub enum DecodeError {
 
 /// Encodes a panel; returns `(first_line, data)`. Blank leading and trailing lines are left out.
 pub fn compress(img: &PanelImage) -> (usize, Vec<u8>) {
-    let line_blank = |l: usize| img.values[l * DOTS..(l + 1) * DOTS].iter().all(|&v| v == 0);
+    let line_blank = |l: usize| used_len(&img.values[l * DOTS..(l + 1) * DOTS]) == 0;
     let first = (0..LINES).find(|&l| !line_blank(l)).unwrap_or(LINES);
     let last = (0..LINES)
         .rev()
@@ -88,8 +88,8 @@ pub fn compress(img: &PanelImage) -> (usize, Vec<u8>) {
 
 fn compress_mono_line(dots: &[u8], out: &mut Vec<u8>) {
     let mut bytes = [0u8; LINE_BYTES];
-    for (i, chunk) in dots.chunks_exact(8).enumerate() {
-        bytes[i] = chunk.iter().fold(0u8, |acc, &d| (acc << 1) | (d & 1));
+    for (byte, chunk) in bytes.iter_mut().zip(dots.chunks_exact(8)) {
+        *byte = pack8(chunk);
     }
     if bytes.iter().all(|&b| b == 0xFF) {
         out.push(0xFF);
@@ -100,10 +100,20 @@ fn compress_mono_line(dots: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&bytes[..useful]);
 }
 
+/// Eight 1-bit dots (low bit of each value) into one byte, first dot in the MSB. One multiply:
+/// dot `i`, at bit `8i` of the little-endian word, is shifted by `63 − 9i` to bit `63 − i`; no
+/// two (dot, shift) pairs meet on the same bit, so nothing carries into the top byte.
+fn pack8(dots: &[u8]) -> u8 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&dots[..8]);
+    let bits = u64::from_le_bytes(word) & 0x0101_0101_0101_0101;
+    (bits.wrapping_mul(0x8040_2010_0804_0201) >> 56) as u8
+}
+
 fn compress_colour_line(dots: &[u8], bits: u32, out: &mut Vec<u8>) {
     let max_run = (1usize << (7 - bits + 8)) - 1; // 8 count bits + spare extension bits
                                                   // Everything from `end` on is blank.
-    let end = dots.iter().rposition(|&v| v != 0).map_or(0, |p| p + 1);
+    let end = used_len(dots);
     let mut i = 0;
     while i < dots.len() {
         if i >= end {
@@ -126,6 +136,23 @@ fn compress_colour_line(dots: &[u8], bits: u32, out: &mut Vec<u8>) {
             i += 1;
         }
     }
+}
+
+/// Length of `values` without its trailing zeros (0 when all are zero); looks at eight values
+/// at a time, since most of a card's panel lines are blank or end blank.
+fn used_len(values: &[u8]) -> usize {
+    let chunks = values.chunks_exact(8);
+    let tail = chunks.remainder();
+    if let Some(p) = tail.iter().rposition(|&v| v != 0) {
+        return values.len() - tail.len() + p + 1;
+    }
+    for (i, chunk) in chunks.enumerate().rev() {
+        if chunk.iter().fold(0, |acc, &v| acc | v) != 0 {
+            let p = chunk.iter().rposition(|&v| v != 0).unwrap_or(0);
+            return i * 8 + p + 1;
+        }
+    }
+    0
 }
 
 /// Decodes `Dbc` data into a full panel, strictly: every line must be complete and every
@@ -264,6 +291,36 @@ mod tests {
             assert_eq!(first, 100);
             let back = decompress(panel, levels, first, &data).unwrap();
             assert_eq!(back, img, "{panel:?} {levels}");
+        }
+    }
+
+    #[test]
+    fn pack8_is_the_msb_first_fold() {
+        for n in 0..=255u8 {
+            for high in [0u8, 2, 0xFE] {
+                let dots: Vec<u8> = (0..8).map(|i| ((n >> (7 - i)) & 1) | high).collect();
+                let fold = dots.iter().fold(0u8, |acc, &d| (acc << 1) | (d & 1));
+                assert_eq!(pack8(&dots), fold, "{n:08b} {high}");
+                assert_eq!(fold, n);
+            }
+        }
+    }
+
+    #[test]
+    fn used_len_is_the_length_without_trailing_zeros() {
+        for len in [0usize, 1, 7, 8, 9, 648, 651] {
+            for last in 0..len.min(40) {
+                for at in [last, len - 1 - last] {
+                    let mut v = vec![0u8; len];
+                    v[at] = 1 + (at % 200) as u8;
+                    if at > 3 {
+                        v[at - 3] = 9;
+                    }
+                    let want = v.iter().rposition(|&b| b != 0).map_or(0, |p| p + 1);
+                    assert_eq!(used_len(&v), want, "len {len} at {at}");
+                }
+            }
+            assert_eq!(used_len(&vec![0u8; len]), 0);
         }
     }
 
