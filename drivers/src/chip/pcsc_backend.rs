@@ -95,7 +95,7 @@ pub fn reader_matches(pattern: &str, name: &str) -> bool {
 
 /// Names of the readers pcscd offers now.
 pub fn list_readers() -> Result<Vec<String>, ChipError> {
-    let ctx = Context::establish(Scope::User).map_err(map_pcsc)?;
+    let ctx = retry_access(|| Context::establish(Scope::User)).map_err(map_pcsc)?;
     readers_of(&ctx)
 }
 
@@ -169,11 +169,28 @@ fn classify_failure(ctx: &Context, reader: &str, err: pcsc::Error) -> ChipError 
     mapped
 }
 
+/// pcscd answers "security violation" now and then under heavy load (seen with several
+/// clients connecting at once) although the same call succeeds a moment later; a few short
+/// retries keep that from failing a card. A refusal that lasts is reported as it is.
+fn retry_access<T>(mut call: impl FnMut() -> Result<T, pcsc::Error>) -> Result<T, pcsc::Error> {
+    let mut tries = 0;
+    loop {
+        match call() {
+            Err(pcsc::Error::SecurityViolation) if tries < 5 => {
+                tries += 1;
+                tracing::debug!(tries, "pcscd refused access; trying again");
+                std::thread::sleep(Duration::from_millis(100 * tries));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn connect(ctx: &Context, reader: &str) -> Result<(Card, Vec<u8>), ChipError> {
     let name = CString::new(reader).map_err(|e| ChipError::Transport(e.to_string()))?;
-    let card = ctx
-        .connect(&name, ShareMode::Shared, Protocols::T0 | Protocols::T1)
-        .map_err(map_pcsc)?;
+    let card =
+        retry_access(|| ctx.connect(&name, ShareMode::Shared, Protocols::T0 | Protocols::T1))
+            .map_err(map_pcsc)?;
     let atr = card.status2_owned().map_err(map_pcsc)?.atr().to_vec();
     Ok((card, atr))
 }
@@ -186,7 +203,7 @@ fn worker(
     opened: mpsc::Sender<Result<(String, Vec<u8>), ChipError>>,
 ) {
     let setup = (|| {
-        let ctx = Context::establish(Scope::User).map_err(map_pcsc)?;
+        let ctx = retry_access(|| Context::establish(Scope::User)).map_err(map_pcsc)?;
         let available = readers_of(&ctx)?;
         let reader = available
             .iter()
