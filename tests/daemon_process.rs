@@ -48,6 +48,18 @@ fn signal(child: &Child, sig: &str) {
     assert!(ok, "kill {sig}");
 }
 
+/// Waits until the daemon answers on its control socket: its signal handlers are installed by
+/// then, so a SIGTERM is a graceful stop (a stale socket from a killed run refuses connections).
+fn wait_ready(config: &Path) {
+    let cfg = cetak::config::Config::load(config).unwrap();
+    let socket = cfg.control_socket();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+        assert!(std::time::Instant::now() < deadline, "daemon not ready");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn cli_ok(config: &Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_cetak"))
         .args(args)
@@ -141,6 +153,7 @@ fn sigterm_finishes_the_card_in_the_printer_and_exits_0() {
         })
         .cloned()
         .collect();
+    wait_ready(&s.config);
     signal(&child, "-TERM");
     let status = wait_exit(&mut child, Duration::from_secs(60));
     assert_eq!(status.code(), Some(0), "exit status {status:?}");
@@ -213,6 +226,7 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
     // The last run goes to the end.
     let mut child = start_daemon(&s.config);
     wait_settled(&s.journal, &s.ids, Duration::from_secs(300));
+    wait_ready(&s.config);
     signal(&child, "-TERM");
     assert_eq!(
         wait_exit(&mut child, Duration::from_secs(60)).code(),
@@ -253,6 +267,7 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
     let in_doubt = doubted.len();
     let mut child = start_daemon(&s.config);
     wait_settled(&s.journal, &s.ids, Duration::from_secs(300));
+    wait_ready(&s.config);
     signal(&child, "-TERM");
     assert_eq!(
         wait_exit(&mut child, Duration::from_secs(60)).code(),
