@@ -288,6 +288,76 @@ async fn a_job_whose_lease_is_lost_before_a_printer_is_never_printed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_dropped_for_its_lease_and_offered_again_is_printed_once() {
+    let sim = sim().await;
+    sim.set_lease_seconds(3);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let p1 = emulator("EMU-LINK-RELET", 0.0, 100);
+    let tag = format!("link-relet-{}", std::process::id());
+    p1.register(&tag).unwrap();
+    let printers = [("P1", format!("emu://{tag}"), "kia")];
+    let cfg = link_config(&data, &printers, sim.url(), "renew_seconds = 1\n");
+    // No blangko in the feeder yet: the job waits at the printer, not in it.
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    let (id, jws) = signed_jobs("RELET", 1).remove(0);
+    sim.add_job(&id, &jws);
+    let station = Station::start(&cfg).unwrap();
+    until("job leased and prepared", Duration::from_secs(60), || {
+        matches!(j.job(&id).map(|r| r.state), Ok(JobState::Ready))
+    })
+    .await;
+    // The server is away past the lease: the station drops the job by its own clock. The
+    // server keeps the job and, when it is back, offers it again under a new lease.
+    sim.set_down(true).await;
+    until(
+        "dropped by the journal clock",
+        Duration::from_secs(30),
+        || matches!(j.job(&id).map(|r| r.state), Ok(JobState::Cancelled)),
+    )
+    .await;
+    sim.set_down(false).await;
+    until("dropped and reported", Duration::from_secs(30), || {
+        sim.events().iter().any(|e| {
+            e["job_id"] == id.as_str() && e["kind"] == "cancelled" && e["reason"] == "lease_lost"
+        })
+    })
+    .await;
+    until(
+        "queued again under a new lease",
+        Duration::from_secs(60),
+        || {
+            matches!(
+                j.job(&id).map(|r| r.state),
+                Ok(JobState::Queued | JobState::Preparing | JobState::Ready)
+            ) && sim.leases().iter().filter(|l| l.job_id == id).count() >= 2
+        },
+    )
+    .await;
+    stock(&mut j, &[("P1", BlangkoType::Kia)], 5);
+    let _ = station.handle().act("P1", Action::Retry);
+    until("printed", Duration::from_secs(60), || {
+        matches!(j.job(&id).map(|r| r.state), Ok(JobState::Printed))
+    })
+    .await;
+    until("printed reported", Duration::from_secs(30), || {
+        sim.events()
+            .iter()
+            .any(|e| e["job_id"] == id.as_str() && e["kind"] == "printed")
+    })
+    .await;
+    stop(station).await;
+    assert_eq!(p1.cards_ejected(), 1, "printed exactly once");
+    let printed = sim
+        .events()
+        .iter()
+        .filter(|e| e["job_id"] == id.as_str() && e["kind"] == "printed")
+        .count();
+    assert_eq!(printed, 1);
+    assert_no_violations(&sim);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lease_expiring_while_the_server_is_down_drops_the_job() {
     let sim = sim().await;
     sim.set_lease_seconds(3);

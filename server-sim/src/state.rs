@@ -359,6 +359,13 @@ impl State {
             "printing" if !matches!(j.status, JobStatus::Closed(_)) => {
                 j.status = JobStatus::InPrinter
             }
+            // A station that dropped a job because its lease ended (lost, or released at
+            // shutdown) gives it back: the job stays the server's to offer again.
+            "cancelled"
+                if matches!(
+                    e.get("reason").and_then(Value::as_str),
+                    Some("lease_lost" | "lease_released")
+                ) => {}
             "printed" | "failed" | "rejected" | "cancelled" => {
                 j.status = JobStatus::Closed(kind.to_string())
             }
