@@ -346,6 +346,13 @@ async fn a_job_dropped_for_its_lease_and_offered_again_is_printed_once() {
             .any(|e| e["job_id"] == id.as_str() && e["kind"] == "printed")
     })
     .await;
+    // The copy prepared before the drop is let go, not mistaken for a feeder problem.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        station.handle().pending_events().is_empty(),
+        "{:?}",
+        station.handle().pending_events()
+    );
     stop(station).await;
     assert_eq!(p1.cards_ejected(), 1, "printed exactly once");
     let printed = sim

@@ -252,12 +252,29 @@ impl Worker {
         )
     }
 
+    /// Whether the journal still has `id` ready and bound to this printer. A journal error
+    /// counts as yes: the feed transaction decides then.
+    fn still_mine(&self, id: &str) -> bool {
+        match self.journal.job(id) {
+            Ok(r) => {
+                r.state == JobState::Ready && r.printer_id.as_deref() == Some(self.id.as_str())
+            }
+            Err(_) => true,
+        }
+    }
+
     /// One card, from the status check to `printed` (or spoiled / cancelled / released).
     fn card(&mut self, job: &Prepared) -> Outcome {
         let id = job.job_id.as_str();
         // 1. Before any blangko moves: the printer must be able to print and the ledger must
         //    have a card in this feeder.
         loop {
+            // A copy prepared earlier may have been overtaken (lease lost, offered again and
+            // prepared for another printer): only a job ready for this printer is ours.
+            if !self.still_mine(id) {
+                tracing::info!(job = %id, "dropped before feeding: no longer ready for this printer");
+                return Outcome::Done;
+            }
             if self.stop.load(Ordering::SeqCst) {
                 let _ = self.journal.release(id, "shutdown");
                 return Outcome::Stopped;
@@ -282,14 +299,15 @@ impl Worker {
             }
             match self.journal.feed(id, Some(&self.serial)) {
                 Ok(_) => break,
-                // Lease lost (the journal dropped the job) or cancelled while prepared: not
-                // ours to print any more; take the next job.
-                Err(JournalError::LeaseLost { .. })
-                | Err(JournalError::IllegalTransition {
-                    got: JobState::Cancelled | JobState::Rejected,
-                    ..
-                }) => {
-                    tracing::info!(job = %id, "dropped before feeding (lease lost or cancelled)");
+                // Lease lost (the journal dropped the job), cancelled while prepared, or moved
+                // on without this copy (dropped, offered again, prepared anew and printed from
+                // the newer copy): not ours to print any more; take the next job.
+                Err(JournalError::LeaseLost { .. }) => {
+                    tracing::info!(job = %id, "dropped before feeding: lease lost");
+                    return Outcome::Done;
+                }
+                Err(JournalError::IllegalTransition { got, .. }) => {
+                    tracing::info!(job = %id, state = got.code(), "dropped before feeding: job no longer ready");
                     return Outcome::Done;
                 }
                 Err(e) => {
