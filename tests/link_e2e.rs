@@ -245,25 +245,51 @@ async fn the_same_job_pulled_twice_or_pulled_and_pushed_is_printed_once() {
     assert_no_violations(&sim);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_job_whose_lease_is_lost_before_a_printer_is_never_printed() {
-    let sim = sim().await;
+/// One KIA printer with no blangko in its feeder and one leased job waiting at it (prepared,
+/// not fed): the set-up of the lease-loss tests.
+struct WaitingJob {
+    _tmp: tempfile::TempDir,
+    p1: cetak_drivers::emulator::Emulator,
+    j: Journal,
+    id: String,
+    station: Station,
+}
+
+async fn job_waiting_at_the_printer(sim: &cetak_server_sim::ServerSim, name: &str) -> WaitingJob {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let p1 = emulator("EMU-LINK-LEASE", 0.0, 100);
-    let tag = format!("link-lease-{}", std::process::id());
+    let p1 = emulator(&format!("EMU-LINK-{name}"), 0.0, 100);
+    let tag = format!("link-{}-{}", name.to_lowercase(), std::process::id());
     p1.register(&tag).unwrap();
     let printers = [("P1", format!("emu://{tag}"), "kia")];
     let cfg = link_config(&data, &printers, sim.url(), "renew_seconds = 1\n");
-    // No blangko recorded in the feeder: the worker holds the job before feeding it.
-    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
-    let (id, jws) = signed_jobs("LOST", 1).remove(0);
+    let j = cetak::daemon::open_journal(&cfg).unwrap();
+    let (id, jws) = signed_jobs(name, 1).remove(0);
     sim.add_job(&id, &jws);
     let station = Station::start(&cfg).unwrap();
     until("job leased and prepared", Duration::from_secs(60), || {
         matches!(j.job(&id).map(|r| r.state), Ok(JobState::Ready))
     })
     .await;
+    WaitingJob {
+        _tmp: tmp,
+        p1,
+        j,
+        id,
+        station,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_whose_lease_is_lost_before_a_printer_is_never_printed() {
+    let sim = sim().await;
+    let WaitingJob {
+        _tmp,
+        p1,
+        mut j,
+        id,
+        station,
+    } = job_waiting_at_the_printer(&sim, "LOST").await;
     // The server takes the lease back (and withdraws the job so it is not offered again).
     assert_eq!(sim.expire_lease(&id), 1);
     sim.cancel(&id);
@@ -291,22 +317,13 @@ async fn a_job_whose_lease_is_lost_before_a_printer_is_never_printed() {
 async fn a_job_dropped_for_its_lease_and_offered_again_is_printed_once() {
     let sim = sim().await;
     sim.set_lease_seconds(3);
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let p1 = emulator("EMU-LINK-RELET", 0.0, 100);
-    let tag = format!("link-relet-{}", std::process::id());
-    p1.register(&tag).unwrap();
-    let printers = [("P1", format!("emu://{tag}"), "kia")];
-    let cfg = link_config(&data, &printers, sim.url(), "renew_seconds = 1\n");
-    // No blangko in the feeder yet: the job waits at the printer, not in it.
-    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
-    let (id, jws) = signed_jobs("RELET", 1).remove(0);
-    sim.add_job(&id, &jws);
-    let station = Station::start(&cfg).unwrap();
-    until("job leased and prepared", Duration::from_secs(60), || {
-        matches!(j.job(&id).map(|r| r.state), Ok(JobState::Ready))
-    })
-    .await;
+    let WaitingJob {
+        _tmp,
+        p1,
+        mut j,
+        id,
+        station,
+    } = job_waiting_at_the_printer(&sim, "RELET").await;
     // The server is away past the lease: the station drops the job by its own clock. The
     // server keeps the job and, when it is back, offers it again under a new lease.
     sim.set_down(true).await;
@@ -368,21 +385,13 @@ async fn a_job_dropped_for_its_lease_and_offered_again_is_printed_once() {
 async fn a_lease_expiring_while_the_server_is_down_drops_the_job() {
     let sim = sim().await;
     sim.set_lease_seconds(3);
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let p1 = emulator("EMU-LINK-DOWN", 0.0, 100);
-    let tag = format!("link-down-{}", std::process::id());
-    p1.register(&tag).unwrap();
-    let printers = [("P1", format!("emu://{tag}"), "kia")];
-    let cfg = link_config(&data, &printers, sim.url(), "renew_seconds = 1\n");
-    let j = cetak::daemon::open_journal(&cfg).unwrap();
-    let (id, jws) = signed_jobs("DOWN", 1).remove(0);
-    sim.add_job(&id, &jws);
-    let station = Station::start(&cfg).unwrap();
-    until("job leased", Duration::from_secs(60), || {
-        matches!(j.job(&id).map(|r| r.state), Ok(JobState::Ready))
-    })
-    .await;
+    let WaitingJob {
+        _tmp,
+        p1,
+        j,
+        id,
+        station,
+    } = job_waiting_at_the_printer(&sim, "DOWN").await;
     // Renewals keep a 3 s lease alive for longer than 3 s.
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(j.job(&id).unwrap().state, JobState::Ready, "renewed");
