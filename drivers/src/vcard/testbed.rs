@@ -3,9 +3,11 @@
 //! parallel, in threads (`cargo test`) or processes (`cargo nextest`).
 //!
 //! pcscd's client socket is fixed (`/run/pcscd/pcscd.comm`), so one daemon serves the machine.
-//! When none runs, the first caller starts one (`pcscd -f -x -c DIR`, own process group, exits
-//! by itself after 60 s without clients) with [`READER_PAIRS`] vpcd definitions named after their
-//! ports. When one runs already, its vpcd readers are used (their ports read from its reader
+//! When none runs, the first caller starts one (`pcscd -f -c DIR`, own process group) with
+//! [`READER_PAIRS`] vpcd definitions named after their ports. It is left running: with
+//! `--auto-exit` it quit 60 s after its last client, and a test that connected in that last
+//! instant then found no service (seen in CI).
+//! `pkill -f cetak-pcsc/reader.conf.d` stops it. When one runs already, its vpcd readers are used (their ports read from its reader
 //! configuration). A reader is held through an exclusive `flock` on a per-port file, released
 //! when the holder ends, even by a crash.
 //!
@@ -59,7 +61,7 @@ pub struct VirtualReader {
     /// The TCP port its vpcd listens on (where a virtual card connects).
     pub port: u16,
     _lock: Flock<File>,
-    // Keeps pcscd's auto-exit away while the reader is held.
+    // Keeps a system pcscd started with --auto-exit from quitting while the reader is held.
     _context: Context,
 }
 
@@ -208,7 +210,7 @@ fn start_pcscd(pcscd: &Path, base: &Path) -> Result<Context, TestbedError> {
     let log = File::create(base.join("pcscd.log"))?;
     use std::os::unix::process::CommandExt;
     Command::new(pcscd)
-        .args(["-f", "-x", "-c"])
+        .args(["-f", "-c"])
         .arg(&conf)
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
