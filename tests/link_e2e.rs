@@ -99,6 +99,24 @@ async fn production_goes_on_through_a_server_outage_and_every_event_arrives_once
         printed_count(&j, &ids) == ids.len()
     })
     .await;
+    // The stock reports carry the ribbon each printer's worker read from its counters.
+    until(
+        "ribbons of both printers reported",
+        Duration::from_secs(60),
+        || {
+            sim.events().iter().any(|e| {
+                e["kind"] == "stock"
+                    && ["P1", "P2"].iter().all(|p| {
+                        e["ribbons"].as_array().is_some_and(|rs| {
+                            rs.iter().any(|r| {
+                                r["printer"] == *p && r["remaining_cards"].as_u64().is_some()
+                            })
+                        })
+                    })
+            })
+        },
+    )
+    .await;
     until("outbox drained", Duration::from_secs(120), || {
         j.outbox_backlog().unwrap() == 0
     })

@@ -172,6 +172,8 @@ struct Board {
     printed: u64,
     /// Open low-stock alerts (`kind/key`) as last seen by any check, to log changes once.
     low_stock: Vec<String>,
+    /// Ribbon left per printer, as its worker last read it (for the server's stock report).
+    ribbons: BTreeMap<String, crate::journal::RibbonFigure>,
 }
 
 /// Shared view of the station (clone freely; all clones see the same station).
@@ -274,6 +276,18 @@ impl StationHandle {
     /// Cards printed since the daemon started.
     pub fn cards_printed(&self) -> u64 {
         self.board().printed
+    }
+
+    /// Records what a worker last read of its printer's ribbon.
+    pub(crate) fn set_ribbon(&self, figure: crate::journal::RibbonFigure) {
+        self.board()
+            .ribbons
+            .insert(figure.printer_id.clone(), figure);
+    }
+
+    /// Ribbon left per printer, as last read (printers not read yet are missing).
+    pub fn ribbons(&self) -> Vec<crate::journal::RibbonFigure> {
+        self.board().ribbons.values().cloned().collect()
     }
 
     /// Gives a decision to a paused printer in-process; recorded as the operator `station`.

@@ -261,7 +261,11 @@ impl Station {
         let link = match &config.link {
             Some(_) => {
                 let ctx = Arc::new(intake::IntakeContext::from_config(config)?);
-                Some(crate::link::LinkService::start(config, ctx)?)
+                Some(crate::link::LinkService::start(
+                    config,
+                    ctx,
+                    handle.clone(),
+                )?)
             }
             None => None,
         };

@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use serde_json::{Map, Value};
 use tokio::sync::watch;
 
 use super::backoff::Backoff;
@@ -127,7 +128,12 @@ pub(crate) async fn run_delivery(
 
 /// Writes a `stock` event at start, when the figures change (checked every few seconds, written
 /// at most every 30 s) and at least every `stock_interval_seconds`.
-pub(crate) async fn run_stock(db: Db, link: LinkConfig, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn run_stock(
+    db: Db,
+    link: LinkConfig,
+    station: crate::daemon::StationHandle,
+    mut stop: watch::Receiver<bool>,
+) {
     let every = Duration::from_secs(link.stock_interval_seconds);
     // A change is reported at most this often, so a busy production day does not write one
     // stock event per card.
@@ -136,19 +142,29 @@ pub(crate) async fn run_stock(db: Db, link: LinkConfig, mut stop: watch::Receive
     loop {
         let due = last_written.is_none_or(|t| t.elapsed() >= every);
         let may = last_written.is_none_or(|t| t.elapsed() >= min_gap);
+        let ribbons = station.ribbons();
         let r = db
             .call(move |j| {
-                let body = stock_body(&j.stock_show()?, &[]);
+                let body = stock_body(&j.stock_show()?, &ribbons);
                 let last = j.last_stock_body()?;
-                let same = last.is_some_and(|l| {
+                let same = last.as_ref().is_some_and(|l| {
                     ["blangko", "feeders", "ribbons"]
                         .iter()
                         .all(|k| l.get(*k) == body.get(*k))
                 });
-                if !due && (same || !may) {
+                // A printer whose ribbon the server has not heard of yet is reported at once.
+                let printers = |b: Option<&Map<String, Value>>| -> Vec<Value> {
+                    b.and_then(|b| b.get("ribbons"))
+                        .and_then(Value::as_array)
+                        .map(|a| a.iter().filter_map(|r| r.get("printer").cloned()).collect())
+                        .unwrap_or_default()
+                };
+                let known = printers(last.as_ref());
+                let new_printer = printers(Some(&body)).iter().any(|p| !known.contains(p));
+                if !due && !new_printer && (same || !may) {
                     return Ok(None);
                 }
-                j.report_stock(&[]).map(Some)
+                j.report_stock(&ribbons).map(Some)
             })
             .await;
         match r {

@@ -18,8 +18,17 @@ impl Worker {
         }
     }
 
+    /// Hardware counter minus the ledger's cards fed. The same counter read also gives the
+    /// ribbon left, which the server's stock report carries.
     pub(super) fn tamper_offset(&mut self) -> Option<i64> {
-        let hw = self.printer.counters().ok()?.cards_inserted as i64;
+        let counters = self.printer.counters().ok()?;
+        self.handle.set_ribbon(crate::journal::RibbonFigure {
+            printer_id: self.id.clone(),
+            ribbon_type: Some(self.printer.capabilities().ribbon.token().to_string()),
+            remaining_panels: None,
+            remaining_cards: Some(counters.ribbon_cards_left),
+        });
+        let hw = counters.cards_inserted as i64;
         let fed = self.journal.cards_fed(&self.id).ok()? as i64;
         Some(hw - fed)
     }
