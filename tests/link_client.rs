@@ -171,3 +171,85 @@ async fn long_poll_is_held_and_not_cut_by_the_request_timeout() {
     );
     assert_no_violations(&sim);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutual_tls_needs_the_station_certificate() {
+    let sim = ServerSim::start(SimOptions::default().station(STATION, TOKEN).mutual_tls())
+        .await
+        .unwrap();
+    let mut with = settings(sim.url(), TOKEN, sim.ca_pem());
+    with.identity_pem = sim.client_identity_pem().map(|p| p.as_bytes().to_vec());
+    let c = LinkClient::new(&with).unwrap();
+    let r = c.claim(&claim(0)).await.unwrap();
+    assert!(r.leases.is_empty());
+    // Without it the server refuses the handshake (or the first request): never a success.
+    let c = LinkClient::new(&settings(sim.url(), TOKEN, sim.ca_pem())).unwrap();
+    let e = c.claim(&claim(0)).await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            LinkError::Certificate(CertificateProblem::ClientRefused)
+                | LinkError::Certificate(_)
+                | LinkError::Connect(_)
+        ),
+        "{e:?}"
+    );
+    assert!(!e.message_en().is_empty());
+}
+
+/// A forward proxy on loopback that records each request line and relays the bytes to the
+/// server: shows the client takes the proxy from `HTTP_PROXY`.
+async fn recording_proxy(
+    target: std::net::SocketAddr,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let log = log.clone();
+            tokio::spawn(async move {
+                let mut head = vec![0u8; 4096];
+                let n = client.read(&mut head).await.unwrap_or(0);
+                let text = String::from_utf8_lossy(&head[..n]).to_string();
+                if let Some(line) = text.lines().next() {
+                    log.lock().unwrap().push(line.to_string());
+                }
+                let Ok(mut server) = tokio::net::TcpStream::connect(target).await else {
+                    return;
+                };
+                if server.write_all(&head[..n]).await.is_err() {
+                    return;
+                }
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+            });
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_proxy_comes_from_the_environment() {
+    let sim = sim().await;
+    let (proxy, seen) = recording_proxy(sim.addr()).await;
+    // Each test runs in its own process under nextest; the variables are read when the client
+    // is built.
+    std::env::set_var("HTTP_PROXY", &proxy);
+    std::env::set_var("http_proxy", &proxy);
+    std::env::remove_var("NO_PROXY");
+    std::env::remove_var("no_proxy");
+    let c = LinkClient::new(&settings(sim.url(), TOKEN, None)).unwrap();
+    std::env::remove_var("HTTP_PROXY");
+    std::env::remove_var("http_proxy");
+    let r = c.claim(&claim(0)).await.unwrap();
+    assert!(r.leases.is_empty());
+    let lines = seen.lock().unwrap().clone();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("POST http://") && l.contains("/claims")),
+        "the claim went through the proxy: {lines:?}"
+    );
+}
