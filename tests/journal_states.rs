@@ -262,6 +262,37 @@ fn feed_binds_a_blangko_to_the_printer() {
 }
 
 #[test]
+fn feed_by_another_printer_is_refused_and_moves_nothing() {
+    let mut f = open();
+    stock_printer(&mut f.j, P, BlangkoType::Kia, 3);
+    stock_printer(&mut f.j, "P2", BlangkoType::Kia, 3);
+    f.j.enqueue(&job("J1", BlangkoType::Kia)).unwrap();
+    f.j.claim_next(&slot(P, BlangkoType::Kia, false, false))
+        .unwrap()
+        .unwrap();
+    f.j.mark_ready("J1").unwrap();
+    let e = f.j.feed_on("P2", "J1", None).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            JournalError::IllegalTransition {
+                got: JobState::Ready,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(f.j.job("J1").unwrap().state, JobState::Ready);
+    assert_eq!(
+        f.j.stock_balance(BlangkoType::Kia, &Location::Feeder("P2".into()))
+            .unwrap(),
+        3
+    );
+    assert_eq!(f.j.feed_on(P, "J1", None).unwrap(), 1);
+    assert_consistent(&f.j);
+}
+
+#[test]
 fn feed_from_an_empty_feeder_is_refused_and_job_stays_ready() {
     let mut f = open();
     f.j.enqueue(&job("J1", BlangkoType::Kia)).unwrap();

@@ -376,10 +376,41 @@ impl Journal {
     /// [`JournalError::LeaseLost`] and dropped in the same call (cancelled, `lease_lost`): the
     /// server may have given it to another station.
     pub fn feed(&mut self, job_id: &str, printer_serial: Option<&str>) -> Result<u32> {
+        self.feed_checked(job_id, None, printer_serial)
+    }
+
+    /// [`Journal::feed`] by the worker of `printer`: refused as an illegal transition (job
+    /// unchanged) when the job is ready for another printer, so a prepared copy overtaken by a
+    /// newer one (lease lost, offered again, prepared elsewhere) never takes a blangko.
+    pub fn feed_on(
+        &mut self,
+        printer: &str,
+        job_id: &str,
+        printer_serial: Option<&str>,
+    ) -> Result<u32> {
+        self.feed_checked(job_id, Some(printer), printer_serial)
+    }
+
+    fn feed_checked(
+        &mut self,
+        job_id: &str,
+        printer: Option<&str>,
+        printer_serial: Option<&str>,
+    ) -> Result<u32> {
         let tx = self.write()?;
         let mut job = load(&tx.tx, job_id)?;
         // Check the state first so an illegal feed says "expected ready".
         check_step(&job, Step::Feed)?;
+        if let Some(p) = printer {
+            if job.printer_id.as_deref() != Some(p) {
+                return Err(JournalError::IllegalTransition {
+                    job: job.job_id.clone(),
+                    event: Step::Feed.name(),
+                    expected: format!("ready on {p}"),
+                    got: job.state,
+                });
+            }
+        }
         if super::lease::lease_forbids_feed(&tx, job_id)? {
             super::lease::drop_in_tx(&tx, &mut job, super::lease::LEASE_LOST)?;
             tx.commit()?;

@@ -252,8 +252,9 @@ impl Worker {
         )
     }
 
-    /// Whether the journal still has `id` ready and bound to this printer. A journal error
-    /// counts as yes: the feed transaction decides then.
+    /// Whether the journal still has `id` ready and bound to this printer: an early way out
+    /// for a stale copy (no status poll, no release of a job now bound elsewhere). `feed_on`
+    /// makes the same check inside its transaction; a journal error here counts as yes.
     fn still_mine(&self, id: &str) -> bool {
         match self.journal.job(id) {
             Ok(r) => {
@@ -297,7 +298,7 @@ impl Worker {
                     }
                 }
             }
-            match self.journal.feed(id, Some(&self.serial)) {
+            match self.journal.feed_on(&self.id, id, Some(&self.serial)) {
                 Ok(_) => break,
                 // Lease lost (the journal dropped the job), cancelled while prepared, or moved
                 // on without this copy (dropped, offered again, prepared anew and printed from
