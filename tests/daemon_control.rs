@@ -7,7 +7,7 @@ mod daemon_support;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cetak::daemon::control::{EventView, StatusView};
 use cetak::journal::{BlangkoType, JobState};
@@ -57,20 +57,6 @@ fn status(config: &Path) -> StatusView {
 
 fn events(config: &Path) -> Vec<EventView> {
     serde_json::from_str(&ok(config, &["events", "--json"])).unwrap()
-}
-
-fn wait_exit(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            return st;
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            panic!("daemon did not exit within {timeout:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn sigterm(child: &Child) {

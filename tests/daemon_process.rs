@@ -7,7 +7,7 @@ mod daemon_support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cetak::journal::{BlangkoType, JobState, Journal};
 use cetak_drivers::emulator::{CardOutcome, Emulator};
@@ -23,20 +23,6 @@ fn start_daemon(config: &Path) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("start the daemon")
-}
-
-fn wait_exit(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            return st;
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            panic!("daemon did not exit within {timeout:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn signal(child: &Child, sig: &str) {

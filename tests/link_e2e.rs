@@ -183,16 +183,11 @@ async fn production_goes_on_through_a_server_outage_and_every_event_arrives_once
 async fn the_same_job_pulled_twice_or_pulled_and_pushed_is_printed_once() {
     let sim = sim().await;
     sim.update_faults(|f| f.duplicate_jobs = true);
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let p1 = emulator("EMU-LINK-DUP", 0.02, 100);
-    let tag = format!("link-dup-{}", std::process::id());
-    p1.register(&tag).unwrap();
-    let printers = [("P1", format!("emu://{tag}"), "kia")];
-    let cfg = link_config(
-        &data,
-        &printers,
-        sim.url(),
+    let (_tmp, p1, cfg) = one_printer_station(
+        &sim,
+        "DUP",
+        0.02,
+        100,
         "push_listen = \"127.0.0.1:0\"\nrenew_seconds = 1\n",
     );
     let mut j = cetak::daemon::open_journal(&cfg).unwrap();
@@ -263,6 +258,29 @@ async fn the_same_job_pulled_twice_or_pulled_and_pushed_is_printed_once() {
     assert_no_violations(&sim);
 }
 
+/// A station with one emulated KIA printer `P1` (serial `EMU-LINK-{name}`, its `time_scale`
+/// and feeder) linked to `sim`, with `extra` lines in `[link]`.
+fn one_printer_station(
+    sim: &cetak_server_sim::ServerSim,
+    name: &str,
+    scale: f64,
+    feeder: u32,
+    extra: &str,
+) -> (
+    tempfile::TempDir,
+    cetak_drivers::emulator::Emulator,
+    cetak::config::Config,
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let p1 = emulator(&format!("EMU-LINK-{name}"), scale, feeder);
+    let tag = format!("link-{}-{}", name.to_lowercase(), std::process::id());
+    p1.register(&tag).unwrap();
+    let printers = [("P1", format!("emu://{tag}"), "kia")];
+    let cfg = link_config(&data, &printers, sim.url(), extra);
+    (tmp, p1, cfg)
+}
+
 /// One KIA printer with no blangko in its feeder and one leased job waiting at it (prepared,
 /// not fed): the set-up of the lease-loss tests.
 struct WaitingJob {
@@ -274,13 +292,7 @@ struct WaitingJob {
 }
 
 async fn job_waiting_at_the_printer(sim: &cetak_server_sim::ServerSim, name: &str) -> WaitingJob {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let p1 = emulator(&format!("EMU-LINK-{name}"), 0.0, 100);
-    let tag = format!("link-{}-{}", name.to_lowercase(), std::process::id());
-    p1.register(&tag).unwrap();
-    let printers = [("P1", format!("emu://{tag}"), "kia")];
-    let cfg = link_config(&data, &printers, sim.url(), "renew_seconds = 1\n");
+    let (_tmp, p1, cfg) = one_printer_station(sim, name, 0.0, 100, "renew_seconds = 1\n");
     let j = cetak::daemon::open_journal(&cfg).unwrap();
     let (id, jws) = signed_jobs(name, 1).remove(0);
     sim.add_job(&id, &jws);
@@ -290,7 +302,7 @@ async fn job_waiting_at_the_printer(sim: &cetak_server_sim::ServerSim, name: &st
     })
     .await;
     WaitingJob {
-        _tmp: tmp,
+        _tmp,
         p1,
         j,
         id,
@@ -448,18 +460,8 @@ fn tampered(jws: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_signatures_are_rejected_and_reported_via_pull_and_push() {
     let sim = sim().await;
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let p1 = emulator("EMU-LINK-SIG", 0.0, 100);
-    let tag = format!("link-sig-{}", std::process::id());
-    p1.register(&tag).unwrap();
-    let printers = [("P1", format!("emu://{tag}"), "kia")];
-    let cfg = link_config(
-        &data,
-        &printers,
-        sim.url(),
-        "push_listen = \"127.0.0.1:0\"\n",
-    );
+    let (_tmp, p1, cfg) =
+        one_printer_station(&sim, "SIG", 0.0, 100, "push_listen = \"127.0.0.1:0\"\n");
     let mut j = cetak::daemon::open_journal(&cfg).unwrap();
     stock(&mut j, &[("P1", BlangkoType::Kia)], 20);
     let bad = |prefix: &str| -> Vec<(String, String, &'static str)> {
@@ -536,18 +538,8 @@ async fn bad_signatures_are_rejected_and_reported_via_pull_and_push() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_cancellation_applies_only_before_a_printer() {
     let sim = sim().await;
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let p1 = emulator("EMU-LINK-CANCEL", 0.0, 100);
-    let tag = format!("link-cancel-{}", std::process::id());
-    p1.register(&tag).unwrap();
-    let printers = [("P1", format!("emu://{tag}"), "kia")];
-    let cfg = link_config(
-        &data,
-        &printers,
-        sim.url(),
-        "push_listen = \"127.0.0.1:0\"\n",
-    );
+    let (_tmp, p1, cfg) =
+        one_printer_station(&sim, "CANCEL", 0.0, 100, "push_listen = \"127.0.0.1:0\"\n");
     let j = cetak::daemon::open_journal(&cfg).unwrap();
     let station = Station::start(&cfg).unwrap();
     let push_url = format!("http://{}", station.push_addr().unwrap());
@@ -587,13 +579,7 @@ async fn server_cancellation_applies_only_before_a_printer() {
 async fn undelivered_events_survive_a_restart_and_drain_once() {
     let sim = sim().await;
     sim.set_down(true).await;
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let p1 = emulator("EMU-LINK-RESTART", 0.0, 10);
-    let tag = format!("link-restart-{}", std::process::id());
-    p1.register(&tag).unwrap();
-    let printers = [("P1", format!("emu://{tag}"), "kia")];
-    let cfg = link_config(&data, &printers, sim.url(), "");
+    let (_tmp, _p1, cfg) = one_printer_station(&sim, "RESTART", 0.0, 10, "");
     let mut j = cetak::daemon::open_journal(&cfg).unwrap();
     stock(&mut j, &[("P1", BlangkoType::Kia)], 5);
     for _ in 0..3 {

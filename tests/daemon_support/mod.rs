@@ -134,3 +134,18 @@ pub fn wait_for(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
 pub fn state(j: &Journal, id: &str) -> JobState {
     j.job(id).unwrap().state
 }
+
+/// Waits for a daemon process to exit; kills it and fails the test after `timeout`.
+pub fn wait_exit(child: &mut std::process::Child, timeout: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            return st;
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            panic!("daemon did not exit within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
