@@ -109,6 +109,23 @@ async fn certificate_for_another_host_is_named() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_server_certificate_is_named() {
+    let sim = ServerSim::start(SimOptions::default().station(STATION, TOKEN).expired_tls())
+        .await
+        .unwrap();
+    // The CA is trusted and the name is right: only the dates are wrong.
+    let c = LinkClient::new(&settings(sim.url(), TOKEN, sim.ca_pem())).unwrap();
+    let e = c.claim(&claim(0)).await.unwrap_err();
+    assert!(
+        matches!(e, LinkError::Certificate(CertificateProblem::Expired)),
+        "{e:?}"
+    );
+    assert!(!e.is_transient());
+    assert!(e.message_id().contains("kedaluwarsa"), "{}", e.message_id());
+    assert!(e.to_string().contains("expired"), "{e}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hang_times_out_within_the_configured_time() {
     let sim = sim().await;
     sim.update_faults(|f| f.hang_next = 1);

@@ -39,6 +39,8 @@ pub struct SimOptions {
     /// Serve TLS with a fresh CA and a certificate for these names (DNS names or IP
     /// addresses); `None` serves plain HTTP.
     pub tls_names: Option<Vec<String>>,
+    /// Serve TLS with a server certificate that expired in 2021.
+    pub expired_cert: bool,
     /// Longest lease granted (a station asking more gets this).
     pub lease_seconds: u32,
     /// Port on 127.0.0.1; 0 picks a free one.
@@ -57,6 +59,7 @@ impl Default for SimOptions {
         SimOptions {
             stations: Vec::new(),
             tls_names: None,
+            expired_cert: false,
             lease_seconds: 3600,
             port: 0,
             station_ca_pem: None,
@@ -82,6 +85,16 @@ impl SimOptions {
     /// gives a "wrong host name" error).
     pub fn tls_for(mut self, names: &[&str]) -> Self {
         self.tls_names = Some(names.iter().map(|n| n.to_string()).collect());
+        self
+    }
+
+    /// Serves TLS (for `127.0.0.1`/`localhost` unless names were given) with a certificate
+    /// that expired in 2021.
+    pub fn expired_tls(mut self) -> Self {
+        if self.tls_names.is_none() {
+            self = self.tls();
+        }
+        self.expired_cert = true;
         self
     }
 
@@ -178,7 +191,7 @@ impl ServerSim {
         let shared = Arc::new(Shared::new(contract, state));
         let (tls, ca_pem, client_identity_pem) = match &opts.tls_names {
             Some(names) => {
-                let m = tls::generate(names, opts.client_auth)?;
+                let m = tls::generate(names, opts.client_auth, opts.expired_cert)?;
                 (
                     Some(tokio_rustls::TlsAcceptor::from(m.config)),
                     Some(m.ca_pem),

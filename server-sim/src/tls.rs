@@ -39,7 +39,13 @@ pub enum TlsError {
 
 /// Makes a CA and a server certificate for `names` (DNS names or IP addresses); with
 /// `client_auth`, also a client certificate, and the listener then requires one from the CA.
-pub fn generate(names: &[String], client_auth: bool) -> Result<TlsMaterial, TlsError> {
+/// With `expired`, the server certificate's validity ended in 2021 (a server whose certificate
+/// nobody renewed).
+pub fn generate(
+    names: &[String],
+    client_auth: bool,
+    expired: bool,
+) -> Result<TlsMaterial, TlsError> {
     let ca_key = KeyPair::generate()?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -67,6 +73,10 @@ pub fn generate(names: &[String], client_auth: bool) -> Result<TlsMaterial, TlsE
         .push(DnType::CommonName, "cetak-server-sim");
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    if expired {
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    }
     let cert = params.signed_by(&key, &ca)?;
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
