@@ -15,7 +15,7 @@ use sha2::Digest as _;
 
 use crate::daemon::intake::{accept_signed, Accepted, IntakeContext, JobOrigin};
 use crate::daemon::DaemonError;
-use crate::journal::{Journal, StockReport};
+use crate::journal::{Journal, RibbonFigure, StockReport};
 
 /// The `format` member of every bundle.
 pub const FORMAT: &str = "cetak-bundle";
@@ -236,13 +236,15 @@ pub fn export(
         }
     }
     let stock = journal.stock_show().map_err(DaemonError::from)?;
+    let ribbons = journal.ribbons().map_err(DaemonError::from)?;
     let n = events.len();
-    let content = json!({ "events": events, "stock": stock_json(&stock) });
+    let content = json!({ "events": events, "stock": stock_json(&stock, &ribbons) });
     Ok((wrap("events", station_id, created_at, &content), n))
 }
 
-/// The stock report as the server reads it (same names as `cetak stock show`).
-pub fn stock_json(report: &StockReport) -> Value {
+/// The stock report as the server reads it (same names as `cetak stock show`), with the
+/// ribbon left per printer as the workers last recorded it.
+pub fn stock_json(report: &StockReport, ribbons: &[RibbonFigure]) -> Value {
     let types: serde_json::Map<String, Value> = report
         .types
         .iter()
@@ -279,5 +281,16 @@ pub fn stock_json(report: &StockReport) -> Value {
             })
         })
         .collect();
-    json!({ "types": types, "feeders": feeders })
+    let ribbons: Vec<Value> = ribbons
+        .iter()
+        .map(|r| {
+            json!({
+                "printer_id": r.printer_id,
+                "ribbon_type": r.ribbon_type,
+                "remaining_cards": r.remaining_cards,
+                "remaining_panels": r.remaining_panels,
+            })
+        })
+        .collect();
+    json!({ "types": types, "feeders": feeders, "ribbons": ribbons })
 }

@@ -165,6 +165,14 @@ fn export_carries_pending_events_and_stock_and_acks_come_back() {
     {
         let mut j = cetak::daemon::open_journal(&r.cfg).unwrap();
         stock(&mut j, &[("P1", BlangkoType::Kia)], 7);
+        // As a worker records it after each card.
+        j.record_ribbon(&cetak::journal::RibbonFigure {
+            printer_id: "P1".into(),
+            ribbon_type: Some("ymcko".into()),
+            remaining_panels: None,
+            remaining_cards: Some(182),
+        })
+        .unwrap();
     }
     let jobs = signed_jobs(&r, "kia-5-17.json", "BUN-E", 3);
     let file = r.tmp.path().join("in.json");
@@ -193,6 +201,8 @@ fn export_carries_pending_events_and_stock_and_acks_come_back() {
     assert_eq!(c1["stock"]["types"]["kia"]["received"], 7);
     assert_eq!(c1["stock"]["types"]["kia"]["in_feeders"], 7);
     assert_eq!(c1["stock"]["feeders"][0]["printer_id"], "P1");
+    assert_eq!(c1["stock"]["ribbons"][0]["printer_id"], "P1");
+    assert_eq!(c1["stock"]["ribbons"][0]["remaining_cards"], 182);
     // No personal data in what leaves the station on a USB stick.
     let text = std::fs::read_to_string(&ex1).unwrap();
     assert!(!text.contains("3273011708150001") && !text.contains("Bima Arya"));

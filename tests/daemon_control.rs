@@ -251,6 +251,14 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     assert_eq!(st.queue.get("printed"), Some(&5));
     assert_eq!(st.cards_printed, 5);
     assert!(!st.alerts.iter().any(|a| a.kind == "printer_fault"));
+    // The ribbon each worker read after its cards; no link configured, so no server line.
+    for p in &st.printers {
+        assert!(p.ribbon_cards_left.is_some(), "{p:?}");
+    }
+    assert!(st.link.is_none());
+    let table = ok(&site.config, &["status"]);
+    assert!(table.contains("sisa pita"), "{table}");
+    assert!(!table.contains("Server:"), "{table}");
 
     sigterm(&daemon);
     assert!(wait_exit(&mut daemon, Duration::from_secs(60)).success());
@@ -341,4 +349,41 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     let o = cetak(&site.config, &["--lang", "en", "act", "P1", "retry"]);
     assert!(!o.status.success());
     assert!(text(&o).contains("not running"), "{}", text(&o));
+}
+
+#[test]
+fn outbox_cli_lists_refused_events_and_only_an_administrator_sends_them_again() {
+    let s = site(&[("P1", "emu://outbox-cli-unused".into(), "kia")], "", "");
+    let cfg = cetak::config::Config::load(&s.config).unwrap();
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    j.raise_alert("tamper", "P1", "en", "id").unwrap();
+    let ev = j.outbox_pending(1).unwrap().remove(0).event_id;
+    assert!(j
+        .outbox_refuse(&ev, "HTTP 422 (invalid_event): bad")
+        .unwrap());
+
+    let shown = ok(&s.config, &["outbox", "show"]);
+    assert!(shown.contains(&ev), "{shown}");
+    assert!(shown.contains("ditolak"), "{shown}");
+    assert!(shown.contains("HTTP 422"), "{shown}");
+
+    let o = cetak(
+        &s.config,
+        &["outbox", "retry", "--all", "--operator", "op1"],
+    );
+    assert!(!o.status.success(), "an operator may not: {}", text(&o));
+    assert_eq!(j.outbox_refused_count().unwrap(), 1);
+    let o = cetak(&s.config, &["outbox", "retry"]);
+    assert!(!o.status.success(), "an event or --all is required");
+
+    ok(
+        &s.config,
+        &["outbox", "retry", &ev, "--admin", "--operator", "adm1"],
+    );
+    assert_eq!(j.outbox_refused_count().unwrap(), 0);
+    assert_eq!(j.outbox_pending(1).unwrap()[0].event_id, ev);
+    let audit = j.audit_list(0, 100).unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "event_retry" && a.actor == "adm1"));
 }

@@ -38,6 +38,34 @@ fn printed_count(j: &Journal, ids: &[String]) -> usize {
         .count()
 }
 
+/// `GET /v1/status` from a control server over a Unix socket in the test's temp dir, serving
+/// the running station as the daemon does.
+async fn control_status(
+    cfg: &cetak::config::Config,
+    station: &Station,
+) -> cetak::daemon::control::StatusView {
+    use cetak::daemon::control::{bind, serve, ControlClient, ControlState};
+    let path = cfg.station.data_dir.join("control-test.sock");
+    let listener = bind(&path, None).unwrap();
+    let state = ControlState::new(
+        station.handle(),
+        cetak::daemon::open_journal(cfg).unwrap(),
+        &cfg.station.id,
+        "",
+    );
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    let view = tokio::task::spawn_blocking(move || ControlClient::new(path).status())
+        .await
+        .unwrap()
+        .unwrap();
+    let _ = tx.send(());
+    let _ = server.await;
+    view
+}
+
 async fn stop(station: Station) {
     tokio::task::spawn_blocking(move || station.shutdown())
         .await
@@ -590,6 +618,21 @@ async fn undelivered_events_survive_a_restart_and_drain_once() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let backlog = j.outbox_backlog().unwrap();
     assert!(backlog >= 3, "{backlog}");
+    // The operator sees it in `cetak status`, through the real control socket.
+    let link = control_status(&cfg, &station)
+        .await
+        .link
+        .expect("link shown");
+    assert_eq!(link.state, "failing", "{link:?}");
+    assert!(link.failing_since.is_some());
+    assert!(
+        link.error_id
+            .as_deref()
+            .unwrap()
+            .contains("tidak dapat menghubungi server"),
+        "{link:?}"
+    );
+    assert_eq!(link.events_waiting, j.outbox_backlog().unwrap());
     stop(station).await;
     assert!(sim.events().is_empty());
     // Second run, server back: the journal alone says what is left to deliver.
@@ -601,6 +644,13 @@ async fn undelivered_events_survive_a_restart_and_drain_once() {
         || j.outbox_backlog().unwrap() == 0,
     )
     .await;
+    let link = control_status(&cfg, &station)
+        .await
+        .link
+        .expect("link shown");
+    assert_eq!(link.state, "ok", "{link:?}");
+    assert!(link.error_en.is_none() && link.last_ok_at.is_some());
+    assert_eq!((link.events_waiting, link.events_refused), (0, 0));
     stop(station).await;
     let local: BTreeSet<String> = journal_events(&cfg).into_iter().map(|(e, _)| e).collect();
     let server: Vec<String> = sim
@@ -610,5 +660,74 @@ async fn undelivered_events_survive_a_restart_and_drain_once() {
         .collect();
     assert_eq!(server.len(), local.len(), "each once");
     assert_eq!(server.iter().cloned().collect::<BTreeSet<_>>(), local);
+    assert_no_violations(&sim);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_the_server_refuses_is_set_aside_and_the_rest_goes_on() {
+    let sim = sim().await;
+    let (_tmp, p1, cfg) = one_printer_station(&sim, "REFUSE", 0.0, 10, "");
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    stock(&mut j, &[("P1", BlangkoType::Kia)], 5);
+    let jobs = signed_jobs("REFUSE", 3);
+    let bad = jobs[0].0.clone();
+    sim.update_faults(|f| f.refuse_events_of_jobs = vec![bad.clone()]);
+    for (id, jws) in &jobs {
+        sim.add_job(id, jws);
+    }
+    let station = Station::start(&cfg).unwrap();
+    // The other jobs' events reach the server although the refused job's events came first.
+    until("the good jobs reported", Duration::from_secs(60), || {
+        jobs[1..]
+            .iter()
+            .all(|(id, _)| server_kinds(&sim, id).contains(&"printed".to_string()))
+    })
+    .await;
+    assert_eq!(p1.cards_ejected(), 3, "printing never waited on the server");
+    until("refusal alert delivered", Duration::from_secs(30), || {
+        sim.events()
+            .iter()
+            .any(|e| e["kind"] == "alert" && e["alert"] == "event_refused")
+    })
+    .await;
+    let refused = j.outbox_refused().unwrap();
+    assert!(!refused.is_empty());
+    assert!(refused.iter().all(|r| r.job_id.as_deref() == Some(&*bad)));
+    assert!(refused[0].reason.contains("422"), "{}", refused[0].reason);
+    assert!(
+        server_kinds(&sim, &bad).is_empty(),
+        "nothing of the refused job stored"
+    );
+    until("backlog drained", Duration::from_secs(30), || {
+        j.outbox_backlog().unwrap() == 0
+    })
+    .await;
+
+    // The server is fixed; the administrator sends the refused events again, in order.
+    sim.update_faults(|f| f.refuse_events_of_jobs.clear());
+    let n = j
+        .outbox_retry_refused(None, &Actor::admin("admin"))
+        .unwrap();
+    assert_eq!(n, refused.len() as u64);
+    until("refused events delivered", Duration::from_secs(60), || {
+        j.outbox_backlog().unwrap() == 0 && j.outbox_refused_count().unwrap() == 0
+    })
+    .await;
+    stop(station).await;
+    let kinds = server_kinds(&sim, &bad);
+    assert_eq!(
+        kinds.first().map(String::as_str),
+        Some("accepted"),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&"printed".to_string()), "{kinds:?}");
+    let local: BTreeSet<String> = journal_events(&cfg).into_iter().map(|(e, _)| e).collect();
+    let server: Vec<String> = sim
+        .events()
+        .iter()
+        .map(|e| e["event_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(server.len(), local.len(), "each event once");
+    assert!(j.audit_verify().unwrap().is_ok());
     assert_no_violations(&sim);
 }

@@ -356,6 +356,23 @@ async fn events(
             );
         }
     }
+    let refused = s.faults().refuse_events_of_jobs;
+    if let Some(e) = events.iter().find(|e| {
+        e.get("job_id")
+            .and_then(Value::as_str)
+            .is_some_and(|j| refused.iter().any(|r| r == j))
+    }) {
+        let id = e
+            .get("event_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        return s.error(
+            OP,
+            422,
+            "invalid_event",
+            &format!("event {id} refused (fault injection)"),
+        );
+    }
     let (acknowledged, duplicates, disorder) = s.state().store_events(&events);
     if !disorder.is_empty() {
         s.record(OP, Direction::Request, None, disorder, None);

@@ -30,6 +30,9 @@ pub struct Faults {
     pub slow_claims: Duration,
     /// Offer jobs this station already holds again under a new lease.
     pub duplicate_jobs: bool,
+    /// Refuse (422 `invalid_event`, nothing stored) any batch holding an event of these jobs,
+    /// as a server does with an event it cannot take.
+    pub refuse_events_of_jobs: Vec<String>,
     /// Refuse connections: the listener is closed and open connections cut, until false
     /// again (then the same port is bound again). Use [`crate::ServerSim::set_down`] to wait
     /// for the change to take effect.

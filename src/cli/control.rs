@@ -205,7 +205,15 @@ pub fn print_status(s: &StatusView, lang: Lang) {
             (_, _, Some(r)) => r.clone(),
             _ => String::new(),
         };
-        println!("  {:<8} {:<18} {detail}", p.id, state_label(&p.state, lang));
+        let ribbon = p
+            .ribbon_cards_left
+            .map(|n| format!("  ({} {n})", t(lang, "sisa pita", "ribbon left")))
+            .unwrap_or_default();
+        println!(
+            "  {:<8} {:<18} {detail}{ribbon}",
+            p.id,
+            state_label(&p.state, lang)
+        );
     }
     if !s.events.is_empty() {
         println!(
@@ -239,6 +247,29 @@ pub fn print_status(s: &StatusView, lang: Lang) {
                 lang.pick(a.message_id.clone(), a.message_en.clone())
             );
         }
+    }
+    if let Some(l) = &s.link {
+        let state = match l.state.as_str() {
+            "ok" => t(lang, "terhubung", "connected").to_string(),
+            "failing" => format!(
+                "{} {}: {}",
+                t(lang, "GAGAL sejak", "FAILING since"),
+                l.failing_since.as_deref().unwrap_or("-"),
+                lang.pick(
+                    l.error_id.clone().unwrap_or_default(),
+                    l.error_en.clone().unwrap_or_default()
+                )
+            ),
+            _ => t(lang, "belum ada jawaban", "no answer yet").to_string(),
+        };
+        println!("Server: {state}");
+        println!(
+            "  {}: {}, {}: {}",
+            t(lang, "event menunggu dikirim", "events waiting"),
+            l.events_waiting,
+            t(lang, "ditolak server", "refused by the server"),
+            l.events_refused
+        );
     }
     println!(
         "{}: {}",

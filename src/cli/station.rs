@@ -45,6 +45,15 @@ pub enum StationCommand {
         #[command(flatten)]
         who: OperatorArg,
     },
+    /// Event untuk server / events for the server: backlog, and those the server refused.
+    Outbox {
+        #[command(subcommand)]
+        cmd: OutboxCommand,
+        #[command(flatten)]
+        config: ConfigArg,
+        #[command(flatten)]
+        who: OperatorArg,
+    },
     /// Jejak audit / the hash-chained audit trail.
     Audit {
         #[command(subcommand)]
@@ -223,6 +232,21 @@ pub enum DoubtCommand {
     },
 }
 
+/// `cetak outbox …`.
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Antrean dan event yang ditolak / backlog and refused events.
+    Show,
+    /// Kirim ulang event yang ditolak (admin) / send refused events again (administrators).
+    Retry {
+        /// Event id (as `cetak outbox show` lists it).
+        event: Option<String>,
+        /// Every refused event.
+        #[arg(long, conflicts_with = "event", required_unless_present = "event")]
+        all: bool,
+    },
+}
+
 /// `cetak audit …`.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
@@ -296,6 +320,10 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
         StationCommand::Doubt { cmd, config, who } => {
             let (_, mut j) = open(&config)?;
             doubt(cmd, &mut j, &who.actor(), lang)
+        }
+        StationCommand::Outbox { cmd, config, who } => {
+            let (_, mut j) = open(&config)?;
+            outbox(cmd, &mut j, &who.actor(), lang)
         }
         StationCommand::Audit { cmd, config } => {
             let (_, j) = open(&config)?;
@@ -380,6 +408,58 @@ fn doubt(
                 .doubt_resolve(&job, res, &note, actor)
                 .map_err(|e| e.to_string())?;
             println!("{job}: {}", state.label_id());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn outbox(
+    cmd: OutboxCommand,
+    j: &mut Journal,
+    actor: &Actor,
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    match cmd {
+        OutboxCommand::Show => {
+            let backlog = j.outbox_backlog().map_err(|e| e.to_string())?;
+            let refused = j.outbox_refused().map_err(|e| e.to_string())?;
+            println!(
+                "{}: {backlog}",
+                t(
+                    lang,
+                    "event menunggu dikirim",
+                    "events waiting for delivery"
+                )
+            );
+            println!(
+                "{}: {}",
+                t(lang, "event ditolak server", "events refused by the server"),
+                refused.len()
+            );
+            for r in refused {
+                println!(
+                    "  {}  {}  {}  {}: {}",
+                    r.event_id,
+                    r.kind,
+                    r.job_id.as_deref().unwrap_or("-"),
+                    r.refused_at,
+                    r.reason
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        OutboxCommand::Retry { event, all: _ } => {
+            let n = j
+                .outbox_retry_refused(event.as_deref(), actor)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{}: {n}",
+                t(
+                    lang,
+                    "event dikembalikan ke antrean",
+                    "events back in the delivery queue"
+                )
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -172,8 +172,8 @@ struct Board {
     printed: u64,
     /// Open low-stock alerts (`kind/key`) as last seen by any check, to log changes once.
     low_stock: Vec<String>,
-    /// Ribbon left per printer, as its worker last read it (for the server's stock report).
-    ribbons: BTreeMap<String, crate::journal::RibbonFigure>,
+    /// The server link's health, when the station has `[link]`.
+    link: Option<crate::link::HealthCell>,
 }
 
 /// Shared view of the station (clone freely; all clones see the same station).
@@ -278,16 +278,15 @@ impl StationHandle {
         self.board().printed
     }
 
-    /// Records what a worker last read of its printer's ribbon.
-    pub(crate) fn set_ribbon(&self, figure: crate::journal::RibbonFigure) {
-        self.board()
-            .ribbons
-            .insert(figure.printer_id.clone(), figure);
+    /// Lets the status view show the server link's health.
+    pub(crate) fn attach_link(&self, health: crate::link::HealthCell) {
+        self.board().link = Some(health);
     }
 
-    /// Ribbon left per printer, as last read (printers not read yet are missing).
-    pub fn ribbons(&self) -> Vec<crate::journal::RibbonFigure> {
-        self.board().ribbons.values().cloned().collect()
+    /// The server link's health; `None` when the station has no `[link]`.
+    pub fn link_health(&self) -> Option<crate::link::LinkHealth> {
+        let cell = self.board().link.clone();
+        cell.map(|c| c.get())
     }
 
     /// Gives a decision to a paused printer in-process; recorded as the operator `station`.

@@ -169,7 +169,13 @@ impl Journal {
     }
 }
 
-fn raise_in_tx(tx: &super::Tx<'_>, kind: &str, key: &str, en: &str, id: &str) -> Result<bool> {
+pub(crate) fn raise_in_tx(
+    tx: &super::Tx<'_>,
+    kind: &str,
+    key: &str,
+    en: &str,
+    id: &str,
+) -> Result<bool> {
     let n = tx.tx.execute(
         "INSERT INTO alerts (at, kind, key, message, message_id) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT DO NOTHING",

@@ -83,18 +83,19 @@ fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxEvent> {
 }
 
 impl Journal {
-    /// Unacknowledged events, oldest first (so per-job order is kept), at most `limit`.
+    /// Events waiting for delivery (unacknowledged and not set aside as refused), oldest
+    /// first (so per-job order is kept), at most `limit`.
     pub fn outbox_pending(&self, limit: u32) -> Result<Vec<OutboxEvent>> {
         let mut st = self.conn.prepare_cached(
             "SELECT seq, event_id, job_id, kind, body, created_at, acked_at FROM outbox
-             WHERE acked_at IS NULL ORDER BY seq LIMIT ?1",
+             WHERE acked_at IS NULL AND refused_at IS NULL ORDER BY seq LIMIT ?1",
         )?;
         let rows = st.query_map([limit], event_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Unacknowledged events after `after_seq` (0 = from the start), oldest first: for reading
-    /// the whole backlog in pages (bundle export).
+    /// Unacknowledged events after `after_seq` (0 = from the start), oldest first, refused ones
+    /// included: for reading the whole backlog in pages (bundle export).
     pub fn outbox_pending_after(&self, after_seq: i64, limit: u32) -> Result<Vec<OutboxEvent>> {
         let mut st = self.conn.prepare_cached(
             "SELECT seq, event_id, job_id, kind, body, created_at, acked_at FROM outbox
@@ -143,10 +144,11 @@ impl Journal {
         tx.commit()
     }
 
-    /// Number of unacknowledged events.
+    /// Number of events waiting for delivery (refused ones are counted by
+    /// [`Journal::outbox_refused_count`]).
     pub fn outbox_backlog(&self) -> Result<u64> {
         Ok(self.conn.query_row(
-            "SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL",
+            "SELECT COUNT(*) FROM outbox WHERE acked_at IS NULL AND refused_at IS NULL",
             [],
             |r| r.get::<_, i64>(0),
         )? as u64)

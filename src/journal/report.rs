@@ -103,6 +103,50 @@ impl Journal {
         Ok(n)
     }
 
+    /// Records the ribbon left in a printer (one row per printer, replaced on each read).
+    /// Nothing is written when the figure did not change, so an idle printer costs no commit.
+    pub fn record_ribbon(&mut self, figure: &RibbonFigure) -> Result<()> {
+        if self.ribbons()?.iter().any(|r| r == figure) {
+            return Ok(());
+        }
+        let tx = self.write()?;
+        tx.tx
+            .prepare_cached(
+                "INSERT INTO ribbons (printer_id, ribbon_type, remaining_panels, remaining_cards,
+                                      read_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (printer_id) DO UPDATE SET ribbon_type = excluded.ribbon_type,
+                     remaining_panels = excluded.remaining_panels,
+                     remaining_cards = excluded.remaining_cards, read_at = excluded.read_at",
+            )?
+            .execute(params![
+                figure.printer_id,
+                figure.ribbon_type,
+                figure.remaining_panels,
+                figure.remaining_cards,
+                tx.now.0
+            ])?;
+        tx.commit()
+    }
+
+    /// Ribbon left per printer as last recorded, by printer id (printers never read are
+    /// missing).
+    pub fn ribbons(&self) -> Result<Vec<RibbonFigure>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT printer_id, ribbon_type, remaining_panels, remaining_cards FROM ribbons
+             ORDER BY printer_id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(RibbonFigure {
+                printer_id: r.get(0)?,
+                ribbon_type: r.get(1)?,
+                remaining_panels: r.get(2)?,
+                remaining_cards: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Body of the last `stock` event written, if any (to write a new one only on change).
     pub fn last_stock_body(&self) -> Result<Option<Map<String, Value>>> {
         let body: Option<String> = self

@@ -153,6 +153,25 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX jobs_leased ON jobs (lease_expires_at)
         WHERE lease_id IS NOT NULL AND lease_lost_at IS NULL;
     "#,
+    // 6: events the server refused for good are set aside (not deleted) so they do not block
+    //    the ones behind them; an administrator sends them again with `cetak outbox retry`.
+    r#"
+    ALTER TABLE outbox ADD COLUMN refused_at INTEGER;
+    ALTER TABLE outbox ADD COLUMN refused_reason TEXT;
+    DROP INDEX outbox_pending;
+    CREATE INDEX outbox_pending ON outbox (seq) WHERE acked_at IS NULL AND refused_at IS NULL;
+    "#,
+    // 7: ribbon left per printer as its worker last read it, so stock reports (online and in
+    //    an exported bundle) carry it after a restart and without a running daemon.
+    r#"
+    CREATE TABLE ribbons (
+        printer_id       TEXT PRIMARY KEY,
+        ribbon_type      TEXT,
+        remaining_panels INTEGER,
+        remaining_cards  INTEGER,
+        read_at          INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// Schema version this build writes.

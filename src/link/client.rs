@@ -87,6 +87,7 @@ pub struct LinkClient {
     http: reqwest::Client,
     base: String,
     request_timeout: Duration,
+    health: super::health::HealthCell,
 }
 
 impl LinkClient {
@@ -132,7 +133,13 @@ impl LinkClient {
             http,
             base: format!("{root}/api/v1/stations/{station}"),
             request_timeout: s.request_timeout,
+            health: Default::default(),
         })
+    }
+
+    /// The outcome of every request so far (shared by all clones of this client).
+    pub fn health(&self) -> super::health::HealthCell {
+        self.health.clone()
     }
 
     /// Long-poll claim: held by the server up to `wait_seconds`; the timeout allows for it.
@@ -181,10 +188,25 @@ impl LinkClient {
         timeout: Duration,
     ) -> Result<T, LinkError> {
         let bytes = self.send(self.http.post(url).json(body), timeout).await?;
-        serde_json::from_slice(&bytes).map_err(|e| LinkError::Protocol(format!("{url}: {e}")))
+        let r =
+            serde_json::from_slice(&bytes).map_err(|e| LinkError::Protocol(format!("{url}: {e}")));
+        if r.is_err() {
+            self.health.record(&r);
+        }
+        r
     }
 
     async fn send(
+        &self,
+        req: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, LinkError> {
+        let r = self.send_once(req, timeout).await;
+        self.health.record(&r);
+        r
+    }
+
+    async fn send_once(
         &self,
         req: reqwest::RequestBuilder,
         timeout: Duration,

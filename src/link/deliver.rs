@@ -4,6 +4,10 @@
 //! Failures are retried with exponential backoff and full jitter (`Retry-After` honoured). The
 //! only state is the journal: a restart resumes with what was not acknowledged. Also writes the
 //! periodic / on-change `stock` event.
+//!
+//! A batch the server refuses for its content (400, 413, 422) is sent again one event at a
+//! time from the head; an event refused on its own is set aside in the journal
+//! ([`crate::journal::Journal::outbox_refuse`]) so it does not block every event behind it.
 
 use std::time::{Duration, Instant};
 
@@ -61,11 +65,14 @@ pub(crate) async fn run_delivery(
         Duration::from_millis(link.backoff_initial_ms),
         Duration::from_secs(link.backoff_max_seconds),
     );
+    // After a refused batch, the head goes alone until the refused event is found.
+    let mut single = false;
     loop {
         if *stop.borrow() {
             return;
         }
-        let pending = match db.call(|j| j.outbox_pending(BATCH)).await {
+        let limit = if single { 1 } else { BATCH };
+        let pending = match db.call(move |j| j.outbox_pending(limit)).await {
             Ok(p) => p,
             Err(e) => {
                 tracing::error!(error = %e, "delivery: journal");
@@ -102,6 +109,7 @@ pub(crate) async fn run_delivery(
                 }
                 if progressed {
                     retry.reset();
+                    single = false;
                 } else {
                     // The server took nothing of the head of the queue: do not hammer it.
                     tracing::warn!(event = %first, "server did not acknowledge the oldest event; will retry");
@@ -110,6 +118,25 @@ pub(crate) async fn run_delivery(
                         return;
                     }
                 }
+            }
+            Err(e) if e.is_refusal() && pending.len() > 1 => {
+                tracing::warn!(error = %e, "server refused a batch; sending its events one by one");
+                single = true;
+            }
+            Err(e) if e.is_refusal() => {
+                let head = &pending[0];
+                let (id, reason) = (head.event_id.clone(), e.to_string());
+                tracing::error!(
+                    event = %head.event_id, kind = %head.kind, error = %e, pesan = %e.message_id(),
+                    "server refused an event; set aside for an administrator (cetak outbox show)"
+                );
+                if let Err(je) = db.call(move |j| j.outbox_refuse(&id, &reason)).await {
+                    tracing::error!(error = %je, "delivery: journal refuse");
+                    if !pause(&mut stop, Duration::from_secs(1)).await {
+                        return;
+                    }
+                }
+                single = false;
             }
             Err(e) => {
                 if e.is_transient() {
@@ -128,12 +155,7 @@ pub(crate) async fn run_delivery(
 
 /// Writes a `stock` event at start, when the figures change (checked every few seconds, written
 /// at most every 30 s) and at least every `stock_interval_seconds`.
-pub(crate) async fn run_stock(
-    db: Db,
-    link: LinkConfig,
-    station: crate::daemon::StationHandle,
-    mut stop: watch::Receiver<bool>,
-) {
+pub(crate) async fn run_stock(db: Db, link: LinkConfig, mut stop: watch::Receiver<bool>) {
     let every = Duration::from_secs(link.stock_interval_seconds);
     // A change is reported at most this often, so a busy production day does not write one
     // stock event per card.
@@ -142,9 +164,9 @@ pub(crate) async fn run_stock(
     loop {
         let due = last_written.is_none_or(|t| t.elapsed() >= every);
         let may = last_written.is_none_or(|t| t.elapsed() >= min_gap);
-        let ribbons = station.ribbons();
         let r = db
             .call(move |j| {
+                let ribbons = j.ribbons()?;
                 let body = stock_body(&j.stock_show()?, &ribbons);
                 let last = j.last_stock_body()?;
                 let same = last.as_ref().is_some_and(|l| {

@@ -131,6 +131,18 @@ impl LinkError {
         }
     }
 
+    /// The server read the request and refused its content for good (400, 413, 422): sending
+    /// the same again will not help, unlike a 5xx, a timeout or a token problem.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            LinkError::Server {
+                status: 400 | 413 | 422,
+                ..
+            }
+        )
+    }
+
     /// The delay the server asked for, if any.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {

@@ -11,6 +11,7 @@ pub mod client;
 mod db;
 mod deliver;
 pub mod error;
+pub mod health;
 mod leases;
 pub mod push;
 mod service;
@@ -19,6 +20,7 @@ pub mod wire;
 pub use backoff::Backoff;
 pub use client::{ClientSettings, LinkClient};
 pub use error::{CertificateProblem, LinkError};
+pub use health::{HealthCell, LinkHealth};
 pub use service::LinkService;
 
 /// RFC 3339 text → journal timestamp.

@@ -42,7 +42,7 @@ impl LinkService {
     /// Starts the link for `config` (which must have `[link]`). Files (token, CA, certificates)
     /// are read and the push endpoint bound before this returns, so a wrong setting fails the
     /// start with a clear message.
-    /// `station_handle` gives the ribbon figures the workers read, for the stock reports.
+    /// `station_handle` shows the link's health in the station's status.
     pub fn start(
         config: &Config,
         intake: Arc<IntakeContext>,
@@ -101,7 +101,7 @@ impl LinkService {
             printers,
         };
         let station = config.station.id.clone();
-        let handle = station_handle;
+        station_handle.attach_link(client.health());
         let thread = std::thread::Builder::new()
             .name("link".into())
             .spawn(move || {
@@ -128,12 +128,7 @@ impl LinkService {
                             station.clone(),
                             all_rx.clone(),
                         )),
-                        tokio::spawn(deliver::run_stock(
-                            db.clone(),
-                            link.clone(),
-                            handle.clone(),
-                            all_rx.clone(),
-                        )),
+                        tokio::spawn(deliver::run_stock(db.clone(), link.clone(), all_rx.clone())),
                     ];
                     if let Some((listener, tls, token, _)) = push {
                         match tokio::net::TcpListener::from_std(listener) {

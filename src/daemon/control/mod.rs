@@ -31,6 +31,32 @@ pub struct StatusView {
     pub alerts: Vec<AlertView>,
     /// Cards printed since the daemon started.
     pub cards_printed: u64,
+    /// The link to the server; absent on a station without `[link]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkView>,
+}
+
+/// The server link at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    /// `ok`, `failing`, or `unknown` (no answer yet).
+    pub state: String,
+    /// Last good answer (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_ok_at: Option<String>,
+    /// Failing since (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_since: Option<String>,
+    /// Last failure, English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_en: Option<String>,
+    /// Last failure, Bahasa Indonesia.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_id: Option<String>,
+    /// Events waiting for delivery.
+    pub events_waiting: u64,
+    /// Events the server refused, set aside (`cetak outbox show`).
+    pub events_refused: u64,
 }
 
 /// A printer and what its worker is doing.
@@ -49,6 +75,9 @@ pub struct PrinterView {
     /// Why it is offline (English).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Cards left on the ribbon, as last read after a card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ribbon_cards_left: Option<u32>,
 }
 
 /// An event waiting for an operator.

@@ -17,7 +17,9 @@ use axum::serve::IncomingStream;
 use axum::{Json, Router};
 use tokio::net::UnixListener;
 
-use super::{ActRequest, ActResponse, AlertView, ApiError, EventView, PrinterView, StatusView};
+use super::{
+    ActRequest, ActResponse, AlertView, ApiError, EventView, LinkView, PrinterView, StatusView,
+};
 use crate::daemon::events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
 use crate::daemon::DaemonError;
 use crate::journal::{Actor, Journal};
@@ -182,6 +184,7 @@ fn printer_view(id: &str, state: &PrinterState) -> PrinterView {
         job_id: None,
         event_id: None,
         reason: None,
+        ribbon_cards_left: None,
     };
     v.state = match state {
         PrinterState::Starting => "starting",
@@ -216,7 +219,7 @@ fn event_view(e: &OperatorEvent) -> EventView {
 }
 
 async fn status(State(s): State<ControlState>) -> Response {
-    let printers = s
+    let mut printers: Vec<PrinterView> = s
         .handle
         .printer_states()
         .iter()
@@ -224,16 +227,30 @@ async fn status(State(s): State<ControlState>) -> Response {
         .collect();
     let events = s.handle.pending_events().iter().map(event_view).collect();
     let journal = s.journal.clone();
+    let health = s.handle.link_health();
+    let with_link = health.is_some();
     let read = tokio::task::spawn_blocking(move || {
         let j = journal.lock().unwrap_or_else(|e| e.into_inner());
-        Ok::<_, crate::journal::JournalError>((j.count_by_state()?, j.alerts_open()?))
+        let outbox = if with_link {
+            (j.outbox_backlog()?, j.outbox_refused_count()?)
+        } else {
+            (0, 0)
+        };
+        let counts = (j.count_by_state()?, j.alerts_open()?, j.ribbons()?);
+        Ok::<_, crate::journal::JournalError>((counts, outbox))
     })
     .await;
-    let (queue, alerts) = match read {
+    let ((queue, alerts, ribbons), (events_waiting, events_refused)) = match read {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => return internal(e.to_string()),
         Err(e) => return internal(e.to_string()),
     };
+    for p in &mut printers {
+        p.ribbon_cards_left = ribbons
+            .iter()
+            .find(|r| r.printer_id == p.id)
+            .and_then(|r| r.remaining_cards);
+    }
     Json(StatusView {
         station_id: s.station_id.clone(),
         station_name: s.station_name.clone(),
@@ -251,6 +268,20 @@ async fn status(State(s): State<ControlState>) -> Response {
             })
             .collect(),
         cards_printed: s.handle.cards_printed(),
+        link: health.map(|h| LinkView {
+            state: match (&h.failing_since, &h.last_ok) {
+                (Some(_), _) => "failing",
+                (None, Some(_)) => "ok",
+                (None, None) => "unknown",
+            }
+            .into(),
+            last_ok_at: h.last_ok.map(|t| t.to_string()),
+            failing_since: h.failing_since.map(|t| t.to_string()),
+            error_en: h.error_en,
+            error_id: h.error_id,
+            events_waiting,
+            events_refused,
+        }),
     })
     .into_response()
 }

@@ -22,12 +22,15 @@ impl Worker {
     /// ribbon left, which the server's stock report carries.
     pub(super) fn tamper_offset(&mut self) -> Option<i64> {
         let counters = self.printer.counters().ok()?;
-        self.handle.set_ribbon(crate::journal::RibbonFigure {
+        let ribbon = crate::journal::RibbonFigure {
             printer_id: self.id.clone(),
             ribbon_type: Some(self.printer.capabilities().ribbon.token().to_string()),
             remaining_panels: None,
             remaining_cards: Some(counters.ribbon_cards_left),
-        });
+        };
+        if let Err(e) = self.journal.record_ribbon(&ribbon) {
+            tracing::warn!(printer = %self.id, error = %e, "ribbon figure not recorded");
+        }
         let hw = counters.cards_inserted as i64;
         let fed = self.journal.cards_fed(&self.id).ok()? as i64;
         Some(hw - fed)
