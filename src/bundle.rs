@@ -21,8 +21,11 @@ use crate::journal::{Journal, RibbonFigure, StockReport};
 pub const FORMAT: &str = "cetak-bundle";
 /// The bundle format version this build reads and writes.
 pub const VERSION: u32 = 1;
-/// Largest bundle file read (many jobs with inline photos).
-pub const MAX_BUNDLE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+/// Largest bundle file read: about 15,000 jobs with inline photos. An import holds the file,
+/// its content text and the parsed jobs in memory at once (about three times the file), which
+/// must fit beside a running daemon on a modest station PC; a larger programme comes as several
+/// bundles.
+pub const MAX_BUNDLE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Why a bundle was refused as a whole (nothing of it was used).
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +46,14 @@ pub enum BundleError {
         found: String,
         /// This station.
         expected: String,
+    },
+    /// The file is larger than a station reads ([`MAX_BUNDLE_BYTES`]).
+    #[error("bundle is {size} bytes, more than the {max} a station reads; ask for it split into several bundles")]
+    TooLarge {
+        /// File size.
+        size: u64,
+        /// The limit.
+        max: u64,
     },
     /// The bundle kind cannot be used by this command.
     #[error("bundle kind {0:?} cannot be used here")]
@@ -66,6 +77,10 @@ impl BundleError {
             BundleError::WrongStation { found, expected } => {
                 format!("bundel ini untuk stasiun {found}, stasiun ini {expected}")
             }
+            BundleError::TooLarge { size, max } => format!(
+                "bundel berukuran {size} byte, melebihi {max} byte yang dibaca stasiun; minta \
+                 dipecah menjadi beberapa bundel"
+            ),
             BundleError::Kind(k) => format!("jenis bundel {k:?} tidak dapat dipakai di sini"),
             BundleError::Daemon(e) => e.to_string(),
         }

@@ -124,6 +124,11 @@ fn damaged_foreign_or_newer_bundles_change_nothing() {
     // Not a bundle at all; an events bundle given to import.
     std::fs::write(dir.join("junk.json"), b"\x00\x01 not json").unwrap();
     write_bundle(&dir.join("events.json"), "events", "TEST-01", &json!({}));
+    // Larger than a station reads (a sparse file: no disk used); refused before reading.
+    std::fs::File::create(dir.join("huge.json"))
+        .unwrap()
+        .set_len(bundle::MAX_BUNDLE_BYTES + 1)
+        .unwrap();
 
     for (name, want) in [
         ("edited.json", "sha256"),
@@ -132,6 +137,7 @@ fn damaged_foreign_or_newer_bundles_change_nothing() {
         ("junk.json", "not a cetak bundle"),
         ("events.json", "events"),
         ("missing.json", "missing.json"),
+        ("huge.json", "split"),
     ] {
         let o = cetak(&r, &["import", dir.join(name).to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1), "{name}: {}", out(&o));

@@ -42,6 +42,14 @@ fn read(path: &Path) -> Result<Vec<u8>, (String, String)> {
         (m.clone(), m)
     };
     let f = std::fs::File::open(path).map_err(io)?;
+    let size = f.metadata().map_err(io)?.len();
+    if size > bundle::MAX_BUNDLE_BYTES {
+        let e = bundle::BundleError::TooLarge {
+            size,
+            max: bundle::MAX_BUNDLE_BYTES,
+        };
+        return Err((e.message_id(), e.message_en()));
+    }
     let mut bytes = Vec::new();
     f.take(bundle::MAX_BUNDLE_BYTES)
         .read_to_end(&mut bytes)
