@@ -154,3 +154,38 @@ fn write_off_is_refused_without_a_note_or_for_a_card_not_printed() {
     assert_eq!((kia.consumed, kia.spoiled), (1, 0));
     assert_consistent(&f.j);
 }
+
+#[test]
+fn a_reprint_after_a_write_off_gets_its_own_attempt_allowance() {
+    // Two attempts per production. The first card printed, then written off; the reprint's
+    // first blangko spoils: the job must go back to the queue, not fail on the old attempt.
+    let mut f = open_with_attempts(2);
+    stock_printer(&mut f.j, "P1", KIA, 10);
+    print(&mut f, "KIA-W-4");
+    f.j.write_off_printed(
+        "KIA-W-4",
+        PED,
+        "nama ibu diperbaiki",
+        &AfterWriteOff::Reprint,
+        &op(),
+    )
+    .unwrap();
+    let reprint = |f: &mut Fixture| {
+        let c =
+            f.j.claim_next(&slot("P1", KIA, false, true))
+                .unwrap()
+                .unwrap();
+        assert_eq!(c.job_id, "KIA-W-4");
+        f.j.mark_ready("KIA-W-4").unwrap();
+        let attempt = f.j.feed("KIA-W-4", None).unwrap();
+        f.j.start_printing("KIA-W-4", None).unwrap();
+        let next =
+            f.j.spoil("KIA-W-4", SpoilCategory::GagalCetak, "pita kusut", &op())
+                .unwrap();
+        (attempt, next)
+    };
+    assert_eq!(reprint(&mut f), (2, JobState::Queued));
+    // Attempt numbers keep rising (each card told apart); the limit still holds.
+    assert_eq!(reprint(&mut f), (3, JobState::Failed));
+    assert_consistent(&f.j);
+}

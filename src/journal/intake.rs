@@ -141,6 +141,7 @@ pub(super) fn insert_new(tx: &Tx<'_>, job: &NewJob) -> Result<Enqueued> {
         blangko_type: Some(job.blangko_type),
         state: JobState::Queued,
         attempt: 0,
+        attempt_base: 0,
         printer_id: None,
         needs_chip: job.needs_chip,
     };
@@ -296,6 +297,7 @@ pub(super) fn insert_rejected(tx: &Tx<'_>, job: &RejectedJob, code: &str) -> Res
         blangko_type: job.blangko_type,
         state: JobState::Rejected,
         attempt: 0,
+        attempt_base: 0,
         printer_id: None,
         needs_chip: false,
     };

@@ -38,6 +38,8 @@ pub(crate) struct JobRow {
     pub blangko_type: Option<BlangkoType>,
     pub state: JobState,
     pub attempt: u32,
+    /// Attempts before the last write-off, which do not count against the limit.
+    pub attempt_base: u32,
     pub printer_id: Option<String>,
     pub needs_chip: bool,
 }
@@ -66,12 +68,13 @@ pub(crate) fn load(conn: &rusqlite::Connection, job_id: &str) -> Result<JobRow> 
         t: Option<String>,
         state: String,
         attempt: i64,
+        attempt_base: i64,
         printer_id: Option<String>,
         needs_chip: bool,
     }
     let raw = conn
         .prepare_cached(
-            "SELECT blangko_type, state, attempt, printer_id, needs_chip FROM jobs
+            "SELECT blangko_type, state, attempt, printer_id, needs_chip, attempt_base FROM jobs
              WHERE job_id = ?1",
         )?
         .query_row([job_id], |r| {
@@ -81,6 +84,7 @@ pub(crate) fn load(conn: &rusqlite::Connection, job_id: &str) -> Result<JobRow> 
                 attempt: r.get(2)?,
                 printer_id: r.get(3)?,
                 needs_chip: r.get(4)?,
+                attempt_base: r.get(5)?,
             })
         })
         .optional()?
@@ -97,6 +101,8 @@ pub(crate) fn load(conn: &rusqlite::Connection, job_id: &str) -> Result<JobRow> 
             .parse()
             .map_err(|e: JournalError| corrupt(job_id, e.to_string()))?,
         attempt: u32::try_from(raw.attempt).map_err(|_| corrupt(job_id, "attempt".into()))?,
+        attempt_base: u32::try_from(raw.attempt_base)
+            .map_err(|_| corrupt(job_id, "attempt_base".into()))?,
         printer_id: raw.printer_id,
         needs_chip: raw.needs_chip,
     })
@@ -164,7 +170,7 @@ pub(crate) fn transition(
     tx.tx
         .prepare_cached(
             "UPDATE jobs SET state = ?2, attempt = ?3, printer_id = ?4, updated_at = ?5,
-                 reason = COALESCE(?6, reason)
+                 reason = COALESCE(?6, reason), attempt_base = ?7
              WHERE job_id = ?1",
         )?
         .execute(params![
@@ -173,7 +179,8 @@ pub(crate) fn transition(
             job.attempt,
             job.printer_id,
             tx.now.0,
-            info.reason
+            info.reason,
+            job.attempt_base
         ])?;
     Ok(to)
 }
@@ -292,7 +299,7 @@ pub(crate) fn spoil_in_tx(
             actor,
         },
     )?;
-    let give_up = job.attempt >= tx.max_attempts;
+    let give_up = job.attempt.saturating_sub(job.attempt_base) >= tx.max_attempts;
     job.printer_id = None;
     let next = if give_up {
         let reason = format!("attempt limit {} reached", tx.max_attempts);

@@ -172,6 +172,12 @@ pub const MIGRATIONS: &[&str] = &[
         read_at          INTEGER NOT NULL
     );
     "#,
+    // 8: the attempt limit counts from the last write-off: a card written off after printing
+    //    (data changed, damaged at the desk) gives its job a fresh allowance of attempts while
+    //    the attempt numbers themselves keep rising, so every card stays told apart.
+    r#"
+    ALTER TABLE jobs ADD COLUMN attempt_base INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// Schema version this build writes.

@@ -98,10 +98,14 @@ impl Journal {
         )?;
         job.printer_id = None;
         let (next, replaced_by) = match after {
-            AfterWriteOff::Reprint => (
-                transition(&tx, &mut job, Step::Requeue, &StepInfo::default(), actor)?,
-                None,
-            ),
+            AfterWriteOff::Reprint => {
+                // The new card is a new production: the attempt limit counts from here.
+                job.attempt_base = job.attempt;
+                (
+                    transition(&tx, &mut job, Step::Requeue, &StepInfo::default(), actor)?,
+                    None,
+                )
+            }
             AfterWriteOff::SupersededBy(new) => {
                 let reason = format!("superseded by {new}");
                 let info = StepInfo {
