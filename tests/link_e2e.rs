@@ -28,6 +28,18 @@ fn journal_events(cfg: &cetak::config::Config) -> Vec<(String, Option<String>)> 
     rows
 }
 
+/// The server holds every event of the journal, each exactly once.
+fn assert_each_event_stored_once(sim: &cetak_server_sim::ServerSim, cfg: &cetak::config::Config) {
+    let local: BTreeSet<String> = journal_events(cfg).into_iter().map(|(e, _)| e).collect();
+    let server: Vec<String> = sim
+        .events()
+        .iter()
+        .map(|e| e["event_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(server.len(), local.len(), "each event once");
+    assert_eq!(server.into_iter().collect::<BTreeSet<_>>(), local);
+}
+
 fn printed_count(j: &Journal, ids: &[String]) -> usize {
     ids.iter()
         .filter(|id| {
@@ -652,14 +664,7 @@ async fn undelivered_events_survive_a_restart_and_drain_once() {
     assert!(link.error_en.is_none() && link.last_ok_at.is_some());
     assert_eq!((link.events_waiting, link.events_refused), (0, 0));
     stop(station).await;
-    let local: BTreeSet<String> = journal_events(&cfg).into_iter().map(|(e, _)| e).collect();
-    let server: Vec<String> = sim
-        .events()
-        .iter()
-        .map(|e| e["event_id"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(server.len(), local.len(), "each once");
-    assert_eq!(server.iter().cloned().collect::<BTreeSet<_>>(), local);
+    assert_each_event_stored_once(&sim, &cfg);
     assert_no_violations(&sim);
 }
 
@@ -721,13 +726,7 @@ async fn an_event_the_server_refuses_is_set_aside_and_the_rest_goes_on() {
         "{kinds:?}"
     );
     assert!(kinds.contains(&"printed".to_string()), "{kinds:?}");
-    let local: BTreeSet<String> = journal_events(&cfg).into_iter().map(|(e, _)| e).collect();
-    let server: Vec<String> = sim
-        .events()
-        .iter()
-        .map(|e| e["event_id"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(server.len(), local.len(), "each event once");
+    assert_each_event_stored_once(&sim, &cfg);
     assert!(j.audit_verify().unwrap().is_ok());
     assert_no_violations(&sim);
 }
