@@ -14,18 +14,6 @@ use cetak::journal::{BlangkoType, JobState};
 use cetak_drivers::emulator::Faults;
 use daemon_support::*;
 
-fn start_daemon(config: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_cetak"))
-        .args(["daemon", "--config"])
-        .arg(config)
-        .env("CETAK_LOG", "warn")
-        .env_remove("NOTIFY_SOCKET")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the daemon")
-}
-
 fn cetak(config: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cetak"))
         .args(args)
@@ -139,7 +127,7 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     std::fs::create_dir_all(site.socket.parent().unwrap()).unwrap();
     drop(std::os::unix::net::UnixListener::bind(&site.socket).unwrap());
 
-    let mut daemon = start_daemon(&site.config);
+    let mut daemon = start_daemon(&site.config, Stdio::piped());
     wait_for("two operator events", Duration::from_secs(60), || {
         cetak(&site.config, &["events", "--json"]).status.success()
             && events(&site.config).len() == 2
@@ -169,7 +157,7 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     }
 
     // A second daemon on the same station refuses to start and leaves the socket alone.
-    let mut second = start_daemon(&site.config);
+    let mut second = start_daemon(&site.config, Stdio::piped());
     let st = wait_exit(&mut second, Duration::from_secs(30));
     assert!(!st.success());
     assert!(site.socket.exists());

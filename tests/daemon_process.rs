@@ -13,18 +13,6 @@ use cetak::journal::{BlangkoType, JobState, Journal};
 use cetak_drivers::emulator::{CardOutcome, Emulator};
 use daemon_support::*;
 
-fn start_daemon(config: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_cetak"))
-        .args(["daemon", "--config"])
-        .arg(config)
-        .env("CETAK_LOG", "warn")
-        .env_remove("NOTIFY_SOCKET")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the daemon")
-}
-
 fn signal(child: &Child, sig: &str) {
     let ok = Command::new("kill")
         .args([sig, &child.id().to_string()])
@@ -119,7 +107,7 @@ fn setup(scale: f64, jobs: usize, printers: usize) -> Setup {
 fn sigterm_finishes_the_card_in_the_printer_and_exits_0() {
     // ~1.5 s a card: SIGTERM lands while a card is in the printer.
     let s = setup(0.05, 6, 1);
-    let mut child = start_daemon(&s.config);
+    let mut child = start_daemon(&s.config, Stdio::null());
     wait_for("a card in the printer", Duration::from_secs(60), || {
         s.ids.iter().any(|id| {
             matches!(
@@ -198,7 +186,7 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
     };
     let mut in_doubt_after_kill = BTreeSet::new();
     for _ in 0..kills {
-        let mut child = start_daemon(&s.config);
+        let mut child = start_daemon(&s.config, Stdio::null());
         // Between 0.3 s (still starting) and 2.3 s (printing) after start.
         std::thread::sleep(Duration::from_millis(300 + next() % 2000));
         child.kill().unwrap();
@@ -210,7 +198,7 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
         }
     }
     // The last run goes to the end.
-    let mut child = start_daemon(&s.config);
+    let mut child = start_daemon(&s.config, Stdio::null());
     wait_settled(&s.journal, &s.ids, Duration::from_secs(300));
     wait_ready(&s.config);
     signal(&child, "-TERM");
@@ -251,7 +239,7 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
         );
     }
     let in_doubt = doubted.len();
-    let mut child = start_daemon(&s.config);
+    let mut child = start_daemon(&s.config, Stdio::null());
     wait_settled(&s.journal, &s.ids, Duration::from_secs(300));
     wait_ready(&s.config);
     signal(&child, "-TERM");

@@ -135,6 +135,20 @@ pub fn state(j: &Journal, id: &str) -> JobState {
     j.job(id).unwrap().state
 }
 
+/// Starts the built `cetak daemon` on `config` (warnings only, no systemd notify socket);
+/// `stderr` is where its log goes.
+pub fn start_daemon(config: &Path, stderr: std::process::Stdio) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cetak"))
+        .args(["daemon", "--config"])
+        .arg(config)
+        .env("CETAK_LOG", "warn")
+        .env_remove("NOTIFY_SOCKET")
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("start the daemon")
+}
+
 /// Waits for a daemon process to exit; kills it and fails the test after `timeout`.
 pub fn wait_exit(child: &mut std::process::Child, timeout: Duration) -> std::process::ExitStatus {
     let start = Instant::now();
