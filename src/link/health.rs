@@ -34,12 +34,14 @@ impl HealthCell {
 
     /// Records one request's outcome. A refusal of one item (a lease the server no longer
     /// knows, an event it cannot take) is an answer, so the link counts as working; a timeout,
-    /// an unreachable server, a 5xx, a refused token or certificate, or an answer outside the
-    /// contract counts as failing.
+    /// an unreachable server, a 5xx, a refused token or certificate, a station the server does
+    /// not know, or an answer outside the contract counts as failing.
     pub(crate) fn record<T>(&self, r: &Result<T, LinkError>) {
         let failed = match r {
             Ok(_) => None,
-            Err(e @ LinkError::Server { status, .. }) if *status >= 500 || *status == 429 => {
+            Err(e @ LinkError::Server { status, code, .. })
+                if *status >= 500 || *status == 429 || code == "station_unknown" =>
+            {
                 Some(e)
             }
             Err(LinkError::Server { .. }) | Err(LinkError::LeaseLost { .. }) => None,
@@ -93,5 +95,16 @@ mod tests {
         assert_eq!(c.get().failures, 1);
         c.record(&Ok(()));
         assert_eq!(c.get().failures, 0);
+        // A 404 about a lease is an answer; about the station itself, every request fails.
+        let not_found = |code: &str| LinkError::Server {
+            status: 404,
+            code: code.into(),
+            message: "not found".into(),
+            retry_after: None,
+        };
+        c.record::<()>(&Err(not_found("lease_unknown")));
+        assert_eq!(c.get().failures, 0);
+        c.record::<()>(&Err(not_found("station_unknown")));
+        assert_eq!(c.get().failures, 1);
     }
 }
