@@ -235,10 +235,17 @@ pub enum StatusWord {
     DataMayBeCorrupted,
     /// 6282: end of file reached before Le bytes were read.
     EndOfFile,
-    /// 63Cx: verification failed, `x` tries left (a wrong PIN in the secrets file?).
+    /// 63Cx: verification failed, `x` tries left (a wrong PIN in the secrets file?). `63C0`
+    /// means no try is left: the PIN is now blocked (ISO/IEC 7816-4 §5.6, SW1-SW2 `63CX`).
     VerifyFailed(u8),
     /// 6581: the chip's memory failed to store the data: the card is defective.
     MemoryFailure,
+    /// 6881: logical channel not supported (or not open).
+    LogicalChannelNotSupported,
+    /// 6882: secure messaging not supported.
+    SecureMessagingNotSupported,
+    /// 6884: command chaining not supported.
+    ChainingNotSupported,
     /// 6700: wrong length (Lc / Le): the profile's chunk size may be too large for this card.
     WrongLength,
     /// 6981: command incompatible with the file structure.
@@ -291,6 +298,9 @@ impl StatusWord {
             (0x63, n) if n & 0xF0 == 0xC0 => StatusWord::VerifyFailed(n & 0x0F),
             (0x65, 0x81) => StatusWord::MemoryFailure,
             (0x67, 0x00) => StatusWord::WrongLength,
+            (0x68, 0x81) => StatusWord::LogicalChannelNotSupported,
+            (0x68, 0x82) => StatusWord::SecureMessagingNotSupported,
+            (0x68, 0x84) => StatusWord::ChainingNotSupported,
             (0x69, 0x81) => StatusWord::IncompatibleFileStructure,
             (0x69, 0x82) => StatusWord::SecurityNotSatisfied,
             (0x69, 0x83) => StatusWord::AuthBlocked,
@@ -322,6 +332,9 @@ impl StatusWord {
             StatusWord::VerifyFailed(n) => 0x63C0 | (n & 0x0F) as u16,
             StatusWord::MemoryFailure => 0x6581,
             StatusWord::WrongLength => 0x6700,
+            StatusWord::LogicalChannelNotSupported => 0x6881,
+            StatusWord::SecureMessagingNotSupported => 0x6882,
+            StatusWord::ChainingNotSupported => 0x6884,
             StatusWord::IncompatibleFileStructure => 0x6981,
             StatusWord::SecurityNotSatisfied => 0x6982,
             StatusWord::AuthBlocked => 0x6983,
@@ -428,6 +441,10 @@ mod tests {
             (0x63C2, StatusWord::VerifyFailed(2)),
             (0x6D00, StatusWord::InsNotSupported),
             (0x6E00, StatusWord::ClaNotSupported),
+            (0x63C0, StatusWord::VerifyFailed(0)),
+            (0x6881, StatusWord::LogicalChannelNotSupported),
+            (0x6882, StatusWord::SecureMessagingNotSupported),
+            (0x6884, StatusWord::ChainingNotSupported),
             (0x6110, StatusWord::BytesRemaining(0x10)),
             (0x6C20, StatusWord::WrongLe(0x20)),
             (0x6A83, StatusWord::Unknown(0x6A83)),

@@ -21,15 +21,19 @@ pub struct EncodeReport {
     pub uid: Option<String>,
     /// Card serial (GET DATA), hex, when offered.
     pub card_serial: Option<String>,
-    /// Whether extended APDUs were used.
+    /// Whether extended APDUs were used (at the end).
     pub extended: bool,
-    /// Data bytes per UPDATE / READ BINARY.
+    /// True when the reader failed the first extended APDU and the card was written with
+    /// short ones.
+    pub extended_fallback: bool,
+    /// Data bytes per UPDATE / READ BINARY at the end (after any step down on `6700`).
     pub chunk_size: usize,
     /// Files written, with their lengths and hashes, in writing order.
     pub files: Vec<IntegrityEntry>,
     /// APDU counters (all attempts).
     pub apdus: ApduStats,
-    /// Times the card was reset by someone else and the encoding restarted.
+    /// Times the encoding started again: the card was reset by someone else, or the reader
+    /// failed the first extended APDU.
     pub restarts: u32,
 }
 
@@ -98,7 +102,8 @@ struct Identity {
     serial: Option<Vec<u8>>,
 }
 
-/// Card checks and identity; the first steps of every session.
+/// Card checks and identity; the first steps of every session. No VERIFY here: each operation
+/// verifies only when its files ask for the PIN.
 fn open_session(apdus: &mut Apdus, profile: &Profile) -> Result<Identity, ChipError> {
     let atr = apdus.channel().atr();
     s::check_atr(profile, &atr)?;
@@ -111,7 +116,6 @@ fn open_session(apdus: &mut Apdus, profile: &Profile) -> Result<Identity, ChipEr
         Some(tag) => s::read_serial(apdus, tag)?,
         None => None,
     };
-    s::verify(apdus, profile)?;
     Ok(Identity { atr, uid, serial })
 }
 
@@ -154,21 +158,48 @@ fn plan(profile: &Profile, content: &ChipContent) -> Result<Vec<(usize, Vec<u8>)
     Ok(out)
 }
 
+/// Runs `once`, and once more after a reconnect when the card was reset by someone else, or
+/// when the reader failed the first extended APDU ([`Apdus`] has then switched to short ones).
+/// Every step is idempotent, so starting again is safe. Returns the result and the restarts.
+fn with_restarts<T>(
+    apdus: &mut Apdus,
+    mut once: impl FnMut(&mut Apdus) -> Result<T, ChipError>,
+) -> Result<(T, u32), ChipError> {
+    let (mut restarts, mut resets) = (0, 0);
+    loop {
+        match once(apdus) {
+            Ok(v) => return Ok((v, restarts)),
+            Err(ChipError::CardReset) if resets == 0 => {
+                resets += 1;
+                tracing::warn!("card reset during the session; reconnecting and starting again");
+            }
+            Err(ChipError::ExtendedUnsupported(_)) if !apdus.extended() => {
+                tracing::warn!("starting the card again with short APDUs");
+            }
+            Err(e) => return Err(e),
+        }
+        restarts += 1;
+        apdus.channel().reconnect()?;
+    }
+}
+
 fn encode_once(
     apdus: &mut Apdus,
     profile: &Profile,
     files: &[(usize, Vec<u8>)],
-    chunk: usize,
 ) -> Result<Identity, ChipError> {
     let id = open_session(apdus, profile)?;
+    if s::pin_needed_to_write(profile, files.iter().map(|(i, _)| &profile.files[*i])) {
+        s::verify(apdus, profile)?;
+    }
     let reselect = profile.transfer.reselect_after_create;
     s::select_application(apdus, profile, reselect)?;
     for (i, bytes) in files {
         let spec = &profile.files[*i];
         s::prepare_ef(apdus, spec, bytes.len(), reselect)?;
-        s::update_binary(apdus, spec.fid, bytes, chunk)?;
+        s::update_binary(apdus, spec.fid, bytes)?;
         // Verification while the EF is current: read back and compare by hash.
-        let back = s::read_binary(apdus, spec.fid, bytes.len(), chunk)?;
+        let back = s::read_binary(apdus, spec.fid, bytes.len())?;
         if sha256(&back) != sha256(bytes) {
             return Err(ChipError::VerifyMismatch {
                 fid: format!("{:04X}", spec.fid),
@@ -188,29 +219,24 @@ fn encode_once(
 }
 
 /// Writes `content` to the card as `profile` says, then reads every file back and compares.
-/// A reset by someone else restarts the whole (idempotent) sequence once.
+/// A reset by someone else restarts the whole (idempotent) sequence once; so does a reader
+/// that fails the first extended APDU, then with short APDUs.
 pub fn encode(
     channel: &mut dyn CardChannel,
     profile: &Profile,
     content: &ChipContent,
 ) -> Result<EncodeReport, ChipError> {
     let files = plan(profile, content)?;
-    let extended = s::use_extended(profile, &channel.atr());
-    let chunk = s::chunk_size(profile, extended);
+    let transfer = s::plan_transfer(profile, &channel.atr(), &channel.caps());
+    tracing::debug!(
+        extended = transfer.extended,
+        chunk = transfer.chunk,
+        reason = transfer.reason,
+        "transfer plan"
+    );
     let reader = channel.reader_name();
-    let mut apdus = Apdus::new(channel, extended);
-    let mut restarts = 0;
-    let id = loop {
-        match encode_once(&mut apdus, profile, &files, chunk) {
-            Ok(id) => break id,
-            Err(ChipError::CardReset) if restarts == 0 => {
-                restarts += 1;
-                tracing::warn!("card reset during encoding; reconnecting and starting again");
-                apdus.channel().reconnect()?;
-            }
-            Err(e) => return Err(e),
-        }
-    };
+    let mut apdus = Apdus::with_plan(channel, &transfer);
+    let (id, restarts) = with_restarts(&mut apdus, |a| encode_once(a, profile, &files))?;
     let entries = Integrity::over(
         &files
             .iter()
@@ -231,8 +257,9 @@ pub fn encode(
         atr: hex::encode_upper(&id.atr),
         uid: id.uid.map(hex::encode_upper),
         card_serial: id.serial.map(hex::encode_upper),
-        extended,
-        chunk_size: chunk,
+        extended: apdus.extended(),
+        extended_fallback: apdus.fell_back(),
+        chunk_size: apdus.chunk(),
         files: entries,
         apdus: apdus.stats(),
         restarts,
@@ -241,15 +268,34 @@ pub fn encode(
 
 /// Reads a card written with `profile` and decodes it. Lengths come from the integrity file
 /// when there is one (then every file is checked against it), else from each file's FCP.
+/// VERIFY only when a file's read condition asks for the PIN: reading a card whose files are
+/// readable always needs no PIN and spends no try.
 pub fn read_card(
     channel: &mut dyn CardChannel,
     profile: &Profile,
 ) -> Result<CardReadout, ChipError> {
-    let extended = s::use_extended(profile, &channel.atr());
-    let chunk = s::chunk_size(profile, extended);
+    let transfer = s::plan_transfer(profile, &channel.atr(), &channel.caps());
     let reader = channel.reader_name();
-    let mut apdus = Apdus::new(channel, extended);
-    let id = open_session(&mut apdus, profile)?;
+    let mut apdus = Apdus::with_plan(channel, &transfer);
+    let ((id, content, integrity), _) = with_restarts(&mut apdus, |a| read_once(a, profile))?;
+    Ok(CardReadout {
+        reader,
+        atr: hex::encode_upper(&id.atr),
+        uid: id.uid.map(hex::encode_upper),
+        card_serial: id.serial.map(hex::encode_upper),
+        content,
+        integrity,
+        apdus: apdus.stats(),
+    })
+}
+
+type Readout = (Identity, ChipContent, Option<Integrity>);
+
+fn read_once(apdus: &mut Apdus, profile: &Profile) -> Result<Readout, ChipError> {
+    let id = open_session(apdus, profile)?;
+    if s::pin_needed_to_read(profile) {
+        s::verify(apdus, profile)?;
+    }
     let app_step = format!("SELECT DF {:04X}", profile.application.fid);
     let no_create = Profile {
         application: super::profile::Application {
@@ -258,26 +304,14 @@ pub fn read_card(
         },
         ..profile.clone()
     };
-    s::select_application(&mut apdus, &no_create, true).map_err(|e| match e {
+    s::select_application(apdus, &no_create, true).map_err(|e| match e {
         ChipError::Refused {
             sw: StatusWord::FileNotFound,
             ..
         } => ChipError::Decode(format!("{app_step}: card not personalised")),
         e => e,
     })?;
-    let mut integrity = None;
-    if let Some(spec) = profile
-        .files
-        .iter()
-        .find(|f| f.content == ContentSource::Integrity)
-    {
-        if s::select_ef(&mut apdus, spec.fid)? == StatusWord::Ok {
-            let len = s::ef_size(&mut apdus, spec.fid)?.unwrap_or(0x7FFF);
-            s::select_ef(&mut apdus, spec.fid)?;
-            let bytes = s::read_binary(&mut apdus, spec.fid, len, chunk)?;
-            integrity = Some(Integrity::from_bytes(&bytes)?);
-        }
-    }
+    let integrity = read_integrity(apdus, profile)?;
     let mut content = ChipContent::default();
     let mut read = Vec::new();
     for spec in profile
@@ -291,25 +325,9 @@ pub fn read_card(
         if integrity.is_some() && entry.is_none() {
             continue; // not written on this card (optional content absent)
         }
-        match s::select_ef(&mut apdus, spec.fid)? {
-            StatusWord::Ok => {}
-            StatusWord::FileNotFound if spec.optional => continue,
-            sw => {
-                return Err(super::channel::refusal(
-                    &format!("SELECT EF {:04X}", spec.fid),
-                    sw,
-                ))
-            }
-        }
-        let len = match entry {
-            Some(e) => e.length,
-            None => {
-                let len = s::ef_size(&mut apdus, spec.fid)?.unwrap_or(0x7FFF);
-                s::select_ef(&mut apdus, spec.fid)?;
-                len
-            }
+        let Some(bytes) = read_file(apdus, spec, entry.map(|e| e.length))? else {
+            continue;
         };
-        let bytes = s::read_binary(&mut apdus, spec.fid, len, chunk)?;
         match spec.content {
             ContentSource::PersonalData => content.personal = ChipContent::decode_personal(&bytes)?,
             ContentSource::Photo => content.photo = Some(bytes.clone()),
@@ -327,13 +345,51 @@ pub fn read_card(
         )?;
         content.server_signature = i.server_signature.clone();
     }
-    Ok(CardReadout {
-        reader,
-        atr: hex::encode_upper(&id.atr),
-        uid: id.uid.map(hex::encode_upper),
-        card_serial: id.serial.map(hex::encode_upper),
-        content,
-        integrity,
-        apdus: apdus.stats(),
-    })
+    Ok((id, content, integrity))
+}
+
+/// The integrity file of the current DF, when the profile has one and the card holds it.
+fn read_integrity(apdus: &mut Apdus, profile: &Profile) -> Result<Option<Integrity>, ChipError> {
+    let Some(spec) = profile
+        .files
+        .iter()
+        .find(|f| f.content == ContentSource::Integrity)
+    else {
+        return Ok(None);
+    };
+    if s::select_ef(apdus, spec.fid)? != StatusWord::Ok {
+        return Ok(None);
+    }
+    let len = s::ef_size(apdus, spec.fid)?.unwrap_or(0x7FFF);
+    s::select_ef(apdus, spec.fid)?;
+    let bytes = s::read_binary(apdus, spec.fid, len)?;
+    Ok(Some(Integrity::from_bytes(&bytes)?))
+}
+
+/// One EF of the current DF: `len` bytes, or as many as its FCP says. `None` when an
+/// optional file is absent.
+fn read_file(
+    apdus: &mut Apdus,
+    spec: &super::profile::FileSpec,
+    len: Option<usize>,
+) -> Result<Option<Vec<u8>>, ChipError> {
+    match s::select_ef(apdus, spec.fid)? {
+        StatusWord::Ok => {}
+        StatusWord::FileNotFound if spec.optional => return Ok(None),
+        sw => {
+            return Err(super::channel::refusal(
+                &format!("SELECT EF {:04X}", spec.fid),
+                sw,
+            ))
+        }
+    }
+    let len = match len {
+        Some(l) => l,
+        None => {
+            let l = s::ef_size(apdus, spec.fid)?.unwrap_or(0x7FFF);
+            s::select_ef(apdus, spec.fid)?;
+            l
+        }
+    };
+    Ok(Some(s::read_binary(apdus, spec.fid, len)?))
 }

@@ -44,6 +44,11 @@ pub enum ChipError {
     /// Any other PC/SC failure.
     #[error("PC/SC error: {0}")]
     Transport(String),
+    /// The reader failed to carry the first extended-length APDU. The encoder falls back to
+    /// short APDUs and starts the card again, so this reaches the operator only if the reader
+    /// cannot carry short ones either: set `extended = "never"` in the profile for this reader.
+    #[error("the reader cannot carry extended-length APDUs: {0}")]
+    ExtendedUnsupported(String),
     /// The card's ATR is not one the profile accepts: wrong blangko type in the printer.
     #[error("card not accepted by the profile (ATR {atr})")]
     ForeignCard {
@@ -131,6 +136,9 @@ impl ChipError {
             }
             ChipError::ReaderBusy => "Pembaca kartu sedang dipakai aplikasi lain.".into(),
             ChipError::Transport(_) => "Kesalahan komunikasi PC/SC.".into(),
+            ChipError::ExtendedUnsupported(_) => {
+                "Pembaca kartu tidak mendukung APDU panjang (extended length).".into()
+            }
             ChipError::ForeignCard { .. } => {
                 "Kartu tidak dikenali oleh profil (jenis blangko salah?).".into()
             }
@@ -171,6 +179,7 @@ impl ChipError {
             ChipError::Mute { .. } => "mute",
             ChipError::ReaderBusy => "reader_busy",
             ChipError::Transport(_) => "transport",
+            ChipError::ExtendedUnsupported(_) => "extended_unsupported",
             ChipError::ForeignCard { .. } => "foreign_card",
             ChipError::Refused { .. } => "refused",
             ChipError::AccessDenied { .. } => "access_denied",

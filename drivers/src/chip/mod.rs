@@ -4,7 +4,7 @@
 //! - [`apdu`]: command / response APDUs and status words; [`tlv`]: BER-TLV.
 //! - [`channel`]: the [`CardChannel`] boundary (bytes in, bytes out) and [`Apdus`], the one
 //!   place that exchanges APDUs (GET RESPONSE, wrong-Le resend, counters, trace logging);
-//!   [`pcsc_backend`]: the channel on a PC/SC reader.
+//!   [`pcsc_backend`]: the channel on a PC/SC reader; [`reader_caps`]: what the reader carries.
 //! - [`profile`]: the data-driven card profile (`profiles/default.toml`); [`secret`]: its key
 //!   material; [`content`]: what is written (no dependency on the station's job type).
 //! - [`session`]: the ISO 7816-4 steps; [`encoder`]: write + read-back verify, and read a card.
@@ -16,11 +16,14 @@ pub mod encoder;
 pub mod error;
 pub mod pcsc_backend;
 pub mod profile;
+pub mod reader_caps;
+#[cfg(test)]
+pub(crate) mod scripted;
 pub mod secret;
 pub mod session;
 pub mod tlv;
 
-pub use channel::{ApduStats, Apdus, CardChannel};
+pub use channel::{ApduStats, Apdus, CardChannel, ChannelCaps, Protocol, TransferPlan};
 pub use content::{ChipContent, ContentSource, Integrity, PersonalField};
 pub use encoder::{encode, read_card, CardReadout, EncodeReport};
 pub use error::ChipError;

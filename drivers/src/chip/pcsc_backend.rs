@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use pcsc::{Card, Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
 
-use super::channel::CardChannel;
+use super::channel::{CardChannel, ChannelCaps};
 use super::error::ChipError;
+use super::reader_caps::read_caps;
 
 /// How to find and talk to the card.
 #[derive(Debug, Clone)]
@@ -42,6 +43,9 @@ enum Request {
 
 type Reply = Result<Vec<u8>, ChipError>;
 
+/// What the worker reports once connected: reader name, ATR, capabilities.
+type Opened = (String, Vec<u8>, ChannelCaps);
+
 /// A card connected through PC/SC, inside one PC/SC transaction while it lives (other
 /// applications wait until it is dropped).
 pub struct PcscChannel {
@@ -49,6 +53,7 @@ pub struct PcscChannel {
     replies: mpsc::Receiver<Reply>,
     atr: Vec<u8>,
     reader: String,
+    caps: ChannelCaps,
     apdu_timeout: Duration,
     poisoned: bool,
 }
@@ -200,7 +205,7 @@ fn worker(
     cfg: PcscConfig,
     requests: mpsc::Receiver<Request>,
     replies: mpsc::Sender<Reply>,
-    opened: mpsc::Sender<Result<(String, Vec<u8>), ChipError>>,
+    opened: mpsc::Sender<Result<Opened, ChipError>>,
 ) {
     let setup = (|| {
         let ctx = retry_access(|| Context::establish(Scope::User)).map_err(map_pcsc)?;
@@ -224,7 +229,8 @@ fn worker(
             return;
         }
     };
-    if opened.send(Ok((reader.clone(), atr))).is_err() {
+    let caps = read_caps(&card);
+    if opened.send(Ok((reader.clone(), atr, caps))).is_err() {
         return;
     }
     loop {
@@ -263,6 +269,16 @@ fn worker(
     }
 }
 
+/// Room for the answer to `apdu`: Ne data bytes (at least 256) and SW1 SW2. An answer longer
+/// than the command allows breaks ISO/IEC 7816-4; with a buffer of the right size the reader
+/// driver fails such an exchange ("not transacted") instead of handing us garbage.
+pub fn response_capacity(apdu: &[u8]) -> usize {
+    match super::apdu::Command::from_bytes(apdu) {
+        Ok(cmd) => cmd.le.unwrap_or(0).max(super::apdu::SHORT_MAX_LE) + 2,
+        Err(_) => pcsc::MAX_BUFFER_SIZE_EXTENDED,
+    }
+}
+
 enum Served {
     Done,
     Reconnect,
@@ -286,7 +302,8 @@ fn serve_transaction(
     for req in requests.iter() {
         match req {
             Request::Transmit(apdu) => {
-                let r = match tx.transmit(&apdu, &mut buf) {
+                let cap = response_capacity(&apdu).min(buf.len());
+                let r = match tx.transmit(&apdu, &mut buf[..cap]) {
                     // Fewer than SW1 SW2: some drivers (vpcd) report a card that left this way.
                     Ok(answer) if answer.len() < 2 => {
                         Err(classify_failure(ctx, reader, pcsc::Error::CommError))
@@ -321,7 +338,7 @@ impl PcscChannel {
             .name("pcsc-card".into())
             .spawn(move || worker(cfg, req_rx, rep_tx, open_tx))
             .map_err(|e| ChipError::Transport(e.to_string()))?;
-        let (reader, atr) = match open_rx.recv_timeout(open_deadline) {
+        let (reader, atr, caps) = match open_rx.recv_timeout(open_deadline) {
             Ok(r) => r?,
             Err(_) => {
                 return Err(ChipError::Mute {
@@ -335,6 +352,7 @@ impl PcscChannel {
             replies: rep_rx,
             atr,
             reader,
+            caps,
             apdu_timeout,
             poisoned: false,
         })
@@ -383,6 +401,10 @@ impl CardChannel for PcscChannel {
     fn reader_name(&self) -> String {
         self.reader.clone()
     }
+
+    fn caps(&self) -> ChannelCaps {
+        self.caps.clone()
+    }
 }
 
 impl Drop for PcscChannel {
@@ -395,6 +417,21 @@ impl Drop for PcscChannel {
 #[cfg(test)]
 mod tests {
     use super::reader_matches;
+
+    #[test]
+    fn answers_get_room_for_ne_bytes() {
+        use super::response_capacity;
+        assert_eq!(response_capacity(&[0x00, 0xA4, 0x00, 0x0C]), 258);
+        assert_eq!(
+            response_capacity(&[0x00, 0xB0, 0x00, 0x00, 0x00, 0x10, 0x00]),
+            4098
+        );
+        assert_eq!(
+            response_capacity(&[0x00, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x00]),
+            65_538
+        );
+        assert_eq!(response_capacity(&[0x00]), pcsc::MAX_BUFFER_SIZE_EXTENDED);
+    }
 
     #[test]
     fn reader_patterns() {

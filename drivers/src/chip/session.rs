@@ -1,15 +1,15 @@
 //! The ISO 7816-4 steps the encoder and reader share: card checks, identity, selection, the
 //! access step, chunked UPDATE / READ BINARY. Each is one small function over [`Apdus`].
 
-use super::apdu::{Command, StatusWord};
-use super::channel::{refusal, Apdus};
+use super::apdu::{Command, StatusWord, SHORT_MAX_DATA};
+use super::channel::{refusal, Apdus, ChannelCaps, Protocol, TransferPlan};
 use super::error::ChipError;
 use super::profile::{Access, Condition, ExtendedMode, FileSpec, Profile};
 use super::secret;
 use super::tlv;
 
-/// Smallest chunk the adaptive chunking falls back to after `6700`.
-const MIN_CHUNK: usize = 16;
+/// Bytes around the data of the longest extended command: header 4, Lc 3, Le 2.
+const EXTENDED_OVERHEAD: usize = 9;
 
 /// True when the ATR's historical bytes announce extended Lc/Le (card capabilities, third
 /// software-function byte, b7).
@@ -70,19 +70,78 @@ pub fn check_atr(profile: &Profile, atr: &[u8]) -> Result<(), ChipError> {
     Ok(())
 }
 
-/// Whether to use extended APDUs with this card.
-pub fn use_extended(profile: &Profile, atr: &[u8]) -> bool {
-    match profile.transfer.extended {
-        ExtendedMode::Never => false,
-        ExtendedMode::Always => true,
-        ExtendedMode::Auto => atr_announces_extended(atr),
+/// How data moves for this card. With `extended = "auto"` extended APDUs need all three: the
+/// card announces extended Lc/Le in its ATR, the negotiated protocol is T=1 (or not reported),
+/// and the reader, when it states a limit (PC/SC part 10 `dwMaxAPDUDataSize`,
+/// `SCARD_ATTR_MAXINPUT`), carries more than a short APDU; the chunk then fits that limit.
+/// When the reader states nothing, the first extended APDU is the test: a transport failure
+/// falls back to short APDUs.
+pub fn plan_transfer(profile: &Profile, atr: &[u8], caps: &ChannelCaps) -> TransferPlan {
+    let t = &profile.transfer;
+    let short = |reason| TransferPlan::short(t.chunk_size, reason);
+    let extended = |chunk: usize, fallback, reason| TransferPlan {
+        extended: true,
+        chunk,
+        short_chunk: t.chunk_size,
+        fallback,
+        reason,
+    };
+    match t.extended {
+        ExtendedMode::Never => short("profile: extended = never"),
+        ExtendedMode::Always => {
+            extended(t.extended_chunk_size, false, "profile: extended = always")
+        }
+        ExtendedMode::Auto => {
+            if !atr_announces_extended(atr) {
+                return short("the card does not announce extended Lc/Le");
+            }
+            match caps.protocol {
+                Some(Protocol::T0) => return short("T=0 carries short APDUs only"),
+                Some(Protocol::Other) => return short("not a T=1 link"),
+                Some(Protocol::T1) | None => {}
+            }
+            let reader = [
+                caps.max_apdu_data,
+                caps.max_command
+                    .map(|n| n.saturating_sub(EXTENDED_OVERHEAD)),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            match reader {
+                Some(n) if n <= SHORT_MAX_DATA => short("the reader carries short APDUs only"),
+                Some(n) => extended(
+                    t.extended_chunk_size.min(n),
+                    true,
+                    "card, protocol and reader allow extended length",
+                ),
+                None => extended(
+                    t.extended_chunk_size,
+                    true,
+                    "card and protocol allow extended length; reader limits not stated",
+                ),
+            }
+        }
     }
 }
 
-/// The chip UID from the reader (`FF CA 00 00 00`); `None` when the reader does not offer it.
+/// The chip UID from a contactless reader (PC/SC part 3 GET DATA `FF CA 00 00 00`); `None`
+/// when there is none. `6E00` (class not supported: the pseudo-APDU reached a card, so no
+/// contactless reader stands in between), `6D00` and `6A81` (the reader lacks the function)
+/// are the expected "no UID"; any other refusal is logged and also gives none: the UID is
+/// informative, never a reason to reject a blangko.
 pub fn read_uid(apdus: &mut Apdus) -> Result<Option<Vec<u8>>, ChipError> {
     let r = apdus.send(&Command::new(0xFF, 0xCA, 0x00, 0x00).with_le(256))?;
-    Ok((r.sw.is_ok() && !r.data.is_empty()).then_some(r.data))
+    match r.sw {
+        StatusWord::Ok | StatusWord::EndOfFile if !r.data.is_empty() => Ok(Some(r.data)),
+        StatusWord::ClaNotSupported
+        | StatusWord::InsNotSupported
+        | StatusWord::FunctionNotSupported => Ok(None),
+        sw => {
+            tracing::warn!(%sw, "the reader gave no UID");
+            Ok(None)
+        }
+    }
 }
 
 /// A card serial by GET DATA; `None` when the card has none.
@@ -108,6 +167,25 @@ pub fn select_mf(apdus: &mut Apdus) -> Result<(), ChipError> {
         "SELECT MF",
     )?;
     Ok(())
+}
+
+/// Whether writing `files` needs the access step: a file's update or read condition asks for
+/// the PIN, or the DF is to be created (CREATE FILE falls under the security attributes of the
+/// parent DF, which the profile does not describe). Never when the profile has no access step.
+pub fn pin_needed_to_write<'a>(
+    profile: &Profile,
+    mut files: impl Iterator<Item = &'a FileSpec>,
+) -> bool {
+    matches!(profile.access, Access::Verify { .. })
+        && (profile.application.create
+            || files.any(|f| f.update == Condition::Pin || f.read == Condition::Pin))
+}
+
+/// Whether reading the profile's files needs the access step: only when a file's read
+/// condition asks for the PIN. A read-only check never spends a PIN try otherwise.
+pub fn pin_needed_to_read(profile: &Profile) -> bool {
+    matches!(profile.access, Access::Verify { .. })
+        && profile.files.iter().any(|f| f.read == Condition::Pin)
 }
 
 /// The access step, if the profile has one.
@@ -265,22 +343,9 @@ pub fn prepare_ef(
     }
 }
 
-/// Chunk size for this session.
-pub fn chunk_size(profile: &Profile, extended: bool) -> usize {
-    if extended {
-        profile.transfer.extended_chunk_size
-    } else {
-        profile.transfer.chunk_size
-    }
-}
-
-/// Writes `bytes` to the current EF in chunks; halves the chunk when the card says `6700`.
-pub fn update_binary(
-    apdus: &mut Apdus,
-    fid: u16,
-    bytes: &[u8],
-    mut chunk: usize,
-) -> Result<(), ChipError> {
+/// Writes `bytes` to the current EF in chunks of [`Apdus::chunk`]; a `6700` makes the chunk
+/// smaller for the rest of the card ([`Apdus::shrink_chunk`]).
+pub fn update_binary(apdus: &mut Apdus, fid: u16, bytes: &[u8]) -> Result<(), ChipError> {
     let step = format!("UPDATE BINARY {fid:04X}");
     let mut offset = 0;
     while offset < bytes.len() {
@@ -289,25 +354,21 @@ pub fn update_binary(
                 "file {fid:04X} longer than 32767 bytes"
             )));
         }
-        let n = chunk.min(bytes.len() - offset);
+        let n = apdus.chunk().min(bytes.len() - offset);
         let cmd = Command::new(0x00, 0xD6, (offset >> 8) as u8, offset as u8)
             .with_data(&bytes[offset..offset + n]);
         match apdus.send(&cmd)?.sw {
             StatusWord::Ok => offset += n,
-            StatusWord::WrongLength if chunk > MIN_CHUNK => chunk = (chunk / 2).max(MIN_CHUNK),
+            StatusWord::WrongLength if apdus.shrink_chunk() => {}
             sw => return Err(refusal(&step, sw)),
         }
     }
     Ok(())
 }
 
-/// Reads `len` bytes of the current EF in chunks; halves the chunk when the card says `6700`.
-pub fn read_binary(
-    apdus: &mut Apdus,
-    fid: u16,
-    len: usize,
-    mut chunk: usize,
-) -> Result<Vec<u8>, ChipError> {
+/// Reads `len` bytes of the current EF in chunks of [`Apdus::chunk`]; a `6700` makes the chunk
+/// smaller for the rest of the card.
+pub fn read_binary(apdus: &mut Apdus, fid: u16, len: usize) -> Result<Vec<u8>, ChipError> {
     let step = format!("READ BINARY {fid:04X}");
     let mut out = Vec::with_capacity(len);
     while out.len() < len {
@@ -317,7 +378,7 @@ pub fn read_binary(
                 "file {fid:04X} longer than 32767 bytes"
             )));
         }
-        let want = chunk.min(len - offset);
+        let want = apdus.chunk().min(len - offset);
         let r = apdus
             .send(&Command::new(0x00, 0xB0, (offset >> 8) as u8, offset as u8).with_le(want))?;
         match r.sw {
@@ -327,7 +388,7 @@ pub fn read_binary(
                     break;
                 }
             }
-            StatusWord::WrongLength if chunk > MIN_CHUNK => chunk = (chunk / 2).max(MIN_CHUNK),
+            StatusWord::WrongLength if apdus.shrink_chunk() => {}
             StatusWord::Ok | StatusWord::EndOfFile | StatusWord::OffsetOutsideFile => break,
             sw => return Err(refusal(&step, sw)),
         }
@@ -358,5 +419,89 @@ mod tests {
         assert!(!atr_announces_extended(&short));
         assert!(!atr_announces_extended(&[0x3B]));
         assert!(!atr_announces_extended(&[0x3B, 0x8F, 0x80]));
+    }
+
+    fn profile(extended: &str) -> Profile {
+        let text = crate::chip::profile::DEFAULT_PROFILE_TOML
+            .replace("extended = \"auto\"", &format!("extended = \"{extended}\""));
+        Profile::from_toml(&text).unwrap()
+    }
+
+    fn caps(
+        protocol: Option<Protocol>,
+        max_command: Option<usize>,
+        data: Option<usize>,
+    ) -> ChannelCaps {
+        ChannelCaps {
+            protocol,
+            max_command,
+            max_apdu_data: data,
+        }
+    }
+
+    #[test]
+    fn extended_needs_card_protocol_and_reader() {
+        let ext = [0x3B, 0x85, 0x80, 0x01, 0x80, 0x73, 0xB0, 0x01, 0x40, 0x00];
+        let no_ext = [0x3B, 0x85, 0x80, 0x01, 0x80, 0x73, 0xB0, 0x01, 0x00, 0x00];
+        let auto = profile("auto");
+        let t1 = Some(Protocol::T1);
+        let plan = |atr: &[u8], c| plan_transfer(&auto, atr, &c);
+        // (ATR, caps) -> (extended, chunk, fallback)
+        let cases = [
+            (&ext[..], caps(t1, None, None), (true, 4096, true)),
+            (&ext[..], caps(None, None, None), (true, 4096, true)),
+            (&no_ext[..], caps(t1, None, None), (false, 240, false)),
+            (
+                &ext[..],
+                caps(Some(Protocol::T0), None, None),
+                (false, 240, false),
+            ),
+            (
+                &ext[..],
+                caps(Some(Protocol::Other), None, None),
+                (false, 240, false),
+            ),
+            (&ext[..], caps(t1, None, Some(0)), (false, 240, false)),
+            (&ext[..], caps(t1, Some(261), None), (false, 240, false)),
+            (&ext[..], caps(t1, Some(1033), None), (true, 1024, true)),
+            (
+                &ext[..],
+                caps(t1, Some(65_546), Some(0x10000)),
+                (true, 4096, true),
+            ),
+        ];
+        for (atr, c, want) in cases {
+            let p = plan(atr, c.clone());
+            assert_eq!(
+                (p.extended, p.chunk, p.fallback),
+                want,
+                "{c:?}: {}",
+                p.reason
+            );
+        }
+        let never = plan_transfer(&profile("never"), &ext, &caps(t1, None, None));
+        assert!(!never.extended);
+        let always = plan_transfer(
+            &profile("always"),
+            &no_ext,
+            &caps(Some(Protocol::T0), None, None),
+        );
+        assert!(always.extended && !always.fallback, "the operator decides");
+    }
+
+    #[test]
+    fn no_uid_is_not_an_error() {
+        use crate::chip::scripted::Scripted;
+        for (answer, want) in [
+            ("04 11 22 33 90 00", Some(vec![0x04, 0x11, 0x22, 0x33])),
+            ("6E 00", None),
+            ("6D 00", None),
+            ("6A 81", None),
+            ("63 00", None),
+        ] {
+            let mut ch = Scripted::new(&[("FF CA 00 00 00", answer)]);
+            let mut a = Apdus::new(&mut ch, false);
+            assert_eq!(read_uid(&mut a).unwrap(), want, "{answer}");
+        }
     }
 }

@@ -424,6 +424,11 @@ impl Profile {
                     .transpose()?
                     .unwrap_or_default(),
             };
+            if spec.read == Condition::Never {
+                return Err(p(format!(
+                    "{what}.read = \"never\": cetak reads every file back to verify it"
+                )));
+            }
             if spec.size.is_some_and(|s| s == 0 || s > 0x7FFF) {
                 return Err(p(format!(
                     "{what}.size must be 1..=32767 (offsets of UPDATE BINARY)"
@@ -498,6 +503,7 @@ mod tests {
             ("fid = \"5001\"", "fid = \"3F00\""),
             ("fid = \"5002\"", "fid = \"5001\""),
             ("name = \"default\"", "name = \"default\"\nbogus = 1"),
+            ("read = \"always\"", "read = \"never\""),
         ] {
             assert!(good.contains(from), "{from}");
             let bad = good.replacen(from, to, 1);
