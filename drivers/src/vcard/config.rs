@@ -2,15 +2,36 @@
 
 use std::time::Duration;
 
-/// ATR of the project's virtual card: T=1, historical bytes `80 73 B0 01 40` (card
-/// capabilities: selection by DF name / path / FID, extended Lc/Le).
-pub fn atr_with_extended(extended: bool) -> Vec<u8> {
-    let hist = [0x80, 0x73, 0xB0, 0x01, if extended { 0x40 } else { 0x00 }];
+/// Logical channels the virtual cards support: the basic channel 0 and 1..=19, every number
+/// ISO/IEC 7816-4 §5.4.1 can address.
+pub const LOGICAL_CHANNELS: u8 = 20;
+
+/// An ATR for the virtual card (ISO/IEC 7816-3 §8): T=1 (`TD1 = 80`, `TD2 = 01`, as PC/SC
+/// part 3 builds for contactless cards, and TCK) or T=0 only (no TD1, no TCK), then the
+/// historical bytes `80 73 B0 01 xx`: card capabilities (ISO/IEC 7816-4 §12.1.1.9):
+/// selection by DF name, path and FID; third software function byte `xx` = b7 extended
+/// Lc/Le, b5 b4 channel numbers assigned by card and interface device, b3-b1 channels − 1
+/// (`111` = eight or more).
+pub fn build_atr(t0: bool, extended: bool, channels: u8) -> Vec<u8> {
+    let max = channels.clamp(1, 8) - 1;
+    let assign = if channels > 1 { 0x18 } else { 0x00 };
+    let third = if extended { 0x40 } else { 0x00 } | assign | max;
+    let hist = [0x80, 0x73, 0xB0, 0x01, third];
+    if t0 {
+        let mut atr = vec![0x3B, hist.len() as u8];
+        atr.extend_from_slice(&hist);
+        return atr;
+    }
     let mut atr = vec![0x3B, 0x80 | hist.len() as u8, 0x80, 0x01];
     atr.extend_from_slice(&hist);
     let tck = atr[1..].iter().fold(0u8, |a, b| a ^ b);
     atr.push(tck);
     atr
+}
+
+/// ATR of the project's virtual card: T=1, every logical channel, extended Lc/Le as asked.
+pub fn atr_with_extended(extended: bool) -> Vec<u8> {
+    build_atr(false, extended, LOGICAL_CHANNELS)
 }
 
 /// A PC/SC storage-card ATR (MIFARE Classic 1K through a contactless reader): a card without
@@ -39,12 +60,18 @@ pub struct Faults {
     pub slow: Option<Duration>,
     /// Silently flip a bit at this offset of every EF written (a card that stores wrongly).
     pub corrupt_at: Option<usize>,
+    /// The card's I/O buffer holds this many data bytes: a longer command data field or a
+    /// larger Ne gives `6700` (a small card, for the chunking paths).
+    pub buffer: Option<usize>,
+    /// The reader in front of the card carries short APDUs only: an extended APDU fails in
+    /// transport (the card never sees it), as a short-APDU CCID reader fails it.
+    pub reader_short: bool,
 }
 
 impl Faults {
     /// Parses a fault option as given on the command line: `mute`, `mute-after=N`,
     /// `remove-on-update=N`, `write-error-at=OFFSET`, `memory=BYTES`, `foreign-atr`,
-    /// `slow=MILLIS`, `corrupt-at=OFFSET`.
+    /// `slow=MILLIS`, `corrupt-at=OFFSET`, `buffer=BYTES`, `reader-short`.
     pub fn add(&mut self, option: &str) -> Result<(), String> {
         let (key, value) = match option.split_once('=') {
             Some((k, v)) => (k, Some(v)),
@@ -64,6 +91,8 @@ impl Faults {
             "foreign-atr" => self.foreign_atr = true,
             "slow" => self.slow = Some(Duration::from_millis(num(value)? as u64)),
             "corrupt-at" => self.corrupt_at = Some(num(value)?),
+            "buffer" => self.buffer = Some(num(value)?.max(1)),
+            "reader-short" => self.reader_short = true,
             other => return Err(format!("unknown fault {other:?}")),
         }
         Ok(())
@@ -95,8 +124,11 @@ pub struct CardConfig {
     pub memory: usize,
     /// Largest EF.
     pub max_file_size: usize,
-    /// Behave as a T=0 card: case-4 answers via `61xx` + GET RESPONSE, a wrong Le via `6Cxx`.
+    /// A T=0 card (its ATR offers T=0 only): case-4 answers via `61xx` + GET RESPONSE, a wrong
+    /// Le via `6Cxx`; an extended APDU cannot travel over T=0 and fails in transport.
     pub t0: bool,
+    /// Logical channels supported, the basic one included (1..=20).
+    pub logical_channels: u8,
     /// CREATE FILE needs the PIN verified first.
     pub create_requires_pin: bool,
     /// Faults.
@@ -104,8 +136,8 @@ pub struct CardConfig {
 }
 
 impl CardConfig {
-    /// The project's virtual card: T=1, extended length, 64 KB, UID and serial, PIN `12345678`
-    /// (ASCII) under reference 01.
+    /// The project's virtual card: T=1, extended length, 64 KB, 20 logical channels, UID
+    /// (behind a contactless reader) and serial, PIN `12345678` (ASCII) under reference 01.
     pub fn cetak() -> Self {
         CardConfig {
             atr: atr_with_extended(true),
@@ -119,16 +151,19 @@ impl CardConfig {
             memory: 64 * 1024,
             max_file_size: 32 * 1024,
             t0: false,
+            logical_channels: LOGICAL_CHANNELS,
             create_requires_pin: true,
             faults: Faults::default(),
         }
     }
 
-    /// A plain ISO 7816-4 card as found in the field: T=0 behaviour (61xx / 6Cxx), short APDUs
-    /// only, at most 128 data bytes per command, no UID, no serial, 32 KB.
+    /// A plain ISO 7816-4 contact card as found in the field: T=0 (61xx / 6Cxx), short APDUs
+    /// only, at most 128 data bytes per command, four logical channels, no UID, no serial,
+    /// 32 KB.
     pub fn generic() -> Self {
         CardConfig {
-            atr: atr_with_extended(false),
+            atr: build_atr(true, false, 4),
+            logical_channels: 4,
             uid: None,
             serial: None,
             extended_length: false,
@@ -153,6 +188,15 @@ impl CardConfig {
         self
     }
 
+    /// Largest command data field (Nc) and response data (Ne) the card takes, after faults.
+    pub fn max_data(&self) -> (usize, usize) {
+        let buffer = self.faults.buffer.unwrap_or(usize::MAX);
+        (
+            self.max_command_data.min(buffer),
+            self.max_response_data.min(buffer),
+        )
+    }
+
     /// The ATR given, after faults.
     pub fn effective_atr(&self) -> Vec<u8> {
         if self.faults.foreign_atr {
@@ -166,6 +210,24 @@ impl CardConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn atrs_offer_the_configured_protocol() {
+        // T=0 only: TS, T0 = 05 (no interface bytes, five historical bytes), no TCK.
+        assert_eq!(
+            build_atr(true, false, 4),
+            [0x3B, 0x05, 0x80, 0x73, 0xB0, 0x01, 0x1B]
+        );
+        let t1 = build_atr(false, true, LOGICAL_CHANNELS);
+        assert_eq!(&t1[..4], &[0x3B, 0x85, 0x80, 0x01]);
+        assert_eq!(
+            t1[8], 0x5F,
+            "extended, both assignments, eight or more channels"
+        );
+        assert!(crate::chip::session::atr_announces_extended(&build_atr(
+            true, true, 1
+        )));
+    }
 
     #[test]
     fn atr_has_valid_tck() {
@@ -186,11 +248,14 @@ mod tests {
             "foreign-atr",
             "slow=20",
             "memory=1000",
+            "buffer=255",
+            "reader-short",
         ] {
             f.add(o).unwrap();
         }
         assert_eq!(f.mute_after, Some(3));
         assert_eq!(f.slow, Some(Duration::from_millis(20)));
+        assert_eq!((f.buffer, f.reader_short), (Some(255), true));
         assert!(f.add("explode").is_err());
         assert!(f.add("slow=x").is_err());
     }

@@ -16,6 +16,10 @@ const CTRL_ON: u8 = 1;
 const CTRL_RESET: u8 = 2;
 const CTRL_ATR: u8 = 4;
 
+/// The answer that makes vpcd fail an exchange without ejecting the card: longer than any
+/// client buffer sized for Ne < 65 533 (see [`crate::chip::pcsc_backend::response_capacity`]).
+static LINK_FAILURE: [u8; 0xFFFF] = [0x6F; 0xFFFF];
+
 /// How often a blocked read wakes up to look at the stop flag.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -143,6 +147,11 @@ fn serve_until(
                 match action {
                     Action::Respond(bytes) => send(&mut stream, &bytes)?,
                     Action::Mute => {}
+                    // vpcd cannot report a driver error, and takes an empty answer for a card
+                    // that left. An answer longer than the client's buffer (sized for Ne) is
+                    // refused by vpcd as a driver error, and pcscd reports the exchange as
+                    // not transacted: what a short-APDU reader's driver reports.
+                    Action::LinkFailure => send(&mut stream, &LINK_FAILURE)?,
                     Action::Remove => {
                         let _ = stream.shutdown(std::net::Shutdown::Both);
                         return Ok(());

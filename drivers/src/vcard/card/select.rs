@@ -1,6 +1,6 @@
 //! SELECT and the FCP it returns.
 
-use super::{sw, Action, CardState};
+use super::{sw, Action, CardState, Selection};
 use crate::chip::apdu::{Command, StatusWord as Sw};
 use crate::chip::tlv;
 use crate::vcard::fs::Kind;
@@ -39,6 +39,7 @@ impl CardState {
     }
 
     pub(super) fn select(&mut self, cmd: &Command) -> Action {
+        let current_df = self.sel().df;
         let fid = || Self::fids(&cmd.data).filter(|f| f.len() == 1).map(|f| f[0]);
         let found = match cmd.p1 {
             0x00 if cmd.data.is_empty() => Some(0),
@@ -46,13 +47,12 @@ impl CardState {
                 Some(0x3F00) => Some(0),
                 Some(f) => self
                     .fs
-                    .child(self.current_df, f)
+                    .child(current_df, f)
                     .or_else(|| {
-                        (self.fs.node(self.current_df).map(|n| n.fid) == Some(f))
-                            .then_some(self.current_df)
+                        (self.fs.node(current_df).map(|n| n.fid) == Some(f)).then_some(current_df)
                     })
                     .or_else(|| {
-                        let parent = self.fs.node(self.current_df).and_then(|n| n.parent)?;
+                        let parent = self.fs.node(current_df).and_then(|n| n.parent)?;
                         (self.fs.node(parent).map(|n| n.fid) == Some(f))
                             .then_some(parent)
                             .or_else(|| self.fs.child(parent, f))
@@ -60,29 +60,18 @@ impl CardState {
                 None => return sw(Sw::WrongLength),
             },
             0x01 => match fid() {
-                Some(f) => self
-                    .fs
-                    .child(self.current_df, f)
-                    .filter(|&i| self.fs.is_df(i)),
+                Some(f) => self.fs.child(current_df, f).filter(|&i| self.fs.is_df(i)),
                 None => return sw(Sw::WrongLength),
             },
             0x02 => match fid() {
-                Some(f) => self
-                    .fs
-                    .child(self.current_df, f)
-                    .filter(|&i| !self.fs.is_df(i)),
+                Some(f) => self.fs.child(current_df, f).filter(|&i| !self.fs.is_df(i)),
                 None => return sw(Sw::WrongLength),
             },
-            0x03 => Some(
-                self.fs
-                    .node(self.current_df)
-                    .and_then(|n| n.parent)
-                    .unwrap_or(0),
-            ),
+            0x03 => Some(self.fs.node(current_df).and_then(|n| n.parent).unwrap_or(0)),
             0x04 => self.fs.by_aid(&cmd.data),
             0x08 | 0x09 => match Self::fids(&cmd.data) {
                 Some(mut path) if !path.is_empty() => {
-                    let from = if cmd.p1 == 0x08 { 0 } else { self.current_df };
+                    let from = if cmd.p1 == 0x08 { 0 } else { current_df };
                     if cmd.p1 == 0x08 && path.first() == Some(&0x3F00) {
                         path.remove(0);
                     }
@@ -98,13 +87,14 @@ impl CardState {
         if !matches!(cmd.p2 & 0xFC, 0x00 | 0x04 | 0x0C) {
             return sw(Sw::IncorrectP1P2);
         }
-        if self.fs.is_df(i) {
-            self.current_df = i;
-            self.current_ef = None;
+        self.set_sel(if self.fs.is_df(i) {
+            Selection { df: i, ef: None }
         } else {
-            self.current_df = self.fs.node(i).and_then(|n| n.parent).unwrap_or(0);
-            self.current_ef = Some(i);
-        }
+            Selection {
+                df: self.fs.node(i).and_then(|n| n.parent).unwrap_or(0),
+                ef: Some(i),
+            }
+        });
         if cmd.p2 & 0x0C == 0x0C {
             return sw(Sw::Ok);
         }
