@@ -50,16 +50,29 @@ pub fn default_profile() -> TestProfile {
 
 /// A profile from TOML text, edited by `edit`, the PIN from a per-test secrets file.
 pub fn profile_from(toml: &str, edit: impl FnOnce(&str) -> String) -> TestProfile {
+    profile_with_pin(toml, edit, Some(PIN))
+}
+
+/// As [`profile_from`] with the PIN `pin` in the secrets file, or with no PIN to be found at
+/// all (`None`: the profile names an environment variable nobody sets).
+pub fn profile_with_pin(
+    toml: &str,
+    edit: impl FnOnce(&str) -> String,
+    pin: Option<&str>,
+) -> TestProfile {
     let dir = tempfile::tempdir().unwrap();
     let secrets: PathBuf = dir.path().join("chip-secrets.toml");
-    std::fs::write(&secrets, format!("chip_pin = \"{PIN}\"\n")).unwrap();
-    let text = edit(toml).replace(
-        "pin_env = \"CETAK_CHIP_PIN\"",
-        &format!(
-            "pin_file = {:?}\npin_key = \"chip_pin\"",
-            secrets.display().to_string()
-        ),
-    );
+    let source = match pin {
+        Some(pin) => {
+            std::fs::write(&secrets, format!("chip_pin = \"{pin}\"\n")).unwrap();
+            format!(
+                "pin_file = {:?}\npin_key = \"chip_pin\"",
+                secrets.display().to_string()
+            )
+        }
+        None => "pin_env = \"CETAK_TEST_PIN_NOBODY_SETS\"".to_string(),
+    };
+    let text = edit(toml).replace("pin_env = \"CETAK_CHIP_PIN\"", &source);
     TestProfile {
         profile: Profile::from_toml(&text).unwrap(),
         _dir: dir,
