@@ -221,7 +221,8 @@ pub struct VcardArgs {
     #[arg(long)]
     pub generic: bool,
     /// Fault to inject: mute, mute-after=N, remove-on-update=N, write-error-at=OFF, memory=B,
-    /// foreign-atr, slow=MS, corrupt-at=OFF.
+    /// foreign-atr, slow=MS, corrupt-at=OFF, buffer=B (small card buffer), reader-short (the
+    /// reader carries short APDUs only).
     #[arg(long)]
     pub fault: Vec<String>,
 }
