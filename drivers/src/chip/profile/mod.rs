@@ -173,7 +173,8 @@ pub struct Transfer {
 pub enum ExtendedMode {
     /// Never.
     Never,
-    /// When the card's ATR announces extended Lc/Le (card capabilities, ISO 7816-4 §8.1.1.2.7).
+    /// When the card announces extended Lc/Le (card capabilities, ISO/IEC 7816-4 §12.1.1), the
+    /// negotiated protocol is T=1 and the reader carries them ([`crate::chip::session::plan_transfer`]).
     Auto,
     /// Always (the operator knows the card and reader support them).
     Always,
