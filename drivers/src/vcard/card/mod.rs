@@ -190,20 +190,22 @@ impl CardState {
     }
 
     /// A contactless reader answers class `FF` itself (PC/SC part 3): GET DATA `FF CA 00 00`
-    /// gives the UID; nothing else is offered.
+    /// gives the UID (Le `00`: all of it; a shorter Le `6Cxx` with the length, a longer one the
+    /// UID with `6282`); nothing else is offered.
     fn reader_pseudo_apdu(&mut self, cmd: &Command) -> Action {
         let Some(uid) = self.config.uid.clone() else {
             return sw(Sw::ClaNotSupported);
         };
-        match (cmd.ins, cmd.p1, cmd.p2) {
-            (0xCA, 0x00, 0x00) => {
-                let n = match cmd.le {
-                    Some(256) | None => uid.len(),
-                    Some(le) => le.min(uid.len()),
-                };
-                Action::Respond(Response::new(uid[..n].to_vec(), Sw::Ok).to_bytes())
+        match (cmd.ins, cmd.p1, cmd.p2, cmd.le) {
+            (0xCA, 0x00, 0x00, Some(256) | None) => {
+                Action::Respond(Response::new(uid, Sw::Ok).to_bytes())
             }
-            (0xCA, _, _) => sw(Sw::IncorrectP1P2),
+            (0xCA, 0x00, 0x00, Some(le)) if le < uid.len() => sw(Sw::WrongLe(uid.len() as u8)),
+            (0xCA, 0x00, 0x00, Some(le)) if le > uid.len() => {
+                Action::Respond(Response::new(uid, Sw::EndOfFile).to_bytes())
+            }
+            (0xCA, 0x00, 0x00, Some(_)) => Action::Respond(Response::new(uid, Sw::Ok).to_bytes()),
+            (0xCA, _, _, _) => sw(Sw::IncorrectP1P2),
             _ => sw(Sw::FunctionNotSupported),
         }
     }

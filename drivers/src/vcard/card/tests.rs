@@ -159,4 +159,10 @@ fn contact_card_refuses_reader_pseudo_apdus() {
     assert_eq!(run(&mut c, "FF CA 00 00 00"), "6E00");
     let mut cl = CardState::new(CardConfig::cetak());
     assert_eq!(run(&mut cl, "FF CA 00 00 00"), "04C37A125E61809000");
+    // PC/SC part 3 GET DATA: a short Le gets the exact length, a long one 6282.
+    assert_eq!(run(&mut cl, "FF CA 00 00 04"), "6C07");
+    assert_eq!(run(&mut cl, "FF CA 00 00 07"), "04C37A125E61809000");
+    assert_eq!(run(&mut cl, "FF CA 00 00 10"), "04C37A125E61806282");
+    assert_eq!(run(&mut cl, "FF CA 01 00 00"), "6A86");
+    assert_eq!(run(&mut cl, "FF 82 00 00 06 FFFFFFFFFFFF"), "6A81");
 }
