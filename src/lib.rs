@@ -20,5 +20,6 @@ pub mod job;
 pub mod journal;
 pub mod layout;
 pub mod link;
+pub mod logging;
 pub mod render;
 pub mod signing;

@@ -242,3 +242,24 @@ fn encode_then_chip_read_through_pcscd() {
     let o = run(&["chip", "read", "--reader", &reader.name, "--wait", "1"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
+
+#[test]
+fn logs_to_a_file_or_pipe_carry_no_colour_codes() {
+    let (_emu, server) = emulator();
+    let o = cetak(&[
+        "--log",
+        "trace",
+        "print",
+        "--training",
+        "examples/jobs/kia-5-17.json",
+        "--printer",
+        &server.uri(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("TRACE"), "no log lines to check:\n{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "ANSI escape codes in a log written to a pipe"
+    );
+}

@@ -109,6 +109,27 @@ pub enum Command {
     /// Station commands: daemon, submit, stock, doubt, audit, demo.
     #[command(flatten)]
     Station(station::StationCommand),
+    /// Halaman manual dan pelengkapan shell / man pages and shell completions (for packaging).
+    #[command(hide = true, subcommand)]
+    Generate(GenerateCommand),
+}
+
+/// `cetak generate …`: files a package ships, made from this very command line so they never
+/// drift from it.
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Man pages (section 1) for `cetak` and each subcommand.
+    Man {
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Completion scripts for bash (`cetak.bash`), zsh (`_cetak`) and fish (`cetak.fish`).
+    Completions {
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Options shared by commands that load a job.
@@ -252,6 +273,38 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Events(a) => control::events(&a, lang),
         Command::Act(a) => control::act(&a, lang),
         Command::Station(cmd) => station::run(cmd, lang),
+        Command::Generate(cmd) => generate(cmd, lang),
+    }
+}
+
+fn generate(cmd: GenerateCommand, lang: Lang) -> ExitCode {
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    let (out, written) = match cmd {
+        GenerateCommand::Man { out } => {
+            let written = std::fs::create_dir_all(&out)
+                .and_then(|()| clap_mangen::generate_to(Cli::command(), &out));
+            (out, written)
+        }
+        GenerateCommand::Completions { out } => {
+            let written = std::fs::create_dir_all(&out).and_then(|()| {
+                [Shell::Bash, Shell::Zsh, Shell::Fish]
+                    .into_iter()
+                    .try_for_each(|shell| {
+                        clap_complete::generate_to(shell, &mut Cli::command(), "cetak", &out)
+                            .map(drop)
+                    })
+            });
+            (out, written)
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(
+            lang,
+            format!("gagal menulis berkas ke {}: {e}", out.display()),
+            format!("failed to write files to {}: {e}", out.display()),
+        ),
     }
 }
 
