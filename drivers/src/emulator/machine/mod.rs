@@ -1,22 +1,36 @@
 //! The emulated printer's state machine: commands in, answers (with their mechanical delay)
-//! out. No I/O except writing the printed card images when a card leaves.
+//! out. Strict to the guide A5013 Rev. E: an undocumented command is a command error (NACK
+//! `1`), `Ss` moves nothing, `Si` / `Sis` / `Sic` (or the first panel of a sequence, as in the
+//! guide's example) take a card from the feeder, five panel bitmaps are kept between cards.
+//! No I/O except writing the printed card images when a card leaves.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::Duration;
 
+mod reads;
+
 use super::parser::{Parsed, Parser};
-use super::{CardOutcome, EmulatorConfig, Faults, PrintedCard, PrintedSide};
-use crate::printer::evolis::answer::{
-    CardSensor, Count, CoverSensor, LastResult, NackCode, RawAnswer, RibbonType, Text, TextAnswer,
-    CR,
-};
-use crate::printer::evolis::commands::{CounterKind, Request};
-use crate::printer::evolis::compress::decompress;
+use super::{AnswerMode, CardOutcome, EmulatorConfig, Faults, Port, PrintedCard, PrintedSide};
+use crate::printer::evolis::answer::{NackCode, RawAnswer, RibbonType, CR};
+use crate::printer::evolis::commands::Request;
 use crate::printer::layers::Side;
-use crate::printer::panel::PanelImage;
+use crate::printer::panel::{Panel, PanelImage};
 use crate::printer::station::{EncoderStation, StationCard};
-use crate::printer::status::{PrinterStatus, StatusFlag};
+
+/// Sensor voltages the emulator reports (`Rse`), in millivolts: the guide gives no scale.
+pub mod sensor_mv {
+    /// Cover shut.
+    pub const COVER_SHUT: u32 = 850;
+    /// Cover open.
+    pub const COVER_OPEN: u32 = 4200;
+    /// A card at the card presence sensor.
+    pub const CARD: u32 = 700;
+    /// No card at the card presence sensor.
+    pub const NO_CARD: u32 = 4300;
+    /// The other sensors (colour, feeder stop, rotation), steady.
+    pub const OTHER: u32 = 2400;
+}
 
 /// What the server must do after some input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,19 +54,25 @@ enum Place {
 
 struct CurrentCard {
     card: PrintedCard,
-    side: Side,
     place: Place,
     panels: u32,
     side_started: bool,
 }
+
+/// A command's result: `Ok(None)` = done (ACK / `OK`), `Ok(Some(text))` = a read's text.
+type Outcome = (Duration, Result<Option<Vec<u8>>, NackCode>);
 
 /// The emulated printer.
 pub struct Machine {
     pub(crate) config: EmulatorConfig,
     pub(crate) faults: Faults,
     parser: Parser,
-    ack_mode: bool,
-    selected_ribbon: RibbonType,
+    /// `Pem` ACK/NACK now (parallel / USB port), and as saved (`Pem;…;s`).
+    pem_ack: bool,
+    pem_ack_saved: bool,
+    /// `Pcom` ACK/NACK protocol (stored by the printer).
+    com_ack: bool,
+    ribbon_setting: RibbonType,
     pub(crate) feeder: u32,
     pub(crate) ribbon_left: u32,
     pub(crate) reject_box: u32,
@@ -60,12 +80,19 @@ pub struct Machine {
     pub(crate) cards_inserted: u32,
     pub(crate) panels_printed: u32,
     panels_since_start: u32,
+    cards_since_cleaning: u32,
+    cleanings: u32,
     pub(crate) cover_open: bool,
     pub(crate) jam: bool,
+    /// The side the next downloads go to (`Sr` / `Sv`).
+    side: Side,
+    /// The five panel bitmaps; they outlive a card (the guide keeps them for reprints).
+    bitmaps: BTreeMap<Panel, PanelImage>,
     card: Option<CurrentCard>,
     pub(crate) cards: Vec<PrintedCard>,
     to_write: Vec<PrintedCard>,
-    last_result: LastResult,
+    /// The last insert found the feeder empty (`Rlr;p` → `NO CARD`).
+    no_card: bool,
     commands_seen: u32,
     station: Option<Box<dyn StationCard>>,
 }
@@ -74,11 +101,17 @@ impl Machine {
     /// A printer in its power-on state.
     pub fn new(mut config: EmulatorConfig) -> Self {
         let station = config.station.take();
+        let ribbon_setting = match config.ribbon {
+            RibbonType::None => RibbonType::Ymcko,
+            r => r,
+        };
         Machine {
             faults: config.faults.clone(),
             parser: Parser::default(),
-            ack_mode: false,
-            selected_ribbon: config.ribbon,
+            pem_ack: false,
+            pem_ack_saved: false,
+            com_ack: false,
+            ribbon_setting,
             feeder: config.feeder_cards,
             ribbon_left: config.ribbon_cards,
             reject_box: 0,
@@ -86,12 +119,16 @@ impl Machine {
             cards_inserted: config.cards_inserted_start,
             panels_printed: 0,
             panels_since_start: 0,
+            cards_since_cleaning: 0,
+            cleanings: 0,
             cover_open: config.faults.cover_open,
             jam: false,
+            side: Side::Front,
+            bitmaps: BTreeMap::new(),
             card: None,
             cards: Vec::new(),
             to_write: Vec::new(),
-            last_result: LastResult::Ok,
+            no_card: false,
             commands_seen: 0,
             station,
             config,
@@ -104,8 +141,38 @@ impl Machine {
         self.parser = Parser::default();
     }
 
-    /// Consumes input bytes; returns what to send back, in order.
-    pub fn feed(&mut self, input: &[u8]) -> Vec<Reply> {
+    /// Switched off and on: settings not saved and the panel bitmaps are lost; counters,
+    /// stored settings (`Pcom`, saved `Pem`) and whatever is physically inside stay.
+    pub(crate) fn power_cycle(&mut self) {
+        self.parser = Parser::default();
+        self.restart();
+    }
+
+    fn restart(&mut self) {
+        self.pem_ack = self.pem_ack_saved;
+        self.bitmaps.clear();
+        self.side = Side::Front;
+        self.no_card = false;
+    }
+
+    /// The operator emptied the reject box.
+    pub(crate) fn empty_reject_box(&mut self) {
+        self.reject_box = 0;
+    }
+
+    /// The operator took the cards out of the output hopper.
+    pub(crate) fn empty_hopper(&mut self) {
+        self.hopper = 0;
+    }
+
+    /// The operator ran a cleaning.
+    pub(crate) fn cleaned(&mut self) {
+        self.cards_since_cleaning = 0;
+        self.cleanings += 1;
+    }
+
+    /// Consumes input bytes that came in on `port`; returns what to send back, in order.
+    pub fn feed(&mut self, input: &[u8], port: Port) -> Vec<Reply> {
         let mut parsed = Vec::new();
         self.parser.feed(input, &mut parsed);
         let mut replies = Vec::new();
@@ -124,7 +191,7 @@ impl Machine {
                 Parsed::Request(r) => self.handle(r),
                 Parsed::Malformed(code) => (Duration::ZERO, Err(code)),
             };
-            let mut bytes = self.encode(result);
+            let mut bytes = self.encode(result, port);
             if self
                 .faults
                 .garble_after_commands
@@ -138,61 +205,27 @@ impl Machine {
         replies
     }
 
-    fn encode(&self, result: Result<Option<RawAnswer>, NackCode>) -> Vec<u8> {
-        match (result, self.ack_mode) {
-            (Ok(Some(text)), _) => text.to_bytes(),
-            (Ok(None), true) => RawAnswer::Ack.to_bytes(),
-            (Err(code), true) => RawAnswer::Nack(code).to_bytes(),
-            (Ok(None), false) => RawAnswer::Text(b"OK".to_vec()).to_bytes(),
-            (Err(code), false) => {
-                RawAnswer::Text(format!("ERR {}", code.to_byte() as char).into_bytes()).to_bytes()
+    /// Whether answers on `port` are ACK / NACK now: `Pem` governs the parallel / USB port,
+    /// `Pcom` the serial one.
+    fn ack_nack(&self, port: Port) -> bool {
+        self.config.answers.mode == AnswerMode::Guide
+            && match port {
+                Port::Serial => self.com_ack,
+                Port::Usb => self.pem_ack,
             }
-        }
     }
 
-    /// Current status flags.
-    pub fn status(&self) -> PrinterStatus {
-        let mut s = PrinterStatus::default();
-        s.set(StatusFlag::FeederEmpty, self.feeder == 0);
-        s.set(
-            StatusFlag::FeederNearEmpty,
-            self.feeder > 0 && self.feeder <= 5,
-        );
-        s.set(StatusFlag::RibbonEnded, self.ribbon_ended());
-        s.set(
-            StatusFlag::RibbonLow,
-            !self.ribbon_ended() && self.ribbon_left <= 10,
-        );
-        s.set(
-            StatusFlag::RibbonMissing,
-            self.config.ribbon == RibbonType::None,
-        );
-        s.set(StatusFlag::CoverOpen, self.cover_open);
-        s.set(StatusFlag::CardJam, self.jam);
-        s.set(
-            StatusFlag::RejectBoxFull,
-            self.reject_box >= self.config.reject_capacity,
-        );
-        s.set(
-            StatusFlag::RejectBoxNearFull,
-            self.reject_box < self.config.reject_capacity
-                && self.reject_box + 2 >= self.config.reject_capacity,
-        );
-        s.set(
-            StatusFlag::OutputHopperFull,
-            self.hopper >= self.config.hopper_capacity,
-        );
-        if let Some(c) = &self.card {
-            s.set(
-                match c.place {
-                    Place::Print => StatusFlag::CardInside,
-                    Place::Station(EncoderStation::Contact) => StatusFlag::CardAtContact,
-                    Place::Station(EncoderStation::Contactless) => StatusFlag::CardAtContactless,
-                },
-                true,
-            );
-        }
-        s
+    fn encode(&self, result: Result<Option<Vec<u8>>, NackCode>, port: Port) -> Vec<u8> {
+        let raw = match (result, self.ack_nack(port)) {
+            (Ok(Some(text)), _) => RawAnswer::Text(text),
+            (Ok(None), true) => RawAnswer::Ack,
+            (Err(code), true) => RawAnswer::Nack(code),
+            (Ok(None), false) => RawAnswer::Text(b"OK".to_vec()),
+            (Err(code), false) => {
+                RawAnswer::Text(format!("ERR {}", code.to_byte() as char).into_bytes())
+            }
+        };
+        raw.to_bytes_ending(self.config.answers.ending)
     }
 
     fn ribbon_ended(&self) -> bool {
@@ -203,24 +236,38 @@ impl Machine {
                 .is_some_and(|n| self.panels_since_start >= n)
     }
 
-    fn text<A: TextAnswer>(a: A) -> Result<Option<RawAnswer>, NackCode> {
-        Ok(Some(RawAnswer::Text(a.to_bytes())))
+    fn needs_cleaning(&self) -> bool {
+        self.cards_since_cleaning >= self.config.cleaning_after_cards
     }
 
-    fn handle(&mut self, req: Request) -> (Duration, Result<Option<RawAnswer>, NackCode>) {
-        let t = self.config.timings;
+    fn handle(&mut self, req: Request) -> Outcome {
+        let zero = Duration::ZERO;
         match req {
-            Request::AckMode(n) => {
-                self.ack_mode = n == 4;
-                (Duration::ZERO, Ok(None))
+            Request::ErrorManagement { value, save } => {
+                // 4 sets ACK/NACK without changing the rest, 5 changes nothing here; other
+                // values are the bit field, bit 4 (8) being the ACK/NACK protocol.
+                let ack = match value {
+                    4 => true,
+                    5 => self.pem_ack,
+                    v => v & 0x08 != 0,
+                };
+                self.pem_ack = ack;
+                if save {
+                    self.pem_ack_saved = ack;
+                }
+                (zero, Ok(None))
+            }
+            Request::SerialPort { ack_nack, .. } => {
+                self.com_ack = ack_nack;
+                (zero, Ok(None))
             }
             Request::SelectRibbon(r) => {
-                self.selected_ribbon = r;
-                (Duration::ZERO, Ok(None))
+                self.ribbon_setting = r;
+                (zero, Ok(None))
             }
             Request::ClearStatus => {
-                self.last_result = LastResult::Ok;
-                (Duration::ZERO, Ok(None))
+                self.no_card = false;
+                (zero, Ok(None))
             }
             Request::SoftReset => {
                 if self.jam {
@@ -232,64 +279,27 @@ impl Machine {
                     self.finish_card(CardOutcome::Rejected);
                     self.reject_box += 1;
                 }
-                // The answer mode (`Pem`) is a stored setting: it survives the reset.
-                self.last_result = LastResult::Ok;
-                (t.eject, Ok(None))
+                self.restart();
+                (self.config.timings.eject, Ok(None))
             }
-            Request::ReadFirmware => (
-                Duration::ZERO,
-                Self::text(Text(self.config.firmware.clone())),
-            ),
-            Request::ReadSerial => (Duration::ZERO, Self::text(Text(self.config.serial.clone()))),
-            Request::ReadModel => (Duration::ZERO, Self::text(Text(self.config.model.clone()))),
-            Request::ReadRibbon => (Duration::ZERO, Self::text(self.config.ribbon)),
-            Request::ReadCounter(kind) => {
-                let n = match kind {
-                    CounterKind::CardsInserted => self.cards_inserted,
-                    CounterKind::PanelsPrinted => self.panels_printed,
-                    CounterKind::RibbonCardsLeft => self.ribbon_left,
-                };
-                (Duration::ZERO, Self::text(Count(n)))
-            }
-            Request::ReadCover => (
-                Duration::ZERO,
-                Self::text(if self.cover_open {
-                    CoverSensor::Open
-                } else {
-                    CoverSensor::Closed
-                }),
-            ),
-            Request::ReadCardSensor => (
-                Duration::ZERO,
-                Self::text(if self.card.is_some() {
-                    CardSensor::Card
-                } else {
-                    CardSensor::NoCard
-                }),
-            ),
-            Request::ReadLastResult => (Duration::ZERO, Self::text(self.last_result)),
-            Request::ReadStatus => (Duration::ZERO, Self::text(self.status())),
-            other => {
-                let r = self.mechanical(other);
-                if let Err(code) = &r.1 {
-                    self.last_result = match code {
-                        NackCode::Feeder => LastResult::NoCard,
-                        NackCode::Cover => LastResult::ErrCover,
-                        NackCode::Ribbon => LastResult::ErrRibbon,
-                        NackCode::Mechanical => LastResult::ErrCard,
-                        _ => self.last_result,
-                    };
-                } else {
-                    self.last_result = LastResult::Ok;
-                }
-                r
-            }
+            read @ (Request::ReadFirmware
+            | Request::ReadSerial
+            | Request::ReadModel
+            | Request::ReadRibbon
+            | Request::ReadRibbonMark
+            | Request::ReadCounter(_)
+            | Request::ReadSensor(_)
+            | Request::ReadLastAnswer(_)) => self.read(read),
+            other => self.mechanical(other),
         }
     }
 
-    fn mechanical(&mut self, req: Request) -> (Duration, Result<Option<RawAnswer>, NackCode>) {
+    fn mechanical(&mut self, req: Request) -> Outcome {
         let t = self.config.timings;
         let zero = Duration::ZERO;
+        if matches!(req, Request::StartSequence) {
+            return (zero, Ok(None)); // opens a sequence; nothing moves
+        }
         if self.jam {
             return (zero, Err(NackCode::Mechanical));
         }
@@ -297,79 +307,31 @@ impl Machine {
             return (zero, Err(NackCode::Cover));
         }
         match req {
-            Request::StartSequence => {
-                if self.card.is_some() {
-                    return (zero, Err(NackCode::Command));
-                }
-                if self.reject_box >= self.config.reject_capacity
-                    || self.hopper >= self.config.hopper_capacity
-                {
-                    return (zero, Err(NackCode::Mechanical));
-                }
-                if self.ribbon_ended() || self.config.ribbon == RibbonType::None {
-                    return (zero, Err(NackCode::Ribbon));
-                }
-                if self.feeder == 0 {
-                    return (t.feed, Err(NackCode::Feeder));
-                }
-                self.feeder -= 1;
-                self.cards_inserted = self.cards_inserted.wrapping_add(1);
-                self.card = Some(CurrentCard {
-                    card: PrintedCard {
-                        number: self.cards_inserted,
-                        sides: HashMap::new(),
-                        stations: Vec::new(),
-                        outcome: CardOutcome::InPrinter,
-                    },
-                    side: Side::Front,
-                    place: Place::Print,
-                    panels: 0,
-                    side_started: false,
-                });
-                (t.feed, Ok(None))
-            }
+            Request::Insert => self.insert(Place::Print),
+            Request::InsertToStation(station) => self.insert(Place::Station(station)),
             Request::Recto | Request::Verso => {
-                let dual = self.config.dual_side;
                 let side = if req == Request::Recto {
                     Side::Front
                 } else {
                     Side::Back
                 };
-                if side == Side::Back && !dual {
+                if side == Side::Back && !self.config.dual_side {
                     return (zero, Err(NackCode::Command));
                 }
-                let Some(card) = self.card.as_mut() else {
-                    return (zero, Err(NackCode::Command));
-                };
-                let turn = card.side != side;
-                card.side = side;
-                card.side_started = false;
+                let turn = self.card.is_some() && self.side != side;
+                self.side = side;
+                if let Some(card) = self.card.as_mut() {
+                    card.side_started = false;
+                }
                 self.leave_station();
                 (if turn { t.flip } else { zero }, Ok(None))
-            }
-            Request::MoveToStation(station) => {
-                let Some(card) = self.card.as_mut() else {
-                    return (zero, Err(NackCode::Command));
-                };
-                if card.place == Place::Station(station) {
-                    return (zero, Ok(None));
-                }
-                self.leave_station();
-                if let Some(card) = self.card.as_mut() {
-                    card.place = Place::Station(station);
-                    card.card.stations.push(station);
-                }
-                if let Some(s) = self.station.as_mut() {
-                    s.card_parked(station);
-                }
-                (t.station, Ok(None))
             }
             Request::Download {
                 panel,
                 levels,
                 data,
             } => match PanelImage::unpack(panel, levels, &data) {
-                Some(img) => self.print_panel(img, data.len() + 16, false),
+                Some(img) => self.download(img, data.len() + 16, false),
                 None => (zero, Err(NackCode::Parameter)),
             },
             Request::DownloadCompressed {
@@ -377,10 +339,23 @@ impl Machine {
                 levels,
                 first_line,
                 data,
-            } => match decompress(panel, levels, first_line, &data) {
-                Ok(img) => self.print_panel(img, data.len() + 24, true),
-                Err(_) => (zero, Err(NackCode::Parameter)),
-            },
+            } => {
+                // Lines the download does not cover keep what the bitmap held.
+                let mut img = self
+                    .bitmaps
+                    .get(&panel)
+                    .cloned()
+                    .unwrap_or_else(|| PanelImage::blank(panel, levels));
+                match crate::printer::evolis::compress::decompress_into(
+                    &mut img, levels, first_line, &data,
+                ) {
+                    Ok(_) => self.download(img, data.len() + 24, true),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "emulator refuses Dbc data");
+                        (zero, Err(NackCode::Parameter))
+                    }
+                }
+            }
             Request::EndSequence => {
                 if self.card.is_none() {
                     return (zero, Err(NackCode::Command));
@@ -392,7 +367,7 @@ impl Machine {
                 self.finish_card(CardOutcome::Ejected);
                 (t.eject, Ok(None))
             }
-            Request::Reject => {
+            Request::Reject(_) => {
                 if self.card.is_none() {
                     return (zero, Err(NackCode::Command));
                 }
@@ -407,18 +382,67 @@ impl Machine {
         }
     }
 
-    fn print_panel(
-        &mut self,
-        img: PanelImage,
-        wire_bytes: usize,
-        compressed: bool,
-    ) -> (Duration, Result<Option<RawAnswer>, NackCode>) {
+    /// Takes a card from the feeder to `place`.
+    fn insert(&mut self, place: Place) -> Outcome {
+        let t = self.config.timings;
+        let zero = Duration::ZERO;
+        if self.card.is_some() {
+            return (zero, Err(NackCode::Mechanical)); // a second card into the mechanism
+        }
+        if self.ribbon_ended() || self.config.ribbon == RibbonType::None {
+            return (zero, Err(NackCode::Ribbon));
+        }
+        if self.feeder == 0 {
+            self.no_card = true;
+            return (t.feed, Err(NackCode::Feeder));
+        }
+        self.no_card = false;
+        self.feeder -= 1;
+        self.cards_inserted = self.cards_inserted.wrapping_add(1);
+        self.cards_since_cleaning = self.cards_since_cleaning.saturating_add(1);
+        self.card = Some(CurrentCard {
+            card: PrintedCard {
+                number: self.cards_inserted,
+                sides: HashMap::new(),
+                stations: Vec::new(),
+                outcome: CardOutcome::InPrinter,
+            },
+            place,
+            panels: 0,
+            side_started: false,
+        });
+        let mut delay = t.feed;
+        if let Place::Station(station) = place {
+            if let Some(card) = self.card.as_mut() {
+                card.card.stations.push(station);
+            }
+            if let Some(s) = self.station.as_mut() {
+                s.card_parked(station);
+            }
+            delay += t.station;
+        }
+        (delay, Ok(None))
+    }
+
+    /// A panel arrived in its bitmap: print it on the card, taking one from the feeder first
+    /// when none is inside (the guide's example sequence has no `Si`).
+    fn download(&mut self, img: PanelImage, wire_bytes: usize, compressed: bool) -> Outcome {
+        let zero = Duration::ZERO;
+        let mut delay = zero;
+        if self.card.is_none() {
+            match self.insert(Place::Print) {
+                (d, Ok(_)) => delay = d,
+                refused => return refused,
+            }
+        }
+        let (d, result) = self.print_panel(img, wire_bytes, compressed);
+        (delay + d, result)
+    }
+
+    fn print_panel(&mut self, img: PanelImage, wire_bytes: usize, compressed: bool) -> Outcome {
         let zero = Duration::ZERO;
         let t = self.config.timings;
-        if self.card.is_none() {
-            return (zero, Err(NackCode::Command));
-        }
-        if !self.selected_ribbon.has_panel(img.panel) || !self.config.ribbon.has_panel(img.panel) {
+        if !self.ribbon_setting.has_panel(img.panel) || !self.config.ribbon.has_panel(img.panel) {
             return (zero, Err(NackCode::Ribbon));
         }
         if self.ribbon_ended() {
@@ -426,13 +450,14 @@ impl Machine {
         }
         self.leave_station();
         let jam_at = self.faults.jam_at_panel;
+        let side_now = self.side;
         let Some(card) = self.card.as_mut() else {
             return (zero, Err(NackCode::Command));
         };
         let side = card
             .card
             .sides
-            .entry(card.side)
+            .entry(side_now)
             .or_insert_with(PrintedSide::default);
         if side.panels.contains_key(&img.panel) {
             return (zero, Err(NackCode::Parameter));
@@ -457,7 +482,8 @@ impl Machine {
             compressed,
             wire_bytes,
         });
-        side.panels.insert(img.panel, img);
+        side.panels.insert(img.panel, img.clone());
+        self.bitmaps.insert(img.panel, img);
         self.panels_printed = self.panels_printed.wrapping_add(1);
         self.panels_since_start += 1;
         (delay, Ok(None))
@@ -483,6 +509,7 @@ impl Machine {
             }
             self.cards.push(current.card);
         }
+        self.side = Side::Front;
     }
 
     /// Where printed card images go, if anywhere.
@@ -504,7 +531,7 @@ impl Machine {
 /// A corrupted answer: control bytes and no valid frame.
 fn garble(bytes: &[u8]) -> Vec<u8> {
     let mut v: Vec<u8> = bytes.iter().map(|b| b ^ 0x5A).collect();
-    v.insert(0, 0x00);
+    v.insert(0, 0x01);
     v.push(CR);
     v
 }
