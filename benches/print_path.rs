@@ -21,8 +21,8 @@ use cetak_drivers::printer::evolis::compress::compress;
 use cetak_drivers::printer::layers::SideLayers;
 use cetak_drivers::printer::panel::{raw_size, side_panels, ColourLevels, PanelImage};
 
-/// One panel as the driver sends it: the panel, `Dbc`'s first line and data.
-type Compressed = (PanelImage, usize, Vec<u8>);
+/// One panel as the driver sends it: the panel and its `Dbc` data (every line, from line 0).
+type Compressed = (PanelImage, Vec<u8>);
 
 /// Bytes one panel takes on the wire: (letter, raw `Db`, compressed `Dbc`).
 type PanelBytes = (char, usize, usize);
@@ -35,8 +35,8 @@ fn panels_dbc(layers: &SideLayers) -> Vec<Compressed> {
     panels
         .into_iter()
         .map(|p| {
-            let (first_line, data) = compress(&p);
-            (p, first_line, data)
+            let data = compress(&p);
+            (p, data)
         })
         .collect()
 }
@@ -45,7 +45,7 @@ fn panels_dbc(layers: &SideLayers) -> Vec<Compressed> {
 /// `(letter, raw, Dbc)`. Not timed: the raw payload size is fixed by the level count.
 fn side_wire(panels: &[Compressed]) -> ((usize, usize), Vec<PanelBytes>) {
     let mut per_panel = Vec::new();
-    for (p, first_line, data) in panels {
+    for (p, data) in panels {
         let raw_data = vec![0u8; raw_size(p.levels).expect("protocol level count")];
         let raw = Download {
             panel: p.panel,
@@ -56,7 +56,7 @@ fn side_wire(panels: &[Compressed]) -> ((usize, usize), Vec<PanelBytes>) {
         let packed = DownloadCompressed {
             panel: p.panel,
             levels: p.levels,
-            first_line: *first_line,
+            first_line: 0,
             data,
         }
         .wire_len();

@@ -35,7 +35,7 @@ const PANEL_HOOK: Option<PanelHook> = Some(evolis_panels);
 
 fn evolis_panels(layers: &SideLayers) -> usize {
     side_panels(layers, ColourLevels::L32)
-        .map(|panels| panels.iter().map(|p| compress(p).1.len()).sum())
+        .map(|panels| panels.iter().map(|p| compress(p).len()).sum())
         .unwrap_or(0)
 }
 

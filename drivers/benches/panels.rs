@@ -78,11 +78,11 @@ fn wire_bytes(panels: &[PanelImage]) -> (usize, usize) {
         }
         .to_bytes()
         .len();
-        let (first_line, data) = compress(p);
+        let data = compress(p);
         packed += DownloadCompressed {
             panel: p.panel,
             levels: p.levels,
-            first_line,
+            first_line: 0,
             data: &data,
         }
         .to_bytes()
@@ -124,14 +124,14 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             panels
                 .iter()
-                .map(|p| compress(black_box(p)).1.len())
+                .map(|p| compress(black_box(p)).len())
                 .sum::<usize>()
         })
     });
     c.bench_function("kia_front/convert_and_compress", |b| {
         b.iter(|| {
             side_panels(black_box(&front), ColourLevels::L32)
-                .map(|ps| ps.iter().map(|p| compress(p).1.len()).sum::<usize>())
+                .map(|ps| ps.iter().map(|p| compress(p).len()).sum::<usize>())
         })
     });
     c.bench_function("kia_front/pack_raw", |b| {

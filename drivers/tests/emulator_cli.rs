@@ -45,7 +45,7 @@ fn printer_sim_serves_a_pty_until_the_injected_disconnect() {
         )))
     );
     // Second command: the emulator drops the pty instead of answering.
-    link.write_all(&[&[ESC][..], b"Rst", &[CR]].concat())
+    link.write_all(&[&[ESC][..], b"Rsn", &[CR]].concat())
         .unwrap();
     let err = link.read(&mut buf, Duration::from_secs(5)).unwrap_err();
     assert!(matches!(err, TransportError::Disconnected { .. }), "{err}");

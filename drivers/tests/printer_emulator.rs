@@ -284,10 +284,12 @@ fn serial_with_xonxoff_flow_control_and_raw_downloads() {
 }
 
 #[test]
-fn sensor_and_last_result_reads() {
-    use cetak_drivers::printer::evolis::answer::{CardSensor, CoverSensor, LastResult};
+fn sensor_and_last_answer_reads() {
+    // The guide's reads: sensor voltages (`Rse`), the last answer about cards (`Rlr;p`).
+    use cetak_drivers::emulator::machine::sensor_mv;
+    use cetak_drivers::printer::evolis::answer::LastAnswer;
     use cetak_drivers::printer::evolis::commands::{
-        ReadCardSensor, ReadCover, ReadLastResult, StartSequence,
+        Insert, LastAnswerKind, ReadLastAnswer, ReadSensor, Sensor, StartSequence,
     };
     use cetak_drivers::transport::tcp::TcpTransport;
     let emu = Emulator::new(EmulatorConfig {
@@ -304,17 +306,125 @@ fn sensor_and_last_result_reads() {
     )
     .unwrap();
     let mut p = printer::EvolisPrinter::connect(link, test_options()).unwrap();
-    assert_eq!(p.send(&ReadCover).unwrap(), CoverSensor::Closed);
-    assert_eq!(p.send(&ReadCardSensor).unwrap(), CardSensor::NoCard);
+    let card = ReadLastAnswer(LastAnswerKind::Card);
+    assert_eq!(
+        p.send(&ReadSensor(Sensor::Cover)).unwrap().millivolts(),
+        sensor_mv::COVER_SHUT
+    );
+    assert_eq!(
+        p.send(&ReadSensor(Sensor::CardPresence))
+            .unwrap()
+            .millivolts(),
+        sensor_mv::NO_CARD
+    );
+    // `Ss` moves nothing; the insert finds the feeder empty.
+    p.send(&StartSequence).unwrap();
+    assert_eq!(p.send(&card).unwrap(), LastAnswer::Ok);
     assert!(matches!(
-        p.send(&StartSequence),
+        p.send(&Insert),
         Err(printer::PrinterError::FeederEmpty)
     ));
-    assert_eq!(p.send(&ReadLastResult).unwrap(), LastResult::NoCard);
+    assert_eq!(p.send(&card).unwrap(), LastAnswer::NoCard);
     emu.set_feeder(5);
-    p.send(&StartSequence).unwrap();
-    assert_eq!(p.send(&ReadCardSensor).unwrap(), CardSensor::Card);
-    assert_eq!(p.send(&ReadLastResult).unwrap(), LastResult::Ok);
+    p.send(&Insert).unwrap();
+    assert_eq!(
+        p.send(&ReadSensor(Sensor::CardPresence))
+            .unwrap()
+            .millivolts(),
+        sensor_mv::CARD
+    );
+    assert_eq!(p.send(&card).unwrap(), LastAnswer::ErrCard);
     emu.set_cover_open(true);
-    assert_eq!(p.send(&ReadCover).unwrap(), CoverSensor::Open);
+    assert_eq!(
+        p.send(&ReadSensor(Sensor::Cover)).unwrap().millivolts(),
+        sensor_mv::COVER_OPEN
+    );
+}
+
+#[test]
+fn the_driver_reads_plain_text_answers_ended_by_cr_nul_or_nothing() {
+    use cetak_drivers::emulator::{AnswerMode, Answers, TextEnding};
+    let (front, back) = (synthetic_front(), synthetic_back());
+    for ending in [TextEnding::Cr, TextEnding::Nul, TextEnding::Nothing] {
+        for mode in [AnswerMode::Guide, AnswerMode::PlainOnly] {
+            let emu = Emulator::new(EmulatorConfig {
+                time_scale: 0.0,
+                answers: Answers { mode, ending },
+                ..Default::default()
+            });
+            let server = emu.serve_tcp("127.0.0.1:0").unwrap();
+            let mut printer = printer::open(&server.uri(), &test_options()).unwrap();
+            assert_eq!(printer.info().serial, emu.serial(), "{mode:?} {ending:?}");
+            print_one(printer.as_mut(), &front, &back);
+            check_card(&emu, &front, &back);
+            assert_eq!(printer.counters().unwrap().cards_inserted, 1001);
+            // A refusal in plain text is still typed: no card can be fed with the cover open.
+            emu.set_cover_open(true);
+            assert!(
+                matches!(printer.feed(), Err(printer::PrinterError::CoverOpen)),
+                "{mode:?} {ending:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn each_emulator_has_its_own_serial_number_and_keeps_its_counters_over_a_power_cycle() {
+    let (a, b) = (fast_emulator(), fast_emulator());
+    assert_ne!(a.serial(), b.serial());
+    let named = Emulator::new(EmulatorConfig {
+        serial: "EVO-TEST-42".into(),
+        ..Default::default()
+    });
+    assert_eq!(named.serial(), "EVO-TEST-42");
+
+    let server = a.serve_tcp("127.0.0.1:0").unwrap();
+    let mut p = printer::open(&server.uri(), &test_options()).unwrap();
+    let back = synthetic_back();
+    p.feed().unwrap();
+    p.print_side(Side::Front, &back).unwrap();
+    p.eject().unwrap();
+    let before = p.counters().unwrap();
+    assert_eq!(before.cards_inserted, 1001);
+    // Switched off and on: the unsaved ACK/NACK setting is gone, the counters stay. The driver
+    // reads the plain answers and asks for ACK/NACK again when it reconnects.
+    a.power_cycle();
+    assert_eq!(p.counters().unwrap(), before);
+    drop(p);
+    let mut p = printer::open(&server.uri(), &test_options()).unwrap();
+    assert_eq!(p.counters().unwrap(), before);
+    assert_eq!(a.cards_inserted(), 1001);
+}
+
+#[test]
+fn a_full_reject_box_is_learnt_from_the_refused_reject_and_emptied_by_the_operator() {
+    use cetak_drivers::printer::sequence::CardFate;
+    let emu = Emulator::new(EmulatorConfig {
+        time_scale: 0.0,
+        reject_capacity: 1,
+        ..Default::default()
+    });
+    let server = emu.serve_tcp("127.0.0.1:0").unwrap();
+    let mut p = printer::open(&server.uri(), &test_options()).unwrap();
+    let front = synthetic_front();
+    let plan = CardPlan {
+        front: Some(&front),
+        back: None,
+        encode_at: Some(EncoderStation::Contact),
+    };
+    let mut bad_chip = |_: EncoderStation| Err::<(), String>("chip did not answer".into());
+    let f = print_card(p.as_mut(), &plan, &mut bad_chip, &mut |_| {}).unwrap_err();
+    assert_eq!(f.fate, CardFate::Rejected);
+    // The box holds one card: the next reject is refused (NACK T on `Ser`).
+    let f = print_card(p.as_mut(), &plan, &mut bad_chip, &mut |_| {}).unwrap_err();
+    assert_eq!(f.fate, CardFate::LeftInPrinter);
+    assert!(matches!(
+        p.reject(),
+        Err(printer::PrinterError::RejectBoxFull)
+    ));
+    emu.empty_reject_box();
+    p.reject().unwrap();
+    assert_eq!(emu.cards_rejected(), 1);
+    assert_eq!(emu.cards().len(), 2);
+    print_card(p.as_mut(), &plan, &mut |_| Ok(()), &mut |_| {}).unwrap();
 }

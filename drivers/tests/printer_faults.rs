@@ -69,11 +69,19 @@ fn feeder_empty_after_n_cards() {
     let server = emu.serve_tcp("127.0.0.1:0").unwrap();
     let mut p = printer::open(&server.uri(), &test_options()).unwrap();
     run_card(p.as_mut()).unwrap();
-    assert!(p.status().unwrap().has(StatusFlag::FeederEmpty));
+    // The guide has no feeder read: the empty feeder shows on the next insert (NACK F), and
+    // the last answer (`Rlr;p` NO CARD) reports it afterwards. It does not block the next try,
+    // which is how the printer learns the operator refilled it.
+    assert!(!p.status().unwrap().has(StatusFlag::FeederEmpty));
     let f = run_card(p.as_mut()).unwrap_err();
     assert!(matches!(printer_error(&f), PrinterError::FeederEmpty));
     assert_eq!(f.fate, CardFate::NotFed);
-    // The printer's own refusal (NACK F) is typed the same when the status check is bypassed.
+    let status = p.status().unwrap();
+    assert!(status.has(StatusFlag::FeederEmpty));
+    assert!(status.blocking_error().is_none());
+    emu.set_feeder(1);
+    run_card(p.as_mut()).unwrap();
+    assert!(!p.status().unwrap().has(StatusFlag::FeederEmpty));
     emu.set_feeder(0);
     let err = p.feed().unwrap_err();
     assert!(matches!(err, PrinterError::FeederEmpty));
@@ -210,16 +218,18 @@ fn malformed_commands_get_nack_over_tcp() {
     let server = emu.serve_tcp("127.0.0.1:0").unwrap();
     let mut s = std::net::TcpStream::connect(server.addr()).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-    s.write_all(b"\x1bPem;4\r\x1bZz\r\x1bSs;1\r\x1bDb;k;3;\x1bRst\r")
+    // An undocumented command (`Zz`, and `Rst`, which no Evolis printer has) is a command
+    // error; a bad parameter a parameter error; a read still answers its text.
+    s.write_all(b"\x1bPem;4\r\x1bZz\r\x1bSs;1\r\x1bDb;k;3;\x1bRst\r\x1bRcr\r")
         .unwrap();
     let mut got = Vec::new();
-    while got.len() < 1 + 2 + 2 + 2 + 3 {
+    while got.len() < 1 + 2 + 2 + 2 + 2 + 3 {
         let mut buf = [0u8; 64];
         let n = s.read(&mut buf).unwrap();
         assert!(n > 0);
         got.extend_from_slice(&buf[..n]);
     }
-    assert_eq!(got, b"\x06\x15\x31\x15\x32\x15\x32OK\r");
+    assert_eq!(got, b"\x06\x15\x31\x15\x32\x15\x32\x15\x31OK\r");
 }
 
 #[test]

@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use cetak_drivers::emulator::parser::Parser;
 use cetak_drivers::printer::evolis::answer::{
-    CardSensor, Count, CoverSensor, LastResult, RawAnswer, RibbonType, Text, TextAnswer,
+    Count, LastAnswer, RawAnswer, RibbonMark, RibbonType, SensorReading, Text, TextAnswer,
 };
 use cetak_drivers::printer::evolis::compress::decompress;
 use cetak_drivers::printer::layers::{Bitplane, Side, SideLayers};
 use cetak_drivers::printer::panel::Panel;
-use cetak_drivers::printer::{EvolisOptions, EvolisPrinter, Printer, PrinterStatus};
+use cetak_drivers::printer::{EvolisOptions, EvolisPrinter, Printer};
 use cetak_drivers::transport::{Transport, TransportError};
 use libfuzzer_sys::fuzz_target;
 
@@ -47,21 +47,25 @@ impl Transport for Hostile {
 }
 
 fuzz_target!(|data: &[u8]| {
-    // Frames, one after another.
-    let mut rest = data;
-    while let Ok(Some((_, used))) = RawAnswer::from_bytes(rest) {
-        rest = &rest[used..];
+    // Frames, one after another, with and without a silence at the end.
+    for silent in [false, true] {
+        let mut rest = data;
+        while let Ok(Some((_, used))) = RawAnswer::parse(rest, silent) {
+            assert!(used > 0);
+            rest = &rest[used..];
+        }
     }
     // Typed answers must round-trip when they parse.
-    if let Ok(s) = PrinterStatus::from_bytes(data) {
-        assert_eq!(PrinterStatus::from_bytes(&s.to_bytes()), Ok(s));
+    if let Ok(s) = SensorReading::from_bytes(data) {
+        assert_eq!(SensorReading::from_bytes(&s.to_bytes()), Ok(s));
+    }
+    if let Ok(a) = LastAnswer::from_bytes(data) {
+        assert_eq!(LastAnswer::from_bytes(&a.to_bytes()), Ok(a));
     }
     let _ = Count::from_bytes(data);
     let _ = Text::from_bytes(data);
     let _ = RibbonType::from_bytes(data);
-    let _ = CoverSensor::from_bytes(data);
-    let _ = CardSensor::from_bytes(data);
-    let _ = LastResult::from_bytes(data);
+    let _ = RibbonMark::from_bytes(data);
 
     // The driver against a hostile device.
     let options = EvolisOptions {

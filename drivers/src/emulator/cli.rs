@@ -1,8 +1,9 @@
 //! Command-line front of the emulator, for `cetak printer-sim`:
 //!
 //! ```text
-//! cetak printer-sim (--tcp ADDR | --pty | --emu NAME) [--out DIR] [--scale F]
-//!                   [--feeder N] [--single-side] [--fault SPEC]...
+//! cetak printer-sim (--tcp ADDR | --pty) [--out DIR] [--scale F] [--feeder N]
+//!                   [--single-side] [--serial SN] [--plain] [--ending cr|nul|none]
+//!                   [--fault SPEC]...
 //! SPEC: cover-open | feeder-empty-after=N | ribbon-end-after=N | jam-at-panel=N
 //!       | disconnect-after=N | slow=MS | garble-after=N
 //! ```
@@ -10,7 +11,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{Emulator, EmulatorConfig, EmulatorError, Faults};
+use super::{AnswerMode, Answers, Emulator, EmulatorConfig, EmulatorError, Faults, TextEnding};
 
 /// Where the emulator listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,13 +35,17 @@ pub struct SimOptions {
     pub feeder: u32,
     /// Single-side printer.
     pub single_side: bool,
+    /// Serial number (`Rsn`); a fresh one when not given.
+    pub serial: Option<String>,
+    /// How the printer answers (`--plain`: never ACK/NACK; `--ending`: CR, NUL or nothing).
+    pub answers: Answers,
     /// Faults from the start.
     pub faults: Faults,
 }
 
 /// Usage text.
 pub const USAGE: &str = "usage: printer-sim (--tcp ADDR | --pty) [--out DIR] [--scale F] [--feeder N] \
-[--single-side] [--fault cover-open|feeder-empty-after=N|ribbon-end-after=N|jam-at-panel=N|disconnect-after=N|slow=MS|garble-after=N]...";
+[--single-side] [--serial SN] [--plain] [--ending cr|nul|none] [--fault cover-open|feeder-empty-after=N|ribbon-end-after=N|jam-at-panel=N|disconnect-after=N|slow=MS|garble-after=N]...";
 
 /// Applies one `--fault` specification to `faults` (and the feeder count for
 /// `feeder-empty-after`).
@@ -78,6 +83,8 @@ impl SimOptions {
             scale: 1.0,
             feeder: EmulatorConfig::default().feeder_cards,
             single_side: false,
+            serial: None,
+            answers: Answers::default(),
             faults: Faults::default(),
         };
         let mut it = args.iter().map(|s| s.as_ref());
@@ -104,6 +111,16 @@ impl SimOptions {
                         .map_err(|_| usage("--feeder needs a number"))?
                 }
                 "--single-side" => opts.single_side = true,
+                "--serial" => opts.serial = Some(value("--serial")?.to_string()),
+                "--plain" => opts.answers.mode = AnswerMode::PlainOnly,
+                "--ending" => {
+                    opts.answers.ending = match value("--ending")? {
+                        "cr" => TextEnding::Cr,
+                        "nul" => TextEnding::Nul,
+                        "none" => TextEnding::Nothing,
+                        _ => return Err(usage("--ending needs cr, nul or none")),
+                    }
+                }
                 "--fault" => {
                     let spec = value("--fault")?.to_string();
                     apply_fault(&spec, &mut opts.faults, &mut opts.feeder)?;
@@ -118,7 +135,10 @@ impl SimOptions {
 
     /// The emulator configuration these options describe.
     pub fn config(&self) -> EmulatorConfig {
+        let defaults = EmulatorConfig::default();
         EmulatorConfig {
+            serial: self.serial.clone().unwrap_or(defaults.serial.clone()),
+            answers: self.answers,
             model: if self.single_side {
                 "Primacy Emulator".into()
             } else {
@@ -129,7 +149,7 @@ impl SimOptions {
             time_scale: self.scale,
             faults: self.faults.clone(),
             out_dir: self.out.clone(),
-            ..EmulatorConfig::default()
+            ..defaults
         }
     }
 }
@@ -189,8 +209,16 @@ mod tests {
             "disconnect-after=9",
             "--fault",
             "ribbon-end-after=7",
+            "--serial",
+            "EVO-1",
+            "--plain",
+            "--ending",
+            "nul",
         ])
         .unwrap();
+        assert_eq!(o.config().serial, "EVO-1");
+        assert_eq!(o.answers.mode, AnswerMode::PlainOnly);
+        assert_eq!(o.answers.ending, TextEnding::Nul);
         assert_eq!(o.listen, Listen::Tcp("127.0.0.1:9100".into()));
         assert_eq!(o.scale, 0.1);
         assert_eq!(o.feeder, 3);
@@ -215,6 +243,7 @@ mod tests {
             &["--pty", "--fault", "smoke"],
             &["--pty", "--fault", "jam-at-panel=x"],
             &["--pty", "--bogus"],
+            &["--pty", "--ending", "lf"],
         ] {
             assert!(
                 matches!(SimOptions::from_args(bad), Err(EmulatorError::Usage(_))),

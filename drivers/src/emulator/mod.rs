@@ -1,5 +1,11 @@
 //! A printer emulator speaking the Evolis protocol, for tests, demos and operator training.
 //!
+//! Strict to the programming guide A5013 Rev. E by default: a command the guide does not
+//! document is a command error (NACK `1`), `Ss` moves no card, `Dbc` data is read as the guide
+//! defines it and the five panel bitmaps outlive a card. Answers are plain text until the host
+//! turns ACK/NACK on (`Pem` on the USB-like links, `Pcom` on the serial one), and text answers
+//! end with CR or, as over USB, with NUL or nothing ([`Answers`]).
+//!
 //! The same [`Machine`](machine::Machine) (a strict stream parser and a card state machine with
 //! feeder, ribbon, reject box, hopper, counters and an encoder station) is reachable three ways:
 //! a pseudo-terminal (so the real serial transport is used: [`Emulator::serve_pty`]), TCP
@@ -21,11 +27,12 @@ pub use serve::{PtyServer, TcpServer};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::printer::evolis::answer::RibbonType;
+pub use crate::printer::evolis::answer::TextEnding;
 use crate::printer::layers::Side;
 use crate::printer::panel::{Panel, PanelImage};
 use crate::printer::station::{EncoderStation, StationCard};
@@ -80,11 +87,47 @@ pub struct Faults {
     pub garble_after_commands: Option<u32>,
 }
 
+/// Which port of the printer a link stands for: it decides which setting turns ACK/NACK on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Port {
+    /// The serial port: `Pcom;…;ACK/NACK`.
+    Serial,
+    /// The parallel / USB port (TCP and in-process links too): `Pem;4`.
+    Usb,
+}
+
+/// Whether the printer follows the host's ACK/NACK setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AnswerMode {
+    /// As the guide says: plain text until `Pem` / `Pcom` turns ACK/NACK on.
+    #[default]
+    Guide,
+    /// Plain text whatever the host asks (a printer whose setting does not take).
+    PlainOnly,
+}
+
+/// How the printer answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Answers {
+    /// ACK/NACK switching.
+    pub mode: AnswerMode,
+    /// How text answers end: CR (default), or NUL / nothing as some USB links do.
+    pub ending: TextEnding,
+}
+
+/// A serial number no other emulator of this process has: `EMU` and the process and printer
+/// numbers, so emulators of different test processes differ too.
+pub fn fresh_serial() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("EMU{:05}{:03}", std::process::id() % 100_000, n % 1000)
+}
+
 /// How the emulated printer is built.
 pub struct EmulatorConfig {
     /// `Rtp` answer; "Dual" in it makes the driver use both sides.
     pub model: String,
-    /// `Rsn` answer.
+    /// `Rsn` answer; each default configuration gets its own ([`fresh_serial`]).
     pub serial: String,
     /// `Rfv` answer.
     pub firmware: String,
@@ -112,13 +155,17 @@ pub struct EmulatorConfig {
     pub out_dir: Option<PathBuf>,
     /// Told when a card is parked at / leaves an encoder station.
     pub station: Option<Box<dyn StationCard>>,
+    /// How the printer answers.
+    pub answers: Answers,
+    /// Cards between two cleanings: after this many, `Rlr;r` answers `ERR NEED CLEANING`.
+    pub cleaning_after_cards: u32,
 }
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
         EmulatorConfig {
             model: "Primacy Dual Emulator".into(),
-            serial: "EMU0000001".into(),
+            serial: fresh_serial(),
             firmware: "cetak-emu 1.0".into(),
             dual_side: true,
             ribbon: RibbonType::Ymcko,
@@ -132,6 +179,8 @@ impl Default for EmulatorConfig {
             faults: Faults::default(),
             out_dir: None,
             station: None,
+            answers: Answers::default(),
+            cleaning_after_cards: 5_000,
         }
     }
 }
@@ -140,7 +189,9 @@ impl std::fmt::Debug for EmulatorConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EmulatorConfig")
             .field("model", &self.model)
+            .field("serial", &self.serial)
             .field("dual_side", &self.dual_side)
+            .field("answers", &self.answers)
             .field("feeder_cards", &self.feeder_cards)
             .field("time_scale", &self.time_scale)
             .field("faults", &self.faults)
@@ -295,6 +346,32 @@ impl Emulator {
         let mut m = self.machine();
         m.cover_open = faults.cover_open;
         m.faults = faults;
+    }
+
+    /// Switches the printer off and on: unsaved settings (`Pem` without `s`) and the panel
+    /// bitmaps are lost; counters, stored settings and cards inside stay.
+    pub fn power_cycle(&self) {
+        self.machine().power_cycle();
+    }
+
+    /// The operator empties the reject box.
+    pub fn empty_reject_box(&self) {
+        self.machine().empty_reject_box();
+    }
+
+    /// The operator takes the printed cards out of the output hopper.
+    pub fn empty_output_hopper(&self) {
+        self.machine().empty_hopper();
+    }
+
+    /// The operator runs a cleaning cycle.
+    pub fn clean(&self) {
+        self.machine().cleaned();
+    }
+
+    /// Serial number (`Rsn`).
+    pub fn serial(&self) -> String {
+        self.machine().config.serial.clone()
     }
 
     /// Opens or closes the cover.

@@ -10,7 +10,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::machine::Reply;
-use super::{EmulatorError, Shared};
+use super::{EmulatorError, Port, Shared};
 use crate::transport::memory::MemoryTransport;
 use crate::transport::tcp::TcpTransport;
 use crate::transport::usblp::UsbLpTransport;
@@ -53,7 +53,7 @@ impl Drop for WriteAfter<'_> {
     }
 }
 
-fn serve_link(shared: &Shared, link: &mut dyn Transport) -> LinkEnd {
+fn serve_link(shared: &Shared, link: &mut dyn Transport, port: Port) -> LinkEnd {
     let mut buf = vec![0u8; 64 * 1024];
     shared
         .machine
@@ -71,7 +71,7 @@ fn serve_link(shared: &Shared, link: &mut dyn Transport) -> LinkEnd {
         };
         let (replies, to_write, out_dir) = {
             let mut m = shared.machine.lock().unwrap_or_else(|e| e.into_inner());
-            let replies = m.feed(&buf[..n]);
+            let replies = m.feed(&buf[..n], port);
             let to_write = m.take_to_write();
             if !to_write.is_empty() {
                 shared.writing.fetch_add(1, Ordering::SeqCst);
@@ -158,7 +158,7 @@ pub(crate) fn serve_pty(shared: Arc<Shared>) -> Result<PtyServer, EmulatorError>
     let thread = std::thread::Builder::new()
         .name("printer-emu-pty".into())
         .spawn(move || loop {
-            match serve_link(&thread_shared, &mut link) {
+            match serve_link(&thread_shared, &mut link, Port::Serial) {
                 LinkEnd::HostGone => std::thread::sleep(POLL),
                 LinkEnd::Stopped | LinkEnd::Injected => return, // dropping the master hangs up
             }
@@ -225,7 +225,7 @@ pub(crate) fn serve_tcp(shared: Arc<Shared>, addr: &str) -> Result<TcpServer, Em
                 Ok((stream, peer)) => {
                     let _ = stream.set_nonblocking(false);
                     let mut link = TcpTransport::from_stream(stream, format!("tcp peer {peer}"));
-                    let end = serve_link(&thread_shared, &mut link);
+                    let end = serve_link(&thread_shared, &mut link, Port::Usb);
                     link.shutdown();
                     if end == LinkEnd::Stopped {
                         return;
@@ -253,7 +253,7 @@ pub(crate) fn serve_memory(shared: Arc<Shared>, mut link: MemoryTransport) {
     let spawned = std::thread::Builder::new()
         .name("printer-emu-mem".into())
         .spawn(move || {
-            let _ = serve_link(&shared, &mut link);
+            let _ = serve_link(&shared, &mut link, Port::Usb);
         });
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "emulator could not start a thread");

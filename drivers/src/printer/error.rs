@@ -35,6 +35,10 @@ pub enum PrinterError {
     /// No ribbon is installed. Install one.
     #[error("no ribbon installed: install a ribbon")]
     RibbonMissing,
+    /// The printer refused for its ribbon (NACK `R`) and is not at the ribbon's end mark: no
+    /// ribbon, the wrong type, or a broken one. Check the ribbon; the card is rejected.
+    #[error("ribbon error: check that a ribbon of the right type is installed and not broken")]
+    Ribbon,
     /// The installed ribbon is not supported by this printer. Install a supported ribbon.
     #[error("the installed ribbon is not supported by this printer")]
     RibbonUnsupported,
@@ -50,7 +54,9 @@ pub enum PrinterError {
     /// A card is stuck. Open the printer, remove the card (count it spoiled), close and retry.
     #[error("card jam: open the printer, remove the card and retry")]
     CardJam,
-    /// The reject box is full. Empty it, then retry.
+    /// The reject box is full (or a card is stuck at its entry). Empty it, check the exit,
+    /// then retry. The guide has no reject-box read: the printer's mechanical refusal of the
+    /// reject (`Ser` / `Seb`) is what tells it.
     #[error("the reject box is full: empty it")]
     RejectBoxFull,
     /// The output hopper is full. Take out the printed cards, then retry.
@@ -152,6 +158,10 @@ impl PrinterError {
             E::RibbonEnded => "Pita (ribbon) habis: pasang pita baru.".into(),
             E::RibbonMissing => "Pita (ribbon) tidak terpasang: pasang pita.".into(),
             E::RibbonUnsupported => "Pita yang terpasang tidak didukung printer ini.".into(),
+            E::Ribbon => {
+                "Kesalahan pita (ribbon): periksa pita terpasang, jenisnya sesuai, dan tidak putus."
+                    .into()
+            }
             E::PanelNotOnRibbon { panel, ribbon } => format!(
                 "Pita {ribbon} tidak memiliki panel {panel:?} yang dibutuhkan kartu ini: pasang pita YMCKO."
             ),
@@ -203,6 +213,7 @@ impl PrinterError {
                 CardAction::OperatorMustClear
             }
             E::RibbonEnded
+            | E::Ribbon
             | E::RibbonMissing
             | E::RibbonUnsupported
             | E::PanelNotOnRibbon { .. }
@@ -234,7 +245,7 @@ mod tests {
                 raw: vec![0x41; 40],
             },
             PrinterError::Unknown {
-                command: "Rst".into(),
+                command: "Rcr".into(),
                 raw: b"WHAT".to_vec(),
             },
         ];

@@ -64,11 +64,12 @@ pub trait Printer: Send {
     fn status(&mut self) -> Result<PrinterStatus, PrinterError>;
     /// Reads the printer's counters.
     fn counters(&mut self) -> Result<Counters, PrinterError>;
-    /// Feeds a blank card into the printer (checks the status first; a blocking condition is
-    /// returned as its error without feeding).
+    /// Feeds a blank card to the print position (checks what the printer lets it read first;
+    /// a blocking condition is returned as its error without feeding).
     fn feed(&mut self) -> Result<(), PrinterError>;
-    /// Parks the fed card at an encoder station; the chip is then reachable by the PC/SC reader.
-    fn move_to_station(&mut self, station: EncoderStation) -> Result<(), PrinterError> {
+    /// Feeds a blank card straight to an encoder station (checks first, like [`Printer::feed`]);
+    /// the chip is then reachable by the PC/SC reader. Printing takes it on from there.
+    fn feed_to_station(&mut self, station: EncoderStation) -> Result<(), PrinterError> {
         Err(PrinterError::NotSupported(format!(
             "{station:?} encoder station"
         )))

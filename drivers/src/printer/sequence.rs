@@ -1,5 +1,6 @@
-//! One whole card, start to finish, with the failure policy in one place: feed, optionally park
-//! at an encoder station and let the caller encode the chip, print the sides, eject. On failure
+//! One whole card, start to finish, with the failure policy in one place: feed (straight to an
+//! encoder station when the chip is to be encoded, and let the caller encode it), print the
+//! sides, eject. On failure
 //! the card is rejected when the mechanism still works, or left for the operator.
 
 use super::layers::{Side, SideLayers};
@@ -22,7 +23,7 @@ pub struct CardPlan<'a> {
 pub enum Step {
     /// Feeding a blank card.
     Feed,
-    /// Moving to the encoder station.
+    /// Feeding straight to the encoder station (reported after [`Step::Feed`]).
     Station(EncoderStation),
     /// Encoding the chip (the caller's callback runs now).
     Encode,
@@ -85,7 +86,14 @@ pub fn print_card(
     progress: &mut dyn FnMut(Step),
 ) -> Result<CardReport, CardFailure> {
     progress(Step::Feed);
-    if let Err(e) = printer.feed() {
+    let fed = match plan.encode_at {
+        Some(station) => {
+            progress(Step::Station(station));
+            printer.feed_to_station(station)
+        }
+        None => printer.feed(),
+    };
+    if let Err(e) = fed {
         // A refused feed (feeder empty, cover open, a jam from an earlier card...) leaves no
         // new card inside; a lost link or a mechanical fault during the feed may have left one
         // half way.
@@ -104,8 +112,6 @@ pub fn print_card(
     let mut report = CardReport::default();
     let result = (|| -> Result<(), CardError> {
         if let Some(station) = plan.encode_at {
-            progress(Step::Station(station));
-            printer.move_to_station(station)?;
             progress(Step::Encode);
             encode(station).map_err(CardError::Encoding)?;
         }

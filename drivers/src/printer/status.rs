@@ -3,7 +3,10 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-/// One independent condition a printer can report (after the vendor SDK's flag list).
+/// One independent condition a printer can report (after the vendor SDK's flag list). What a
+/// driver can actually learn depends on its protocol: the Evolis driver reports cover open,
+/// ribbon at its end, a card inside or jammed, cleaning required and the last insert finding
+/// the feeder empty (docs/printer.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum StatusFlag {
@@ -65,7 +68,7 @@ impl StatusFlag {
         StatusFlag::CardAtContactless,
     ];
 
-    /// The token used on the wire by the `Rst` status answer (see docs/printer.md).
+    /// A stable name for logs and displays.
     pub fn token(self) -> &'static str {
         match self {
             StatusFlag::FeederEmpty => "FEEDER_EMPTY",
@@ -88,17 +91,18 @@ impl StatusFlag {
         }
     }
 
-    /// The flag a wire token names, if any.
+    /// The flag a name stands for, if any.
     pub fn from_token(token: &str) -> Option<StatusFlag> {
         StatusFlag::ALL.into_iter().find(|f| f.token() == token)
     }
 
-    /// True for conditions that stop a new card from being printed.
+    /// True for conditions that stop a new card from being printed. An empty feeder is not
+    /// one: a printer learns it only by trying to insert a card, so it stays reported (from
+    /// the last insert) after the operator refilled the feeder.
     pub fn blocks_printing(self) -> bool {
         matches!(
             self,
-            StatusFlag::FeederEmpty
-                | StatusFlag::RibbonEnded
+            StatusFlag::RibbonEnded
                 | StatusFlag::RibbonMissing
                 | StatusFlag::RibbonUnsupported
                 | StatusFlag::CoverOpen
@@ -163,7 +167,6 @@ impl PrinterStatus {
             (StatusFlag::RibbonMissing, E::RibbonMissing),
             (StatusFlag::RibbonUnsupported, E::RibbonUnsupported),
             (StatusFlag::RibbonEnded, E::RibbonEnded),
-            (StatusFlag::FeederEmpty, E::FeederEmpty),
             (StatusFlag::RejectBoxFull, E::RejectBoxFull),
             (StatusFlag::OutputHopperFull, E::OutputHopperFull),
         ];

@@ -96,6 +96,10 @@ impl Transport for MemoryTransport {
         }
     }
 
+    fn kind(&self) -> super::LinkKind {
+        super::LinkKind::InProcess
+    }
+
     fn describe(&self) -> String {
         self.label.clone()
     }

@@ -20,6 +20,23 @@ use std::time::Duration;
 /// Default time a write may wait for the device to accept more bytes before it counts as stuck.
 pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// What kind of link a transport is: the protocol above may need to know (an Evolis printer
+/// turns ACK/NACK answers on with `Pcom` on its serial port, with `Pem` on the others).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LinkKind {
+    /// A serial port, with its line settings.
+    Serial(SerialSettings),
+    /// The kernel's USB printer class (`/dev/usb/lpN`).
+    UsbPrinter,
+    /// A raw TCP socket (a network printer or print server).
+    Tcp,
+    /// An in-process pipe (an emulator of the same process).
+    InProcess,
+    /// Anything else (test doubles).
+    Other,
+}
+
 /// Moves bytes to and from one device. Implementations never interpret the bytes.
 pub trait Transport: Send {
     /// Writes every byte, or fails when the device stops accepting bytes for longer than the
@@ -36,6 +53,11 @@ pub trait Transport: Send {
 
     /// A short human description for logs and messages, e.g. `serial /dev/ttyUSB0 @115200`.
     fn describe(&self) -> String;
+
+    /// What kind of link this is.
+    fn kind(&self) -> LinkKind {
+        LinkKind::Other
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -50,6 +72,9 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     }
     fn describe(&self) -> String {
         (**self).describe()
+    }
+    fn kind(&self) -> LinkKind {
+        (**self).kind()
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serialport::{ClearBuffer, SerialPort, TTYPort};
 
 use super::{
-    time_left, FlowControl, Parity, SerialSettings, Transport, TransportError,
+    time_left, FlowControl, LinkKind, Parity, SerialSettings, Transport, TransportError,
     DEFAULT_WRITE_TIMEOUT,
 };
 
@@ -15,6 +15,7 @@ use super::{
 pub struct SerialTransport {
     port: TTYPort,
     label: String,
+    settings: SerialSettings,
     write_timeout: Duration,
 }
 
@@ -46,6 +47,7 @@ impl SerialTransport {
         Ok(SerialTransport {
             port,
             label: format!("serial {path} @{}", settings.baud),
+            settings: *settings,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
         })
     }
@@ -103,6 +105,10 @@ impl Transport for SerialTransport {
                 source: std::io::Error::other(e.to_string()),
             })?;
         Ok(waiting)
+    }
+
+    fn kind(&self) -> LinkKind {
+        LinkKind::Serial(self.settings)
     }
 
     fn describe(&self) -> String {

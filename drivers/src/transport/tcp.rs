@@ -125,6 +125,10 @@ impl Transport for TcpTransport {
         result
     }
 
+    fn kind(&self) -> super::LinkKind {
+        super::LinkKind::Tcp
+    }
+
     fn describe(&self) -> String {
         self.label.clone()
     }

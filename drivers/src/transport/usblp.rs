@@ -165,6 +165,10 @@ impl Transport for UsbLpTransport {
         }
     }
 
+    fn kind(&self) -> super::LinkKind {
+        super::LinkKind::UsbPrinter
+    }
+
     fn describe(&self) -> String {
         self.label.clone()
     }

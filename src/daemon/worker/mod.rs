@@ -1,6 +1,8 @@
 //! One printer's worker: an OS thread owning the printer (hardware I/O stays off the async
-//! threads) plus its preparer. For each card: status check (a blocking condition pauses before
-//! any blangko moves) → journal `feed` (durable) → printer feed → journal `start_printing` →
+//! threads) plus its preparer. For each card: status check from what the printer lets it read
+//! (cover, ribbon end mark, a card left inside: a blocking condition pauses before any blangko
+//! moves) → journal `feed` (durable) → printer feed (to the encoder station for a chip card;
+//! an empty feeder shows here) → journal `start_printing` →
 //! print both sides → eject → journal `mark_printed` → tamper check against the hardware card
 //! counter. Conditions pause this printer only and wait for an operator [`Action`].
 
@@ -331,9 +333,18 @@ impl Worker {
                 }
             }
         }
-        // 2. The blangko is bound to the job: feed it physically.
+        // 2. The blangko is bound to the job: feed it physically, straight to the encoder
+        //    station when its chip is to be written (the printer inserts there: `Sis`/`Sic`).
+        let station = job
+            .needs_chip
+            .then(|| self.encoder.as_ref().map(|e| e.station()))
+            .flatten();
         loop {
-            match self.printer.feed() {
+            let fed = match station {
+                Some(station) => self.printer.feed_to_station(station),
+                None => self.printer.feed(),
+            };
+            match fed {
                 Ok(()) => break,
                 Err(e) if e.card_action() == CardAction::Nothing || is_refusal(&e) => {
                     // Refused before the card moved: the blangko is still in the feeder.
@@ -387,7 +398,7 @@ impl Worker {
         Outcome::Done
     }
 
-    /// Parks the card at the encoder station and personalises its chip, before printing.
+    /// Personalises the chip of the card fed to the encoder station, before printing.
     fn encode(&mut self, job: &Prepared) -> Result<ChipInfo, Outcome> {
         let id = job.job_id.as_str();
         if let Err(e) = self.journal.start_encoding(id) {
@@ -399,13 +410,6 @@ impl Worker {
             // Dispatch only gives chip jobs to printers with an encoder.
             let _ = self.printer.reject();
             return Err(self.spoil(id, SpoilCategory::GagalEncode, "no encoder", false));
-        };
-        let station = encoder.station();
-        if let Err(e) = self.printer.move_to_station(station) {
-            return Err(self.card_failed(id, &e));
-        }
-        let Some(encoder) = self.encoder.as_mut() else {
-            return Err(Outcome::Done);
         };
         match encoder.encode(id, &job.payload) {
             Ok(chip) => Ok(chip),
@@ -456,15 +460,26 @@ impl Worker {
 
     /// A failure after the card was fed.
     fn card_failed(&mut self, id: &str, e: &PrinterError) -> Outcome {
-        if e.card_action() == CardAction::Reject && self.printer.reject().is_ok() {
-            // The card is in the reject box: spoiled; the job requeues on a new blangko.
-            return self.spoil(id, SpoilCategory::GagalCetak, &e.message_en(), false);
+        let mut stuck = e;
+        let refused;
+        if e.card_action() == CardAction::Reject {
+            match self.printer.reject() {
+                // The card is in the reject box: spoiled; the job requeues on a new blangko.
+                Ok(()) => return self.spoil(id, SpoilCategory::GagalCetak, &e.message_en(), false),
+                // The reject itself was refused (a full reject box): that is what the operator
+                // has to deal with first.
+                Err(r @ PrinterError::RejectBoxFull) => {
+                    refused = r;
+                    stuck = &refused;
+                }
+                Err(_) => {}
+            }
         }
         if matches!(e, PrinterError::Transport(_)) {
             return self.lost_card(id, e);
         }
         // The card is stuck: the operator takes it out and says so.
-        match self.pause_error(id, e, vec![Action::MarkSpoiled]) {
+        match self.pause_error(id, stuck, vec![Action::MarkSpoiled]) {
             Some(Action::MarkSpoiled) => {
                 let _ = self.printer.reset();
                 self.spoil(id, SpoilCategory::GagalCetak, &e.message_en(), true)

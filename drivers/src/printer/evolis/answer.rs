@@ -1,14 +1,21 @@
 //! Printer answers: the raw frame ([`RawAnswer`]) and the typed text answers of read commands.
 //! Every parser is strict: an answer it does not know is an error, never a default.
-
-use crate::printer::status::{PrinterStatus, StatusFlag};
+//!
+//! A printer answers in one of two modes (guide, section 5): with ACK/NACK on, a command is
+//! answered by ACK or by NACK and a code, a read by its text; without it, every answer is text
+//! (`OK`, `ERR …`, or what was read). Over USB / parallel a text may end with CR, with NUL or
+//! with nothing at all; the reader takes CR, NUL or a short silence as its end.
 
 /// Positive acknowledgement (ACK/NACK mode, `Pem;4`).
 pub const ACK: u8 = 0x06;
 /// Negative acknowledgement; one code byte follows.
 pub const NACK: u8 = 0x15;
-/// Terminates every command and every text answer.
+/// Terminates every command, and text answers on a serial link.
 pub const CR: u8 = 0x0D;
+/// Ends a text answer on some USB / parallel links.
+pub const NUL: u8 = 0x00;
+/// Line feed: tolerated after CR, never part of an answer.
+pub const LF: u8 = 0x0A;
 /// Starts every command.
 pub const ESC: u8 = 0x1B;
 /// Longest text answer accepted; longer is garbage.
@@ -80,19 +87,40 @@ pub enum RawAnswer {
     Ack,
     /// `NACK code`.
     Nack(NackCode),
-    /// Text terminated by CR (the CR is not kept).
+    /// Text, without its ending (CR, NUL or silence).
     Text(Vec<u8>),
 }
 
+/// How a text answer ends on the wire (the emulator's choice; the driver reads any).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextEnding {
+    /// CR (serial links).
+    #[default]
+    Cr,
+    /// NUL (some USB / parallel links).
+    Nul,
+    /// Nothing: the answer simply stops.
+    Nothing,
+}
+
 impl RawAnswer {
-    /// Wire bytes.
+    /// Wire bytes, text ended by CR.
     pub fn to_bytes(&self) -> Vec<u8> {
+        self.to_bytes_ending(TextEnding::Cr)
+    }
+
+    /// Wire bytes, text ended as `ending` says.
+    pub fn to_bytes_ending(&self, ending: TextEnding) -> Vec<u8> {
         match self {
             RawAnswer::Ack => vec![ACK],
             RawAnswer::Nack(code) => vec![NACK, code.to_byte()],
             RawAnswer::Text(t) => {
                 let mut v = t.clone();
-                v.push(CR);
+                match ending {
+                    TextEnding::Cr => v.push(CR),
+                    TextEnding::Nul => v.push(NUL),
+                    TextEnding::Nothing => {}
+                }
                 v
             }
         }
@@ -100,26 +128,63 @@ impl RawAnswer {
 
     /// Parses one complete frame from the start of `bytes`; returns it and the bytes used.
     /// `Ok(None)` = incomplete so far. `Err(())` = not a valid frame (a control byte in text or
-    /// text longer than [`MAX_TEXT`]).
+    /// text longer than [`MAX_TEXT`]). Bytes that end a text (CR, LF, NUL) before a frame are
+    /// leftovers of the previous answer and are skipped.
     #[allow(clippy::result_unit_err)] // the caller only needs "garbage", with the raw bytes it has
     pub fn from_bytes(bytes: &[u8]) -> Result<Option<(RawAnswer, usize)>, ()> {
-        match bytes.first() {
-            None => Ok(None),
-            Some(&ACK) => Ok(Some((RawAnswer::Ack, 1))),
-            Some(&NACK) => Ok(bytes
+        RawAnswer::parse(bytes, false)
+    }
+
+    /// As [`RawAnswer::from_bytes`]; with `silent` (the line has been quiet after these
+    /// bytes), a text without an ending is complete.
+    #[allow(clippy::result_unit_err)]
+    pub fn parse(bytes: &[u8], silent: bool) -> Result<Option<(RawAnswer, usize)>, ()> {
+        let skip = bytes
+            .iter()
+            .take_while(|&&b| matches!(b, CR | LF | NUL))
+            .count();
+        let rest = &bytes[skip..];
+        let found = match rest.first() {
+            None => return Ok(None),
+            Some(&ACK) => Some((RawAnswer::Ack, 1)),
+            Some(&NACK) => rest
                 .get(1)
-                .map(|&c| (RawAnswer::Nack(NackCode::from_byte(c)), 2))),
+                .map(|&c| (RawAnswer::Nack(NackCode::from_byte(c)), 2)),
             Some(_) => {
-                for (i, &b) in bytes.iter().enumerate() {
-                    if b == CR {
-                        return Ok(Some((RawAnswer::Text(bytes[..i].to_vec()), i + 1)));
+                let mut end = None;
+                for (i, &b) in rest.iter().enumerate() {
+                    if matches!(b, CR | NUL) {
+                        end = Some((RawAnswer::Text(rest[..i].to_vec()), i + 1));
+                        break;
                     }
                     if !(0x20..0x7F).contains(&b) || i >= MAX_TEXT {
                         return Err(());
                     }
                 }
-                Ok(None)
+                match end {
+                    None if silent => Some((RawAnswer::Text(rest.to_vec()), rest.len())),
+                    other => other,
+                }
             }
+        };
+        Ok(found.map(|(a, used)| (a, used + skip)))
+    }
+
+    /// Whether `bytes` hold only what may end a text answer (nothing to read as a frame).
+    pub fn is_filler(bytes: &[u8]) -> bool {
+        bytes.iter().all(|&b| matches!(b, CR | LF | NUL))
+    }
+
+    /// True for a plain-text success (`OK`).
+    pub fn is_plain_ok(&self) -> bool {
+        matches!(self, RawAnswer::Text(t) if t == b"OK")
+    }
+
+    /// The text of a plain-text refusal (`ERR …`), if this is one.
+    pub fn plain_error(&self) -> Option<&[u8]> {
+        match self {
+            RawAnswer::Text(t) if t.starts_with(b"ERR") => Some(t),
+            _ => None,
         }
     }
 }
@@ -186,7 +251,7 @@ impl TextAnswer for Count {
     }
 }
 
-/// Ribbon types (`Pr` parameter, `Rr` answer).
+/// Ribbon types (`Pr` parameter, `Rr` answer), as the guide lists them for `Pr`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RibbonType {
@@ -198,37 +263,87 @@ pub enum RibbonType {
     Ymckok,
     /// Black resin only.
     Kb,
+    /// White monochrome.
+    Kw,
+    /// Red monochrome.
+    Kr,
+    /// Blue monochrome.
+    Kbl,
+    /// Green monochrome.
+    Kgr,
+    /// Gold monochrome.
+    Kgo,
+    /// Silver monochrome.
+    Ksi,
+    /// Scratch-off monochrome.
+    Ksc,
     /// Black resin + overlay.
     Ko,
-    /// No ribbon installed (`Rr` only).
+    /// Hologram (full bitmap).
+    H,
+    /// Hologram using the black-and-white bitmap.
+    Ho,
+    /// No ribbon: printing directly on a thermal card.
+    Ktc,
+    /// No ribbon: printing directly on a thermal label card.
+    Ktp,
+    /// Black wax.
+    Ka,
+    /// No ribbon (an emulator setting, never on the wire: `Rr` reads the ribbon type set in
+    /// the printer's memory, not whether one is installed).
     None,
 }
 
+/// Every type that has a token on the wire.
+const RIBBONS: [RibbonType; 17] = [
+    RibbonType::Ymcko,
+    RibbonType::Ymckos,
+    RibbonType::Ymckok,
+    RibbonType::Kb,
+    RibbonType::Kw,
+    RibbonType::Kr,
+    RibbonType::Kbl,
+    RibbonType::Kgr,
+    RibbonType::Kgo,
+    RibbonType::Ksi,
+    RibbonType::Ksc,
+    RibbonType::Ko,
+    RibbonType::H,
+    RibbonType::Ho,
+    RibbonType::Ktc,
+    RibbonType::Ktp,
+    RibbonType::Ka,
+];
+
 impl RibbonType {
-    /// The protocol token.
+    /// The protocol token (`none` for [`RibbonType::None`], which is never sent).
     pub fn token(self) -> &'static str {
         match self {
             RibbonType::Ymcko => "ymcko",
             RibbonType::Ymckos => "ymckos",
             RibbonType::Ymckok => "ymckok",
             RibbonType::Kb => "kb",
+            RibbonType::Kw => "kw",
+            RibbonType::Kr => "kr",
+            RibbonType::Kbl => "kbl",
+            RibbonType::Kgr => "kgr",
+            RibbonType::Kgo => "kgo",
+            RibbonType::Ksi => "ksi",
+            RibbonType::Ksc => "ksc",
             RibbonType::Ko => "ko",
+            RibbonType::H => "h",
+            RibbonType::Ho => "ho",
+            RibbonType::Ktc => "ktc",
+            RibbonType::Ktp => "ktp",
+            RibbonType::Ka => "ka",
             RibbonType::None => "none",
         }
     }
 
-    /// The ribbon type a token names.
+    /// The ribbon type a wire token names (case-insensitive; the guide writes `Ktc`).
     pub fn from_token(t: &str) -> Option<RibbonType> {
-        [
-            RibbonType::Ymcko,
-            RibbonType::Ymckos,
-            RibbonType::Ymckok,
-            RibbonType::Kb,
-            RibbonType::Ko,
-            RibbonType::None,
-        ]
-        .into_iter()
-        .find(|r| r.token() == t)
+        let t = t.to_ascii_lowercase();
+        RIBBONS.into_iter().find(|r| r.token() == t)
     }
 
     /// Whether this ribbon carries `panel`.
@@ -236,9 +351,19 @@ impl RibbonType {
         use crate::printer::panel::Panel::*;
         match self {
             RibbonType::Ymcko | RibbonType::Ymckos | RibbonType::Ymckok => true,
-            RibbonType::Kb => panel == Black,
+            RibbonType::Kb
+            | RibbonType::Kw
+            | RibbonType::Kr
+            | RibbonType::Kbl
+            | RibbonType::Kgr
+            | RibbonType::Kgo
+            | RibbonType::Ksi
+            | RibbonType::Ksc
+            | RibbonType::Ka
+            | RibbonType::Ktc
+            | RibbonType::Ktp => panel == Black,
             RibbonType::Ko => matches!(panel, Black | Overlay),
-            RibbonType::None => false,
+            RibbonType::H | RibbonType::Ho | RibbonType::None => false,
         }
     }
 }
@@ -247,7 +372,7 @@ impl TextAnswer for RibbonType {
     fn from_bytes(bytes: &[u8]) -> Result<Self, AnswerError> {
         std::str::from_utf8(bytes)
             .ok()
-            .and_then(|s| RibbonType::from_token(&s.to_ascii_lowercase()))
+            .and_then(RibbonType::from_token)
             .ok_or_else(|| refuse(bytes))
     }
     fn to_bytes(&self) -> Vec<u8> {
@@ -255,188 +380,94 @@ impl TextAnswer for RibbonType {
     }
 }
 
-/// Cover sensor (`Rse;o`): `OPEN` or `CLOSED`.
+/// A sensor reading (`Rse;x`): the sensor's voltage. The guide gives no format; the
+/// emulator answers millivolts as 1 to 5 decimal digits, and so does this parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CoverSensor {
-    /// Cover open.
-    Open,
-    /// Cover closed.
-    Closed,
+pub struct SensorReading(pub u32);
+
+impl SensorReading {
+    /// Millivolts.
+    pub fn millivolts(self) -> u32 {
+        self.0
+    }
 }
 
-impl TextAnswer for CoverSensor {
+impl TextAnswer for SensorReading {
+    fn from_bytes(bytes: &[u8]) -> Result<Self, AnswerError> {
+        if bytes.is_empty() || bytes.len() > 5 || !bytes.iter().all(u8::is_ascii_digit) {
+            return Err(refuse(bytes));
+        }
+        let mv = bytes
+            .iter()
+            .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'));
+        Ok(SensorReading(mv))
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_string().into_bytes()
+    }
+}
+
+/// Whether the colour ribbon stands on its black (end) mark (`Rcr`): the guide has `OK` when
+/// it does not; any `ERR …` text is taken as the mark (the emulator answers `ERR BLACK MARK`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RibbonMark {
+    /// `OK`: not on the black mark.
+    Ok,
+    /// On the black mark: the ribbon is at its end.
+    BlackMark,
+}
+
+impl TextAnswer for RibbonMark {
     fn from_bytes(bytes: &[u8]) -> Result<Self, AnswerError> {
         match bytes {
-            b"OPEN" => Ok(CoverSensor::Open),
-            b"CLOSED" => Ok(CoverSensor::Closed),
+            b"OK" => Ok(RibbonMark::Ok),
+            b if b.starts_with(b"ERR") => Ok(RibbonMark::BlackMark),
             _ => Err(refuse(bytes)),
         }
     }
     fn to_bytes(&self) -> Vec<u8> {
         match self {
-            CoverSensor::Open => b"OPEN".to_vec(),
-            CoverSensor::Closed => b"CLOSED".to_vec(),
+            RibbonMark::Ok => b"OK".to_vec(),
+            RibbonMark::BlackMark => b"ERR BLACK MARK".to_vec(),
         }
     }
 }
 
-/// Card presence sensor (`Rse;p`): `CARD` or `NO CARD`.
+/// The printer's last answer (`Rlr;p`, `Rlr;r`). The guide names `NO CARD`, `ERR CARD` (a card
+/// left in the print module or the feeder) and `ERR NEED CLEANING`; `OK` stands for a last
+/// answer without trouble (the emulator's choice, see docs/printer.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CardSensor {
-    /// A card is in the print module.
-    Card,
-    /// No card.
-    NoCard,
-}
-
-impl TextAnswer for CardSensor {
-    fn from_bytes(bytes: &[u8]) -> Result<Self, AnswerError> {
-        match bytes {
-            b"CARD" => Ok(CardSensor::Card),
-            b"NO CARD" => Ok(CardSensor::NoCard),
-            _ => Err(refuse(bytes)),
-        }
-    }
-    fn to_bytes(&self) -> Vec<u8> {
-        match self {
-            CardSensor::Card => b"CARD".to_vec(),
-            CardSensor::NoCard => b"NO CARD".to_vec(),
-        }
-    }
-}
-
-/// Result of the last operation (`Rlr;p`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LastResult {
+pub enum LastAnswer {
     /// `OK`.
     Ok,
-    /// `NO CARD`: the feeder gave no card.
+    /// `NO CARD`: the last insert found no card in the feeder.
     NoCard,
-    /// `ERR CARD`: a card is left in the print module or feeder.
+    /// `ERR CARD`: a card is in the print module or stuck in the feeder.
     ErrCard,
-    /// `ERR COVER`: stopped by the open cover.
-    ErrCover,
-    /// `ERR RIBBON`: stopped by the ribbon.
-    ErrRibbon,
+    /// `ERR NEED CLEANING`: the cleaning counter has run out.
+    NeedCleaning,
 }
 
-impl TextAnswer for LastResult {
+impl TextAnswer for LastAnswer {
     fn from_bytes(bytes: &[u8]) -> Result<Self, AnswerError> {
         match bytes {
-            b"OK" => Ok(LastResult::Ok),
-            b"NO CARD" => Ok(LastResult::NoCard),
-            b"ERR CARD" => Ok(LastResult::ErrCard),
-            b"ERR COVER" => Ok(LastResult::ErrCover),
-            b"ERR RIBBON" => Ok(LastResult::ErrRibbon),
+            b"OK" => Ok(LastAnswer::Ok),
+            b"NO CARD" => Ok(LastAnswer::NoCard),
+            b"ERR CARD" => Ok(LastAnswer::ErrCard),
+            b"ERR NEED CLEANING" => Ok(LastAnswer::NeedCleaning),
             _ => Err(refuse(bytes)),
         }
     }
     fn to_bytes(&self) -> Vec<u8> {
         match self {
-            LastResult::Ok => b"OK".to_vec(),
-            LastResult::NoCard => b"NO CARD".to_vec(),
-            LastResult::ErrCard => b"ERR CARD".to_vec(),
-            LastResult::ErrCover => b"ERR COVER".to_vec(),
-            LastResult::ErrRibbon => b"ERR RIBBON".to_vec(),
+            LastAnswer::Ok => b"OK".to_vec(),
+            LastAnswer::NoCard => b"NO CARD".to_vec(),
+            LastAnswer::ErrCard => b"ERR CARD".to_vec(),
+            LastAnswer::NeedCleaning => b"ERR NEED CLEANING".to_vec(),
         }
-    }
-}
-
-/// The `Rst` status answer (cetak's own, see docs/printer.md): `OK`, or flag tokens separated
-/// by `,` in any order, each known, none repeated.
-impl TextAnswer for PrinterStatus {
-    fn from_bytes(bytes: &[u8]) -> Result<Self, AnswerError> {
-        if bytes == b"OK" {
-            return Ok(PrinterStatus::default());
-        }
-        let text = std::str::from_utf8(bytes).map_err(|_| refuse(bytes))?;
-        let mut status = PrinterStatus::default();
-        for token in text.split(',') {
-            let flag = StatusFlag::from_token(token).ok_or_else(|| refuse(bytes))?;
-            if status.has(flag) {
-                return Err(refuse(bytes));
-            }
-            status.set(flag, true);
-        }
-        Ok(status)
-    }
-    fn to_bytes(&self) -> Vec<u8> {
-        self.to_string().into_bytes()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn raw_frames_round_trip() {
-        for a in [
-            RawAnswer::Ack,
-            RawAnswer::Nack(NackCode::Ribbon),
-            RawAnswer::Text(b"Primacy".to_vec()),
-        ] {
-            let bytes = a.to_bytes();
-            assert_eq!(RawAnswer::from_bytes(&bytes), Ok(Some((a, bytes.len()))));
-        }
-        assert_eq!(RawAnswer::from_bytes(&[0x15]), Ok(None));
-        assert_eq!(RawAnswer::from_bytes(b"OK"), Ok(None));
-        assert_eq!(
-            RawAnswer::from_bytes(&[0x15, b'X']),
-            Ok(Some((RawAnswer::Nack(NackCode::Unknown(b'X')), 2)))
-        );
-        assert_eq!(RawAnswer::from_bytes(&[b'O', 0x00, CR]), Err(()));
-        assert_eq!(RawAnswer::from_bytes(&[b'A'; 300]), Err(()));
-        for c in *b"12TCFRKDW" {
-            assert_eq!(NackCode::from_byte(c).to_byte(), c);
-            assert!(!matches!(NackCode::from_byte(c), NackCode::Unknown(_)));
-        }
-    }
-
-    #[test]
-    fn text_answers_round_trip_and_refuse_unknown() {
-        assert_eq!(Count::from_bytes(b"1234"), Ok(Count(1234)));
-        assert_eq!(Count(77).to_bytes(), b"77");
-        for bad in [&b""[..], b"12a", b"-1", b"1234567890", b" 12"] {
-            assert!(Count::from_bytes(bad).is_err(), "{bad:?}");
-        }
-        assert_eq!(Text::from_bytes(b"Primacy 2"), Ok(Text("Primacy 2".into())));
-        assert!(Text::from_bytes(b"").is_err());
-        assert!(Text::from_bytes(b"   ").is_err());
-        assert!(Text::from_bytes(&[b'a'; 65]).is_err());
-        assert_eq!(RibbonType::from_bytes(b"YMCKO"), Ok(RibbonType::Ymcko));
-        assert!(RibbonType::from_bytes(b"rainbow").is_err());
-        assert_eq!(CoverSensor::from_bytes(b"OPEN"), Ok(CoverSensor::Open));
-        assert!(CoverSensor::from_bytes(b"open?").is_err());
-        assert_eq!(
-            CardSensor::from_bytes(&CardSensor::NoCard.to_bytes()),
-            Ok(CardSensor::NoCard)
-        );
-        assert_eq!(LastResult::from_bytes(b"ERR CARD"), Ok(LastResult::ErrCard));
-        assert!(LastResult::from_bytes(b"ERR").is_err());
-    }
-
-    #[test]
-    fn status_answer() {
-        assert_eq!(
-            PrinterStatus::from_bytes(b"OK"),
-            Ok(PrinterStatus::default())
-        );
-        let s = PrinterStatus::from_bytes(b"COVER_OPEN,FEEDER_EMPTY").unwrap();
-        assert!(s.has(StatusFlag::CoverOpen) && s.has(StatusFlag::FeederEmpty));
-        assert!(!s.ready());
-        assert_eq!(PrinterStatus::from_bytes(&s.to_bytes()), Ok(s));
-        let all = PrinterStatus::from_flags(StatusFlag::ALL);
-        assert_eq!(PrinterStatus::from_bytes(&all.to_bytes()), Ok(all));
-        for bad in [
-            &b""[..],
-            b"ok",
-            b"OK,COVER_OPEN",
-            b"COVER_OPEN,",
-            b"COVER_OPEN,COVER_OPEN",
-            b"SMOKE",
-        ] {
-            assert!(PrinterStatus::from_bytes(bad).is_err(), "{bad:?}");
-        }
-    }
-}
+#[path = "answer_tests.rs"]
+mod tests;

@@ -1,16 +1,17 @@
-//! One type per Evolis command, after the programming guide: each knows its bytes, how long the
-//! printer may take, and how to read its answer. [`Request`] is the same set seen from the
-//! printer's side (the emulator parses into it).
+//! One type per Evolis command, after the programming guide A5013 Rev. E: each knows its bytes,
+//! how long the printer may take, and how to read its answer in either answer mode (ACK/NACK or
+//! plain text). Only commands the guide documents are here. [`Request`] is the same set seen
+//! from the printer's side (the emulator parses into it).
 
 pub use super::request::Request;
 
 use super::answer::{
-    AnswerError, CardSensor, Count, CoverSensor, LastResult, NackCode, RawAnswer, RibbonType, Text,
-    TextAnswer, CR, ESC,
+    AnswerError, Count, LastAnswer, NackCode, RawAnswer, RibbonMark, RibbonType, SensorReading,
+    Text, TextAnswer, CR, ESC,
 };
 use crate::printer::panel::Panel;
 use crate::printer::station::EncoderStation;
-use crate::printer::status::PrinterStatus;
+use crate::transport::Parity;
 
 /// How long a command may keep the printer busy before it answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +25,10 @@ pub enum Timing {
 /// Why an answer frame does not fit the command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnswerMismatch {
-    /// The printer refused with this code.
+    /// The printer refused with this code (ACK/NACK mode).
     Nack(NackCode),
+    /// The printer refused in plain text (`ERR …`); the text is kept.
+    Refused(Vec<u8>),
     /// A valid frame of the wrong kind, or text the answer type does not know.
     Unexpected(RawAnswer),
 }
@@ -65,18 +68,25 @@ fn frame(out: &mut Vec<u8>, text: &str) {
     out.push(CR);
 }
 
+/// A setting or card move: ACK, or `OK` in plain-text mode.
 fn expect_ack(raw: RawAnswer) -> Result<(), AnswerMismatch> {
     match raw {
         RawAnswer::Ack => Ok(()),
+        r if r.is_plain_ok() => Ok(()),
         RawAnswer::Nack(code) => Err(AnswerMismatch::Nack(code)),
+        RawAnswer::Text(t) if t.starts_with(b"ERR") => Err(AnswerMismatch::Refused(t)),
         other => Err(AnswerMismatch::Unexpected(other)),
     }
 }
 
+/// A read: its text, in either mode.
 fn expect_text<A: TextAnswer>(raw: RawAnswer) -> Result<A, AnswerMismatch> {
     match raw {
-        RawAnswer::Text(t) => A::from_bytes(&t)
-            .map_err(|_: AnswerError| AnswerMismatch::Unexpected(RawAnswer::Text(t))),
+        RawAnswer::Text(t) => match A::from_bytes(&t) {
+            Ok(a) => Ok(a),
+            Err(AnswerError { .. }) if t.starts_with(b"ERR") => Err(AnswerMismatch::Refused(t)),
+            Err(_) => Err(AnswerMismatch::Unexpected(RawAnswer::Text(t))),
+        },
         RawAnswer::Nack(code) => Err(AnswerMismatch::Nack(code)),
         other => Err(AnswerMismatch::Unexpected(other)),
     }
@@ -114,11 +124,16 @@ macro_rules! read_command {
 }
 
 ack_command!(
-    /// `Pem;4`: answer every command with ACK or NACK + code.
+    /// `Pem;4`: answer with ACK / NACK on the parallel / USB port (guide: "does not change the
+    /// previous Pem value but it sets the ACK/NACK Mode"). Not saved: gone after a power cycle
+    /// or `Srs`.
     AckMode, "Pem;4", Timing::Quick);
 ack_command!(
-    /// `Ss`: start a card sequence (a card is fed).
-    StartSequence, "Ss", Timing::Mechanical);
+    /// `Ss`: opens a command sequence. Moves nothing.
+    StartSequence, "Ss", Timing::Quick);
+ack_command!(
+    /// `Si`: takes a card from the feeder to the print position.
+    Insert, "Si", Timing::Mechanical);
 ack_command!(
     /// `Sr`: the following panels go on the front.
     Recto, "Sr", Timing::Mechanical);
@@ -129,13 +144,10 @@ ack_command!(
     /// `Se`: end the sequence; the card goes to the output hopper.
     EndSequence, "Se", Timing::Mechanical);
 ack_command!(
-    /// `Ser`: eject the card into the reject box.
-    RejectCard, "Ser", Timing::Mechanical);
-ack_command!(
     /// `Scs`: clear status.
     ClearStatus, "Scs", Timing::Quick);
 ack_command!(
-    /// `Srs`: software reset.
+    /// `Srs`: software reset ("like when we restart it").
     SoftReset, "Srs", Timing::Mechanical);
 
 read_command!(
@@ -148,20 +160,177 @@ read_command!(
     /// `Rtp`: model.
     ReadModel, "Rtp", Text);
 read_command!(
-    /// `Rr`: installed ribbon.
+    /// `Rr`: the ribbon type set in the printer's memory.
     ReadRibbon, "Rr", RibbonType);
 read_command!(
-    /// `Rse;o`: cover sensor.
-    ReadCover, "Rse;o", CoverSensor);
-read_command!(
-    /// `Rse;p`: card presence sensor.
-    ReadCardSensor, "Rse;p", CardSensor);
-read_command!(
-    /// `Rlr;p`: result of the last operation.
-    ReadLastResult, "Rlr;p", LastResult);
-read_command!(
-    /// `Rst`: status flags (cetak's own command, documented in docs/printer.md).
-    ReadStatus, "Rst", PrinterStatus);
+    /// `Rcr`: whether the colour ribbon stands on its black (end) mark.
+    ReadRibbonMark, "Rcr", RibbonMark);
+
+/// `Pcom;port;speed;parity;8;1;ACK/NACK`: the serial port's settings with the ACK/NACK
+/// protocol (guide section 5). The printer stores them; speed and parity are the link's own,
+/// so the line keeps working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SerialAckMode {
+    /// The printer's serial port (1 or 2).
+    pub port: u8,
+    /// Bits per second.
+    pub baud: u32,
+    /// Parity.
+    pub parity: Parity,
+}
+
+impl Command for SerialAckMode {
+    type Answer = ();
+    fn name(&self) -> String {
+        let parity = match self.parity {
+            Parity::None => 'N',
+            Parity::Even => 'E',
+            Parity::Odd => 'O',
+        };
+        format!("Pcom;{};{};{parity};8;1;ACK/NACK", self.port, self.baud)
+    }
+    fn write(&self, out: &mut Vec<u8>) {
+        frame(out, &self.name())
+    }
+    fn timing(&self) -> Timing {
+        Timing::Quick
+    }
+    fn answer(&self, raw: RawAnswer) -> Result<(), AnswerMismatch> {
+        expect_ack(raw)
+    }
+}
+
+/// Which reject box a rejected card goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RejectBox {
+    /// `Ser`: the box under the output hopper.
+    #[default]
+    UnderHopper,
+    /// `Seb`: the box under the feeder.
+    UnderFeeder,
+}
+
+/// `Ser` / `Seb`: eject the card into a reject box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RejectCard(pub RejectBox);
+
+impl Command for RejectCard {
+    type Answer = ();
+    fn name(&self) -> String {
+        match self.0 {
+            RejectBox::UnderHopper => "Ser".into(),
+            RejectBox::UnderFeeder => "Seb".into(),
+        }
+    }
+    fn write(&self, out: &mut Vec<u8>) {
+        frame(out, &self.name())
+    }
+    fn timing(&self) -> Timing {
+        Timing::Mechanical
+    }
+    fn answer(&self, raw: RawAnswer) -> Result<(), AnswerMismatch> {
+        expect_ack(raw)
+    }
+}
+
+/// A sensor `Rse` reads (guide: `c m o p r`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sensor {
+    /// `c`: colour sensor (blue LED).
+    Colour,
+    /// `m`: magnetic / feeder stop sensor.
+    FeederStop,
+    /// `o`: cover opening sensor.
+    Cover,
+    /// `p`: card presence sensor.
+    CardPresence,
+    /// `r`: coded disk rotation sensor.
+    Rotation,
+}
+
+impl Sensor {
+    /// Parameter letter.
+    pub fn letter(self) -> char {
+        match self {
+            Sensor::Colour => 'c',
+            Sensor::FeederStop => 'm',
+            Sensor::Cover => 'o',
+            Sensor::CardPresence => 'p',
+            Sensor::Rotation => 'r',
+        }
+    }
+
+    /// The sensor a parameter letter names.
+    pub fn from_letter(c: &str) -> Option<Sensor> {
+        [
+            Sensor::Colour,
+            Sensor::FeederStop,
+            Sensor::Cover,
+            Sensor::CardPresence,
+            Sensor::Rotation,
+        ]
+        .into_iter()
+        .find(|s| s.letter().to_string() == c)
+    }
+}
+
+/// `Rse;x`: a sensor's voltage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadSensor(pub Sensor);
+
+impl Command for ReadSensor {
+    type Answer = SensorReading;
+    fn name(&self) -> String {
+        format!("Rse;{}", self.0.letter())
+    }
+    fn write(&self, out: &mut Vec<u8>) {
+        frame(out, &self.name())
+    }
+    fn is_read(&self) -> bool {
+        true
+    }
+    fn timing(&self) -> Timing {
+        Timing::Quick
+    }
+    fn answer(&self, raw: RawAnswer) -> Result<SensorReading, AnswerMismatch> {
+        expect_text(raw)
+    }
+}
+
+/// What `Rlr` reports on (guide: `p` card, `r` cleaning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LastAnswerKind {
+    /// `p`: `NO CARD` / `ERR CARD`.
+    Card,
+    /// `r`: `ERR NEED CLEANING`.
+    Cleaning,
+}
+
+/// `Rlr;p` / `Rlr;r`: the printer's last answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLastAnswer(pub LastAnswerKind);
+
+impl Command for ReadLastAnswer {
+    type Answer = LastAnswer;
+    fn name(&self) -> String {
+        match self.0 {
+            LastAnswerKind::Card => "Rlr;p".into(),
+            LastAnswerKind::Cleaning => "Rlr;r".into(),
+        }
+    }
+    fn write(&self, out: &mut Vec<u8>) {
+        frame(out, &self.name())
+    }
+    fn is_read(&self) -> bool {
+        true
+    }
+    fn timing(&self) -> Timing {
+        Timing::Quick
+    }
+    fn answer(&self, raw: RawAnswer) -> Result<LastAnswer, AnswerMismatch> {
+        expect_text(raw)
+    }
+}
 
 /// `Pr;TYPE`: select the ribbon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,11 +352,11 @@ impl Command for SelectRibbon {
     }
 }
 
-/// `Sis` / `Sic`: park the card at an encoder station.
+/// `Sis` / `Sic`: take a card from the feeder to an encoder station (offset `Pos` / `Poc`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MoveToStation(pub EncoderStation);
+pub struct InsertToStation(pub EncoderStation);
 
-impl Command for MoveToStation {
+impl Command for InsertToStation {
     type Answer = ();
     fn name(&self) -> String {
         match self.0 {
@@ -213,17 +382,36 @@ pub enum CounterKind {
     CardsInserted,
     /// `p`: panels printed.
     PanelsPrinted,
-    /// `l`: cards left on the ribbon.
+    /// `l`: cards left on the ribbon (approximate; the guide's text prints the letter as `I`).
     RibbonCardsLeft,
+    /// `a`: average cleaning frequency.
+    CleaningAverage,
+    /// `m`: most cards between two cleanings.
+    CleaningMaximum,
+    /// `n`: cleanings done.
+    Cleanings,
 }
 
 impl CounterKind {
+    /// Every counter.
+    pub const ALL: [CounterKind; 6] = [
+        CounterKind::CardsInserted,
+        CounterKind::PanelsPrinted,
+        CounterKind::RibbonCardsLeft,
+        CounterKind::CleaningAverage,
+        CounterKind::CleaningMaximum,
+        CounterKind::Cleanings,
+    ];
+
     /// Parameter letter.
     pub fn letter(self) -> char {
         match self {
             CounterKind::CardsInserted => 'c',
             CounterKind::PanelsPrinted => 'p',
             CounterKind::RibbonCardsLeft => 'l',
+            CounterKind::CleaningAverage => 'a',
+            CounterKind::CleaningMaximum => 'm',
+            CounterKind::Cleanings => 'n',
         }
     }
 }
@@ -336,85 +524,5 @@ impl Command for DownloadCompressed<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bytes_of_simple_commands() {
-        assert_eq!(StartSequence.to_bytes(), b"\x1bSs\r");
-        assert_eq!(AckMode.to_bytes(), b"\x1bPem;4\r");
-        assert_eq!(
-            SelectRibbon(RibbonType::Ymcko).to_bytes(),
-            b"\x1bPr;ymcko\r"
-        );
-        assert_eq!(
-            MoveToStation(EncoderStation::Contactless).to_bytes(),
-            b"\x1bSic\r"
-        );
-        assert_eq!(
-            ReadCounter(CounterKind::RibbonCardsLeft).to_bytes(),
-            b"\x1bRco;l\r"
-        );
-        assert_eq!(
-            Download {
-                panel: Panel::Black,
-                levels: 2,
-                data: &[1, 2]
-            }
-            .to_bytes(),
-            b"\x1bDb;k;2;\x01\x02\r"
-        );
-        assert_eq!(
-            DownloadCompressed {
-                panel: Panel::Yellow,
-                levels: 32,
-                first_line: 7,
-                data: &[0x0d, 0x1b]
-            }
-            .to_bytes(),
-            b"\x1bDbc;y;32;7;2;\x0d\x1b\r"
-        );
-    }
-
-    #[test]
-    fn wire_len_matches_bytes() {
-        let data = [7u8; 33];
-        let d = Download {
-            panel: Panel::Overlay,
-            levels: 2,
-            data: &data,
-        };
-        assert_eq!(d.wire_len(), d.to_bytes().len());
-        let c = DownloadCompressed {
-            panel: Panel::Cyan,
-            levels: 128,
-            first_line: 1015,
-            data: &data,
-        };
-        assert_eq!(c.wire_len(), c.to_bytes().len());
-        assert_eq!(StartSequence.wire_len(), 4);
-    }
-
-    #[test]
-    fn answers_are_strict() {
-        assert_eq!(StartSequence.answer(RawAnswer::Ack), Ok(()));
-        assert_eq!(
-            StartSequence.answer(RawAnswer::Nack(NackCode::Feeder)),
-            Err(AnswerMismatch::Nack(NackCode::Feeder))
-        );
-        assert!(matches!(
-            StartSequence.answer(RawAnswer::Text(b"OK".to_vec())),
-            Err(AnswerMismatch::Unexpected(_))
-        ));
-        assert_eq!(
-            ReadCounter(CounterKind::CardsInserted).answer(RawAnswer::Text(b"42".to_vec())),
-            Ok(42)
-        );
-        assert!(ReadCounter(CounterKind::CardsInserted)
-            .answer(RawAnswer::Ack)
-            .is_err());
-        assert!(ReadCounter(CounterKind::CardsInserted)
-            .answer(RawAnswer::Text(b"4x".to_vec()))
-            .is_err());
-    }
-}
+#[path = "commands_tests.rs"]
+mod tests;

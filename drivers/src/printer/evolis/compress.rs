@@ -1,15 +1,19 @@
-//! The `Dbc` compressed panel format, both ways (the driver encodes, the emulator decodes).
+//! The `Dbc` compressed panel format (guide A5013 Rev. E, section 4), both ways: the driver
+//! encodes, the emulator decodes.
 //!
-//! A compressed download covers lines `first_line..` up to where its data ends; lines before
-//! `first_line` and after the last encoded line are blank (so leading and trailing white
-//! lines cost nothing).
+//! The driver sends every line of a panel (`first_line` 0, 1016 lines): the printer keeps its
+//! panel bitmaps for reprints and the guide does not say that lines outside a download are
+//! cleared. A white line costs one byte in K / O and two in Y / M / C.
 //!
 //! - K and O (1 bit), per line: `0x00` white line; `0xFF` black line; `N` in 1..=81: N bytes
 //!   of the line follow, the rest of the 81-byte line is white.
-//! - Y, M, C (`b` = 5, 6 or 7 bits), per byte: MSB 0 = one dot whose value is the low `b`
-//!   bits (higher bits must be 0). MSB 1 = a run: the low `b` bits are the value, the spare bits
-//!   between bit `b` and bit 6 are a count extension (×256), the next byte is the count's low
-//!   eight bits. A run whose total count is 0 blanks the rest of the line.
+//! - Y, M, C (`b` = 5, 6 or 7 bits), per byte: MSB 0 = one dot whose value is the low bits.
+//!   MSB 1 = a run: the low `b` bits are the value, the next byte is the counter, and each
+//!   spare bit (bit 6 in 6-bit mode, bits 6 and 5 in 5-bit mode) that is set adds 256 to it:
+//!   at most 255, 511 or 767 dots. A counter byte of 0 means a white line; the only use the
+//!   guide gives it is `0x80 0x00` for a whole white line, so the encoder never writes a
+//!   counter of 0 otherwise (a run of 256 or 512 is sent as 255 or 511 plus a dot) and the
+//!   decoder refuses one anywhere else.
 
 use crate::printer::panel::{bits_for_levels, Panel, PanelImage, DOTS, LINES};
 
@@ -28,7 +32,7 @@ pub enum DecodeError {
         /// Levels asked for.
         levels: u16,
     },
-    /// `first_line` beyond the panel.
+    /// `first_line` beyond the panel (the guide allows 0 to 1015).
     #[error("first line {0} beyond the panel")]
     BadFirstLine(usize),
     /// A 1-bit line header byte outside 0, 1..=81, 0xFF.
@@ -57,6 +61,16 @@ pub enum DecodeError {
         /// Run length.
         count: usize,
     },
+    /// A counter byte of 0 other than the white line `0x80 0x00` at the start of a line.
+    #[error("line {line}: counter 0 after run byte 0x{byte:02x} at dot {dot} (only the white line 0x80 0x00 may have it)")]
+    ZeroCount {
+        /// Line.
+        line: usize,
+        /// Dot where it stands.
+        dot: usize,
+        /// The run byte before the counter.
+        byte: u8,
+    },
     /// Data ends inside a line.
     #[error("data ends inside line {0}")]
     Truncated(usize),
@@ -65,25 +79,18 @@ pub enum DecodeError {
     TooManyLines,
 }
 
-/// Encodes a panel; returns `(first_line, data)`. Blank leading and trailing lines are left out.
-pub fn compress(img: &PanelImage) -> (usize, Vec<u8>) {
-    let line_blank = |l: usize| used_len(&img.values[l * DOTS..(l + 1) * DOTS]) == 0;
-    let first = (0..LINES).find(|&l| !line_blank(l)).unwrap_or(LINES);
-    let last = (0..LINES)
-        .rev()
-        .find(|&l| !line_blank(l))
-        .map_or(first, |l| l + 1);
-    let mut out = Vec::new();
+/// Encodes a panel as `Dbc` data starting at line 0: every line of the panel, in order.
+pub fn compress(img: &PanelImage) -> Vec<u8> {
     let bits = bits_for_levels(img.levels).unwrap_or(1);
-    for line in first..last {
-        let dots = &img.values[line * DOTS..(line + 1) * DOTS];
+    let mut out = Vec::with_capacity(LINES * 2);
+    for dots in img.values.chunks_exact(DOTS) {
         if bits == 1 {
             compress_mono_line(dots, &mut out);
         } else {
             compress_colour_line(dots, bits, &mut out);
         }
     }
-    (first.min(LINES), out)
+    out
 }
 
 fn compress_mono_line(dots: &[u8], out: &mut Vec<u8>) {
@@ -110,27 +117,39 @@ fn pack8(dots: &[u8]) -> u8 {
     (bits.wrapping_mul(0x8040_2010_0804_0201) >> 56) as u8
 }
 
+/// Longest run one run code can carry at `bits` bits per dot (8 counter bits plus 256 per
+/// spare bit).
+pub fn max_run(bits: u32) -> usize {
+    255 + 256 * (7 - bits as usize)
+}
+
+/// The first byte of a run code: MSB, one spare bit per 256 in `count`, the value.
+fn run_head(count: usize, bits: u32, value: u8) -> u8 {
+    let spare = match count >> 8 {
+        0 => 0,
+        1 => 0x40,
+        _ => 0x60,
+    };
+    debug_assert!(count >> 8 <= 7 - bits as usize);
+    0x80 | spare | value
+}
+
 fn compress_colour_line(dots: &[u8], bits: u32, out: &mut Vec<u8>) {
-    let max_run = (1usize << (7 - bits + 8)) - 1; // 8 count bits + spare extension bits
-                                                  // Everything from `end` on is blank.
-    let end = used_len(dots);
+    if used_len(dots) == 0 {
+        out.extend_from_slice(&[0x80, 0x00]);
+        return;
+    }
+    let max = max_run(bits);
     let mut i = 0;
     while i < dots.len() {
-        if i >= end {
-            out.extend_from_slice(&[0x80, 0x00]);
-            return;
-        }
         let v = dots[i];
-        let run = dots[i..]
-            .iter()
-            .take(max_run)
-            .take_while(|&&d| d == v)
-            .count();
+        let run = dots[i..].iter().take(max).take_while(|&&d| d == v).count();
         if run >= 3 {
-            let ext = (run >> 8) as u8;
-            out.push(0x80 | (ext << bits) | v);
-            out.push(run as u8);
-            i += run;
+            // A counter byte of 0 would read as a white line: 256 and 512 go as 255 / 511 + 1.
+            let count = if run % 256 == 0 { run - 1 } else { run };
+            out.push(run_head(count, bits, v));
+            out.push(count as u8);
+            i += count;
         } else {
             out.push(v);
             i += 1;
@@ -155,23 +174,39 @@ fn used_len(values: &[u8]) -> usize {
     0
 }
 
-/// Decodes `Dbc` data into a full panel, strictly: every line must be complete and every
-/// value in range.
+/// Decodes `Dbc` data into a blank panel, strictly (see [`decompress_into`]).
 pub fn decompress(
     panel: Panel,
     levels: u16,
     first_line: usize,
     data: &[u8],
 ) -> Result<PanelImage, DecodeError> {
+    let mut img = PanelImage::blank(panel, levels);
+    decompress_into(&mut img, levels, first_line, data)?;
+    Ok(img)
+}
+
+/// Decodes `Dbc` data over a bitmap the printer already holds, as a printer would: the lines
+/// the data covers (from `first_line` on) are rewritten, the others keep what they held.
+/// Strict to the guide: every line complete, every value in range, runs within their line, a
+/// counter of 0 only as the white line `0x80 0x00`. Returns the lines written. On error the
+/// bitmap may be partly rewritten.
+pub fn decompress_into(
+    img: &mut PanelImage,
+    levels: u16,
+    first_line: usize,
+    data: &[u8],
+) -> Result<std::ops::Range<usize>, DecodeError> {
+    let panel = img.panel;
     let bits = match bits_for_levels(levels) {
         Some(1) if !panel.is_colour() => 1,
         Some(b) if b > 1 && panel.is_colour() => b,
         _ => return Err(DecodeError::BadLevels { panel, levels }),
     };
-    if first_line > LINES {
+    if first_line >= LINES {
         return Err(DecodeError::BadFirstLine(first_line));
     }
-    let mut img = PanelImage::blank(panel, levels);
+    img.levels = levels;
     let mut pos = 0;
     let mut line = first_line;
     while pos < data.len() {
@@ -186,7 +221,7 @@ pub fn decompress(
         };
         line += 1;
     }
-    Ok(img)
+    Ok(first_line..line)
 }
 
 fn decode_mono_line(
@@ -197,7 +232,10 @@ fn decode_mono_line(
 ) -> Result<usize, DecodeError> {
     let head = data[pos];
     match head {
-        0x00 => Ok(pos + 1),
+        0x00 => {
+            dots.fill(0);
+            Ok(pos + 1)
+        }
         0xFF => {
             dots.fill(1);
             Ok(pos + 1)
@@ -207,6 +245,7 @@ fn decode_mono_line(
             let bytes = data
                 .get(pos + 1..pos + 1 + n)
                 .ok_or(DecodeError::Truncated(line))?;
+            dots.fill(0);
             for (i, &b) in bytes.iter().enumerate() {
                 for bit in 0..8 {
                     dots[i * 8 + bit] = (b >> (7 - bit)) & 1;
@@ -227,6 +266,7 @@ fn decode_colour_line(
     dots: &mut [u8],
 ) -> Result<usize, DecodeError> {
     let value_mask = (1u8 << bits) - 1;
+    let spare_mask = 0x7F & !value_mask;
     let mut dot = 0;
     while dot < DOTS {
         let b = *data.get(pos).ok_or(DecodeError::Truncated(line))?;
@@ -237,21 +277,24 @@ fn decode_colour_line(
             }
             dots[dot] = b;
             dot += 1;
-        } else {
-            let value = b & value_mask;
-            let ext = usize::from((b & 0x7F) >> bits);
-            let low = usize::from(*data.get(pos).ok_or(DecodeError::Truncated(line))?);
-            pos += 1;
-            let count = (ext << 8) | low;
-            if count == 0 {
-                return Ok(pos); // rest of the line blank (already zero)
-            }
-            if dot + count > DOTS {
-                return Err(DecodeError::RunOverflow { line, dot, count });
-            }
-            dots[dot..dot + count].fill(value);
-            dot += count;
+            continue;
         }
+        let counter = *data.get(pos).ok_or(DecodeError::Truncated(line))?;
+        pos += 1;
+        if counter == 0 {
+            if dot == 0 && b == 0x80 {
+                dots.fill(0);
+                return Ok(pos); // the white line
+            }
+            return Err(DecodeError::ZeroCount { line, dot, byte: b });
+        }
+        // Each spare bit set adds 256 (additive, not a binary extension).
+        let count = usize::from(counter) + 256 * (b & spare_mask).count_ones() as usize;
+        if dot + count > DOTS {
+            return Err(DecodeError::RunOverflow { line, dot, count });
+        }
+        dots[dot..dot + count].fill(b & value_mask);
+        dot += count;
     }
     Ok(pos)
 }
@@ -287,9 +330,8 @@ mod tests {
             (Panel::Cyan, 128),
         ] {
             let img = sample(panel, levels);
-            let (first, data) = compress(&img);
-            assert_eq!(first, 100);
-            let back = decompress(panel, levels, first, &data).unwrap();
+            let data = compress(&img);
+            let back = decompress(panel, levels, 0, &data).unwrap();
             assert_eq!(back, img, "{panel:?} {levels}");
         }
     }
@@ -325,38 +367,88 @@ mod tests {
     }
 
     #[test]
-    fn blank_panel_is_empty_data() {
-        let (first, data) = compress(&PanelImage::blank(Panel::Black, 2));
-        assert!(data.is_empty());
+    fn every_line_is_sent_a_white_line_costs_one_or_two_bytes() {
+        let data = compress(&PanelImage::blank(Panel::Black, 2));
+        assert_eq!(data, vec![0u8; LINES]);
+        let data = compress(&PanelImage::blank(Panel::Cyan, 32));
+        assert_eq!(data, [0x80, 0x00].repeat(LINES));
         assert_eq!(
-            decompress(Panel::Black, 2, first, &data).unwrap(),
-            PanelImage::blank(Panel::Black, 2)
+            decompress(Panel::Cyan, 32, 0, &data).unwrap(),
+            PanelImage::blank(Panel::Cyan, 32)
         );
     }
 
     #[test]
-    fn known_bytes() {
-        // K: line 0 white, line 1 black, line 2 one byte 0x80.
-        let img = decompress(Panel::Black, 2, 0, &[0x00, 0xFF, 0x01, 0x80]).unwrap();
-        assert_eq!(img.at(0, 0), 0);
-        assert!((0..DOTS).all(|d| img.at(1, d) == 1));
-        assert_eq!((img.at(2, 0), img.at(2, 1)), (1, 0));
-        // Y 32 levels: single dot 5, run of 300 × 7 (ext 1 in bits 5-6), then rest blank.
+    fn spare_bits_add_256_each() {
+        // 5 bits: one spare bit (either) = +256, both = +512; the largest run is 767.
+        for (head, count) in [
+            (0x80 | 0x40 | 7, 44 + 256),
+            (0x80 | 0x20 | 7, 44 + 256),
+            (0x80 | 0x60 | 7, 44 + 512),
+        ] {
+            let mut data = vec![head, 44];
+            let rest = DOTS - count; // 348 or 92 blank dots
+            let spare = if rest > 255 { 0x40 } else { 0 };
+            data.extend_from_slice(&[0x80 | spare, (rest % 256) as u8]);
+            let img = decompress(Panel::Yellow, 32, 0, &data).unwrap();
+            assert_eq!(img.at(0, count - 1), 7, "{head:02x}");
+            assert_eq!(img.at(0, count), 0, "{head:02x}");
+        }
+        // 6 bits: bit 6 is the only spare bit; bit 5 belongs to the value.
         let img = decompress(
-            Panel::Yellow,
-            32,
-            3,
-            &[0x05, 0x80 | (1 << 5) | 7, 44, 0x80, 0x00],
+            Panel::Magenta,
+            64,
+            0,
+            &[0x80 | 0x40 | 0x21, 100, 0x80 | 0x40, 36],
         )
         .unwrap();
-        assert_eq!(img.at(3, 0), 5);
-        assert_eq!(img.at(3, 300), 7);
-        assert_eq!(img.at(3, 301), 0);
-        let (first, data) = compress(&img);
         assert_eq!(
-            (first, data.as_slice()),
-            (3, &[0x05, 0x80 | (1 << 5) | 7, 44, 0x80, 0x00][..])
+            (img.at(0, 0), img.at(0, 355), img.at(0, 356)),
+            (0x21, 0x21, 0)
         );
+        assert_eq!(max_run(5), 767);
+        assert_eq!(max_run(6), 511);
+        assert_eq!(max_run(7), 255);
+    }
+
+    #[test]
+    fn runs_never_carry_a_zero_counter() {
+        for (levels, bits) in [(32u16, 5u32), (64, 6), (128, 7)] {
+            for len in [3usize, 255, 256, 257, 511, 512, 513, 647, 648] {
+                let mut img = PanelImage::blank(Panel::Cyan, levels);
+                img.values[5 * DOTS..5 * DOTS + len].fill(1);
+                let data = compress(&img);
+                let back = decompress(Panel::Cyan, levels, 0, &data).unwrap();
+                assert_eq!(back, img, "{levels} levels, run {len}");
+                // Line 5 alone: its codes never hold a counter of 0.
+                let line: Vec<u8> = data[10..].to_vec();
+                let mut i = 0;
+                let mut dots = 0;
+                while dots < DOTS {
+                    if line[i] & 0x80 != 0 {
+                        assert_ne!(line[i + 1], 0, "{levels} levels, run {len}");
+                        let spare = (line[i] & 0x7F) >> bits;
+                        dots += usize::from(line[i + 1]) + 256 * spare.count_ones() as usize;
+                        i += 2;
+                    } else {
+                        dots += 1;
+                        i += 1;
+                    }
+                }
+                assert_eq!(dots, DOTS);
+            }
+        }
+    }
+
+    #[test]
+    fn lines_outside_a_download_keep_the_bitmap() {
+        let mut img = sample(Panel::Black, 2);
+        let before = img.clone();
+        let range = decompress_into(&mut img, 2, 10, &[0x00, 0xFF]).unwrap();
+        assert_eq!(range, 10..12);
+        assert!((0..DOTS).all(|d| img.at(10, d) == 0 && img.at(11, d) == 1));
+        assert_eq!(img.values[..10 * DOTS], before.values[..10 * DOTS]);
+        assert_eq!(img.values[12 * DOTS..], before.values[12 * DOTS..]);
     }
 
     #[test]
@@ -391,9 +483,23 @@ mod tests {
             Err(Truncated(0))
         ));
         assert!(matches!(
-            decompress(Panel::Black, 2, 1016, &[0]),
+            decompress(Panel::Black, 2, 1015, &[0, 0]),
             Err(TooManyLines)
         ));
+        assert!(matches!(
+            decompress(Panel::Black, 2, 1016, &[]),
+            Err(BadFirstLine(1016))
+        ));
+        // A counter of 0 after dots, with spare bits (a run of 256), or with a value.
+        for data in [&[0x01, 0x80, 0x00][..], &[0xC0, 0x00], &[0x85, 0x00]] {
+            assert!(
+                matches!(
+                    decompress(Panel::Yellow, 32, 0, data),
+                    Err(ZeroCount { .. })
+                ),
+                "{data:02x?}"
+            );
+        }
         assert!(matches!(
             decompress(Panel::Black, 2, 2000, &[]),
             Err(BadFirstLine(2000))

@@ -1,24 +1,26 @@
-//! The Evolis command protocol family: command types ([`commands`]), answers ([`answer`]), the
-//! `Dbc` compression ([`compress`]) and [`EvolisPrinter`], the driver that sequences them over
-//! any [`Transport`].
+//! The Evolis command protocol family, after the programming guide A5013 Rev. E: command types
+//! ([`commands`]), answers ([`answer`]), the `Dbc` compression ([`compress`]), the link that
+//! sends and reads ([`link`]), supervision ([`supervise`]) and [`EvolisPrinter`], the driver
+//! that sequences them over any [`Transport`]. Only commands the guide documents are sent.
 
 pub mod answer;
 pub mod commands;
 pub mod compress;
+mod link;
 pub mod request;
+mod supervise;
 
 use std::time::Duration;
 
-use answer::{NackCode, RawAnswer, RibbonType, ACK, NACK};
+use answer::{RibbonType, ACK};
 use commands::*;
 
 use super::layers::{Side, SideLayers};
 use super::panel::{side_panels, ColourLevels, Panel};
 use super::station::EncoderStation;
-use super::status::{Counters, PrinterInfo, PrinterStatus, StatusFlag};
+use super::status::{Counters, PrinterInfo, PrinterStatus};
 use super::{Capabilities, Printer, PrinterError, SideReport};
-use crate::printer::error::hex_short;
-use crate::transport::{Transport, TransportError};
+use crate::transport::{LinkKind, Transport};
 
 /// Driver settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +34,19 @@ pub struct EvolisOptions {
     pub ribbon: Option<RibbonType>,
     /// Encoder stations fitted (cannot be read from the printer).
     pub stations: Vec<EncoderStation>,
+    /// Where a rejected card goes (`Ser` or `Seb`).
+    pub reject_box: RejectBox,
+    /// The printer's serial port the link is plugged into (1 or 2), for `Pcom`.
+    pub serial_port: u8,
+    /// A cover sensor (`Rse;o`) reading at or above this many millivolts is an open cover. The
+    /// guide gives no scale: set it from readings of the printer with the cover open and shut.
+    pub cover_open_above_mv: u32,
     /// Longest wait for the answer to a read or setting.
     pub quick_timeout: Duration,
     /// Longest wait for the answer to a card movement or a panel print.
     pub mechanical_timeout: Duration,
+    /// Silence that ends a text answer sent without CR or NUL.
+    pub answer_gap: Duration,
 }
 
 impl Default for EvolisOptions {
@@ -45,8 +56,12 @@ impl Default for EvolisOptions {
             colour_levels: ColourLevels::L32,
             ribbon: None,
             stations: vec![EncoderStation::Contact, EncoderStation::Contactless],
+            reject_box: RejectBox::UnderHopper,
+            serial_port: 1,
+            cover_open_above_mv: 2500,
             quick_timeout: Duration::from_secs(2),
             mechanical_timeout: Duration::from_secs(30),
+            answer_gap: Duration::from_millis(60),
         }
     }
 }
@@ -66,18 +81,18 @@ pub struct EvolisPrinter<T: Transport> {
     info: PrinterInfo,
     caps: Capabilities,
     card: CardPlace,
+    /// A card jammed (a mechanical refusal with a card left inside) and no reset since.
+    jammed: bool,
     rx: Vec<u8>,
     /// A command timed out or got a garbled/unexpected answer: its late answer may still be on
     /// the way, so the next command first waits for the line to fall silent.
     resync: bool,
 }
 
-/// Silence that tells a late answer has come (or will not come) before the next command.
-const SETTLE: Duration = Duration::from_millis(250);
-
 impl<T: Transport> EvolisPrinter<T> {
-    /// Takes over the link: drains stale input, switches on ACK/NACK answers (`Pem;4`), selects
-    /// the ribbon if asked, and reads model, serial number, firmware and ribbon.
+    /// Takes over the link: drains stale input, asks for ACK/NACK answers as the guide says for
+    /// the link in use (`Pcom` on serial, `Pem;4` otherwise), selects the ribbon if asked, and
+    /// reads model, serial number, firmware and ribbon.
     pub fn connect(link: T, options: EvolisOptions) -> Result<Self, PrinterError> {
         let mut printer = EvolisPrinter {
             link,
@@ -96,11 +111,12 @@ impl<T: Transport> EvolisPrinter<T> {
             },
             options,
             card: CardPlace::None,
+            jammed: false,
             rx: Vec::new(),
             resync: false,
         };
-        printer.link.drain()?;
-        printer.send(&AckMode)?;
+        printer.drain()?;
+        printer.answer_mode()?;
         if let Some(ribbon) = printer.options.ribbon {
             printer.send(&SelectRibbon(ribbon))?;
         }
@@ -124,158 +140,27 @@ impl<T: Transport> EvolisPrinter<T> {
         Ok(printer)
     }
 
-    /// Sends one command and reads its answer: the one place that frames, logs, checks and
-    /// maps printer answers to errors. A read that gets an answer meant for an earlier command
-    /// (one that timed out) is sent once more after the line settles; other commands never are.
-    pub fn send<C: Command>(&mut self, cmd: &C) -> Result<C::Answer, PrinterError> {
-        match self.send_once(cmd) {
-            Err(PrinterError::Unknown { .. }) if cmd.is_read() => {
-                tracing::debug!(command = %cmd.name(), "answer out of step; reading again");
-                self.send_once(cmd)
+    /// Asks for ACK/NACK answers. A printer that refuses is still usable: every answer is read
+    /// in either mode.
+    fn answer_mode(&mut self) -> Result<(), PrinterError> {
+        let result = match self.link.kind() {
+            LinkKind::Serial(s) => self.send(&SerialAckMode {
+                port: self.options.serial_port,
+                baud: s.baud,
+                parity: s.parity,
+            }),
+            _ => self.send(&AckMode),
+        };
+        match result {
+            Err(
+                e @ (PrinterError::CommandRefused { .. }
+                | PrinterError::ParameterRefused { .. }
+                | PrinterError::Unknown { .. }),
+            ) => {
+                tracing::warn!(error = %e, "ACK/NACK mode refused; reading plain-text answers");
+                Ok(())
             }
             other => other,
-        }
-    }
-
-    fn send_once<C: Command>(&mut self, cmd: &C) -> Result<C::Answer, PrinterError> {
-        let name = cmd.name();
-        if self.resync {
-            self.settle()?;
-        }
-        let bytes = cmd.to_bytes();
-        if name.starts_with("Db") {
-            // Panel data is card content: log its size only.
-            tracing::trace!(command = %name, tx_len = bytes.len(), "send");
-        } else {
-            tracing::trace!(command = %name, tx = %hex_short(&bytes), "send");
-        }
-        self.link.write_all(&bytes)?;
-        let timeout = match cmd.timing() {
-            Timing::Quick => self.options.quick_timeout,
-            Timing::Mechanical => self.options.mechanical_timeout,
-        };
-        let raw = match self.read_frame(&name, timeout) {
-            Ok(raw) => raw,
-            Err(e) => {
-                self.resync = true;
-                return Err(e);
-            }
-        };
-        tracing::trace!(command = %name, rx = %hex_short(&raw.to_bytes()), "answer");
-        match cmd.answer(raw) {
-            Ok(a) => Ok(a),
-            Err(AnswerMismatch::Nack(code)) => {
-                let _ = self.drain();
-                Err(self.nack_error(code, &name))
-            }
-            Err(AnswerMismatch::Unexpected(raw)) => {
-                self.resync = true;
-                Err(PrinterError::Unknown {
-                    command: name,
-                    raw: raw.to_bytes(),
-                })
-            }
-        }
-    }
-
-    /// Discards input until the line has been silent for [`SETTLE`] (at most the quick
-    /// timeout), so a late answer is not read as the next command's.
-    fn settle(&mut self) -> Result<(), PrinterError> {
-        let start = std::time::Instant::now();
-        let mut dropped = self.drain()?;
-        let mut buf = [0u8; 512];
-        while start.elapsed() < self.options.quick_timeout {
-            match self.link.read(&mut buf, SETTLE) {
-                Ok(n) => dropped += n,
-                Err(TransportError::Timeout { .. }) => break,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        tracing::debug!(dropped, "line settled after a lost answer");
-        self.resync = false;
-        Ok(())
-    }
-
-    fn drain(&mut self) -> Result<usize, TransportError> {
-        let kept = self.rx.len();
-        self.rx.clear();
-        Ok(kept + self.link.drain()?)
-    }
-
-    fn read_frame(&mut self, command: &str, timeout: Duration) -> Result<RawAnswer, PrinterError> {
-        let start = std::time::Instant::now();
-        let mut buf = [0u8; 512];
-        loop {
-            match RawAnswer::from_bytes(&self.rx) {
-                Ok(Some((answer, used))) => {
-                    self.rx.drain(..used);
-                    return Ok(answer);
-                }
-                Ok(None) => {}
-                Err(()) => {
-                    let raw = std::mem::take(&mut self.rx);
-                    let _ = self.link.drain();
-                    return Err(PrinterError::Garbled {
-                        command: command.to_string(),
-                        raw,
-                    });
-                }
-            }
-            let left = timeout.saturating_sub(start.elapsed());
-            let n = match self.link.read(&mut buf, left) {
-                Ok(n) => n,
-                Err(TransportError::Timeout { .. }) if !self.rx.is_empty() => {
-                    // Part of a frame, then silence: never a valid answer.
-                    let raw = std::mem::take(&mut self.rx);
-                    return Err(PrinterError::Garbled {
-                        command: command.to_string(),
-                        raw,
-                    });
-                }
-                Err(e) => return Err(e.into()),
-            };
-            self.rx.extend_from_slice(&buf[..n]);
-        }
-    }
-
-    /// Turns a NACK into the most specific error, asking the status flags when the code alone is
-    /// coarse (ribbon, feeder, mechanical).
-    fn nack_error(&mut self, code: NackCode, command: &str) -> PrinterError {
-        use PrinterError as E;
-        let status = |me: &mut Self| me.send(&ReadStatus).ok();
-        match code {
-            NackCode::Command => E::CommandRefused {
-                command: command.to_string(),
-            },
-            NackCode::Parameter => E::ParameterRefused {
-                command: command.to_string(),
-            },
-            NackCode::Cover => E::CoverOpen,
-            NackCode::Feeder => match status(self) {
-                Some(s) if s.has(StatusFlag::CardJam) => E::CardJam,
-                _ => E::FeederEmpty,
-            },
-            NackCode::Ribbon => match status(self) {
-                Some(s) if s.has(StatusFlag::RibbonMissing) => E::RibbonMissing,
-                Some(s) if s.has(StatusFlag::RibbonUnsupported) => E::RibbonUnsupported,
-                _ => E::RibbonEnded,
-            },
-            NackCode::Mechanical => match status(self) {
-                Some(s) if s.has(StatusFlag::CardJam) => E::CardJam,
-                Some(s) if s.has(StatusFlag::CoverOpen) => E::CoverOpen,
-                Some(s) if s.has(StatusFlag::RejectBoxFull) => E::RejectBoxFull,
-                Some(s) if s.has(StatusFlag::OutputHopperFull) => E::OutputHopperFull,
-                Some(s) if s.has(StatusFlag::Cooling) => E::Cooling,
-                Some(s) if s.has(StatusFlag::Busy) => E::Busy,
-                _ => E::Mechanical,
-            },
-            NackCode::MagneticChecksum => E::Magnetic('K'),
-            NackCode::MagneticData => E::Magnetic('D'),
-            NackCode::MagneticWrite => E::Magnetic('W'),
-            NackCode::Unknown(b) => E::Unknown {
-                command: command.to_string(),
-                raw: vec![NACK, b],
-            },
         }
     }
 
@@ -284,6 +169,36 @@ impl<T: Transport> EvolisPrinter<T> {
             Err(PrinterError::NoCard)
         } else {
             Ok(())
+        }
+    }
+
+    /// Opens a sequence and takes a card from the feeder, to the print position or straight
+    /// to an encoder station. A condition the supervision reads show is returned first,
+    /// without moving a card.
+    fn insert(&mut self, to: CardPlace) -> Result<(), PrinterError> {
+        let dropped = self.drain()?;
+        if dropped > 0 {
+            tracing::debug!(dropped, "drained stale input before a card");
+        }
+        if let Some(err) = self.read_status()?.blocking_error() {
+            return Err(err);
+        }
+        if self.card != CardPlace::None {
+            return Err(PrinterError::Busy);
+        }
+        self.send(&StartSequence)?;
+        let moved = match to {
+            CardPlace::Station(station) => self.send(&InsertToStation(station)),
+            _ => self.send(&Insert),
+        };
+        match moved {
+            Ok(()) => {
+                self.card = to;
+                Ok(())
+            }
+            // A card stopped on its way in is for the operator, whatever the supervision read.
+            Err(PrinterError::CardJam) => Err(PrinterError::Mechanical),
+            Err(e) => Err(e),
         }
     }
 
@@ -312,7 +227,7 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
     }
 
     fn status(&mut self) -> Result<PrinterStatus, PrinterError> {
-        self.send(&ReadStatus)
+        self.read_status()
     }
 
     fn counters(&mut self) -> Result<Counters, PrinterError> {
@@ -324,31 +239,16 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
     }
 
     fn feed(&mut self) -> Result<(), PrinterError> {
-        let dropped = self.drain()?;
-        if dropped > 0 {
-            tracing::debug!(dropped, "drained stale input before a card");
-        }
-        if let Some(err) = self.send(&ReadStatus)?.blocking_error() {
-            return Err(err);
-        }
-        if self.card != CardPlace::None {
-            return Err(PrinterError::Busy);
-        }
-        self.send(&StartSequence)?;
-        self.card = CardPlace::Printing;
-        Ok(())
+        self.insert(CardPlace::Printing)
     }
 
-    fn move_to_station(&mut self, station: EncoderStation) -> Result<(), PrinterError> {
-        self.need_card()?;
+    fn feed_to_station(&mut self, station: EncoderStation) -> Result<(), PrinterError> {
         if !self.caps.stations.contains(&station) {
             return Err(PrinterError::NotSupported(format!(
                 "{station:?} encoder station"
             )));
         }
-        self.send(&MoveToStation(station))?;
-        self.card = CardPlace::Station(station);
-        Ok(())
+        self.insert(CardPlace::Station(station))
     }
 
     fn print_side(&mut self, side: Side, layers: &SideLayers) -> Result<SideReport, PrinterError> {
@@ -379,11 +279,12 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
         self.card = CardPlace::Printing;
         for img in &panels {
             let sent = if self.options.compression {
-                let (first_line, data) = compress::compress(img);
+                // Every line, from line 0: the printer keeps its bitmaps between cards.
+                let data = compress::compress(img);
                 let cmd = DownloadCompressed {
                     panel: img.panel,
                     levels: img.levels,
-                    first_line,
+                    first_line: 0,
                     data: &data,
                 };
                 self.send(&cmd)?;
@@ -413,7 +314,7 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
     }
 
     fn reject(&mut self) -> Result<(), PrinterError> {
-        self.send(&RejectCard)?;
+        self.send(&RejectCard(self.options.reject_box))?;
         self.card = CardPlace::None;
         Ok(())
     }
@@ -422,8 +323,9 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
         self.drain()?;
         self.send(&SoftReset)?;
         self.card = CardPlace::None;
-        self.send(&AckMode)?;
-        Ok(())
+        self.jammed = false;
+        // `Srs` restarts the printer: the unsaved ACK/NACK setting is gone.
+        self.answer_mode()
     }
 }
 
