@@ -189,3 +189,32 @@ fn a_reprint_after_a_write_off_gets_its_own_attempt_allowance() {
     assert_eq!(reprint(&mut f), (3, JobState::Failed));
     assert_consistent(&f.j);
 }
+
+/// Issue 10 §6: a superseded job has ended like any other; its personal data goes with the same
+/// retention, once the server acknowledged its events.
+#[test]
+fn a_superseded_job_loses_its_personal_data_like_other_ended_jobs() {
+    let mut f = open();
+    stock_printer(&mut f.j, "P1", KIA, 10);
+    print(&mut f, "KIA-W-9");
+    f.j.write_off_printed(
+        "KIA-W-9",
+        PED,
+        "alamat berubah, job baru KIA-W-10",
+        &AfterWriteOff::SupersededBy("KIA-W-10".into()),
+        &op(),
+    )
+    .unwrap();
+    for e in f.j.outbox_for_job("KIA-W-9").unwrap() {
+        f.j.outbox_ack(&e.event_id).unwrap();
+    }
+    f.clock.advance(3 * 86_400_000);
+    let cutoff = T0.plus_millis(2 * 86_400_000);
+    let r = f.j.purge_personal_data(cutoff).unwrap();
+    assert_eq!((r.purged, r.waiting_for_ack), (1, 0));
+    assert_eq!(f.j.job_payload("KIA-W-9").unwrap(), None);
+    let rec = f.j.job("KIA-W-9").unwrap();
+    assert!(rec.purged);
+    assert_eq!(rec.state, JobState::Superseded);
+    assert_consistent(&f.j);
+}

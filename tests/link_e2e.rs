@@ -730,3 +730,62 @@ async fn an_event_the_server_refuses_is_set_aside_and_the_rest_goes_on() {
     assert!(j.audit_verify().unwrap().is_ok());
     assert_no_violations(&sim);
 }
+
+/// Issue 10 §5: HTTP 503/429 is "server busy" and 500 "server error", never "unreachable", in
+/// the link's health shown by `cetak status`; each language's status holds no label of the
+/// other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_or_failing_server_is_reported_as_such_not_as_unreachable() {
+    use cetak::cli::{control::format_status, Lang};
+    use link_support::daemon_support::assert_one_language;
+    let sim = sim().await;
+    sim.update_faults(|f| f.status_503_next = 100_000);
+    let (_tmp, _p1, cfg) = one_printer_station(&sim, "BUSY", 0.0, 10, "");
+    let station = Station::start(&cfg).unwrap();
+    let mut view = control_status(&cfg, &station).await;
+    for _ in 0..200 {
+        if view.link.as_ref().is_some_and(|l| l.state == "failing") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        view = control_status(&cfg, &station).await;
+    }
+    let link = view.link.clone().expect("link shown");
+    assert_eq!(link.state, "failing", "{link:?}");
+    let (en, id) = (link.error_en.clone().unwrap(), link.error_id.clone().unwrap());
+    assert!(en.starts_with("server busy (HTTP 503"), "{en}");
+    assert!(id.starts_with("server sibuk (HTTP 503"), "{id}");
+    for t in [&en, &id] {
+        assert!(!t.contains("unreachable") && !t.contains("menghubungi"), "{t}");
+    }
+    let text_en = format_status(&view, Lang::En);
+    let text_id = format_status(&view, Lang::Id);
+    assert!(text_en.contains("server busy"), "{text_en}");
+    assert!(text_id.contains("server sibuk"), "{text_id}");
+    assert_one_language(&text_en, "en");
+    assert_one_language(&text_id, "id");
+
+    // Now the server breaks: "server error" / "kesalahan server".
+    sim.update_faults(|f| {
+        f.status_503_next = 0;
+        f.status_500_next = 100_000;
+    });
+    let mut link = link;
+    for _ in 0..200 {
+        link = control_status(&cfg, &station).await.link.unwrap();
+        if link.error_en.as_deref().is_some_and(|e| e.contains("HTTP 500")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        link.error_en.as_deref().unwrap().starts_with("server error (HTTP 500"),
+        "{link:?}"
+    );
+    assert!(
+        link.error_id.as_deref().unwrap().starts_with("kesalahan server (HTTP 500"),
+        "{link:?}"
+    );
+    sim.update_faults(|f| f.status_500_next = 0);
+    stop(station).await;
+}

@@ -258,6 +258,15 @@ fn lease_error(s: &Shared, op: &str, lease_id: &str, e: LeaseError) -> Response 
             "lease_expired",
             &format!("lease {lease_id} expired at {}", rfc3339(at)),
         ),
+        LeaseError::Owned(job) => s.error(
+            op,
+            409,
+            "job_owned",
+            &format!(
+                "job {job} was reported printing by this station and stays with it; \
+                 it is not given back"
+            ),
+        ),
     }
 }
 
@@ -373,7 +382,22 @@ async fn events(
             &format!("event {id} refused (fault injection)"),
         );
     }
-    let (acknowledged, duplicates, disorder) = s.state().store_events(&events);
+    let (acknowledged, duplicates, disorder) = {
+        let mut st = s.state();
+        if let Some((event, job)) = st.give_back_in(&station, &events) {
+            drop(st);
+            return s.error(
+                OP,
+                409,
+                "job_owned",
+                &format!(
+                    "event {event} gives back job {job}, which this station reported printing \
+                     and which stays with it; nothing of the batch is stored"
+                ),
+            );
+        }
+        st.store_events(&events)
+    };
     if !disorder.is_empty() {
         s.record(OP, Direction::Request, None, disorder, None);
     }

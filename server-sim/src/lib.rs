@@ -3,6 +3,11 @@
 //! a push client towards the station, and fault injection (error statuses, hangs, dropped
 //! connections, slow long-polls, duplicate offers, the whole server down).
 //!
+//! Strict by default ([`SimOptions::strict`]): a job a station reported `printing` for belongs
+//! to that station; it is never offered again and what would give it back is refused with
+//! `409 job_owned`. Per job it counts offers, `printing` and `printed` events
+//! ([`ServerSim::job_record`]) so tests can assert "printed exactly once".
+//!
 //! It works on JSON only and takes the OpenAPI document as the source of truth: every request
 //! body is checked against the operation's schema (violations are refused with 400 and kept
 //! for [`ServerSim::schema_violations`]); every answer it gives, and every answer the station
@@ -52,6 +57,12 @@ pub struct SimOptions {
     /// With TLS: require a client certificate from the sim's CA (mutual TLS); the station's
     /// identity is [`ServerSim::client_identity_pem`].
     pub client_auth: bool,
+    /// Follow the ownership rule to the letter (default): a job reported `printing` is never
+    /// offered again, and a `shutdown`/`no_printer` release or a `cancelled` event with reason
+    /// `lease_lost`/`lease_released` for it is refused with `409 job_owned`. Off
+    /// ([`SimOptions::lenient`]), such give-backs are accepted and silently ignored, as the
+    /// simulator did before issue 10.
+    pub strict: bool,
 }
 
 impl Default for SimOptions {
@@ -65,6 +76,7 @@ impl Default for SimOptions {
             station_ca_pem: None,
             push_timeout: Duration::from_secs(10),
             client_auth: false,
+            strict: true,
         }
     }
 }
@@ -113,6 +125,28 @@ impl SimOptions {
         self.lease_seconds = secs;
         self
     }
+
+    /// Accepts (and ignores) the give-back of a job reported `printing` instead of refusing it
+    /// (see [`SimOptions::strict`]). For tests of what a lenient server hides.
+    pub fn lenient(mut self) -> Self {
+        self.strict = false;
+        self
+    }
+}
+
+/// What the server saw of one job (see [`ServerSim::job_record`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobRecord {
+    /// Where it is.
+    pub status: JobStatus,
+    /// The station that reported `printing` for it, if any.
+    pub owner: Option<String>,
+    /// Times offered in a claim answer.
+    pub offers: u32,
+    /// `printing` events stored.
+    pub printing: u32,
+    /// `printed` events stored (1 for a card printed exactly once).
+    pub printed: u32,
 }
 
 /// Why the simulator or one of its calls failed.
@@ -186,6 +220,7 @@ impl ServerSim {
         let state = State {
             tokens: opts.stations.iter().cloned().collect(),
             max_lease_seconds: opts.lease_seconds,
+            strict: opts.strict,
             ..State::default()
         };
         let shared = Arc::new(Shared::new(contract, state));
@@ -292,6 +327,22 @@ impl ServerSim {
             .jobs
             .get(job_id)
             .map(|j| j.status.clone())
+    }
+
+    /// Offers, `printing` and `printed` counts and status of one job, as the server saw them.
+    pub fn job_record(&self, job_id: &str) -> Option<JobRecord> {
+        self.shared.state().jobs.get(job_id).map(|j| JobRecord {
+            status: j.status.clone(),
+            owner: j.owner.clone(),
+            offers: j.offers,
+            printing: j.printing,
+            printed: j.printed,
+        })
+    }
+
+    /// Whether the simulator refuses give-backs of owned jobs ([`SimOptions::strict`]).
+    pub fn is_strict(&self) -> bool {
+        self.shared.state().strict
     }
 
     /// Every event stored, each once, in the order first received.

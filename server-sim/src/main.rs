@@ -29,6 +29,10 @@ struct Args {
     /// Longest lease granted, seconds.
     #[arg(long, default_value_t = 3600)]
     lease_seconds: u32,
+    /// Accept and ignore the give-back of a job reported printing (a release at shutdown, a
+    /// `cancelled` lease_lost/lease_released event) instead of refusing it with 409 job_owned.
+    #[arg(long)]
+    lenient: bool,
 }
 
 #[tokio::main]
@@ -47,6 +51,7 @@ async fn run(args: Args) -> Result<(), String> {
     let mut opts = SimOptions {
         port: args.port,
         lease_seconds: args.lease_seconds,
+        strict: !args.lenient,
         ..SimOptions::default()
     };
     for s in &args.stations {

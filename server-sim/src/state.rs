@@ -14,7 +14,8 @@ pub enum JobStatus {
     Available,
     /// Under at least one active lease.
     Leased,
-    /// The station reported `printing` for it: no longer re-offered when a lease ends.
+    /// The station reported `printing` for it: it belongs to that station until printed,
+    /// failed or cancelled, and is never offered again (README, Ownership).
     InPrinter,
     /// Finished or withdrawn (printed, failed, rejected, cancelled): never offered again.
     Closed(String),
@@ -34,6 +35,14 @@ pub struct SimJob {
     pub status: JobStatus,
     /// Order of arrival.
     pub order: u64,
+    /// The station that reported `printing` for it first: the job is that station's.
+    pub owner: Option<String>,
+    /// Times offered in a claim answer.
+    pub offers: u32,
+    /// `printing` events stored (one per blangko fed).
+    pub printing: u32,
+    /// `printed` events stored (more than one is a doubled card).
+    pub printed: u32,
 }
 
 /// State of one lease.
@@ -94,6 +103,9 @@ pub struct State {
     pub max_lease_seconds: u32,
     /// Offer jobs already leased again under a new lease (fault).
     pub duplicate_jobs: bool,
+    /// Refuse what would give back a job reported `printing` (`409 job_owned`); off, such a
+    /// release or `cancelled` event is accepted and ignored (the job stays in the printer).
+    pub strict: bool,
     /// (station:journal, job id) → highest `seq` stored, to check the order per job.
     pub last_seq: HashMap<(String, String), u64>,
     pub(crate) next_order: u64,
@@ -107,7 +119,12 @@ pub enum LeaseError {
     Unknown,
     /// Expired or already released.
     Gone(LeaseState, SystemTime),
+    /// A `shutdown`/`no_printer` release of a job this station reported `printing` for.
+    Owned(String),
 }
+
+/// Reasons of a `cancelled` event by which a station gives a job back.
+const GIVE_BACK: [&str; 2] = ["lease_lost", "lease_released"];
 
 /// Reads `document` from a JWS payload without verifying anything (the station verifies).
 fn blangko_of(jws: &str) -> Option<String> {
@@ -132,6 +149,10 @@ impl State {
                 blangko_type: blangko_of(jws),
                 status: JobStatus::Available,
                 order: self.next_order,
+                owner: None,
+                offers: 0,
+                printing: 0,
+                printed: 0,
             },
         );
     }
@@ -235,6 +256,7 @@ impl State {
             self.leases.insert(lease.lease_id.clone(), lease.clone());
             if let Some(j) = self.jobs.get_mut(&job_id) {
                 j.status = JobStatus::Leased;
+                j.offers += 1;
             }
             out.push((lease, jws));
         }
@@ -268,13 +290,20 @@ impl State {
     }
 
     /// Releases an active lease; `shutdown`/`no_printer` make the job claimable again,
-    /// `cancelled`/`rejected` close it.
+    /// `cancelled`/`rejected` close it. In strict mode a `shutdown`/`no_printer` release of a
+    /// job this station reported `printing` for is refused ([`LeaseError::Owned`]).
     pub fn release(
         &mut self,
         station: &str,
         lease_id: &str,
         reason: &str,
     ) -> Result<(), LeaseError> {
+        let strict = self.strict;
+        let l = self.lease_of(station, lease_id)?;
+        let job_id = l.job_id.clone();
+        if strict && matches!(reason, "shutdown" | "no_printer") && self.owned_by(&job_id, station) {
+            return Err(LeaseError::Owned(job_id));
+        }
         let l = self.lease_of(station, lease_id)?;
         if l.state != LeaseState::Active {
             return Err(LeaseError::Gone(l.state, l.expires_at));
@@ -291,6 +320,52 @@ impl State {
             _ => self.free_if_unleased(&job_id),
         }
         Ok(())
+    }
+
+    /// Whether `station` reported `printing` for the job and it has not ended since.
+    fn owned_by(&self, job_id: &str, station: &str) -> bool {
+        self.jobs.get(job_id).is_some_and(|j| {
+            j.status == JobStatus::InPrinter && j.owner.as_deref() == Some(station)
+        })
+    }
+
+    /// In strict mode, the first event of a batch that would give back a job `station` owns:
+    /// a new `cancelled` event with reason `lease_lost`/`lease_released` for a job it reported
+    /// `printing` for (before, or earlier in the same batch). Returns `(event_id, job_id)`.
+    pub fn give_back_in(&self, station: &str, events: &[Value]) -> Option<(String, String)> {
+        if !self.strict {
+            return None;
+        }
+        let mut owned: HashMap<&str, bool> = HashMap::new();
+        for e in events {
+            let (Some(id), Some(job), Some(kind)) = (
+                e.get("event_id").and_then(Value::as_str),
+                e.get("job_id").and_then(Value::as_str),
+                e.get("kind").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            if self.events.contains_key(id) {
+                continue; // already stored: a delivery again changes nothing
+            }
+            let now_owned = *owned
+                .entry(job)
+                .or_insert_with(|| self.owned_by(job, station));
+            let reason = e.get("reason").and_then(Value::as_str).unwrap_or_default();
+            match kind {
+                "printing" => {
+                    owned.insert(job, true);
+                }
+                "cancelled" if now_owned && GIVE_BACK.contains(&reason) => {
+                    return Some((id.to_string(), job.to_string()))
+                }
+                "printed" | "failed" | "cancelled" | "rejected" => {
+                    owned.insert(job, false);
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     /// Stores a batch (already validated). Returns (acknowledged, duplicates, order problems):
@@ -355,20 +430,29 @@ impl State {
         let Some(j) = self.jobs.get_mut(job_id) else {
             return;
         };
+        let station = e.get("station").and_then(Value::as_str).unwrap_or_default();
         match kind {
-            "printing" if !matches!(j.status, JobStatus::Closed(_)) => {
-                j.status = JobStatus::InPrinter
+            "printing" => {
+                j.printing += 1;
+                if !matches!(j.status, JobStatus::Closed(_)) {
+                    j.status = JobStatus::InPrinter;
+                    j.owner.get_or_insert_with(|| station.to_string());
+                }
             }
             // A station that dropped a job because its lease ended (lost, or released at
-            // shutdown) gives it back: the job stays the server's to offer again.
+            // shutdown) gives it back: the job stays the server's to offer again. (A give-back
+            // of an owned job never gets here in strict mode; lenient, it is ignored and the
+            // job stays in the printer.)
             "cancelled"
                 if matches!(
                     e.get("reason").and_then(Value::as_str),
                     Some("lease_lost" | "lease_released")
                 ) => {}
-            "printed" | "failed" | "rejected" | "cancelled" => {
-                j.status = JobStatus::Closed(kind.to_string())
+            "printed" => {
+                j.printed += 1;
+                j.status = JobStatus::Closed(kind.to_string());
             }
+            "failed" | "rejected" | "cancelled" => j.status = JobStatus::Closed(kind.to_string()),
             _ => {}
         }
     }

@@ -165,8 +165,21 @@ fn state_label(state: &str, lang: Lang) -> &str {
     }
 }
 
-fn print_event(e: &EventView, lang: Lang) {
-    println!(
+/// A job state code from the status answer as a label in `lang` (an unknown code as is).
+fn job_state_label(code: &str, lang: Lang) -> String {
+    match code.parse::<crate::journal::JobState>() {
+        Ok(st) => match lang {
+            Lang::Id => st.label_id().to_string(),
+            Lang::En => st.label_en().to_string(),
+        },
+        Err(_) => code.to_string(),
+    }
+}
+
+fn format_event(out: &mut String, e: &EventView, lang: Lang) {
+    use std::fmt::Write as _;
+    let _ = writeln!(
+        out,
         "[{}] {}{}: {}",
         e.id,
         e.printer,
@@ -176,7 +189,8 @@ fn print_event(e: &EventView, lang: Lang) {
             .unwrap_or_default(),
         lang.pick(e.message_id.clone(), e.message_en.clone())
     );
-    println!(
+    let _ = writeln!(
+        out,
         "     {}: {}   (cetak act {} {})",
         t(lang, "tindakan", "actions"),
         e.allowed.join(", "),
@@ -185,9 +199,24 @@ fn print_event(e: &EventView, lang: Lang) {
     );
 }
 
+fn print_event(e: &EventView, lang: Lang) {
+    let mut out = String::new();
+    format_event(&mut out, e, lang);
+    print!("{out}");
+}
+
 /// Prints a status answer for the operator.
 pub fn print_status(s: &StatusView, lang: Lang) {
-    println!(
+    print!("{}", format_status(s, lang));
+}
+
+/// A status answer as the operator reads it, every label in `lang` only (job states, printer
+/// states, link errors and alerts included).
+pub fn format_status(s: &StatusView, lang: Lang) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
         "{} {} {}",
         t(lang, "Stasiun", "Station"),
         s.station_id,
@@ -197,9 +226,13 @@ pub fn print_status(s: &StatusView, lang: Lang) {
             format!("({})", s.station_name)
         }
     );
-    println!("{}:", t(lang, "Printer", "Printers"));
+    let _ = writeln!(out, "{}:", t(lang, "Printer", "Printers"));
     for p in &s.printers {
-        let detail = match (&p.job_id, p.event_id, &p.reason) {
+        let reason = match lang {
+            Lang::Id => p.reason_id.as_ref().or(p.reason.as_ref()),
+            Lang::En => p.reason.as_ref(),
+        };
+        let detail = match (&p.job_id, p.event_id, reason) {
             (Some(j), _, _) => format!("job {j}"),
             (_, Some(e), _) => format!("{} {e}", t(lang, "kejadian", "event")),
             (_, _, Some(r)) => r.clone(),
@@ -209,24 +242,31 @@ pub fn print_status(s: &StatusView, lang: Lang) {
             .ribbon_cards_left
             .map(|n| format!("  ({} {n})", t(lang, "sisa pita", "ribbon left")))
             .unwrap_or_default();
-        println!(
+        let _ = writeln!(
+            out,
             "  {:<8} {:<18} {detail}{ribbon}",
             p.id,
             state_label(&p.state, lang)
         );
     }
     if !s.events.is_empty() {
-        println!(
+        let _ = writeln!(
+            out,
             "{}:",
             t(lang, "Menunggu operator", "Waiting for an operator")
         );
         for e in &s.events {
-            print!("  ");
-            print_event(e, lang);
+            out.push_str("  ");
+            format_event(&mut out, e, lang);
         }
     }
-    let queue: Vec<String> = s.queue.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    println!(
+    let queue: Vec<String> = s
+        .queue
+        .iter()
+        .map(|(k, v)| format!("{} {v}", job_state_label(k, lang)))
+        .collect();
+    let _ = writeln!(
+        out,
         "{}: {}",
         t(lang, "Job", "Jobs"),
         if queue.is_empty() {
@@ -236,13 +276,13 @@ pub fn print_status(s: &StatusView, lang: Lang) {
         }
     );
     if s.alerts.is_empty() {
-        println!("{}: -", t(lang, "Peringatan", "Alerts"));
+        let _ = writeln!(out, "{}: -", t(lang, "Peringatan", "Alerts"));
     } else {
-        println!("{}:", t(lang, "Peringatan", "Alerts"));
+        let _ = writeln!(out, "{}:", t(lang, "Peringatan", "Alerts"));
         for a in &s.alerts {
-            println!(
-                "  {} {}: {}",
-                a.kind,
+            let _ = writeln!(
+                out,
+                "  [{}] {}",
                 a.key,
                 lang.pick(a.message_id.clone(), a.message_en.clone())
             );
@@ -262,8 +302,9 @@ pub fn print_status(s: &StatusView, lang: Lang) {
             ),
             _ => t(lang, "belum ada jawaban", "no answer yet").to_string(),
         };
-        println!("Server: {state}");
-        println!(
+        let _ = writeln!(out, "Server: {state}");
+        let _ = writeln!(
+            out,
             "  {}: {}, {}: {}",
             t(lang, "event menunggu dikirim", "events waiting"),
             l.events_waiting,
@@ -271,7 +312,8 @@ pub fn print_status(s: &StatusView, lang: Lang) {
             l.events_refused
         );
     }
-    println!(
+    let _ = writeln!(
+        out,
         "{}: {}",
         t(
             lang,
@@ -280,4 +322,5 @@ pub fn print_status(s: &StatusView, lang: Lang) {
         ),
         s.cards_printed
     );
+    out
 }

@@ -226,6 +226,10 @@ pub enum DoubtCommand {
         /// The card is spoiled, with its category.
         #[arg(long)]
         spoiled: Option<SpoilCategory>,
+        /// With --printed: the card number read from the card, when the printer did not
+        /// report one (nomor kartu).
+        #[arg(long, requires = "printed")]
+        card_serial: Option<String>,
         /// Note.
         #[arg(long, default_value = "")]
         note: String,
@@ -252,6 +256,14 @@ pub enum OutboxCommand {
 pub enum AuditCommand {
     /// Periksa rantai hash / verify the hash chain.
     Verify,
+}
+
+/// A job state as a label in `lang`.
+fn state_label(state: crate::journal::JobState, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Id => state.label_id(),
+        Lang::En => state.label_en(),
+    }
 }
 
 pub(super) fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
@@ -374,14 +386,21 @@ fn doubt(
                 println!("{}", t(lang, "tidak ada job diragukan", "no job in doubt"));
             }
             for d in list {
+                let reason = match lang {
+                    Lang::Id => d.reason_id.as_deref().or(d.reason.as_deref()),
+                    Lang::En => d.reason.as_deref(),
+                };
                 println!(
-                    "{}  NIK {}  printer {}  {} {}  {}",
+                    "{}  NIK {}  printer {}  {} {}  {}{}",
                     d.job_id,
                     d.nik_masked,
                     d.printer_id.as_deref().unwrap_or("-"),
                     t(lang, "percobaan", "attempt"),
                     d.attempt,
-                    d.reason.as_deref().unwrap_or("")
+                    d.was
+                        .map(|w| format!("{} {}  ", t(lang, "saat", "while"), state_label(w, lang)))
+                        .unwrap_or_default(),
+                    reason.unwrap_or("")
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -390,11 +409,14 @@ fn doubt(
             job,
             printed,
             spoiled,
+            card_serial,
             note,
         } => {
-            let res = match (printed, spoiled) {
-                (true, _) => DoubtResolution::Printed,
-                (false, Some(c)) => DoubtResolution::Spoiled(c),
+            let state = match (printed, spoiled) {
+                (true, _) => j.doubt_resolve_printed(&job, card_serial.as_deref(), &note, actor),
+                (false, Some(c)) => {
+                    j.doubt_resolve(&job, DoubtResolution::Spoiled(c), &note, actor)
+                }
                 (false, None) => {
                     return Err(t(
                         lang,
@@ -403,11 +425,9 @@ fn doubt(
                     )
                     .into())
                 }
-            };
-            let state = j
-                .doubt_resolve(&job, res, &note, actor)
-                .map_err(|e| e.to_string())?;
-            println!("{job}: {}", state.label_id());
+            }
+            .map_err(|e| e.to_string())?;
+            println!("{job}: {}", state_label(state, lang));
             Ok(ExitCode::SUCCESS)
         }
     }

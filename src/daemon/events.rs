@@ -29,6 +29,8 @@ pub enum PrinterState {
     Offline {
         /// Why (English).
         reason: String,
+        /// Why (Bahasa Indonesia).
+        reason_id: String,
     },
     /// The worker finished (shutdown).
     Stopped,

@@ -2,6 +2,7 @@
 //! the station stopped is never printed again automatically: an operator looks at the printer
 //! (output tray, reject box) and says whether the card was printed or spoiled.
 
+use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
 use super::audit;
@@ -46,20 +47,37 @@ pub struct InDoubtJob {
     pub attempt: u32,
     /// State it was in before the doubt (feeding, encoding or printing).
     pub was: Option<JobState>,
-    /// Why it is in doubt.
+    /// Why it is in doubt (English).
     pub reason: Option<String>,
+    /// Why it is in doubt, in Bahasa Indonesia (when the station wrote it).
+    pub reason_id: Option<String>,
     /// Since when.
     pub since: Timestamp,
 }
 
-/// feeding/encoding/printing → in_doubt, with outbox event and audit row.
-pub(crate) fn doubt_in_tx(tx: &Tx<'_>, job: &mut JobRow, reason: &str) -> Result<()> {
+/// Why a restart puts a card in doubt, English and Bahasa Indonesia.
+const RESTARTED: (&str, &str) = (
+    "station restarted with the card in a printer",
+    "stasiun dimulai ulang saat kartu ada di dalam printer",
+);
+
+/// feeding/encoding/printing → in_doubt, with outbox event and audit row. `reason` is English
+/// (journal, server); `reason_id` its Bahasa Indonesia text for operators, if known.
+pub(crate) fn doubt_in_tx(
+    tx: &Tx<'_>,
+    job: &mut JobRow,
+    reason: &str,
+    reason_id: Option<&str>,
+) -> Result<()> {
     let was = job.state;
     let info = StepInfo {
         reason: Some(reason),
         ..StepInfo::default()
     };
     transition(tx, job, Step::Doubt, &info, &Actor::system())?;
+    tx.tx
+        .prepare_cached("UPDATE jobs SET reason_id = ?2 WHERE job_id = ?1")?
+        .execute(params![job.job_id, reason_id])?;
     outbox::push(
         tx,
         Some(&job.job_id),
@@ -98,11 +116,7 @@ impl Journal {
         let mut report = RecoveryReport::default();
         for job_id in ids_in(&tx, "'feeding', 'encoding', 'printing'")? {
             let mut job = load(&tx.tx, &job_id)?;
-            doubt_in_tx(
-                &tx,
-                &mut job,
-                "station restarted with the card in a printer",
-            )?;
+            doubt_in_tx(&tx, &mut job, RESTARTED.0, Some(RESTARTED.1))?;
             report.now_in_doubt.push(job_id);
         }
         for job_id in ids_in(&tx, "'preparing', 'ready'")? {
@@ -126,7 +140,8 @@ impl Journal {
                     j.updated_at,
                     (SELECT e.from_state FROM job_events e
                       WHERE e.job_id = j.job_id AND e.to_state = 'in_doubt'
-                      ORDER BY e.id DESC LIMIT 1)
+                      ORDER BY e.id DESC LIMIT 1),
+                    j.reason_id
              FROM jobs j WHERE j.state = 'in_doubt' ORDER BY j.updated_at, j.id",
         )?;
         let mut rows = st.query([])?;
@@ -148,6 +163,7 @@ impl Journal {
                 printer_id: r.get(3)?,
                 attempt: u32::try_from(r.get::<_, i64>(4)?).unwrap_or(u32::MAX),
                 reason: r.get(5)?,
+                reason_id: r.get(8)?,
                 since: Timestamp(r.get(6)?),
                 was: r
                     .get::<_, Option<String>>(7)?
@@ -161,7 +177,9 @@ impl Journal {
     }
 
     /// The operator's decision on an in-doubt job, audited. Returns the job's new state
-    /// (`printed`, `queued` or `failed`).
+    /// (`printed`, `queued` or `failed`). A `printed` decision carries what the station knows
+    /// of the card: the card number the printer reported after the feed, and the printer's
+    /// serial.
     pub fn doubt_resolve(
         &mut self,
         job_id: &str,
@@ -169,6 +187,34 @@ impl Journal {
         note: &str,
         actor: &Actor,
     ) -> Result<JobState> {
+        self.resolve(job_id, resolution, None, note, actor)
+    }
+
+    /// The operator says the in-doubt card came out printed, and may give the card number read
+    /// from the card itself (`card_serial`) when the printer did not report one. Refused when
+    /// the printer reported a different number for this attempt (the card in hand may be
+    /// another one).
+    pub fn doubt_resolve_printed(
+        &mut self,
+        job_id: &str,
+        card_serial: Option<&str>,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<JobState> {
+        self.resolve(job_id, DoubtResolution::Printed, card_serial, note, actor)
+    }
+
+    fn resolve(
+        &mut self,
+        job_id: &str,
+        resolution: DoubtResolution,
+        card_from_operator: Option<&str>,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<JobState> {
+        if let Some(c) = card_from_operator {
+            super::types::check_id("card serial", c)?;
+        }
         let tx = self.write()?;
         let mut job = load(&tx.tx, job_id)?;
         if job.state != JobState::InDoubt {
@@ -181,15 +227,12 @@ impl Journal {
         }
         let attempt = job.attempt;
         let printer = job.printer_id.clone();
+        let mut card_serial = None;
         let (decision, new_state) = match resolution {
             DoubtResolution::Printed => {
-                printed_in_tx(
-                    &tx,
-                    &mut job,
-                    Step::ResolvePrinted,
-                    &PrintedInfo::default(),
-                    actor,
-                )?;
+                let info = known_card(&tx, &job, card_from_operator)?;
+                card_serial = info.card_serial.clone();
+                printed_in_tx(&tx, &mut job, Step::ResolvePrinted, &info, actor)?;
                 ("printed".to_string(), job.state)
             }
             DoubtResolution::Spoiled(c) => {
@@ -218,10 +261,70 @@ impl Journal {
                 "note": note,
                 "attempt": attempt,
                 "printer": printer,
+                "card_serial": card_serial,
                 "next_state": new_state.code(),
             }),
         )?;
         tx.commit()?;
         Ok(new_state)
+    }
+}
+
+/// What the journal knows of the in-doubt attempt's card: the number the printer reported after
+/// the feed ([`Journal::card_fed`]) or, failing that, the one the operator read from the card,
+/// and the printer serial recorded at the feed.
+fn known_card(tx: &Tx<'_>, job: &JobRow, from_operator: Option<&str>) -> Result<PrintedInfo> {
+    let reported: Option<String> = tx.tx.query_row(
+        "SELECT card_serial FROM jobs WHERE job_id = ?1",
+        [&job.job_id],
+        |r| r.get(0),
+    )?;
+    let printer_serial: Option<String> = tx
+        .tx
+        .prepare_cached(
+            "SELECT printer_serial FROM job_events WHERE job_id = ?1 AND step = 'feed'
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([&job.job_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let card_serial = match (reported, from_operator) {
+        (Some(p), Some(o)) if p != o => {
+            return Err(JournalError::InvalidInput(format!(
+                "the printer reported card {p} for this attempt, not {o}: check that the card in \
+                 hand belongs to job {} (leave the card number out to keep the printer's)",
+                job.job_id
+            )))
+        }
+        (Some(p), _) => Some(p),
+        (None, o) => o.map(str::to_string),
+    };
+    Ok(PrintedInfo {
+        card_serial,
+        printer_serial,
+    })
+}
+
+impl Journal {
+    /// Records the card number the printer reported for the card just fed for `job_id` (the
+    /// attempt in a printer). A `printed` decided later by an operator (in doubt) carries it.
+    pub fn card_fed(&mut self, job_id: &str, card_serial: &str) -> Result<()> {
+        super::types::check_id("card serial", card_serial)?;
+        let tx = self.write()?;
+        let n = tx.tx.execute(
+            "UPDATE jobs SET card_serial = ?2
+             WHERE job_id = ?1 AND state IN ('feeding', 'encoding', 'printing')",
+            params![job_id, card_serial],
+        )?;
+        if n == 0 {
+            let job = load(&tx.tx, job_id)?;
+            return Err(JournalError::IllegalTransition {
+                job: job_id.to_string(),
+                event: "record the card fed",
+                expected: "feeding or encoding or printing".into(),
+                got: job.state,
+            });
+        }
+        tx.commit()
     }
 }

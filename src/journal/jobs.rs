@@ -379,9 +379,11 @@ impl Journal {
     /// job. Committed durably before returning: only then may the printer take the card.
     /// Refused (job stays ready) if the ledger says the feeder is empty. Returns the attempt.
     ///
-    /// A job whose server lease has expired by the journal clock (or was lost) is refused with
-    /// [`JournalError::LeaseLost`] and dropped in the same call (cancelled, `lease_lost`): the
-    /// server may have given it to another station.
+    /// A job that never reached a printer and whose server lease has expired by the journal
+    /// clock (or was lost) is refused with [`JournalError::LeaseLost`] and dropped in the same
+    /// call (cancelled, `lease_lost`): the server may have given it to another station. The
+    /// first feed makes the job this station's ("owned"): from then on its lease never
+    /// refuses a feed (a requeue after a spoiled card keeps the ownership).
     pub fn feed(&mut self, job_id: &str, printer_serial: Option<&str>) -> Result<u32> {
         self.feed_checked(job_id, None, printer_serial)
     }
@@ -448,6 +450,14 @@ impl Journal {
                 ..StepInfo::default()
             };
             transition(tx, job, Step::Feed, &info, &Actor::system())?;
+            // With its `printing` event the job becomes this station's for good (see
+            // `lease.rs`); the card of this attempt is not known until the printer says.
+            tx.tx
+                .prepare_cached(
+                    "UPDATE jobs SET owned_since = COALESCE(owned_since, ?2), card_serial = NULL
+                     WHERE job_id = ?1",
+                )?
+                .execute(params![job.job_id, tx.now.0])?;
             outbox::push(
                 tx,
                 Some(&job.job_id),
@@ -584,6 +594,16 @@ impl Journal {
     /// feeding/encoding/printing → in_doubt: the worker lost track of the card (printer gone,
     /// answer lost). Never printed again without an operator decision.
     pub fn mark_in_doubt(&mut self, job_id: &str, reason: &str) -> Result<()> {
-        self.with_job(job_id, |tx, job| super::doubt::doubt_in_tx(tx, job, reason))
+        self.with_job(job_id, |tx, job| {
+            super::doubt::doubt_in_tx(tx, job, reason, None)
+        })
+    }
+
+    /// [`Journal::mark_in_doubt`] with the reason in both languages (English for the journal
+    /// and the server, Bahasa Indonesia for `cetak doubt list`).
+    pub fn mark_in_doubt_with(&mut self, job_id: &str, reason_en: &str, reason_id: &str) -> Result<()> {
+        self.with_job(job_id, |tx, job| {
+            super::doubt::doubt_in_tx(tx, job, reason_en, Some(reason_id))
+        })
     }
 }

@@ -1,12 +1,18 @@
-//! Leases of server jobs (issue 5). A job pulled (or pushed with a lease) carries `lease_id` and
-//! `lease_expires_at` (columns written at intake). Rules:
-//! - A job whose lease is lost (renewal refused, or the journal clock passes the expiry) and that
-//!   is not yet in a printer is dropped: `cancelled` with reason `lease_lost` (or
-//!   `lease_released` at shutdown), with its `cancelled` event. A job already holding a blangko
-//!   is left alone: the server learns its outcome from the events.
-//! - `feed` refuses a job whose lease has expired by the journal clock, in its own transaction
-//!   (see `jobs.rs`), so a worker can never print a job the server may have given to another
-//!   station.
+//! Leases of server jobs (issues 5 and 10). A job pulled (or pushed with a lease) carries
+//! `lease_id`, `lease_expires_at` and `lease_granted_at` (columns written at intake and at each
+//! renewal). Rules:
+//! - **Ownership.** From its first `printing` event (`owned_since`, set by the first feed) a
+//!   job belongs to this station until it ends `printed`, `failed` or is cancelled by the server
+//!   or an operator. Its lease no longer matters: it is not renewed, a lost or expired lease
+//!   never drops it and a shutdown never gives it back ([`LeaseDrop::Owned`]). A requeue after
+//!   a spoiled card (or a doubt resolved as spoiled) keeps the ownership.
+//! - A job whose lease is lost (renewal refused, or the journal clock passes the expiry) and
+//!   that was never owned is dropped: `cancelled` with reason `lease_lost` (or
+//!   `lease_released` at shutdown), with its `cancelled` event; a loss (not a release) also
+//!   raises a `lease_lost` alert.
+//! - `feed` refuses a never-owned job whose lease has expired by the journal clock, in its own
+//!   transaction (see `jobs.rs`), so a worker can never print a job the server may have given
+//!   to another station.
 //! - A job dropped for its lease and offered again under a new lease is queued again
 //!   ([`Journal::lease_requeue`]).
 
@@ -24,6 +30,8 @@ use super::{Journal, Tx};
 pub const LEASE_LOST: &str = "lease_lost";
 /// Reason code of a job dropped because the station released its lease (shutdown).
 pub const LEASE_RELEASED: &str = "lease_released";
+/// Alert kind raised when a job's lease is lost before it reached a printer (key: the job id).
+pub const LEASE_LOST_ALERT: &str = "lease_lost";
 
 /// A lease the station holds for a job that is not terminal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +42,9 @@ pub struct HeldLease {
     pub lease_id: String,
     /// Expiry as last granted.
     pub expires_at: Timestamp,
+    /// When that expiry was granted (intake or last renewal); `None` in rows written before
+    /// the column existed (renew at once).
+    pub granted_at: Option<Timestamp>,
     /// The job's state.
     pub state: JobState,
 }
@@ -43,26 +54,47 @@ pub struct HeldLease {
 pub enum LeaseDrop {
     /// The job was not in a printer: cancelled, never printed.
     Dropped,
-    /// The job already holds a blangko (or is terminal): left as it is.
+    /// The job is terminal: left as it is.
     Kept(JobState),
+    /// The job reached a printer once and belongs to this station: owned, kept (never
+    /// dropped or given back for its lease).
+    Owned(JobState),
+}
+
+/// Whether the job reached a printer once (its first `printing` event): it belongs to this
+/// station whatever happens to its lease.
+pub(crate) fn is_owned(conn: &rusqlite::Connection, job_id: &str) -> Result<bool> {
+    let owned: Option<Option<i64>> = conn
+        .prepare_cached("SELECT owned_since FROM jobs WHERE job_id = ?1")?
+        .query_row([job_id], |r| r.get(0))
+        .optional()?;
+    Ok(matches!(owned, Some(Some(_))))
 }
 
 /// Whether the job's lease forbids feeding it now (expired by `now`, or marked lost).
+/// An owned job is never refused: it belongs to this station.
 pub(crate) fn lease_forbids_feed(tx: &Tx<'_>, job_id: &str) -> Result<bool> {
-    let row: Option<(Option<i64>, Option<i64>)> = tx
+    let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = tx
         .tx
-        .prepare_cached("SELECT lease_expires_at, lease_lost_at FROM jobs WHERE job_id = ?1")?
-        .query_row([job_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached(
+            "SELECT lease_expires_at, lease_lost_at, owned_since FROM jobs WHERE job_id = ?1",
+        )?
+        .query_row([job_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(match row {
-        Some((_, Some(_))) => true,
-        Some((Some(exp), None)) => exp <= tx.now.0,
+        Some((_, _, Some(_))) => false,
+        Some((_, Some(_), None)) => true,
+        Some((Some(exp), None, None)) => exp <= tx.now.0,
         _ => false,
     })
 }
 
-/// Drops a job not yet in a printer because of its lease (in the caller's transaction).
+/// Drops a never-owned job because of its lease (in the caller's transaction). An owned job
+/// is left untouched ([`LeaseDrop::Owned`]).
 pub(crate) fn drop_in_tx(tx: &Tx<'_>, job: &mut JobRow, reason: &str) -> Result<LeaseDrop> {
+    if is_owned(&tx.tx, &job.job_id)? {
+        return Ok(LeaseDrop::Owned(job.state));
+    }
     tx.tx
         .prepare_cached(
             "UPDATE jobs SET lease_lost_at = COALESCE(lease_lost_at, ?2) WHERE job_id = ?1",
@@ -90,17 +122,32 @@ pub(crate) fn drop_in_tx(tx: &Tx<'_>, job: &mut JobRow, reason: &str) -> Result<
             _ => serde_json::Map::new(),
         },
     )?;
+    if reason == LEASE_LOST {
+        let id = &job.job_id;
+        super::alerts::raise_in_tx(
+            tx,
+            LEASE_LOST_ALERT,
+            id,
+            &format!(
+                "job {id} dropped before printing: its lease was lost (the server may give it to another station)"
+            ),
+            &format!(
+                "job {id} dibatalkan sebelum dicetak: sewa (lease) hilang (server dapat memberikannya ke stasiun lain)"
+            ),
+        )?;
+    }
     Ok(LeaseDrop::Dropped)
 }
 
 impl Journal {
-    /// Leases held for jobs that are not terminal and not lost, oldest job first.
+    /// Leases to keep: held for jobs that never reached a printer, are not terminal and whose
+    /// lease is not lost, oldest job first. An owned job's lease is not renewed.
     pub fn leases_held(&self) -> Result<Vec<HeldLease>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT job_id, lease_id, lease_expires_at, state FROM jobs
+            "SELECT job_id, lease_id, lease_expires_at, state, lease_granted_at FROM jobs
              WHERE lease_id IS NOT NULL AND lease_expires_at IS NOT NULL
-               AND lease_lost_at IS NULL
-               AND state NOT IN ('printed', 'failed', 'rejected', 'cancelled')
+               AND lease_lost_at IS NULL AND owned_since IS NULL
+               AND state NOT IN ('printed', 'failed', 'rejected', 'cancelled', 'superseded')
              ORDER BY id",
         )?;
         let rows = st.query_map([], |r| {
@@ -109,11 +156,12 @@ impl Journal {
                 r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, Option<i64>>(4)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (job_id, lease_id, exp, state) = row?;
+            let (job_id, lease_id, exp, state, granted) = row?;
             let state = state
                 .parse()
                 .map_err(|e: JournalError| super::jobs::corrupt(&job_id, e.to_string()))?;
@@ -121,6 +169,7 @@ impl Journal {
                 job_id,
                 lease_id,
                 expires_at: Timestamp(exp),
+                granted_at: granted.map(Timestamp),
                 state,
             });
         }
@@ -142,8 +191,8 @@ impl Journal {
         })
     }
 
-    /// Records a renewal (or a new lease for a job already held, e.g. a duplicate offer). Ignored
-    /// for a job whose lease was lost or that is terminal.
+    /// Records a renewal (or a new lease for a job already held, e.g. a duplicate offer), granted
+    /// now. Ignored for a job whose lease was lost, that is owned or that is terminal.
     pub fn lease_renewed(
         &mut self,
         job_id: &str,
@@ -152,18 +201,18 @@ impl Journal {
     ) -> Result<bool> {
         let tx = self.write()?;
         let n = tx.tx.execute(
-            "UPDATE jobs SET lease_id = ?2, lease_expires_at = ?3
-             WHERE job_id = ?1 AND lease_lost_at IS NULL
-               AND state NOT IN ('printed', 'failed', 'rejected', 'cancelled')",
-            params![job_id, lease_id, expires_at.0],
+            "UPDATE jobs SET lease_id = ?2, lease_expires_at = ?3, lease_granted_at = ?4
+             WHERE job_id = ?1 AND lease_lost_at IS NULL AND owned_since IS NULL
+               AND state NOT IN ('printed', 'failed', 'rejected', 'cancelled', 'superseded')",
+            params![job_id, lease_id, expires_at.0, tx.now.0],
         )?;
         tx.commit()?;
         Ok(n > 0)
     }
 
-    /// The lease is gone (`reason` [`LEASE_LOST`] or [`LEASE_RELEASED`]): a job not yet in a
-    /// printer is cancelled and never printed; one holding a blangko is kept. Either way the
-    /// lease is no longer renewed.
+    /// The lease is gone (`reason` [`LEASE_LOST`] or [`LEASE_RELEASED`]): a job that never
+    /// reached a printer is cancelled and never printed ([`LeaseDrop::Dropped`]); an owned job
+    /// is kept and stays this station's ([`LeaseDrop::Owned`]), a terminal one is left as it is.
     pub fn lease_lost(&mut self, job_id: &str, reason: &str) -> Result<LeaseDrop> {
         let tx = self.write()?;
         let mut job = load(&tx.tx, job_id)?;
@@ -172,14 +221,14 @@ impl Journal {
         Ok(out)
     }
 
-    /// Drops every job not yet in a printer whose lease has expired by the journal clock (the
-    /// server could not be reached to renew it). Returns the dropped job ids.
+    /// Drops every never-owned job not in a printer whose lease has expired by the journal clock
+    /// (the server could not be reached to renew it). Returns the dropped job ids.
     pub fn drop_expired_leases(&mut self) -> Result<Vec<String>> {
         let tx = self.write()?;
         let ids: Vec<String> = {
             let mut st = tx.tx.prepare_cached(
                 "SELECT job_id FROM jobs WHERE lease_expires_at IS NOT NULL
-                   AND lease_expires_at <= ?1 AND lease_lost_at IS NULL
+                   AND lease_expires_at <= ?1 AND lease_lost_at IS NULL AND owned_since IS NULL
                    AND state IN ('queued', 'preparing', 'ready') ORDER BY id",
             )?;
             let rows = st.query_map([tx.now.0], |r| r.get(0))?;
@@ -191,6 +240,12 @@ impl Journal {
         }
         tx.commit()?;
         Ok(ids)
+    }
+
+    /// Whether the job reached a printer once and so belongs to this station (see the module
+    /// doc). False for an unknown job.
+    pub fn is_owned(&self, job_id: &str) -> Result<bool> {
+        is_owned(&self.conn, job_id)
     }
 
     /// Whether a job was dropped for its lease (and may be queued again under a new one).
@@ -246,9 +301,14 @@ impl Journal {
         )?;
         tx.tx.execute(
             "UPDATE jobs SET state = 'queued', printer_id = NULL, reason = NULL, updated_at = ?2,
-                 lease_id = ?3, lease_expires_at = ?4, lease_lost_at = NULL
+                 lease_id = ?3, lease_expires_at = ?4, lease_lost_at = NULL, lease_granted_at = ?2
              WHERE job_id = ?1",
             params![job_id, tx.now.0, lease_id, expires_at.0],
+        )?;
+        // The job is back: its lease-lost alert no longer holds.
+        tx.tx.execute(
+            "UPDATE alerts SET cleared_at = ?3 WHERE kind = ?1 AND key = ?2 AND cleared_at IS NULL",
+            params![LEASE_LOST_ALERT, job_id, tx.now.0],
         )?;
         outbox::push(
             &tx,

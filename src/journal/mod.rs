@@ -50,7 +50,7 @@ pub use error::{JournalError, Result};
 pub use jobs::{
     ChipInfo, ClaimedJob, Enqueued, IntakeReport, NewJob, PrintedInfo, PrinterSlot, RejectedJob,
 };
-pub use lease::{HeldLease, LeaseDrop, LEASE_LOST, LEASE_RELEASED};
+pub use lease::{HeldLease, LeaseDrop, LEASE_LOST, LEASE_LOST_ALERT, LEASE_RELEASED};
 pub use ledger::{Location, MovementKind, StockPlace};
 pub use origin::JobSource;
 pub use outbox::{OutboxEvent, PurgeReport};

@@ -48,13 +48,16 @@ impl JobSource {
 fn store_source(tx: &Tx<'_>, job_id: &str, source: &JobSource) -> Result<()> {
     tx.tx
         .prepare_cached(
-            "UPDATE jobs SET origin = ?2, lease_id = ?3, lease_expires_at = ?4 WHERE job_id = ?1",
+            "UPDATE jobs SET origin = ?2, lease_id = ?3, lease_expires_at = ?4,
+                 lease_granted_at = CASE WHEN ?4 IS NULL THEN NULL ELSE ?5 END
+             WHERE job_id = ?1",
         )?
         .execute(params![
             job_id,
             source.origin,
             source.lease_id,
-            source.lease_expires_at.map(|t| t.0)
+            source.lease_expires_at.map(|t| t.0),
+            tx.now.0
         ])?;
     Ok(())
 }

@@ -164,7 +164,8 @@ impl Journal {
     pub fn purge_personal_data(&mut self, older_than: Timestamp) -> Result<PurgeReport> {
         self.conn.pragma_update(None, "secure_delete", "ON")?;
         let tx = self.write()?;
-        let eligible = "state IN ('printed', 'failed', 'rejected', 'cancelled')
+        // Every ended job, `superseded` (written off and replaced by a newer job) included.
+        let eligible = "state IN ('printed', 'failed', 'rejected', 'cancelled', 'superseded')
              AND payload IS NOT NULL AND updated_at < ?1";
         let waiting: i64 = tx.tx.query_row(
             &format!(

@@ -178,6 +178,26 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE jobs ADD COLUMN attempt_base INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 9 (issue 10): ownership and leases across restarts.
+    //  - owned_since: the first `printing` event (first feed). From then on the job belongs to
+    //    this station until printed, failed or cancelled by the server or an operator: a lost
+    //    lease never drops it and a shutdown never gives it back. Jobs fed under an older
+    //    schema become owned from their first feed.
+    //  - lease_granted_at: when the current lease was granted or last renewed, so renewal
+    //    keeps its schedule (half the granted lease) across restarts.
+    //  - card_serial: the card of the current attempt as the printer reported it after the
+    //    feed, so a `printed` decided by an operator carries it.
+    //  - reason_id: the Bahasa Indonesia text of an in-doubt reason (`reason` is English), so
+    //    `cetak doubt list` speaks one language.
+    r#"
+    ALTER TABLE jobs ADD COLUMN owned_since INTEGER;
+    ALTER TABLE jobs ADD COLUMN lease_granted_at INTEGER;
+    ALTER TABLE jobs ADD COLUMN card_serial TEXT;
+    ALTER TABLE jobs ADD COLUMN reason_id TEXT;
+    UPDATE jobs SET owned_since =
+        (SELECT MIN(e.at) FROM job_events e WHERE e.job_id = jobs.job_id AND e.step = 'feed')
+        WHERE EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = jobs.job_id AND e.step = 'feed');
+    "#,
 ];
 
 /// Schema version this build writes.

@@ -97,6 +97,25 @@ impl JobState {
         }
     }
 
+    /// English label for operators (`cetak status --lang en`).
+    pub fn label_en(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Preparing => "preparing",
+            JobState::Ready => "ready",
+            JobState::Feeding => "feeding",
+            JobState::Encoding => "encoding",
+            JobState::Printing => "printing",
+            JobState::Printed => "printed",
+            JobState::Spoiled => "spoiled",
+            JobState::Failed => "failed",
+            JobState::Rejected => "rejected",
+            JobState::Cancelled => "cancelled",
+            JobState::InDoubt => "in doubt",
+            JobState::Superseded => "superseded",
+        }
+    }
+
     /// No further transition by the station. A printed card can still be written off by an
     /// operator before handover ([`Step::WriteOff`]).
     pub fn is_terminal(self) -> bool {

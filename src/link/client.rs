@@ -230,10 +230,14 @@ impl LinkClient {
     }
 }
 
+/// 404/409 about the lease (`lease_unknown`, `lease_expired`, or a body without a known code)
+/// mean it is gone. `409 job_owned` is not a lost lease: the server refuses to take back a job
+/// that belongs to the station, and the caller sees it as such.
 fn lease_lost<T>(r: Result<T, LinkError>, lease_id: &str) -> Result<T, LinkError> {
     match r {
         Err(LinkError::Server { status, code, .. })
-            if status == 409 || status == 404 || code == "lease_expired" =>
+            if code != "job_owned"
+                && (status == 409 || status == 404 || code == "lease_expired") =>
         {
             Err(LinkError::LeaseLost {
                 lease_id: lease_id.to_string(),
@@ -306,6 +310,11 @@ mod tests {
         let body = br#"{"error":{"code":"lease_expired","message":"gone"}}"#;
         let e = lease_lost::<()>(Err(error_for(StatusCode::CONFLICT, body, None)), "L1");
         assert!(matches!(e, Err(LinkError::LeaseLost { lease_id }) if lease_id == "L1"));
+        let body = br#"{"error":{"code":"job_owned","message":"stays with the station"}}"#;
+        let e = lease_lost::<()>(Err(error_for(StatusCode::CONFLICT, body, None)), "L1");
+        assert!(
+            matches!(e, Err(LinkError::Server { status: 409, ref code, .. }) if code == "job_owned")
+        );
         let e = error_for(StatusCode::FORBIDDEN, b"", None);
         assert!(matches!(e, LinkError::Unauthorized { status: 403 }));
         let e = error_for(StatusCode::BAD_GATEWAY, b"<html>", None);

@@ -140,7 +140,7 @@ pub(crate) async fn run_delivery(
             }
             Err(e) => {
                 if e.is_transient() {
-                    tracing::warn!(error = %e, backlog = pending.len(), "event delivery failed, will retry");
+                    tracing::warn!(error = %e, backlog = pending.len(), "event delivery: {}, will retry", e.summary_en());
                 } else {
                     tracing::error!(error = %e, pesan = %e.message_id(), "event delivery refused");
                 }

@@ -51,8 +51,10 @@ pub enum LinkError {
     /// The server could not be reached (down, network, proxy).
     #[error("cannot reach the server: {0}")]
     Connect(String),
-    /// The server answered with an error.
-    #[error("server error HTTP {status} ({code}): {message}")]
+    /// The server answered with an error: `500`/5xx is a server error (it retries with
+    /// backoff), `503`/`429` a busy server (it retries after `Retry-After`), a 4xx a refusal of
+    /// the request. None of them is "unreachable": the server answered.
+    #[error("{} (HTTP {status} {code}): {message}", server_label_en(*status))]
     Server {
         /// HTTP status.
         status: u16,
@@ -105,12 +107,10 @@ impl LinkError {
             }
             LinkError::Timeout => "server tidak menjawab tepat waktu".into(),
             LinkError::Connect(e) => format!("tidak dapat menghubungi server: {e}"),
-            LinkError::Server {
-                status,
-                code,
-                message,
-                ..
-            } => format!("server error HTTP {status} ({code}): {message}"),
+            // The code and the server's message are English tokens: they stay in the logs.
+            LinkError::Server { status, .. } => {
+                format!("{} (HTTP {status})", server_label_id(*status))
+            }
             LinkError::LeaseLost { lease_id } => format!("sewa (lease) {lease_id} hilang"),
             LinkError::Protocol(e) => format!("jawaban server tidak sesuai protokol: {e}"),
             LinkError::Config(e) => format!("konfigurasi link: {e}"),
@@ -122,6 +122,20 @@ impl LinkError {
         self.to_string()
     }
 
+    /// What went wrong in two words, English, for log lines: "server unreachable" (no answer),
+    /// "server busy" (503/429), "server error" (other 5xx), "request refused" (4xx), ...
+    pub fn summary_en(&self) -> &'static str {
+        match self {
+            LinkError::Timeout | LinkError::Connect(_) => "server unreachable",
+            LinkError::Server { status, .. } => server_label_en(*status),
+            LinkError::Unauthorized { .. } => "station token refused",
+            LinkError::Certificate(_) => "certificate problem",
+            LinkError::LeaseLost { .. } => "lease lost",
+            LinkError::Protocol(_) => "answer outside the protocol",
+            LinkError::Config(_) => "link configuration",
+        }
+    }
+
     /// Worth retrying later (the server or the network may recover).
     pub fn is_transient(&self) -> bool {
         match self {
@@ -131,16 +145,20 @@ impl LinkError {
         }
     }
 
-    /// The server read the request and refused its content for good (400, 413, 422): sending
-    /// the same again will not help, unlike a 5xx, a timeout or a token problem.
+    /// The server read the request and refused its content for good (400, 413, 422, or
+    /// `409 job_owned`: a give-back of a job that belongs to the station): sending the same
+    /// again will not help, unlike a 5xx, a timeout or a token problem.
     pub fn is_refusal(&self) -> bool {
-        matches!(
-            self,
+        match self {
             LinkError::Server {
                 status: 400 | 413 | 422,
                 ..
-            }
-        )
+            } => true,
+            LinkError::Server {
+                status: 409, code, ..
+            } => code == "job_owned",
+            _ => false,
+        }
     }
 
     /// The delay the server asked for, if any.
@@ -164,6 +182,25 @@ impl LinkError {
             return LinkError::Protocol(chain_text(&e));
         }
         LinkError::Connect(chain_text(&e))
+    }
+}
+
+/// The kind of an HTTP error status, English: 503 and 429 mean the server is busy (come back
+/// after `Retry-After`), other 5xx a server error, 4xx a refused request.
+fn server_label_en(status: u16) -> &'static str {
+    match status {
+        429 | 503 => "server busy",
+        500..=599 => "server error",
+        _ => "server refused the request",
+    }
+}
+
+/// [`server_label_en`] in Bahasa Indonesia.
+fn server_label_id(status: u16) -> &'static str {
+    match status {
+        429 | 503 => "server sibuk",
+        500..=599 => "kesalahan server",
+        _ => "server menolak permintaan",
     }
 }
 
@@ -261,5 +298,34 @@ mod tests {
         };
         assert!(e.is_transient());
         assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn http_errors_are_server_error_or_busy_never_unreachable() {
+        let server = |status: u16, code: &str| LinkError::Server {
+            status,
+            code: code.into(),
+            message: "whatever the server says".into(),
+            retry_after: None,
+        };
+        for (status, code, en, id) in [
+            (500, "internal", "server error", "kesalahan server"),
+            (502, "http_502", "server error", "kesalahan server"),
+            (503, "unavailable", "server busy", "server sibuk"),
+            (429, "rate_limited", "server busy", "server sibuk"),
+        ] {
+            let e = server(status, code);
+            assert!(e.message_en().starts_with(en), "{e}");
+            assert!(e.message_en().contains(&format!("HTTP {status}")), "{e}");
+            assert_eq!(e.summary_en(), en);
+            assert!(e.message_id().starts_with(id), "{}", e.message_id());
+            for text in [e.message_en(), e.message_id()] {
+                assert!(!text.contains("unreachable") && !text.contains("menghubungi"), "{text}");
+            }
+            // The Indonesian text holds no English words of the server's message.
+            assert!(!e.message_id().contains("whatever"), "{}", e.message_id());
+        }
+        assert_eq!(LinkError::Timeout.summary_en(), "server unreachable");
+        assert!(server(400, "bad_request").message_id().starts_with("server menolak"));
     }
 }

@@ -1,7 +1,9 @@
 //! Jobs under lease: the puller (long-poll claims while the station has room, each offer through
-//! signed intake), the keeper (renewal at half the lease, local expiry, loss) and the release of
-//! leases at shutdown. The journal enforces the rule that matters — a job whose lease is lost is
-//! never fed — so a slow or absent server can delay renewals without risk.
+//! signed intake), the keeper (renewal at half the lease on a schedule kept in the journal,
+//! local expiry, loss) and the release of leases at shutdown. The journal enforces the rules
+//! that matter — a job whose lease is lost before it reached a printer is never fed, and a job
+//! that reached a printer once is this station's and is never dropped or given back — so a slow
+//! or absent server can delay renewals without risk.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -17,8 +19,8 @@ use super::wire::{ClaimRequest, LeasedJob};
 use crate::config::LinkConfig;
 use crate::daemon::intake::{accept_signed, Accepted, IntakeContext, JobOrigin};
 use crate::journal::{
-    Actor, BlangkoType, JobState, Journal, JournalError, LeaseDrop, Timestamp, LEASE_LOST,
-    LEASE_RELEASED,
+    Actor, BlangkoType, HeldLease, JobState, Journal, JournalError, LeaseDrop, Timestamp,
+    LEASE_LOST, LEASE_RELEASED,
 };
 
 /// What became of a job offered by the server (pulled or pushed).
@@ -136,9 +138,11 @@ fn backoff(link: &LinkConfig) -> Backoff {
     )
 }
 
-fn log_link_error(what: &str, e: &LinkError) {
+/// Logs a failed call: "server unreachable" only when no answer came; an HTTP 5xx/429 is a
+/// server error or a busy server.
+pub(crate) fn log_link_error(what: &str, e: &LinkError) {
     if e.is_transient() {
-        tracing::warn!(error = %e, "{what}: server unreachable, will retry");
+        tracing::warn!(error = %e, "{what}: {}, will retry", e.summary_en());
     } else {
         tracing::error!(error = %e, pesan = %e.message_id(), "{what} failed");
     }
@@ -263,20 +267,36 @@ pub(crate) async fn cancel_from_server(db: &Db, job_id: String) {
     }
 }
 
-/// Renews leases at half their length (or `renew_seconds`), drops jobs whose lease expired by
-/// the journal clock, and applies losses reported by the server.
+/// When a lease is due for renewal: half the lease as granted (or `every`, if sooner), counted
+/// from the grant time the journal stored with `expires_at`. The schedule therefore survives a
+/// restart (a station restarting more often than half the lease still renews), and a lease past
+/// half its life at start is due at once. A lease without a stored grant time is due now.
+pub(crate) fn renew_due(h: &HeldLease, every: Duration) -> Timestamp {
+    let Some(granted) = h.granted_at else {
+        return Timestamp(i64::MIN);
+    };
+    let half = (h.expires_at.0 - granted.0).max(0) / 2;
+    let every = i64::try_from(every.as_millis()).unwrap_or(i64::MAX);
+    Timestamp(granted.0.saturating_add(half.min(every)))
+}
+
+/// Renews leases when due ([`renew_due`]), drops jobs whose lease expired by the journal clock,
+/// and applies losses reported by the server. A lost lease of a job that never reached a
+/// printer drops the job and raises a `lease_lost` alert (in the journal, with the drop); an
+/// owned job is kept.
 pub(crate) async fn run_keeper(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
     let every = c.link.renew_every();
-    let mut next: HashMap<String, Instant> = HashMap::new();
+    // After a failed renewal (server away): not before this instant, with backoff.
+    let mut not_before: HashMap<String, Instant> = HashMap::new();
     let mut retry = backoff(&c.link);
     loop {
-        if !pause(&mut stop, Duration::from_millis(500)).await {
-            return;
-        }
         match c.db.call(|j| j.drop_expired_leases()).await {
             Ok(ids) => {
                 for id in ids {
-                    tracing::warn!(job = %id, "lease expired before the job reached a printer: dropped");
+                    tracing::warn!(
+                        job = %id,
+                        "lease expired before the job reached a printer: dropped (alert raised)"
+                    );
                 }
             }
             Err(e) => tracing::error!(error = %e, "keeper: journal"),
@@ -285,16 +305,15 @@ pub(crate) async fn run_keeper(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
             Ok(h) => h,
             Err(e) => {
                 tracing::error!(error = %e, "keeper: journal");
-                continue;
+                Vec::new()
             }
         };
-        let now = Instant::now();
-        next.retain(|k, _| held.iter().any(|h| &h.lease_id == k));
+        not_before.retain(|k, _| held.iter().any(|h| &h.lease_id == k));
         for h in held {
-            let due = *next
-                .entry(h.lease_id.clone())
-                .or_insert_with(|| now + every.min(half_left(h.expires_at)));
-            if due > now {
+            let now = Timestamp::from_datetime(chrono::Utc::now());
+            if renew_due(&h, every) > now
+                || not_before.get(&h.lease_id).is_some_and(|t| *t > Instant::now())
+            {
                 continue;
             }
             let r = tokio::select! {
@@ -304,6 +323,7 @@ pub(crate) async fn run_keeper(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
             match r {
                 Ok(lease) => {
                     retry.reset();
+                    not_before.remove(&h.lease_id);
                     let Some(exp) = super::parse_time(&lease.expires_at) else {
                         tracing::error!(lease = %h.lease_id, "renew: invalid expires_at");
                         continue;
@@ -312,42 +332,39 @@ pub(crate) async fn run_keeper(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
                     if let Err(e) = c.db.call(move |j| j.lease_renewed(&job, &id, exp)).await {
                         tracing::error!(error = %e, "keeper: journal");
                     }
-                    // Renew again after `every`, or at half the time left if the server granted less.
-                    next.insert(lease.lease_id, Instant::now() + every.min(half_left(exp)));
                 }
                 Err(LinkError::LeaseLost { lease_id }) => {
                     let job = h.job_id.clone();
                     match c.db.call(move |j| j.lease_lost(&job, LEASE_LOST)).await {
                         Ok(LeaseDrop::Dropped) => tracing::warn!(
                             job = %h.job_id, lease = %lease_id,
-                            "lease lost before the job reached a printer: dropped"
+                            "lease lost before the job reached a printer: dropped (alert raised)"
                         ),
-                        Ok(LeaseDrop::Kept(s)) => tracing::info!(
+                        Ok(LeaseDrop::Kept(s) | LeaseDrop::Owned(s)) => tracing::info!(
                             job = %h.job_id, lease = %lease_id, state = %s,
-                            "lease lost; the job is already in a printer and goes on"
+                            "lease lost; the job reached a printer and stays with this station"
                         ),
                         Err(e) => tracing::error!(error = %e, "keeper: journal"),
                     }
-                    next.remove(&h.lease_id);
+                    not_before.remove(&h.lease_id);
                 }
                 Err(e) => {
                     log_link_error("renew", &e);
                     let d = retry.next_delay(e.retry_after()).min(every);
-                    next.insert(h.lease_id.clone(), Instant::now() + d);
+                    not_before.insert(h.lease_id.clone(), Instant::now() + d);
                 }
             }
+        }
+        if !pause(&mut stop, Duration::from_millis(500)).await {
+            return;
         }
     }
 }
 
-/// Half the time left until `expires_at` (at least 200 ms), by the wall clock.
-fn half_left(expires_at: Timestamp) -> Duration {
-    let left = expires_at.0 - Timestamp::from_datetime(chrono::Utc::now()).0;
-    Duration::from_millis(u64::try_from(left / 2).unwrap_or(0).max(200))
-}
-
-/// At shutdown (workers stopped): drops the jobs not in a printer from the queue and releases
-/// their leases, so the server can hand them to another station at once.
+/// At shutdown (workers stopped): drops the jobs that never reached a printer from the queue
+/// and releases their leases, so the server can hand them to another station at once. An
+/// owned job (one that reached a printer once, e.g. queued again after a spoiled card) is
+/// never given back: it stays this station's and is printed after the restart.
 pub(crate) async fn release_all(c: &LeaseCtx) {
     let held = match c.db.call(|j| j.leases_held()).await {
         Ok(h) => h,
@@ -370,8 +387,46 @@ pub(crate) async fn release_all(c: &LeaseCtx) {
                     log_link_error("release", &e);
                 }
             }
-            Ok(LeaseDrop::Kept(_)) => {}
+            // Owned (it reached a printer once): never given back.
+            Ok(LeaseDrop::Kept(_) | LeaseDrop::Owned(_)) => {}
             Err(e) => tracing::error!(error = %e, "release: journal"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(granted: Option<i64>, expires: i64) -> HeldLease {
+        HeldLease {
+            job_id: "J".into(),
+            lease_id: "L".into(),
+            expires_at: Timestamp(expires),
+            granted_at: granted.map(Timestamp),
+            state: JobState::Queued,
+        }
+    }
+
+    #[test]
+    fn due_at_half_the_granted_lease_from_the_grant_whatever_the_start_time() {
+        let every = Duration::from_secs(150);
+        // A 60 s lease granted at t=1000 s is due at t=1030 s, at every start alike.
+        assert_eq!(
+            renew_due(&held(Some(1_000_000), 1_060_000), every),
+            Timestamp(1_030_000)
+        );
+        // `renew_seconds` sooner than half the lease wins.
+        assert_eq!(
+            renew_due(&held(Some(1_000_000), 1_060_000), Duration::from_secs(10)),
+            Timestamp(1_010_000)
+        );
+        // Unknown grant time (journal written before the column): due now.
+        assert_eq!(renew_due(&held(None, 1_060_000), every), Timestamp(i64::MIN));
+        // An expiry before the grant (clock trouble): due at the grant.
+        assert_eq!(
+            renew_due(&held(Some(1_000_000), 900_000), every),
+            Timestamp(1_000_000)
+        );
     }
 }

@@ -163,3 +163,72 @@ pub fn wait_exit(child: &mut std::process::Child, timeout: Duration) -> std::pro
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Labels of the Indonesian output (`cetak doubt`, `cetak status`) that must not appear in the
+/// English one (lower case).
+pub const ID_WORDS: &[&str] = &[
+    "percobaan",
+    "saat",
+    "stasiun",
+    "dimulai",
+    "antre",
+    "tercetak",
+    "diragukan",
+    "mencetak",
+    "gagal",
+    "tidak ada",
+    "peringatan",
+    "kartu",
+    "sejak",
+    "terhubung",
+    "sibuk",
+    "kesalahan",
+    "menunggu",
+    "dikirim",
+    "ditolak",
+    "sisa",
+    "siaga",
+];
+
+/// And the other way round.
+pub const EN_WORDS: &[&str] = &[
+    "attempt",
+    "while",
+    "station",
+    "restarted",
+    "queued",
+    "printed",
+    "in doubt",
+    "printing",
+    "failed",
+    "no job",
+    "alerts",
+    "cards",
+    "since",
+    "connected",
+    "busy",
+    "server error",
+    "waiting",
+    "refused",
+    "ribbon",
+    "idle",
+    "unreachable",
+    "jobs",
+    "printers",
+];
+
+/// Fails if `text`, printed for `--lang {lang}` (`en` or `id`), holds a label of the other
+/// language.
+pub fn assert_one_language(text: &str, lang: &str) {
+    let (foreign, what) = match lang {
+        "en" => (ID_WORDS, "Indonesian"),
+        _ => (EN_WORDS, "English"),
+    };
+    let lower = text.to_lowercase();
+    for w in foreign {
+        assert!(
+            !lower.contains(w),
+            "{what} word {w:?} in --lang {lang} output:\n{text}"
+        );
+    }
+}

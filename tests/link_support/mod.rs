@@ -77,6 +77,17 @@ pub fn link_config(
     server_url: &str,
     extra: &str,
 ) -> Config {
+    let text = link_config_text(data, printers, server_url, extra);
+    Config::parse(&text, Path::new("link-test.toml")).unwrap()
+}
+
+/// The text of [`link_config`] (for a daemon process, which reads a file).
+pub fn link_config_text(
+    data: &Path,
+    printers: &[(&str, String, &str)],
+    server_url: &str,
+    extra: &str,
+) -> String {
     std::fs::create_dir_all(data).unwrap();
     let token = data.join("station.token");
     std::fs::write(&token, format!("{TOKEN}\n")).unwrap();
@@ -89,7 +100,7 @@ pub fn link_config(
         token.display().to_string(),
         push_token.display().to_string(),
     ));
-    Config::parse(&text, Path::new("link-test.toml")).unwrap()
+    text
 }
 
 /// A simulator knowing the test station.

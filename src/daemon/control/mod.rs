@@ -75,6 +75,9 @@ pub struct PrinterView {
     /// Why it is offline (English).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Why it is offline (Bahasa Indonesia).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_id: Option<String>,
     /// Cards left on the ribbon, as last read after a card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ribbon_cards_left: Option<u32>,

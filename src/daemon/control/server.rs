@@ -184,6 +184,7 @@ fn printer_view(id: &str, state: &PrinterState) -> PrinterView {
         job_id: None,
         event_id: None,
         reason: None,
+        reason_id: None,
         ribbon_cards_left: None,
     };
     v.state = match state {
@@ -197,8 +198,9 @@ fn printer_view(id: &str, state: &PrinterState) -> PrinterView {
             v.event_id = Some(*event_id);
             "paused"
         }
-        PrinterState::Offline { reason } => {
+        PrinterState::Offline { reason, reason_id } => {
             v.reason = Some(reason.clone());
+            v.reason_id = Some(reason_id.clone());
             "offline"
         }
         PrinterState::Stopped => "stopped",

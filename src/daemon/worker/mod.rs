@@ -80,6 +80,7 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
                 &id,
                 PrinterState::Offline {
                     reason: e.to_string(),
+                    reason_id: e.message_id(),
                 },
             );
             return;
@@ -172,6 +173,7 @@ fn open_printer(setup: &WorkerSetup) -> Option<Box<dyn Printer>> {
                     &setup.printer_id,
                     PrinterState::Offline {
                         reason: e.message_en(),
+                        reason_id: e.message_id(),
                     },
                 );
                 tracing::warn!(printer = %setup.printer_id, error = %e, "printer not reachable");
@@ -362,6 +364,14 @@ impl Worker {
         // The hardware counter names the card: it goes into the journal as the card serial so a
         // printed card can be traced to its job.
         let card_no = self.printer.counters().ok().map(|c| c.cards_inserted);
+        let card_serial = card_no.map(|n| format!("{}#{n}", self.serial));
+        // Recorded now, so an operator resolving a doubt on this card (crash, lost printer)
+        // reports it too.
+        if let Some(c) = &card_serial {
+            if let Err(e) = self.journal.card_fed(id, c) {
+                tracing::error!(job = %id, error = %e, "card number not recorded");
+            }
+        }
         let chip = if job.needs_chip {
             match self.encode(job) {
                 Ok(chip) => Some(chip),
@@ -385,7 +395,7 @@ impl Worker {
             return self.card_failed(id, &e);
         }
         let info = PrintedInfo {
-            card_serial: card_no.map(|n| format!("{}#{n}", self.serial)),
+            card_serial,
             printer_serial: Some(self.serial.clone()),
         };
         if let Err(e) = self.journal.mark_printed(id, &info) {
@@ -490,7 +500,10 @@ impl Worker {
 
     /// The printer stopped answering with a card inside: nobody knows whether it printed.
     fn lost_card(&mut self, id: &str, e: &PrinterError) -> Outcome {
-        if let Err(je) = self.journal.mark_in_doubt(id, &e.message_en()) {
+        if let Err(je) = self
+            .journal
+            .mark_in_doubt_with(id, &e.message_en(), &e.message_id())
+        {
             tracing::error!(job = %id, error = %je, "in-doubt not recorded");
         }
         loop {
