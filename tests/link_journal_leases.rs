@@ -95,7 +95,10 @@ fn lost_lease_drops_only_jobs_not_in_a_printer() {
     f.j.claim_next(&s).unwrap().unwrap();
     f.j.mark_ready("A").unwrap();
     f.j.feed("A", None).unwrap();
-    assert_eq!(f.j.leases_held().unwrap().len(), 2);
+    // A is this station's now: only B's lease is kept.
+    let held = f.j.leases_held().unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].job_id, "B");
     assert_eq!(
         f.j.lease_lost("A", LEASE_LOST).unwrap(),
         LeaseDrop::Owned(JobState::Feeding)

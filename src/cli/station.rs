@@ -228,7 +228,7 @@ pub enum DoubtCommand {
         spoiled: Option<SpoilCategory>,
         /// With --printed: the card number read from the card, when the printer did not
         /// report one (nomor kartu).
-        #[arg(long, requires = "printed")]
+        #[arg(long, conflicts_with = "spoiled")]
         card_serial: Option<String>,
         /// Note.
         #[arg(long, default_value = "")]
