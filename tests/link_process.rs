@@ -334,12 +334,21 @@ fn lease_renewal_keeps_its_schedule_across_frequent_restarts() {
     let r = Rig::new("RENEW", 1, 0.0, 0, 5);
     let (id, jws) = signed_jobs("RENEW", 1).remove(0);
     r.sim.add_job(&id, &jws);
+    let d = r.start();
+    wait_for("the job leased", Duration::from_secs(60), || {
+        r.state(&id).is_some()
+    });
+    r.kill(d);
     let started = Instant::now();
     let mut restarts = 0;
     // Three leases long.
     while started.elapsed() < Duration::from_secs(16) {
+        let claims = r.sim.request_count("claimJobs");
         let d = r.start();
-        wait_ready(&r.config);
+        // The link is up when its first claim arrives (the lease keeper starts with it).
+        wait_for("the link up", Duration::from_secs(60), || {
+            r.sim.request_count("claimJobs") > claims
+        });
         sleep_ms(500);
         r.kill(d);
         restarts += 1;
@@ -357,7 +366,12 @@ fn lease_renewal_keeps_its_schedule_across_frequent_restarts() {
         started.elapsed(),
         leases.len()
     );
-    assert_eq!(leases.len(), 1, "never offered again: {leases:?}");
+    assert_eq!(
+        leases.len(),
+        1,
+        "claimed once, never offered again: {leases:?}; {}",
+        r.log_tail()
+    );
     assert!(renewals >= 2, "{leases:?}");
     assert_eq!(r.lease_drops(&id), 0, "never dropped");
     assert!(
