@@ -209,9 +209,14 @@ fn a_card_killed_in_the_printer_and_resolved_spoiled_after_the_lease_is_printed_
     let (id, jws) = signed_jobs("KILL", 1).remove(0);
     r.sim.add_job(&id, &jws);
     let d = r.start();
-    wait_for("a card in the printer", Duration::from_secs(60), || {
-        r.state(&id).is_some_and(|s| s.holds_blangko())
-    });
+    wait_for(
+        "a card in the printer, reported printing",
+        Duration::from_secs(60),
+        || {
+            r.state(&id).is_some_and(|s| s.holds_blangko())
+                && r.sim.job_record(&id).is_some_and(|j| j.printing == 1)
+        },
+    );
     r.kill(d);
     // Down longer than the lease (3 s).
     sleep_ms(4500);
@@ -269,9 +274,14 @@ fn a_sigterm_while_an_owned_job_waits_for_a_blangko_never_gives_it_back() {
     let (id, jws) = signed_jobs("TERM", 1).remove(0);
     r.sim.add_job(&id, &jws);
     let d = r.start();
-    wait_for("a card in the printer", Duration::from_secs(60), || {
-        r.state(&id).is_some_and(|s| s.holds_blangko())
-    });
+    wait_for(
+        "a card in the printer, reported printing",
+        Duration::from_secs(60),
+        || {
+            r.state(&id).is_some_and(|s| s.holds_blangko())
+                && r.sim.job_record(&id).is_some_and(|j| j.printing == 1)
+        },
+    );
     r.kill(d);
     let d = r.start();
     wait_for("in doubt after the restart", Duration::from_secs(60), || {
