@@ -196,6 +196,18 @@ fn wait_ready(config: &Path) {
     }
 }
 
+/// Waits until the daemon serves its control API: the station (workers, link) has started.
+fn wait_started(config: &Path) {
+    let cfg = cetak::config::Config::load(config).unwrap();
+    let client = cetak::daemon::control::ControlClient::new(cfg.control_socket())
+        .with_timeout(Duration::from_secs(60));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while client.status().is_err() {
+        assert!(Instant::now() < deadline, "daemon not started");
+        sleep_ms(20);
+    }
+}
+
 fn sleep_ms(ms: u64) {
     std::thread::sleep(Duration::from_millis(ms));
 }
@@ -462,7 +474,8 @@ fn crash_test_against_the_strict_server_loses_no_job_and_doubles_no_card() {
     let jobs = 100;
     let kills = 20;
     let lease = 3;
-    let r = Rig::new("CRASH", 2, 0.005, (jobs * 2) as u32, lease);
+    // About 0.6 s a card: kills often find one in a printer.
+    let r = Rig::new("CRASH", 2, 0.02, (jobs * 2) as u32, lease);
     let seed: u64 = std::env::var("CETAK_CRASH_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -484,10 +497,10 @@ fn crash_test_against_the_strict_server_loses_no_job_and_doubles_no_card() {
     for _ in 0..kills {
         let d = r.start();
         // Doubts left by the previous kill, decided while the daemon runs.
-        wait_ready(&r.config);
+        wait_started(&r.config);
         let (p, s) = resolve_doubts(&r);
         resolved = (resolved.0 + p, resolved.1 + s);
-        sleep_ms(200 + rng.below(1500));
+        sleep_ms(200 + rng.below(1200));
         r.kill(d);
         mid_card += usize::from(
             ids.iter()
@@ -499,9 +512,10 @@ fn crash_test_against_the_strict_server_loses_no_job_and_doubles_no_card() {
             sleep_ms(lease as u64 * 1000 + 500);
         }
     }
+    let kill_phase = t0.elapsed();
     // The last run goes to the end; the operator decides what is left in doubt.
     let d = r.start();
-    wait_ready(&r.config);
+    wait_started(&r.config);
     let deadline = Instant::now() + Duration::from_secs(150);
     loop {
         let (p, s) = resolve_doubts(&r);
@@ -577,7 +591,7 @@ fn crash_test_against_the_strict_server_loses_no_job_and_doubles_no_card() {
     let lease_drops: usize = ids.iter().map(|id| r.lease_drops(id)).sum();
     let offers: u32 = ids.iter().map(|id| r.sim.job_record(id).unwrap().offers).sum();
     eprintln!(
-        "link crash test: {jobs} jobs, {kills} kills ({mid_card} with a card in a printer, {long_stops} stops longer than the {lease} s lease) in {elapsed:.1?}; final {by_state:?}; doubts resolved printed {} / spoiled {}; {lease_drops} drops of never-printed jobs for their lease, {offers} offers; {} events stored once",
+        "link crash test: {jobs} jobs, {kills} kills ({mid_card} with a card in a printer, {long_stops} stops longer than the {lease} s lease) in {elapsed:.1?} ({kill_phase:.1?} of them killing); final {by_state:?}; doubts resolved printed {} / spoiled {}; {lease_drops} drops of never-printed jobs for their lease, {offers} offers; {} events stored once",
         resolved.0,
         resolved.1,
         r.sim.events().len()
