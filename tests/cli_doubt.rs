@@ -142,7 +142,11 @@ fn a_printed_decision_carries_the_card_number_and_printer_serial() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("SN-P1#1059"), "{err}");
-    assert!(j.outbox_for_job("D-OTHER").unwrap().iter().all(|e| e.kind != "printed"));
+    assert!(j
+        .outbox_for_job("D-OTHER")
+        .unwrap()
+        .iter()
+        .all(|e| e.kind != "printed"));
     // A card number goes with --printed only.
     let out = cetak(
         &config,
@@ -174,10 +178,16 @@ fn doubt_output_speaks_one_language() {
     let id = ok(&config, &["doubt", "list"]);
     assert!(en.contains("L-1") && id.contains("L-1"));
     assert!(en.contains("attempt") && en.contains("restarted"), "{en}");
-    assert!(id.contains("percobaan") && id.contains("dimulai ulang"), "{id}");
+    assert!(
+        id.contains("percobaan") && id.contains("dimulai ulang"),
+        "{id}"
+    );
     assert_one_language(&en, "en");
     assert_one_language(&id, "id");
-    let en = ok(&config, &["doubt", "resolve", "L-1", "--printed", "--lang", "en"]);
+    let en = ok(
+        &config,
+        &["doubt", "resolve", "L-1", "--printed", "--lang", "en"],
+    );
     assert!(en.contains("printed"), "{en}");
     assert_one_language(&en, "en");
     let id = ok(&config, &["doubt", "resolve", "L-2", "--spoiled", "rusak"]);

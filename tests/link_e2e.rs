@@ -752,11 +752,17 @@ async fn a_busy_or_failing_server_is_reported_as_such_not_as_unreachable() {
     }
     let link = view.link.clone().expect("link shown");
     assert_eq!(link.state, "failing", "{link:?}");
-    let (en, id) = (link.error_en.clone().unwrap(), link.error_id.clone().unwrap());
+    let (en, id) = (
+        link.error_en.clone().unwrap(),
+        link.error_id.clone().unwrap(),
+    );
     assert!(en.starts_with("server busy (HTTP 503"), "{en}");
     assert!(id.starts_with("server sibuk (HTTP 503"), "{id}");
     for t in [&en, &id] {
-        assert!(!t.contains("unreachable") && !t.contains("menghubungi"), "{t}");
+        assert!(
+            !t.contains("unreachable") && !t.contains("menghubungi"),
+            "{t}"
+        );
     }
     let text_en = format_status(&view, Lang::En);
     let text_id = format_status(&view, Lang::Id);
@@ -773,17 +779,27 @@ async fn a_busy_or_failing_server_is_reported_as_such_not_as_unreachable() {
     let mut link = link;
     for _ in 0..200 {
         link = control_status(&cfg, &station).await.link.unwrap();
-        if link.error_en.as_deref().is_some_and(|e| e.contains("HTTP 500")) {
+        if link
+            .error_en
+            .as_deref()
+            .is_some_and(|e| e.contains("HTTP 500"))
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(
-        link.error_en.as_deref().unwrap().starts_with("server error (HTTP 500"),
+        link.error_en
+            .as_deref()
+            .unwrap()
+            .starts_with("server error (HTTP 500"),
         "{link:?}"
     );
     assert!(
-        link.error_id.as_deref().unwrap().starts_with("kesalahan server (HTTP 500"),
+        link.error_id
+            .as_deref()
+            .unwrap()
+            .starts_with("kesalahan server (HTTP 500"),
         "{link:?}"
     );
     sim.update_faults(|f| f.status_500_next = 0);

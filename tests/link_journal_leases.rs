@@ -250,11 +250,16 @@ fn a_job_requeued_after_a_spoiled_card_stays_owned_whatever_its_lease_does() {
     feed_on_p1(&mut f, "O-1");
     assert!(f.j.is_owned("O-1").unwrap(), "owned from the first feed");
     f.j.start_printing("O-1", None).unwrap();
-    let st = f.j.spoil("O-1", SpoilCategory::GagalCetak, "smear", &op()).unwrap();
+    let st =
+        f.j.spoil("O-1", SpoilCategory::GagalCetak, "smear", &op())
+            .unwrap();
     assert_eq!(st, JobState::Queued);
     // Leases renew only for jobs never owned.
     assert!(f.j.leases_held().unwrap().is_empty());
-    assert!(!f.j.lease_renewed("O-1", "lo1", T0.plus_millis(99_000)).unwrap());
+    assert!(!f
+        .j
+        .lease_renewed("O-1", "lo1", T0.plus_millis(99_000))
+        .unwrap());
     // The lease runs out by the journal clock, then the server refuses it, then shutdown.
     f.clock.advance(120_000);
     assert!(f.j.drop_expired_leases().unwrap().is_empty());
@@ -297,9 +302,8 @@ fn a_doubt_resolved_as_spoiled_keeps_the_job_owned() {
     let r = f.j.recover_on_start().unwrap();
     assert_eq!(r.now_in_doubt, vec!["D-1".to_string()]);
     assert!(f.j.drop_expired_leases().unwrap().is_empty());
-    let st = f
-        .j
-        .doubt_resolve(
+    let st =
+        f.j.doubt_resolve(
             "D-1",
             DoubtResolution::Spoiled(SpoilCategory::Rusak),
             "no card in the tray",

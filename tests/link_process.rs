@@ -42,7 +42,10 @@ impl Rig {
             .build()
             .unwrap();
         let sim = rt.block_on(sim());
-        assert!(sim.is_strict(), "the end-to-end tests run the strict server");
+        assert!(
+            sim.is_strict(),
+            "the end-to-end tests run the strict server"
+        );
         sim.set_lease_seconds(lease_cap);
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
@@ -106,7 +109,12 @@ impl Rig {
             .success();
         assert!(ok);
         let st = wait_exit(&mut child, Duration::from_secs(60));
-        assert_eq!(st.code(), Some(0), "exit status {st:?}; {}", self.log_tail());
+        assert_eq!(
+            st.code(),
+            Some(0),
+            "exit status {st:?}; {}",
+            self.log_tail()
+        );
     }
 
     fn kill(&self, mut child: Child) {
@@ -233,9 +241,11 @@ fn a_card_killed_in_the_printer_and_resolved_spoiled_after_the_lease_is_printed_
     // Down longer than the lease (3 s).
     sleep_ms(4500);
     let d = r.start();
-    wait_for("in doubt after the restart", Duration::from_secs(60), || {
-        r.state(&id) == Some(JobState::InDoubt)
-    });
+    wait_for(
+        "in doubt after the restart",
+        Duration::from_secs(60),
+        || r.state(&id) == Some(JobState::InDoubt),
+    );
     let listed = r.cli(&["doubt", "list", "--lang", "en"]);
     assert!(listed.contains(id.as_str()), "{listed}");
     r.cli(&[
@@ -296,9 +306,11 @@ fn a_sigterm_while_an_owned_job_waits_for_a_blangko_never_gives_it_back() {
     );
     r.kill(d);
     let d = r.start();
-    wait_for("in doubt after the restart", Duration::from_secs(60), || {
-        r.state(&id) == Some(JobState::InDoubt)
-    });
+    wait_for(
+        "in doubt after the restart",
+        Duration::from_secs(60),
+        || r.state(&id) == Some(JobState::InDoubt),
+    );
     r.cli(&[
         "doubt",
         "resolve",
@@ -326,8 +338,8 @@ fn a_sigterm_while_an_owned_job_waits_for_a_blangko_never_gives_it_back() {
     assert_eq!(r.sim.request_count("releaseLease"), 0, "no release sent");
     // Down longer than the lease; blangko arrive meanwhile.
     sleep_ms(4000);
-    let mut j = cetak::daemon::open_journal(&cetak::config::Config::load(&r.config).unwrap())
-        .unwrap();
+    let mut j =
+        cetak::daemon::open_journal(&cetak::config::Config::load(&r.config).unwrap()).unwrap();
     stock(&mut j, &[("P1", BlangkoType::Kia)], 2);
     let d = r.start();
     wait_for("printed", Duration::from_secs(60), || {
@@ -432,7 +444,14 @@ fn resolve_doubts(r: &Rig) -> (usize, usize) {
                 .any(|c| c.number == *n && c.outcome == CardOutcome::Ejected && !c.sides.is_empty())
         });
         if came_out {
-            r.cli(&["doubt", "resolve", &d.job_id, "--printed", "--operator", "op1"]);
+            r.cli(&[
+                "doubt",
+                "resolve",
+                &d.job_id,
+                "--printed",
+                "--operator",
+                "op1",
+            ]);
             out.0 += 1;
         } else {
             r.cli(&[
@@ -460,7 +479,9 @@ fn card_of<'a>(r: &'a Rig, job_id: &str) -> Option<(&'a Emulator, u32)> {
             |row| row.get(0),
         )
         .unwrap();
-    let (printer, n) = serial?.rsplit_once('#').map(|(p, n)| (p.to_string(), n.to_string()))?;
+    let (printer, n) = serial?
+        .rsplit_once('#')
+        .map(|(p, n)| (p.to_string(), n.to_string()))?;
     let n: u32 = n.parse().ok()?;
     let i: usize = printer.rsplit('-').next()?.parse().ok()?;
     r.emus.get(i).map(|(_, e)| (e, n))
@@ -502,10 +523,10 @@ fn crash_test_against_the_strict_server_loses_no_job_and_doubles_no_card() {
         resolved = (resolved.0 + p, resolved.1 + s);
         sleep_ms(200 + rng.below(1200));
         r.kill(d);
-        mid_card += usize::from(
-            ids.iter()
-                .any(|id| r.state(id).is_some_and(|s| s.holds_blangko() && s != JobState::InDoubt)),
-        );
+        mid_card += usize::from(ids.iter().any(|id| {
+            r.state(id)
+                .is_some_and(|s| s.holds_blangko() && s != JobState::InDoubt)
+        }));
         // Now and then the station stays down longer than the lease.
         if rng.below(4) == 0 {
             long_stops += 1;
@@ -553,10 +574,16 @@ fn crash_test_against_the_strict_server_loses_no_job_and_doubles_no_card() {
                 assert_eq!(rec.printed, 1, "{id}: {rec:?}");
                 assert_eq!(rec.status, JobStatus::Closed("printed".into()), "{id}");
                 let h = r.journal.job_history(id).unwrap();
-                let printed: Vec<_> = h.iter().filter(|e| e.to_state == JobState::Printed).collect();
+                let printed: Vec<_> = h
+                    .iter()
+                    .filter(|e| e.to_state == JobState::Printed)
+                    .collect();
                 assert_eq!(printed.len(), 1, "{id} printed twice in the journal");
                 if let Some(s) = printed[0].card_serial.clone() {
-                    assert!(serials.insert(s, id.clone()).is_none(), "one card, two jobs");
+                    assert!(
+                        serials.insert(s, id.clone()).is_none(),
+                        "one card, two jobs"
+                    );
                 }
             }
             JobState::Failed => {
@@ -583,13 +610,19 @@ fn crash_test_against_the_strict_server_loses_no_job_and_doubles_no_card() {
         }
     }
     let printed_jobs = by_state.get("printed").copied().unwrap_or(0);
-    assert_eq!(out_printed, printed_jobs, "one printed card per printed job");
+    assert_eq!(
+        out_printed, printed_jobs,
+        "one printed card per printed job"
+    );
     // Each event stored once; nothing refused; the station spoke the contract.
     r.assert_each_event_stored_once();
     assert_eq!(r.journal.outbox_refused_count().unwrap(), 0);
     assert_no_violations(&r.sim);
     let lease_drops: usize = ids.iter().map(|id| r.lease_drops(id)).sum();
-    let offers: u32 = ids.iter().map(|id| r.sim.job_record(id).unwrap().offers).sum();
+    let offers: u32 = ids
+        .iter()
+        .map(|id| r.sim.job_record(id).unwrap().offers)
+        .sum();
     eprintln!(
         "link crash test: {jobs} jobs, {kills} kills ({mid_card} with a card in a printer, {long_stops} stops longer than the {lease} s lease) in {elapsed:.1?} ({kill_phase:.1?} of them killing); final {by_state:?}; doubts resolved printed {} / spoiled {}; {lease_drops} drops of never-printed jobs for their lease, {offers} offers; {} events stored once",
         resolved.0,

@@ -301,7 +301,8 @@ impl State {
         let strict = self.strict;
         let l = self.lease_of(station, lease_id)?;
         let job_id = l.job_id.clone();
-        if strict && matches!(reason, "shutdown" | "no_printer") && self.owned_by(&job_id, station) {
+        if strict && matches!(reason, "shutdown" | "no_printer") && self.owned_by(&job_id, station)
+        {
             return Err(LeaseError::Owned(job_id));
         }
         let l = self.lease_of(station, lease_id)?;

@@ -118,7 +118,7 @@ async fn a_job_reported_printing_stays_with_its_station_until_printed() {
     let before = sim.events().len();
     for (seq, reason) in [(2, "lease_lost"), (3, "lease_released")] {
         let e = cancelled(seq, "J-1", reason);
-        let (s, b) = deliver(&sim, &[e.clone()]).await;
+        let (s, b) = deliver(&sim, std::slice::from_ref(&e)).await;
         assert_eq!((s, code(&b)), (409, Some("job_owned")), "{reason}: {b}");
         assert_eq!(sim.delivery_count(e["event_id"].as_str().unwrap()), 0);
     }
@@ -145,7 +145,11 @@ async fn a_job_reported_printing_stays_with_its_station_until_printed() {
 async fn a_give_back_after_printing_in_the_same_batch_is_refused_whole() {
     let sim = start().await;
     lease_one(&sim, "J-1").await;
-    let (s, b) = deliver(&sim, &[printing(1, "J-1", 1), cancelled(2, "J-1", "lease_lost")]).await;
+    let (s, b) = deliver(
+        &sim,
+        &[printing(1, "J-1", 1), cancelled(2, "J-1", "lease_lost")],
+    )
+    .await;
     assert_eq!((s, code(&b)), (409, Some("job_owned")), "{b}");
     assert!(sim.events().is_empty(), "nothing of the batch stored");
     assert_eq!(sim.job_status("J-1"), Some(JobStatus::Leased));
@@ -185,7 +189,11 @@ async fn failed_or_cancelled_by_the_server_ends_the_ownership() {
         "J-1",
         json!({"attempt": 3, "reason": "attempt limit reached"}),
     );
-    let (s, b) = deliver(&sim, &[printing(1, "J-1", 3), printing(2, "J-2", 1), failed]).await;
+    let (s, b) = deliver(
+        &sim,
+        &[printing(1, "J-1", 3), printing(2, "J-2", 1), failed],
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(
         sim.job_status("J-1"),

@@ -601,7 +601,12 @@ impl Journal {
 
     /// [`Journal::mark_in_doubt`] with the reason in both languages (English for the journal
     /// and the server, Bahasa Indonesia for `cetak doubt list`).
-    pub fn mark_in_doubt_with(&mut self, job_id: &str, reason_en: &str, reason_id: &str) -> Result<()> {
+    pub fn mark_in_doubt_with(
+        &mut self,
+        job_id: &str,
+        reason_en: &str,
+        reason_id: &str,
+    ) -> Result<()> {
         self.with_job(job_id, |tx, job| {
             super::doubt::doubt_in_tx(tx, job, reason_en, Some(reason_id))
         })

@@ -320,12 +320,17 @@ mod tests {
             assert_eq!(e.summary_en(), en);
             assert!(e.message_id().starts_with(id), "{}", e.message_id());
             for text in [e.message_en(), e.message_id()] {
-                assert!(!text.contains("unreachable") && !text.contains("menghubungi"), "{text}");
+                assert!(
+                    !text.contains("unreachable") && !text.contains("menghubungi"),
+                    "{text}"
+                );
             }
             // The Indonesian text holds no English words of the server's message.
             assert!(!e.message_id().contains("whatever"), "{}", e.message_id());
         }
         assert_eq!(LinkError::Timeout.summary_en(), "server unreachable");
-        assert!(server(400, "bad_request").message_id().starts_with("server menolak"));
+        assert!(server(400, "bad_request")
+            .message_id()
+            .starts_with("server menolak"));
     }
 }

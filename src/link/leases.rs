@@ -312,7 +312,9 @@ pub(crate) async fn run_keeper(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
         for h in held {
             let now = Timestamp::from_datetime(chrono::Utc::now());
             if renew_due(&h, every) > now
-                || not_before.get(&h.lease_id).is_some_and(|t| *t > Instant::now())
+                || not_before
+                    .get(&h.lease_id)
+                    .is_some_and(|t| *t > Instant::now())
             {
                 continue;
             }
@@ -422,7 +424,10 @@ mod tests {
             Timestamp(1_010_000)
         );
         // Unknown grant time (journal written before the column): due now.
-        assert_eq!(renew_due(&held(None, 1_060_000), every), Timestamp(i64::MIN));
+        assert_eq!(
+            renew_due(&held(None, 1_060_000), every),
+            Timestamp(i64::MIN)
+        );
         // An expiry before the grant (clock trouble): due at the grant.
         assert_eq!(
             renew_due(&held(Some(1_000_000), 900_000), every),
