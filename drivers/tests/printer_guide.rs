@@ -218,7 +218,10 @@ fn a_card_after_a_full_one_shows_nothing_of_it() {
     // K from the front's K (still in the bitmap) to its own last K line.
     let downloads = dbc_lines(&cmds);
     assert_eq!(downloads.len(), 24, "{downloads:?}");
-    assert!(downloads[..6].iter().all(|d| d.1 == 0 && d.2 == LINES));
+    // Card A, first on the link: every line of its front panels; its back K from the back's
+    // first K line (50) to the front's last (979), which the front's download left there.
+    assert!(downloads[..5].iter().all(|d| d.1 == 0 && d.2 == LINES));
+    assert_eq!(downloads[5], ("k".to_string(), 50, 930));
     for card in [1, 3] {
         let b: Vec<(&str, usize, usize)> = downloads[card * 6..card * 6 + 6]
             .iter()
