@@ -2,6 +2,9 @@
 //! layers) + Evolis panels + `Dbc` compression per side, and bytes on the wire per card,
 //! compressed vs raw. A bench command that prints figures (no assertions). Only what a print
 //! does is timed (render, panels, `Dbc`); the raw `Db` size, for the comparison, is not.
+//! The `Dbc` figures are a card on a running printer, as the driver sends it: `Wcb;a` before
+//! the card (counted in the card's total), then per panel only the lines that must change
+//! (the back's panels also cover what the front left in the same bitmap).
 //!
 //! Run on one core: `taskset -c 0 cargo bench --bench print_path`
 //! (`CETAK_BENCH_ITERS=N` changes the sample count, default 40; `CETAK_BENCH_ONLY=<layout>`
@@ -16,27 +19,30 @@ use std::time::{Duration, Instant};
 use cetak::job::{self, ValidationPolicy};
 use cetak::layout::Layouts;
 use cetak::render;
-use cetak_drivers::printer::evolis::commands::{Command, Download, DownloadCompressed};
-use cetak_drivers::printer::evolis::compress::compress;
+use cetak_drivers::printer::evolis::bitmaps::{planned_download, HeldLines};
+use cetak_drivers::printer::evolis::commands::{
+    ClearBitmap, Command, Download, DownloadCompressed,
+};
 use cetak_drivers::printer::layers::SideLayers;
 use cetak_drivers::printer::panel::{raw_size, side_panels, ColourLevels, PanelImage};
 
-/// One panel as the driver sends it: the panel and its `Dbc` data (every line, from line 0).
-type Compressed = (PanelImage, Vec<u8>);
+/// One panel as the driver sends it: the panel, its `Dbc` first line and data.
+type Compressed = (PanelImage, usize, Vec<u8>);
 
 /// Bytes one panel takes on the wire: (letter, raw `Db`, compressed `Dbc`).
 type PanelBytes = (char, usize, usize);
 
-/// The print path after rendering, as the driver runs it: panels, then `Dbc` per panel.
-/// (Not inlined, so `valgrind --toggle-collect` can find it.)
+/// The print path after rendering, as the driver runs it: panels, then `Dbc` per panel over
+/// the lines that must change given what the bitmaps `held`. (Not inlined, so
+/// `valgrind --toggle-collect` can find it.)
 #[inline(never)]
-fn panels_dbc(layers: &SideLayers) -> Vec<Compressed> {
+fn panels_dbc(layers: &SideLayers, held: &HeldLines) -> Vec<Compressed> {
     let panels = side_panels(layers, ColourLevels::L32).expect("frame-sized layers");
     panels
         .into_iter()
-        .map(|p| {
-            let data = compress(&p);
-            (p, data)
+        .filter_map(|p| {
+            let (first, data) = planned_download(held, &p)?;
+            Some((p, first, data))
         })
         .collect()
 }
@@ -45,7 +51,7 @@ fn panels_dbc(layers: &SideLayers) -> Vec<Compressed> {
 /// `(letter, raw, Dbc)`. Not timed: the raw payload size is fixed by the level count.
 fn side_wire(panels: &[Compressed]) -> ((usize, usize), Vec<PanelBytes>) {
     let mut per_panel = Vec::new();
-    for (p, data) in panels {
+    for (p, first_line, data) in panels {
         let raw_data = vec![0u8; raw_size(p.levels).expect("protocol level count")];
         let raw = Download {
             panel: p.panel,
@@ -56,7 +62,7 @@ fn side_wire(panels: &[Compressed]) -> ((usize, usize), Vec<PanelBytes>) {
         let packed = DownloadCompressed {
             panel: p.panel,
             levels: p.levels,
-            first_line: 0,
+            first_line: *first_line,
             data,
         }
         .wire_len();
@@ -106,7 +112,14 @@ fn main() {
         let (report, job) = job::check_file(&path, &ValidationPolicy::default());
         let job = job.unwrap_or_else(|| panic!("{name}: {}", report.render(job::Lang::En)));
         let content = job.card_content();
-        let (mut card_raw, mut card_packed) = (0, 0);
+        // A card on a running printer: its bitmaps cleared first.
+        let clear = ClearBitmap {
+            panel: None,
+            fill: None,
+        }
+        .wire_len();
+        let (mut card_raw, mut card_packed) = (0, clear);
+        let mut held = HeldLines::cleared();
         for layout in layouts.for_design(content.design).expect("design layouts") {
             if only.as_ref().is_some_and(|o| *o != layout.name) {
                 continue;
@@ -116,12 +129,13 @@ fn main() {
             let mut t_cpu = Vec::new();
             let mut wire = (0, 0);
             let mut per_panel = Vec::new();
+            let mut sent = Vec::new();
             for _ in 0..iters {
                 let c0 = thread_cpu_ns();
                 let t0 = Instant::now();
                 let layers = render::render_layers(&content, layout, &layouts).expect("render");
                 let t1 = Instant::now();
-                let panels = panels_dbc(&layers);
+                let panels = panels_dbc(&layers, &held);
                 let t2 = Instant::now();
                 if let (Some(c0), Some(c2)) = (c0, thread_cpu_ns()) {
                     t_cpu.push(Duration::from_nanos(c2.saturating_sub(c0)));
@@ -129,6 +143,10 @@ fn main() {
                 (wire, per_panel) = side_wire(&panels);
                 t_render.push(t1 - t0);
                 t_total.push(t2 - t0);
+                sent = panels;
+            }
+            for (p, _, _) in &sent {
+                held.holds(p);
             }
             card_raw += wire.0;
             card_packed += wire.1;
@@ -158,7 +176,7 @@ fn main() {
             }
         }
         println!(
-            "{:<10} {:<16} {:>38} {:>12} {:>12}  ({:.1}x fewer bytes; {:.0} s vs {:.0} s at 115200 baud)",
+            "{:<10} {:<16} {:>38} {:>12} {:>12}  ({:.1}x fewer bytes; {:.0} s vs {:.0} s at 115200 baud; Dbc with Wcb;a)",
             name,
             "whole card",
             "",

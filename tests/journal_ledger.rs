@@ -110,6 +110,65 @@ fn adjustments_are_for_administrators_with_a_reason() {
 }
 
 #[test]
+fn a_feed_the_printer_did_not_take_is_undone() {
+    let mut f = open();
+    let j = &mut f.j;
+    stock_printer(j, "P1", KIA, 3);
+    j.enqueue(&job("J1", KIA)).unwrap();
+    let c = j
+        .claim_next(&slot("P1", KIA, false, false))
+        .unwrap()
+        .unwrap();
+    j.mark_ready(&c.job_id).unwrap();
+    // Only from feeding.
+    assert!(matches!(
+        j.feed_not_taken("J1", "feeder empty"),
+        Err(JournalError::IllegalTransition { .. })
+    ));
+    assert_eq!(j.feed_on("P1", "J1", Some("SN1")).unwrap(), 1);
+    assert_eq!(j.cards_fed("P1").unwrap(), 1);
+    j.feed_not_taken("J1", "the card feeder is empty").unwrap();
+    let rec = j.job("J1").unwrap();
+    assert_eq!(rec.state, cetak::journal::JobState::Ready);
+    assert_eq!(rec.printer_id.as_deref(), Some("P1"));
+    assert_eq!(rec.attempt, 0);
+    assert_eq!(
+        j.stock_balance(KIA, &Location::Feeder("P1".into()))
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        j.stock_balance(KIA, &Location::InPrinter("P1".into()))
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        j.cards_fed("P1").unwrap(),
+        0,
+        "the hardware counter did not move"
+    );
+    assert_consistent(j);
+    let kinds: Vec<String> = j
+        .outbox_for_job("J1")
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, vec!["accepted", "printing", "requeued"]);
+    // Fed again and printed: the same attempt number, one blangko consumed.
+    assert_eq!(j.feed_on("P1", "J1", Some("SN1")).unwrap(), 1);
+    j.start_printing("J1", None).unwrap();
+    j.mark_printed("J1", &PrintedInfo::default()).unwrap();
+    assert_eq!(j.job("J1").unwrap().attempt, 1);
+    assert_eq!(j.cards_fed("P1").unwrap(), 1);
+    let show = j.stock_show().unwrap();
+    assert_eq!(show.types[&KIA].consumed, 1);
+    assert_eq!(show.types[&KIA].spoiled, 0);
+    assert_eq!(show.feeders[0].count, 2);
+    assert_consistent(j);
+}
+
+#[test]
 fn a_feeder_holds_one_type_at_a_time() {
     let mut f = open();
     let j = &mut f.j;
@@ -246,7 +305,7 @@ fn any_op() -> impl Strategy<Value = Op> {
             any::<bool>()
         )
             .prop_map(|(p, t, d, a)| Op::Adjust(p, t, d, a)),
-        (0..2usize, any_type(), 0u8..3).prop_map(|(p, t, o)| Op::Card(p, t, o)),
+        (0..2usize, any_type(), 0u8..4).prop_map(|(p, t, o)| Op::Card(p, t, o)),
         any::<bool>().prop_map(Op::ResolveDoubts),
     ]
 }
@@ -360,7 +419,12 @@ fn run(ops: &[Op]) {
                 let printer = format!("printer:{}", PRINTERS[p]);
                 let ok = m.try_mv(t, &feeder(p), &printer, 1);
                 let fed = j.feed(&c.job_id, None);
-                if fed.is_ok() {
+                if fed.is_ok() && outcome == 3 {
+                    // The printer did not take the card: the feed is undone.
+                    j.feed_not_taken(&c.job_id, "feeder empty").unwrap();
+                    m.mv(t, &printer, &feeder(p), 1);
+                    j.release(&c.job_id, "shutdown").unwrap();
+                } else if fed.is_ok() {
                     j.start_printing(&c.job_id, None).unwrap();
                     match outcome {
                         0 => {

@@ -1,7 +1,8 @@
 //! The driver's stream and the emulator's decoder checked against the programming guide with a
 //! decoder written from the guide alone (`support/guide_decoder.rs`), not with our own code:
-//! whole cards recorded at the transport, long uniform runs (256 to 1016 dots) and full-width
-//! colour bands in every colour depth.
+//! whole cards recorded at the transport, cards one after the other on the same printer (its
+//! bitmaps cleared with `Wcb`, only the lines that change sent), long uniform runs (256 to 1016
+//! dots) and full-width colour bands in every colour depth.
 
 mod emulator_common;
 #[path = "support/guide_decoder.rs"]
@@ -13,7 +14,7 @@ use std::time::Duration;
 use cetak_drivers::emulator::Emulator;
 use cetak_drivers::printer::evolis::commands::{Command as _, DownloadCompressed};
 use cetak_drivers::printer::evolis::compress::{compress, decompress};
-use cetak_drivers::printer::layers::{SideLayers, FRAME_HEIGHT, FRAME_WIDTH};
+use cetak_drivers::printer::layers::{Bitplane, Side, SideLayers, FRAME_HEIGHT, FRAME_WIDTH};
 use cetak_drivers::printer::panel::{side_panels, ColourLevels, Panel, PanelImage, DOTS, LINES};
 use cetak_drivers::printer::sequence::{print_card, CardPlan};
 use cetak_drivers::printer::station::EncoderStation;
@@ -50,6 +51,12 @@ impl<T: Transport> Transport for Recording<T> {
 
 /// Prints one card on a fresh strict emulator over TCP and returns the bytes the host sent.
 fn recorded_card(levels: ColourLevels, plan: &CardPlan<'_>) -> (Emulator, Vec<u8>) {
+    recorded_cards(levels, &[*plan])
+}
+
+/// Prints cards one after the other over one link to a fresh strict emulator over TCP and
+/// returns the bytes the host sent.
+fn recorded_cards(levels: ColourLevels, plans: &[CardPlan<'_>]) -> (Emulator, Vec<u8>) {
     let emu = fast_emulator();
     let server = emu.serve_tcp("127.0.0.1:0").unwrap();
     let addr = server.addr();
@@ -68,7 +75,9 @@ fn recorded_card(levels: ColourLevels, plan: &CardPlan<'_>) -> (Emulator, Vec<u8
         options,
     )
     .unwrap();
-    print_card(&mut p, plan, &mut |_| Ok(()), &mut |_| {}).expect("card prints");
+    for plan in plans {
+        print_card(&mut p, plan, &mut |_| Ok(()), &mut |_| {}).expect("card prints");
+    }
     drop(p);
     drop(server);
     let bytes = sent.lock().unwrap().clone();
@@ -101,6 +110,192 @@ fn a_recorded_card_has_only_guide_commands_and_every_panel_decodes_to_the_layers
         let si = names.iter().position(|n| *n == "Si").unwrap();
         assert!(ss < si, "{names:?}");
     }
+}
+
+/// A card with little on it: a small colour patch, a K block and a varnish patch around lines
+/// 450–620 on the front, a K mark on lines 700–720 on the back.
+fn small_card() -> (SideLayers, SideLayers) {
+    let colour = image::RgbImage::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+        if (500..560).contains(&x) && (300..360).contains(&y) {
+            image::Rgb([20, 140, 220])
+        } else {
+            image::Rgb([255, 255, 255])
+        }
+    });
+    let front = SideLayers {
+        colour: Some(colour),
+        k: Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+            (480..600).contains(&x) && (400..420).contains(&y)
+        })),
+        overlay: Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, _| {
+            (450..620).contains(&x)
+        })),
+    };
+    let back = SideLayers {
+        colour: None,
+        k: Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+            (700..720).contains(&x) && (100..300).contains(&y)
+        })),
+        overlay: None,
+    };
+    (front, back)
+}
+
+/// The `Dbc` downloads of a parsed stream: (panel, first line, lines written).
+fn dbc_lines(cmds: &[guide::Command]) -> Vec<(String, usize, usize)> {
+    cmds.iter()
+        .filter(|c| c.name == "Dbc")
+        .map(|c| {
+            let d = guide::decode(c).unwrap();
+            (c.params[0].clone(), d.lines.start, d.lines.len())
+        })
+        .collect()
+}
+
+#[test]
+fn a_card_after_a_full_one_shows_nothing_of_it() {
+    // Card A covers most of both sides; card B has little on it, on the same printer. The
+    // printer keeps its bitmaps: B is only right if they were cleared (`Wcb`) and B's back
+    // covers what B's front left in the K bitmap.
+    let (front_a, back_a) = (synthetic_front(), synthetic_back());
+    let (front_b, back_b) = small_card();
+    let plan_a = CardPlan {
+        front: Some(&front_a),
+        back: Some(&back_a),
+        encode_at: None,
+    };
+    let plan_b = CardPlan {
+        front: Some(&front_b),
+        back: Some(&back_b),
+        encode_at: None,
+    };
+    let (emu, bytes) = recorded_cards(ColourLevels::L32, &[plan_a, plan_b, plan_a, plan_b]);
+
+    // What the emulator printed: each card equals its own layers, dot for dot.
+    let printed = emu.cards();
+    assert_eq!(printed.len(), 4);
+    for (i, card) in printed.iter().enumerate() {
+        let (front, back) = if i % 2 == 0 {
+            (&front_a, &back_a)
+        } else {
+            (&front_b, &back_b)
+        };
+        for (side, layers) in [(Side::Front, front), (Side::Back, back)] {
+            let got = &card.sides[&side];
+            assert_side_matches(got, layers, 32);
+            let want = guide::expected_panels(layers, 32);
+            for (panel, img) in &got.panels {
+                let diff = img
+                    .values
+                    .iter()
+                    .zip(&want[&panel.letter()])
+                    .filter(|(a, b)| a != b)
+                    .count();
+                assert_eq!(diff, 0, "card {i} {side:?} {panel:?}: dots of another card");
+            }
+        }
+    }
+
+    // The same from the recorded stream, read with the guide alone.
+    let cmds = guide::parse_stream(&bytes).unwrap();
+    let cards = guide::cards(&cmds).unwrap();
+    assert_eq!(cards.len(), 4);
+    for (i, card) in cards.iter().enumerate() {
+        let (front, back) = if i % 2 == 0 {
+            (&front_a, &back_a)
+        } else {
+            (&front_b, &back_b)
+        };
+        guide::compare_side(&card.front, front, 32)
+            .unwrap_or_else(|e| panic!("card {i} front: {e}"));
+        guide::compare_side(&card.back, back, 32).unwrap_or_else(|e| panic!("card {i} back: {e}"));
+        // Just connected, nothing is known of the bitmaps: the first card sends every line;
+        // each later card opens with `Wcb;a`, before its `Ss`.
+        let want_clears: Vec<String> = if i == 0 { vec![] } else { vec!["Wcb;a".into()] };
+        assert_eq!(card.clears, want_clears, "card {i}");
+    }
+    // Card B sends only the lines that change: its front from its first inked line, its back
+    // K from the front's K (still in the bitmap) to its own last K line.
+    let downloads = dbc_lines(&cmds);
+    assert_eq!(downloads.len(), 24, "{downloads:?}");
+    // Card A, first on the link: every line of its front panels; its back K from the back's
+    // first K line (50) to the front's last (979), which the front's download left there.
+    assert!(downloads[..5].iter().all(|d| d.1 == 0 && d.2 == LINES));
+    assert_eq!(downloads[5], ("k".to_string(), 50, 930));
+    for card in [1, 3] {
+        let b: Vec<(&str, usize, usize)> = downloads[card * 6..card * 6 + 6]
+            .iter()
+            .map(|(p, f, n)| (p.as_str(), *f, *n))
+            .collect();
+        assert_eq!(
+            b,
+            vec![
+                ("y", 500, 60),
+                ("m", 500, 60),
+                ("c", 500, 60),
+                ("k", 480, 120),
+                ("o", 450, 170),
+                ("k", 480, 240),
+            ],
+            "card {card}"
+        );
+    }
+}
+
+#[test]
+fn the_emulator_keeps_its_bitmaps_until_wcb_and_refuses_it_inside_a_sequence() {
+    use std::io::{Read, Write};
+    let emu = fast_emulator();
+    let server = emu.serve_tcp("127.0.0.1:0").unwrap();
+    let mut s = std::net::TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let mut ask = |cmd: &[u8], len: usize| {
+        s.write_all(cmd).unwrap();
+        let mut got = vec![0u8; len];
+        s.read_exact(&mut got).unwrap();
+        got
+    };
+    let k_line = |card: usize, line: usize| -> Vec<u8> {
+        let c = &emu.cards()[card];
+        let k = &c.sides[&Side::Front].panels[&Panel::Black];
+        k.values[line * DOTS..(line + 1) * DOTS].to_vec()
+    };
+    assert_eq!(ask(b"\x1bPem;4\r", 1), b"\x06");
+    // Card 1: line 0 black. Card 2: only line 5 sent (white): line 0 is still black.
+    for cmd in [&b"\x1bDbc;k;2;0;1;\xff\r"[..], b"\x1bDbc;k;2;5;1;\x00\r"] {
+        assert_eq!(ask(b"\x1bSs\r", 1), b"\x06");
+        assert_eq!(ask(b"\x1bSi\r", 1), b"\x06");
+        assert_eq!(ask(cmd, 1), b"\x06");
+        assert_eq!(ask(b"\x1bSe\r", 1), b"\x06");
+    }
+    assert_eq!(
+        k_line(1, 0),
+        vec![1; DOTS],
+        "stale line kept, like the printer"
+    );
+    // Not between Ss and Se (command error); nothing cleared.
+    assert_eq!(ask(b"\x1bSs\r", 1), b"\x06");
+    assert_eq!(ask(b"\x1bWcb;a\r", 2), b"\x15\x31");
+    assert_eq!(ask(b"\x1bSi\r", 1), b"\x06");
+    assert_eq!(ask(b"\x1bDbc;k;2;5;1;\x00\r", 1), b"\x06");
+    assert_eq!(ask(b"\x1bSe\r", 1), b"\x06");
+    assert_eq!(k_line(2, 0), vec![1; DOTS]);
+    // Outside: cleared. Bad parameters are parameter errors.
+    for bad in [&b"\x1bWcb\r"[..], b"\x1bWcb;x\r", b"\x1bWcb;k;256\r"] {
+        assert_eq!(ask(bad, 2), b"\x15\x32");
+    }
+    assert_eq!(ask(b"\x1bWcb;k\r", 1), b"\x06");
+    // `Wcb;o;255`: every varnish dot set (the guide's full varnish panel).
+    assert_eq!(ask(b"\x1bWcb;o;255\r", 1), b"\x06");
+    assert_eq!(ask(b"\x1bSs\r", 1), b"\x06");
+    assert_eq!(ask(b"\x1bSi\r", 1), b"\x06");
+    assert_eq!(ask(b"\x1bDbc;k;2;5;1;\x00\r", 1), b"\x06");
+    assert_eq!(ask(b"\x1bDbc;o;2;1015;1;\x00\r", 1), b"\x06");
+    assert_eq!(ask(b"\x1bSe\r", 1), b"\x06");
+    assert!(k_line(3, 0).iter().all(|&v| v == 0));
+    let o = &emu.cards()[3].sides[&Side::Front].panels[&Panel::Overlay];
+    assert!(o.values[..1015 * DOTS].iter().all(|&v| v == 1));
+    assert!(o.values[1015 * DOTS..].iter().all(|&v| v == 0));
 }
 
 #[test]

@@ -474,6 +474,56 @@ impl Journal {
         Ok(attempt)
     }
 
+    /// feeding → ready: the printer did not take the card (its feeder is empty: NACK `F` on
+    /// the insert). The feed is undone in one transaction: the blangko goes back from
+    /// `printer:P` to `feeder:P` in the ledger (movement `not_taken`, audited), the history
+    /// says why, the server gets `requeued` (reason `feed_not_taken: …`), and the attempt
+    /// number goes back (no blangko was used). The job stays ready on the same printer.
+    pub fn feed_not_taken(&mut self, job_id: &str, note: &str) -> Result<()> {
+        self.with_job(job_id, |tx, job| {
+            check_step(job, Step::FeedNotTaken)?;
+            let (printer, t) = bound_printer(job)?;
+            let actor = Actor::system();
+            ledger::record(
+                tx,
+                Movement {
+                    kind: MovementKind::NotTaken,
+                    blangko_type: t,
+                    count: 1,
+                    from: Location::InPrinter(printer.clone()),
+                    to: Location::Feeder(printer.clone()),
+                    job_id: Some(&job.job_id),
+                    lot: None,
+                    category: None,
+                    note: Some(note),
+                    actor: &actor,
+                },
+            )?;
+            let info = StepInfo {
+                reason: Some(note),
+                ..StepInfo::default()
+            };
+            // The history row names the attempt that was not taken; the job then counts one
+            // fewer, so the next feed has the same number.
+            transition(tx, job, Step::FeedNotTaken, &info, &actor)?;
+            let attempt = job.attempt;
+            job.attempt = job.attempt.saturating_sub(1);
+            tx.tx
+                .prepare_cached("UPDATE jobs SET attempt = ?2 WHERE job_id = ?1")?
+                .execute(params![job.job_id, job.attempt])?;
+            outbox::push(
+                tx,
+                Some(&job.job_id),
+                "requeued",
+                body(json!({
+                    "reason": format!("feed_not_taken: {note}"),
+                    "attempt": attempt,
+                })),
+            )?;
+            Ok(())
+        })
+    }
+
     /// feeding → encoding: chip personalisation starts.
     pub fn start_encoding(&mut self, job_id: &str) -> Result<()> {
         self.with_job(job_id, |tx, job| {

@@ -122,6 +122,8 @@ pub enum MovementKind {
     Unloaded,
     /// feeder → printer, bound to a job.
     Fed,
+    /// printer → feeder: a feed the printer did not take (feeder empty) undone.
+    NotTaken,
     /// printer → consumed (job printed).
     Consumed,
     /// printer, store or feeder → spoiled (with category).
@@ -140,6 +142,7 @@ impl MovementKind {
             MovementKind::Loaded => "loaded",
             MovementKind::Unloaded => "unloaded",
             MovementKind::Fed => "fed",
+            MovementKind::NotTaken => "not_taken",
             MovementKind::Consumed => "consumed",
             MovementKind::Spoiled => "spoiled",
             MovementKind::Returned => "returned",
@@ -446,13 +449,18 @@ impl Journal {
         })
     }
 
-    /// Blangko fed into printer `printer` since the journal began: compare with the printer's
-    /// hardware card counter (a difference means cards went through outside the station).
+    /// Blangko fed into printer `printer` since the journal began (feeds it did not take left
+    /// out): compare with the printer's hardware card counter (a difference means cards went
+    /// through outside the station).
     pub fn cards_fed(&self, printer: &str) -> Result<u64> {
         let n: i64 = self
             .conn
             .prepare_cached(
-                "SELECT COALESCE(SUM(count), 0) FROM ledger WHERE kind = 'fed' AND from_loc = ?1",
+                "SELECT COALESCE(SUM(CASE
+                     WHEN kind = 'fed' AND from_loc = ?1 THEN count
+                     WHEN kind = 'not_taken' AND to_loc = ?1 THEN -count
+                     ELSE 0 END), 0)
+                 FROM ledger WHERE kind IN ('fed', 'not_taken')",
             )?
             .query_row([Location::Feeder(printer.to_string()).code()], |r| r.get(0))?;
         Ok(n.max(0) as u64)

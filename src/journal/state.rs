@@ -145,6 +145,7 @@ impl JobState {
             Step::Rendered => (&[Preparing], Ready),
             Step::Release => (&[Preparing, Ready], Queued),
             Step::Feed => (&[Ready], Feeding),
+            Step::FeedNotTaken => (&[Feeding], Ready),
             Step::StartEncoding => (&[Feeding], Encoding),
             Step::StartPrinting => (&[Feeding, Encoding], Printing),
             Step::Printed => (&[Printing], Printed),
@@ -193,6 +194,9 @@ pub enum Step {
     Release,
     /// A blangko leaves the feeder for this job.
     Feed,
+    /// The printer refused to take the card (its feeder is empty): the blangko never left
+    /// the feeder, the feed is undone and the job waits, ready, on the same printer.
+    FeedNotTaken,
     /// Chip personalisation starts.
     StartEncoding,
     /// Printing starts.
@@ -228,6 +232,7 @@ impl Step {
             Step::Rendered => "mark ready",
             Step::Release => "release",
             Step::Feed => "feed",
+            Step::FeedNotTaken => "feed not taken",
             Step::StartEncoding => "start encoding",
             Step::StartPrinting => "start printing",
             Step::Printed => "mark printed",
@@ -244,11 +249,12 @@ impl Step {
     }
 
     /// Every step.
-    pub const ALL: [Step; 16] = [
+    pub const ALL: [Step; 17] = [
         Step::Claim,
         Step::Rendered,
         Step::Release,
         Step::Feed,
+        Step::FeedNotTaken,
         Step::StartEncoding,
         Step::StartPrinting,
         Step::Printed,
@@ -315,6 +321,18 @@ mod tests {
                 assert!(s.after(Step::Reject).is_err());
             } else {
                 assert!(s.after(Step::Spoil).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn a_feed_not_taken_goes_back_to_ready_from_feeding_only() {
+        for s in JobState::ALL {
+            let got = s.after(Step::FeedNotTaken);
+            if s == JobState::Feeding {
+                assert_eq!(got, Ok(JobState::Ready));
+            } else {
+                assert!(got.is_err(), "{s}");
             }
         }
     }

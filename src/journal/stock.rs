@@ -106,6 +106,7 @@ const SHAPES: &[(&str, &str, &str)] = &[
     ("loaded", "store", "feeder:%"),
     ("unloaded", "feeder:%", "store"),
     ("fed", "feeder:%", "printer:%"),
+    ("not_taken", "printer:%", "feeder:%"),
     ("consumed", "printer:%", "consumed"),
     ("spoiled", "printer:%", "spoiled"),
     ("spoiled", "store", "spoiled"),

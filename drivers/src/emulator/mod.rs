@@ -143,6 +143,8 @@ pub struct EmulatorConfig {
     pub cards_inserted_start: u32,
     /// Reject box capacity.
     pub reject_capacity: u32,
+    /// Cards already in the reject box at power-on (`reject_capacity` of them = a full box).
+    pub reject_box_cards: u32,
     /// Output hopper capacity.
     pub hopper_capacity: u32,
     /// Mechanical timings at scale 1.
@@ -173,6 +175,7 @@ impl Default for EmulatorConfig {
             feeder_cards: 100,
             cards_inserted_start: 1000,
             reject_capacity: 20,
+            reject_box_cards: 0,
             hopper_capacity: 100,
             timings: Timings::default(),
             time_scale: 1.0,

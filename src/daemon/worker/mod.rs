@@ -2,7 +2,8 @@
 //! threads) plus its preparer. For each card: status check from what the printer lets it read
 //! (cover, ribbon end mark, a card left inside: a blocking condition pauses before any blangko
 //! moves) → journal `feed` (durable) → printer feed (to the encoder station for a chip card;
-//! an empty feeder shows here) → journal `start_printing` →
+//! an empty feeder shows here: the journal undoes the feed, `feed_not_taken`, and the printer
+//! pauses until the operator loads blangko and says retry) → journal `start_printing` →
 //! print both sides → eject → journal `mark_printed` → tamper check against the hardware card
 //! counter. Conditions pause this printer only and wait for an operator [`Action`].
 
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cetak_drivers::printer::layers::Side;
+use cetak_drivers::printer::station::EncoderStation;
 use cetak_drivers::printer::{self, CardAction, EvolisOptions, Printer, PrinterError};
 
 use crate::job::ValidationPolicy;
@@ -49,6 +51,14 @@ pub(crate) struct WorkerSetup {
 enum Outcome {
     Done,
     Stopped,
+}
+
+/// What became of a physical feed.
+enum Fed {
+    /// The card is in the printer.
+    Taken,
+    /// The printer took no card; the journal undid the feed; try the card again.
+    NotTaken,
 }
 
 struct Worker {
@@ -271,94 +281,18 @@ impl Worker {
     /// One card, from the status check to `printed` (or spoiled / cancelled / released).
     fn card(&mut self, job: &Prepared) -> Outcome {
         let id = job.job_id.as_str();
-        // 1. Before any blangko moves: the printer must be able to print and the ledger must
-        //    have a card in this feeder.
-        loop {
-            // A copy prepared earlier may have been overtaken (lease lost, offered again and
-            // prepared for another printer): only a job ready for this printer is ours.
-            if !self.still_mine(id) {
-                tracing::info!(job = %id, "dropped before feeding: no longer ready for this printer");
-                return Outcome::Done;
-            }
-            if self.stop.load(Ordering::SeqCst) {
-                let _ = self.journal.release(id, "shutdown");
-                return Outcome::Stopped;
-            }
-            let blocking = match self.printer.status() {
-                Ok(st) => st.blocking_error(),
-                Err(e) => Some(e),
-            };
-            let allowed = vec![Action::Retry, Action::CancelJob];
-            if let Some(e) = blocking {
-                if matches!(e, PrinterError::Transport(_)) {
-                    self.reconnect();
-                }
-                match self.pause_error(id, &e, allowed) {
-                    Some(Action::Retry) => continue,
-                    Some(Action::CancelJob) => return self.cancel(id),
-                    _ => {
-                        let _ = self.journal.release(id, "shutdown");
-                        return Outcome::Stopped;
-                    }
-                }
-            }
-            match self.journal.feed_on(&self.id, id, Some(&self.serial)) {
-                Ok(_) => break,
-                // Lease lost (the journal dropped the job), cancelled while prepared, or moved
-                // on without this copy (dropped, offered again, prepared anew and printed from
-                // the newer copy): not ours to print any more; take the next job.
-                Err(JournalError::LeaseLost { .. }) => {
-                    tracing::info!(job = %id, "dropped before feeding: lease lost");
-                    return Outcome::Done;
-                }
-                Err(JournalError::IllegalTransition { got, .. }) => {
-                    tracing::info!(job = %id, state = got.code(), "dropped before feeding: job no longer ready");
-                    return Outcome::Done;
-                }
-                Err(e) => {
-                    let en = format!(
-                        "Printer {}: the ledger shows no blangko in its feeder ({e}); record `cetak stock load` first",
-                        self.id
-                    );
-                    let ind = format!(
-                        "Printer {}: menurut buku stok feeder kosong; catat dulu `cetak stock load`",
-                        self.id
-                    );
-                    match self.pause(Some(id), ind, en, allowed) {
-                        Some(Action::Retry) => continue,
-                        Some(Action::CancelJob) => return self.cancel(id),
-                        _ => {
-                            let _ = self.journal.release(id, "shutdown");
-                            return Outcome::Stopped;
-                        }
-                    }
-                }
-            }
-        }
-        // 2. The blangko is bound to the job: feed it physically, straight to the encoder
-        //    station when its chip is to be written (the printer inserts there: `Sis`/`Sic`).
         let station = job
             .needs_chip
             .then(|| self.encoder.as_ref().map(|e| e.station()))
             .flatten();
         loop {
-            let fed = match station {
-                Some(station) => self.printer.feed_to_station(station),
-                None => self.printer.feed(),
-            };
-            match fed {
-                Ok(()) => break,
-                Err(e) if e.card_action() == CardAction::Nothing || is_refusal(&e) => {
-                    // Refused before the card moved: the blangko is still in the feeder.
-                    match self.pause_error(id, &e, vec![Action::Retry, Action::MarkSpoiled]) {
-                        Some(Action::Retry) => continue,
-                        Some(Action::MarkSpoiled) => {
-                            return self.spoil(id, SpoilCategory::Rusak, "feed refused", true)
-                        }
-                        _ => return Outcome::Stopped,
-                    }
-                }
-                Err(e) => return self.lost_card(id, &e),
+            if let Err(outcome) = self.reserve(id) {
+                return outcome;
+            }
+            match self.feed(id, station) {
+                Ok(Fed::Taken) => break,
+                Ok(Fed::NotTaken) => continue,
+                Err(outcome) => return outcome,
             }
         }
         // The hardware counter names the card: it goes into the journal as the card serial so a
@@ -406,6 +340,122 @@ impl Worker {
         self.tamper_check();
         self.stock_check();
         Outcome::Done
+    }
+
+    /// Step 1, before any blangko moves: the printer must be able to print and the ledger must
+    /// have a card in this feeder; then the journal binds one to the job (`feed`, durable).
+    /// `Err` carries how the card ends without one.
+    fn reserve(&mut self, id: &str) -> Result<(), Outcome> {
+        // 1. Before any blangko moves: the printer must be able to print and the ledger must
+        //    have a card in this feeder.
+        loop {
+            // A copy prepared earlier may have been overtaken (lease lost, offered again and
+            // prepared for another printer): only a job ready for this printer is ours.
+            if !self.still_mine(id) {
+                tracing::info!(job = %id, "dropped before feeding: no longer ready for this printer");
+                return Err(Outcome::Done);
+            }
+            if self.stop.load(Ordering::SeqCst) {
+                let _ = self.journal.release(id, "shutdown");
+                return Err(Outcome::Stopped);
+            }
+            let blocking = match self.printer.status() {
+                Ok(st) => st.blocking_error(),
+                Err(e) => Some(e),
+            };
+            let allowed = vec![Action::Retry, Action::CancelJob];
+            if let Some(e) = blocking {
+                if matches!(e, PrinterError::Transport(_)) {
+                    self.reconnect();
+                }
+                match self.pause_error(id, &e, allowed) {
+                    Some(Action::Retry) => continue,
+                    Some(Action::CancelJob) => return Err(self.cancel(id)),
+                    _ => {
+                        let _ = self.journal.release(id, "shutdown");
+                        return Err(Outcome::Stopped);
+                    }
+                }
+            }
+            match self.journal.feed_on(&self.id, id, Some(&self.serial)) {
+                Ok(_) => return Ok(()),
+                // Lease lost (the journal dropped the job), cancelled while prepared, or moved
+                // on without this copy (dropped, offered again, prepared anew and printed from
+                // the newer copy): not ours to print any more; take the next job.
+                Err(JournalError::LeaseLost { .. }) => {
+                    tracing::info!(job = %id, "dropped before feeding: lease lost");
+                    return Err(Outcome::Done);
+                }
+                Err(JournalError::IllegalTransition { got, .. }) => {
+                    tracing::info!(job = %id, state = got.code(), "dropped before feeding: job no longer ready");
+                    return Err(Outcome::Done);
+                }
+                Err(e) => {
+                    let en = format!(
+                        "Printer {}: the ledger shows no blangko in its feeder ({e}); record `cetak stock load` first",
+                        self.id
+                    );
+                    let ind = format!(
+                        "Printer {}: menurut buku stok feeder kosong; catat dulu `cetak stock load`",
+                        self.id
+                    );
+                    match self.pause(Some(id), ind, en, allowed) {
+                        Some(Action::Retry) => continue,
+                        Some(Action::CancelJob) => return Err(self.cancel(id)),
+                        _ => {
+                            let _ = self.journal.release(id, "shutdown");
+                            return Err(Outcome::Stopped);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Step 2: the blangko is bound to the job; feed it physically, straight to the encoder
+    /// station when its chip is to be written (the printer inserts there: `Sis`/`Sic`).
+    fn feed(&mut self, id: &str, station: Option<EncoderStation>) -> Result<Fed, Outcome> {
+        loop {
+            let fed = match station {
+                Some(station) => self.printer.feed_to_station(station),
+                None => self.printer.feed(),
+            };
+            match fed {
+                Ok(()) => return Ok(Fed::Taken),
+                Err(e @ PrinterError::FeederEmpty) => return self.feeder_empty(id, &e),
+                Err(e) if e.card_action() == CardAction::Nothing || is_refusal(&e) => {
+                    // Refused before the card moved: the blangko is still in the feeder.
+                    match self.pause_error(id, &e, vec![Action::Retry, Action::MarkSpoiled]) {
+                        Some(Action::Retry) => continue,
+                        Some(Action::MarkSpoiled) => {
+                            return Err(self.spoil(id, SpoilCategory::Rusak, "feed refused", true))
+                        }
+                        _ => return Err(Outcome::Stopped),
+                    }
+                }
+                Err(e) => return Err(self.lost_card(id, &e)),
+            }
+        }
+    }
+
+    /// The printer took no card: its feeder is empty. The journal undoes the feed (the blangko
+    /// goes back to `feeder:P` in the ledger; the job stays ready on this printer), then the
+    /// printer waits for the operator: Retry once blangko are loaded (the ledger must show
+    /// them too: `cetak stock load`), or Cancel the job.
+    fn feeder_empty(&mut self, id: &str, e: &PrinterError) -> Result<Fed, Outcome> {
+        if let Err(je) = self.journal.feed_not_taken(id, &e.message_en()) {
+            // The ledger still has the blangko in the printer: the feed stands, as before.
+            tracing::error!(job = %id, error = %je, "feed not taken not recorded");
+            return Err(self.card_failed(id, e));
+        }
+        match self.pause_error(id, e, vec![Action::Retry, Action::CancelJob]) {
+            Some(Action::Retry) => Ok(Fed::NotTaken),
+            Some(Action::CancelJob) => Err(self.cancel(id)),
+            _ => {
+                let _ = self.journal.release(id, "shutdown");
+                Err(Outcome::Stopped)
+            }
+        }
     }
 
     /// Personalises the chip of the card fed to the encoder station, before printing.
@@ -470,26 +520,40 @@ impl Worker {
 
     /// A failure after the card was fed.
     fn card_failed(&mut self, id: &str, e: &PrinterError) -> Outcome {
-        let mut stuck = e;
-        let refused;
         if e.card_action() == CardAction::Reject {
-            match self.printer.reject() {
-                // The card is in the reject box: spoiled; the job requeues on a new blangko.
-                Ok(()) => return self.spoil(id, SpoilCategory::GagalCetak, &e.message_en(), false),
-                // The reject itself was refused (a full reject box): that is what the operator
-                // has to deal with first.
-                Err(r @ PrinterError::RejectBoxFull) => {
-                    refused = r;
-                    stuck = &refused;
+            loop {
+                match self.printer.reject() {
+                    // The card is in the reject box: spoiled; the job requeues on a new blangko.
+                    Ok(()) => {
+                        return self.spoil(id, SpoilCategory::GagalCetak, &e.message_en(), false)
+                    }
+                    // The reject itself was refused (a full reject box): the operator empties
+                    // it and says retry, or takes the card out by hand and says so.
+                    Err(full @ PrinterError::RejectBoxFull) => {
+                        match self.pause_error(id, &full, vec![Action::Retry, Action::MarkSpoiled])
+                        {
+                            Some(Action::Retry) => continue,
+                            Some(Action::MarkSpoiled) => {
+                                let _ = self.printer.reset();
+                                return self.spoil(
+                                    id,
+                                    SpoilCategory::GagalCetak,
+                                    &e.message_en(),
+                                    true,
+                                );
+                            }
+                            _ => return Outcome::Stopped,
+                        }
+                    }
+                    Err(_) => break,
                 }
-                Err(_) => {}
             }
         }
         if matches!(e, PrinterError::Transport(_)) {
             return self.lost_card(id, e);
         }
         // The card is stuck: the operator takes it out and says so.
-        match self.pause_error(id, stuck, vec![Action::MarkSpoiled]) {
+        match self.pause_error(id, e, vec![Action::MarkSpoiled]) {
             Some(Action::MarkSpoiled) => {
                 let _ = self.printer.reset();
                 self.spoil(id, SpoilCategory::GagalCetak, &e.message_en(), true)

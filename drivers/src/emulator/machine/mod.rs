@@ -1,7 +1,8 @@
 //! The emulated printer's state machine: commands in, answers (with their mechanical delay)
 //! out. Strict to the guide A5013 Rev. E: an undocumented command is a command error (NACK
 //! `1`), `Ss` moves nothing, `Si` / `Sis` / `Sic` (or the first panel of a sequence, as in the
-//! guide's example) take a card from the feeder, five panel bitmaps are kept between cards.
+//! guide's example) take a card from the feeder, five panel bitmaps are kept between cards
+//! and cleared only by `Wcb` (refused inside an open sequence), `Srs` or a power cycle.
 //! No I/O except writing the printed card images when a card leaves.
 
 use std::collections::{BTreeMap, HashMap};
@@ -15,7 +16,7 @@ use super::{AnswerMode, CardOutcome, EmulatorConfig, Faults, Port, PrintedCard, 
 use crate::printer::evolis::answer::{NackCode, RawAnswer, RibbonType, CR};
 use crate::printer::evolis::commands::Request;
 use crate::printer::layers::Side;
-use crate::printer::panel::{Panel, PanelImage};
+use crate::printer::panel::{dequantise, quantise, Panel, PanelImage, DOTS};
 use crate::printer::station::{EncoderStation, StationCard};
 
 /// Sensor voltages the emulator reports (`Rse`), in millivolts: the guide gives no scale.
@@ -88,6 +89,8 @@ pub struct Machine {
     side: Side,
     /// The five panel bitmaps; they outlive a card (the guide keeps them for reprints).
     bitmaps: BTreeMap<Panel, PanelImage>,
+    /// `Ss` was answered and no `Se` / `Ser` / `Seb` / `Srs` since: `Wcb` is refused.
+    sequence_open: bool,
     card: Option<CurrentCard>,
     pub(crate) cards: Vec<PrintedCard>,
     to_write: Vec<PrintedCard>,
@@ -114,7 +117,7 @@ impl Machine {
             ribbon_setting,
             feeder: config.feeder_cards,
             ribbon_left: config.ribbon_cards,
-            reject_box: 0,
+            reject_box: config.reject_box_cards,
             hopper: 0,
             cards_inserted: config.cards_inserted_start,
             panels_printed: 0,
@@ -125,6 +128,7 @@ impl Machine {
             jam: false,
             side: Side::Front,
             bitmaps: BTreeMap::new(),
+            sequence_open: false,
             card: None,
             cards: Vec::new(),
             to_write: Vec::new(),
@@ -151,6 +155,7 @@ impl Machine {
     fn restart(&mut self) {
         self.pem_ack = self.pem_ack_saved;
         self.bitmaps.clear();
+        self.sequence_open = false;
         self.side = Side::Front;
         self.no_card = false;
     }
@@ -269,6 +274,7 @@ impl Machine {
                 self.no_card = false;
                 (zero, Ok(None))
             }
+            Request::ClearBitmap { panel, fill } => self.clear_bitmap(panel, fill),
             Request::SoftReset => {
                 if self.jam {
                     // Emulator simplification: the reset stands for the operator pulling the
@@ -298,6 +304,7 @@ impl Machine {
         let t = self.config.timings;
         let zero = Duration::ZERO;
         if matches!(req, Request::StartSequence) {
+            self.sequence_open = true;
             return (zero, Ok(None)); // opens a sequence; nothing moves
         }
         if self.jam {
@@ -346,6 +353,13 @@ impl Machine {
                     .get(&panel)
                     .cloned()
                     .unwrap_or_else(|| PanelImage::blank(panel, levels));
+                if img.levels != levels && panel.is_colour() && levels != 2 {
+                    // The kept lines keep their density at the new level count.
+                    for v in img.values.iter_mut() {
+                        *v = quantise(dequantise(*v, img.levels), levels);
+                    }
+                    img.levels = levels;
+                }
                 match crate::printer::evolis::compress::decompress_into(
                     &mut img, levels, first_line, &data,
                 ) {
@@ -364,6 +378,7 @@ impl Machine {
                     return (zero, Err(NackCode::Mechanical));
                 }
                 self.hopper += 1;
+                self.sequence_open = false;
                 self.finish_card(CardOutcome::Ejected);
                 (t.eject, Ok(None))
             }
@@ -375,11 +390,45 @@ impl Machine {
                     return (zero, Err(NackCode::Mechanical));
                 }
                 self.reject_box += 1;
+                self.sequence_open = false;
                 self.finish_card(CardOutcome::Rejected);
                 (t.eject, Ok(None))
             }
             _ => (zero, Err(NackCode::Command)),
         }
+    }
+
+    /// `Wcb`: a bitmap (or all five) set to `fill`. [choice] K / O: each byte is 8 dots, first
+    /// dot in the MSB (as `Db` packs them), so 255 is full resin / varnish; Y / M / C: every
+    /// dot gets the density `fill` (0 none, 255 full) at the bitmap's level count (32 when it
+    /// never had a download). Refused (NACK `1`) between `Ss` and `Se`, as the guide says,
+    /// whatever the `Pem` mode (stricter than the guide, which names `Pem;0`).
+    fn clear_bitmap(&mut self, panel: Option<Panel>, fill: u8) -> Outcome {
+        if self.sequence_open {
+            return (Duration::ZERO, Err(NackCode::Command));
+        }
+        let panels: Vec<Panel> = match panel {
+            Some(p) => vec![p],
+            None => Panel::ALL.to_vec(),
+        };
+        for p in panels {
+            let img = if p.is_colour() {
+                let levels = self.bitmaps.get(&p).map_or(32, |b| b.levels);
+                PanelImage {
+                    panel: p,
+                    levels,
+                    values: vec![quantise(fill, levels); crate::printer::panel::LINES * DOTS],
+                }
+            } else {
+                let mut img = PanelImage::blank(p, 2);
+                for (i, v) in img.values.iter_mut().enumerate() {
+                    *v = (fill >> (7 - i % 8)) & 1;
+                }
+                img
+            };
+            self.bitmaps.insert(p, img);
+        }
+        (Duration::ZERO, Ok(None))
     }
 
     /// Takes a card from the feeder to `place`.

@@ -352,6 +352,36 @@ impl Command for SelectRibbon {
     }
 }
 
+/// `Wcb;p1[;p2]`: clear a panel bitmap (`p1` = `y m c k o`, or `a` for all five) to 0, or
+/// set every byte to `p2`. The guide: not between `Ss` and `Se` (error recovery in `Pem;0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClearBitmap {
+    /// The bitmap; `None` = all (`a`).
+    pub panel: Option<Panel>,
+    /// The value every byte is set to; `None` = the guide's default, 0 (no ink).
+    pub fill: Option<u8>,
+}
+
+impl Command for ClearBitmap {
+    type Answer = ();
+    fn name(&self) -> String {
+        let p = self.panel.map_or('a', |p| p.letter());
+        match self.fill {
+            Some(v) => format!("Wcb;{p};{v}"),
+            None => format!("Wcb;{p}"),
+        }
+    }
+    fn write(&self, out: &mut Vec<u8>) {
+        frame(out, &self.name())
+    }
+    fn timing(&self) -> Timing {
+        Timing::Quick
+    }
+    fn answer(&self, raw: RawAnswer) -> Result<(), AnswerMismatch> {
+        expect_ack(raw)
+    }
+}
+
 /// `Sis` / `Sic`: take a card from the feeder to an encoder station (offset `Pos` / `Poc`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InsertToStation(pub EncoderStation);

@@ -1,9 +1,10 @@
 //! The `Dbc` compressed panel format (guide A5013 Rev. E, section 4), both ways: the driver
 //! encodes, the emulator decodes.
 //!
-//! The driver sends every line of a panel (`first_line` 0, 1016 lines): the printer keeps its
-//! panel bitmaps for reprints and the guide does not say that lines outside a download are
-//! cleared. A white line costs one byte in K / O and two in Y / M / C.
+//! A download covers whole lines from `first_line` on; the lines it does not cover keep what
+//! the printer's bitmap held (the printer keeps its five bitmaps for reprints). The driver
+//! clears the bitmaps with `Wcb` outside a sequence and sends only the lines that must change
+//! (see [`super::bitmaps`]). A white line costs one byte in K / O and two in Y / M / C.
 //!
 //! - K and O (1 bit), per line: `0x00` white line; `0xFF` black line; `N` in 1..=81: N bytes
 //!   of the line follow, the rest of the 81-byte line is white.
@@ -81,9 +82,17 @@ pub enum DecodeError {
 
 /// Encodes a panel as `Dbc` data starting at line 0: every line of the panel, in order.
 pub fn compress(img: &PanelImage) -> Vec<u8> {
+    compress_lines(img, 0..LINES)
+}
+
+/// Encodes lines `lines` of a panel as `Dbc` data (`first_line` = `lines.start`); a range
+/// beyond the panel is cut at its last line.
+pub fn compress_lines(img: &PanelImage, lines: std::ops::Range<usize>) -> Vec<u8> {
     let bits = bits_for_levels(img.levels).unwrap_or(1);
-    let mut out = Vec::with_capacity(LINES * 2);
-    for dots in img.values.chunks_exact(DOTS) {
+    let lines = lines.start.min(LINES)..lines.end.min(LINES);
+    let mut out = Vec::with_capacity(lines.len() * 2);
+    let values = &img.values[lines.start * DOTS..lines.end * DOTS];
+    for dots in values.chunks_exact(DOTS) {
         if bits == 1 {
             compress_mono_line(dots, &mut out);
         } else {

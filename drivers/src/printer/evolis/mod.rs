@@ -4,6 +4,7 @@
 //! that sequences them over any [`Transport`]. Only commands the guide documents are sent.
 
 pub mod answer;
+pub mod bitmaps;
 pub mod commands;
 pub mod compress;
 mod link;
@@ -13,6 +14,7 @@ mod supervise;
 use std::time::Duration;
 
 use answer::{RibbonType, ACK};
+use bitmaps::HeldLines;
 use commands::*;
 
 use super::layers::{Side, SideLayers};
@@ -74,6 +76,18 @@ enum CardPlace {
     Station(EncoderStation),
 }
 
+/// Whether a command sequence (`Ss` … `Se`) may be open in the printer: `Wcb` is only sent
+/// when none is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sequence {
+    /// The driver's last sequence ended (`Se` / `Ser` / `Seb` / `Srs` answered).
+    Closed,
+    /// The driver sent `Ss` and has not seen its sequence end.
+    Open,
+    /// Just connected: an earlier host may have left one open.
+    Unknown,
+}
+
 /// An Evolis-protocol printer over some transport.
 pub struct EvolisPrinter<T: Transport> {
     link: T,
@@ -83,6 +97,10 @@ pub struct EvolisPrinter<T: Transport> {
     card: CardPlace,
     /// A card jammed (a mechanical refusal with a card left inside) and no reset since.
     jammed: bool,
+    /// Whether a sequence may be open.
+    sequence: Sequence,
+    /// What the printer's panel bitmaps may hold.
+    bitmaps: HeldLines,
     rx: Vec<u8>,
     /// A command timed out or got a garbled/unexpected answer: its late answer may still be on
     /// the way, so the next command first waits for the line to fall silent.
@@ -112,6 +130,8 @@ impl<T: Transport> EvolisPrinter<T> {
             options,
             card: CardPlace::None,
             jammed: false,
+            sequence: Sequence::Unknown,
+            bitmaps: HeldLines::unknown(),
             rx: Vec::new(),
             resync: false,
         };
@@ -186,6 +206,10 @@ impl<T: Transport> EvolisPrinter<T> {
         if self.card != CardPlace::None {
             return Err(PrinterError::Busy);
         }
+        if self.sequence == Sequence::Closed {
+            self.clear_bitmaps()?;
+        }
+        self.sequence = Sequence::Open;
         self.send(&StartSequence)?;
         let moved = match to {
             CardPlace::Station(station) => self.send(&InsertToStation(station)),
@@ -200,6 +224,53 @@ impl<T: Transport> EvolisPrinter<T> {
             Err(PrinterError::CardJam) => Err(PrinterError::Mechanical),
             Err(e) => Err(e),
         }
+    }
+
+    /// `Wcb;a` before a sequence opens, so the card's downloads need only cover its inked
+    /// lines. A refusal costs bytes, not the card: the downloads then cover every line the
+    /// bitmaps may still hold.
+    fn clear_bitmaps(&mut self) -> Result<(), PrinterError> {
+        let clear = ClearBitmap {
+            panel: None,
+            fill: None,
+        };
+        match self.send(&clear) {
+            Ok(()) => {
+                self.bitmaps = HeldLines::cleared();
+                Ok(())
+            }
+            Err(
+                e @ (PrinterError::CommandRefused { .. }
+                | PrinterError::ParameterRefused { .. }
+                | PrinterError::Unknown { .. }),
+            ) => {
+                tracing::debug!(error = %e, "bitmaps not cleared; sending every line they may hold");
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sends one panel with `Dbc` over the lines that must change (see [`bitmaps`]); returns
+    /// the bytes written.
+    fn download_compressed(
+        &mut self,
+        img: &super::panel::PanelImage,
+    ) -> Result<usize, PrinterError> {
+        let Some(lines) = self.bitmaps.lines_for(img) else {
+            return Ok(0);
+        };
+        let data = compress::compress_lines(img, lines.clone());
+        let cmd = DownloadCompressed {
+            panel: img.panel,
+            levels: img.levels,
+            first_line: lines.start,
+            data: &data,
+        };
+        self.bitmaps.sending(img.panel, lines);
+        self.send(&cmd)?;
+        self.bitmaps.holds(img);
+        Ok(cmd.wire_len())
     }
 
     /// The link, e.g. to read what a test wants to check.
@@ -279,16 +350,7 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
         self.card = CardPlace::Printing;
         for img in &panels {
             let sent = if self.options.compression {
-                // Every line, from line 0: the printer keeps its bitmaps between cards.
-                let data = compress::compress(img);
-                let cmd = DownloadCompressed {
-                    panel: img.panel,
-                    levels: img.levels,
-                    first_line: 0,
-                    data: &data,
-                };
-                self.send(&cmd)?;
-                cmd.wire_len()
+                self.download_compressed(img)?
             } else {
                 let data = img.pack();
                 let cmd = Download {
@@ -296,7 +358,9 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
                     levels: img.levels,
                     data: &data,
                 };
+                self.bitmaps.sending(img.panel, 0..super::panel::LINES);
                 self.send(&cmd)?;
+                self.bitmaps.holds(img);
                 cmd.wire_len()
             };
             tracing::debug!(side = ?side, panel = ?img.panel, bytes = sent, "panel printed");
@@ -310,12 +374,14 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
         self.need_card()?;
         self.send(&EndSequence)?;
         self.card = CardPlace::None;
+        self.sequence = Sequence::Closed;
         Ok(())
     }
 
     fn reject(&mut self) -> Result<(), PrinterError> {
         self.send(&RejectCard(self.options.reject_box))?;
         self.card = CardPlace::None;
+        self.sequence = Sequence::Closed;
         Ok(())
     }
 
@@ -324,6 +390,8 @@ impl<T: Transport> Printer for EvolisPrinter<T> {
         self.send(&SoftReset)?;
         self.card = CardPlace::None;
         self.jammed = false;
+        // A restart ends any sequence; what the bitmaps hold after it is not documented.
+        self.sequence = Sequence::Closed;
         // `Srs` restarts the printer: the unsaved ACK/NACK setting is gone.
         self.answer_mode()
     }

@@ -41,6 +41,13 @@ pub enum Request {
     Reject(RejectBox),
     /// `Scs`.
     ClearStatus,
+    /// `Wcb;p1[;p2]`.
+    ClearBitmap {
+        /// The bitmap; `None` = all (`a`).
+        panel: Option<Panel>,
+        /// Every byte set to this (0 when not given).
+        fill: u8,
+    },
     /// `Srs`.
     SoftReset,
     /// `Db` (payload kept).
@@ -157,6 +164,19 @@ impl Request {
             "Seb" => none(Request::Reject(RejectBox::UnderFeeder)),
             "Scs" => none(Request::ClearStatus),
             "Srs" => none(Request::SoftReset),
+            "Wcb" => {
+                let panel = match params.first().map(|p| p.as_bytes()) {
+                    Some(b"a") => None,
+                    Some([c]) => Some(Panel::from_letter(*c).ok_or(NackCode::Parameter)?),
+                    _ => return Err(NackCode::Parameter),
+                };
+                let fill = match params {
+                    [_] => 0,
+                    [_, v] => v.parse::<u8>().map_err(|_| NackCode::Parameter)?,
+                    _ => return Err(NackCode::Parameter),
+                };
+                Ok(Request::ClearBitmap { panel, fill })
+            }
             "Rfv" => none(Request::ReadFirmware),
             "Rsn" => none(Request::ReadSerial),
             "Rtp" => none(Request::ReadModel),
@@ -248,6 +268,32 @@ mod tests {
             parse(&ReadLastAnswer(LastAnswerKind::Card).to_bytes()),
             Ok(Request::ReadLastAnswer(LastAnswerKind::Card))
         );
+        assert_eq!(
+            parse(
+                &ClearBitmap {
+                    panel: None,
+                    fill: None
+                }
+                .to_bytes()
+            ),
+            Ok(Request::ClearBitmap {
+                panel: None,
+                fill: 0
+            })
+        );
+        assert_eq!(
+            parse(
+                &ClearBitmap {
+                    panel: Some(Panel::Overlay),
+                    fill: Some(255)
+                }
+                .to_bytes()
+            ),
+            Ok(Request::ClearBitmap {
+                panel: Some(Panel::Overlay),
+                fill: 255
+            })
+        );
     }
 
     #[test]
@@ -264,6 +310,20 @@ mod tests {
             Err(NackCode::Parameter)
         );
         assert_eq!(Request::from_text("Rco", &["x"]), Err(NackCode::Parameter));
+        for bad in [
+            &[][..],
+            &["q"],
+            &["kk"],
+            &["k", "256"],
+            &["k", "-1"],
+            &["a", "1", "2"],
+        ] {
+            assert_eq!(
+                Request::from_text("Wcb", bad),
+                Err(NackCode::Parameter),
+                "{bad:?}"
+            );
+        }
         assert_eq!(Request::from_text("Rse", &["q"]), Err(NackCode::Parameter));
         assert_eq!(
             Request::from_text("Pem", &["4", "x"]),
