@@ -29,6 +29,61 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
+    /// A production station (`policy.training = false`) trusts the demo key, whose private half
+    /// is public: anyone could sign jobs it would print. Remove the key, or make the station a
+    /// training station.
+    #[error(
+        "config {path}, line {line}: key `trust.key[{index}]` (kid {kid:?}) is the demo key \
+         {demo_kid} ({public_key}), whose private half is public: a production station \
+         (policy.training = false) must not trust it. Remove this key, or set \
+         policy.training = true for a training station"
+    )]
+    DemoKey {
+        path: PathBuf,
+        line: usize,
+        index: usize,
+        kid: String,
+        demo_kid: &'static str,
+        public_key: String,
+    },
+}
+
+impl ConfigError {
+    /// Operator message in Bahasa Indonesia.
+    pub fn message_id(&self) -> String {
+        match self {
+            ConfigError::Read { path, source } => {
+                format!("tidak dapat membaca konfigurasi {}: {source}", path.display())
+            }
+            ConfigError::Syntax {
+                path,
+                line,
+                message,
+            } => format!("konfigurasi {}, baris {line}: {message}", path.display()),
+            ConfigError::Invalid { path, key, message } => {
+                format!("konfigurasi {}: kunci `{key}`: {message}", path.display())
+            }
+            ConfigError::DemoKey {
+                path,
+                line,
+                index,
+                kid,
+                demo_kid,
+                public_key,
+            } => format!(
+                "konfigurasi {}, baris {line}: kunci `trust.key[{index}]` (kid {kid:?}) adalah \
+                 kunci demo {demo_kid} ({public_key}) yang kunci privatnya diketahui umum: \
+                 stasiun produksi (policy.training = false) tidak boleh mempercayainya. Hapus \
+                 kunci ini, atau tetapkan policy.training = true untuk stasiun pelatihan",
+                path.display()
+            ),
+        }
+    }
+
+    /// Operator message in English.
+    pub fn message_en(&self) -> String {
+        self.to_string()
+    }
 }
 
 /// Whole configuration.
@@ -166,9 +221,10 @@ pub struct StationConfig {
     pub name: String,
     /// Journal, spool and printed-card images live here.
     pub data_dir: PathBuf,
-    /// Card layouts (SVG + manifests + fonts).
-    #[serde(default = "default_layouts_dir")]
-    pub layouts_dir: PathBuf,
+    /// A folder of card layouts (SVG + manifests + fonts) replacing the built-in ones as a
+    /// whole; absent = the layouts built into the binary.
+    #[serde(default)]
+    pub layouts_dir: Option<PathBuf>,
     /// Job files dropped here are taken in; defaults to `<data_dir>/spool`.
     #[serde(default)]
     pub spool_dir: Option<PathBuf>,
@@ -181,10 +237,6 @@ pub struct StationConfig {
     /// `cetak` is used if that group exists.
     #[serde(default)]
     pub control_group: Option<String>,
-}
-
-fn default_layouts_dir() -> PathBuf {
-    PathBuf::from("/usr/share/cetak/layouts")
 }
 
 /// What the station does when things go wrong, and when to warn.
@@ -284,8 +336,9 @@ fn default_model() -> String {
 pub struct EncoderConfig {
     /// Substring of the PC/SC reader name.
     pub reader: String,
-    /// Card profile file (TOML).
-    pub profile: PathBuf,
+    /// Card profile file (TOML); absent = the built-in default profile.
+    #[serde(default)]
+    pub profile: Option<PathBuf>,
     /// `contact` or `contactless`.
     #[serde(default = "default_station")]
     pub station: String,
@@ -346,6 +399,16 @@ impl Config {
                 };
             let key = parse_public_key(k.public_key.get_ref())
                 .map_err(|e| err("public_key", k.public_key.span(), e.to_string()))?;
+            if !self.policy.training && crate::signing::demo::is_demo_key(&key) {
+                return Err(ConfigError::DemoKey {
+                    path: path.to_owned(),
+                    line: line_of(text, k.public_key.span().start),
+                    index: i,
+                    kid: k.kid.get_ref().clone(),
+                    demo_kid: crate::signing::demo::DEMO_KID,
+                    public_key: k.public_key.get_ref().trim().to_string(),
+                });
+            }
             let not_after = match &k.not_after {
                 None => None,
                 Some(t) => Some(
@@ -420,6 +483,11 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// Where the card layouts are read from.
+    pub fn layout_source(&self) -> crate::layout::LayoutSource {
+        crate::layout::LayoutSource::from_dir(self.station.layouts_dir.as_deref())
     }
 
     /// Where job files are dropped for intake.

@@ -272,12 +272,13 @@ pub fn run(cmd: StationCommand, lang: Lang) -> ExitCode {
     }
 }
 
-fn load_config(path: &Path) -> Result<Config, String> {
-    Config::load(path).map_err(|e| e.to_string())
+/// Loads and checks the configuration; the message names the line and key, in `lang`.
+fn load_config(path: &Path, lang: Lang) -> Result<Config, String> {
+    Config::load(path).map_err(|e| lang.pick(e.message_id(), e.message_en()))
 }
 
-fn open(config: &ConfigArg) -> Result<(Config, Journal), String> {
-    let cfg = load_config(&config.config)?;
+fn open(config: &ConfigArg, lang: Lang) -> Result<(Config, Journal), String> {
+    let cfg = load_config(&config.config, lang)?;
     let j = daemon::open_journal(&cfg).map_err(|e| e.to_string())?;
     Ok((cfg, j))
 }
@@ -285,7 +286,7 @@ fn open(config: &ConfigArg) -> Result<(Config, Journal), String> {
 fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
     match cmd {
         StationCommand::Daemon(c) => {
-            let cfg = load_config(&c.config)?;
+            let cfg = load_config(&c.config, lang)?;
             let options =
                 daemon::StationOptions::with_pcsc_encoders(&cfg, crate::chip_content::chip_content)
                     .map_err(|e| e.to_string())?;
@@ -293,7 +294,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         StationCommand::Submit { job, config } => {
-            let cfg = load_config(&config.config)?;
+            let cfg = load_config(&config.config, lang)?;
             let spool = Spool::open_for(&cfg).map_err(|e| e.to_string())?;
             let jl = match lang {
                 Lang::Id => crate::job::Lang::Id,
@@ -306,7 +307,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         StationCommand::Stock { cmd, config, who } => {
-            let (cfg, mut j) = open(&config)?;
+            let (cfg, mut j) = open(&config, lang)?;
             let code = stock::stock(cmd, &cfg, &mut j, &who.actor(), lang)?;
             // Low-stock alerts follow the movement at once (the daemon re-checks too).
             if let Err(e) = j.low_stock_check(&daemon::stock_thresholds(&cfg)) {
@@ -318,15 +319,15 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             Ok(code)
         }
         StationCommand::Doubt { cmd, config, who } => {
-            let (_, mut j) = open(&config)?;
+            let (_, mut j) = open(&config, lang)?;
             doubt(cmd, &mut j, &who.actor(), lang)
         }
         StationCommand::Outbox { cmd, config, who } => {
-            let (_, mut j) = open(&config)?;
+            let (_, mut j) = open(&config, lang)?;
             outbox(cmd, &mut j, &who.actor(), lang)
         }
         StationCommand::Audit { cmd, config } => {
-            let (_, j) = open(&config)?;
+            let (_, j) = open(&config, lang)?;
             match cmd {
                 AuditCommand::Verify => {
                     let r = j.audit_verify().map_err(|e| e.to_string())?;

@@ -3,13 +3,19 @@
 //! parallel, in threads (`cargo test`) or processes (`cargo nextest`).
 //!
 //! pcscd's client socket is fixed (`/run/pcscd/pcscd.comm`), so one daemon serves the machine.
-//! When none runs, the first caller starts one (`pcscd -f -c DIR`, own process group) with
-//! [`READER_PAIRS`] vpcd definitions named after their ports. It is left running: with
-//! `--auto-exit` it quit 60 s after its last client, and a test that connected in that last
-//! instant then found no service (seen in CI).
-//! `pkill -f cetak-pcsc/reader.conf.d` stops it. When one runs already, its vpcd readers are used (their ports read from its reader
-//! configuration). A reader is held through an exclusive `flock` on a per-port file, released
-//! when the holder ends, even by a crash.
+//! When none runs, the first caller starts one (`pcscd -f -c $TMP/cetak-pcsc/loopback.conf.d`,
+//! own process group) with [`READER_PAIRS`] vpcd definitions named after their ports, in vpcd's
+//! reversed mode (`DEVICENAME 127.0.0.1:PORT`): the reader connects to the card, which listens
+//! on 127.0.0.1 only while it is in the reader, so pcscd listens on no network port at all and
+//! no other machine can present a card to it. It is left running and reused by the next test
+//! or demo: with `--auto-exit` it quit 60 s after its last client, and a test that connected in
+//! that last instant then found no service (seen in CI). Its pid is in
+//! `$TMP/cetak-pcsc/pcscd.pid`; `kill $(cat $TMP/cetak-pcsc/pcscd.pid)` stops it.
+//!
+//! When a pcscd runs already, its vpcd readers are used (ports and modes read from its reader
+//! configuration); a definition in vpcd's default mode (`DEVICENAME /dev/null:PORT`) listens on
+//! every interface, which [`VirtualReader::is_loopback_only`] tells. A reader is held through an
+//! exclusive `flock` on a per-port file, released when the holder ends, even by a crash.
 //!
 //! [`VirtualCard`]: super::VirtualCard
 
@@ -23,6 +29,8 @@ use std::time::{Duration, Instant};
 use nix::fcntl::{Flock, FlockArg};
 use pcsc::{Context, ReaderState, Scope, State};
 
+use super::vpcd::ReaderLink;
+
 /// vpcd definitions written when the test bed starts its own pcscd (two readers each).
 pub const READER_PAIRS: u16 = 8;
 /// First vpcd port of the test bed's own pcscd.
@@ -30,6 +38,8 @@ pub const BASE_PORT: u16 = 0x9A20;
 /// Where the vpcd driver is installed on Debian.
 pub const VPCD_DRIVER: &str = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
 const FRIENDLY_PREFIX: &str = "cetak vpcd";
+/// The reader.conf directory of a pcscd started here, below the state directory.
+const CONF_DIR: &str = "loopback.conf.d";
 
 /// Why no reader could be given.
 #[derive(Debug, thiserror::Error)]
@@ -58,8 +68,9 @@ pub enum TestbedError {
 pub struct VirtualReader {
     /// The reader's PC/SC name (use it as the reader pattern).
     pub name: String,
-    /// The TCP port its vpcd listens on (where a virtual card connects).
+    /// The TCP port of the reader's link (where the card connects, or listens).
     pub port: u16,
+    link: ReaderLink,
     _lock: Flock<File>,
     // Keeps a system pcscd started with --auto-exit from quitting while the reader is held.
     _context: Context,
@@ -67,14 +78,19 @@ pub struct VirtualReader {
 
 impl std::fmt::Debug for VirtualReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "VirtualReader({:?}, port {})", self.name, self.port)
+        write!(f, "VirtualReader({:?}, {})", self.name, self.link)
     }
 }
 
 impl VirtualReader {
-    /// Address a [`super::VirtualCard`] is inserted at.
-    pub fn addr(&self) -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], self.port))
+    /// How a [`super::VirtualCard`] is inserted into this reader.
+    pub fn addr(&self) -> ReaderLink {
+        self.link
+    }
+
+    /// True when the reader's link stays on this machine (reversed mode on 127.0.0.1).
+    pub fn is_loopback_only(&self) -> bool {
+        self.link.is_loopback_only()
     }
 }
 
@@ -139,8 +155,24 @@ fn running_config_dir() -> PathBuf {
     default
 }
 
-/// vpcd definitions in a reader.conf directory: (friendly name, first port).
-fn vpcd_definitions(dir: &Path) -> Vec<(String, u16)> {
+/// The link of slot `slot` of a vpcd definition whose `DEVICENAME` host part is `host`:
+/// `/dev/null` (or none) = the reader listens; a loopback host = the card listens there. A
+/// definition reaching out to another host cannot be served from here (`None`).
+fn definition_link(host: Option<&str>, port: u16) -> Option<ReaderLink> {
+    let loopback = |ip: [u8; 4]| SocketAddr::from((ip, port));
+    match host {
+        None | Some("/dev/null") => Some(ReaderLink::Connect(loopback([127, 0, 0, 1]))),
+        Some("localhost") => Some(ReaderLink::Listen(loopback([127, 0, 0, 1]))),
+        Some(h) => match h.parse::<std::net::IpAddr>() {
+            Ok(ip) if ip.is_loopback() => Some(ReaderLink::Listen(SocketAddr::new(ip, port))),
+            _ => None,
+        },
+    }
+}
+
+/// vpcd definitions in a reader.conf directory: (friendly name, first port, host part of
+/// `DEVICENAME`).
+fn vpcd_definitions(dir: &Path) -> Vec<(String, u16, Option<String>)> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return out;
@@ -149,7 +181,7 @@ fn vpcd_definitions(dir: &Path) -> Vec<(String, u16)> {
         let Ok(text) = std::fs::read_to_string(e.path()) else {
             continue;
         };
-        let (mut name, mut port, mut vpcd) = (None, None, false);
+        let (mut name, mut port, mut vpcd, mut host) = (None, None, false, None);
         for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
             if let Some(v) = line.strip_prefix("FRIENDLYNAME") {
                 name = Some(v.trim().trim_matches('"').to_string());
@@ -159,20 +191,26 @@ fn vpcd_definitions(dir: &Path) -> Vec<(String, u16)> {
                     .strip_prefix("0x")
                     .or_else(|| v.strip_prefix("0X"))
                     .map_or_else(|| v.parse().ok(), |h| u16::from_str_radix(h, 16).ok());
+            } else if let Some(v) = line.strip_prefix("DEVICENAME") {
+                host = v
+                    .trim()
+                    .rsplit_once(':')
+                    .map(|(h, _)| h.trim_matches('"').to_string());
             } else if line.starts_with("LIBPATH") && line.contains("vpcd") {
                 vpcd = true;
             }
         }
         if let (Some(n), Some(p), true) = (name, port, vpcd) {
-            out.push((n, p));
+            out.push((n, p, host));
         }
     }
     out
 }
 
-/// Writes the reader definitions. The vpcd driver keeps its sockets in globals indexed by slot,
-/// so definitions sharing one library overwrite each other and only the last one works: each
-/// definition gets its own copy of the library (a distinct file is a distinct `dlopen`).
+/// Writes the reader definitions, in reversed mode on 127.0.0.1 (see the module doc). The vpcd
+/// driver keeps its sockets in globals indexed by slot, so definitions sharing one library
+/// overwrite each other and only the last one works: each definition gets its own copy of the
+/// library (a distinct file is a distinct `dlopen`).
 fn write_definitions(dir: &Path, drivers: &Path) -> Result<(), TestbedError> {
     std::fs::create_dir_all(dir)?;
     std::fs::create_dir_all(drivers)?;
@@ -185,7 +223,7 @@ fn write_definitions(dir: &Path, drivers: &Path) -> Result<(), TestbedError> {
             std::fs::rename(&tmp, &lib)?;
         }
         let text = format!(
-            "FRIENDLYNAME \"{FRIENDLY_PREFIX} {port}\"\nDEVICENAME   /dev/null:0x{port:04X}\nLIBPATH      {}\nCHANNELID    0x{port:04X}\n",
+            "FRIENDLYNAME \"{FRIENDLY_PREFIX} {port}\"\nDEVICENAME   127.0.0.1:0x{port:04X}\nLIBPATH      {}\nCHANNELID    0x{port:04X}\n",
             lib.display()
         );
         std::fs::write(dir.join(format!("cetak-vpcd-{port}")), text)?;
@@ -205,11 +243,11 @@ fn readers(ctx: &Context) -> Vec<String> {
 
 /// Starts pcscd with the test bed's readers and waits until they are listed.
 fn start_pcscd(pcscd: &Path, base: &Path) -> Result<Context, TestbedError> {
-    let conf = base.join("reader.conf.d");
+    let conf = base.join(CONF_DIR);
     write_definitions(&conf, &base.join("drivers"))?;
     let log = File::create(base.join("pcscd.log"))?;
     use std::os::unix::process::CommandExt;
-    Command::new(pcscd)
+    let child = Command::new(pcscd)
         .args(["-f", "-c"])
         .arg(&conf)
         .stdin(Stdio::null())
@@ -218,6 +256,7 @@ fn start_pcscd(pcscd: &Path, base: &Path) -> Result<Context, TestbedError> {
         .process_group(0)
         .spawn()
         .map_err(|e| TestbedError::Start(format!("{}: {e}", pcscd.display())))?;
+    std::fs::write(base.join("pcscd.pid"), format!("{}\n", child.id()))?;
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         if let Ok(ctx) = Context::establish(Scope::User) {
@@ -269,10 +308,10 @@ pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
     let base = state_dir()?;
     let ctx = ensure_pcscd(&base)?;
     let defs = vpcd_definitions(&running_config_dir());
-    let mut candidates: Vec<(String, u16)> = Vec::new();
+    let mut candidates: Vec<(String, u16, ReaderLink)> = Vec::new();
     for name in readers(&ctx) {
-        // Names are "FRIENDLYNAME II SS": slot SS of the definition listens on port + SS.
-        for (friendly, port) in &defs {
+        // Names are "FRIENDLYNAME II SS": slot SS of the definition uses port + SS.
+        for (friendly, port, host) in &defs {
             let Some(rest) = name.strip_prefix(friendly.as_str()) else {
                 continue;
             };
@@ -280,8 +319,11 @@ pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
                 .split_whitespace()
                 .last()
                 .and_then(|s| u16::from_str_radix(s, 16).ok());
-            if let Some(slot) = slot {
-                candidates.push((name.clone(), port + slot));
+            let Some(port) = slot.and_then(|s| port.checked_add(s)) else {
+                continue;
+            };
+            if let Some(link) = definition_link(host.as_deref(), port) {
+                candidates.push((name.clone(), port, link));
             }
         }
     }
@@ -293,7 +335,7 @@ pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
     candidates.rotate_left(start);
     let deadline = Instant::now() + wait;
     loop {
-        for (name, port) in &candidates {
+        for (name, port, link) in &candidates {
             if let Some(lock) = lock_file(
                 &base.join(format!("port-{port}.lock")),
                 FlockArg::LockExclusiveNonblock,
@@ -302,6 +344,7 @@ pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
                     return Ok(VirtualReader {
                         name: name.clone(),
                         port: *port,
+                        link: *link,
                         _lock: lock,
                         _context: ctx,
                     });
@@ -340,7 +383,30 @@ mod tests {
         assert_eq!(defs.len(), READER_PAIRS as usize);
         assert_eq!(
             defs[0],
-            (format!("{FRIENDLY_PREFIX} {BASE_PORT}"), BASE_PORT)
+            (
+                format!("{FRIENDLY_PREFIX} {BASE_PORT}"),
+                BASE_PORT,
+                Some("127.0.0.1".to_string())
+            )
         );
+        // Every reader the test bed writes keeps its link on this machine.
+        for (_, port, host) in &defs {
+            let link = definition_link(host.as_deref(), *port).unwrap();
+            assert!(link.is_loopback_only(), "{link}");
+        }
+    }
+
+    #[test]
+    fn definition_modes() {
+        let l = |h: Option<&str>| definition_link(h, 35963);
+        let lo = SocketAddr::from(([127, 0, 0, 1], 35963));
+        // vpcd's default definition listens on every interface: usable, but not loopback-only.
+        assert_eq!(l(Some("/dev/null")), Some(ReaderLink::Connect(lo)));
+        assert_eq!(l(None), Some(ReaderLink::Connect(lo)));
+        assert!(!l(Some("/dev/null")).unwrap().is_loopback_only());
+        assert_eq!(l(Some("127.0.0.1")), Some(ReaderLink::Listen(lo)));
+        assert_eq!(l(Some("localhost")), Some(ReaderLink::Listen(lo)));
+        // A reader reaching out to another machine cannot be served from here.
+        assert_eq!(l(Some("192.168.0.4")), None);
     }
 }

@@ -1,9 +1,16 @@
-//! The vpcd wire protocol, card side: a TCP client to the reader's port; every message is a
-//! 2-byte big-endian length then the payload; a 1-byte payload is a control code (0 power off,
-//! 1 power on, 2 reset, 4 send ATR), anything longer a command APDU.
+//! The vpcd wire protocol, card side: one TCP connection per stay in the reader; every message
+//! is a 2-byte big-endian length then the payload; a 1-byte payload is a control code (0 power
+//! off, 1 power on, 2 reset, 4 send ATR), anything longer a command APDU.
+//!
+//! Who opens the connection depends on the reader's definition ([`ReaderLink`]): with
+//! `DEVICENAME /dev/null:PORT` (vpcd's default) the reader listens on every interface and the
+//! card connects; with `DEVICENAME HOST:PORT` ("reversed mode") the reader connects to HOST at
+//! each presence poll and the card listens, here on 127.0.0.1 only and only while it is in the
+//! reader. The test bed and the demo use the reversed mode, so nothing off this machine can
+//! present a card to pcscd.
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -23,6 +30,48 @@ static LINK_FAILURE: [u8; 0xFFFF] = [0x6F; 0xFFFF];
 /// How often a blocked read wakes up to look at the stop flag.
 const POLL: Duration = Duration::from_millis(50);
 
+/// How a virtual card reaches its vpcd reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReaderLink {
+    /// The reader listens at this address (`DEVICENAME /dev/null:PORT`; vpcd binds every
+    /// interface): the card connects to it.
+    Connect(SocketAddr),
+    /// The reader connects to this address (`DEVICENAME HOST:PORT`, reversed mode): the card
+    /// listens there while it is in the reader.
+    Listen(SocketAddr),
+}
+
+impl ReaderLink {
+    /// The address the card connects to or listens at.
+    pub fn addr(&self) -> SocketAddr {
+        match self {
+            ReaderLink::Connect(a) | ReaderLink::Listen(a) => *a,
+        }
+    }
+
+    /// True when nothing of the link is reachable from another machine: the card listens on a
+    /// loopback address and the reader itself listens nowhere.
+    pub fn is_loopback_only(&self) -> bool {
+        matches!(self, ReaderLink::Listen(a) if a.ip().is_loopback())
+    }
+}
+
+impl From<SocketAddr> for ReaderLink {
+    /// A plain address is a listening reader (vpcd's default definition).
+    fn from(addr: SocketAddr) -> Self {
+        ReaderLink::Connect(addr)
+    }
+}
+
+impl std::fmt::Display for ReaderLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReaderLink::Connect(a) => write!(f, "vpcd reader at {a}"),
+            ReaderLink::Listen(a) => write!(f, "card listening at {a} for its vpcd reader"),
+        }
+    }
+}
+
 /// Why the virtual card could not reach the reader.
 #[derive(Debug, thiserror::Error)]
 pub enum VpcdError {
@@ -34,6 +83,14 @@ pub enum VpcdError {
         /// Address tried.
         addr: SocketAddr,
         /// Last connection error.
+        source: std::io::Error,
+    },
+    /// The card could not listen for a reversed-mode reader (the port is taken).
+    #[error("cannot listen at {addr} for the vpcd reader: {source}")]
+    Listen {
+        /// Address tried.
+        addr: SocketAddr,
+        /// Bind error.
         source: std::io::Error,
     },
     /// Any other I/O failure.
@@ -57,6 +114,44 @@ pub fn connect(addr: SocketAddr, wait: Duration) -> Result<TcpStream, VpcdError>
             Err(_) => std::thread::sleep(Duration::from_millis(100)),
         }
     }
+}
+
+/// Listens at `addr` for a reversed-mode reader, retrying until `wait` passes (the previous
+/// card's listener may be closing).
+fn listen(addr: SocketAddr, wait: Duration) -> Result<TcpListener, VpcdError> {
+    let deadline = Instant::now() + wait;
+    loop {
+        match TcpListener::bind(addr) {
+            Ok(l) => {
+                l.set_nonblocking(true)?;
+                return Ok(l);
+            }
+            Err(e) if Instant::now() >= deadline => {
+                return Err(VpcdError::Listen { addr, source: e })
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
+/// Waits for the reader's connection on `listener` until `stop` is set; the listener is
+/// closed on return, so the reader finds no card once this one leaves.
+fn accept(listener: TcpListener, stop: &AtomicBool) -> std::io::Result<Option<TcpStream>> {
+    while !stop.load(Ordering::Relaxed) {
+        match listener.accept() {
+            Ok((s, _)) => {
+                s.set_nonblocking(false)?;
+                s.set_nodelay(true)?;
+                s.set_read_timeout(Some(POLL))?;
+                return Ok(Some(s));
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted) => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
 }
 
 /// Reads exactly `buf.len()` bytes; `Ok(false)` when stopped or the reader closed.
@@ -187,16 +282,44 @@ impl VirtualCard {
         self.with_state(|s| s.fs.read_path(path).map(<[u8]>::to_vec))
     }
 
-    /// Puts the card into the vpcd reader listening at `addr` (waits up to `wait` for it).
-    pub fn insert(&self, addr: SocketAddr, wait: Duration) -> Result<Inserted, VpcdError> {
-        let stream = connect(addr, wait)?;
-        let control = stream.try_clone()?;
+    /// Puts the card into a vpcd reader: connects to a listening reader (waiting up to `wait`
+    /// for it), or listens for a reversed-mode reader (its next presence poll connects).
+    pub fn insert(
+        &self,
+        link: impl Into<ReaderLink>,
+        wait: Duration,
+    ) -> Result<Inserted, VpcdError> {
+        let link = link.into();
         let stop = Arc::new(AtomicBool::new(false));
         let leaving = Arc::new(AtomicBool::new(false));
-        let (state, stop2, leaving2) = (self.state.clone(), stop.clone(), leaving.clone());
+        let control = Arc::new(Mutex::new(None));
+        let (state, stop2, leaving2, control2) = (
+            self.state.clone(),
+            stop.clone(),
+            leaving.clone(),
+            control.clone(),
+        );
+        let session = match link {
+            ReaderLink::Connect(addr) => Session::Connected(connect(addr, wait)?),
+            ReaderLink::Listen(addr) => Session::Listening(listen(addr, wait)?),
+        };
         let thread = std::thread::Builder::new()
             .name("vcard".into())
             .spawn(move || {
+                let stream = match session {
+                    Session::Connected(s) => s,
+                    Session::Listening(l) => match accept(l, &stop2) {
+                        Ok(Some(s)) => s,
+                        Ok(None) => return,
+                        Err(e) => {
+                            tracing::debug!(error = %e, "virtual card: no reader connected");
+                            return;
+                        }
+                    },
+                };
+                if let Ok(c) = stream.try_clone() {
+                    *control2.lock().unwrap_or_else(|p| p.into_inner()) = Some(c);
+                }
                 if let Err(e) = serve_until(stream, &state, &stop2, &leaving2) {
                     tracing::debug!(error = %e, "virtual card connection ended");
                 }
@@ -209,30 +332,46 @@ impl VirtualCard {
         })
     }
 
-    /// Serves the card in the reader at `addr` until `stop` is set, re-inserting it whenever the
-    /// reader drops the connection (pcscd restarted) — the loop behind `cetak vcard --port N`.
-    pub fn run(&self, addr: SocketAddr, stop: &AtomicBool) -> Result<(), VpcdError> {
+    /// Serves the card in the reader until `stop` is set, inserting it again whenever the
+    /// reader drops the connection (pcscd restarted) — the loop behind `cetak vcard`.
+    pub fn run(&self, link: impl Into<ReaderLink>, stop: &AtomicBool) -> Result<(), VpcdError> {
+        let link = link.into();
         while !stop.load(Ordering::Relaxed) {
-            let stream = match connect(addr, Duration::from_millis(500)) {
-                Ok(s) => s,
-                Err(_) => {
-                    pause(Duration::from_millis(500), stop);
-                    continue;
+            let stream = match link {
+                ReaderLink::Connect(addr) => match connect(addr, Duration::from_millis(500)) {
+                    Ok(s) => s,
+                    Err(_) => {
+                        pause(Duration::from_millis(500), stop);
+                        continue;
+                    }
+                },
+                ReaderLink::Listen(addr) => {
+                    match accept(listen(addr, Duration::from_secs(5))?, stop)? {
+                        Some(s) => s,
+                        None => break,
+                    }
                 }
             };
-            tracing::info!(%addr, "virtual card inserted");
+            tracing::info!(%link, "virtual card inserted");
             serve(stream, &self.state, stop)?;
-            tracing::info!(%addr, "virtual card out of the reader");
+            tracing::info!(%link, "virtual card out of the reader");
         }
         Ok(())
     }
+}
+
+/// The card's side of the link before its thread starts.
+enum Session {
+    Connected(TcpStream),
+    Listening(TcpListener),
 }
 
 /// A card in a reader; dropping it (or [`Inserted::remove`]) takes the card out.
 pub struct Inserted {
     stop: Arc<AtomicBool>,
     leaving: Arc<AtomicBool>,
-    control: TcpStream,
+    /// The connection, once the reader is connected (at once for a listening reader).
+    control: Arc<Mutex<Option<TcpStream>>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -242,7 +381,8 @@ impl Inserted {
         self.take_out();
     }
 
-    /// True while the connection to the reader lives.
+    /// True while the card is in the reader (connected, or waiting for a reversed-mode
+    /// reader to connect).
     pub fn is_inserted(&self) -> bool {
         self.thread.as_ref().is_some_and(|t| !t.is_finished())
     }
@@ -253,13 +393,26 @@ impl Inserted {
     fn take_out(&mut self) {
         let Some(t) = self.thread.take() else { return };
         self.leaving.store(true, Ordering::Relaxed);
-        let _ = self.control.shutdown(std::net::Shutdown::Write);
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while !t.is_finished() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
+        let control = self
+            .control
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        match &control {
+            Some(c) => {
+                let _ = c.shutdown(std::net::Shutdown::Write);
+                let deadline = Instant::now() + Duration::from_secs(3);
+                while !t.is_finished() && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+            }
+            // Never connected: the reader never saw this card.
+            None => {}
         }
         self.stop.store(true, Ordering::Relaxed);
-        let _ = self.control.shutdown(std::net::Shutdown::Both);
+        if let Some(c) = &control {
+            let _ = c.shutdown(std::net::Shutdown::Both);
+        }
         let _ = t.join();
         // pcscd updates the reader state right after the presence poll that saw us go.
         std::thread::sleep(Duration::from_millis(50));
