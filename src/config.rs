@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod check;
+
 /// A configuration that could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -22,12 +24,16 @@ pub enum ConfigError {
         line: usize,
         message: String,
     },
-    /// The TOML parses but a value is not acceptable.
-    #[error("config {path}: key `{key}`: {message}")]
+    /// The TOML parses but a value is not acceptable; `line` is 0 when not known.
+    #[error("config {}{}: key `{key}`: {en}", path.display(), at_line(*line, "line"))]
     Invalid {
         path: PathBuf,
+        line: usize,
         key: String,
-        message: String,
+        /// What is wrong, in Bahasa Indonesia.
+        id: String,
+        /// What is wrong, in English.
+        en: String,
     },
     /// A production station (`policy.training = false`) trusts the demo key, whose private half
     /// is public: anyone could sign jobs it would print. Remove the key, or make the station a
@@ -59,10 +65,22 @@ impl ConfigError {
                 path,
                 line,
                 message,
-            } => format!("konfigurasi {}, baris {line}: {message}", path.display()),
-            ConfigError::Invalid { path, key, message } => {
-                format!("konfigurasi {}: kunci `{key}`: {message}", path.display())
-            }
+            } => format!(
+                "konfigurasi {}, baris {line}: {}",
+                path.display(),
+                syntax_id(message)
+            ),
+            ConfigError::Invalid {
+                path,
+                line,
+                key,
+                id,
+                ..
+            } => format!(
+                "konfigurasi {}{}: kunci `{key}`: {id}",
+                path.display(),
+                at_line(*line, "baris")
+            ),
             ConfigError::DemoKey {
                 path,
                 line,
@@ -368,7 +386,13 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
-        config.check(path)?;
+        check::check(&config).map_err(|p| ConfigError::Invalid {
+            path: path.to_owned(),
+            line: check::Spans::new(text).line(&p.key),
+            key: p.key,
+            id: p.id,
+            en: p.en,
+        })?;
         config.trust_store_at(text, path)?;
         Ok(config)
     }
@@ -434,57 +458,6 @@ impl Config {
         Ok(store)
     }
 
-    fn check(&self, path: &Path) -> Result<(), ConfigError> {
-        let invalid = |key: String, message: &str| ConfigError::Invalid {
-            path: path.to_owned(),
-            key,
-            message: message.to_string(),
-        };
-        if self.station.id.trim().is_empty() {
-            return Err(invalid("station.id".into(), "must not be empty"));
-        }
-        if !matches!(
-            self.policy.photo_background.as_str(),
-            "warn" | "reject" | "off"
-        ) {
-            return Err(invalid(
-                "policy.photo_background".into(),
-                "must be one of warn, reject, off",
-            ));
-        }
-        if !(1..=2).contains(&self.policy.lookahead) {
-            return Err(invalid("policy.lookahead".into(), "must be 1 or 2"));
-        }
-        if self.policy.max_attempts == 0 {
-            return Err(invalid("policy.max_attempts".into(), "must be at least 1"));
-        }
-        if let Some(link) = &self.link {
-            link.check()
-                .map_err(|(key, message)| invalid(format!("link.{key}"), &message))?;
-        }
-        let mut seen = std::collections::HashSet::new();
-        for (i, p) in self.printers.iter().enumerate() {
-            if !seen.insert(p.id.as_str()) {
-                return Err(invalid(format!("printer[{i}].id"), "duplicate printer id"));
-            }
-            if !matches!(p.blangko.as_str(), "kia" | "ktp-el") {
-                return Err(invalid(
-                    format!("printer[{i}].blangko"),
-                    "must be kia or ktp-el",
-                ));
-            }
-            if let Some(enc) = &p.encoder {
-                if !matches!(enc.station.as_str(), "contact" | "contactless") {
-                    return Err(invalid(
-                        format!("printer[{i}].encoder.station"),
-                        "must be contact or contactless",
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// Where the card layouts are read from.
     pub fn layout_source(&self) -> crate::layout::LayoutSource {
         crate::layout::LayoutSource::from_dir(self.station.layouts_dir.as_deref())
@@ -521,72 +494,39 @@ impl Config {
 }
 
 impl LinkConfig {
-    /// Checks ranges and pairs; the error is `(key, message)`.
-    fn check(&self) -> Result<(), (&'static str, String)> {
-        let url = self.server_url.trim();
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err((
-                "server_url",
-                "must start with https:// (or http:// for tests)".into(),
-            ));
-        }
-        if !(30..=3600).contains(&self.lease_seconds) {
-            return Err(("lease_seconds", "must be between 30 and 3600".into()));
-        }
-        if self.wait_seconds > 60 {
-            return Err(("wait_seconds", "must be between 0 and 60".into()));
-        }
-        if let Some(r) = self.renew_seconds {
-            if r == 0 || r >= self.lease_seconds {
-                return Err((
-                    "renew_seconds",
-                    "must be at least 1 and below lease_seconds".into(),
-                ));
-            }
-        }
-        if self.queue_per_printer == 0 {
-            return Err(("queue_per_printer", "must be at least 1".into()));
-        }
-        if self.connect_timeout_seconds == 0 || self.request_timeout_seconds == 0 {
-            return Err((
-                "request_timeout_seconds",
-                "timeouts must be at least 1 s".into(),
-            ));
-        }
-        if self.backoff_initial_ms == 0 || self.backoff_max_seconds == 0 {
-            return Err(("backoff_initial_ms", "backoff must be positive".into()));
-        }
-        if self.stock_interval_seconds == 0 {
-            return Err(("stock_interval_seconds", "must be at least 1".into()));
-        }
-        if self.client_cert.is_some() != self.client_key.is_some() {
-            return Err((
-                "client_cert",
-                "client_cert and client_key go together".into(),
-            ));
-        }
-        if self.push_tls_cert.is_some() != self.push_tls_key.is_some() {
-            return Err((
-                "push_tls_cert",
-                "push_tls_cert and push_tls_key go together".into(),
-            ));
-        }
-        if let Some(addr) = &self.push_listen {
-            if addr.parse::<std::net::SocketAddr>().is_err() {
-                return Err(("push_listen", "must be an address like 0.0.0.0:8443".into()));
-            }
-            if self.push_token_file.is_none() {
-                return Err(("push_token_file", "required with push_listen".into()));
-            }
-        }
-        Ok(())
-    }
-
     /// When leases are renewed.
     pub fn renew_every(&self) -> std::time::Duration {
         std::time::Duration::from_secs(u64::from(
             self.renew_seconds.unwrap_or(self.lease_seconds / 2),
         ))
+    }
+}
+
+/// The TOML parser's message in Bahasa Indonesia for the mistakes people make by hand; the
+/// parser's own words follow in brackets.
+fn syntax_id(message: &str) -> String {
+    let what = if message.starts_with("unknown field") {
+        "kunci tidak dikenal"
+    } else if message.starts_with("missing field") {
+        "kunci wajib tidak ada"
+    } else if message.starts_with("invalid type") {
+        "jenis nilai salah"
+    } else if message.starts_with("duplicate key") {
+        "kunci ditulis dua kali"
+    } else if message.starts_with("unknown variant") || message.starts_with("invalid value") {
+        "nilai tidak sah"
+    } else {
+        "TOML tidak sah"
+    };
+    format!("{what} ({message})")
+}
+
+/// `, line N` (`word` = the language's "line"), or nothing when the line is not known.
+fn at_line(line: usize, word: &str) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(", {word} {line}")
     }
 }
 
@@ -617,7 +557,7 @@ blangko = "kia"
 id = "P2"
 uri = "emu://p2"
 blangko = "ktp-el"
-encoder = { reader = "Virtual PCD", profile = "profiles/default.toml" }
+encoder = { reader = "Virtual PCD", profile = "/etc/cetak/profiles/default.toml" }
 "#;
 
     #[test]

@@ -81,7 +81,9 @@ fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
 
 /// Runs the demo and prints its summary.
 pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError> {
-    let out = &args.out;
+    // The station configuration takes absolute paths only.
+    let abs = |p: &Path| std::path::absolute(p).map_err(|e| DaemonError::io(p, e));
+    let out = &abs(&args.out)?;
     let data = out.join("data");
     let cards_dir = out.join("cards");
     for d in [&data, &cards_dir] {
@@ -136,7 +138,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
     let printers = [("P1", BlangkoType::Kia), ("P2", BlangkoType::KtpEl)];
     let mut emulators = Vec::new();
     let layouts_dir = match &args.layouts {
-        Some(dir) => format!("layouts_dir = {:?}\n", dir.display().to_string()),
+        Some(dir) => format!("layouts_dir = {:?}\n", abs(dir)?.display().to_string()),
         None => String::new(),
     };
     let mut toml = format!(
@@ -180,7 +182,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         match (&reader, bt) {
             (Some(r), BlangkoType::KtpEl) => {
                 let profile = match &args.profile {
-                    Some(p) => format!(", profile = {:?}", p.display().to_string()),
+                    Some(p) => format!(", profile = {:?}", abs(p)?.display().to_string()),
                     None => String::new(),
                 };
                 toml.push_str(&format!(
