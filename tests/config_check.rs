@@ -104,7 +104,7 @@ fn cases() -> Vec<Case> {
         case(3, r#"data_dir = "var/lib/cetak""#, "station.data_dir", 3, "path absolut", "absolute path"),
         case(3, r#"data_dir = """#, "station.data_dir", 3, "tidak boleh kosong", "must not be empty"),
         case(3, "data_dir = \"/var/lib/cetak\"\nlayouts_dir = \"layouts\"", "station.layouts_dir", 4, "path absolut", "absolute path"),
-        case(3, "data_dir = \"/var/lib/cetak\"\ncontrol_socket = \"/run/cetak/a-very-long-folder-name-that-no-one-should-use/and-another-one-below-it/control.sock\"", "station.control_socket", 4, "terlalu panjang", "too long"),
+        case(3, "data_dir = \"/var/lib/cetak\"\ncontrol_socket = \"/run/cetak/a-very-long-folder-name-that-no-one-should-use/and-another-one-below-it/and-a-third-one/control.sock\"", "station.control_socket", 4, "terlalu panjang", "too long"),
         case(21, r#"token_file = "token""#, "link.token_file", 21, "path absolut", "absolute path"),
         // Policy.
         case(6, "lookahead = 3", "policy.lookahead", 6, "1 atau 2", "1 or 2"),
