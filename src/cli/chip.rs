@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use cetak_drivers::chip::{self, PcscChannel, PcscConfig, Profile};
-use cetak_drivers::vcard::{CardConfig, ReaderLink, VirtualCard};
+use cetak_drivers::vcard::{CardConfig, VirtualCard};
 
 use super::card::{chip_fail, load};
 use super::{fail, EncodeArgs, Lang, VcardArgs};
@@ -133,27 +133,15 @@ pub(super) fn vcard(args: &VcardArgs, lang: Lang) -> ExitCode {
             )
         }
     };
-    let link = if args.listen {
-        eprintln!(
-            "{}",
-            lang.pick(
-                format!("Kartu virtual menunggu pembaca vpcd di {addr} (Ctrl-C untuk berhenti)"),
-                format!("Virtual card waiting for its vpcd reader at {addr} (Ctrl-C to stop)"),
-            )
-        );
-        ReaderLink::Listen(addr)
-    } else {
-        eprintln!(
-            "{}",
-            lang.pick(
-                format!("Kartu virtual terhubung ke vpcd {addr} (Ctrl-C untuk berhenti)"),
-                format!("Virtual card connecting to vpcd {addr} (Ctrl-C to stop)"),
-            )
-        );
-        ReaderLink::Connect(addr)
-    };
+    eprintln!(
+        "{}",
+        lang.pick(
+            format!("Kartu virtual terhubung ke vpcd {addr} (Ctrl-C untuk berhenti)"),
+            format!("Virtual card connecting to vpcd {addr} (Ctrl-C to stop)"),
+        )
+    );
     let stop = AtomicBool::new(false);
-    match VirtualCard::new(config).run(link, &stop) {
+    match VirtualCard::new(config).run(addr, &stop) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(lang, format!("vcard: {e}"), format!("vcard: {e}")),
     }

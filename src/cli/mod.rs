@@ -247,13 +247,9 @@ pub struct VcardArgs {
     /// vpcd reader port on this machine (the system vpcd reader is 35963).
     #[arg(long, default_value_t = 35963)]
     pub port: u16,
-    /// Host where vpcd listens (or, with `--listen`, where the card listens).
+    /// Host where vpcd listens.
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
-    /// The reader connects to the card (vpcd "reversed mode", `DEVICENAME 127.0.0.1:PORT`, as
-    /// the test bed and the demo write it): the card listens at HOST:PORT.
-    #[arg(long)]
-    pub listen: bool,
     /// Behave like a generic ISO 7816-4 card (T=0 style, no extended length).
     #[arg(long)]
     pub generic: bool,

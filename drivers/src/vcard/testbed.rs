@@ -3,19 +3,24 @@
 //! parallel, in threads (`cargo test`) or processes (`cargo nextest`).
 //!
 //! pcscd's client socket is fixed (`/run/pcscd/pcscd.comm`), so one daemon serves the machine.
-//! When none runs, the first caller starts one (`pcscd -f -c $TMP/cetak-pcsc/loopback.conf.d`,
-//! own process group) with [`READER_PAIRS`] vpcd definitions named after their ports, in vpcd's
-//! reversed mode (`DEVICENAME 127.0.0.1:PORT`): the reader connects to the card, which listens
-//! on 127.0.0.1 only while it is in the reader, so pcscd listens on no network port at all and
-//! no other machine can present a card to it. It is left running and reused by the next test
-//! or demo: with `--auto-exit` it quit 60 s after its last client, and a test that connected in
-//! that last instant then found no service (seen in CI). Its pid is in
-//! `$TMP/cetak-pcsc/pcscd.pid`; `kill $(cat $TMP/cetak-pcsc/pcscd.pid)` stops it.
+//! When none runs, the first caller starts one (`pcscd -f -c $TMP/cetak-pcsc/reader.conf.d`,
+//! own process group) with [`READER_PAIRS`] vpcd definitions named after their ports. vpcd
+//! listens on every interface of its network namespace, so that pcscd gets a namespace of its
+//! own whose only interface is loopback (`unshare --net`, then `ip link set lo up`): no other
+//! machine, and nothing outside that namespace, can present a card to it; cards connect from
+//! sockets made in its namespace ([`ReaderLink::ConnectIn`]). Where a namespace cannot be made
+//! (no CAP_SYS_ADMIN, no `unshare`/`ip`), pcscd starts in ours and its readers listen on every
+//! interface, which [`VirtualReader::is_loopback_only`] tells (the demo then refuses them).
 //!
-//! When a pcscd runs already, its vpcd readers are used (ports and modes read from its reader
-//! configuration); a definition in vpcd's default mode (`DEVICENAME /dev/null:PORT`) listens on
-//! every interface, which [`VirtualReader::is_loopback_only`] tells. A reader is held through an
-//! exclusive `flock` on a per-port file, released when the holder ends, even by a crash.
+//! The pcscd is left running and reused by the next test or demo: with `--auto-exit` it quit
+//! 60 s after its last client, and a test that connected in that last instant then found no
+//! service (seen in CI). Its pid is in `$TMP/cetak-pcsc/pcscd.pid`;
+//! `kill $(cat $TMP/cetak-pcsc/pcscd.pid)` stops it.
+//!
+//! When a pcscd runs already, its vpcd readers are used (ports read from its reader
+//! configuration; in its network namespace when it has one of its own). A reader is held
+//! through an exclusive `flock` on a per-port file, released when the holder ends, even by a
+//! crash.
 //!
 //! [`VirtualCard`]: super::VirtualCard
 
@@ -39,7 +44,7 @@ pub const BASE_PORT: u16 = 0x9A20;
 pub const VPCD_DRIVER: &str = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
 const FRIENDLY_PREFIX: &str = "cetak vpcd";
 /// The reader.conf directory of a pcscd started here, below the state directory.
-const CONF_DIR: &str = "loopback.conf.d";
+const CONF_DIR: &str = "reader.conf.d";
 
 /// Why no reader could be given.
 #[derive(Debug, thiserror::Error)]
@@ -114,22 +119,16 @@ fn lock_file(path: &Path, arg: FlockArg) -> Result<Option<Flock<File>>, TestbedE
 }
 
 fn find_pcscd() -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = vec!["/usr/sbin".into(), "/usr/bin".into(), "/sbin".into()];
-    if let Some(path) = std::env::var_os("PATH") {
-        dirs.extend(std::env::split_paths(&path));
-    }
-    dirs.into_iter()
-        .map(|d| d.join("pcscd"))
-        .find(|p| p.is_file())
+    find_program("pcscd")
 }
 
-/// The reader.conf directory of the running pcscd, from its command line.
-fn running_config_dir() -> PathBuf {
+/// The running pcscd: its pid and its reader.conf directory, from its command line.
+fn running_pcscd() -> Option<(u32, PathBuf)> {
     let default = PathBuf::from("/etc/reader.conf.d");
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return default;
-    };
-    for e in entries.flatten() {
+    for e in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
         let Ok(cmdline) = std::fs::read(e.path().join("cmdline")) else {
             continue;
         };
@@ -144,35 +143,33 @@ fn running_config_dir() -> PathBuf {
         while let Some(a) = it.next() {
             if a == "-c" || a == "--config" {
                 if let Some(d) = it.next() {
-                    return d.into();
+                    return Some((pid, d.into()));
                 }
             } else if let Some(d) = a.strip_prefix("--config=") {
-                return d.into();
+                return Some((pid, d.into()));
             }
         }
-        return default;
+        return Some((pid, default));
     }
-    default
+    None
 }
 
-/// The link of slot `slot` of a vpcd definition whose `DEVICENAME` host part is `host`:
-/// `/dev/null` (or none) = the reader listens; a loopback host = the card listens there. A
-/// definition reaching out to another host cannot be served from here (`None`).
-fn definition_link(host: Option<&str>, port: u16) -> Option<ReaderLink> {
-    let loopback = |ip: [u8; 4]| SocketAddr::from((ip, port));
-    match host {
-        None | Some("/dev/null") => Some(ReaderLink::Connect(loopback([127, 0, 0, 1]))),
-        Some("localhost") => Some(ReaderLink::Listen(loopback([127, 0, 0, 1]))),
-        Some(h) => match h.parse::<std::net::IpAddr>() {
-            Ok(ip) if ip.is_loopback() => Some(ReaderLink::Listen(SocketAddr::new(ip, port))),
-            _ => None,
-        },
+/// How a card reaches the readers of pcscd `pid`: in its network namespace when it is not ours.
+fn link_to(pid: Option<u32>, port: u16) -> ReaderLink {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let ns = |p: &str| std::fs::read_link(p).ok();
+    match pid {
+        Some(pid) if ns(&format!("/proc/{pid}/ns/net")) != ns("/proc/self/ns/net") => {
+            ReaderLink::ConnectIn { pid, addr }
+        }
+        _ => ReaderLink::Connect(addr),
     }
 }
 
-/// vpcd definitions in a reader.conf directory: (friendly name, first port, host part of
-/// `DEVICENAME`).
-fn vpcd_definitions(dir: &Path) -> Vec<(String, u16, Option<String>)> {
+/// vpcd definitions in a reader.conf directory in vpcd's default mode (the reader listens):
+/// (friendly name, first port). Reversed-mode ones (`DEVICENAME HOST:PORT`) are left out: the
+/// Debian 12 vpcd aborts pcscd when such a reader has no card (see `vpcd`).
+fn vpcd_definitions(dir: &Path) -> Vec<(String, u16)> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return out;
@@ -200,17 +197,17 @@ fn vpcd_definitions(dir: &Path) -> Vec<(String, u16, Option<String>)> {
                 vpcd = true;
             }
         }
-        if let (Some(n), Some(p), true) = (name, port, vpcd) {
-            out.push((n, p, host));
+        let listens = host.as_deref().is_none_or(|h| h == "/dev/null");
+        if let (Some(n), Some(p), true, true) = (name, port, vpcd, listens) {
+            out.push((n, p));
         }
     }
     out
 }
 
-/// Writes the reader definitions, in reversed mode on 127.0.0.1 (see the module doc). The vpcd
-/// driver keeps its sockets in globals indexed by slot, so definitions sharing one library
-/// overwrite each other and only the last one works: each definition gets its own copy of the
-/// library (a distinct file is a distinct `dlopen`).
+/// Writes the reader definitions. The vpcd driver keeps its sockets in globals indexed by slot,
+/// so definitions sharing one library overwrite each other and only the last one works: each
+/// definition gets its own copy of the library (a distinct file is a distinct `dlopen`).
 fn write_definitions(dir: &Path, drivers: &Path) -> Result<(), TestbedError> {
     std::fs::create_dir_all(dir)?;
     std::fs::create_dir_all(drivers)?;
@@ -223,7 +220,7 @@ fn write_definitions(dir: &Path, drivers: &Path) -> Result<(), TestbedError> {
             std::fs::rename(&tmp, &lib)?;
         }
         let text = format!(
-            "FRIENDLYNAME \"{FRIENDLY_PREFIX} {port}\"\nDEVICENAME   127.0.0.1:0x{port:04X}\nLIBPATH      {}\nCHANNELID    0x{port:04X}\n",
+            "FRIENDLYNAME \"{FRIENDLY_PREFIX} {port}\"\nDEVICENAME   /dev/null:0x{port:04X}\nLIBPATH      {}\nCHANNELID    0x{port:04X}\n",
             lib.display()
         );
         std::fs::write(dir.join(format!("cetak-vpcd-{port}")), text)?;
@@ -241,24 +238,65 @@ fn readers(ctx: &Context) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Starts pcscd with the test bed's readers and waits until they are listed.
+/// Finds a program in the usual system folders and `$PATH`.
+fn find_program(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = vec!["/usr/sbin".into(), "/usr/bin".into(), "/sbin".into(), "/bin".into()];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// Starts pcscd with the test bed's readers, in a network namespace of its own whose only
+/// interface is loopback when one can be made, and waits until the readers are listed.
 fn start_pcscd(pcscd: &Path, base: &Path) -> Result<Context, TestbedError> {
     let conf = base.join(CONF_DIR);
     write_definitions(&conf, &base.join("drivers"))?;
-    let log = File::create(base.join("pcscd.log"))?;
+    let log_path = base.join("pcscd.log");
+    let namespaced = match (find_program("unshare"), find_program("ip")) {
+        (Some(unshare), Some(ip)) => {
+            // `exec` keeps the pid: the pid file names pcscd itself.
+            let mut cmd = Command::new(unshare);
+            cmd.args(["--net", "--", "sh", "-c", r#""$0" link set lo up && exec "$1" -f -c "$2""#])
+                .arg(ip)
+                .arg(pcscd)
+                .arg(&conf);
+            spawn_and_wait(cmd, base, &log_path)
+        }
+        _ => Err(TestbedError::Start("unshare or ip is not installed".into())),
+    };
+    match namespaced {
+        Ok(ctx) => Ok(ctx),
+        Err(e) => {
+            tracing::warn!(error = %e, "pcscd without a network namespace of its own: its vpcd readers listen on every interface");
+            let mut cmd = Command::new(pcscd);
+            cmd.args(["-f", "-c"]).arg(&conf);
+            spawn_and_wait(cmd, base, &log_path)
+        }
+    }
+}
+
+/// Runs `cmd` (pcscd, or what execs it) in its own process group, logging to `log_path`, and
+/// waits up to 15 s for the test bed's readers; fails early when it exits.
+fn spawn_and_wait(mut cmd: Command, base: &Path, log_path: &Path) -> Result<Context, TestbedError> {
     use std::os::unix::process::CommandExt;
-    let child = Command::new(pcscd)
-        .args(["-f", "-c"])
-        .arg(&conf)
+    let log = File::options().create(true).append(true).open(log_path)?;
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)
         .process_group(0)
         .spawn()
-        .map_err(|e| TestbedError::Start(format!("{}: {e}", pcscd.display())))?;
+        .map_err(|e| TestbedError::Start(format!("{cmd:?}: {e}")))?;
     std::fs::write(base.join("pcscd.pid"), format!("{}\n", child.id()))?;
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(TestbedError::Start(format!(
+                "{cmd:?} exited ({status}); see {}",
+                log_path.display()
+            )));
+        }
         if let Ok(ctx) = Context::establish(Scope::User) {
             let n = readers(&ctx)
                 .iter()
@@ -269,9 +307,11 @@ fn start_pcscd(pcscd: &Path, base: &Path) -> Result<Context, TestbedError> {
             }
         }
         if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
             return Err(TestbedError::Start(format!(
                 "pcscd did not offer its readers within 15 s; see {}",
-                base.join("pcscd.log").display()
+                log_path.display()
             )));
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -307,11 +347,16 @@ fn reader_empty(ctx: &Context, name: &str) -> bool {
 pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
     let base = state_dir()?;
     let ctx = ensure_pcscd(&base)?;
-    let defs = vpcd_definitions(&running_config_dir());
+    let running = running_pcscd();
+    let conf = running
+        .as_ref()
+        .map_or_else(|| PathBuf::from("/etc/reader.conf.d"), |(_, d)| d.clone());
+    let pid = running.map(|(pid, _)| pid);
+    let defs = vpcd_definitions(&conf);
     let mut candidates: Vec<(String, u16, ReaderLink)> = Vec::new();
     for name in readers(&ctx) {
-        // Names are "FRIENDLYNAME II SS": slot SS of the definition uses port + SS.
-        for (friendly, port, host) in &defs {
+        // Names are "FRIENDLYNAME II SS": slot SS of the definition listens on port + SS.
+        for (friendly, port) in &defs {
             let Some(rest) = name.strip_prefix(friendly.as_str()) else {
                 continue;
             };
@@ -322,9 +367,7 @@ pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
             let Some(port) = slot.and_then(|s| port.checked_add(s)) else {
                 continue;
             };
-            if let Some(link) = definition_link(host.as_deref(), port) {
-                candidates.push((name.clone(), port, link));
-            }
+            candidates.push((name.clone(), port, link_to(pid, port)));
         }
     }
     if candidates.is_empty() {
@@ -383,30 +426,24 @@ mod tests {
         assert_eq!(defs.len(), READER_PAIRS as usize);
         assert_eq!(
             defs[0],
-            (
-                format!("{FRIENDLY_PREFIX} {BASE_PORT}"),
-                BASE_PORT,
-                Some("127.0.0.1".to_string())
-            )
+            (format!("{FRIENDLY_PREFIX} {BASE_PORT}"), BASE_PORT)
         );
-        // Every reader the test bed writes keeps its link on this machine.
-        for (_, port, host) in &defs {
-            let link = definition_link(host.as_deref(), *port).unwrap();
-            assert!(link.is_loopback_only(), "{link}");
-        }
+        // A reversed-mode definition is left out: pcscd 1.9.9 with vpcd 0.8 aborts on it.
+        std::fs::write(
+            dir.path().join("conf/reversed"),
+            "FRIENDLYNAME \"r\"\nDEVICENAME 127.0.0.1:0x10\nLIBPATH /x/libifdvpcd.so\nCHANNELID 0x10\n",
+        )
+        .unwrap();
+        assert_eq!(vpcd_definitions(&dir.path().join("conf")).len(), READER_PAIRS as usize);
     }
 
     #[test]
-    fn definition_modes() {
-        let l = |h: Option<&str>| definition_link(h, 35963);
+    fn links_follow_the_network_namespace_of_pcscd() {
         let lo = SocketAddr::from(([127, 0, 0, 1], 35963));
-        // vpcd's default definition listens on every interface: usable, but not loopback-only.
-        assert_eq!(l(Some("/dev/null")), Some(ReaderLink::Connect(lo)));
-        assert_eq!(l(None), Some(ReaderLink::Connect(lo)));
-        assert!(!l(Some("/dev/null")).unwrap().is_loopback_only());
-        assert_eq!(l(Some("127.0.0.1")), Some(ReaderLink::Listen(lo)));
-        assert_eq!(l(Some("localhost")), Some(ReaderLink::Listen(lo)));
-        // A reader reaching out to another machine cannot be served from here.
-        assert_eq!(l(Some("192.168.0.4")), None);
+        // A pcscd in our namespace (or none found): a plain connection, not loopback-only.
+        let me = std::process::id();
+        assert_eq!(link_to(Some(me), 35963), ReaderLink::Connect(lo));
+        assert_eq!(link_to(None, 35963), ReaderLink::Connect(lo));
+        assert!(!ReaderLink::Connect(lo).is_loopback_only());
     }
 }

@@ -1,16 +1,18 @@
-//! The vpcd wire protocol, card side: one TCP connection per stay in the reader; every message
-//! is a 2-byte big-endian length then the payload; a 1-byte payload is a control code (0 power
-//! off, 1 power on, 2 reset, 4 send ATR), anything longer a command APDU.
+//! The vpcd wire protocol, card side: a TCP client of the reader's port, one connection per
+//! stay in the reader; every message is a 2-byte big-endian length then the payload; a 1-byte
+//! payload is a control code (0 power off, 1 power on, 2 reset, 4 send ATR), anything longer a
+//! command APDU.
 //!
-//! Who opens the connection depends on the reader's definition ([`ReaderLink`]): with
-//! `DEVICENAME /dev/null:PORT` (vpcd's default) the reader listens on every interface and the
-//! card connects; with `DEVICENAME HOST:PORT` ("reversed mode") the reader connects to HOST at
-//! each presence poll and the card listens, here on 127.0.0.1 only and only while it is in the
-//! reader. The test bed and the demo use the reversed mode, so nothing off this machine can
-//! present a card to pcscd.
+//! vpcd (Debian 12: vsmartcard 0.8) listens on every interface of its network namespace; its
+//! "reversed mode" (`DEVICENAME HOST:PORT`, the reader connects to the card) makes that pcscd
+//! abort at the first presence poll without a card (it `FD_SET`s socket -1), so it cannot be
+//! used. The test bed instead runs its pcscd in a network namespace of its own whose only
+//! interface is loopback, and the card connects from a socket made in that namespace
+//! ([`ReaderLink::ConnectIn`]): nothing off the machine, nor anything outside that namespace,
+//! can present a card to it.
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -33,31 +35,52 @@ const POLL: Duration = Duration::from_millis(50);
 /// How a virtual card reaches its vpcd reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReaderLink {
-    /// The reader listens at this address (`DEVICENAME /dev/null:PORT`; vpcd binds every
-    /// interface): the card connects to it.
+    /// The reader listens at this address in this process's network namespace (vpcd binds
+    /// every interface there).
     Connect(SocketAddr),
-    /// The reader connects to this address (`DEVICENAME HOST:PORT`, reversed mode): the card
-    /// listens there while it is in the reader.
-    Listen(SocketAddr),
+    /// The reader listens at this address in the network namespace of process `pid` (the test
+    /// bed's pcscd): the card connects from a socket made in that namespace.
+    ConnectIn {
+        /// The process whose network namespace holds the reader (`/proc/PID/ns/net`).
+        pid: u32,
+        /// The reader's address in that namespace.
+        addr: SocketAddr,
+    },
 }
 
 impl ReaderLink {
-    /// The address the card connects to or listens at.
+    /// The reader's address (in its namespace).
     pub fn addr(&self) -> SocketAddr {
         match self {
-            ReaderLink::Connect(a) | ReaderLink::Listen(a) => *a,
+            ReaderLink::Connect(a) | ReaderLink::ConnectIn { addr: a, .. } => *a,
         }
     }
 
-    /// True when nothing of the link is reachable from another machine: the card listens on a
-    /// loopback address and the reader itself listens nowhere.
+    /// True when nothing off this machine can reach the reader: it lives in a network
+    /// namespace whose only interface is loopback.
     pub fn is_loopback_only(&self) -> bool {
-        matches!(self, ReaderLink::Listen(a) if a.ip().is_loopback())
+        match self {
+            ReaderLink::Connect(_) => false,
+            ReaderLink::ConnectIn { pid, .. } => only_loopback(*pid),
+        }
     }
 }
 
+/// True when the network namespace of `pid` has no interface but `lo` (`/proc/PID/net/dev`).
+pub fn only_loopback(pid: u32) -> bool {
+    let Ok(dev) = std::fs::read_to_string(format!("/proc/{pid}/net/dev")) else {
+        return false;
+    };
+    let mut names = dev
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split(':').next())
+        .map(str::trim);
+    names.clone().count() > 0 && names.all(|n| n == "lo")
+}
+
 impl From<SocketAddr> for ReaderLink {
-    /// A plain address is a listening reader (vpcd's default definition).
+    /// A plain address is a reader in this process's network namespace.
     fn from(addr: SocketAddr) -> Self {
         ReaderLink::Connect(addr)
     }
@@ -67,7 +90,9 @@ impl std::fmt::Display for ReaderLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReaderLink::Connect(a) => write!(f, "vpcd reader at {a}"),
-            ReaderLink::Listen(a) => write!(f, "card listening at {a} for its vpcd reader"),
+            ReaderLink::ConnectIn { pid, addr } => {
+                write!(f, "vpcd reader at {addr} in the network namespace of pid {pid}")
+            }
         }
     }
 }
@@ -85,12 +110,13 @@ pub enum VpcdError {
         /// Last connection error.
         source: std::io::Error,
     },
-    /// The card could not listen for a reversed-mode reader (the port is taken).
-    #[error("cannot listen at {addr} for the vpcd reader: {source}")]
-    Listen {
-        /// Address tried.
-        addr: SocketAddr,
-        /// Bind error.
+    /// The reader's network namespace could not be entered (its pcscd is gone, or this
+    /// process lacks CAP_SYS_ADMIN).
+    #[error("cannot enter the network namespace of pid {pid} (pcscd): {source}")]
+    Namespace {
+        /// The process holding the namespace.
+        pid: u32,
+        /// Why.
         source: std::io::Error,
     },
     /// Any other I/O failure.
@@ -116,42 +142,33 @@ pub fn connect(addr: SocketAddr, wait: Duration) -> Result<TcpStream, VpcdError>
     }
 }
 
-/// Listens at `addr` for a reversed-mode reader, retrying until `wait` passes (the previous
-/// card's listener may be closing).
-fn listen(addr: SocketAddr, wait: Duration) -> Result<TcpListener, VpcdError> {
-    let deadline = Instant::now() + wait;
-    loop {
-        match TcpListener::bind(addr) {
-            Ok(l) => {
-                l.set_nonblocking(true)?;
-                return Ok(l);
-            }
-            Err(e) if Instant::now() >= deadline => {
-                return Err(VpcdError::Listen { addr, source: e })
-            }
-            Err(_) => std::thread::sleep(Duration::from_millis(50)),
-        }
-    }
+/// Connects to a reader in the network namespace of `pid`: a thread of our own enters it
+/// (setns only moves the calling thread), makes the socket there and ends; the socket stays in
+/// that namespace.
+pub fn connect_in(pid: u32, addr: SocketAddr, wait: Duration) -> Result<TcpStream, VpcdError> {
+    std::thread::Builder::new()
+        .name("vcard-netns".into())
+        .spawn(move || {
+            let ns = std::fs::File::open(format!("/proc/{pid}/ns/net"))
+                .map_err(|source| VpcdError::Namespace { pid, source })?;
+            nix::sched::setns(&ns, nix::sched::CloneFlags::CLONE_NEWNET).map_err(|e| {
+                VpcdError::Namespace {
+                    pid,
+                    source: e.into(),
+                }
+            })?;
+            connect(addr, wait)
+        })?
+        .join()
+        .unwrap_or_else(|_| Err(VpcdError::Io(ErrorKind::Other.into())))
 }
 
-/// Waits for the reader's connection on `listener` until `stop` is set; the listener is
-/// closed on return, so the reader finds no card once this one leaves.
-fn accept(listener: TcpListener, stop: &AtomicBool) -> std::io::Result<Option<TcpStream>> {
-    while !stop.load(Ordering::Relaxed) {
-        match listener.accept() {
-            Ok((s, _)) => {
-                s.set_nonblocking(false)?;
-                s.set_nodelay(true)?;
-                s.set_read_timeout(Some(POLL))?;
-                return Ok(Some(s));
-            }
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted) => {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Err(e) => return Err(e),
-        }
+/// Connects over `link`.
+fn connect_link(link: ReaderLink, wait: Duration) -> Result<TcpStream, VpcdError> {
+    match link {
+        ReaderLink::Connect(addr) => connect(addr, wait),
+        ReaderLink::ConnectIn { pid, addr } => connect_in(pid, addr, wait),
     }
-    Ok(None)
 }
 
 /// Reads exactly `buf.len()` bytes; `Ok(false)` when stopped or the reader closed.
@@ -282,44 +299,20 @@ impl VirtualCard {
         self.with_state(|s| s.fs.read_path(path).map(<[u8]>::to_vec))
     }
 
-    /// Puts the card into a vpcd reader: connects to a listening reader (waiting up to `wait`
-    /// for it), or listens for a reversed-mode reader (its next presence poll connects).
+    /// Puts the card into the vpcd reader at `link` (waits up to `wait` for it).
     pub fn insert(
         &self,
         link: impl Into<ReaderLink>,
         wait: Duration,
     ) -> Result<Inserted, VpcdError> {
-        let link = link.into();
+        let stream = connect_link(link.into(), wait)?;
+        let control = stream.try_clone()?;
         let stop = Arc::new(AtomicBool::new(false));
         let leaving = Arc::new(AtomicBool::new(false));
-        let control = Arc::new(Mutex::new(None));
-        let (state, stop2, leaving2, control2) = (
-            self.state.clone(),
-            stop.clone(),
-            leaving.clone(),
-            control.clone(),
-        );
-        let session = match link {
-            ReaderLink::Connect(addr) => Session::Connected(connect(addr, wait)?),
-            ReaderLink::Listen(addr) => Session::Listening(listen(addr, wait)?),
-        };
+        let (state, stop2, leaving2) = (self.state.clone(), stop.clone(), leaving.clone());
         let thread = std::thread::Builder::new()
             .name("vcard".into())
             .spawn(move || {
-                let stream = match session {
-                    Session::Connected(s) => s,
-                    Session::Listening(l) => match accept(l, &stop2) {
-                        Ok(Some(s)) => s,
-                        Ok(None) => return,
-                        Err(e) => {
-                            tracing::debug!(error = %e, "virtual card: no reader connected");
-                            return;
-                        }
-                    },
-                };
-                if let Ok(c) = stream.try_clone() {
-                    *control2.lock().unwrap_or_else(|p| p.into_inner()) = Some(c);
-                }
                 if let Err(e) = serve_until(stream, &state, &stop2, &leaving2) {
                     tracing::debug!(error = %e, "virtual card connection ended");
                 }
@@ -332,24 +325,17 @@ impl VirtualCard {
         })
     }
 
-    /// Serves the card in the reader until `stop` is set, inserting it again whenever the
-    /// reader drops the connection (pcscd restarted) — the loop behind `cetak vcard`.
+    /// Serves the card in the reader at `link` until `stop` is set, re-inserting it whenever
+    /// the reader drops the connection (pcscd restarted) — the loop behind `cetak vcard`.
     pub fn run(&self, link: impl Into<ReaderLink>, stop: &AtomicBool) -> Result<(), VpcdError> {
         let link = link.into();
         while !stop.load(Ordering::Relaxed) {
-            let stream = match link {
-                ReaderLink::Connect(addr) => match connect(addr, Duration::from_millis(500)) {
-                    Ok(s) => s,
-                    Err(_) => {
-                        pause(Duration::from_millis(500), stop);
-                        continue;
-                    }
-                },
-                ReaderLink::Listen(addr) => {
-                    match accept(listen(addr, Duration::from_secs(5))?, stop)? {
-                        Some(s) => s,
-                        None => break,
-                    }
+            let stream = match connect_link(link, Duration::from_millis(500)) {
+                Ok(s) => s,
+                Err(e @ VpcdError::Namespace { .. }) => return Err(e),
+                Err(_) => {
+                    pause(Duration::from_millis(500), stop);
+                    continue;
                 }
             };
             tracing::info!(%link, "virtual card inserted");
@@ -360,18 +346,11 @@ impl VirtualCard {
     }
 }
 
-/// The card's side of the link before its thread starts.
-enum Session {
-    Connected(TcpStream),
-    Listening(TcpListener),
-}
-
 /// A card in a reader; dropping it (or [`Inserted::remove`]) takes the card out.
 pub struct Inserted {
     stop: Arc<AtomicBool>,
     leaving: Arc<AtomicBool>,
-    /// The connection, once the reader is connected (at once for a listening reader).
-    control: Arc<Mutex<Option<TcpStream>>>,
+    control: TcpStream,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -381,8 +360,7 @@ impl Inserted {
         self.take_out();
     }
 
-    /// True while the card is in the reader (connected, or waiting for a reversed-mode
-    /// reader to connect).
+    /// True while the connection to the reader lives.
     pub fn is_inserted(&self) -> bool {
         self.thread.as_ref().is_some_and(|t| !t.is_finished())
     }
@@ -393,26 +371,13 @@ impl Inserted {
     fn take_out(&mut self) {
         let Some(t) = self.thread.take() else { return };
         self.leaving.store(true, Ordering::Relaxed);
-        let control = self
-            .control
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        match &control {
-            Some(c) => {
-                let _ = c.shutdown(std::net::Shutdown::Write);
-                let deadline = Instant::now() + Duration::from_secs(3);
-                while !t.is_finished() && Instant::now() < deadline {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-            }
-            // Never connected: the reader never saw this card.
-            None => {}
+        let _ = self.control.shutdown(std::net::Shutdown::Write);
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while !t.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
         }
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(c) = &control {
-            let _ = c.shutdown(std::net::Shutdown::Both);
-        }
+        let _ = self.control.shutdown(std::net::Shutdown::Both);
         let _ = t.join();
         // pcscd updates the reader state right after the presence poll that saw us go.
         std::thread::sleep(Duration::from_millis(50));
