@@ -356,8 +356,16 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             }
         }
         StationCommand::Demo(args) => {
-            crate::daemon::demo::run_demo(&args, lang).map_err(|e| e.to_string())?;
-            Ok(ExitCode::SUCCESS)
+            let summary = crate::daemon::demo::run_demo(&args, lang).map_err(|e| e.to_string())?;
+            let all_printed = summary
+                .jobs
+                .iter()
+                .all(|j| j.state == crate::journal::JobState::Printed);
+            Ok(if all_printed && summary.stock_ok && summary.audit_ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

@@ -338,6 +338,23 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         t(lang, "kartu tercetak (PNG):", "printed cards (PNG):"),
         cards_dir.display()
     );
+    if let Some(pid) = reader.as_ref().and_then(|r| r.pcscd_pid()) {
+        println!(
+            "{}",
+            lang.pick(
+                format!(
+                    "pcscd (pid {pid}) tetap berjalan dan dipakai lagi oleh demo berikutnya; \
+                     pembaca vpcd-nya hanya terjangkau lewat loopback di namespace jaringannya \
+                     sendiri. Hentikan: kill {pid}"
+                ),
+                format!(
+                    "pcscd (pid {pid}) keeps running for the next demo; its vpcd readers are \
+                     reachable only over loopback in its own network namespace. Stop it: \
+                     kill {pid}"
+                ),
+            )
+        );
+    }
     journal.checkpoint()?;
     Ok(DemoSummary {
         jobs,

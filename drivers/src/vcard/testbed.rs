@@ -93,9 +93,18 @@ impl VirtualReader {
         self.link
     }
 
-    /// True when the reader's link stays on this machine (reversed mode on 127.0.0.1).
+    /// True when nothing off this machine can reach the reader (its pcscd lives in a network
+    /// namespace whose only interface is loopback).
     pub fn is_loopback_only(&self) -> bool {
         self.link.is_loopback_only()
+    }
+
+    /// The pcscd serving the reader, when it runs in a network namespace of its own.
+    pub fn pcscd_pid(&self) -> Option<u32> {
+        match self.link {
+            ReaderLink::ConnectIn { pid, .. } => Some(pid),
+            ReaderLink::Connect(_) => None,
+        }
     }
 }
 
