@@ -59,7 +59,10 @@ impl ConfigError {
     pub fn message_id(&self) -> String {
         match self {
             ConfigError::Read { path, source } => {
-                format!("tidak dapat membaca konfigurasi {}: {source}", path.display())
+                format!(
+                    "tidak dapat membaca konfigurasi {}: {source}",
+                    path.display()
+                )
             }
             ConfigError::Syntax {
                 path,

@@ -60,7 +60,12 @@ fn commands_work_from_root_with_the_built_in_defaults() {
     let tmp = tempfile::tempdir().unwrap();
     let samples = samples(tmp.path());
     // The samples are the checkout's, byte for byte.
-    for name in ["jobs/kia-0-5.json", "jobs/kia-5-17.json", "jobs/ktp-el.json", "photos/ktp-el.jpg"] {
+    for name in [
+        "jobs/kia-0-5.json",
+        "jobs/kia-5-17.json",
+        "jobs/ktp-el.json",
+        "photos/ktp-el.jpg",
+    ] {
         assert_eq!(
             std::fs::read(samples.join(name)).unwrap(),
             std::fs::read(root().join("examples").join(name)).unwrap(),
@@ -73,7 +78,12 @@ fn commands_work_from_root_with_the_built_in_defaults() {
         assert!(o.status.success(), "{name}: {}", text(&o));
     }
     let out = tmp.path().join("render");
-    let o = cetak(&["render", s(&samples.join("jobs/ktp-el.json")), "--out", s(&out)]);
+    let o = cetak(&[
+        "render",
+        s(&samples.join("jobs/ktp-el.json")),
+        "--out",
+        s(&out),
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let pngs = std::fs::read_dir(&out).unwrap().count();
     assert!(pngs >= 4, "{pngs} files in {}", out.display());
@@ -105,7 +115,11 @@ fn a_layouts_folder_or_the_config_s_layouts_dir_replaces_the_built_in_layouts() 
 
     let o = cetak(&["validate", s(&job), "--layouts", s(&broken)]);
     assert!(!o.status.success());
-    assert!(text(&o).contains(s(&broken)) && text(&o).contains("kia-back"), "{}", text(&o));
+    assert!(
+        text(&o).contains(s(&broken)) && text(&o).contains("kia-back"),
+        "{}",
+        text(&o)
+    );
     let o = cetak(&["validate", s(&job), "--layouts", s(&good)]);
     assert!(o.status.success(), "{}", text(&o));
 
@@ -126,7 +140,15 @@ fn a_layouts_folder_or_the_config_s_layouts_dir_replaces_the_built_in_layouts() 
     for args in [
         vec!["validate", s(&job), "--config", c],
         vec!["render", s(&job), "--config", c, "--out", s(&render_out)],
-        vec!["print", s(&job), "--config", c, "--training", "--printer", "tcp://127.0.0.1:9"],
+        vec![
+            "print",
+            s(&job),
+            "--config",
+            c,
+            "--training",
+            "--printer",
+            "tcp://127.0.0.1:9",
+        ],
     ] {
         let o = cetak(&args);
         assert!(!o.status.success(), "{args:?}");

@@ -142,7 +142,11 @@ fn each_bad_value_names_line_and_key_in_both_languages() {
                 c.with
             );
             assert!(msg.contains(&key), "{:?}: no key in {msg}", c.with);
-            assert!(msg.contains(fragment), "{:?}: {fragment:?} not in {msg}", c.with);
+            assert!(
+                msg.contains(fragment),
+                "{:?}: {fragment:?} not in {msg}",
+                c.with
+            );
         }
         assert!(id.starts_with("konfigurasi "), "{id}");
         assert!(en.starts_with("config "), "{en}");
@@ -154,7 +158,10 @@ fn toml_mistakes_name_the_line_in_both_languages() {
     let text = replace_line(16, "blangko = \"ktp-el\"\nfeeder = 3");
     let err = Config::parse(&text, Path::new("cetak.toml")).unwrap_err();
     let (id, en) = (err.message_id(), err.message_en());
-    assert!(id.contains("baris 17") && id.contains("kunci tidak dikenal") && id.contains("feeder"), "{id}");
+    assert!(
+        id.contains("baris 17") && id.contains("kunci tidak dikenal") && id.contains("feeder"),
+        "{id}"
+    );
     assert!(en.contains("line 17") && en.contains("feeder"), "{en}");
 }
 
@@ -241,7 +248,11 @@ fn a_good_station_reaches_ready() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), &station_text(&dir.path().join("data"), ""));
     let (out, notes) = run_daemon(&config, "en", dir.path());
-    assert!(notes.iter().any(|m| m.contains("READY=1")), "{notes:?} {}", stderr(&out));
+    assert!(
+        notes.iter().any(|m| m.contains("READY=1")),
+        "{notes:?} {}",
+        stderr(&out)
+    );
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
@@ -261,12 +272,21 @@ fn a_bad_printer_uri_stops_the_daemon_before_ready() {
         let (out, notes) = run_daemon(&config, lang, dir.path());
         let err = stderr(&out);
         assert!(!out.status.success(), "{lang}: {err}");
-        assert!(notes.iter().all(|m| !m.contains("READY=1")), "{lang}: {notes:?}");
+        assert!(
+            notes.iter().all(|m| !m.contains("READY=1")),
+            "{lang}: {notes:?}"
+        );
         assert!(err.contains(&format!("{word} {line}")), "{lang}: {err}");
-        assert!(err.contains("printer[0].uri") && err.contains(says), "{lang}: {err}");
+        assert!(
+            err.contains("printer[0].uri") && err.contains(says),
+            "{lang}: {err}"
+        );
         assert!(!err.contains("panicked"), "{err}");
     }
-    assert!(!dir.path().join("data/journal.sqlite").exists(), "nothing was started");
+    assert!(
+        !dir.path().join("data/journal.sqlite").exists(),
+        "nothing was started"
+    );
 }
 
 /// The demo key's `[[trust.key]]` lines, under another kid: the key is recognised by its bytes.
@@ -281,7 +301,11 @@ fn demo_key_lines(kid: &str) -> String {
 fn a_production_station_trusting_the_demo_key_refuses_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let text = station_text(&dir.path().join("data"), &demo_key_lines("dinas-2026-1"));
-    let line = text.lines().position(|l| l.starts_with("public_key")).unwrap() + 1;
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("public_key"))
+        .unwrap()
+        + 1;
     let config = write_config(dir.path(), &text);
     for (lang, says) in [
         ("id", "kunci demo demo-2026-1"),
@@ -290,16 +314,32 @@ fn a_production_station_trusting_the_demo_key_refuses_to_start() {
         let (out, notes) = run_daemon(&config, lang, dir.path());
         let err = stderr(&out);
         assert!(!out.status.success(), "{lang}: {err}");
-        assert!(notes.iter().all(|m| !m.contains("READY=1")), "{lang}: {notes:?}");
+        assert!(
+            notes.iter().all(|m| !m.contains("READY=1")),
+            "{lang}: {notes:?}"
+        );
         assert!(err.contains(says), "{lang}: {err}");
-        assert!(err.contains("dinas-2026-1") && err.contains(&line.to_string()), "{lang}: {err}");
-        assert!(err.contains(cetak::signing::demo::DEMO_PUBLIC_KEY.trim()), "{lang}: {err}");
+        assert!(
+            err.contains("dinas-2026-1") && err.contains(&line.to_string()),
+            "{lang}: {err}"
+        );
+        assert!(
+            err.contains(cetak::signing::demo::DEMO_PUBLIC_KEY.trim()),
+            "{lang}: {err}"
+        );
     }
     // A training station may trust it (the demo is one).
-    let training = text.replace("encode_chips = false", "encode_chips = false\ntraining = true");
+    let training = text.replace(
+        "encode_chips = false",
+        "encode_chips = false\ntraining = true",
+    );
     let config = write_config(dir.path(), &training);
     let (out, notes) = run_daemon(&config, "en", dir.path());
-    assert!(notes.iter().any(|m| m.contains("READY=1")), "{}", stderr(&out));
+    assert!(
+        notes.iter().any(|m| m.contains("READY=1")),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -339,6 +379,10 @@ fn commands_reading_the_production_config_refuse_the_demo_key_too() {
     ] {
         let o = run(&args);
         assert!(!o.status.success(), "{args:?}");
-        assert!(stderr(&o).contains("is the demo key demo-2026-1"), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is the demo key demo-2026-1"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
     }
 }

@@ -97,7 +97,10 @@ fn demo_from_root_prints_every_sample_with_vpcd_on_loopback_only_and_reuses_its_
     let log = text(&first);
     assert!(first.status.success(), "{log}");
     // The KTP-el printer's encoder had a reader, so its chip was written before printing.
-    assert!(log.contains("P2's contactless encoder uses reader"), "{log}");
+    assert!(
+        log.contains("P2's contactless encoder uses reader"),
+        "{log}"
+    );
     let summary = log.split("== Summary ==").nth(1).expect("summary");
     let jobs: Vec<&str> = summary
         .lines()
@@ -105,16 +108,27 @@ fn demo_from_root_prints_every_sample_with_vpcd_on_loopback_only_and_reuses_its_
         .collect();
     assert!(jobs.len() >= 3, "{summary}");
     assert!(jobs.iter().all(|l| l.contains(" printed ")), "{summary}");
-    assert!(log.contains("stock verify: OK") && log.contains("audit verify: OK"), "{log}");
+    assert!(
+        log.contains("stock verify: OK") && log.contains("audit verify: OK"),
+        "{log}"
+    );
     // The built-in samples were written beside the output, and the cards printed.
     assert!(out.join("samples/jobs/ktp-el.json").is_file());
     let cards = walk(&out.join("cards"));
-    assert!(cards.iter().any(|p| p.extension().is_some_and(|e| e == "png")), "{cards:?}");
+    assert!(
+        cards
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "png")),
+        "{cards:?}"
+    );
 
     // Nothing listened on the vpcd ports in this namespace while the demo ran, nor does now.
     assert!(seen.is_empty(), "vpcd ports listened on here: {seen:?}");
     let pid = pcscd_pid().expect("the demo's pcscd keeps running");
-    assert!(log.contains(&format!("pcscd (pid {pid}) keeps running")), "{log}");
+    assert!(
+        log.contains(&format!("pcscd (pid {pid}) keeps running")),
+        "{log}"
+    );
     // pcscd's readers listen in its own namespace, whose only interface is loopback.
     let its_net = Path::new("/proc").join(pid.to_string()).join("net");
     let dev = std::fs::read_to_string(its_net.join("dev")).unwrap();
@@ -135,7 +149,11 @@ fn demo_from_root_prints_every_sample_with_vpcd_on_loopback_only_and_reuses_its_
     assert!(second.status.success(), "{}", text(&second));
     assert!(text(&second).contains("P2's contactless encoder uses reader"));
     assert!(seen.is_empty(), "vpcd ports listened on here: {seen:?}");
-    assert_eq!(pcscd_pid(), Some(pid), "the second demo started another pcscd");
+    assert_eq!(
+        pcscd_pid(),
+        Some(pid),
+        "the second demo started another pcscd"
+    );
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

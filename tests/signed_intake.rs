@@ -4,10 +4,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use cetak::config::ChipRule;
+use cetak::daemon::demo::key as demo;
 use cetak::daemon::intake::{accept_signed, inline_images, Accepted, IntakeContext, JobOrigin};
 use cetak::job::ValidationPolicy;
 use cetak::journal::{Clock as _, JobState, Journal, JournalOptions, ManualClock, Timestamp};
-use cetak::daemon::demo::key as demo;
 use cetak::signing::{self, TrustStore};
 use ed25519_dalek::SigningKey;
 

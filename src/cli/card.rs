@@ -11,9 +11,9 @@ use cetak_drivers::printer::{self, EvolisOptions};
 
 use super::{fail, JobArgs, Lang, PrintArgs, RenderArgs, ValidateArgs};
 use crate::card::CardDesign;
+use crate::config::Config;
 use crate::daemon::{JobRefusal, JobSource};
 use crate::job::{BackgroundPolicy, ValidatedJob, ValidationPolicy};
-use crate::config::Config;
 use crate::layout::{LayoutSource, Layouts};
 use crate::render;
 
@@ -23,7 +23,11 @@ pub(super) struct LoadedJob {
     pub layouts: Layouts,
 }
 
-fn policy(args: &JobArgs, config: Option<&Config>, lang: Lang) -> Result<ValidationPolicy, ExitCode> {
+fn policy(
+    args: &JobArgs,
+    config: Option<&Config>,
+    lang: Lang,
+) -> Result<ValidationPolicy, ExitCode> {
     let rule = args
         .photo_background
         .as_deref()

@@ -326,7 +326,10 @@ fn generate(cmd: GenerateCommand, lang: Lang) -> ExitCode {
 
 /// Loads a station configuration file and checks it as the daemon does at start; a failure is
 /// printed for the operator (line and key, in `lang`).
-pub(crate) fn load_config(path: &std::path::Path, lang: Lang) -> Result<crate::config::Config, ExitCode> {
+pub(crate) fn load_config(
+    path: &std::path::Path,
+    lang: Lang,
+) -> Result<crate::config::Config, ExitCode> {
     crate::config::Config::load(path).map_err(|e| fail(lang, e.message_id(), e.message_en()))
 }
 

@@ -205,7 +205,12 @@ fn printers(config: &Config) -> Result<(), Problem> {
     for (i, p) in config.printers.iter().enumerate() {
         let key = |k: &str| format!("printer[{i}].{k}");
         let id = p.id.trim();
-        if id.is_empty() || id.len() > 32 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if id.is_empty()
+            || id.len() > 32
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(problem(
                 key("id"),
                 "harus 1–32 huruf, angka, - atau _ (mis. P1)",
@@ -226,7 +231,10 @@ fn printers(config: &Config) -> Result<(), Problem> {
         if p.model != "evolis" {
             return Err(problem(
                 key("model"),
-                format!("model {:?} tidak dikenal: hanya evolis yang didukung", p.model),
+                format!(
+                    "model {:?} tidak dikenal: hanya evolis yang didukung",
+                    p.model
+                ),
                 format!("unknown model {:?}: only evolis is supported", p.model),
             ));
         }
@@ -343,7 +351,11 @@ fn server_url(key: &str, text: &str) -> Result<(), Problem> {
         return Err(problem(key, "URL tanpa nama host", "the URL has no host"));
     }
     if url.port() == Some(0) {
-        return Err(problem(key, "port harus 1–65535", "the port must be 1–65535"));
+        return Err(problem(
+            key,
+            "port harus 1–65535",
+            "the port must be 1–65535",
+        ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(problem(

@@ -35,8 +35,8 @@ pub use fill::FilledSvg;
 pub use fit::{FitRule, Fitted};
 pub use fonts::FontSet;
 pub use manifest::{Align, QrLevel};
-pub use source::LayoutSource;
 pub(crate) use prerender::{render_group, StaticGroups};
+pub use source::LayoutSource;
 
 /// Left edge of the card inside the frame, in dots.
 pub const CARD_LEFT: f32 = (1016.0 - CARD_WIDTH) / 2.0;

@@ -21,7 +21,9 @@ pub enum LayoutSource {
 impl LayoutSource {
     /// The folder when one is given, else the built-in layouts.
     pub fn from_dir(dir: Option<&Path>) -> Self {
-        dir.map_or(LayoutSource::BuiltIn, |d| LayoutSource::Dir(d.to_path_buf()))
+        dir.map_or(LayoutSource::BuiltIn, |d| {
+            LayoutSource::Dir(d.to_path_buf())
+        })
     }
 
     /// Where they are, after "layout" in Bahasa Indonesia: `bawaan` or `di FOLDER`.

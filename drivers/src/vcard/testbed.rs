@@ -249,7 +249,12 @@ fn readers(ctx: &Context) -> Vec<String> {
 
 /// Finds a program in the usual system folders and `$PATH`.
 fn find_program(name: &str) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = vec!["/usr/sbin".into(), "/usr/bin".into(), "/sbin".into(), "/bin".into()];
+    let mut dirs: Vec<PathBuf> = vec![
+        "/usr/sbin".into(),
+        "/usr/bin".into(),
+        "/sbin".into(),
+        "/bin".into(),
+    ];
     if let Some(path) = std::env::var_os("PATH") {
         dirs.extend(std::env::split_paths(&path));
     }
@@ -266,10 +271,16 @@ fn start_pcscd(pcscd: &Path, base: &Path) -> Result<Context, TestbedError> {
         (Some(unshare), Some(ip)) => {
             // `exec` keeps the pid: the pid file names pcscd itself.
             let mut cmd = Command::new(unshare);
-            cmd.args(["--net", "--", "sh", "-c", r#""$0" link set lo up && exec "$1" -f -c "$2""#])
-                .arg(ip)
-                .arg(pcscd)
-                .arg(&conf);
+            cmd.args([
+                "--net",
+                "--",
+                "sh",
+                "-c",
+                r#""$0" link set lo up && exec "$1" -f -c "$2""#,
+            ])
+            .arg(ip)
+            .arg(pcscd)
+            .arg(&conf);
             spawn_and_wait(cmd, base, &log_path)
         }
         _ => Err(TestbedError::Start("unshare or ip is not installed".into())),
@@ -443,7 +454,10 @@ mod tests {
             "FRIENDLYNAME \"r\"\nDEVICENAME 127.0.0.1:0x10\nLIBPATH /x/libifdvpcd.so\nCHANNELID 0x10\n",
         )
         .unwrap();
-        assert_eq!(vpcd_definitions(&dir.path().join("conf")).len(), READER_PAIRS as usize);
+        assert_eq!(
+            vpcd_definitions(&dir.path().join("conf")).len(),
+            READER_PAIRS as usize
+        );
     }
 
     #[test]

@@ -91,7 +91,10 @@ impl std::fmt::Display for ReaderLink {
         match self {
             ReaderLink::Connect(a) => write!(f, "vpcd reader at {a}"),
             ReaderLink::ConnectIn { pid, addr } => {
-                write!(f, "vpcd reader at {addr} in the network namespace of pid {pid}")
+                write!(
+                    f,
+                    "vpcd reader at {addr} in the network namespace of pid {pid}"
+                )
             }
         }
     }
