@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod check;
+
 /// A configuration that could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -22,13 +24,87 @@ pub enum ConfigError {
         line: usize,
         message: String,
     },
-    /// The TOML parses but a value is not acceptable.
-    #[error("config {path}: key `{key}`: {message}")]
+    /// The TOML parses but a value is not acceptable; `line` is 0 when not known.
+    #[error("config {}{}: key `{key}`: {en}", path.display(), at_line(*line, "line"))]
     Invalid {
         path: PathBuf,
+        line: usize,
         key: String,
-        message: String,
+        /// What is wrong, in Bahasa Indonesia.
+        id: String,
+        /// What is wrong, in English.
+        en: String,
     },
+    /// A production station (`policy.training = false`) trusts the demo key, whose private half
+    /// is public: anyone could sign jobs it would print. Remove the key, or make the station a
+    /// training station.
+    #[error(
+        "config {path}, line {line}: key `trust.key[{index}]` (kid {kid:?}) is the demo key \
+         {demo_kid} ({public_key}), whose private half is public: a production station \
+         (policy.training = false) must not trust it. Remove this key, or set \
+         policy.training = true for a training station"
+    )]
+    DemoKey {
+        path: PathBuf,
+        line: usize,
+        index: usize,
+        kid: String,
+        demo_kid: &'static str,
+        public_key: String,
+    },
+}
+
+impl ConfigError {
+    /// Operator message in Bahasa Indonesia.
+    pub fn message_id(&self) -> String {
+        match self {
+            ConfigError::Read { path, source } => {
+                format!(
+                    "tidak dapat membaca konfigurasi {}: {source}",
+                    path.display()
+                )
+            }
+            ConfigError::Syntax {
+                path,
+                line,
+                message,
+            } => format!(
+                "konfigurasi {}, baris {line}: {}",
+                path.display(),
+                syntax_id(message)
+            ),
+            ConfigError::Invalid {
+                path,
+                line,
+                key,
+                id,
+                ..
+            } => format!(
+                "konfigurasi {}{}: kunci `{key}`: {id}",
+                path.display(),
+                at_line(*line, "baris")
+            ),
+            ConfigError::DemoKey {
+                path,
+                line,
+                index,
+                kid,
+                demo_kid,
+                public_key,
+            } => format!(
+                "konfigurasi {}, baris {line}: kunci `trust.key[{index}]` (kid {kid:?}) adalah \
+                 kunci demo {demo_kid} ({public_key}) yang kunci privatnya diketahui umum: \
+                 stasiun produksi (policy.training = false) tidak boleh mempercayainya. Hapus \
+                 kunci ini, atau tetapkan policy.training = true untuk stasiun pelatihan",
+                path.display()
+            ),
+        }
+    }
+
+    /// Operator message in English.
+    pub fn message_en(&self) -> String {
+        self.to_string()
+    }
 }
 
 /// Whole configuration.
@@ -166,9 +242,10 @@ pub struct StationConfig {
     pub name: String,
     /// Journal, spool and printed-card images live here.
     pub data_dir: PathBuf,
-    /// Card layouts (SVG + manifests + fonts).
-    #[serde(default = "default_layouts_dir")]
-    pub layouts_dir: PathBuf,
+    /// A folder of card layouts (SVG + manifests + fonts) replacing the built-in ones as a
+    /// whole; absent = the layouts built into the binary.
+    #[serde(default)]
+    pub layouts_dir: Option<PathBuf>,
     /// Job files dropped here are taken in; defaults to `<data_dir>/spool`.
     #[serde(default)]
     pub spool_dir: Option<PathBuf>,
@@ -181,10 +258,6 @@ pub struct StationConfig {
     /// `cetak` is used if that group exists.
     #[serde(default)]
     pub control_group: Option<String>,
-}
-
-fn default_layouts_dir() -> PathBuf {
-    PathBuf::from("/usr/share/cetak/layouts")
 }
 
 /// What the station does when things go wrong, and when to warn.
@@ -284,8 +357,9 @@ fn default_model() -> String {
 pub struct EncoderConfig {
     /// Substring of the PC/SC reader name.
     pub reader: String,
-    /// Card profile file (TOML).
-    pub profile: PathBuf,
+    /// Card profile file (TOML); absent = the built-in default profile.
+    #[serde(default)]
+    pub profile: Option<PathBuf>,
     /// `contact` or `contactless`.
     #[serde(default = "default_station")]
     pub station: String,
@@ -315,7 +389,13 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
-        config.check(path)?;
+        check::check(&config).map_err(|p| ConfigError::Invalid {
+            path: path.to_owned(),
+            line: check::Spans::new(text).line(&p.key),
+            key: p.key,
+            id: p.id,
+            en: p.en,
+        })?;
         config.trust_store_at(text, path)?;
         Ok(config)
     }
@@ -346,6 +426,16 @@ impl Config {
                 };
             let key = parse_public_key(k.public_key.get_ref())
                 .map_err(|e| err("public_key", k.public_key.span(), e.to_string()))?;
+            if !self.policy.training && crate::signing::demo::is_demo_key(&key) {
+                return Err(ConfigError::DemoKey {
+                    path: path.to_owned(),
+                    line: line_of(text, k.public_key.span().start),
+                    index: i,
+                    kid: k.kid.get_ref().clone(),
+                    demo_kid: crate::signing::demo::DEMO_KID,
+                    public_key: k.public_key.get_ref().trim().to_string(),
+                });
+            }
             let not_after = match &k.not_after {
                 None => None,
                 Some(t) => Some(
@@ -371,55 +461,9 @@ impl Config {
         Ok(store)
     }
 
-    fn check(&self, path: &Path) -> Result<(), ConfigError> {
-        let invalid = |key: String, message: &str| ConfigError::Invalid {
-            path: path.to_owned(),
-            key,
-            message: message.to_string(),
-        };
-        if self.station.id.trim().is_empty() {
-            return Err(invalid("station.id".into(), "must not be empty"));
-        }
-        if !matches!(
-            self.policy.photo_background.as_str(),
-            "warn" | "reject" | "off"
-        ) {
-            return Err(invalid(
-                "policy.photo_background".into(),
-                "must be one of warn, reject, off",
-            ));
-        }
-        if !(1..=2).contains(&self.policy.lookahead) {
-            return Err(invalid("policy.lookahead".into(), "must be 1 or 2"));
-        }
-        if self.policy.max_attempts == 0 {
-            return Err(invalid("policy.max_attempts".into(), "must be at least 1"));
-        }
-        if let Some(link) = &self.link {
-            link.check()
-                .map_err(|(key, message)| invalid(format!("link.{key}"), &message))?;
-        }
-        let mut seen = std::collections::HashSet::new();
-        for (i, p) in self.printers.iter().enumerate() {
-            if !seen.insert(p.id.as_str()) {
-                return Err(invalid(format!("printer[{i}].id"), "duplicate printer id"));
-            }
-            if !matches!(p.blangko.as_str(), "kia" | "ktp-el") {
-                return Err(invalid(
-                    format!("printer[{i}].blangko"),
-                    "must be kia or ktp-el",
-                ));
-            }
-            if let Some(enc) = &p.encoder {
-                if !matches!(enc.station.as_str(), "contact" | "contactless") {
-                    return Err(invalid(
-                        format!("printer[{i}].encoder.station"),
-                        "must be contact or contactless",
-                    ));
-                }
-            }
-        }
-        Ok(())
+    /// Where the card layouts are read from.
+    pub fn layout_source(&self) -> crate::layout::LayoutSource {
+        crate::layout::LayoutSource::from_dir(self.station.layouts_dir.as_deref())
     }
 
     /// Where job files are dropped for intake.
@@ -453,72 +497,39 @@ impl Config {
 }
 
 impl LinkConfig {
-    /// Checks ranges and pairs; the error is `(key, message)`.
-    fn check(&self) -> Result<(), (&'static str, String)> {
-        let url = self.server_url.trim();
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err((
-                "server_url",
-                "must start with https:// (or http:// for tests)".into(),
-            ));
-        }
-        if !(30..=3600).contains(&self.lease_seconds) {
-            return Err(("lease_seconds", "must be between 30 and 3600".into()));
-        }
-        if self.wait_seconds > 60 {
-            return Err(("wait_seconds", "must be between 0 and 60".into()));
-        }
-        if let Some(r) = self.renew_seconds {
-            if r == 0 || r >= self.lease_seconds {
-                return Err((
-                    "renew_seconds",
-                    "must be at least 1 and below lease_seconds".into(),
-                ));
-            }
-        }
-        if self.queue_per_printer == 0 {
-            return Err(("queue_per_printer", "must be at least 1".into()));
-        }
-        if self.connect_timeout_seconds == 0 || self.request_timeout_seconds == 0 {
-            return Err((
-                "request_timeout_seconds",
-                "timeouts must be at least 1 s".into(),
-            ));
-        }
-        if self.backoff_initial_ms == 0 || self.backoff_max_seconds == 0 {
-            return Err(("backoff_initial_ms", "backoff must be positive".into()));
-        }
-        if self.stock_interval_seconds == 0 {
-            return Err(("stock_interval_seconds", "must be at least 1".into()));
-        }
-        if self.client_cert.is_some() != self.client_key.is_some() {
-            return Err((
-                "client_cert",
-                "client_cert and client_key go together".into(),
-            ));
-        }
-        if self.push_tls_cert.is_some() != self.push_tls_key.is_some() {
-            return Err((
-                "push_tls_cert",
-                "push_tls_cert and push_tls_key go together".into(),
-            ));
-        }
-        if let Some(addr) = &self.push_listen {
-            if addr.parse::<std::net::SocketAddr>().is_err() {
-                return Err(("push_listen", "must be an address like 0.0.0.0:8443".into()));
-            }
-            if self.push_token_file.is_none() {
-                return Err(("push_token_file", "required with push_listen".into()));
-            }
-        }
-        Ok(())
-    }
-
     /// When leases are renewed.
     pub fn renew_every(&self) -> std::time::Duration {
         std::time::Duration::from_secs(u64::from(
             self.renew_seconds.unwrap_or(self.lease_seconds / 2),
         ))
+    }
+}
+
+/// The TOML parser's message in Bahasa Indonesia for the mistakes people make by hand; the
+/// parser's own words follow in brackets.
+fn syntax_id(message: &str) -> String {
+    let what = if message.starts_with("unknown field") {
+        "kunci tidak dikenal"
+    } else if message.starts_with("missing field") {
+        "kunci wajib tidak ada"
+    } else if message.starts_with("invalid type") {
+        "jenis nilai salah"
+    } else if message.starts_with("duplicate key") {
+        "kunci ditulis dua kali"
+    } else if message.starts_with("unknown variant") || message.starts_with("invalid value") {
+        "nilai tidak sah"
+    } else {
+        "TOML tidak sah"
+    };
+    format!("{what} ({message})")
+}
+
+/// `, line N` (`word` = the language's "line"), or nothing when the line is not known.
+fn at_line(line: usize, word: &str) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(", {word} {line}")
     }
 }
 
@@ -549,7 +560,7 @@ blangko = "kia"
 id = "P2"
 uri = "emu://p2"
 blangko = "ktp-el"
-encoder = { reader = "Virtual PCD", profile = "profiles/default.toml" }
+encoder = { reader = "Virtual PCD", profile = "/etc/cetak/profiles/default.toml" }
 "#;
 
     #[test]

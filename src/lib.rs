@@ -10,6 +10,7 @@
 //! The hardware lives in the `cetak-drivers` crate; this crate only talks to it through traits.
 #![forbid(unsafe_code)]
 
+mod assets;
 pub mod bundle;
 pub mod card;
 pub mod chip_content;

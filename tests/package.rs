@@ -95,4 +95,32 @@ fn package_contents_and_installed_binary_from_root() {
         version.starts_with(&format!("cetak {}", env!("CARGO_PKG_VERSION"))),
         "{version}"
     );
+
+    // Everything else the binary needs is built in: a sample job validates from `/` with the
+    // built-in layouts and fonts, nothing of the checkout or the package's share folder read.
+    let from_root = |args: &[&str]| {
+        let mut cmd = Command::new(&cetak);
+        cmd.args(["--lang", "en"])
+            .args(args)
+            .current_dir("/")
+            .env_remove("CETAK_LAYOUTS")
+            .env_remove("CETAK_CONFIG");
+        cmd
+    };
+    let samples = tmp.path().join("samples");
+    run(from_root(&["generate", "samples", "--out"]).arg(&samples));
+    let job = samples.join("jobs/kia-5-17.json");
+    let validated = run(from_root(&["validate"]).arg(&job));
+    assert!(validated.contains("is valid"), "{validated}");
+
+    // The whole demo, into a folder of our choosing.
+    let demo = tmp.path().join("demo");
+    let printed = run(from_root(&["demo", "--time-scale", "0", "--out"]).arg(&demo));
+    assert!(printed.contains("stock verify: OK"), "{printed}");
+    let cards: Vec<_> = std::fs::read_dir(demo.join("cards"))
+        .unwrap()
+        .flatten()
+        .flat_map(|printer| std::fs::read_dir(printer.path()).unwrap().flatten())
+        .collect();
+    assert!(!cards.is_empty(), "no printed card in {}", demo.display());
 }

@@ -4,10 +4,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use cetak::config::ChipRule;
+use cetak::daemon::demo::key as demo;
 use cetak::daemon::intake::{accept_signed, inline_images, Accepted, IntakeContext, JobOrigin};
 use cetak::job::ValidationPolicy;
 use cetak::journal::{Clock as _, JobState, Journal, JournalOptions, ManualClock, Timestamp};
-use cetak::signing::{self, demo, TrustStore};
+use cetak::signing::{self, TrustStore};
 use ed25519_dalek::SigningKey;
 
 const JOB_ID: &str = "KIA-2026-11-000102";

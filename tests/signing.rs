@@ -1,8 +1,9 @@
 //! Signed jobs: JWS compact / EdDSA verification rules, against the public API.
 
 use base64::Engine as _;
+use cetak::daemon::demo::key as demo;
 use cetak::signing::{
-    self, demo, parse_private_key, parse_public_key, sign, sign_with_header, Jws, SignatureError,
+    self, parse_private_key, parse_public_key, sign, sign_with_header, Jws, SignatureError,
     TrustStore,
 };
 use chrono::{DateTime, TimeZone, Utc};

@@ -30,7 +30,7 @@ pub struct ExportArgs {
 }
 
 fn load(config: &ConfigArg) -> Result<(Config, crate::journal::Journal), (String, String)> {
-    let cfg = Config::load(&config.config).map_err(|e| (e.to_string(), e.to_string()))?;
+    let cfg = Config::load(&config.config).map_err(|e| (e.message_id(), e.message_en()))?;
     let j = daemon::open_journal(&cfg).map_err(|e| (e.to_string(), e.to_string()))?;
     Ok((cfg, j))
 }

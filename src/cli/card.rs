@@ -11,9 +11,10 @@ use cetak_drivers::printer::{self, EvolisOptions};
 
 use super::{fail, JobArgs, Lang, PrintArgs, RenderArgs, ValidateArgs};
 use crate::card::CardDesign;
+use crate::config::Config;
 use crate::daemon::{JobRefusal, JobSource};
 use crate::job::{BackgroundPolicy, ValidatedJob, ValidationPolicy};
-use crate::layout::Layouts;
+use crate::layout::{LayoutSource, Layouts};
 use crate::render;
 
 /// A job that passed validation and fits its layouts, with the layouts it was checked against.
@@ -22,8 +23,17 @@ pub(super) struct LoadedJob {
     pub layouts: Layouts,
 }
 
-fn policy(args: &JobArgs, lang: Lang) -> Result<ValidationPolicy, ExitCode> {
-    let rule = match args.photo_background.as_str() {
+fn policy(
+    args: &JobArgs,
+    config: Option<&Config>,
+    lang: Lang,
+) -> Result<ValidationPolicy, ExitCode> {
+    let rule = args
+        .photo_background
+        .as_deref()
+        .or(config.map(|c| c.policy.photo_background.as_str()))
+        .unwrap_or("warn");
+    let rule = match rule {
         "warn" => BackgroundPolicy::Warn,
         "reject" => BackgroundPolicy::Reject,
         "off" => BackgroundPolicy::Off,
@@ -43,19 +53,30 @@ fn policy(args: &JobArgs, lang: Lang) -> Result<ValidationPolicy, ExitCode> {
 
 /// Validates a job file and checks that it fits its layouts: everything that must hold before
 /// a blangko is used. Prints the report (errors and warnings) to stderr.
+///
+/// Layouts: `--layouts`, else the `layouts_dir` of `--config`, else the built-in ones.
 pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob, ExitCode> {
-    let policy = policy(args, lang)?;
-    let layouts = Layouts::load(&args.layouts).map_err(|e| {
+    let config = match &args.config {
+        Some(path) => Some(super::load_config(path, lang)?),
+        None => None,
+    };
+    let policy = policy(args, config.as_ref(), lang)?;
+    let source = match (&args.layouts, &config) {
+        (Some(dir), _) => LayoutSource::Dir(dir.clone()),
+        (None, Some(config)) => config.layout_source(),
+        (None, None) => LayoutSource::BuiltIn,
+    };
+    let layouts = Layouts::load_from(&source).map_err(|e| {
         fail(
             lang,
             format!(
-                "Layout di {} tidak dapat dimuat: {}",
-                args.layouts.display(),
+                "Layout {} tidak dapat dimuat: {}",
+                source.describe_id(),
                 e.message_id()
             ),
             format!(
-                "Cannot load layouts from {}: {}",
-                args.layouts.display(),
+                "Cannot load the layouts {}: {}",
+                source.describe_en(),
                 e.message_en()
             ),
         )

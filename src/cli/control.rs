@@ -53,7 +53,7 @@ fn client(a: &SocketArgs, lang: Lang) -> Result<ControlClient, String> {
     let path = match &a.socket {
         Some(p) => p.clone(),
         None => Config::load(&a.config)
-            .map_err(|e| format!("{}: {e}", t(lang, "konfigurasi", "configuration")))?
+            .map_err(|e| lang.pick(e.message_id(), e.message_en()))?
             .control_socket(),
     };
     Ok(ControlClient::new(path))

@@ -130,6 +130,13 @@ pub enum GenerateCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The built-in sample jobs (`DIR/jobs/*.json`, synthetic people) and the images they name
+    /// (`DIR/photos/`), to try `cetak validate` / `render` / `print --training` on.
+    Samples {
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Options shared by commands that load a job.
@@ -137,12 +144,17 @@ pub enum GenerateCommand {
 pub struct JobArgs {
     /// Job file (JSON).
     pub job: PathBuf,
-    /// Photo background rule: warn, reject or off.
-    #[arg(long, default_value = "warn")]
-    pub photo_background: String,
-    /// Layouts folder.
-    #[arg(long, default_value = "layouts", env = "CETAK_LAYOUTS")]
-    pub layouts: PathBuf,
+    /// Photo background rule: warn, reject or off (default: the config's, else warn).
+    #[arg(long)]
+    pub photo_background: Option<String>,
+    /// A layouts folder replacing the built-in layouts (default: the config's `layouts_dir`,
+    /// else the layouts built into cetak).
+    #[arg(long, env = "CETAK_LAYOUTS")]
+    pub layouts: Option<PathBuf>,
+    /// Station configuration: its `layouts_dir` and photo rule apply, and it is checked as the
+    /// daemon checks it at start.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
 }
 
 /// `cetak validate`.
@@ -286,6 +298,10 @@ fn generate(cmd: GenerateCommand, lang: Lang) -> ExitCode {
                 .and_then(|()| clap_mangen::generate_to(Cli::command(), &out));
             (out, written)
         }
+        GenerateCommand::Samples { out } => {
+            let written = crate::daemon::demo::write_samples(&out).map(drop);
+            (out, written)
+        }
         GenerateCommand::Completions { out } => {
             let written = std::fs::create_dir_all(&out).and_then(|()| {
                 [Shell::Bash, Shell::Zsh, Shell::Fish]
@@ -306,6 +322,15 @@ fn generate(cmd: GenerateCommand, lang: Lang) -> ExitCode {
             format!("failed to write files to {}: {e}", out.display()),
         ),
     }
+}
+
+/// Loads a station configuration file and checks it as the daemon does at start; a failure is
+/// printed for the operator (line and key, in `lang`).
+pub(crate) fn load_config(
+    path: &std::path::Path,
+    lang: Lang,
+) -> Result<crate::config::Config, ExitCode> {
+    crate::config::Config::load(path).map_err(|e| fail(lang, e.message_id(), e.message_en()))
 }
 
 /// Prints a failure for the operator and gives the exit code for it.

@@ -284,12 +284,13 @@ pub fn run(cmd: StationCommand, lang: Lang) -> ExitCode {
     }
 }
 
-fn load_config(path: &Path) -> Result<Config, String> {
-    Config::load(path).map_err(|e| e.to_string())
+/// Loads and checks the configuration; the message names the line and key, in `lang`.
+fn load_config(path: &Path, lang: Lang) -> Result<Config, String> {
+    Config::load(path).map_err(|e| lang.pick(e.message_id(), e.message_en()))
 }
 
-fn open(config: &ConfigArg) -> Result<(Config, Journal), String> {
-    let cfg = load_config(&config.config)?;
+fn open(config: &ConfigArg, lang: Lang) -> Result<(Config, Journal), String> {
+    let cfg = load_config(&config.config, lang)?;
     let j = daemon::open_journal(&cfg).map_err(|e| e.to_string())?;
     Ok((cfg, j))
 }
@@ -297,7 +298,7 @@ fn open(config: &ConfigArg) -> Result<(Config, Journal), String> {
 fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
     match cmd {
         StationCommand::Daemon(c) => {
-            let cfg = load_config(&c.config)?;
+            let cfg = load_config(&c.config, lang)?;
             let options =
                 daemon::StationOptions::with_pcsc_encoders(&cfg, crate::chip_content::chip_content)
                     .map_err(|e| e.to_string())?;
@@ -305,7 +306,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         StationCommand::Submit { job, config } => {
-            let cfg = load_config(&config.config)?;
+            let cfg = load_config(&config.config, lang)?;
             let spool = Spool::open_for(&cfg).map_err(|e| e.to_string())?;
             let jl = match lang {
                 Lang::Id => crate::job::Lang::Id,
@@ -318,7 +319,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         StationCommand::Stock { cmd, config, who } => {
-            let (cfg, mut j) = open(&config)?;
+            let (cfg, mut j) = open(&config, lang)?;
             let code = stock::stock(cmd, &cfg, &mut j, &who.actor(), lang)?;
             // Low-stock alerts follow the movement at once (the daemon re-checks too).
             if let Err(e) = j.low_stock_check(&daemon::stock_thresholds(&cfg)) {
@@ -330,15 +331,15 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             Ok(code)
         }
         StationCommand::Doubt { cmd, config, who } => {
-            let (_, mut j) = open(&config)?;
+            let (_, mut j) = open(&config, lang)?;
             doubt(cmd, &mut j, &who.actor(), lang)
         }
         StationCommand::Outbox { cmd, config, who } => {
-            let (_, mut j) = open(&config)?;
+            let (_, mut j) = open(&config, lang)?;
             outbox(cmd, &mut j, &who.actor(), lang)
         }
         StationCommand::Audit { cmd, config } => {
-            let (_, j) = open(&config)?;
+            let (_, j) = open(&config, lang)?;
             match cmd {
                 AuditCommand::Verify => {
                     let r = j.audit_verify().map_err(|e| e.to_string())?;
@@ -367,8 +368,16 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             }
         }
         StationCommand::Demo(args) => {
-            crate::daemon::demo::run_demo(&args, lang).map_err(|e| e.to_string())?;
-            Ok(ExitCode::SUCCESS)
+            let summary = crate::daemon::demo::run_demo(&args, lang).map_err(|e| e.to_string())?;
+            let all_printed = summary
+                .jobs
+                .iter()
+                .all(|j| j.state == crate::journal::JobState::Printed);
+            Ok(if all_printed && summary.stock_ok && summary.audit_ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

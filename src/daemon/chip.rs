@@ -59,7 +59,11 @@ impl PcscEncoder {
         content: ContentFn,
         policy: crate::job::ValidationPolicy,
     ) -> Result<PcscEncoder, EncodeFailure> {
-        let profile = cetak_drivers::chip::Profile::load(&enc.profile).map_err(station_fault)?;
+        let profile = match &enc.profile {
+            Some(path) => cetak_drivers::chip::Profile::load(path),
+            None => cetak_drivers::chip::Profile::default_profile(),
+        }
+        .map_err(station_fault)?;
         let station = if enc.station == "contact" {
             EncoderStation::Contact
         } else {

@@ -18,27 +18,32 @@ use crate::journal::{Actor, BlangkoType, JobState};
 
 use super::{DaemonError, Spool, Station};
 
+pub mod key;
+mod samples;
+
+pub use samples::write_samples;
+
 /// `cetak demo` options.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DemoArgs {
-    /// Output folder (data directory, printed cards).
+    /// Output folder (data directory, sample jobs, printed cards).
     #[arg(long, default_value = "out/demo")]
     pub out: PathBuf,
-    /// Job files to submit.
-    #[arg(long, default_value = "examples/jobs")]
-    pub jobs: PathBuf,
-    /// Layouts folder.
-    #[arg(long, default_value = "layouts", env = "CETAK_LAYOUTS")]
-    pub layouts: PathBuf,
+    /// A folder of job files to submit (default: the built-in samples, written to OUT/samples).
+    #[arg(long)]
+    pub jobs: Option<PathBuf>,
+    /// A layouts folder replacing the built-in layouts.
+    #[arg(long, env = "CETAK_LAYOUTS")]
+    pub layouts: Option<PathBuf>,
     /// Emulated mechanical time scale (1 = realistic, 15–30 s a card).
     #[arg(long, default_value_t = 0.1)]
     pub time_scale: f64,
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 600)]
     pub timeout: u64,
-    /// Card profile for the virtual chips.
-    #[arg(long, default_value = "profiles/default.toml")]
-    pub profile: PathBuf,
+    /// Card profile for the virtual chips (default: the built-in profile).
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
 }
 
 /// Outcome of one job in the demo.
@@ -76,7 +81,9 @@ fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
 
 /// Runs the demo and prints its summary.
 pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError> {
-    let out = &args.out;
+    // The station configuration takes absolute paths only.
+    let abs = |p: &Path| std::path::absolute(p).map_err(|e| DaemonError::io(p, e));
+    let out = &abs(&args.out)?;
     let data = out.join("data");
     let cards_dir = out.join("cards");
     for d in [&data, &cards_dir] {
@@ -87,9 +94,32 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
     }
     let tag = std::process::id();
     // A vpcd reader of our own for the KTP-el printer's encoder station; the virtual cards
-    // use the training PIN, which the default profile reads from the environment.
+    // use the training PIN, which the default profile reads from the environment. Only a
+    // reader whose link stays on this machine (see `vcard::testbed`): the pcscd the test bed
+    // starts has only such readers, and it stays running for the next demo or test.
     let reader = match cetak_drivers::vcard::claim_reader(Duration::from_secs(30)) {
-        Ok(r) => Some(r),
+        Ok(r) if r.is_loopback_only() => Some(r),
+        Ok(r) => {
+            eprintln!(
+                "{} ({}); {}",
+                t(
+                    lang,
+                    "pcscd yang berjalan memakai pembaca vpcd yang mendengarkan di semua antarmuka \
+                     jaringan, demo tidak memakainya: KTP-el dicetak tanpa encode chip",
+                    "the running pcscd has vpcd readers listening on every network interface, \
+                     which the demo does not use: KTP-el printed without chip encoding"
+                ),
+                r.name,
+                t(
+                    lang,
+                    "hentikan pcscd itu (systemctl stop pcscd.socket pcscd) agar demo memulai \
+                     pcscd sendiri yang hanya memakai 127.0.0.1",
+                    "stop that pcscd (systemctl stop pcscd.socket pcscd) so the demo starts its \
+                     own, which uses 127.0.0.1 only"
+                )
+            );
+            None
+        }
         Err(e) => {
             eprintln!(
                 "{}: {e}",
@@ -107,15 +137,19 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
     }
     let printers = [("P1", BlangkoType::Kia), ("P2", BlangkoType::KtpEl)];
     let mut emulators = Vec::new();
+    let layouts_dir = match &args.layouts {
+        Some(dir) => format!("layouts_dir = {:?}\n", abs(dir)?.display().to_string()),
+        None => String::new(),
+    };
     let mut toml = format!(
-        "[station]\nid = \"DEMO-01\"\nname = \"Demo\"\ndata_dir = {:?}\nlayouts_dir = {:?}\n\n[policy]\nencode_chips = {}\n# 50 of each type received: warn below 20.\nlow_stock_store = 20\n\n",
+        "[station]\nid = \"DEMO-01\"\nname = \"Demo\"\ndata_dir = {:?}\n{layouts_dir}\n[policy]\ntraining = true\nencode_chips = {}\n# 50 of each type received: warn below 20.\nlow_stock_store = 20\n\n",
         data.display().to_string(),
-        args.layouts.display().to_string(),
         reader.is_some()
     );
     // The demo trusts the demo key (examples/keys/, never in production) and signs the sample
-    // jobs with it below, as the Dinas server would.
-    toml.push_str(&crate::signing::demo::demo_trust_config());
+    // jobs with it below, as the Dinas server would. Its private half is public, so the demo
+    // station is a training station: a production one trusting it would refuse to start.
+    toml.push_str(&key::demo_trust_config());
     toml.push('\n');
     for (i, (id, bt)) in printers.iter().enumerate() {
         let name = format!("demo-{tag}-{id}");
@@ -146,11 +180,16 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
             bt.code()
         ));
         match (&reader, bt) {
-            (Some(r), BlangkoType::KtpEl) => toml.push_str(&format!(
-                "encoder = {{ reader = {:?}, profile = {:?}, station = \"contactless\" }}\n\n",
-                r.name,
-                args.profile.display().to_string()
-            )),
+            (Some(r), BlangkoType::KtpEl) => {
+                let profile = match &args.profile {
+                    Some(p) => format!(", profile = {:?}", abs(p)?.display().to_string()),
+                    None => String::new(),
+                };
+                toml.push_str(&format!(
+                    "encoder = {{ reader = {:?}{profile}, station = \"contactless\" }}\n\n",
+                    r.name
+                ))
+            }
             _ => toml.push('\n'),
         }
     }
@@ -196,17 +235,26 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         Lang::Id => crate::job::Lang::Id,
         Lang::En => crate::job::Lang::En,
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&args.jobs)
-        .map_err(|e| DaemonError::io(&args.jobs, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files: Vec<PathBuf> = match &args.jobs {
+        Some(dir) => {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|e| DaemonError::io(dir, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            files.sort();
+            files
+        }
+        None => {
+            let dir = out.join("samples");
+            write_samples(&dir).map_err(|e| DaemonError::io(&dir, e))?
+        }
+    };
     let mut ids = Vec::new();
     let signed_dir = data.join("signed");
     std::fs::create_dir_all(&signed_dir).map_err(|e| DaemonError::io(&signed_dir, e))?;
     for f in &files {
-        let jws = crate::signing::demo::sign_job_file(f)?;
+        let jws = key::sign_job_file(f)?;
         let signed = signed_dir.join(f.with_extension("jws").file_name().unwrap_or_default());
         std::fs::write(&signed, jws).map_err(|e| DaemonError::io(&signed, e))?;
         let id = spool.submit(&signed, &policy, jl)?;
@@ -290,6 +338,23 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         t(lang, "kartu tercetak (PNG):", "printed cards (PNG):"),
         cards_dir.display()
     );
+    if let Some(pid) = reader.as_ref().and_then(|r| r.pcscd_pid()) {
+        println!(
+            "{}",
+            lang.pick(
+                format!(
+                    "pcscd (pid {pid}) tetap berjalan dan dipakai lagi oleh demo berikutnya; \
+                     pembaca vpcd-nya hanya terjangkau lewat loopback di namespace jaringannya \
+                     sendiri. Hentikan: kill {pid}"
+                ),
+                format!(
+                    "pcscd (pid {pid}) keeps running for the next demo; its vpcd readers are \
+                     reachable only over loopback in its own network namespace. Stop it: \
+                     kill {pid}"
+                ),
+            )
+        );
+    }
     journal.checkpoint()?;
     Ok(DemoSummary {
         jobs,

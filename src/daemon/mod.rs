@@ -197,7 +197,7 @@ impl Station {
         let handle = StationHandle::default();
         handle.note_low_stock(&journal.low_stock_check(&thresholds)?);
         let layouts = Arc::new(
-            Layouts::load(&config.station.layouts_dir)
+            Layouts::load_from(&config.layout_source())
                 .map_err(|e| DaemonError::Layouts(e.to_string()))?,
         );
         let policy = validation_policy(config);

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use resvg::usvg::fontdb;
 
 use super::error::LayoutError;
+use super::source::LayoutSource;
 
 /// One face, kept for measuring.
 struct Face {
@@ -37,27 +38,35 @@ impl std::fmt::Debug for FontSet {
 impl FontSet {
     /// Loads every `.ttf` / `.otf` file of `dir`.
     pub fn load(dir: &Path) -> Result<Self, LayoutError> {
-        let io = |source| LayoutError::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .map_err(io)?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension()
+        FontSet::load_from(&LayoutSource::Dir(dir.to_path_buf()), "")
+    }
+
+    /// Loads every `.ttf` / `.otf` file of the folder `sub` of `source`.
+    pub(super) fn load_from(source: &LayoutSource, sub: &str) -> Result<Self, LayoutError> {
+        let names: Vec<String> = source
+            .list(sub)?
+            .into_iter()
+            .filter(|name| {
+                Path::new(name)
+                    .extension()
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| e.eq_ignore_ascii_case("ttf") || e.eq_ignore_ascii_case("otf"))
             })
+            .map(|name| {
+                if sub.is_empty() {
+                    name
+                } else {
+                    format!("{sub}/{name}")
+                }
+            })
             .collect();
-        paths.sort();
+        let mut files = Vec::new();
+        for name in &names {
+            files.push(source.read(name)?.into_owned());
+        }
         let mut db = fontdb::Database::new();
         let mut faces = Vec::new();
-        for path in paths {
-            let bytes = std::fs::read(&path).map_err(|source| LayoutError::Io {
-                path: path.clone(),
-                source,
-            })?;
+        for bytes in files {
             let data = Arc::new(bytes);
             let ids = db.load_font_source(fontdb::Source::Binary(data.clone()));
             for id in ids {

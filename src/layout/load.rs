@@ -2,7 +2,6 @@
 //! that are the same on every card (preview background, overlay plane) rendered once.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use cetak_drivers::printer::layers::{Bitplane, Side, FRAME_HEIGHT, FRAME_WIDTH};
 use resvg::tiny_skia::{Color, Pixmap, Transform};
@@ -14,6 +13,7 @@ use super::fit::FitRule;
 use super::fonts::FontSet;
 use super::manifest::{Manifest, SideName};
 use super::prerender::{prerender, Prerendered};
+use super::source::LayoutSource;
 use super::svg;
 use super::{BarcodeSlot, FieldSpec, ImageSlot, Layout, Panel, QrSlot, Rect};
 use crate::card::field;
@@ -55,19 +55,23 @@ enum Role {
     OverlayMask,
 }
 
-/// Loads the layout whose manifest is `path`.
+/// Loads the layout whose manifest is the top-level file `manifest_name` of `source`.
 pub(super) fn load_layout(
-    path: &Path,
+    source: &LayoutSource,
+    manifest_name: &str,
     fonts: &FontSet,
     options: &usvg::Options,
 ) -> Result<Layout, LayoutError> {
+    let path = source.path(manifest_name);
     let bad_manifest = |message: String| LayoutError::Manifest {
-        path: path.to_path_buf(),
+        path: path.clone(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|source| LayoutError::Io {
-        path: path.to_path_buf(),
-        source,
+    let text = String::from_utf8(source.read(manifest_name)?.into_owned()).map_err(|_| {
+        LayoutError::Io {
+            path: path.clone(),
+            source: std::io::ErrorKind::InvalidData.into(),
+        }
     })?;
     let manifest: Manifest = toml::from_str(&text).map_err(|e| bad_manifest(e.to_string()))?;
     let stem = path
@@ -81,11 +85,7 @@ pub(super) fn load_layout(
         )));
     }
     let name = manifest.name.clone();
-    let svg_path = path.parent().unwrap_or(Path::new(".")).join(&manifest.svg);
-    let bytes = std::fs::read(&svg_path).map_err(|source| LayoutError::Io {
-        path: svg_path.clone(),
-        source,
-    })?;
+    let bytes = source.read(&manifest.svg)?;
     let mut root = Element::parse(&bytes[..]).map_err(|e| LayoutError::Svg {
         layout: name.clone(),
         message: e.to_string(),

@@ -6,6 +6,7 @@
 //! - [`fit`]: the fitting rule (shrink, then wrap, then fail).
 //! - `load`: template checks, pre-rendered preview background and overlay.
 //! - `fill`: a card's values written into a copy of the parsed template.
+//! - `source`: the built-in layouts or a folder on disk that replaces them.
 //!
 //! The ID-1 card (85.60 × 53.98 mm = 1011.0 × 637.6 dots) sits centred in the frame, leaving
 //! about 2.5 dots of bleed left and right and 5.2 dots top and bottom.
@@ -17,6 +18,7 @@ pub mod fonts;
 mod load;
 pub mod manifest;
 mod prerender;
+mod source;
 mod svg;
 
 use std::collections::HashMap;
@@ -34,6 +36,7 @@ pub use fit::{FitRule, Fitted};
 pub use fonts::FontSet;
 pub use manifest::{Align, QrLevel};
 pub(crate) use prerender::{render_group, StaticGroups};
+pub use source::LayoutSource;
 
 /// Left edge of the card inside the frame, in dots.
 pub const CARD_LEFT: f32 = (1016.0 - CARD_WIDTH) / 2.0;
@@ -245,21 +248,26 @@ impl Layouts {
     /// Loads `dir/fonts/*` and every `dir/*.toml` manifest with its SVG, and checks that every
     /// card design has its front and back.
     pub fn load(dir: &Path) -> Result<Self, LayoutError> {
-        let fonts = FontSet::load(&dir.join("fonts"))?;
+        Layouts::load_from(&LayoutSource::Dir(dir.to_path_buf()))
+    }
+
+    /// The layouts built into the binary.
+    pub fn built_in() -> Result<Self, LayoutError> {
+        Layouts::load_from(&LayoutSource::BuiltIn)
+    }
+
+    /// Loads the fonts and every manifest of `source`, as [`Layouts::load`] does for a folder.
+    pub fn load_from(source: &LayoutSource) -> Result<Self, LayoutError> {
+        let fonts = FontSet::load_from(source, "fonts")?;
         let options = load::usvg_options(&fonts);
-        let io = |source| LayoutError::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let mut manifests: Vec<_> = std::fs::read_dir(dir)
-            .map_err(io)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        let manifests: Vec<String> = source
+            .list("")?
+            .into_iter()
+            .filter(|name| Path::new(name).extension().is_some_and(|e| e == "toml"))
             .collect();
-        manifests.sort();
         let mut by_name = HashMap::new();
-        for path in manifests {
-            let layout = load::load_layout(&path, &fonts, &options)?;
+        for name in manifests {
+            let layout = load::load_layout(source, &name, &fonts, &options)?;
             by_name.insert(layout.name.clone(), Arc::new(layout));
         }
         let layouts = Layouts {

@@ -1,11 +1,11 @@
-//! The demo/test key pair shipped in `examples/keys/` — for the demo and tests only, never
-//! trusted in production configuration (its private half is public).
+//! The public half of the demo/test key pair shipped in `examples/keys/`: enough to recognise
+//! it, so that a production station (`policy.training = false`) that trusts it refuses to start
+//! (`Config::parse`). The private half is public knowledge and lives only in the demo
+//! (`crate::daemon::demo::key`), never on a production path.
 
-use std::path::Path;
+use ed25519_dalek::VerifyingKey;
 
-use ed25519_dalek::SigningKey;
-
-use super::{parse_private_key, TrustStore};
+use super::{parse_public_key, TrustStore};
 
 /// Key id of the demo key.
 pub const DEMO_KID: &str = "demo-2026-1";
@@ -13,43 +13,35 @@ pub const DEMO_KID: &str = "demo-2026-1";
 /// The demo public key as written in a configuration's `[[trust.key]]`.
 pub const DEMO_PUBLIC_KEY: &str = include_str!("../../examples/keys/demo-2026-1.pub");
 
-const DEMO_PRIVATE_KEY: &str = include_str!("../../examples/keys/demo-2026-1.key");
+/// The demo public key.
+pub fn demo_public_key() -> Option<VerifyingKey> {
+    // The file is part of the source tree and checked by a test, so it always parses.
+    parse_public_key(DEMO_PUBLIC_KEY).ok()
+}
 
-/// The demo signing key.
-pub fn demo_signing_key() -> SigningKey {
-    // The file is part of the source tree and checked by a test, so it always parses; fall
-    // back to a fixed seed rather than panic if it was damaged.
-    parse_private_key(DEMO_PRIVATE_KEY).unwrap_or_else(|_| SigningKey::from_bytes(&[7u8; 32]))
+/// True when `key` is the demo key, whatever `kid` a configuration gives it.
+pub fn is_demo_key(key: &VerifyingKey) -> bool {
+    demo_public_key().is_some_and(|demo| demo == *key)
 }
 
 /// A trust store holding only the demo key.
 pub fn demo_trust_store() -> TrustStore {
     let mut store = TrustStore::new();
-    // One key in an empty store with a valid kid: cannot fail.
-    let _ = store.add(super::TrustedKey {
-        kid: DEMO_KID.into(),
-        key: demo_signing_key().verifying_key(),
-        not_after: None,
-    });
+    if let Some(key) = demo_public_key() {
+        // One key in an empty store with a valid kid: cannot fail.
+        let _ = store.add(super::TrustedKey {
+            kid: DEMO_KID.into(),
+            key,
+            not_after: None,
+        });
+    }
     store
 }
 
-/// The `[[trust.key]]` lines trusting the demo key.
+/// The `[[trust.key]]` lines trusting the demo key (training stations and the demo only).
 pub fn demo_trust_config() -> String {
     format!(
         "[[trust.key]]\nkid = \"{DEMO_KID}\"\npublic_key = \"{}\"\n",
         DEMO_PUBLIC_KEY.trim()
     )
-}
-
-/// Signs a job file with the demo key (images inlined first, relative to the file's folder).
-pub fn sign_job_file(path: &Path) -> Result<String, crate::daemon::DaemonError> {
-    let bytes = std::fs::read(path).map_err(|e| crate::daemon::DaemonError::io(path, e))?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    let payload = crate::daemon::intake::inline_images(&bytes, base)?;
-    Ok(super::sign(
-        &demo_signing_key(),
-        DEMO_KID,
-        payload.as_bytes(),
-    ))
 }

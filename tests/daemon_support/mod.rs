@@ -13,8 +13,25 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Key id of [`test_key`].
+pub const TEST_KID: &str = "daemon-test-1";
+
+/// The key the test stations trust (synthetic, for tests only). Not the demo key: a production
+/// station (`training = false`, as these are) that trusts the demo key refuses to start.
+pub fn test_key() -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[0x5a; 32])
+}
+
+/// `[[trust.key]]` for [`test_key`].
+pub fn test_trust_config() -> String {
+    format!(
+        "[[trust.key]]\nkid = \"{TEST_KID}\"\npublic_key = \"{}\"\n",
+        cetak::signing::b64url(test_key().verifying_key().as_bytes())
+    )
+}
+
 /// Writes `n` self-contained copies of a sample job (images inlined) with ids `{prefix}-{i}`
-/// into `dir`, signed with the demo key (`{id}.jws`); returns their ids.
+/// into `dir`, signed with the test key (`{id}.jws`); returns their ids.
 pub fn make_jobs(dir: &Path, sample: &str, prefix: &str, n: usize) -> Vec<String> {
     std::fs::create_dir_all(dir).unwrap();
     let src = root().join("examples/jobs").join(sample);
@@ -32,22 +49,24 @@ pub fn make_jobs(dir: &Path, sample: &str, prefix: &str, n: usize) -> Vec<String
     ids
 }
 
-/// A job document signed with the demo key (trusted by [`config_text`]).
+/// A job document signed with the test key (trusted by [`config_text`]).
 pub fn sign(json: &str) -> String {
-    cetak::signing::sign(
-        &cetak::signing::demo::demo_signing_key(),
-        cetak::signing::demo::DEMO_KID,
-        json.as_bytes(),
-    )
+    cetak::signing::sign(&test_key(), TEST_KID, json.as_bytes())
 }
 
 /// The job document inside a signed job file written by [`make_jobs`].
 pub fn payload_of(dir: &Path, id: &str) -> String {
     let jws = std::fs::read(dir.join(format!("{id}.jws"))).unwrap();
     let now = chrono::Utc::now();
-    let p = cetak::signing::demo::demo_trust_store()
-        .verify_bytes(&jws, now)
+    let mut store = cetak::signing::TrustStore::new();
+    store
+        .add(cetak::signing::TrustedKey {
+            kid: TEST_KID.into(),
+            key: test_key().verifying_key(),
+            not_after: None,
+        })
         .unwrap();
+    let p = store.verify_bytes(&jws, now).unwrap();
     String::from_utf8(p).unwrap()
 }
 
@@ -72,7 +91,7 @@ pub fn config_text(data: &Path, printers: &[(&str, String, &str)], lookahead: us
         data.display().to_string(),
         root().join("layouts").display().to_string()
     );
-    t.push_str(&cetak::signing::demo::demo_trust_config());
+    t.push_str(&test_trust_config());
     t.push('\n');
     for (id, uri, bt) in printers {
         t.push_str(&format!(

@@ -18,4 +18,4 @@ pub mod vpcd;
 pub use config::{CardConfig, Faults};
 pub use station::{StationCards, VcardStation};
 pub use testbed::{claim_reader, VirtualReader};
-pub use vpcd::{Inserted, VirtualCard};
+pub use vpcd::{Inserted, ReaderLink, VirtualCard};

@@ -1,18 +1,17 @@
 //! Ties a printer's encoder station to virtual cards: a card is in the vpcd reader only while a
 //! card is parked at the station, as with a real printer whose reader sees the chip only there.
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::config::CardConfig;
-use super::vpcd::{Inserted, VirtualCard};
+use super::vpcd::{Inserted, ReaderLink, VirtualCard};
 use crate::printer::station::{EncoderStation, StationCard};
 
 /// A [`StationCard`] that inserts a fresh virtual card (a new blangko) into a vpcd reader each
 /// time a card is parked, and takes it out when the card leaves.
 pub struct VcardStation {
-    addr: SocketAddr,
+    link: ReaderLink,
     plan: Vec<CardConfig>,
     fallback: CardConfig,
     cards: Arc<Mutex<Vec<VirtualCard>>>,
@@ -37,20 +36,20 @@ impl StationCards {
 
 impl VcardStation {
     /// Every parked card gets `config`.
-    pub fn new(addr: SocketAddr, config: CardConfig) -> (Self, StationCards) {
-        VcardStation::with_plan(addr, Vec::new(), config)
+    pub fn new(link: impl Into<ReaderLink>, config: CardConfig) -> (Self, StationCards) {
+        VcardStation::with_plan(link, Vec::new(), config)
     }
 
     /// The n-th parked card gets `plan[n]` (e.g. a faulty first blangko), later ones `fallback`.
     pub fn with_plan(
-        addr: SocketAddr,
+        link: impl Into<ReaderLink>,
         plan: Vec<CardConfig>,
         fallback: CardConfig,
     ) -> (Self, StationCards) {
         let cards = Arc::new(Mutex::new(Vec::new()));
         (
             VcardStation {
-                addr,
+                link: link.into(),
                 plan,
                 fallback,
                 cards: cards.clone(),
@@ -73,7 +72,7 @@ impl StationCard for VcardStation {
         let card = VirtualCard::new(config);
         cards.push(card.clone());
         drop(cards);
-        match card.insert(self.addr, Duration::from_secs(2)) {
+        match card.insert(self.link, Duration::from_secs(2)) {
             Ok(i) => self.inserted = Some(i),
             // The encoder will then report "no card" and reject the blangko.
             Err(e) => {

@@ -3,13 +3,24 @@
 //! parallel, in threads (`cargo test`) or processes (`cargo nextest`).
 //!
 //! pcscd's client socket is fixed (`/run/pcscd/pcscd.comm`), so one daemon serves the machine.
-//! When none runs, the first caller starts one (`pcscd -f -c DIR`, own process group) with
-//! [`READER_PAIRS`] vpcd definitions named after their ports. It is left running: with
-//! `--auto-exit` it quit 60 s after its last client, and a test that connected in that last
-//! instant then found no service (seen in CI).
-//! `pkill -f cetak-pcsc/reader.conf.d` stops it. When one runs already, its vpcd readers are used (their ports read from its reader
-//! configuration). A reader is held through an exclusive `flock` on a per-port file, released
-//! when the holder ends, even by a crash.
+//! When none runs, the first caller starts one (`pcscd -f -c $TMP/cetak-pcsc/reader.conf.d`,
+//! own process group) with [`READER_PAIRS`] vpcd definitions named after their ports. vpcd
+//! listens on every interface of its network namespace, so that pcscd gets a namespace of its
+//! own whose only interface is loopback (`unshare --net`, then `ip link set lo up`): no other
+//! machine, and nothing outside that namespace, can present a card to it; cards connect from
+//! sockets made in its namespace ([`ReaderLink::ConnectIn`]). Where a namespace cannot be made
+//! (no CAP_SYS_ADMIN, no `unshare`/`ip`), pcscd starts in ours and its readers listen on every
+//! interface, which [`VirtualReader::is_loopback_only`] tells (the demo then refuses them).
+//!
+//! The pcscd is left running and reused by the next test or demo: with `--auto-exit` it quit
+//! 60 s after its last client, and a test that connected in that last instant then found no
+//! service (seen in CI). Its pid is in `$TMP/cetak-pcsc/pcscd.pid`;
+//! `kill $(cat $TMP/cetak-pcsc/pcscd.pid)` stops it.
+//!
+//! When a pcscd runs already, its vpcd readers are used (ports read from its reader
+//! configuration; in its network namespace when it has one of its own). A reader is held
+//! through an exclusive `flock` on a per-port file, released when the holder ends, even by a
+//! crash.
 //!
 //! [`VirtualCard`]: super::VirtualCard
 
@@ -23,6 +34,8 @@ use std::time::{Duration, Instant};
 use nix::fcntl::{Flock, FlockArg};
 use pcsc::{Context, ReaderState, Scope, State};
 
+use super::vpcd::ReaderLink;
+
 /// vpcd definitions written when the test bed starts its own pcscd (two readers each).
 pub const READER_PAIRS: u16 = 8;
 /// First vpcd port of the test bed's own pcscd.
@@ -30,6 +43,8 @@ pub const BASE_PORT: u16 = 0x9A20;
 /// Where the vpcd driver is installed on Debian.
 pub const VPCD_DRIVER: &str = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
 const FRIENDLY_PREFIX: &str = "cetak vpcd";
+/// The reader.conf directory of a pcscd started here, below the state directory.
+const CONF_DIR: &str = "reader.conf.d";
 
 /// Why no reader could be given.
 #[derive(Debug, thiserror::Error)]
@@ -58,8 +73,9 @@ pub enum TestbedError {
 pub struct VirtualReader {
     /// The reader's PC/SC name (use it as the reader pattern).
     pub name: String,
-    /// The TCP port its vpcd listens on (where a virtual card connects).
+    /// The TCP port of the reader's link (where the card connects, or listens).
     pub port: u16,
+    link: ReaderLink,
     _lock: Flock<File>,
     // Keeps a system pcscd started with --auto-exit from quitting while the reader is held.
     _context: Context,
@@ -67,14 +83,28 @@ pub struct VirtualReader {
 
 impl std::fmt::Debug for VirtualReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "VirtualReader({:?}, port {})", self.name, self.port)
+        write!(f, "VirtualReader({:?}, {})", self.name, self.link)
     }
 }
 
 impl VirtualReader {
-    /// Address a [`super::VirtualCard`] is inserted at.
-    pub fn addr(&self) -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], self.port))
+    /// How a [`super::VirtualCard`] is inserted into this reader.
+    pub fn addr(&self) -> ReaderLink {
+        self.link
+    }
+
+    /// True when nothing off this machine can reach the reader (its pcscd lives in a network
+    /// namespace whose only interface is loopback).
+    pub fn is_loopback_only(&self) -> bool {
+        self.link.is_loopback_only()
+    }
+
+    /// The pcscd serving the reader, when it runs in a network namespace of its own.
+    pub fn pcscd_pid(&self) -> Option<u32> {
+        match self.link {
+            ReaderLink::ConnectIn { pid, .. } => Some(pid),
+            ReaderLink::Connect(_) => None,
+        }
     }
 }
 
@@ -98,22 +128,16 @@ fn lock_file(path: &Path, arg: FlockArg) -> Result<Option<Flock<File>>, TestbedE
 }
 
 fn find_pcscd() -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = vec!["/usr/sbin".into(), "/usr/bin".into(), "/sbin".into()];
-    if let Some(path) = std::env::var_os("PATH") {
-        dirs.extend(std::env::split_paths(&path));
-    }
-    dirs.into_iter()
-        .map(|d| d.join("pcscd"))
-        .find(|p| p.is_file())
+    find_program("pcscd")
 }
 
-/// The reader.conf directory of the running pcscd, from its command line.
-fn running_config_dir() -> PathBuf {
+/// The running pcscd: its pid and its reader.conf directory, from its command line.
+fn running_pcscd() -> Option<(u32, PathBuf)> {
     let default = PathBuf::from("/etc/reader.conf.d");
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return default;
-    };
-    for e in entries.flatten() {
+    for e in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
         let Ok(cmdline) = std::fs::read(e.path().join("cmdline")) else {
             continue;
         };
@@ -128,18 +152,32 @@ fn running_config_dir() -> PathBuf {
         while let Some(a) = it.next() {
             if a == "-c" || a == "--config" {
                 if let Some(d) = it.next() {
-                    return d.into();
+                    return Some((pid, d.into()));
                 }
             } else if let Some(d) = a.strip_prefix("--config=") {
-                return d.into();
+                return Some((pid, d.into()));
             }
         }
-        return default;
+        return Some((pid, default));
     }
-    default
+    None
 }
 
-/// vpcd definitions in a reader.conf directory: (friendly name, first port).
+/// How a card reaches the readers of pcscd `pid`: in its network namespace when it is not ours.
+fn link_to(pid: Option<u32>, port: u16) -> ReaderLink {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let ns = |p: &str| std::fs::read_link(p).ok();
+    match pid {
+        Some(pid) if ns(&format!("/proc/{pid}/ns/net")) != ns("/proc/self/ns/net") => {
+            ReaderLink::ConnectIn { pid, addr }
+        }
+        _ => ReaderLink::Connect(addr),
+    }
+}
+
+/// vpcd definitions in a reader.conf directory in vpcd's default mode (the reader listens):
+/// (friendly name, first port). Reversed-mode ones (`DEVICENAME HOST:PORT`) are left out: the
+/// Debian 12 vpcd aborts pcscd when such a reader has no card (see `vpcd`).
 fn vpcd_definitions(dir: &Path) -> Vec<(String, u16)> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -149,7 +187,7 @@ fn vpcd_definitions(dir: &Path) -> Vec<(String, u16)> {
         let Ok(text) = std::fs::read_to_string(e.path()) else {
             continue;
         };
-        let (mut name, mut port, mut vpcd) = (None, None, false);
+        let (mut name, mut port, mut vpcd, mut host) = (None, None, false, None);
         for line in text.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
             if let Some(v) = line.strip_prefix("FRIENDLYNAME") {
                 name = Some(v.trim().trim_matches('"').to_string());
@@ -159,11 +197,17 @@ fn vpcd_definitions(dir: &Path) -> Vec<(String, u16)> {
                     .strip_prefix("0x")
                     .or_else(|| v.strip_prefix("0X"))
                     .map_or_else(|| v.parse().ok(), |h| u16::from_str_radix(h, 16).ok());
+            } else if let Some(v) = line.strip_prefix("DEVICENAME") {
+                host = v
+                    .trim()
+                    .rsplit_once(':')
+                    .map(|(h, _)| h.trim_matches('"').to_string());
             } else if line.starts_with("LIBPATH") && line.contains("vpcd") {
                 vpcd = true;
             }
         }
-        if let (Some(n), Some(p), true) = (name, port, vpcd) {
+        let listens = host.as_deref().is_none_or(|h| h == "/dev/null");
+        if let (Some(n), Some(p), true, true) = (name, port, vpcd, listens) {
             out.push((n, p));
         }
     }
@@ -203,23 +247,76 @@ fn readers(ctx: &Context) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Starts pcscd with the test bed's readers and waits until they are listed.
+/// Finds a program in the usual system folders and `$PATH`.
+fn find_program(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = vec![
+        "/usr/sbin".into(),
+        "/usr/bin".into(),
+        "/sbin".into(),
+        "/bin".into(),
+    ];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// Starts pcscd with the test bed's readers, in a network namespace of its own whose only
+/// interface is loopback when one can be made, and waits until the readers are listed.
 fn start_pcscd(pcscd: &Path, base: &Path) -> Result<Context, TestbedError> {
-    let conf = base.join("reader.conf.d");
+    let conf = base.join(CONF_DIR);
     write_definitions(&conf, &base.join("drivers"))?;
-    let log = File::create(base.join("pcscd.log"))?;
+    let log_path = base.join("pcscd.log");
+    let namespaced = match (find_program("unshare"), find_program("ip")) {
+        (Some(unshare), Some(ip)) => {
+            // `exec` keeps the pid: the pid file names pcscd itself.
+            let mut cmd = Command::new(unshare);
+            cmd.args([
+                "--net",
+                "--",
+                "sh",
+                "-c",
+                r#""$0" link set lo up && exec "$1" -f -c "$2""#,
+            ])
+            .arg(ip)
+            .arg(pcscd)
+            .arg(&conf);
+            spawn_and_wait(cmd, base, &log_path)
+        }
+        _ => Err(TestbedError::Start("unshare or ip is not installed".into())),
+    };
+    match namespaced {
+        Ok(ctx) => Ok(ctx),
+        Err(e) => {
+            tracing::warn!(error = %e, "pcscd without a network namespace of its own: its vpcd readers listen on every interface");
+            let mut cmd = Command::new(pcscd);
+            cmd.args(["-f", "-c"]).arg(&conf);
+            spawn_and_wait(cmd, base, &log_path)
+        }
+    }
+}
+
+/// Runs `cmd` (pcscd, or what execs it) in its own process group, logging to `log_path`, and
+/// waits up to 15 s for the test bed's readers; fails early when it exits.
+fn spawn_and_wait(mut cmd: Command, base: &Path, log_path: &Path) -> Result<Context, TestbedError> {
     use std::os::unix::process::CommandExt;
-    Command::new(pcscd)
-        .args(["-f", "-c"])
-        .arg(&conf)
+    let log = File::options().create(true).append(true).open(log_path)?;
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)
         .process_group(0)
         .spawn()
-        .map_err(|e| TestbedError::Start(format!("{}: {e}", pcscd.display())))?;
+        .map_err(|e| TestbedError::Start(format!("{cmd:?}: {e}")))?;
+    std::fs::write(base.join("pcscd.pid"), format!("{}\n", child.id()))?;
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(TestbedError::Start(format!(
+                "{cmd:?} exited ({status}); see {}",
+                log_path.display()
+            )));
+        }
         if let Ok(ctx) = Context::establish(Scope::User) {
             let n = readers(&ctx)
                 .iter()
@@ -230,9 +327,11 @@ fn start_pcscd(pcscd: &Path, base: &Path) -> Result<Context, TestbedError> {
             }
         }
         if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
             return Err(TestbedError::Start(format!(
                 "pcscd did not offer its readers within 15 s; see {}",
-                base.join("pcscd.log").display()
+                log_path.display()
             )));
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -268,8 +367,13 @@ fn reader_empty(ctx: &Context, name: &str) -> bool {
 pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
     let base = state_dir()?;
     let ctx = ensure_pcscd(&base)?;
-    let defs = vpcd_definitions(&running_config_dir());
-    let mut candidates: Vec<(String, u16)> = Vec::new();
+    let running = running_pcscd();
+    let conf = running
+        .as_ref()
+        .map_or_else(|| PathBuf::from("/etc/reader.conf.d"), |(_, d)| d.clone());
+    let pid = running.map(|(pid, _)| pid);
+    let defs = vpcd_definitions(&conf);
+    let mut candidates: Vec<(String, u16, ReaderLink)> = Vec::new();
     for name in readers(&ctx) {
         // Names are "FRIENDLYNAME II SS": slot SS of the definition listens on port + SS.
         for (friendly, port) in &defs {
@@ -280,9 +384,10 @@ pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
                 .split_whitespace()
                 .last()
                 .and_then(|s| u16::from_str_radix(s, 16).ok());
-            if let Some(slot) = slot {
-                candidates.push((name.clone(), port + slot));
-            }
+            let Some(port) = slot.and_then(|s| port.checked_add(s)) else {
+                continue;
+            };
+            candidates.push((name.clone(), port, link_to(pid, port)));
         }
     }
     if candidates.is_empty() {
@@ -293,7 +398,7 @@ pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
     candidates.rotate_left(start);
     let deadline = Instant::now() + wait;
     loop {
-        for (name, port) in &candidates {
+        for (name, port, link) in &candidates {
             if let Some(lock) = lock_file(
                 &base.join(format!("port-{port}.lock")),
                 FlockArg::LockExclusiveNonblock,
@@ -302,6 +407,7 @@ pub fn claim_reader(wait: Duration) -> Result<VirtualReader, TestbedError> {
                     return Ok(VirtualReader {
                         name: name.clone(),
                         port: *port,
+                        link: *link,
                         _lock: lock,
                         _context: ctx,
                     });
@@ -342,5 +448,25 @@ mod tests {
             defs[0],
             (format!("{FRIENDLY_PREFIX} {BASE_PORT}"), BASE_PORT)
         );
+        // A reversed-mode definition is left out: pcscd 1.9.9 with vpcd 0.8 aborts on it.
+        std::fs::write(
+            dir.path().join("conf/reversed"),
+            "FRIENDLYNAME \"r\"\nDEVICENAME 127.0.0.1:0x10\nLIBPATH /x/libifdvpcd.so\nCHANNELID 0x10\n",
+        )
+        .unwrap();
+        assert_eq!(
+            vpcd_definitions(&dir.path().join("conf")).len(),
+            READER_PAIRS as usize
+        );
+    }
+
+    #[test]
+    fn links_follow_the_network_namespace_of_pcscd() {
+        let lo = SocketAddr::from(([127, 0, 0, 1], 35963));
+        // A pcscd in our namespace (or none found): a plain connection, not loopback-only.
+        let me = std::process::id();
+        assert_eq!(link_to(Some(me), 35963), ReaderLink::Connect(lo));
+        assert_eq!(link_to(None, 35963), ReaderLink::Connect(lo));
+        assert!(!ReaderLink::Connect(lo).is_loopback_only());
     }
 }

@@ -1,6 +1,15 @@
-//! The vpcd wire protocol, card side: a TCP client to the reader's port; every message is a
-//! 2-byte big-endian length then the payload; a 1-byte payload is a control code (0 power off,
-//! 1 power on, 2 reset, 4 send ATR), anything longer a command APDU.
+//! The vpcd wire protocol, card side: a TCP client of the reader's port, one connection per
+//! stay in the reader; every message is a 2-byte big-endian length then the payload; a 1-byte
+//! payload is a control code (0 power off, 1 power on, 2 reset, 4 send ATR), anything longer a
+//! command APDU.
+//!
+//! vpcd (Debian 12: vsmartcard 0.8) listens on every interface of its network namespace; its
+//! "reversed mode" (`DEVICENAME HOST:PORT`, the reader connects to the card) makes that pcscd
+//! abort at the first presence poll without a card (it `FD_SET`s socket -1), so it cannot be
+//! used. The test bed instead runs its pcscd in a network namespace of its own whose only
+//! interface is loopback, and the card connects from a socket made in that namespace
+//! ([`ReaderLink::ConnectIn`]): nothing off the machine, nor anything outside that namespace,
+//! can present a card to it.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -23,6 +32,74 @@ static LINK_FAILURE: [u8; 0xFFFF] = [0x6F; 0xFFFF];
 /// How often a blocked read wakes up to look at the stop flag.
 const POLL: Duration = Duration::from_millis(50);
 
+/// How a virtual card reaches its vpcd reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReaderLink {
+    /// The reader listens at this address in this process's network namespace (vpcd binds
+    /// every interface there).
+    Connect(SocketAddr),
+    /// The reader listens at this address in the network namespace of process `pid` (the test
+    /// bed's pcscd): the card connects from a socket made in that namespace.
+    ConnectIn {
+        /// The process whose network namespace holds the reader (`/proc/PID/ns/net`).
+        pid: u32,
+        /// The reader's address in that namespace.
+        addr: SocketAddr,
+    },
+}
+
+impl ReaderLink {
+    /// The reader's address (in its namespace).
+    pub fn addr(&self) -> SocketAddr {
+        match self {
+            ReaderLink::Connect(a) | ReaderLink::ConnectIn { addr: a, .. } => *a,
+        }
+    }
+
+    /// True when nothing off this machine can reach the reader: it lives in a network
+    /// namespace whose only interface is loopback.
+    pub fn is_loopback_only(&self) -> bool {
+        match self {
+            ReaderLink::Connect(_) => false,
+            ReaderLink::ConnectIn { pid, .. } => only_loopback(*pid),
+        }
+    }
+}
+
+/// True when the network namespace of `pid` has no interface but `lo` (`/proc/PID/net/dev`).
+pub fn only_loopback(pid: u32) -> bool {
+    let Ok(dev) = std::fs::read_to_string(format!("/proc/{pid}/net/dev")) else {
+        return false;
+    };
+    let mut names = dev
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split(':').next())
+        .map(str::trim);
+    names.clone().count() > 0 && names.all(|n| n == "lo")
+}
+
+impl From<SocketAddr> for ReaderLink {
+    /// A plain address is a reader in this process's network namespace.
+    fn from(addr: SocketAddr) -> Self {
+        ReaderLink::Connect(addr)
+    }
+}
+
+impl std::fmt::Display for ReaderLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReaderLink::Connect(a) => write!(f, "vpcd reader at {a}"),
+            ReaderLink::ConnectIn { pid, addr } => {
+                write!(
+                    f,
+                    "vpcd reader at {addr} in the network namespace of pid {pid}"
+                )
+            }
+        }
+    }
+}
+
 /// Why the virtual card could not reach the reader.
 #[derive(Debug, thiserror::Error)]
 pub enum VpcdError {
@@ -34,6 +111,15 @@ pub enum VpcdError {
         /// Address tried.
         addr: SocketAddr,
         /// Last connection error.
+        source: std::io::Error,
+    },
+    /// The reader's network namespace could not be entered (its pcscd is gone, or this
+    /// process lacks CAP_SYS_ADMIN).
+    #[error("cannot enter the network namespace of pid {pid} (pcscd): {source}")]
+    Namespace {
+        /// The process holding the namespace.
+        pid: u32,
+        /// Why.
         source: std::io::Error,
     },
     /// Any other I/O failure.
@@ -56,6 +142,35 @@ pub fn connect(addr: SocketAddr, wait: Duration) -> Result<TcpStream, VpcdError>
             }
             Err(_) => std::thread::sleep(Duration::from_millis(100)),
         }
+    }
+}
+
+/// Connects to a reader in the network namespace of `pid`: a thread of our own enters it
+/// (setns only moves the calling thread), makes the socket there and ends; the socket stays in
+/// that namespace.
+pub fn connect_in(pid: u32, addr: SocketAddr, wait: Duration) -> Result<TcpStream, VpcdError> {
+    std::thread::Builder::new()
+        .name("vcard-netns".into())
+        .spawn(move || {
+            let ns = std::fs::File::open(format!("/proc/{pid}/ns/net"))
+                .map_err(|source| VpcdError::Namespace { pid, source })?;
+            nix::sched::setns(&ns, nix::sched::CloneFlags::CLONE_NEWNET).map_err(|e| {
+                VpcdError::Namespace {
+                    pid,
+                    source: e.into(),
+                }
+            })?;
+            connect(addr, wait)
+        })?
+        .join()
+        .unwrap_or_else(|_| Err(VpcdError::Io(ErrorKind::Other.into())))
+}
+
+/// Connects over `link`.
+fn connect_link(link: ReaderLink, wait: Duration) -> Result<TcpStream, VpcdError> {
+    match link {
+        ReaderLink::Connect(addr) => connect(addr, wait),
+        ReaderLink::ConnectIn { pid, addr } => connect_in(pid, addr, wait),
     }
 }
 
@@ -187,9 +302,13 @@ impl VirtualCard {
         self.with_state(|s| s.fs.read_path(path).map(<[u8]>::to_vec))
     }
 
-    /// Puts the card into the vpcd reader listening at `addr` (waits up to `wait` for it).
-    pub fn insert(&self, addr: SocketAddr, wait: Duration) -> Result<Inserted, VpcdError> {
-        let stream = connect(addr, wait)?;
+    /// Puts the card into the vpcd reader at `link` (waits up to `wait` for it).
+    pub fn insert(
+        &self,
+        link: impl Into<ReaderLink>,
+        wait: Duration,
+    ) -> Result<Inserted, VpcdError> {
+        let stream = connect_link(link.into(), wait)?;
         let control = stream.try_clone()?;
         let stop = Arc::new(AtomicBool::new(false));
         let leaving = Arc::new(AtomicBool::new(false));
@@ -209,20 +328,22 @@ impl VirtualCard {
         })
     }
 
-    /// Serves the card in the reader at `addr` until `stop` is set, re-inserting it whenever the
-    /// reader drops the connection (pcscd restarted) — the loop behind `cetak vcard --port N`.
-    pub fn run(&self, addr: SocketAddr, stop: &AtomicBool) -> Result<(), VpcdError> {
+    /// Serves the card in the reader at `link` until `stop` is set, re-inserting it whenever
+    /// the reader drops the connection (pcscd restarted) — the loop behind `cetak vcard`.
+    pub fn run(&self, link: impl Into<ReaderLink>, stop: &AtomicBool) -> Result<(), VpcdError> {
+        let link = link.into();
         while !stop.load(Ordering::Relaxed) {
-            let stream = match connect(addr, Duration::from_millis(500)) {
+            let stream = match connect_link(link, Duration::from_millis(500)) {
                 Ok(s) => s,
+                Err(e @ VpcdError::Namespace { .. }) => return Err(e),
                 Err(_) => {
                     pause(Duration::from_millis(500), stop);
                     continue;
                 }
             };
-            tracing::info!(%addr, "virtual card inserted");
+            tracing::info!(%link, "virtual card inserted");
             serve(stream, &self.state, stop)?;
-            tracing::info!(%addr, "virtual card out of the reader");
+            tracing::info!(%link, "virtual card out of the reader");
         }
         Ok(())
     }

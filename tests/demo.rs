@@ -1,0 +1,172 @@
+//! `cetak demo` as a newcomer runs it: from `/`, with nothing of the checkout around, every
+//! sample printed (the KTP-el with its chip written through the real pcscd), and the demo's
+//! vpcd readers out of reach of the network: no listening socket on their ports in this
+//! network namespace, and pcscd's own namespace has no interface but loopback. The pcscd stays
+//! and is reused by the next demo (documented in docs/daemon.md).
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use cetak_drivers::vcard::testbed::{BASE_PORT, READER_PAIRS};
+
+/// Listening TCP sockets (IPv4 and IPv6) of the network namespace seen through `net`
+/// (`/proc/net` or `/proc/PID/net`): (local address as hex, port).
+fn listeners(net: &Path) -> Vec<(String, u16)> {
+    let mut out = Vec::new();
+    for file in ["tcp", "tcp6"] {
+        let Ok(text) = std::fs::read_to_string(net.join(file)) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            // local_address is ADDR:PORT in hex; state 0A = LISTEN.
+            if f.len() > 3 && f[3] == "0A" {
+                if let Some((addr, port)) = f[1].split_once(':') {
+                    if let Ok(port) = u16::from_str_radix(port, 16) {
+                        out.push((addr.to_string(), port));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn vpcd_ports() -> std::ops::Range<u16> {
+    BASE_PORT..BASE_PORT + 2 * READER_PAIRS
+}
+
+/// The running pcscd's pid (the test bed's, started by the first demo when none runs).
+fn pcscd_pid() -> Option<u32> {
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+        let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+        let first = cmdline.split(|&b| b == 0).next()?;
+        first.ends_with(b"pcscd").then_some(pid)
+    })
+}
+
+/// Starts the demo from `/` into `out`.
+fn start_demo(out: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_cetak"))
+        .args(["--lang", "en", "demo", "--time-scale", "0", "--out"])
+        .arg(out)
+        .current_dir("/")
+        .env_remove("CETAK_LAYOUTS")
+        .env_remove("CETAK_CHIP_PIN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start cetak demo")
+}
+
+/// Waits for the demo, watching this namespace's listeners on the vpcd ports meanwhile;
+/// returns its output and every listener seen there.
+fn watch(mut child: Child) -> (Output, Vec<(String, u16)>) {
+    let mut seen = Vec::new();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        for l in listeners(Path::new("/proc/net")) {
+            if vpcd_ports().contains(&l.1) && !seen.contains(&l) {
+                seen.push(l);
+            }
+        }
+        if start.elapsed() > Duration::from_secs(300) {
+            let _ = child.kill();
+            panic!("the demo did not finish in 300 s");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    (child.wait_with_output().unwrap(), seen)
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn demo_from_root_prints_every_sample_with_vpcd_on_loopback_only_and_reuses_its_pcscd() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("demo");
+    let (first, seen) = watch(start_demo(&out));
+    let log = text(&first);
+    assert!(first.status.success(), "{log}");
+    // The KTP-el printer's encoder had a reader, so its chip was written before printing.
+    assert!(
+        log.contains("P2's contactless encoder uses reader"),
+        "{log}"
+    );
+    let summary = log.split("== Summary ==").nth(1).expect("summary");
+    let jobs: Vec<&str> = summary
+        .lines()
+        .filter(|l| l.contains(" printer "))
+        .collect();
+    assert!(jobs.len() >= 3, "{summary}");
+    assert!(jobs.iter().all(|l| l.contains(" printed ")), "{summary}");
+    assert!(
+        log.contains("stock verify: OK") && log.contains("audit verify: OK"),
+        "{log}"
+    );
+    // The built-in samples were written beside the output, and the cards printed.
+    assert!(out.join("samples/jobs/ktp-el.json").is_file());
+    let cards = walk(&out.join("cards"));
+    assert!(
+        cards
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "png")),
+        "{cards:?}"
+    );
+
+    // Nothing listened on the vpcd ports in this namespace while the demo ran, nor does now.
+    assert!(seen.is_empty(), "vpcd ports listened on here: {seen:?}");
+    let pid = pcscd_pid().expect("the demo's pcscd keeps running");
+    assert!(
+        log.contains(&format!("pcscd (pid {pid}) keeps running")),
+        "{log}"
+    );
+    // pcscd's readers listen in its own namespace, whose only interface is loopback.
+    let its_net = Path::new("/proc").join(pid.to_string()).join("net");
+    let dev = std::fs::read_to_string(its_net.join("dev")).unwrap();
+    let interfaces: Vec<&str> = dev
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split(':').next().map(str::trim))
+        .collect();
+    assert_eq!(interfaces, ["lo"], "{dev}");
+    let inside: Vec<_> = listeners(&its_net)
+        .into_iter()
+        .filter(|(_, p)| vpcd_ports().contains(p))
+        .collect();
+    assert!(!inside.is_empty(), "no vpcd listener in pcscd's namespace");
+
+    // The next demo reuses the same pcscd, and its readers still listen nowhere here.
+    let (second, seen) = watch(start_demo(&out));
+    assert!(second.status.success(), "{}", text(&second));
+    assert!(text(&second).contains("P2's contactless encoder uses reader"));
+    assert!(seen.is_empty(), "vpcd ports listened on here: {seen:?}");
+    assert_eq!(
+        pcscd_pid(),
+        Some(pid),
+        "the second demo started another pcscd"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
