@@ -61,6 +61,41 @@ pub mod field {
     /// Name of the head of the Dinas who signs the KIA.
     pub const NAMA_KEPALA_DINAS: &str = "nama_kepala_dinas";
 
+    /// The job document's JSON path of a card field key or slot name (for findings); the key
+    /// itself for anything unknown.
+    pub fn json_path(key: &str) -> &str {
+        match key {
+            PROVINSI => "person.address.province",
+            KABUPATEN_KOTA => "person.address.kabupaten_kota",
+            NIK => "person.nik",
+            NAMA => "person.name",
+            TEMPAT_TGL_LAHIR => "person.place_of_birth",
+            JENIS_KELAMIN => "person.sex",
+            GOL_DARAH => "person.blood_group",
+            ALAMAT => "person.address.street",
+            RT_RW => "person.address.rt_rw",
+            KEL_DESA => "person.address.kel_desa",
+            KECAMATAN => "person.address.kecamatan",
+            AGAMA => "person.religion",
+            STATUS_PERKAWINAN => "person.marital_status",
+            PEKERJAAN => "person.occupation",
+            KEWARGANEGARAAN => "person.citizenship",
+            BERLAKU_HINGGA => "valid_until",
+            NO_KK => "family.no_kk",
+            NAMA_KEPALA_KELUARGA => "family.head_of_family",
+            NO_AKTA => "family.no_akta",
+            TEMPAT_TERBIT => "office.city",
+            TANGGAL_TERBIT => "office.issue_date",
+            NAMA_KEPALA_DINAS => "office.head_name",
+            "photo" => "photo",
+            "holder_signature" => "signature",
+            "official_signature" => "office.head_signature",
+            "qr" => "qr_payload",
+            "barcode" => "barcode_payload",
+            other => other,
+        }
+    }
+
     /// Every key, in the order the domain lists them.
     pub const ALL: &[&str] = &[
         PROVINSI,

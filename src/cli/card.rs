@@ -75,7 +75,6 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
             eprint!("{}", report.render(lang.job_lang()));
             Err(ExitCode::FAILURE)
         }
-        Err(refusal) => Err(fail(lang, refusal.message_id(), refusal.message_en())),
     }
 }
 

@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use cetak_drivers::printer::layers::SideLayers;
 
-use crate::job::{self, ValidatedJob, ValidationPolicy, ValidationReport};
+use crate::job::{self, Finding, ValidatedJob, ValidationPolicy, ValidationReport};
 use crate::journal::{Actor, Journal, PrinterSlot};
-use crate::layout::{FitError, Layouts};
+use crate::layout::Layouts;
 use crate::render;
 
 /// A rendered job, `ready` in the journal, waiting for its printer.
@@ -47,27 +47,28 @@ pub struct CheckedJob {
 /// Why a job cannot be printed.
 #[derive(Debug)]
 pub enum JobRefusal {
-    /// The document is invalid (or, in strict mode, has warnings): the report says why.
+    /// The document is invalid (or, in strict mode, has warnings), or its layouts cannot show
+    /// it (a `layout.*` finding: text that does not fit, missing image slot...): the report says
+    /// why, each finding with its code.
     Invalid(ValidationReport),
-    /// The job does not fit its layouts (text too long, missing image slot...).
-    Unfit(FitError),
 }
 
 impl JobRefusal {
+    /// The report.
+    pub fn report(&self) -> &ValidationReport {
+        match self {
+            JobRefusal::Invalid(r) => r,
+        }
+    }
+
     /// The reason in Bahasa Indonesia.
     pub fn message_id(&self) -> String {
-        match self {
-            JobRefusal::Invalid(r) => r.render(job::Lang::Id),
-            JobRefusal::Unfit(e) => format!("Job ditolak: {}", e.message_id()),
-        }
+        self.report().render(job::Lang::Id)
     }
 
     /// The reason in English.
     pub fn message_en(&self) -> String {
-        match self {
-            JobRefusal::Invalid(r) => r.render(job::Lang::En),
-            JobRefusal::Unfit(e) => format!("Job refused: {}", e.message_en()),
-        }
+        self.report().render(job::Lang::En)
     }
 }
 
@@ -89,7 +90,12 @@ pub fn check_job(
         Some(job) if report.exit_code(strict) == 0 => job,
         _ => return Err(JobRefusal::Invalid(report)),
     };
-    render::check_fit(&job.card_content(), layouts).map_err(JobRefusal::Unfit)?;
+    if let Err(e) = render::check_fit(&job.card_content(), layouts) {
+        let mut report = report;
+        report.design = None;
+        report.errors.push(Finding::from_fit(e));
+        return Err(JobRefusal::Invalid(report));
+    }
     Ok(CheckedJob { job, report })
 }
 

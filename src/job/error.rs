@@ -15,6 +15,15 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A refusal of the layout fit check, on the job field it concerns.
+    pub fn from_fit(error: crate::layout::FitError) -> Self {
+        let field = error
+            .field()
+            .map(crate::card::field::json_path)
+            .unwrap_or_default();
+        Finding::new(field, Problem::Layout(error))
+    }
+
     pub(crate) fn new(field: impl Into<String>, problem: Problem) -> Self {
         Finding {
             field: field.into(),
@@ -239,6 +248,13 @@ pub enum Problem {
     },
     /// The image data is damaged and cannot be decoded.
     ImageCorrupt,
+    /// The image file ends before its end marker (JPEG EOI, PNG IEND): an interrupted upload
+    /// or copy. Ask for the file again.
+    ImageTruncated,
+    /// A PNG chunk's CRC does not match its data: the file was damaged in transfer or storage.
+    ImageChecksum,
+    /// The card's layouts cannot show the job (found by the fit check after validation).
+    Layout(crate::layout::FitError),
     /// Photo background does not follow the birth-year rule (warning or error by policy).
     PhotoBackground {
         /// What the birth year requires.
@@ -299,7 +315,10 @@ impl Problem {
             ImageJpegRequired => "image.jpeg_required",
             ImageTooManyPixels { .. } => "image.too_many_pixels",
             ImageCorrupt => "image.corrupt",
+            ImageTruncated => "image.truncated",
+            ImageChecksum => "image.checksum",
             PhotoBackground { .. } => "photo.background",
+            Layout(e) => e.code(),
         }
     }
 }

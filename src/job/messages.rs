@@ -88,6 +88,13 @@ impl Problem {
                 limit,
             } => format!("the image is {width}x{height} pixels, more than {limit} pixels allowed"),
             ImageCorrupt => "the image data is damaged and cannot be decoded".into(),
+            ImageTruncated => {
+                "the image file is incomplete (it ends before its end marker); send it again".into()
+            }
+            ImageChecksum => {
+                "the image file is damaged (a PNG checksum does not match); send it again".into()
+            }
+            Layout(e) => e.message_en(),
             PhotoBackground { expected, found } => format!(
                 "photo background looks {}, the birth year requires {}",
                 found.en(),
@@ -184,6 +191,13 @@ impl Problem {
                 "gambar berukuran {width}x{height} piksel, melebihi batas {limit} piksel"
             ),
             ImageCorrupt => "data gambar rusak dan tidak dapat dibaca".into(),
+            ImageTruncated => {
+                "berkas gambar tidak lengkap (berakhir sebelum penanda akhirnya); kirim ulang".into()
+            }
+            ImageChecksum => {
+                "berkas gambar rusak (checksum PNG tidak cocok); kirim ulang".into()
+            }
+            Layout(e) => e.message_id(),
             PhotoBackground { expected, found } => format!(
                 "latar foto tampak {}, tahun lahir mengharuskan {}",
                 found.id(),

@@ -23,6 +23,7 @@ mod dates;
 mod document;
 mod error;
 mod image_check;
+mod image_integrity;
 mod messages;
 mod nik;
 mod parse;

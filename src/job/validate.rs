@@ -24,6 +24,9 @@ pub mod limits {
     pub const PLACE_OF_BIRTH: TextRule = TextRule::new(Charset::Place, 40);
     pub const STREET: TextRule = TextRule::new(Charset::Free, 100);
     pub const REGION: TextRule = TextRule::new(Charset::Place, 40);
+    /// With its kind: the longest real one, `KABUPATEN KEPULAUAN SIAU TAGULANDANG BIARO`, has
+    /// 42 characters.
+    pub const KABUPATEN_KOTA: TextRule = TextRule::new(Charset::Place, 50);
     pub const OCCUPATION: TextRule = TextRule::new(Charset::Free, 40);
     pub const NO_AKTA: TextRule = TextRule::new(Charset::Free, 40);
     pub const BATCH_NAME: TextRule = TextRule::verbatim(Charset::Free, 100);
@@ -125,7 +128,7 @@ pub fn validate(
     let kab = c.text(
         "person.address.kabupaten_kota",
         &a.kabupaten_kota,
-        limits::REGION,
+        limits::KABUPATEN_KOTA,
     );
     if let Some(k) = &kab {
         if !(k.starts_with("KOTA ") || k.starts_with("KABUPATEN ")) {
@@ -256,7 +259,7 @@ pub fn validate(
     let o = &doc.office;
     f.put(
         field::TEMPAT_TERBIT,
-        c.text("office.city", &o.city, limits::REGION),
+        c.text("office.city", &o.city, limits::KABUPATEN_KOTA),
     );
     match (&o.head_name, is_kia) {
         (Some(n), _) => f.put(

@@ -3,7 +3,7 @@
 //!
 //! - [`manifest`]: the manifest schema.
 //! - [`fonts`]: the shipped fonts, for the renderer and for measuring text.
-//! - [`fit`]: the fitting rule (shrink, then wrap, then fail).
+//! - [`fit`]: the fitting rule (the designer's steps: shrink, wrap, tighten, condense; else fail).
 //! - `load`: template checks, pre-rendered preview background and overlay.
 //! - `fill`: a card's values written into a copy of the parsed template.
 //!
@@ -30,7 +30,7 @@ use resvg::usvg;
 use crate::card::CardDesign;
 pub use error::{FitError, LayoutError};
 pub use fill::FilledSvg;
-pub use fit::{FitRule, Fitted};
+pub use fit::{Face, FitRule, FitStep, Fitted};
 pub use fonts::FontSet;
 pub use manifest::{Align, QrLevel};
 pub(crate) use prerender::{render_group, StaticGroups};
@@ -84,6 +84,8 @@ pub struct FieldSpec {
     pub family: String,
     /// Bold face.
     pub bold: bool,
+    /// Condensed face of the same family, for the `condense` step.
+    pub condensed_family: Option<String>,
     /// Fitting rule.
     pub rule: FitRule,
     /// Baseline distance of wrapped lines, in multiples of the size.

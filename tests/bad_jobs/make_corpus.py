@@ -62,6 +62,24 @@ with open(os.path.join(ROOT, "images", "corrupt.png"), "wb") as f:
 with open(os.path.join(ROOT, "images", "not-an-image.jpg"), "wb") as f:
     f.write(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
 
+# Damaged copies of the sample photo and signatures (issue 14 item 2): decoders accept them.
+def sample_bytes(name):
+    with open(os.path.join(EX, "..", "photos", name), "rb") as f:
+        return f.read()
+def write_image(name, data):
+    with open(os.path.join(ROOT, "images", name), "wb") as f:
+        f.write(data)
+JPEG = sample_bytes("kia-5-17.jpg")
+assert JPEG.endswith(b"\xff\xd9")
+write_image("truncated-half.jpg", JPEG[: len(JPEG) // 2])
+write_image("no-eoi.jpg", JPEG[:-2])
+SIG = sample_bytes("signature-head-of-office.png")
+assert SIG.endswith(b"IEND\xaeB`\x82")
+bad_crc = bytearray(SIG)
+bad_crc[8 + 8 + 3] ^= 0x01  # one bit of the IHDR width: IHDR's CRC no longer matches
+write_image("bad-crc.png", bytes(bad_crc))
+write_image("no-iend.png", SIG[:-12])
+
 # --- Structure (parse stage) ---
 case("malformed-json.json", "json.syntax", "", raw='{"version": 1,, "job_id": "X"}\n', schema=True)
 case("truncated-json.json", "json.eof", "", raw=json.dumps(KIA)[:200], schema=True)
@@ -208,6 +226,19 @@ case("photo-wrong-background.json", "photo.background", "photo",
      policy={"photo_background": "reject"})
 case("signature-corrupt.json", "image.corrupt", "signature",
      with_(KTP, lambda d: d.__setitem__("signature", {"path": "images/corrupt.png"})))
+case("photo-truncated-half.json", "image.truncated", "photo",
+     with_(KIA, lambda d: d.__setitem__("photo", {"path": "images/truncated-half.jpg"})),
+     note="the first half of the sample photo: the decoder shows a grey band, the station refuses")
+case("photo-jpeg-without-eoi.json", "image.truncated", "photo",
+     with_(KTP, lambda d: d.__setitem__("photo", {"path": "images/no-eoi.jpg"})),
+     note="the sample photo without its last two bytes (FF D9)")
+case("head-signature-png-bad-crc.json", "image.checksum", "office.head_signature",
+     with_(KIA, lambda d: d["office"].__setitem__("head_signature", {"path": "images/bad-crc.png"})))
+case("head-signature-png-without-iend.json", "image.truncated", "office.head_signature",
+     with_(KIA, lambda d: d["office"].__setitem__("head_signature", {"path": "images/no-iend.png"})))
+case("photo-truncated-base64.json", "image.truncated", "photo",
+     with_(KIA, lambda d: d.__setitem__("photo", {"base64": base64.b64encode(JPEG[: len(JPEG) // 2]).decode()})),
+     note="the same cut, sent inline")
 
 def toml_str(s):
     return json.dumps(s, ensure_ascii=False)
