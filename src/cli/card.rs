@@ -10,7 +10,6 @@ use cetak_drivers::printer::station::EncoderStation;
 use cetak_drivers::printer::{self, EvolisOptions};
 
 use super::{fail, JobArgs, Lang, PrintArgs, RenderArgs, ValidateArgs};
-use crate::card::CardDesign;
 use crate::daemon::{JobRefusal, JobSource};
 use crate::job::{BackgroundPolicy, ValidatedJob, ValidationPolicy};
 use crate::layout::Layouts;
@@ -189,7 +188,7 @@ pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
             )
         }
     };
-    let wants_chip = loaded.job.design() == CardDesign::KtpEl && !args.no_chip;
+    let wants_chip = loaded.job.design().is_ktp_el() && !args.no_chip;
     if wants_chip && args.reader.is_none() {
         return fail(
             lang,

@@ -20,7 +20,8 @@ impl Finding {
         let field = error
             .field()
             .map(crate::card::field::json_path)
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .to_owned();
         Finding::new(field, Problem::Layout(error))
     }
 
@@ -210,8 +211,14 @@ pub enum Problem {
         /// What the rules give, as printed.
         computed: String,
     },
-    /// A foreigner's card must state its validity (the stay permit's end).
-    ValidUntilRequired,
+    /// The stay permit ended before the issue date: a card cannot be issued on it.
+    StayPermitExpired,
+    /// The stated validity ends after the stay permit: a foreign resident's card is valid no
+    /// longer than the permit.
+    ValidUntilAfterPermit {
+        /// The permit's last day, as printed.
+        permit_end: String,
+    },
     /// The stated validity ends before the issue date.
     ValidUntilBeforeIssue,
     /// A foreign child's KIA may not be valid past the KIA limit for the age.
@@ -304,7 +311,8 @@ impl Problem {
             KiaMarried => "kia.married",
             KtpElTooYoung { .. } => "ktp_el.too_young",
             ValidUntilMismatch { .. } => "valid_until.mismatch",
-            ValidUntilRequired => "valid_until.required",
+            StayPermitExpired => "stay_permit.expired",
+            ValidUntilAfterPermit { .. } => "valid_until.after_permit",
             ValidUntilBeforeIssue => "valid_until.before_issue",
             ValidUntilBeyondLimit { .. } => "valid_until.beyond_limit",
             ImageBase64 => "image.base64",

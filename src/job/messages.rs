@@ -69,9 +69,13 @@ impl Problem {
             ValidUntilMismatch { computed } => {
                 format!("the stated validity differs from the rules ({computed})")
             }
-            ValidUntilRequired => {
-                "a foreigner's (WNA) card must state its validity end (stay permit)".into()
+            StayPermitExpired => {
+                "the stay permit (KITAP) ended before the issue date: no card can be issued on it"
+                    .into()
             }
+            ValidUntilAfterPermit { permit_end } => format!(
+                "the validity may not extend past the stay permit's end ({permit_end})"
+            ),
             ValidUntilBeforeIssue => "the validity ends before the issue date".into(),
             ValidUntilBeyondLimit { limit } => {
                 format!("the validity may not extend past {limit} for this KIA")
@@ -170,9 +174,13 @@ impl Problem {
             ValidUntilMismatch { computed } => {
                 format!("masa berlaku yang tertulis berbeda dengan aturan ({computed})")
             }
-            ValidUntilRequired => {
-                "kartu WNA harus menyebut akhir masa berlaku (izin tinggal)".into()
+            StayPermitExpired => {
+                "izin tinggal tetap (KITAP) sudah berakhir sebelum tanggal terbit: kartu tidak dapat diterbitkan"
+                    .into()
             }
+            ValidUntilAfterPermit { permit_end } => format!(
+                "masa berlaku tidak boleh melewati akhir izin tinggal ({permit_end})"
+            ),
             ValidUntilBeforeIssue => "masa berlaku berakhir sebelum tanggal terbit".into(),
             ValidUntilBeyondLimit { limit } => {
                 format!("masa berlaku KIA ini tidak boleh melewati {limit}")

@@ -269,7 +269,7 @@ impl Layouts {
             options,
             by_name,
         };
-        for design in [CardDesign::Kia0To5, CardDesign::Kia5To17, CardDesign::KtpEl] {
+        for design in CardDesign::ALL {
             for name in design.layouts() {
                 if layouts.get(name).is_none() {
                     return Err(LayoutError::MissingLayout {
