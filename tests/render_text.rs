@@ -9,7 +9,7 @@ use cetak::layout::{Layout, Panel, Rect, CARD_HEIGHT, CARD_LEFT, CARD_TOP, CARD_
 use cetak_drivers::printer::layers::Bitplane;
 use cetak::layout::{Face, FitError, FitStep};
 use cetak::render;
-use render_support::{kia_0_5, kia_5_17, ktp_el, layouts, photo};
+use render_support::{kia_0_5, kia_5_17, ktp_el, layouts, photo, signature};
 use resvg::usvg::{self, roxmltree};
 
 fn text_of(svg: &str, id: &str) -> String {
@@ -386,8 +386,14 @@ fn only(design: CardDesign, fields: &[(&str, &str)]) -> CardContent {
     }
 }
 
+/// The K plane of `layout` with the card's fields; the layout's image slots get the same images
+/// every time (required ones must be filled), so they cancel out of a difference.
 fn k_plane(content: &CardContent, layout: &Layout) -> Bitplane {
-    let layers = render::render_layers(content, layout, layouts()).unwrap();
+    let mut content = content.clone();
+    content.photo = layout.photo.as_ref().map(|_| photo());
+    content.holder_signature = layout.holder_signature.as_ref().map(|_| signature());
+    content.official_signature = layout.official_signature.as_ref().map(|_| signature());
+    let layers = render::render_layers(&content, layout, layouts()).unwrap();
     layers.k.unwrap_or_else(|| Bitplane::new(1016, 648))
 }
 

@@ -316,10 +316,14 @@ mod tests {
             vec!["ABCDEFGH".to_string(), "IJKLMNOP QRS".to_string()]
         );
         assert!(f.size >= 15.0);
-        // At nominal size every break fits: the balanced one is taken, not the first.
-        let f = fit("AB CD EF GH IJ KL MN OP", &rule(), half_em).unwrap();
+        // Wrap before shrink: at nominal size every break fits; the balanced one is taken.
+        let wrap_first = FitRule {
+            steps: vec![FitStep::Wrap, FitStep::Shrink],
+            ..rule()
+        };
+        let f = fit("AB CD EF GH", &wrap_first, half_em).unwrap();
         assert_eq!(f.size, 20.0);
-        assert_eq!(f.lines, vec!["AB CD EF GH", "IJ KL MN OP"]);
+        assert_eq!(f.lines, vec!["AB CD", "EF GH"]);
     }
 
     #[test]

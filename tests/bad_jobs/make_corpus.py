@@ -322,9 +322,9 @@ good("ktp-el-long-values-wide.json",
                            d["person"]["address"].__setitem__("kabupaten_kota", KAB_50),
                            d["office"].__setitem__("city", KAB_50))), "ktp-el",
      note="the widest realistic name and street, the 50-character limit of kabupaten/kota")
-good("kia-5-17-long-values.json", with_(KIA, long_kia), "kia-5-17")
-good("kia-5-17-long-values-wide.json", with_(KIA, lambda d: long_kia(d, NAME_60_WIDE, STREET_100_WIDE)), "kia-5-17")
-good("kia-0-5-long-values.json", with_(KIA05, lambda d: long_kia(d, NAME_60_WIDE, STREET_100_WIDE)), "kia-0-5")
+good("kia-5-17-long-values.json", with_(KIA, long_kia), "kia5-to17")
+good("kia-5-17-long-values-wide.json", with_(KIA, lambda d: long_kia(d, NAME_60_WIDE, STREET_100_WIDE)), "kia5-to17")
+good("kia-0-5-long-values.json", with_(KIA05, lambda d: long_kia(d, NAME_60_WIDE, STREET_100_WIDE)), "kia0-to5")
 good("ktp-el-wna-long-values.json",
      with_(KTP_WNA, lambda d: (long_ktp(d, NAME_60_WIDE, STREET_100_WIDE),
                                d["person"].__setitem__("nationality", "SAINT VINCENT AND THE GRENADINES"),
@@ -334,9 +334,9 @@ good("kia-wna-5-17-long-values.json",
      with_(KIA_WNA, lambda d: (long_kia(d, NAME_60_WIDE, STREET_100_WIDE),
                                d["person"].__setitem__("nationality", "SAINT VINCENT AND THE GRENADINES"),
                                d["stay_permit"].__setitem__("number", "2C11AB1234567890-XYZ/2026-MMWW"))),
-     "kia-wna-5-17")
+     "kia5-to17-wna")
 good("kia-wna-0-5-long-values.json",
-     with_(KIA_WNA05, lambda d: long_kia(d, NAME_60, STREET_100)), "kia-wna-0-5")
+     with_(KIA_WNA05, lambda d: long_kia(d, NAME_60, STREET_100)), "kia0-to5-wna")
 good("ktp-el-wna-sample.json", KTP_WNA, "ktp-el-wna", note="the sample as the corpus sees it")
 
 with open(os.path.join(GOOD, "expected.toml"), "w") as f:
