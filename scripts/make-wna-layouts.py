@@ -33,6 +33,7 @@ ORANGE = [("#cfe8f7", "#fbd9b5"), ("#eef7fd", "#fff1e2"), ("#6fa8d6", "#e8974a")
           ("#7fb2d6", "#e39a55"), ("#9fcbe6", "#f5c08a"), ("#5b9bd5", "#e0803a"),
           ("#e9f4fb", "#fdf0e2")]
 ORANGE_BACK = [("#d8edf9", "#fbdcbc"), ("#f2f9fe", "#fff4e8"), ("#7fb2d6", "#e39a55"),
+               ("#6fa8d6", "#e8974a"), ("#5b9bd5", "#e0803a"),
                ("#9fcbe6", "#f5c08a"), ("#2f6fa8", "#b35a12")]
 
 def labels(pairs):
