@@ -41,9 +41,19 @@ fn policy(args: &JobArgs, lang: Lang) -> Result<ValidationPolicy, ExitCode> {
 }
 
 /// Validates a job file and checks that it fits its layouts: everything that must hold before
-/// a blangko is used. Prints the report (errors and warnings) to stderr.
+/// a blangko is used (the daemon's `check_job`, in two halves so that a refused document does
+/// not wait for the layouts to load). Prints the report (errors and warnings) to stderr.
 pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob, ExitCode> {
     let policy = policy(args, lang)?;
+    let refused = |report: &crate::job::ValidationReport| {
+        eprint!("{}", report.render(lang.job_lang()));
+        ExitCode::FAILURE
+    };
+    let checked = match crate::daemon::check_document(JobSource::File(&args.job), &policy, strict)
+    {
+        Ok(checked) => checked,
+        Err(JobRefusal::Invalid(report)) => return Err(refused(&report)),
+    };
     let layouts = Layouts::load(&args.layouts).map_err(|e| {
         fail(
             lang,
@@ -59,8 +69,7 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
             ),
         )
     })?;
-    // The same check the daemon runs before a blangko is used.
-    match crate::daemon::check_job(JobSource::File(&args.job), &policy, &layouts, strict) {
+    match crate::daemon::check_fit(checked, &layouts) {
         Ok(checked) => {
             if !checked.report.warnings.is_empty() {
                 eprint!("{}", checked.report.render(lang.job_lang()));
@@ -70,10 +79,7 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
                 layouts,
             })
         }
-        Err(JobRefusal::Invalid(report)) => {
-            eprint!("{}", report.render(lang.job_lang()));
-            Err(ExitCode::FAILURE)
-        }
+        Err(JobRefusal::Invalid(report)) => Err(refused(&report)),
     }
 }
 

@@ -81,22 +81,39 @@ pub fn check_job(
     layouts: &Layouts,
     strict: bool,
 ) -> Result<CheckedJob, JobRefusal> {
+    check_fit(check_document(source, policy, strict)?, layouts)
+}
+
+/// The first half of [`check_job`]: parse and validate, no layouts needed (the CLI loads the
+/// layouts only for a job that passes this).
+pub fn check_document(
+    source: JobSource<'_>,
+    policy: &ValidationPolicy,
+    strict: bool,
+) -> Result<CheckedJob, JobRefusal> {
     let (report, job) = match source {
         JobSource::File(path) => job::check_file(path, policy),
         // The payload is self-contained: no folder to resolve image paths against.
         JobSource::Bytes(bytes) => job::check_bytes(bytes, policy, Path::new("/nonexistent")),
     };
-    let job = match job {
-        Some(job) if report.exit_code(strict) == 0 => job,
-        _ => return Err(JobRefusal::Invalid(report)),
-    };
-    if let Err(e) = render::check_fit(&job.card_content(), layouts) {
-        let mut report = report;
-        report.design = None;
-        report.errors.push(Finding::from_fit(e));
-        return Err(JobRefusal::Invalid(report));
+    match job {
+        Some(job) if report.exit_code(strict) == 0 => Ok(CheckedJob { job, report }),
+        _ => Err(JobRefusal::Invalid(report)),
     }
-    Ok(CheckedJob { job, report })
+}
+
+/// The second half of [`check_job`]: the layout fit check of a validated job; a refusal is a
+/// `layout.*` finding in the job's report.
+pub fn check_fit(checked: CheckedJob, layouts: &Layouts) -> Result<CheckedJob, JobRefusal> {
+    match render::check_fit(&checked.job.card_content(), layouts) {
+        Ok(()) => Ok(checked),
+        Err(e) => {
+            let mut report = checked.report;
+            report.design = None;
+            report.errors.push(Finding::from_fit(e));
+            Err(JobRefusal::Invalid(report))
+        }
+    }
 }
 
 /// Checks a job document ([`check_job`]) and renders both sides into printer layers (the
