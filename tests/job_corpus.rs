@@ -21,7 +21,10 @@ fn layouts() -> &'static Layouts {
 }
 
 /// The full check: validation, then the fit check; `Ok` with the report of an accepted job.
-fn full_check(path: &Path, policy: &ValidationPolicy) -> Result<ValidationReport, ValidationReport> {
+fn full_check(
+    path: &Path,
+    policy: &ValidationPolicy,
+) -> Result<ValidationReport, ValidationReport> {
     match check_job(JobSource::File(path), policy, layouts(), false) {
         Ok(checked) => Ok(checked.report),
         Err(JobRefusal::Invalid(report)) => Err(report),

@@ -35,7 +35,8 @@ fn samples_match_the_schema() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"));
     for path in samples.into_iter().chain(good) {
         let name = path.display().to_string();
-        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         let errors: Vec<String> = v.iter_errors(&doc).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{name}: {errors:?}");
     }

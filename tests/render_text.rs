@@ -5,10 +5,10 @@
 mod render_support;
 
 use cetak::card::{field, CardContent, CardDesign};
-use cetak::layout::{Layout, Panel, Rect, CARD_HEIGHT, CARD_LEFT, CARD_TOP, CARD_WIDTH};
-use cetak_drivers::printer::layers::Bitplane;
 use cetak::layout::{Face, FitError, FitStep};
+use cetak::layout::{Layout, Panel, Rect, CARD_HEIGHT, CARD_LEFT, CARD_TOP, CARD_WIDTH};
 use cetak::render;
+use cetak_drivers::printer::layers::Bitplane;
 use render_support::{kia_0_5, kia_5_17, ktp_el, layouts, photo, signature};
 use resvg::usvg::{self, roxmltree};
 
@@ -88,7 +88,12 @@ fn a_long_name_wraps_then_shrinks_then_tightens_then_condenses_then_fails_naming
     assert_eq!(rule.lines, 2);
     assert_eq!(
         rule.steps,
-        [FitStep::Wrap, FitStep::Shrink, FitStep::Tighten, FitStep::Condense]
+        [
+            FitStep::Wrap,
+            FitStep::Shrink,
+            FitStep::Tighten,
+            FitStep::Condense
+        ]
     );
     let words = [
         "MUHAMMAD",
@@ -114,7 +119,12 @@ fn a_long_name_wraps_then_shrinks_then_tightens_then_condenses_then_fails_naming
                 assert!(f.size >= rule.min_size && f.size <= rule.size);
                 assert!(f.letter_spacing >= rule.min_letter_spacing && f.letter_spacing <= 0.0);
                 assert_eq!(f.lines.join(" "), name, "wrapped lines keep every word");
-                match (f.face, f.lines.len(), f.size < rule.size, f.letter_spacing < 0.0) {
+                match (
+                    f.face,
+                    f.lines.len(),
+                    f.size < rule.size,
+                    f.letter_spacing < 0.0,
+                ) {
                     (Face::Condensed, ..) => Outcome::Condensed,
                     (Face::Regular, 1, false, false) => Outcome::Nominal,
                     (Face::Regular, 2, false, false) => Outcome::Wrapped,
@@ -152,7 +162,11 @@ fn a_long_name_wraps_then_shrinks_then_tightens_then_condenses_then_fails_naming
         }
         if outcome != Outcome::TooLong && name.len() <= 60 {
             // Everything a name may be (60 characters) prints regular, on two lines.
-            assert!(outcome <= Outcome::WrappedShrunk, "{outcome:?} at {}", name.len());
+            assert!(
+                outcome <= Outcome::WrappedShrunk,
+                "{outcome:?} at {}",
+                name.len()
+            );
         }
         if outcome == Outcome::Wrapped {
             let svg = render::filled_svg(&content, layout, layouts()).unwrap();
@@ -452,11 +466,21 @@ fn field_boxes_are_disjoint_and_clear_of_labels_and_slots() {
     let mut failures = Vec::new();
     for (design, layout) in every_layout() {
         let labels = k_plane(&only(design, &[]), layout);
-        let boxes: Vec<_> = layout.fields.iter().map(|f| (f.key.as_str(), f.ink_box())).collect();
+        let boxes: Vec<_> = layout
+            .fields
+            .iter()
+            .map(|f| (f.key.as_str(), f.ink_box()))
+            .collect();
         let slots: Vec<(&str, Rect)> = [
             ("photo", layout.photo.as_ref().map(|s| s.rect)),
-            ("holder_signature", layout.holder_signature.as_ref().map(|s| s.rect)),
-            ("official_signature", layout.official_signature.as_ref().map(|s| s.rect)),
+            (
+                "holder_signature",
+                layout.holder_signature.as_ref().map(|s| s.rect),
+            ),
+            (
+                "official_signature",
+                layout.official_signature.as_ref().map(|s| s.rect),
+            ),
             ("qr", layout.qr.as_ref().map(|s| s.rect)),
             ("barcode", layout.barcode.as_ref().map(|s| s.rect)),
         ]
@@ -464,7 +488,10 @@ fn field_boxes_are_disjoint_and_clear_of_labels_and_slots() {
         .filter_map(|(n, r)| r.map(|r| (n, r)))
         .collect();
         let meet = |a: &Rect, b: &Rect| {
-            a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+            a.x < b.x + b.width
+                && b.x < a.x + a.width
+                && a.y < b.y + b.height
+                && b.y < a.y + a.height
         };
         for (i, (key, b)) in boxes.iter().enumerate() {
             let on_card = b.x >= CARD_LEFT
@@ -493,7 +520,10 @@ fn field_boxes_are_disjoint_and_clear_of_labels_and_slots() {
                 }
             }
             if label_dots > 0 {
-                failures.push(format!("{} {key}: {label_dots} label dots in its box", layout.name));
+                failures.push(format!(
+                    "{} {key}: {label_dots} label dots in its box",
+                    layout.name
+                ));
             }
         }
     }

@@ -49,8 +49,7 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
         eprint!("{}", report.render(lang.job_lang()));
         ExitCode::FAILURE
     };
-    let checked = match crate::daemon::check_document(JobSource::File(&args.job), &policy, strict)
-    {
+    let checked = match crate::daemon::check_document(JobSource::File(&args.job), &policy, strict) {
         Ok(checked) => checked,
         Err(JobRefusal::Invalid(report)) => return Err(refused(&report)),
     };

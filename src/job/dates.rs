@@ -300,17 +300,23 @@ mod tests {
     fn foreign_child_validity_is_capped() {
         let birth = d(2015, 1, 10);
         let issue = d(2026, 11, 21);
-        let kia = |s, p| valid_until(CardDesign::Kia5To17Wna, Citizenship::Wna, birth, issue, s, p);
+        let kia = |s, p| {
+            valid_until(
+                CardDesign::Kia5To17Wna,
+                Citizenship::Wna,
+                birth,
+                issue,
+                s,
+                p,
+            )
+        };
         let long_permit = Some(d(2035, 1, 1));
         assert_eq!(
             kia(Some(ValidUntil::Date(d(2028, 1, 1))), long_permit),
             Ok(ValidUntil::Date(d(2028, 1, 1)))
         );
         // Not stated: the earlier of the permit and the day before the 17th birthday.
-        assert_eq!(
-            kia(None, long_permit),
-            Ok(ValidUntil::Date(d(2032, 1, 9)))
-        );
+        assert_eq!(kia(None, long_permit), Ok(ValidUntil::Date(d(2032, 1, 9))));
         assert_eq!(
             kia(None, Some(d(2029, 6, 30))),
             Ok(ValidUntil::Date(d(2029, 6, 30)))

@@ -145,7 +145,11 @@ mod tests {
 
     #[test]
     fn shipped_samples_are_whole() {
-        for name in ["kia-5-17.jpg", "ktp-el.jpg", "kia-5-17-wrong-background.jpg"] {
+        for name in [
+            "kia-5-17.jpg",
+            "ktp-el.jpg",
+            "kia-5-17-wrong-background.jpg",
+        ] {
             assert_eq!(check(&sample(name), Format::Jpeg), Ok(()), "{name}");
         }
         for name in ["signature-holder.png", "signature-head-of-office.png"] {
@@ -156,7 +160,16 @@ mod tests {
     #[test]
     fn jpeg_cut_anywhere_is_truncated() {
         let jpeg = sample("kia-5-17.jpg");
-        for cut in [3, 4, 20, 30, 700, jpeg.len() / 2, jpeg.len() - 2, jpeg.len() - 1] {
+        for cut in [
+            3,
+            4,
+            20,
+            30,
+            700,
+            jpeg.len() / 2,
+            jpeg.len() - 2,
+            jpeg.len() - 1,
+        ] {
             assert_eq!(
                 check(&jpeg[..cut], Format::Jpeg),
                 Err(Problem::ImageTruncated),
@@ -195,7 +208,10 @@ mod tests {
         );
         // A segment length below 2.
         assert_eq!(
-            check(&[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x01, 0xFF, 0xD9], Format::Jpeg),
+            check(
+                &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x01, 0xFF, 0xD9],
+                Format::Jpeg
+            ),
             Err(Problem::ImageCorrupt)
         );
     }

@@ -118,9 +118,8 @@ pub(super) fn load_layout(
                 entry.key
             )));
         }
-        let rule = fit_rule(entry).map_err(|problem| {
-            bad_manifest(format!("field \"{}\": {problem}", entry.key))
-        })?;
+        let rule = fit_rule(entry)
+            .map_err(|problem| bad_manifest(format!("field \"{}\": {problem}", entry.key)))?;
         for family in std::iter::once(&entry.family).chain(&entry.condensed_family) {
             if !fonts.has(family, entry.bold) {
                 return Err(LayoutError::FontMissing {
@@ -363,9 +362,7 @@ fn fit_rule(entry: &FieldEntry) -> Result<FitRule, String> {
         return Err("fit step \"wrap\" needs lines = 2, and lines = 2 needs \"wrap\"".into());
     }
     if has(FitStep::Tighten) != (entry.min_letter_spacing < 0.0) {
-        return Err(
-            "fit step \"tighten\" needs min_letter_spacing < 0, and the reverse".into(),
-        );
+        return Err("fit step \"tighten\" needs min_letter_spacing < 0, and the reverse".into());
     }
     if has(FitStep::Condense) != entry.condensed_family.is_some() {
         return Err("fit step \"condense\" needs condensed_family, and the reverse".into());
