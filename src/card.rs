@@ -14,16 +14,65 @@ pub enum CardDesign {
     Kia5To17,
     /// Adult electronic ID. Layouts `ktp-el-front` + `ktp-el-back`.
     KtpEl,
+    /// KIA for a foreign (WNA) child under 5: English labels, nationality, validity from the
+    /// stay permit. Layouts `kia-wna-0-5-front` + `kia-wna-back`.
+    Kia0To5Wna,
+    /// KIA for a foreign child of 5 to under 17. Layouts `kia-wna-5-17-front` + `kia-wna-back`.
+    Kia5To17Wna,
+    /// KTP-el of a foreign resident: the orange card, printed in English, valid as long as the
+    /// stay permit (KITAP). Layouts `ktp-el-wna-front` + `ktp-el-wna-back`.
+    KtpElWna,
 }
 
 impl CardDesign {
+    /// Every design; the layout directory must have the layouts of each.
+    pub const ALL: [CardDesign; 6] = [
+        CardDesign::Kia0To5,
+        CardDesign::Kia5To17,
+        CardDesign::KtpEl,
+        CardDesign::Kia0To5Wna,
+        CardDesign::Kia5To17Wna,
+        CardDesign::KtpElWna,
+    ];
+
     /// Layout names (file stems in `layouts/`) of the front and the back.
     pub fn layouts(self) -> [&'static str; 2] {
         match self {
             CardDesign::Kia0To5 => ["kia-0-5-front", "kia-back"],
             CardDesign::Kia5To17 => ["kia-5-17-front", "kia-back"],
             CardDesign::KtpEl => ["ktp-el-front", "ktp-el-back"],
+            CardDesign::Kia0To5Wna => ["kia-wna-0-5-front", "kia-wna-back"],
+            CardDesign::Kia5To17Wna => ["kia-wna-5-17-front", "kia-wna-back"],
+            CardDesign::KtpElWna => ["ktp-el-wna-front", "ktp-el-wna-back"],
         }
+    }
+
+    /// The citizens' design with the same rules (age band, photo, chip).
+    pub fn citizen(self) -> CardDesign {
+        match self {
+            CardDesign::Kia0To5 | CardDesign::Kia0To5Wna => CardDesign::Kia0To5,
+            CardDesign::Kia5To17 | CardDesign::Kia5To17Wna => CardDesign::Kia5To17,
+            CardDesign::KtpEl | CardDesign::KtpElWna => CardDesign::KtpEl,
+        }
+    }
+
+    /// The foreign residents' design with the same rules.
+    pub fn foreign(self) -> CardDesign {
+        match self.citizen() {
+            CardDesign::Kia0To5 => CardDesign::Kia0To5Wna,
+            CardDesign::Kia5To17 => CardDesign::Kia5To17Wna,
+            _ => CardDesign::KtpElWna,
+        }
+    }
+
+    /// A foreign resident's card.
+    pub fn is_foreign(self) -> bool {
+        self != self.citizen()
+    }
+
+    /// A KTP-el (citizen's or foreign resident's).
+    pub fn is_ktp_el(self) -> bool {
+        self.citizen() == CardDesign::KtpEl
     }
 }
 
@@ -60,6 +109,47 @@ pub mod field {
     pub const TANGGAL_TERBIT: &str = "tanggal_terbit";
     /// Name of the head of the Dinas who signs the KIA.
     pub const NAMA_KEPALA_DINAS: &str = "nama_kepala_dinas";
+    /// Foreign residents' cards: the country, e.g. `JAPAN` (in place of Kewarganegaraan).
+    pub const NATIONALITY: &str = "nationality";
+    /// Foreign residents' cards: the stay permit (KITAP) number.
+    pub const NO_KITAP: &str = "no_kitap";
+
+    /// The job document's JSON path of a card field key or slot name (for findings); the key
+    /// itself for anything unknown.
+    pub fn json_path(key: &str) -> &str {
+        match key {
+            PROVINSI => "person.address.province",
+            KABUPATEN_KOTA => "person.address.kabupaten_kota",
+            NIK => "person.nik",
+            NAMA => "person.name",
+            TEMPAT_TGL_LAHIR => "person.place_of_birth",
+            JENIS_KELAMIN => "person.sex",
+            GOL_DARAH => "person.blood_group",
+            ALAMAT => "person.address.street",
+            RT_RW => "person.address.rt_rw",
+            KEL_DESA => "person.address.kel_desa",
+            KECAMATAN => "person.address.kecamatan",
+            AGAMA => "person.religion",
+            STATUS_PERKAWINAN => "person.marital_status",
+            PEKERJAAN => "person.occupation",
+            KEWARGANEGARAAN => "person.citizenship",
+            BERLAKU_HINGGA => "valid_until",
+            NO_KK => "family.no_kk",
+            NAMA_KEPALA_KELUARGA => "family.head_of_family",
+            NO_AKTA => "family.no_akta",
+            TEMPAT_TERBIT => "office.city",
+            TANGGAL_TERBIT => "office.issue_date",
+            NAMA_KEPALA_DINAS => "office.head_name",
+            NATIONALITY => "person.nationality",
+            NO_KITAP => "stay_permit.number",
+            "photo" => "photo",
+            "holder_signature" => "signature",
+            "official_signature" => "office.head_signature",
+            "qr" => "qr_payload",
+            "barcode" => "barcode_payload",
+            other => other,
+        }
+    }
 
     /// Every key, in the order the domain lists them.
     pub const ALL: &[&str] = &[
@@ -85,6 +175,8 @@ pub mod field {
         TEMPAT_TERBIT,
         TANGGAL_TERBIT,
         NAMA_KEPALA_DINAS,
+        NATIONALITY,
+        NO_KITAP,
     ];
 }
 

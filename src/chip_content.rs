@@ -37,10 +37,15 @@ pub fn chip_content(job: &ValidatedJob) -> ChipContent {
     put(PersonalField::Religion, get(field::AGAMA));
     put(PersonalField::MaritalStatus, get(field::STATUS_PERKAWINAN));
     put(PersonalField::Occupation, get(field::PEKERJAAN));
-    put(PersonalField::Nationality, get(field::KEWARGANEGARAAN));
-    let doc = match job.design() {
-        CardDesign::KtpEl => "KTP-EL",
-        CardDesign::Kia0To5 | CardDesign::Kia5To17 => "KIA",
+    // A foreign resident's chip carries the country, a citizen's WNI.
+    put(
+        PersonalField::Nationality,
+        get(field::NATIONALITY).or_else(|| get(field::KEWARGANEGARAAN)),
+    );
+    let doc = if job.design().is_ktp_el() {
+        "KTP-EL"
+    } else {
+        "KIA"
     };
     put(PersonalField::DocumentType, Some(doc.to_string()));
     put(PersonalField::ValidUntil, get(field::BERLAKU_HINGGA));
@@ -64,8 +69,5 @@ pub fn chip_content(job: &ValidatedJob) -> ChipContent {
 /// Whether a job's document carries a chip: KTP-el always; KIA only where the station's
 /// configuration says its KIA blangko have one.
 pub fn needs_chip(design: CardDesign, kia_has_chip: bool) -> bool {
-    match design {
-        CardDesign::KtpEl => true,
-        CardDesign::Kia0To5 | CardDesign::Kia5To17 => kia_has_chip,
-    }
+    design.is_ktp_el() || kia_has_chip
 }

@@ -41,7 +41,14 @@ fn emulator() -> (Emulator, cetak_drivers::emulator::TcpServer) {
 
 #[test]
 fn validate_accepts_the_samples_and_refuses_bad_jobs_with_a_nonzero_exit() {
-    for name in ["kia-0-5", "kia-5-17", "ktp-el"] {
+    for name in [
+        "kia-0-5",
+        "kia-5-17",
+        "ktp-el",
+        "ktp-el-wna",
+        "kia-wna-5-17",
+        "kia-wna-0-5",
+    ] {
         let o = cetak(&["validate", &format!("examples/jobs/{name}.json")]);
         assert!(o.status.success(), "{name}: {}", text(&o));
     }

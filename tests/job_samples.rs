@@ -338,18 +338,77 @@ fn married_sixteen_year_old_gets_a_ktp_el() {
 }
 
 #[test]
-fn foreigner_ktp_el_prints_the_stated_validity() {
-    let bytes = edit("ktp-el.json", |v| {
-        v["person"]["citizenship"] = "WNA".into();
+fn ktp_el_wna_sample() {
+    let (report, job) = check_file(&sample("ktp-el-wna.json"), &ValidationPolicy::default());
+    assert!(report.passed(), "{}", report.render(Lang::En));
+    assert!(report.warnings.is_empty(), "{}", report.render(Lang::En));
+    let job = job.unwrap();
+    assert_eq!(job.design(), CardDesign::KtpElWna);
+    assert!(job.design().is_ktp_el() && job.design().is_foreign());
+    let c = job.card_content();
+    assert_eq!(c.design.layouts(), ["ktp-el-wna-front", "ktp-el-wna-back"]);
+    // No stated validity: the stay permit's last day.
+    assert_eq!(c.fields[field::BERLAKU_HINGGA], "30-09-2031");
+    assert_eq!(c.fields[field::NATIONALITY], "JAPAN");
+    assert_eq!(c.fields[field::NO_KITAP], "2C11AB1234-XY");
+    assert_eq!(c.fields[field::KEWARGANEGARAAN], "WNA");
+}
+
+#[test]
+fn kia_wna_samples() {
+    let (report, job) = check_file(&sample("kia-wna-5-17.json"), &ValidationPolicy::default());
+    assert!(report.passed(), "{}", report.render(Lang::En));
+    assert!(report.warnings.is_empty(), "{}", report.render(Lang::En));
+    let job = job.unwrap();
+    assert_eq!(job.design(), CardDesign::Kia5To17Wna);
+    let c = job.card_content();
+    assert!(c.photo.is_some());
+    // The permit (2029-03-31) ends before the day before the 17th birthday (2032-03-08).
+    assert_eq!(c.fields[field::BERLAKU_HINGGA], "31-03-2029");
+    assert_eq!(c.fields[field::NATIONALITY], "AUSTRALIA");
+
+    let (report, job) = check_file(&sample("kia-wna-0-5.json"), &ValidationPolicy::default());
+    assert!(report.passed(), "{}", report.render(Lang::En));
+    let job = job.unwrap();
+    assert_eq!(job.design(), CardDesign::Kia0To5Wna);
+    let c = job.card_content();
+    assert!(c.photo.is_none());
+    // The day before the 5th birthday comes before the permit's end (2030-12-31).
+    assert_eq!(c.fields[field::BERLAKU_HINGGA], "19-02-2028");
+    assert_eq!(c.fields[field::NATIONALITY], "KOREA, REPUBLIC OF");
+}
+
+#[test]
+fn foreigner_validity_may_be_stated_shorter_than_the_permit() {
+    let bytes = edit("ktp-el-wna.json", |v| {
         v["valid_until"] = "2028-03-31".into();
-        v["person"]["address"]["province"] = "Provinsi Jawa Barat".into();
+        v["person"]["address"]["province"] = "Provinsi Bali".into();
     });
     let (report, job) = check_bytes(&bytes, &ValidationPolicy::default(), &jobs_dir());
     assert!(report.passed(), "{}", report.render(Lang::En));
     let c = job.unwrap().card_content();
     assert_eq!(c.fields[field::BERLAKU_HINGGA], "31-03-2028");
-    assert_eq!(c.fields[field::KEWARGANEGARAAN], "WNA");
-    assert_eq!(c.fields[field::PROVINSI], "PROVINSI JAWA BARAT");
+    assert_eq!(c.fields[field::PROVINSI], "PROVINSI BALI");
+}
+
+#[test]
+fn a_citizens_nationality_and_stay_permit_are_ignored_with_warnings() {
+    let bytes = edit("ktp-el.json", |v| {
+        v["person"]["nationality"] = "INDONESIA".into();
+        v["stay_permit"] = serde_json::json!({"number": "X-1", "valid_until": "2030-01-01"});
+    });
+    let (report, job) = check_bytes(&bytes, &ValidationPolicy::default(), &jobs_dir());
+    assert!(report.passed(), "{}", report.render(Lang::En));
+    assert_eq!(
+        codes(&report.warnings),
+        vec![
+            ("field.ignored".to_owned(), "person.nationality".to_owned()),
+            ("field.ignored".to_owned(), "stay_permit".to_owned())
+        ]
+    );
+    let job = job.unwrap();
+    assert_eq!(job.design(), CardDesign::KtpEl);
+    assert!(!job.card_content().fields.contains_key(field::NO_KITAP));
 }
 
 #[test]

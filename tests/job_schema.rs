@@ -19,11 +19,24 @@ fn validator() -> jsonschema::Validator {
 #[test]
 fn samples_match_the_schema() {
     let v = validator();
-    for name in ["kia-0-5.json", "kia-5-17.json", "ktp-el.json"] {
-        let doc: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(root().join("examples/jobs").join(name)).unwrap(),
-        )
-        .unwrap();
+    let samples = [
+        "kia-0-5.json",
+        "kia-5-17.json",
+        "ktp-el.json",
+        "ktp-el-wna.json",
+        "kia-wna-5-17.json",
+        "kia-wna-0-5.json",
+    ]
+    .map(|name| root().join("examples/jobs").join(name));
+    // The long-value jobs the station must accept are valid documents too.
+    let good = std::fs::read_dir(root().join("tests/good_jobs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"));
+    for path in samples.into_iter().chain(good) {
+        let name = path.display().to_string();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         let errors: Vec<String> = v.iter_errors(&doc).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{name}: {errors:?}");
     }

@@ -10,7 +10,6 @@ use cetak_drivers::printer::station::EncoderStation;
 use cetak_drivers::printer::{self, EvolisOptions};
 
 use super::{fail, JobArgs, Lang, PrintArgs, RenderArgs, ValidateArgs};
-use crate::card::CardDesign;
 use crate::config::Config;
 use crate::daemon::{JobRefusal, JobSource};
 use crate::job::{BackgroundPolicy, ValidatedJob, ValidationPolicy};
@@ -52,7 +51,8 @@ fn policy(
 }
 
 /// Validates a job file and checks that it fits its layouts: everything that must hold before
-/// a blangko is used. Prints the report (errors and warnings) to stderr.
+/// a blangko is used (the daemon's `check_job`, in two halves so that a refused document does
+/// not wait for the layouts to load). Prints the report (errors and warnings) to stderr.
 ///
 /// Layouts: `--layouts`, else the `layouts_dir` of `--config`, else the built-in ones.
 pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob, ExitCode> {
@@ -61,6 +61,14 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
         None => None,
     };
     let policy = policy(args, config.as_ref(), lang)?;
+    let refused = |report: &crate::job::ValidationReport| {
+        eprint!("{}", report.render(lang.job_lang()));
+        ExitCode::FAILURE
+    };
+    let checked = match crate::daemon::check_document(JobSource::File(&args.job), &policy, strict) {
+        Ok(checked) => checked,
+        Err(JobRefusal::Invalid(report)) => return Err(refused(&report)),
+    };
     let source = match (&args.layouts, &config) {
         (Some(dir), _) => LayoutSource::Dir(dir.clone()),
         (None, Some(config)) => config.layout_source(),
@@ -81,8 +89,7 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
             ),
         )
     })?;
-    // The same check the daemon runs before a blangko is used.
-    match crate::daemon::check_job(JobSource::File(&args.job), &policy, &layouts, strict) {
+    match crate::daemon::check_fit(checked, &layouts) {
         Ok(checked) => {
             if !checked.report.warnings.is_empty() {
                 eprint!("{}", checked.report.render(lang.job_lang()));
@@ -92,11 +99,7 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
                 layouts,
             })
         }
-        Err(JobRefusal::Invalid(report)) => {
-            eprint!("{}", report.render(lang.job_lang()));
-            Err(ExitCode::FAILURE)
-        }
-        Err(refusal) => Err(fail(lang, refusal.message_id(), refusal.message_en())),
+        Err(JobRefusal::Invalid(report)) => Err(refused(&report)),
     }
 }
 
@@ -211,7 +214,7 @@ pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
             )
         }
     };
-    let wants_chip = loaded.job.design() == CardDesign::KtpEl && !args.no_chip;
+    let wants_chip = loaded.job.design().is_ktp_el() && !args.no_chip;
     if wants_chip && args.reader.is_none() {
         return fail(
             lang,

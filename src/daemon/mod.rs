@@ -12,7 +12,10 @@ mod prepare;
 pub mod purge;
 pub mod run;
 
-pub use prepare::{check_job, render_payload as render_job, CheckedJob, JobRefusal, JobSource};
+pub use prepare::{
+    check_document, check_fit, check_job, render_payload as render_job, CheckedJob, JobRefusal,
+    JobSource,
+};
 mod worker;
 
 use std::path::{Path, PathBuf};

@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use cetak_drivers::printer::layers::SideLayers;
 
-use crate::job::{self, ValidatedJob, ValidationPolicy, ValidationReport};
+use crate::job::{self, Finding, ValidatedJob, ValidationPolicy, ValidationReport};
 use crate::journal::{Actor, Journal, PrinterSlot};
-use crate::layout::{FitError, Layouts};
+use crate::layout::Layouts;
 use crate::render;
 
 /// A rendered job, `ready` in the journal, waiting for its printer.
@@ -47,27 +47,28 @@ pub struct CheckedJob {
 /// Why a job cannot be printed.
 #[derive(Debug)]
 pub enum JobRefusal {
-    /// The document is invalid (or, in strict mode, has warnings): the report says why.
+    /// The document is invalid (or, in strict mode, has warnings), or its layouts cannot show
+    /// it (a `layout.*` finding: text that does not fit, missing image slot...): the report says
+    /// why, each finding with its code.
     Invalid(ValidationReport),
-    /// The job does not fit its layouts (text too long, missing image slot...).
-    Unfit(FitError),
 }
 
 impl JobRefusal {
+    /// The report.
+    pub fn report(&self) -> &ValidationReport {
+        match self {
+            JobRefusal::Invalid(r) => r,
+        }
+    }
+
     /// The reason in Bahasa Indonesia.
     pub fn message_id(&self) -> String {
-        match self {
-            JobRefusal::Invalid(r) => r.render(job::Lang::Id),
-            JobRefusal::Unfit(e) => format!("Job ditolak: {}", e.message_id()),
-        }
+        self.report().render(job::Lang::Id)
     }
 
     /// The reason in English.
     pub fn message_en(&self) -> String {
-        match self {
-            JobRefusal::Invalid(r) => r.render(job::Lang::En),
-            JobRefusal::Unfit(e) => format!("Job refused: {}", e.message_en()),
-        }
+        self.report().render(job::Lang::En)
     }
 }
 
@@ -80,17 +81,39 @@ pub fn check_job(
     layouts: &Layouts,
     strict: bool,
 ) -> Result<CheckedJob, JobRefusal> {
+    check_fit(check_document(source, policy, strict)?, layouts)
+}
+
+/// The first half of [`check_job`]: parse and validate, no layouts needed (the CLI loads the
+/// layouts only for a job that passes this).
+pub fn check_document(
+    source: JobSource<'_>,
+    policy: &ValidationPolicy,
+    strict: bool,
+) -> Result<CheckedJob, JobRefusal> {
     let (report, job) = match source {
         JobSource::File(path) => job::check_file(path, policy),
         // The payload is self-contained: no folder to resolve image paths against.
         JobSource::Bytes(bytes) => job::check_bytes(bytes, policy, Path::new("/nonexistent")),
     };
-    let job = match job {
-        Some(job) if report.exit_code(strict) == 0 => job,
-        _ => return Err(JobRefusal::Invalid(report)),
-    };
-    render::check_fit(&job.card_content(), layouts).map_err(JobRefusal::Unfit)?;
-    Ok(CheckedJob { job, report })
+    match job {
+        Some(job) if report.exit_code(strict) == 0 => Ok(CheckedJob { job, report }),
+        _ => Err(JobRefusal::Invalid(report)),
+    }
+}
+
+/// The second half of [`check_job`]: the layout fit check of a validated job; a refusal is a
+/// `layout.*` finding in the job's report.
+pub fn check_fit(checked: CheckedJob, layouts: &Layouts) -> Result<CheckedJob, JobRefusal> {
+    match render::check_fit(&checked.job.card_content(), layouts) {
+        Ok(()) => Ok(checked),
+        Err(e) => {
+            let mut report = checked.report;
+            report.design = None;
+            report.errors.push(Finding::from_fit(e));
+            Err(JobRefusal::Invalid(report))
+        }
+    }
 }
 
 /// Checks a job document ([`check_job`]) and renders both sides into printer layers (the

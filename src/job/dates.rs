@@ -94,26 +94,29 @@ pub fn design_for(
 
 /// Computes the validity and checks the stated one.
 ///
-/// - KIA: the day before the 5th (0–5) or 17th (5–17) birthday. For a foreign (WNA) child the
-///   job must state the stay permit's end, which may not pass that day.
-/// - KTP-el WNI: SEUMUR HIDUP. KTP-el WNA: the job must state a date (the stay permit's end).
-/// - A stated date is never before the issue date.
+/// - KIA: the day before the 5th (0–5) or 17th (5–17) birthday.
+/// - KTP-el WNI: SEUMUR HIDUP.
+/// - Foreign residents (WNA): the stay permit's last day (`permit`, required: `Missing`
+///   without), for a child no later than the KIA's day; a permit that ended before the issue
+///   date is `StayPermitExpired`. A stated date may be earlier, never later than either, and
+///   never before the issue date.
 pub fn valid_until(
     design: CardDesign,
     citizenship: Citizenship,
     birth: NaiveDate,
     issue: NaiveDate,
     stated: Option<ValidUntil>,
+    permit: Option<NaiveDate>,
 ) -> Result<ValidUntil, Problem> {
     let kia_limit = |n| {
         day_before_birthday(birth, n)
             .map(ValidUntil::Date)
             .ok_or(Problem::BirthAfterIssue)
     };
-    let rule = match design {
+    let rule = match design.citizen() {
         CardDesign::Kia0To5 => Some(kia_limit(5)?),
         CardDesign::Kia5To17 => Some(kia_limit(17)?),
-        CardDesign::KtpEl => None,
+        _ => None,
     };
     match (citizenship, rule, stated) {
         (Citizenship::Wni, Some(computed), None) => Ok(computed),
@@ -130,13 +133,31 @@ pub fn valid_until(
         (Citizenship::Wni, None, Some(ValidUntil::Date(_))) => Err(Problem::ValidUntilMismatch {
             computed: ValidUntil::LIFETIME.to_owned(),
         }),
-        (Citizenship::Wna, _, None) => Err(Problem::ValidUntilRequired),
-        (Citizenship::Wna, _, Some(ValidUntil::Lifetime)) => Err(Problem::ValidUntilMismatch {
-            computed: "a date (stay permit)".to_owned(),
-        }),
-        (Citizenship::Wna, limit, Some(ValidUntil::Date(d))) => {
+        (Citizenship::Wna, limit, stated) => {
+            let permit = permit.ok_or(Problem::Missing)?;
+            if permit < issue {
+                return Err(Problem::StayPermitExpired);
+            }
+            let cap = match limit {
+                Some(ValidUntil::Date(l)) => permit.min(l),
+                _ => permit,
+            };
+            let d = match stated {
+                None => return Ok(ValidUntil::Date(cap)),
+                Some(ValidUntil::Lifetime) => {
+                    return Err(Problem::ValidUntilMismatch {
+                        computed: print_date(cap),
+                    })
+                }
+                Some(ValidUntil::Date(d)) => d,
+            };
             if d < issue {
                 return Err(Problem::ValidUntilBeforeIssue);
+            }
+            if d > permit {
+                return Err(Problem::ValidUntilAfterPermit {
+                    permit_end: print_date(permit),
+                });
             }
             if let Some(ValidUntil::Date(limit)) = limit {
                 if d > limit {
@@ -204,23 +225,18 @@ mod tests {
     fn kia_validity() {
         let birth = d(2019, 3, 14);
         let issue = d(2026, 11, 21);
+        let wni = |design, birth, s| valid_until(design, Citizenship::Wni, birth, issue, s, None);
         assert_eq!(
-            valid_until(CardDesign::Kia5To17, Citizenship::Wni, birth, issue, None),
+            wni(CardDesign::Kia5To17, birth, None),
             Ok(ValidUntil::Date(d(2036, 3, 13)))
         );
         assert_eq!(
-            valid_until(
-                CardDesign::Kia0To5,
-                Citizenship::Wni,
-                d(2023, 1, 1),
-                issue,
-                None
-            ),
+            wni(CardDesign::Kia0To5, d(2023, 1, 1), None),
             Ok(ValidUntil::Date(d(2027, 12, 31)))
         );
         let stated = Some(ValidUntil::Date(d(2036, 3, 14)));
         assert_eq!(
-            valid_until(CardDesign::Kia5To17, Citizenship::Wni, birth, issue, stated),
+            wni(CardDesign::Kia5To17, birth, stated),
             Err(Problem::ValidUntilMismatch {
                 computed: "13-03-2036".into()
             })
@@ -231,40 +247,82 @@ mod tests {
     fn ktp_el_validity() {
         let birth = d(1990, 6, 2);
         let issue = d(2026, 11, 21);
-        let wni = |s| valid_until(CardDesign::KtpEl, Citizenship::Wni, birth, issue, s);
+        let wni = |s| valid_until(CardDesign::KtpEl, Citizenship::Wni, birth, issue, s, None);
         assert_eq!(wni(None), Ok(ValidUntil::Lifetime));
         assert_eq!(wni(Some(ValidUntil::Lifetime)), Ok(ValidUntil::Lifetime));
         assert!(matches!(
             wni(Some(ValidUntil::Date(d(2031, 1, 1)))),
             Err(Problem::ValidUntilMismatch { .. })
         ));
-        let wna = |s| valid_until(CardDesign::KtpEl, Citizenship::Wna, birth, issue, s);
-        assert_eq!(wna(None), Err(Problem::ValidUntilRequired));
+    }
+
+    #[test]
+    fn foreign_resident_validity_comes_from_the_stay_permit() {
+        let birth = d(1990, 6, 2);
+        let issue = d(2026, 11, 21);
+        let permit = d(2031, 4, 30);
+        let wna = |s, p| valid_until(CardDesign::KtpElWna, Citizenship::Wna, birth, issue, s, p);
+        // Not stated: the permit's last day.
+        assert_eq!(wna(None, Some(permit)), Ok(ValidUntil::Date(permit)));
+        // Stated: the permit's day or earlier, not before the issue date.
         assert_eq!(
-            wna(Some(ValidUntil::Date(d(2028, 5, 1)))),
+            wna(Some(ValidUntil::Date(permit)), Some(permit)),
+            Ok(ValidUntil::Date(permit))
+        );
+        assert_eq!(
+            wna(Some(ValidUntil::Date(d(2028, 5, 1))), Some(permit)),
             Ok(ValidUntil::Date(d(2028, 5, 1)))
         );
         assert_eq!(
-            wna(Some(ValidUntil::Date(d(2026, 11, 20)))),
+            wna(Some(ValidUntil::Date(d(2031, 5, 1))), Some(permit)),
+            Err(Problem::ValidUntilAfterPermit {
+                permit_end: "30-04-2031".into()
+            })
+        );
+        assert_eq!(
+            wna(Some(ValidUntil::Date(d(2026, 11, 20))), Some(permit)),
             Err(Problem::ValidUntilBeforeIssue)
         );
         assert!(matches!(
-            wna(Some(ValidUntil::Lifetime)),
+            wna(Some(ValidUntil::Lifetime), Some(permit)),
             Err(Problem::ValidUntilMismatch { .. })
         ));
+        // A permit that ended the day before the issue date; one that ends on it is still valid.
+        assert_eq!(
+            wna(None, Some(d(2026, 11, 20))),
+            Err(Problem::StayPermitExpired)
+        );
+        assert_eq!(wna(None, Some(issue)), Ok(ValidUntil::Date(issue)));
+        assert_eq!(wna(None, None), Err(Problem::Missing));
     }
 
     #[test]
     fn foreign_child_validity_is_capped() {
         let birth = d(2015, 1, 10);
         let issue = d(2026, 11, 21);
-        let kia = |s| valid_until(CardDesign::Kia5To17, Citizenship::Wna, birth, issue, s);
+        let kia = |s, p| {
+            valid_until(
+                CardDesign::Kia5To17Wna,
+                Citizenship::Wna,
+                birth,
+                issue,
+                s,
+                p,
+            )
+        };
+        let long_permit = Some(d(2035, 1, 1));
         assert_eq!(
-            kia(Some(ValidUntil::Date(d(2028, 1, 1)))),
+            kia(Some(ValidUntil::Date(d(2028, 1, 1))), long_permit),
             Ok(ValidUntil::Date(d(2028, 1, 1)))
         );
+        // Not stated: the earlier of the permit and the day before the 17th birthday.
+        assert_eq!(kia(None, long_permit), Ok(ValidUntil::Date(d(2032, 1, 9))));
         assert_eq!(
-            kia(Some(ValidUntil::Date(d(2032, 1, 10)))),
+            kia(None, Some(d(2029, 6, 30))),
+            Ok(ValidUntil::Date(d(2029, 6, 30)))
+        );
+        assert_eq!(
+            kia(Some(ValidUntil::Date(d(2032, 1, 10))), long_permit),
             Err(Problem::ValidUntilBeyondLimit {
                 limit: "09-01-2032".into()
             })

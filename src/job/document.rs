@@ -79,6 +79,29 @@ pub struct JobDocument {
     /// Collective programme the job belongs to (e.g. a school).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<Batch>,
+    /// Foreign residents (WNA): the permanent stay permit (KITAP, seed 002) the card's
+    /// validity comes from. Required for WNA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stay_permit: Option<StayPermit>,
+}
+
+/// A foreign resident's permanent stay permit (Kartu Izin Tinggal Tetap).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StayPermit {
+    /// KITAP number as printed on the permit.
+    pub number: String,
+    /// Last day of the permit; the card is valid no longer.
+    pub valid_until: NaiveDate,
+}
+
+impl fmt::Debug for StayPermit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StayPermit")
+            .field("number", &Redacted)
+            .field("valid_until", &self.valid_until)
+            .finish()
+    }
 }
 
 impl fmt::Debug for JobDocument {
@@ -101,6 +124,7 @@ impl fmt::Debug for JobDocument {
                 &self.barcode_payload.as_ref().map(|_| Redacted),
             )
             .field("batch", &self.batch)
+            .field("stay_permit", &self.stay_permit)
             .finish()
     }
 }
@@ -139,6 +163,9 @@ pub struct Person {
     pub occupation: Option<String>,
     /// `WNI` or `WNA`.
     pub citizenship: String,
+    /// Foreign residents (WNA): the country, in English, e.g. `JAPAN`. Required for WNA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nationality: Option<String>,
     /// Alamat.
     pub address: Address,
 }

@@ -15,6 +15,16 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A refusal of the layout fit check, on the job field it concerns.
+    pub fn from_fit(error: crate::layout::FitError) -> Self {
+        let field = error
+            .field()
+            .map(crate::card::field::json_path)
+            .unwrap_or_default()
+            .to_owned();
+        Finding::new(field, Problem::Layout(error))
+    }
+
     pub(crate) fn new(field: impl Into<String>, problem: Problem) -> Self {
         Finding {
             field: field.into(),
@@ -201,8 +211,14 @@ pub enum Problem {
         /// What the rules give, as printed.
         computed: String,
     },
-    /// A foreigner's card must state its validity (the stay permit's end).
-    ValidUntilRequired,
+    /// The stay permit ended before the issue date: a card cannot be issued on it.
+    StayPermitExpired,
+    /// The stated validity ends after the stay permit: a foreign resident's card is valid no
+    /// longer than the permit.
+    ValidUntilAfterPermit {
+        /// The permit's last day, as printed.
+        permit_end: String,
+    },
     /// The stated validity ends before the issue date.
     ValidUntilBeforeIssue,
     /// A foreign child's KIA may not be valid past the KIA limit for the age.
@@ -239,6 +255,13 @@ pub enum Problem {
     },
     /// The image data is damaged and cannot be decoded.
     ImageCorrupt,
+    /// The image file ends before its end marker (JPEG EOI, PNG IEND): an interrupted upload
+    /// or copy. Ask for the file again.
+    ImageTruncated,
+    /// A PNG chunk's CRC does not match its data: the file was damaged in transfer or storage.
+    ImageChecksum,
+    /// The card's layouts cannot show the job (found by the fit check after validation).
+    Layout(crate::layout::FitError),
     /// Photo background does not follow the birth-year rule (warning or error by policy).
     PhotoBackground {
         /// What the birth year requires.
@@ -288,7 +311,8 @@ impl Problem {
             KiaMarried => "kia.married",
             KtpElTooYoung { .. } => "ktp_el.too_young",
             ValidUntilMismatch { .. } => "valid_until.mismatch",
-            ValidUntilRequired => "valid_until.required",
+            StayPermitExpired => "stay_permit.expired",
+            ValidUntilAfterPermit { .. } => "valid_until.after_permit",
             ValidUntilBeforeIssue => "valid_until.before_issue",
             ValidUntilBeyondLimit { .. } => "valid_until.beyond_limit",
             ImageBase64 => "image.base64",
@@ -299,7 +323,10 @@ impl Problem {
             ImageJpegRequired => "image.jpeg_required",
             ImageTooManyPixels { .. } => "image.too_many_pixels",
             ImageCorrupt => "image.corrupt",
+            ImageTruncated => "image.truncated",
+            ImageChecksum => "image.checksum",
             PhotoBackground { .. } => "photo.background",
+            Layout(e) => e.code(),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Loading photos and signatures safely: byte limit before reading, pixel limit from the header
-//! before decoding (no decompression bombs), decoder allocation limit, then the background rule.
+//! Loading photos and signatures safely: byte limit before reading, container integrity (end
+//! marker, PNG CRCs), pixel limit from the header before decoding (no decompression bombs),
+//! decoder allocation limit, then the background rule.
 
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -95,9 +96,11 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, Problem> {
     }
 }
 
-/// Decodes with the pixel limit checked from the header first.
+/// Checks the container (end marker, PNG CRCs: see `image_integrity`), then decodes with the
+/// pixel limit checked from the header first.
 pub fn decode(bytes: &[u8], policy: &ValidationPolicy) -> Result<(Format, DynamicImage), Problem> {
     let format = sniff(bytes)?;
+    super::image_integrity::check(bytes, format)?;
     let image_format = match format {
         Format::Jpeg => ImageFormat::Jpeg,
         Format::Png => ImageFormat::Png,

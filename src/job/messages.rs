@@ -69,9 +69,13 @@ impl Problem {
             ValidUntilMismatch { computed } => {
                 format!("the stated validity differs from the rules ({computed})")
             }
-            ValidUntilRequired => {
-                "a foreigner's (WNA) card must state its validity end (stay permit)".into()
+            StayPermitExpired => {
+                "the stay permit (KITAP) ended before the issue date: no card can be issued on it"
+                    .into()
             }
+            ValidUntilAfterPermit { permit_end } => format!(
+                "the validity may not extend past the stay permit's end ({permit_end})"
+            ),
             ValidUntilBeforeIssue => "the validity ends before the issue date".into(),
             ValidUntilBeyondLimit { limit } => {
                 format!("the validity may not extend past {limit} for this KIA")
@@ -88,6 +92,13 @@ impl Problem {
                 limit,
             } => format!("the image is {width}x{height} pixels, more than {limit} pixels allowed"),
             ImageCorrupt => "the image data is damaged and cannot be decoded".into(),
+            ImageTruncated => {
+                "the image file is incomplete (it ends before its end marker); send it again".into()
+            }
+            ImageChecksum => {
+                "the image file is damaged (a PNG checksum does not match); send it again".into()
+            }
+            Layout(e) => e.message_en(),
             PhotoBackground { expected, found } => format!(
                 "photo background looks {}, the birth year requires {}",
                 found.en(),
@@ -163,9 +174,13 @@ impl Problem {
             ValidUntilMismatch { computed } => {
                 format!("masa berlaku yang tertulis berbeda dengan aturan ({computed})")
             }
-            ValidUntilRequired => {
-                "kartu WNA harus menyebut akhir masa berlaku (izin tinggal)".into()
+            StayPermitExpired => {
+                "izin tinggal tetap (KITAP) sudah berakhir sebelum tanggal terbit: kartu tidak dapat diterbitkan"
+                    .into()
             }
+            ValidUntilAfterPermit { permit_end } => format!(
+                "masa berlaku tidak boleh melewati akhir izin tinggal ({permit_end})"
+            ),
             ValidUntilBeforeIssue => "masa berlaku berakhir sebelum tanggal terbit".into(),
             ValidUntilBeyondLimit { limit } => {
                 format!("masa berlaku KIA ini tidak boleh melewati {limit}")
@@ -184,6 +199,13 @@ impl Problem {
                 "gambar berukuran {width}x{height} piksel, melebihi batas {limit} piksel"
             ),
             ImageCorrupt => "data gambar rusak dan tidak dapat dibaca".into(),
+            ImageTruncated => {
+                "berkas gambar tidak lengkap (berakhir sebelum penanda akhirnya); kirim ulang".into()
+            }
+            ImageChecksum => {
+                "berkas gambar rusak (checksum PNG tidak cocok); kirim ulang".into()
+            }
+            Layout(e) => e.message_id(),
             PhotoBackground { expected, found } => format!(
                 "latar foto tampak {}, tahun lahir mengharuskan {}",
                 found.id(),

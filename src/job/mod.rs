@@ -23,6 +23,7 @@ mod dates;
 mod document;
 mod error;
 mod image_check;
+mod image_integrity;
 mod messages;
 mod nik;
 mod parse;
@@ -41,6 +42,7 @@ use crate::card::CardDesign;
 pub use dates::{age_on, day_before_birthday, print_date, ValidUntil};
 pub use document::{
     Address, Batch, DocumentType, Family, ImageSource, Issuance, JobDocument, Office, Person,
+    StayPermit,
 };
 pub use error::{Backdrop, Finding, Problem, Rejection};
 pub use image_check::{backdrop as photo_backdrop, expected_backdrop};

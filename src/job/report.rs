@@ -110,6 +110,9 @@ fn design_name(d: Option<CardDesign>) -> &'static str {
         Some(CardDesign::Kia0To5) => "KIA 0-5",
         Some(CardDesign::Kia5To17) => "KIA 5-17",
         Some(CardDesign::KtpEl) => "KTP-el",
+        Some(CardDesign::Kia0To5Wna) => "KIA 0-5 WNA",
+        Some(CardDesign::Kia5To17Wna) => "KIA 5-17 WNA",
+        Some(CardDesign::KtpElWna) => "KTP-el WNA",
         None => "?",
     }
 }

@@ -24,8 +24,15 @@ pub mod limits {
     pub const PLACE_OF_BIRTH: TextRule = TextRule::new(Charset::Place, 40);
     pub const STREET: TextRule = TextRule::new(Charset::Free, 100);
     pub const REGION: TextRule = TextRule::new(Charset::Place, 40);
+    /// With its kind: the longest real one, `KABUPATEN KEPULAUAN SIAU TAGULANDANG BIARO`, has
+    /// 42 characters.
+    pub const KABUPATEN_KOTA: TextRule = TextRule::new(Charset::Place, 50);
     pub const OCCUPATION: TextRule = TextRule::new(Charset::Free, 40);
     pub const NO_AKTA: TextRule = TextRule::new(Charset::Free, 40);
+    /// The country as the stay permit names it, e.g. `JAPAN`, `KOREA, REPUBLIC OF`.
+    pub const NATIONALITY: TextRule = TextRule::new(Charset::Place, 40);
+    /// No national format is public; letters, digits and separators.
+    pub const KITAP_NUMBER: TextRule = TextRule::new(Charset::Free, 30);
     pub const BATCH_NAME: TextRule = TextRule::verbatim(Charset::Free, 100);
     pub const QR_PAYLOAD: TextRule = TextRule::verbatim(Charset::Free, 512);
     pub const BARCODE_PAYLOAD: TextRule = TextRule::verbatim(Charset::Ascii, 48);
@@ -125,7 +132,7 @@ pub fn validate(
     let kab = c.text(
         "person.address.kabupaten_kota",
         &a.kabupaten_kota,
-        limits::REGION,
+        limits::KABUPATEN_KOTA,
     );
     if let Some(k) = &kab {
         if !(k.starts_with("KOTA ") || k.starts_with("KABUPATEN ")) {
@@ -212,11 +219,24 @@ pub fn validate(
         (Some(age), Some(m)) => c.ok("document", dates::design_for(doc.document, age, m)),
         _ => None,
     };
+    // Foreign residents (WNA): their own designs, the country and the stay permit.
+    let foreign = citizenship == Some(Citizenship::Wna);
+    let design = design.map(|d| if foreign { d.foreign() } else { d });
+    let permit = check_foreign(&mut c, &mut f, doc, foreign);
     let valid_until = match (design, citizenship, age) {
-        (Some(d), Some(cz), Some(_)) => c.ok(
-            "valid_until",
-            dates::valid_until(d, cz, birth, issue, doc.valid_until),
-        ),
+        (Some(d), Some(cz), Some(_)) if !(foreign && permit.is_none()) => {
+            match dates::valid_until(d, cz, birth, issue, doc.valid_until, permit) {
+                Ok(v) => Some(v),
+                Err(p @ Problem::StayPermitExpired) => {
+                    c.err("stay_permit.valid_until", p);
+                    None
+                }
+                Err(p) => {
+                    c.err("valid_until", p);
+                    None
+                }
+            }
+        }
         _ => None,
     };
     f.put(field::BERLAKU_HINGGA, valid_until.map(ValidUntil::print));
@@ -256,7 +276,7 @@ pub fn validate(
     let o = &doc.office;
     f.put(
         field::TEMPAT_TERBIT,
-        c.text("office.city", &o.city, limits::REGION),
+        c.text("office.city", &o.city, limits::KABUPATEN_KOTA),
     );
     match (&o.head_name, is_kia) {
         (Some(n), _) => f.put(
@@ -285,7 +305,7 @@ pub fn validate(
 
     // Photo: required with the 5–17 and KTP-el designs; a photo for an under-5 is ignored
     // with a warning (the design has no slot for it).
-    let photo = match (&doc.photo, design) {
+    let photo = match (&doc.photo, design.map(CardDesign::citizen)) {
         (Some(_), Some(CardDesign::Kia0To5)) => {
             c.warn("photo", Problem::Ignored);
             None
@@ -398,6 +418,44 @@ pub fn validate(
             errors: vec![Finding::new("", Problem::Missing)],
             warnings: c.warnings,
         }),
+    }
+}
+
+/// The nationality and the stay permit: required for a foreign resident (the permit's end
+/// date is returned for the validity), ignored with a warning for a citizen.
+fn check_foreign(
+    c: &mut Collector,
+    f: &mut Fields,
+    doc: &JobDocument,
+    foreign: bool,
+) -> Option<NaiveDate> {
+    let p = &doc.person;
+    match (&p.nationality, foreign) {
+        (Some(n), true) => f.put(
+            field::NATIONALITY,
+            c.text("person.nationality", n, limits::NATIONALITY),
+        ),
+        (None, true) => c.err("person.nationality", Problem::Missing),
+        (Some(_), false) => c.warn("person.nationality", Problem::Ignored),
+        (None, false) => {}
+    }
+    match (&doc.stay_permit, foreign) {
+        (Some(permit), true) => {
+            f.put(
+                field::NO_KITAP,
+                c.text("stay_permit.number", &permit.number, limits::KITAP_NUMBER),
+            );
+            Some(permit.valid_until)
+        }
+        (None, true) => {
+            c.err("stay_permit", Problem::Missing);
+            None
+        }
+        (Some(_), false) => {
+            c.warn("stay_permit", Problem::Ignored);
+            None
+        }
+        (None, false) => None,
     }
 }
 

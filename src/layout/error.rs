@@ -137,9 +137,10 @@ impl LayoutError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FitError {
-    /// The text is too long even at the minimum size and (where allowed) on two lines. The
-    /// operator should shorten it in the application (abbreviate as the regulation allows).
-    #[error("field {field} does not fit layout {layout}, even at the minimum size")]
+    /// The text does not fit even after every fitting step of the field, at its legibility
+    /// floors (`docs/rendering.md`). The operator should have the value checked in the
+    /// application: every value within the job limits of real names and places fits.
+    #[error("field {field} does not fit layout {layout}, even at its smallest legible setting")]
     TooLong {
         /// Layout name.
         layout: String,
@@ -207,6 +208,20 @@ pub enum FitError {
 }
 
 impl FitError {
+    /// Stable machine code, in the job findings' catalogue (`docs/job.md`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            FitError::TooLong { .. } => "layout.text_no_fit",
+            FitError::UnsupportedCharacter { .. } => "layout.unsupported_char",
+            FitError::QrTooLarge { .. } => "layout.qr_too_large",
+            FitError::BarcodeTooLong { .. } => "layout.barcode_too_long",
+            FitError::BarcodeCharacter { .. } => "layout.barcode_char",
+            FitError::MissingImage { .. } => "layout.image_missing",
+            FitError::NoSlot { .. } => "layout.no_slot",
+            FitError::LayoutNotLoaded { .. } => "layout.not_loaded",
+        }
+    }
+
     /// The field or slot the error is about, when there is one.
     pub fn field(&self) -> Option<&str> {
         match self {
@@ -225,7 +240,7 @@ impl FitError {
     pub fn message_id(&self) -> String {
         match self {
             FitError::TooLong { field, layout } => {
-                format!("isian {field} terlalu panjang untuk tata letak {layout}, walau dengan huruf terkecil")
+                format!("isian {field} terlalu panjang untuk tata letak {layout}, walau dengan pengaturan terkecil yang masih terbaca")
             }
             FitError::UnsupportedCharacter {
                 field, codepoint, ..

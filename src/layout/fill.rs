@@ -5,10 +5,10 @@
 use xmltree::{Element, XMLNode};
 
 use super::error::FitError;
-use super::fit::{fit, Fitted};
+use super::fit::{fit, Face, Fitted};
 use super::fonts::FontSet;
 use super::svg;
-use super::Layout;
+use super::{FieldSpec, Layout};
 use crate::card::CardContent;
 
 /// A filled template, ready for the SVG renderer.
@@ -48,12 +48,13 @@ impl Layout {
                         field: spec.key.clone(),
                         codepoint: u32::from(ch),
                     })?;
-                let width = |s: &str| {
+                // A character the condensed face lacks makes that face never fit.
+                let width = |face: Face, s: &str| {
                     fonts
-                        .unit_width(&spec.family, spec.bold, s)
+                        .unit_width(spec.family_for(face), spec.bold, s)
                         .unwrap_or(f32::INFINITY)
                 };
-                fit(value, spec.rule, width).ok_or_else(|| FitError::TooLong {
+                fit(value, &spec.rule, width).ok_or_else(|| FitError::TooLong {
                     layout: self.name.clone(),
                     field: spec.key.clone(),
                 })
@@ -94,6 +95,18 @@ impl Layout {
             };
             el.attributes
                 .insert("font-size".to_string(), format!("{}", fitted.size));
+            if fitted.face == Face::Condensed {
+                el.attributes.insert(
+                    "font-family".to_string(),
+                    spec.family_for(Face::Condensed).to_string(),
+                );
+            }
+            if fitted.letter_spacing != 0.0 {
+                el.attributes.insert(
+                    "letter-spacing".to_string(),
+                    format!("{}", fitted.letter_spacing_px()),
+                );
+            }
             el.children.clear();
             if let [line] = fitted.lines.as_slice() {
                 if !line.is_empty() {
@@ -143,5 +156,15 @@ fn add_specimen(root: &mut Element, k_group: Option<&str>) {
     match target {
         Some(group) => group.children.push(XMLNode::Element(mark)),
         None => root.children.push(XMLNode::Element(mark)),
+    }
+}
+
+impl FieldSpec {
+    /// The family that sets `face` (the regular one when the field has no condensed face).
+    pub fn family_for(&self, face: Face) -> &str {
+        match (face, &self.condensed_family) {
+            (Face::Condensed, Some(c)) => c,
+            _ => &self.family,
+        }
     }
 }

@@ -9,9 +9,9 @@ use resvg::usvg;
 use xmltree::Element;
 
 use super::error::LayoutError;
-use super::fit::FitRule;
+use super::fit::{FitRule, FitStep};
 use super::fonts::FontSet;
-use super::manifest::{Manifest, SideName};
+use super::manifest::{FieldEntry, Manifest, SideName};
 use super::prerender::{prerender, Prerendered};
 use super::source::LayoutSource;
 use super::svg;
@@ -109,19 +109,25 @@ pub(super) fn load_layout(
             && entry.min_size <= entry.size
             && entry.width > 0.0
             && (1..=2).contains(&entry.lines)
-            && entry.line_height > 0.0;
+            && entry.line_height > 0.0
+            && (-0.2..=0.0).contains(&entry.min_letter_spacing);
         if !sane {
             return Err(bad_manifest(format!(
-                "field \"{}\": need 0 < min_size <= size, width > 0, lines 1 or 2",
+                "field \"{}\": need 0 < min_size <= size, width > 0, lines 1 or 2, \
+                 -0.2 <= min_letter_spacing <= 0",
                 entry.key
             )));
         }
-        if !fonts.has(&entry.family, entry.bold) {
-            return Err(LayoutError::FontMissing {
-                layout: name.clone(),
-                family: entry.family.clone(),
-                bold: entry.bold,
-            });
+        let rule = fit_rule(entry)
+            .map_err(|problem| bad_manifest(format!("field \"{}\": {problem}", entry.key)))?;
+        for family in std::iter::once(&entry.family).chain(&entry.condensed_family) {
+            if !fonts.has(family, entry.bold) {
+                return Err(LayoutError::FontMissing {
+                    layout: name.clone(),
+                    family: family.clone(),
+                    bold: entry.bold,
+                });
+            }
         }
         let (path, panel) = locate(&root, &entry.id, "text", &roles, &name)?;
         let el = svg::element_at_mut(&mut root, &path).ok_or_else(|| missing(&name, &entry.id))?;
@@ -172,12 +178,8 @@ pub(super) fn load_layout(
             id: entry.id.clone(),
             family: entry.family.clone(),
             bold: entry.bold,
-            rule: FitRule {
-                size: entry.size,
-                min_size: entry.min_size,
-                width: entry.width,
-                lines: entry.lines,
-            },
+            condensed_family: entry.condensed_family.clone(),
+            rule,
             line_height: entry.line_height,
             align: entry.align,
             x,
@@ -340,6 +342,35 @@ pub(super) fn load_layout(
         static_colour,
         print_template,
     })
+}
+
+/// The fitting rule of a manifest field; each step must have what it needs, and everything
+/// given must be used by a step (a floor no step reaches is a designer's mistake).
+fn fit_rule(entry: &FieldEntry) -> Result<FitRule, String> {
+    let mut rule = FitRule::shrink_then_wrap(entry.size, entry.min_size, entry.width, entry.lines);
+    rule.min_letter_spacing = entry.min_letter_spacing;
+    if let Some(steps) = &entry.fit {
+        rule.steps = steps.clone();
+    }
+    let has = |step| rule.steps.contains(&step);
+    for (i, step) in rule.steps.iter().enumerate() {
+        if rule.steps[..i].contains(step) {
+            return Err(format!("fit step {step:?} appears twice"));
+        }
+    }
+    if has(FitStep::Wrap) != (entry.lines == 2) {
+        return Err("fit step \"wrap\" needs lines = 2, and lines = 2 needs \"wrap\"".into());
+    }
+    if has(FitStep::Tighten) != (entry.min_letter_spacing < 0.0) {
+        return Err("fit step \"tighten\" needs min_letter_spacing < 0, and the reverse".into());
+    }
+    if has(FitStep::Condense) != entry.condensed_family.is_some() {
+        return Err("fit step \"condense\" needs condensed_family, and the reverse".into());
+    }
+    if !has(FitStep::Shrink) && entry.min_size < entry.size {
+        return Err("min_size below size needs the fit step \"shrink\"".into());
+    }
+    Ok(rule)
 }
 
 fn missing(layout: &str, id: &str) -> LayoutError {

@@ -5,6 +5,8 @@
 
 use serde::Deserialize;
 
+use super::fit::FitStep;
+
 /// One layout manifest (`layouts/<name>.toml`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -96,7 +98,7 @@ pub struct FieldEntry {
     pub bold: bool,
     /// Nominal font size in px (1 px = 1 dot at 300 dpi).
     pub size: f32,
-    /// Smallest size the text may shrink to before wrapping or failing.
+    /// Smallest size the text may shrink to (legibility floor).
     pub min_size: f32,
     /// Width available from the anchor, in px.
     pub width: f32,
@@ -109,6 +111,16 @@ pub struct FieldEntry {
     /// Alignment at the element's `x`.
     #[serde(default)]
     pub align: Align,
+    /// Steps tried in order when the value is too wide: `shrink`, `wrap`, `tighten`,
+    /// `condense` (see `layout::fit`). Default: `["shrink"]`, plus `"wrap"` when `lines = 2`.
+    #[serde(default)]
+    pub fit: Option<Vec<FitStep>>,
+    /// Most negative letter spacing for `tighten`, in em (legibility floor), e.g. -0.04.
+    #[serde(default)]
+    pub min_letter_spacing: f32,
+    /// Condensed face of the same family for `condense`, e.g. `Liberation Sans Narrow`.
+    #[serde(default)]
+    pub condensed_family: Option<String>,
 }
 
 fn one() -> u8 {

@@ -3,7 +3,7 @@
 //!
 //! - [`manifest`]: the manifest schema.
 //! - [`fonts`]: the shipped fonts, for the renderer and for measuring text.
-//! - [`fit`]: the fitting rule (shrink, then wrap, then fail).
+//! - [`fit`]: the fitting rule (the designer's steps: shrink, wrap, tighten, condense; else fail).
 //! - `load`: template checks, pre-rendered preview background and overlay.
 //! - `fill`: a card's values written into a copy of the parsed template.
 //! - `source`: the built-in layouts or a folder on disk that replaces them.
@@ -32,7 +32,7 @@ use resvg::usvg;
 use crate::card::CardDesign;
 pub use error::{FitError, LayoutError};
 pub use fill::FilledSvg;
-pub use fit::{FitRule, Fitted};
+pub use fit::{Face, FitRule, FitStep, Fitted};
 pub use fonts::FontSet;
 pub use manifest::{Align, QrLevel};
 pub(crate) use prerender::{render_group, StaticGroups};
@@ -87,6 +87,8 @@ pub struct FieldSpec {
     pub family: String,
     /// Bold face.
     pub bold: bool,
+    /// Condensed face of the same family, for the `condense` step.
+    pub condensed_family: Option<String>,
     /// Fitting rule.
     pub rule: FitRule,
     /// Baseline distance of wrapped lines, in multiples of the size.
@@ -275,7 +277,7 @@ impl Layouts {
             options,
             by_name,
         };
-        for design in [CardDesign::Kia0To5, CardDesign::Kia5To17, CardDesign::KtpEl] {
+        for design in CardDesign::ALL {
             for name in design.layouts() {
                 if layouts.get(name).is_none() {
                     return Err(LayoutError::MissingLayout {

@@ -2,7 +2,8 @@
 """Regenerates the bad-job corpus from the good samples: each file breaks exactly one rule.
 
 Run from the repository root: python3 tests/bad_jobs/make_corpus.py
-Writes tests/bad_jobs/*.json, tests/bad_jobs/images/* and tests/bad_jobs/expected.toml.
+Writes tests/bad_jobs/*.json, tests/bad_jobs/images/* and tests/bad_jobs/expected.toml, and the
+long-value jobs that must be accepted: tests/good_jobs/*.json and tests/good_jobs/expected.toml.
 The committed files are the corpus; this script only documents how they were made.
 """
 import base64, copy, json, os, struct, zlib
@@ -23,6 +24,8 @@ def load(name):
 
 KIA = load("kia-5-17.json")
 KTP = load("ktp-el.json")
+KTP_WNA = load("ktp-el-wna.json")
+KIA_WNA = load("kia-wna-5-17.json")
 cases = []
 
 def case(file, code, field, doc=None, raw=None, schema=False, policy=None, note=""):
@@ -61,6 +64,24 @@ with open(os.path.join(ROOT, "images", "corrupt.png"), "wb") as f:
     f.write(corrupt)
 with open(os.path.join(ROOT, "images", "not-an-image.jpg"), "wb") as f:
     f.write(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+
+# Damaged copies of the sample photo and signatures (issue 14 item 2): decoders accept them.
+def sample_bytes(name):
+    with open(os.path.join(EX, "..", "photos", name), "rb") as f:
+        return f.read()
+def write_image(name, data):
+    with open(os.path.join(ROOT, "images", name), "wb") as f:
+        f.write(data)
+JPEG = sample_bytes("kia-5-17.jpg")
+assert JPEG.endswith(b"\xff\xd9")
+write_image("truncated-half.jpg", JPEG[: len(JPEG) // 2])
+write_image("no-eoi.jpg", JPEG[:-2])
+SIG = sample_bytes("signature-head-of-office.png")
+assert SIG.endswith(b"IEND\xaeB`\x82")
+bad_crc = bytearray(SIG)
+bad_crc[8 + 8 + 3] ^= 0x01  # one bit of the IHDR width: IHDR's CRC no longer matches
+write_image("bad-crc.png", bytes(bad_crc))
+write_image("no-iend.png", SIG[:-12])
 
 # --- Structure (parse stage) ---
 case("malformed-json.json", "json.syntax", "", raw='{"version": 1,, "job_id": "X"}\n', schema=True)
@@ -127,12 +148,27 @@ case("valid-until-mismatch.json", "valid_until.mismatch", "valid_until",
      with_(KIA, lambda d: d.__setitem__("valid_until", "2032-08-17")))
 case("ktp-wni-valid-until-date.json", "valid_until.mismatch", "valid_until",
      with_(KTP, lambda d: d.__setitem__("valid_until", "2031-11-21")))
-case("ktp-wna-no-valid-until.json", "valid_until.required", "valid_until",
-     with_(KTP, lambda d: (d["person"].__setitem__("citizenship", "WNA"), d.pop("valid_until"))))
+# Foreign residents (WNA): nationality and stay permit (KITAP) required; validity from the permit.
+case("ktp-wna-without-stay-permit.json", "field.missing", "stay_permit",
+     with_(KTP_WNA, lambda d: d.pop("stay_permit")), schema=True)
+case("ktp-wna-without-nationality.json", "field.missing", "person.nationality",
+     with_(KTP_WNA, lambda d: d["person"].pop("nationality")), schema=True)
+case("ktp-wna-stay-permit-expired.json", "stay_permit.expired", "stay_permit.valid_until",
+     with_(KTP_WNA, lambda d: d["stay_permit"].__setitem__("valid_until", "2026-11-20")),
+     note="the permit ended the day before the issue date")
+case("ktp-wna-valid-until-after-permit.json", "valid_until.after_permit", "valid_until",
+     with_(KTP_WNA, lambda d: d.__setitem__("valid_until", "2031-10-01")),
+     note="one day after the permit's end")
 case("ktp-wna-valid-until-before-issue.json", "valid_until.before_issue", "valid_until",
-     with_(KTP, lambda d: (d["person"].__setitem__("citizenship", "WNA"), d.__setitem__("valid_until", "2026-01-31"))))
+     with_(KTP_WNA, lambda d: d.__setitem__("valid_until", "2026-01-31")))
 case("kia-wna-valid-until-beyond-17.json", "valid_until.beyond_limit", "valid_until",
-     with_(KIA, lambda d: (d["person"].__setitem__("citizenship", "WNA"), d.__setitem__("valid_until", "2033-01-01"))))
+     with_(KIA_WNA, lambda d: (d["stay_permit"].__setitem__("valid_until", "2035-01-01"),
+                               d.__setitem__("valid_until", "2033-01-01"))),
+     note="the permit runs longer, the KIA still ends the day before the 17th birthday")
+case("kia-wna-stay-permit-expired.json", "stay_permit.expired", "stay_permit.valid_until",
+     with_(KIA_WNA, lambda d: d["stay_permit"].__setitem__("valid_until", "2025-12-31")))
+case("ktp-wna-lifetime-validity.json", "valid_until.mismatch", "valid_until",
+     with_(KTP_WNA, lambda d: d.__setitem__("valid_until", "SEUMUR HIDUP")))
 
 # --- Vocabularies and formats ---
 case("sex-unknown.json", "vocab.unknown", "person.sex",
@@ -208,6 +244,110 @@ case("photo-wrong-background.json", "photo.background", "photo",
      policy={"photo_background": "reject"})
 case("signature-corrupt.json", "image.corrupt", "signature",
      with_(KTP, lambda d: d.__setitem__("signature", {"path": "images/corrupt.png"})))
+case("photo-truncated-half.json", "image.truncated", "photo",
+     with_(KIA, lambda d: d.__setitem__("photo", {"path": "images/truncated-half.jpg"})),
+     note="the first half of the sample photo: the decoder shows a grey band, the station refuses")
+case("photo-jpeg-without-eoi.json", "image.truncated", "photo",
+     with_(KTP, lambda d: d.__setitem__("photo", {"path": "images/no-eoi.jpg"})),
+     note="the sample photo without its last two bytes (FF D9)")
+case("head-signature-png-bad-crc.json", "image.checksum", "office.head_signature",
+     with_(KIA, lambda d: d["office"].__setitem__("head_signature", {"path": "images/bad-crc.png"})))
+case("head-signature-png-without-iend.json", "image.truncated", "office.head_signature",
+     with_(KIA, lambda d: d["office"].__setitem__("head_signature", {"path": "images/no-iend.png"})))
+case("photo-truncated-base64.json", "image.truncated", "photo",
+     with_(KIA, lambda d: d.__setitem__("photo", {"base64": base64.b64encode(JPEG[: len(JPEG) // 2]).decode()})),
+     note="the same cut, sent inline")
+
+# --- The layout fit check (after validation) ---
+case("ktp-name-of-widest-letters.json", "layout.text_no_fit", "person.name",
+     with_(KTP, lambda d: d["person"].__setitem__("name", "W" * 29 + " " + "W" * 30)),
+     note="60 characters as the law allows, but all of the widest letter: past the KTP-el name's "
+          "floor (one line, 16 px Liberation Sans Narrow at -0.04 em); no real name comes close")
+
+# --- Long values the rules allow: every one must be accepted and print (issue 14 item 1) ---
+GOOD = os.path.join(ROOT, "..", "good_jobs")
+os.makedirs(GOOD, exist_ok=True)
+goods = []
+def good(file, doc, design, warnings=(), note=""):
+    with open(os.path.join(GOOD, file), "wb") as f:
+        f.write((json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode())
+    goods.append((file, design, list(warnings), note))
+
+# Realistic values at the limits (synthetic people; real place names).
+NAME_60 = "MUHAMMAD RIZKY ANANDA PUTRA KUSUMA WARDHANA SETIABUDI NUGRAH"
+NAME_60_WIDE = "MUHAMMAD WAHYU HIDAYAT MAHMUD WARDHANA MAHENDRA WIDODO MAWAN"
+HEAD_60 = "ANDI MUHAMMAD AMMAR WIDYA WARDHANA MAMBO MAHMUDAH UMAR WAHID"
+OFFICIAL_60 = "PROF. DR. H. MUHAMMAD WAHYU HIDAYAT MAHMUD, S.H., M.SI., M.M"
+PLACE = "KEPULAUAN SIAU TAGULANDANG BIARO"
+PLACE_40 = "KABUPATEN PENUKAL ABAB LEMATANG ILIR MMW"
+STREET_100 = "JL. KOMPLEK PERUMAHAN GRIYA PERMATA HIJAU BLOK AA-12 NO. 123 GANG MELATI WANGI RT 03 KEL SUKAMAJU BR"
+STREET_100_WIDE = "JALAN MAYOR JENDERAL WAHYU WIDODO MUHAMMAD HATTA NOMOR 1234 BLOK WW KOMPLEK MAWAR MERAH MEKAR MAKMUR"
+REGION_40 = "MAMBERAMO RAYA WAROPEN MAMUJU MUARA EMIM"
+KAB_LONGEST = "KABUPATEN KEPULAUAN SIAU TAGULANDANG BIARO"
+KAB_50 = "KABUPATEN MAMBERAMO RAYA WAROPEN MAMUJU MUARA EMIM"
+OCCUPATION_40 = "ANGGOTA DEWAN PERWAKILAN RAKYAT (DPR-RI)"
+AKTA_40 = "WWWW-MMMM-2015-0117/KAB.BANYUMAS/MMMMMMM"
+for v, n in [(NAME_60, 60), (NAME_60_WIDE, 60), (HEAD_60, 60), (OFFICIAL_60, 60), (PLACE_40, 40),
+             (STREET_100, 100), (STREET_100_WIDE, 100), (REGION_40, 40), (KAB_50, 50),
+             (OCCUPATION_40, 40), (AKTA_40, 40)]:
+    assert len(v) == n, (v, len(v))
+
+def long_person(d, name, street, province="SULAWESI UTARA"):
+    p = d["person"]
+    p["name"] = name
+    p["place_of_birth"] = PLACE
+    a = p["address"]
+    a["street"] = street
+    a["kel_desa"] = REGION_40
+    a["kecamatan"] = REGION_40
+    a["kabupaten_kota"] = KAB_LONGEST
+    a["province"] = province
+    d["office"]["city"] = KAB_LONGEST
+
+def long_ktp(d, name=NAME_60, street=STREET_100):
+    long_person(d, name, street)
+    d["person"]["occupation"] = OCCUPATION_40
+
+def long_kia(d, name=NAME_60, street=STREET_100):
+    long_person(d, name, street)
+    d["family"]["head_of_family"] = HEAD_60
+    d["family"]["no_akta"] = AKTA_40
+    d["office"]["head_name"] = OFFICIAL_60
+
+KIA05 = load("kia-0-5.json")
+KIA_WNA05 = load("kia-wna-0-5.json")
+good("ktp-el-long-values.json", with_(KTP, long_ktp), "ktp-el")
+good("ktp-el-long-values-wide.json",
+     with_(KTP, lambda d: (long_ktp(d, NAME_60_WIDE, STREET_100_WIDE),
+                           d["person"]["address"].__setitem__("kabupaten_kota", KAB_50),
+                           d["office"].__setitem__("city", KAB_50))), "ktp-el",
+     note="the widest realistic name and street, the 50-character limit of kabupaten/kota")
+good("kia-5-17-long-values.json", with_(KIA, long_kia), "kia5-to17")
+good("kia-5-17-long-values-wide.json", with_(KIA, lambda d: long_kia(d, NAME_60_WIDE, STREET_100_WIDE)), "kia5-to17")
+good("kia-0-5-long-values.json", with_(KIA05, lambda d: long_kia(d, NAME_60_WIDE, STREET_100_WIDE)), "kia0-to5")
+good("ktp-el-wna-long-values.json",
+     with_(KTP_WNA, lambda d: (long_ktp(d, NAME_60_WIDE, STREET_100_WIDE),
+                               d["person"].__setitem__("nationality", "SAINT VINCENT AND THE GRENADINES"),
+                               d["stay_permit"].__setitem__("number", "2C11AB1234567890-XYZ/2026-MMWW"))),
+     "ktp-el-wna")
+good("kia-wna-5-17-long-values.json",
+     with_(KIA_WNA, lambda d: (long_kia(d, NAME_60_WIDE, STREET_100_WIDE),
+                               d["person"].__setitem__("nationality", "SAINT VINCENT AND THE GRENADINES"),
+                               d["stay_permit"].__setitem__("number", "2C11AB1234567890-XYZ/2026-MMWW"))),
+     "kia5-to17-wna")
+good("kia-wna-0-5-long-values.json",
+     with_(KIA_WNA05, lambda d: long_kia(d, NAME_60, STREET_100)), "kia0-to5-wna")
+good("ktp-el-wna-sample.json", KTP_WNA, "ktp-el-wna", note="the sample as the corpus sees it")
+
+with open(os.path.join(GOOD, "expected.toml"), "w") as f:
+    f.write("# Jobs the station must accept and print: values at the limits the rules allow.\n")
+    f.write("# `design`: the card design chosen; `warnings`: the exact warning codes. Generated by\n")
+    f.write("# tests/bad_jobs/make_corpus.py.\n")
+    for file, design, warnings, note in goods:
+        f.write(f"\n[[case]]\nfile = {json.dumps(file)}\ndesign = {json.dumps(design)}\n")
+        f.write(f"warnings = {json.dumps(warnings)}\n")
+        if note:
+            f.write(f"note = {json.dumps(note)}\n")
 
 def toml_str(s):
     return json.dumps(s, ensure_ascii=False)
@@ -226,4 +366,4 @@ with open(os.path.join(ROOT, "expected.toml"), "w") as f:
             f.write(f"policy = {{ {items} }}\n")
         if note:
             f.write(f"note = {toml_str(note)}\n")
-print(len(cases), "cases")
+print(len(cases), "cases,", len(goods), "good jobs")
