@@ -203,6 +203,10 @@ impl Station {
             Layouts::load_from(&config.layout_source())
                 .map_err(|e| DaemonError::Layouts(e.to_string()))?,
         );
+        // A template the renderer cannot draw stops the station now, not at its first card.
+        layouts
+            .bake_all()
+            .map_err(|e| DaemonError::Layouts(e.to_string()))?;
         let policy = validation_policy(config);
         let spool = Spool::open_for(config)?;
         let stop = Arc::new(AtomicBool::new(false));

@@ -72,10 +72,11 @@ impl Layout {
     /// may change a static one: such a card takes the full path.
     pub(crate) fn fill_print(
         &self,
+        print_template: &Element,
         content: &CardContent,
         fonts: &FontSet,
     ) -> Option<Result<FilledSvg, FitError>> {
-        (!content.specimen).then(|| self.fill_root(&self.print_template, content, fonts))
+        (!content.specimen).then(|| self.fill_root(print_template, content, fonts))
     }
 
     fn fill_root(

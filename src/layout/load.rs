@@ -2,6 +2,7 @@
 //! that are the same on every card (preview background, overlay plane) rendered once.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use cetak_drivers::printer::layers::{Bitplane, Side, FRAME_HEIGHT, FRAME_WIDTH};
 use resvg::tiny_skia::{Color, Pixmap, Transform};
@@ -12,7 +13,7 @@ use super::error::LayoutError;
 use super::fit::{FitRule, FitStep};
 use super::fonts::FontSet;
 use super::manifest::{FieldEntry, Manifest, SideName};
-use super::prerender::{prerender, Prerendered};
+use super::prerender::{prerender, Prerendered, StaticGroups};
 use super::source::LayoutSource;
 use super::svg;
 use super::{BarcodeSlot, FieldSpec, ImageSlot, Layout, Panel, QrSlot, Rect};
@@ -48,7 +49,7 @@ pub(crate) fn render_doc(
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub(crate) enum Role {
     PreviewOnly,
     K,
     Colour,
@@ -60,7 +61,7 @@ pub(super) fn load_layout(
     source: &LayoutSource,
     manifest_name: &str,
     fonts: &FontSet,
-    options: &usvg::Options,
+    options: &Arc<usvg::Options<'static>>,
 ) -> Result<Layout, LayoutError> {
     let path = source.path(manifest_name);
     let bad_manifest = |message: String| LayoutError::Manifest {
@@ -269,56 +270,13 @@ pub(super) fn load_layout(
         layout: name.clone(),
         message,
     };
-    let roles_ref = &roles;
-    let has_role = |role: Role| move |id: &str| roles_ref.get(id) == Some(&role);
-    let overlay = if manifest.overlay.enabled {
-        let mask_groups = if manifest.groups.overlay_mask.is_empty() {
-            None
-        } else {
-            Some(
-                render_doc(
-                    &svg::with_top_level(&root, has_role(Role::OverlayMask)),
-                    options,
-                    false,
-                )
-                .map_err(svg_err)?,
-            )
-        };
-        Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
-            let (cx, cy) = (x as f32 + 0.5, y as f32 + 0.5);
-            let in_rect = overlay_mask_rects.iter().any(|(_, r)| r.contains(cx, cy));
-            let in_group = mask_groups
-                .as_ref()
-                .and_then(|p| p.pixel(x, y))
-                .is_some_and(|p| p.alpha() > 0);
-            !(in_rect || in_group)
-        }))
-    } else {
-        None
-    };
-    let preprint = render_doc(
-        &svg::with_top_level(&root, has_role(Role::PreviewOnly)),
-        options,
-        true,
-    )
-    .map_err(svg_err)?;
     let template = svg::with_top_level(&root, |id| {
         matches!(roles.get(id), Some(Role::K | Role::Colour))
     });
-    // Fail now, not on the first card, if the printable part does not parse.
-    render_doc(&template, options, false).map_err(svg_err)?;
-    let Prerendered {
-        static_k,
-        static_colour,
-        print_template,
-    } = prerender(
-        &template,
-        &fields,
-        &manifest.groups.k,
-        &manifest.groups.colour,
-        options,
-    )
-    .map_err(svg_err)?;
+    // Fail now, not on the first card, if the printable part does not parse (drawing it waits
+    // for its first use: see `Layout::baked`).
+    usvg::Tree::from_str(&svg::to_string(&template).map_err(svg_err)?, options)
+        .map_err(|e| svg_err(e.to_string()))?;
 
     Ok(Layout {
         name: name.clone(),
@@ -336,6 +294,90 @@ pub(super) fn load_layout(
         colour_groups: manifest.groups.colour.clone(),
         overlay_mask_rects,
         template,
+        baked: std::sync::OnceLock::new(),
+        bake_input: BakeInput {
+            root,
+            roles,
+            overlay: manifest.overlay.enabled,
+            options: Arc::clone(options),
+        },
+    })
+}
+
+/// What a layout keeps to draw its once-per-layout parts on first use.
+pub(crate) struct BakeInput {
+    root: Element,
+    roles: HashMap<String, Role>,
+    overlay: bool,
+    options: Arc<usvg::Options<'static>>,
+}
+
+/// The parts of a layout that are the same on every card, drawn once.
+pub(crate) struct Baked {
+    /// The preview background (preview-only groups over white).
+    pub preprint: Pixmap,
+    /// The overlay plane, `None` when the side has no varnish.
+    pub overlay: Option<Bitplane>,
+    /// The leading K groups that hold no field (see `prerender`).
+    pub static_k: StaticGroups,
+    /// The leading colour groups that hold no field.
+    pub static_colour: StaticGroups,
+    /// `template` without the groups of `static_k` and `static_colour`: what each card parses.
+    pub print_template: Element,
+}
+
+/// Draws the once-per-layout parts of `layout`.
+pub(super) fn bake(layout: &Layout) -> Result<Baked, String> {
+    let BakeInput {
+        root,
+        roles,
+        overlay,
+        options,
+    } = &layout.bake_input;
+    let has_role = |role: Role| move |id: &str| roles.get(id) == Some(&role);
+    let overlay = if *overlay {
+        let has_mask_group = roles.values().any(|r| *r == Role::OverlayMask);
+        let mask_groups = if has_mask_group {
+            Some(render_doc(
+                &svg::with_top_level(root, has_role(Role::OverlayMask)),
+                options,
+                false,
+            )?)
+        } else {
+            None
+        };
+        Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
+            let (cx, cy) = (x as f32 + 0.5, y as f32 + 0.5);
+            let in_rect = layout
+                .overlay_mask_rects
+                .iter()
+                .any(|(_, r)| r.contains(cx, cy));
+            let in_group = mask_groups
+                .as_ref()
+                .and_then(|p| p.pixel(x, y))
+                .is_some_and(|p| p.alpha() > 0);
+            !(in_rect || in_group)
+        }))
+    } else {
+        None
+    };
+    let preprint = render_doc(
+        &svg::with_top_level(root, has_role(Role::PreviewOnly)),
+        options,
+        true,
+    )?;
+    let Prerendered {
+        static_k,
+        static_colour,
+        print_template,
+    } = prerender(
+        &layout.template,
+        &layout.fields,
+        &layout.k_groups,
+        &layout.colour_groups,
+        options,
+    )?;
+    Ok(Baked {
         preprint,
         overlay,
         static_k,

@@ -188,17 +188,11 @@ pub struct Layout {
     /// The template with preview-only and mask groups and slot placeholders removed and field
     /// elements normalised.
     pub(crate) template: xmltree::Element,
-    /// The preview background (preview-only groups over white).
-    pub(crate) preprint: Pixmap,
-    /// The overlay plane, `None` when the side has no varnish.
-    pub(crate) overlay: Option<Bitplane>,
-    /// The leading K groups that hold no field, rendered once (they are the same on every card;
-    /// see `prerender`).
-    pub(crate) static_k: StaticGroups,
-    /// The leading colour groups that hold no field, rendered once.
-    pub(crate) static_colour: StaticGroups,
-    /// `template` without the groups of `static_k` and `static_colour`: what each card parses.
-    pub(crate) print_template: xmltree::Element,
+    /// What is drawn once per layout (preview background, overlay plane, static groups): made
+    /// on first use, so a command that only checks a job (`validate`) draws nothing.
+    pub(crate) baked: std::sync::OnceLock<Result<load::Baked, String>>,
+    /// What [`Layout::baked`] is made from.
+    pub(crate) bake_input: load::BakeInput,
 }
 
 impl std::fmt::Debug for Layout {
@@ -217,21 +211,32 @@ impl Layout {
         self.fields.iter().find(|f| f.key == key)
     }
 
+    /// The parts drawn once per layout, drawn now if this is their first use.
+    pub(crate) fn baked(&self) -> Result<&load::Baked, LayoutError> {
+        self.baked
+            .get_or_init(|| load::bake(self))
+            .as_ref()
+            .map_err(|message| LayoutError::Svg {
+                layout: self.name.clone(),
+                message: message.clone(),
+            })
+    }
+
     /// The overlay plane of this side (the same on every card).
-    pub fn overlay(&self) -> Option<&Bitplane> {
-        self.overlay.as_ref()
+    pub fn overlay(&self) -> Result<Option<&Bitplane>, LayoutError> {
+        Ok(self.baked()?.overlay.as_ref())
     }
 
     /// The preview background (the preprinted blangko).
-    pub fn preprint(&self) -> &Pixmap {
-        &self.preprint
+    pub fn preprint(&self) -> Result<&Pixmap, LayoutError> {
+        Ok(&self.baked()?.preprint)
     }
 }
 
 /// Every layout of a directory, with the fonts and the renderer options, loaded once.
 pub struct Layouts {
     fonts: FontSet,
-    options: usvg::Options<'static>,
+    options: Arc<usvg::Options<'static>>,
     by_name: HashMap<String, Arc<Layout>>,
 }
 
@@ -261,7 +266,7 @@ impl Layouts {
     /// Loads the fonts and every manifest of `source`, as [`Layouts::load`] does for a folder.
     pub fn load_from(source: &LayoutSource) -> Result<Self, LayoutError> {
         let fonts = FontSet::load_from(source, "fonts")?;
-        let options = load::usvg_options(&fonts);
+        let options = Arc::new(load::usvg_options(&fonts));
         let manifests: Vec<String> = source
             .list("")?
             .into_iter()
@@ -287,6 +292,15 @@ impl Layouts {
             }
         }
         Ok(layouts)
+    }
+
+    /// Draws now what every layout draws once (see [`Layout::baked`]), so a station finds a
+    /// template that cannot be drawn at start, not on its first card.
+    pub fn bake_all(&self) -> Result<(), LayoutError> {
+        for layout in self.by_name.values() {
+            layout.baked()?;
+        }
+        Ok(())
     }
 
     /// A layout by name.

@@ -71,6 +71,11 @@ pub fn render_card(content: &CardContent, layouts: &Layouts) -> Result<RenderedC
     })
 }
 
+/// A layout whose once-drawn parts cannot be drawn (a designer's template the renderer refuses).
+fn baked_err(e: crate::layout::LayoutError) -> RenderError {
+    RenderError::Svg(e.to_string())
+}
+
 /// Renders one side with its preview.
 pub fn render_side(
     content: &CardContent,
@@ -78,8 +83,12 @@ pub fn render_side(
     layouts: &Layouts,
 ) -> Result<RenderedSide, RenderError> {
     let panels = draw_panels(content, layout, layouts)?;
-    let layers = panels.layers(layout);
-    let preview = raster::preview(layout.preprint(), &panels.colour, layers.k.as_ref());
+    let layers = panels.layers(layout)?;
+    let preview = raster::preview(
+        layout.preprint().map_err(baked_err)?,
+        &panels.colour,
+        layers.k.as_ref(),
+    );
     Ok(RenderedSide {
         side: layout.side,
         layout: layout.name.clone(),
@@ -95,7 +104,7 @@ pub fn render_layers(
     layout: &Layout,
     layouts: &Layouts,
 ) -> Result<SideLayers, RenderError> {
-    Ok(draw_panels(content, layout, layouts)?.layers(layout))
+    draw_panels(content, layout, layouts)?.layers(layout)
 }
 
 /// The filled SVG of one side as text (printable groups only; photo, signatures and codes are
@@ -118,12 +127,12 @@ struct Panels {
 }
 
 impl Panels {
-    fn layers(&self, layout: &Layout) -> SideLayers {
-        SideLayers {
+    fn layers(&self, layout: &Layout) -> Result<SideLayers, RenderError> {
+        Ok(SideLayers {
             colour: raster::colour_layer(&self.colour),
             k: raster::k_plane(&self.k),
-            overlay: layout.overlay().cloned(),
-        }
+            overlay: layout.overlay().map_err(baked_err)?.cloned(),
+        })
     }
 }
 
@@ -233,13 +242,14 @@ fn draw_panels_with(
     layouts: &Layouts,
     use_static: bool,
 ) -> Result<Panels, RenderError> {
+    let baked = layout.baked().map_err(baked_err)?;
     let print = if use_static {
-        layout.fill_print(content, layouts.fonts())
+        layout.fill_print(&baked.print_template, content, layouts.fonts())
     } else {
         None
     };
     let (filled, k_skip, colour_skip) = match print {
-        Some(filled) => (filled?, layout.static_k.count, layout.static_colour.count),
+        Some(filled) => (filled?, baked.static_k.count, baked.static_colour.count),
         None => (layout.fill(content, layouts.fonts())?, 0, 0),
     };
     let codes = prepare_codes(content, layout)?;
@@ -254,8 +264,8 @@ fn draw_panels_with(
         }
     };
     let mut panels = Panels {
-        k: start(k_skip, &layout.static_k.pixmap)?,
-        colour: start(colour_skip, &layout.static_colour.pixmap)?,
+        k: start(k_skip, &baked.static_k.pixmap)?,
+        colour: start(colour_skip, &baked.static_colour.pixmap)?,
     };
     for id in layout.k_groups.iter().skip(k_skip) {
         render_group(&tree, id, &mut panels.k);

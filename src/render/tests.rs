@@ -25,7 +25,8 @@ fn static_groups_rendered_at_load_give_the_same_pixels() {
             let mut content = sample(name);
             content.specimen = specimen;
             for layout in layouts.for_design(content.design).unwrap() {
-                cached_some |= layout.static_k.count + layout.static_colour.count > 0;
+                let baked = layout.baked().unwrap();
+                cached_some |= baked.static_k.count + baked.static_colour.count > 0;
                 let fast = draw_panels_with(&content, layout, &layouts, true).unwrap();
                 let full = draw_panels_with(&content, layout, &layouts, false).unwrap();
                 let what = format!("{name} {} specimen={specimen}", layout.name);
