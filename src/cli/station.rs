@@ -1,19 +1,25 @@
-//! Station subcommands: `daemon`, `submit`, `stock`, `doubt`, `audit`, `demo`. Output is for
-//! the operator, in Bahasa Indonesia unless `--lang en`; every failure exits non-zero.
+//! Station subcommands: `daemon`, `submit`, `stock`, `doubt`, `outbox`, `audit`, `demo`.
+//! `stock`, `doubt`, `outbox` and `audit` go through the running daemon (or `--offline`, see
+//! [`remote`]); the daemon decides from the caller's Unix groups what it may do, and no flag of
+//! this command line grants a role. Output is for the operator, in Bahasa Indonesia unless
+//! `--lang en`; every failure exits non-zero.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+pub mod remote;
 mod stock;
 
+pub use remote::Remote;
 pub use stock::print_stock;
 
 use crate::cli::Lang;
 use crate::config::Config;
+use crate::daemon::control::{ClientError, ResolveRequest, RetryRequest};
 use crate::daemon::{self, Spool};
-use crate::journal::{Actor, BlangkoType, DoubtResolution, Journal, SpoilCategory, StockPlace};
+use crate::journal::{BlangkoType, SpoilCategory};
 
 /// Station commands (flattened into the top-level command).
 #[derive(Debug, Subcommand)]
@@ -35,6 +41,8 @@ pub enum StationCommand {
         config: ConfigArg,
         #[command(flatten)]
         who: OperatorArg,
+        #[command(flatten)]
+        via: ViaArg,
     },
     /// Job yang diragukan / jobs in doubt after a crash or a lost printer.
     Doubt {
@@ -44,6 +52,8 @@ pub enum StationCommand {
         config: ConfigArg,
         #[command(flatten)]
         who: OperatorArg,
+        #[command(flatten)]
+        via: ViaArg,
     },
     /// Event untuk server / events for the server: backlog, and those the server refused.
     Outbox {
@@ -53,6 +63,8 @@ pub enum StationCommand {
         config: ConfigArg,
         #[command(flatten)]
         who: OperatorArg,
+        #[command(flatten)]
+        via: ViaArg,
     },
     /// Jejak audit / the hash-chained audit trail.
     Audit {
@@ -60,6 +72,8 @@ pub enum StationCommand {
         cmd: AuditCommand,
         #[command(flatten)]
         config: ConfigArg,
+        #[command(flatten)]
+        via: ViaArg,
     },
     /// Demo lengkap dengan printer emulasi / full demo on emulated printers.
     Demo(crate::daemon::demo::DemoArgs),
@@ -78,30 +92,32 @@ pub struct ConfigArg {
     pub config: PathBuf,
 }
 
-/// Who is acting.
+/// Who is acting: the daemon records the Unix user the kernel names; `--operator` only adds
+/// the name the person states (e.g. when staff share a login). It grants nothing: the role
+/// comes from the user's groups (`docs/daemon.md`, "Who may do what").
 #[derive(Debug, Args)]
 pub struct OperatorArg {
-    /// Operator id (default: $USER).
+    /// Your name, recorded beside your Unix user.
     #[arg(long, global = true)]
     pub operator: Option<String>,
-    /// Act as an administrator (needed for `stock adjust`).
-    #[arg(long, global = true)]
-    pub admin: bool,
 }
 
-impl OperatorArg {
-    fn actor(&self) -> Actor {
-        let id = self
-            .operator
-            .clone()
-            .or_else(|| std::env::var("USER").ok())
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| "operator".into());
-        if self.admin {
-            Actor::admin(id)
-        } else {
-            Actor::operator(id)
-        }
+/// How the command reaches the station's books.
+#[derive(Debug, Args)]
+pub struct ViaArg {
+    /// Control socket of the running daemon, overriding the configuration.
+    #[arg(long, env = "CETAK_SOCKET", global = true)]
+    pub socket: Option<PathBuf>,
+    /// No daemon running: work on the journal directly. Root and the service user only;
+    /// refused while the daemon runs.
+    #[arg(long, global = true)]
+    pub offline: bool,
+}
+
+impl ViaArg {
+    /// Opens the way to the books.
+    pub fn open(&self, config: &ConfigArg, lang: Lang) -> Result<Remote, String> {
+        Remote::open(&config.config, self.socket.as_deref(), self.offline, lang)
     }
 }
 
@@ -111,15 +127,6 @@ pub struct PlaceArg {
     /// Printer whose feeder (default: the store).
     #[arg(long)]
     pub printer: Option<String>,
-}
-
-impl PlaceArg {
-    fn place(&self) -> StockPlace {
-        match &self.printer {
-            Some(p) => StockPlace::Feeder(p.clone()),
-            None => StockPlace::Store,
-        }
-    }
 }
 
 /// `cetak stock …`.
@@ -142,6 +149,18 @@ pub enum StockCommand {
     },
     /// Isi feeder printer / load blangko from the store into a printer's feeder.
     Load {
+        /// Printer id.
+        #[arg(long)]
+        printer: String,
+        /// Count.
+        #[arg(long)]
+        count: u32,
+        /// Type (default: the one configured for the printer).
+        #[arg(long = "type")]
+        blangko_type: Option<BlangkoType>,
+    },
+    /// Keluarkan dari feeder / unload blangko from a printer's feeder back to the store.
+    Unload {
         /// Printer id.
         #[arg(long)]
         printer: String,
@@ -237,7 +256,8 @@ pub enum DoubtCommand {
 pub enum OutboxCommand {
     /// Antrean dan event yang ditolak / backlog and refused events.
     Show,
-    /// Kirim ulang event yang ditolak (admin) / send refused events again (administrators).
+    /// Kirim ulang event yang ditolak (administrator) / send refused events again
+    /// (administrators).
     Retry {
         /// Event id (as `cetak outbox show` lists it).
         event: Option<String>,
@@ -276,10 +296,9 @@ fn load_config(path: &Path) -> Result<Config, String> {
     Config::load(path).map_err(|e| e.to_string())
 }
 
-fn open(config: &ConfigArg) -> Result<(Config, Journal), String> {
-    let cfg = load_config(&config.config)?;
-    let j = daemon::open_journal(&cfg).map_err(|e| e.to_string())?;
-    Ok((cfg, j))
+/// A control failure for the operator.
+pub(crate) fn failed(e: ClientError, lang: Lang) -> String {
+    Remote::message(e, lang)
 }
 
 fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
@@ -305,32 +324,39 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             println!("{} {id}", t(lang, "job masuk spool:", "job spooled:"));
             Ok(ExitCode::SUCCESS)
         }
-        StationCommand::Stock { cmd, config, who } => {
-            let (cfg, mut j) = open(&config)?;
-            let code = stock::stock(cmd, &cfg, &mut j, &who.actor(), lang)?;
-            // Low-stock alerts follow the movement at once (the daemon re-checks too).
-            if let Err(e) = j.low_stock_check(&daemon::stock_thresholds(&cfg)) {
-                eprintln!(
-                    "{}: {e}",
-                    t(lang, "cek stok menipis gagal", "low-stock check failed")
-                );
-            }
-            Ok(code)
+        StationCommand::Stock {
+            cmd,
+            config,
+            who,
+            via,
+        } => {
+            let mut books = via.open(&config, lang)?;
+            stock::stock(cmd, &mut books, who.operator, lang)
         }
-        StationCommand::Doubt { cmd, config, who } => {
-            let (_, mut j) = open(&config)?;
-            doubt(cmd, &mut j, &who.actor(), lang)
+        StationCommand::Doubt {
+            cmd,
+            config,
+            who,
+            via,
+        } => {
+            let mut books = via.open(&config, lang)?;
+            doubt(cmd, &mut books, who.operator, lang)
         }
-        StationCommand::Outbox { cmd, config, who } => {
-            let (_, mut j) = open(&config)?;
-            outbox(cmd, &mut j, &who.actor(), lang)
+        StationCommand::Outbox {
+            cmd,
+            config,
+            who,
+            via,
+        } => {
+            let mut books = via.open(&config, lang)?;
+            outbox(cmd, &mut books, who.operator, lang)
         }
-        StationCommand::Audit { cmd, config } => {
-            let (_, j) = open(&config)?;
+        StationCommand::Audit { cmd, config, via } => {
+            let mut books = via.open(&config, lang)?;
             match cmd {
                 AuditCommand::Verify => {
-                    let r = j.audit_verify().map_err(|e| e.to_string())?;
-                    if let Some(p) = &r.problem {
+                    let r = books.audit_verify().map_err(|e| failed(e, lang))?;
+                    if let (Some(row), Some(what)) = (r.problem_row, &r.problem) {
                         println!(
                             "{} {}: {}",
                             t(
@@ -338,8 +364,8 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
                                 "JEJAK AUDIT RUSAK pada baris",
                                 "AUDIT TRAIL BROKEN at row"
                             ),
-                            p.row_id,
-                            p.what
+                            row,
+                            what
                         );
                         return Ok(ExitCode::FAILURE);
                     }
@@ -363,13 +389,13 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
 
 fn doubt(
     cmd: DoubtCommand,
-    j: &mut Journal,
-    actor: &Actor,
+    books: &mut Remote,
+    operator: Option<String>,
     lang: Lang,
 ) -> Result<ExitCode, String> {
     match cmd {
         DoubtCommand::List => {
-            let list = j.doubt_list().map_err(|e| e.to_string())?;
+            let list = books.doubt_list().map_err(|e| failed(e, lang))?;
             if list.is_empty() {
                 println!("{}", t(lang, "tidak ada job diragukan", "no job in doubt"));
             }
@@ -392,22 +418,24 @@ fn doubt(
             spoiled,
             note,
         } => {
-            let res = match (printed, spoiled) {
-                (true, _) => DoubtResolution::Printed,
-                (false, Some(c)) => DoubtResolution::Spoiled(c),
-                (false, None) => {
-                    return Err(t(
-                        lang,
-                        "pilih --printed atau --spoiled",
-                        "give --printed or --spoiled",
-                    )
-                    .into())
-                }
+            if !printed && spoiled.is_none() {
+                return Err(t(
+                    lang,
+                    "pilih --printed atau --spoiled",
+                    "give --printed or --spoiled",
+                )
+                .into());
+            }
+            let req = ResolveRequest {
+                printed,
+                spoiled: spoiled.map(|c| c.code().to_string()),
+                note,
+                operator,
             };
-            let state = j
-                .doubt_resolve(&job, res, &note, actor)
-                .map_err(|e| e.to_string())?;
-            println!("{job}: {}", state.label_id());
+            let r = books
+                .doubt_resolve(&job, &req)
+                .map_err(|e| failed(e, lang))?;
+            println!("{job}: {}", r.state_id);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -415,28 +443,28 @@ fn doubt(
 
 fn outbox(
     cmd: OutboxCommand,
-    j: &mut Journal,
-    actor: &Actor,
+    books: &mut Remote,
+    operator: Option<String>,
     lang: Lang,
 ) -> Result<ExitCode, String> {
     match cmd {
         OutboxCommand::Show => {
-            let backlog = j.outbox_backlog().map_err(|e| e.to_string())?;
-            let refused = j.outbox_refused().map_err(|e| e.to_string())?;
+            let v = books.outbox().map_err(|e| failed(e, lang))?;
             println!(
-                "{}: {backlog}",
+                "{}: {}",
                 t(
                     lang,
                     "event menunggu dikirim",
                     "events waiting for delivery"
-                )
+                ),
+                v.backlog
             );
             println!(
                 "{}: {}",
                 t(lang, "event ditolak server", "events refused by the server"),
-                refused.len()
+                v.refused.len()
             );
-            for r in refused {
+            for r in v.refused {
                 println!(
                     "  {}  {}  {}  {}: {}",
                     r.event_id,
@@ -449,16 +477,17 @@ fn outbox(
             Ok(ExitCode::SUCCESS)
         }
         OutboxCommand::Retry { event, all: _ } => {
-            let n = j
-                .outbox_retry_refused(event.as_deref(), actor)
-                .map_err(|e| e.to_string())?;
+            let r = books
+                .outbox_retry(&RetryRequest { event, operator })
+                .map_err(|e| failed(e, lang))?;
             println!(
-                "{}: {n}",
+                "{}: {}",
                 t(
                     lang,
                     "event dikembalikan ke antrean",
                     "events back in the delivery queue"
-                )
+                ),
+                r.count
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -178,6 +178,13 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE jobs ADD COLUMN attempt_base INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 9 (authority, issue 11): who acted as the kernel told the daemon (SO_PEERCRED), beside
+    //    the label and role. NULL for the daemon itself and rows written before this version;
+    //    the hash covers them only when present, so older rows verify unchanged.
+    r#"
+    ALTER TABLE audit ADD COLUMN uid INTEGER;
+    ALTER TABLE audit ADD COLUMN user_name TEXT;
+    "#,
 ];
 
 /// Schema version this build writes.
