@@ -340,8 +340,8 @@ impl Caller {
             .unwrap_or_else(|| ("cetak-operator".into(), "cetak-admin".into()));
         let (what_en, what_id) = op.what();
         let account = self.user.clone().unwrap_or_else(|| "NAMA".into());
-        let (en, id) = match (self.authority, op.needs()) {
-            (Authority::None, Authority::Operator) => (
+        let (en, id) = match self.authority {
+            Authority::None => (
                 format!(
                     "{who} may not {what_en}: only members of group {opg} (operators) or {adg} \
                      (administrators) may use the station; ask an administrator to add you \
@@ -353,7 +353,7 @@ impl Caller {
                      menambahkan Anda (usermod -aG {opg} {account}) lalu masuk ulang"
                 ),
             ),
-            _ => (
+            Authority::Operator | Authority::Administrator => (
                 format!("{who} may not {what_en}: administrators only (group {adg})"),
                 format!("{who} tidak boleh {what_id}: hanya administrator (grup {adg})"),
             ),
