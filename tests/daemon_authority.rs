@@ -491,13 +491,38 @@ fn a_root_owned_journal_stops_the_daemon_before_ready_naming_file_and_fix() {
     assert!(!notify.drain().contains("READY=1"), "no READY");
     assert!(!socket.exists(), "nothing was bound");
 
-    // The fix as named works: the same daemon then starts and says READY.
+    // The fix as named works for the journal; a spool folder root made (open to all, so the
+    // daemon could even write it) is refused the same way: nothing of the data directory may
+    // belong to another user.
     for suffix in ["", "-wal", "-shm"] {
         let p = PathBuf::from(format!("{}{suffix}", journal.display()));
         if p.exists() {
             std::os::unix::fs::chown(&p, Some(svc_uid), Some(svc_gid)).unwrap();
         }
     }
+    let spool = data.join("spool");
+    std::fs::create_dir(&spool).unwrap();
+    std::os::unix::fs::chown(&spool, Some(svc_uid), Some(svc_gid)).unwrap();
+    let done = spool.join("done");
+    std::fs::create_dir(&done).unwrap();
+    std::fs::set_permissions(&done, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let mut daemon = start();
+    assert!(!wait_exit(&mut daemon, Duration::from_secs(30)).success());
+    let mut err = String::new();
+    daemon
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains(&format!("chown -R {svc}: {}", done.display())),
+        "{err}"
+    );
+    assert!(!notify.drain().contains("READY=1"), "no READY");
+    std::os::unix::fs::chown(&done, Some(svc_uid), Some(svc_gid)).unwrap();
+
+    // Then the same daemon starts and says READY.
     let mut daemon = start();
     let begun = Instant::now();
     let mut said = String::new();
@@ -510,9 +535,10 @@ fn a_root_owned_journal_stops_the_daemon_before_ready_naming_file_and_fix() {
         std::thread::sleep(Duration::from_millis(50));
         said.push_str(&notify.drain());
     }
-    // Its journal is private now (narrowed at start).
-    let mode = std::fs::metadata(&journal).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600);
+    // Its journal and spool are private now (narrowed at start).
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&journal), 0o600);
+    assert_eq!(mode(&done), 0o700);
     let st = Command::new("kill")
         .args(["-TERM", &daemon.id().to_string()])
         .status()
