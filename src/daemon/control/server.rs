@@ -76,14 +76,9 @@ impl ControlState {
     }
 
     /// Names the caller and checks that it may do `op` (a refusal is audited).
-    async fn caller(&self, peer: Peer, op: Op) -> Result<Caller, Response> {
+    async fn caller(&self, peer: Peer, op: Op) -> Result<Caller, Refusal> {
         let Some(uid) = peer.uid else {
-            return Err(api_error(
-                StatusCode::FORBIDDEN,
-                "unknown_peer",
-                "the caller's user could not be identified".into(),
-                "pengguna pemanggil tidak dapat dikenali".into(),
-            ));
+            return Err(unknown_peer());
         };
         let s = self.clone();
         let r = tokio::task::spawn_blocking(move || {
@@ -93,9 +88,13 @@ impl ControlState {
         })
         .await;
         match r {
-            Ok(Ok(c)) => Ok(c),
-            Ok(Err(refusal)) => Err(refused(refusal)),
-            Err(e) => Err(internal(e.to_string())),
+            Ok(r) => r,
+            Err(e) => Err(Refusal::new(
+                500,
+                "internal",
+                e.to_string(),
+                format!("kesalahan di daemon: {e}"),
+            )),
         }
     }
 
@@ -106,12 +105,7 @@ impl ControlState {
         f: impl FnOnce(&Books, &mut Journal, &Caller) -> Result<T, Refusal> + Send + 'static,
     ) -> Response {
         let Some(uid) = peer.uid else {
-            return api_error(
-                StatusCode::FORBIDDEN,
-                "unknown_peer",
-                "the caller's user could not be identified".into(),
-                "pengguna pemanggil tidak dapat dikenali".into(),
-            );
+            return refused(unknown_peer());
         };
         let s = self.clone();
         let r = tokio::task::spawn_blocking(move || {
@@ -126,6 +120,15 @@ impl ControlState {
             Err(e) => internal(e.to_string()),
         }
     }
+}
+
+fn unknown_peer() -> Refusal {
+    Refusal::new(
+        403,
+        "unknown_peer",
+        "the caller's user could not be identified".into(),
+        "pengguna pemanggil tidak dapat dikenali".into(),
+    )
 }
 
 /// Binds the control socket at `path`: parent folder created, a stale socket from a killed
@@ -288,7 +291,7 @@ fn event_view(e: &OperatorEvent) -> EventView {
 
 async fn status(State(s): State<ControlState>, ConnectInfo(peer): ConnectInfo<Peer>) -> Response {
     if let Err(r) = s.caller(peer, Op::Status).await {
-        return r;
+        return refused(r);
     }
     let mut printers: Vec<PrinterView> = s
         .handle
@@ -359,7 +362,7 @@ async fn status(State(s): State<ControlState>, ConnectInfo(peer): ConnectInfo<Pe
 
 async fn events(State(s): State<ControlState>, ConnectInfo(peer): ConnectInfo<Peer>) -> Response {
     if let Err(r) = s.caller(peer, Op::Events).await {
-        return r;
+        return refused(r);
     }
     Json(
         s.handle
@@ -412,11 +415,11 @@ async fn act(
 ) -> Response {
     let caller = match s.caller(peer, Op::Act).await {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return refused(r),
     };
     let req = match json_body(body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return refused(r),
     };
     let action: Action = match req.action.parse() {
         Ok(a) => a,
@@ -459,10 +462,10 @@ async fn act(
     }
 }
 
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, Refusal> {
     body.map(|Json(b)| b).map_err(|e| {
-        api_error(
-            StatusCode::BAD_REQUEST,
+        Refusal::new(
+            400,
             "bad_request",
             e.body_text(),
             format!("permintaan tidak sah: {}", e.body_text()),
@@ -483,7 +486,7 @@ where
 {
     match json_body(body) {
         Ok(r) => s.books(peer, move |b, j, c| f(b, j, c, &r)).await,
-        Err(resp) => resp,
+        Err(r) => refused(r),
     }
 }
 
