@@ -168,15 +168,23 @@ fn operator_administrator_and_outsider_through_the_socket() {
     let config = tmp.path().join("cetak.toml");
     std::fs::write(&config, text_cfg).unwrap();
     let cfg = cetak::config::Config::load(&config).unwrap();
-    let ids = make_jobs(
-        &cetak::daemon::spool_dir(&cfg),
-        "kia-0-5.json",
-        "KIA-AUTH",
-        1,
-    );
+    // A signed job in a folder the operator can read; she submits it through the daemon.
+    let jobs = tmp.path().join("jobs");
+    let ids = make_jobs(&jobs, "kia-0-5.json", "KIA-AUTH", 1);
+    open_to_others(&jobs);
+    let job_file = jobs.join(format!("{}.jws", ids[0]));
+    std::fs::set_permissions(&job_file, std::fs::Permissions::from_mode(0o644)).unwrap();
 
-    // No blangko recorded: P1 pauses at its first job ("record `cetak stock load`").
+    // No blangko recorded: P1 will pause at its first job ("record `cetak stock load`").
     let mut daemon = start_daemon(&config, Stdio::piped());
+    wait_for("socket", Duration::from_secs(60), || socket.exists());
+    let job_arg = job_file.to_str().unwrap();
+    refused(
+        as_user(&out, &socket, "en", &["submit", job_arg]),
+        &format!("usermod -aG {ops} {out}"),
+    );
+    let r = ok(as_user(&op, &socket, "en", &["submit", job_arg]));
+    assert!(r.contains(&ids[0]), "{r}");
     let events = |who: &str| -> Vec<EventView> {
         serde_json::from_str(&ok(as_user(who, &socket, "en", &["events", "--json"]))).unwrap()
     };
@@ -363,6 +371,7 @@ fn operator_administrator_and_outsider_through_the_socket() {
         "the operator's refused adjustment is on record"
     );
     assert!(of(op_uid).any(|a| a.action == "printer.act"));
+    assert!(of(op_uid).any(|a| a.action == "job.submit" && a.subject == ids[0]));
     assert!(of(op_uid).any(|a| a.actor == siti && a.subject.contains("feeder:P1")));
     assert!(of(adm_uid).all(|a| a.role == "admin" && a.user.as_deref() == Some(adm.as_str())));
     assert!(of(adm_uid).any(|a| a.detail.contains("hitung ulang")));

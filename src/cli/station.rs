@@ -17,8 +17,8 @@ pub use stock::print_stock;
 
 use crate::cli::Lang;
 use crate::config::Config;
-use crate::daemon::control::{ClientError, ResolveRequest, RetryRequest};
-use crate::daemon::{self, Spool};
+use crate::daemon;
+use crate::daemon::control::{ClientError, ResolveRequest, RetryRequest, SubmitQuery};
 use crate::journal::{BlangkoType, SpoilCategory};
 
 /// Station commands (flattened into the top-level command).
@@ -32,6 +32,10 @@ pub enum StationCommand {
         job: PathBuf,
         #[command(flatten)]
         config: ConfigArg,
+        #[command(flatten)]
+        who: OperatorArg,
+        #[command(flatten)]
+        via: ViaArg,
     },
     /// Buku stok blangko / the blangko ledger.
     Stock {
@@ -311,17 +315,33 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             daemon::run::run_daemon(&cfg, options).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
-        StationCommand::Submit { job, config } => {
-            let cfg = load_config(&config.config)?;
-            let spool = Spool::open_for(&cfg).map_err(|e| e.to_string())?;
-            let jl = match lang {
-                Lang::Id => crate::job::Lang::Id,
-                Lang::En => crate::job::Lang::En,
+        StationCommand::Submit {
+            job,
+            config,
+            who,
+            via,
+        } => {
+            // Read (and a training job's images inlined) here, as the calling user: the
+            // daemon cannot see the caller's folders.
+            let bytes = std::fs::read(&job).map_err(|e| format!("{}: {e}", job.display()))?;
+            let bytes = if bytes.trim_ascii().starts_with(b"{") {
+                let base = job.parent().unwrap_or(Path::new("."));
+                daemon::intake::inline_images(&bytes, base)
+                    .map_err(|e| e.to_string())?
+                    .into_bytes()
+            } else {
+                bytes
             };
-            let id = spool
-                .submit(&job, &daemon::validation_policy(&cfg), jl)
-                .map_err(|e| e.to_string())?;
-            println!("{} {id}", t(lang, "job masuk spool:", "job spooled:"));
+            let mut books = via.open(&config, lang)?;
+            let q = SubmitQuery {
+                operator: who.operator,
+            };
+            let r = books.submit(&q, bytes).map_err(|e| failed(e, lang))?;
+            println!(
+                "{} {}",
+                t(lang, "job masuk spool:", "job spooled:"),
+                r.job_id
+            );
             Ok(ExitCode::SUCCESS)
         }
         StationCommand::Stock {

@@ -170,6 +170,9 @@ impl Remote {
     pub fn import(&mut self, q: &ImportQuery, bundle: Vec<u8>) -> Result<ImportView, ClientError> {
         both!(self, c => c.import(q, bundle), b, j, k => b.import(j, k, q, &bundle))
     }
+    pub fn submit(&mut self, q: &SubmitQuery, job: Vec<u8>) -> Result<SubmitView, ClientError> {
+        both!(self, c => c.submit(q, job), b, j, k => b.submit(j, k, q, &job))
+    }
 }
 
 impl Offline {

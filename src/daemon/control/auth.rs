@@ -106,11 +106,12 @@ pub enum Op {
     AuditVerify,
     Export,
     Import,
+    Submit,
 }
 
 impl Op {
     /// Every operation.
-    pub const ALL: [Op; 18] = [
+    pub const ALL: [Op; 19] = [
         Op::Status,
         Op::Events,
         Op::Act,
@@ -129,6 +130,7 @@ impl Op {
         Op::AuditVerify,
         Op::Export,
         Op::Import,
+        Op::Submit,
     ];
 
     /// The weakest role allowed. Operators load blangko, decide on paused printers and in-doubt
@@ -168,6 +170,7 @@ impl Op {
             Op::AuditVerify => "audit.verify",
             Op::Export => "export",
             Op::Import => "import",
+            Op::Submit => "submit",
         }
     }
 
@@ -201,6 +204,7 @@ impl Op {
             Op::AuditVerify => ("verify the audit trail", "memeriksa jejak audit"),
             Op::Export => ("export a bundle", "mengekspor bundel"),
             Op::Import => ("import a bundle", "mengimpor bundel"),
+            Op::Submit => ("submit a job", "mengirim job"),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! --offline` (root or the service user, no daemon running) calls the very same functions, so
 //! both paths refuse and record alike.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::json;
@@ -14,8 +15,9 @@ use super::Refusal;
 use crate::bundle::{self, BundleError};
 use crate::config::Config;
 use crate::daemon::events::StationHandle;
-use crate::daemon::intake::IntakeContext;
+use crate::daemon::intake::{IntakeContext, Spool};
 use crate::daemon::DaemonError;
+use crate::job::ValidationPolicy;
 use crate::journal::{
     AfterWriteOff, BlangkoType, DoubtResolution, Journal, JournalError, SpoilCategory, StockPlace,
     StockThresholds,
@@ -28,6 +30,8 @@ pub struct Books {
     printers: Vec<(String, String)>,
     thresholds: StockThresholds,
     intake: Arc<IntakeContext>,
+    spool: PathBuf,
+    policy: ValidationPolicy,
     handle: Option<StationHandle>,
     throttle: RefusalThrottle,
 }
@@ -90,6 +94,8 @@ impl Books {
                 .collect(),
             thresholds: crate::daemon::stock_thresholds(config),
             intake: Arc::new(IntakeContext::from_config(config)?),
+            spool: crate::daemon::spool_dir(config),
+            policy: crate::daemon::validation_policy(config),
             handle,
             throttle: RefusalThrottle::default(),
         })
@@ -470,6 +476,48 @@ impl Books {
                 .collect(),
             acked: r.acked,
             unknown_acks: r.unknown_acks,
+        })
+    }
+}
+
+impl Books {
+    /// `POST /v1/submit`: checks a job (signature, then the job) and puts it in the spool, as
+    /// `cetak submit` did on its own before the spool became the service user's only. Audited
+    /// (`job.submit`) with who brought it.
+    pub fn submit(
+        &self,
+        j: &mut Journal,
+        c: &Caller,
+        q: &SubmitQuery,
+        bytes: &[u8],
+    ) -> Result<SubmitView, Refusal> {
+        self.guard(j, c, Op::Submit)?;
+        let actor = c.actor(q.operator.as_deref())?;
+        let internal = |e: DaemonError| Refusal::new(500, "internal", e.to_string(), e.to_string());
+        let spool = Spool::open(&self.spool)
+            .map_err(internal)?
+            .with_context((*self.intake).clone());
+        // Images were inlined by the CLI: nothing is read from the daemon's folders.
+        let nowhere = Path::new("/nonexistent");
+        let job_id = match spool.submit_bytes(bytes, nowhere, &self.policy, crate::job::Lang::En) {
+            Ok(id) => id,
+            Err(DaemonError::InvalidJob(en)) => {
+                // Refused: the same check once more for the Indonesian report (nothing written).
+                let id =
+                    match spool.submit_bytes(bytes, nowhere, &self.policy, crate::job::Lang::Id) {
+                        Err(DaemonError::InvalidJob(id)) => id,
+                        _ => en.clone(),
+                    };
+                return Err(Refusal::new(400, "invalid_job", en, id));
+            }
+            Err(e) => return Err(internal(e)),
+        };
+        let detail = json!({ "bytes": bytes.len() });
+        j.record_action(&actor, "job.submit", &job_id, &detail)
+            .map_err(journal_refusal)?;
+        Ok(SubmitView {
+            job_id,
+            operator: actor.id,
         })
     }
 }

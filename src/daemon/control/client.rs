@@ -207,6 +207,15 @@ impl ControlClient {
         slow.call_with(Method::POST, &uri, Some(bundle), "application/octet-stream")
     }
 
+    /// `POST /v1/submit` with a job file's content (an unsigned training job's images inlined).
+    pub fn submit(&self, q: &SubmitQuery, job: Vec<u8>) -> Result<SubmitView, ClientError> {
+        let mut uri = "/v1/submit".to_string();
+        if let Some(op) = &q.operator {
+            uri.push_str(&format!("?operator={}", encode_segment(op)));
+        }
+        self.call_with(Method::POST, &uri, Some(job), "application/octet-stream")
+    }
+
     fn post<B: serde::Serialize, T: DeserializeOwned>(
         &self,
         uri: &str,

@@ -192,6 +192,10 @@ pub fn router(state: ControlState) -> Router {
         .route("/v1/audit/verify", get(audit_verify))
         .route("/v1/export", get(export))
         .route(
+            "/v1/submit",
+            post(submit).layer(DefaultBodyLimit::max(MAX_JOB_BYTES)),
+        )
+        .route(
             "/v1/import",
             post(import).layer(DefaultBodyLimit::max(
                 crate::bundle::MAX_BUNDLE_BYTES as usize,
@@ -460,6 +464,30 @@ async fn act(
             api_error(status, e.code(), e.to_string(), e.message_id())
         }
     }
+}
+
+/// Largest job file taken through `POST /v1/submit` (a job with its photo and signature
+/// inlined is well under a megabyte; the margin is for large scans).
+const MAX_JOB_BYTES: usize = 32 * 1024 * 1024;
+
+async fn submit(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    query: Result<Query<super::SubmitQuery>, QueryRejection>,
+    bytes: Bytes,
+) -> Response {
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(e) => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                e.body_text(),
+                format!("permintaan tidak sah: {}", e.body_text()),
+            )
+        }
+    };
+    s.books(p, move |b, j, c| b.submit(j, c, &q, &bytes)).await
 }
 
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, Refusal> {

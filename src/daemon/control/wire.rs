@@ -375,3 +375,22 @@ pub struct ImportQuery {
     #[serde(default)]
     pub operator: Option<String>,
 }
+
+/// `POST /v1/submit` (body: the job file's content; an unsigned training job with its images
+/// inlined): answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitView {
+    /// The job id, now in the spool.
+    pub job_id: String,
+    /// Operator as recorded.
+    pub operator: String,
+}
+
+/// Query of `POST /v1/submit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitQuery {
+    /// Stated name.
+    #[serde(default)]
+    pub operator: Option<String>,
+}
