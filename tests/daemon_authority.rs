@@ -616,3 +616,134 @@ fn no_command_line_flag_or_request_field_grants_a_role() {
             .is_err()
     );
 }
+
+#[test]
+fn offline_is_for_root_and_the_service_user_and_leaves_nothing_to_root() {
+    if !root_or_skip("offline_is_for_root_and_the_service_user_and_leaves_nothing_to_root") {
+        return;
+    }
+    let mut acc = Accounts::new();
+    let (svc, svc_uid, svc_gid) = acc.user("sv", &[]);
+    let (other, _, _) = acc.user("ot", &[]);
+    let tmp = tempfile::tempdir().unwrap();
+    open_to_others(tmp.path());
+    let data = tmp.path().join("data");
+    let run = tmp.path().join("run");
+    for d in [&data, &run] {
+        std::fs::create_dir(d).unwrap();
+        std::os::unix::fs::chown(d, Some(svc_uid), Some(svc_gid)).unwrap();
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let socket = run.join("control.sock");
+    let text_cfg = config_text(&data, &[("P1", "emu://offline-unused".into(), "kia")], 2).replace(
+        "\n\n[policy]",
+        &format!(
+            "\ncontrol_socket = {:?}\n\n[policy]",
+            socket.display().to_string()
+        ),
+    );
+    let config = tmp.path().join("cetak.toml");
+    std::fs::write(&config, text_cfg).unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let root_cli = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cetak"))
+            .args(["--lang", "en"])
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .env_remove("CETAK_SOCKET")
+            .output()
+            .unwrap()
+    };
+    let as_offline = |user: &str, args: &[&str]| {
+        let u = nix::unistd::User::from_name(user).unwrap().unwrap();
+        Command::new("setpriv")
+            .arg(format!("--reuid={}", u.uid))
+            .arg(format!("--regid={}", u.gid))
+            .arg("--init-groups")
+            .arg("--")
+            .arg(env!("CARGO_BIN_EXE_cetak"))
+            .args(["--lang", "en"])
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .output()
+            .unwrap()
+    };
+
+    // Root, before the first daemon start (the case): the journal is made as the
+    // service user, private, and the record names root.
+    let r = ok(root_cli(&[
+        "stock",
+        "receive",
+        "--offline",
+        "--type",
+        "kia",
+        "--count",
+        "5",
+        "--lot",
+        "L-1",
+    ]));
+    assert!(r.contains("(uid 0"), "{r}");
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let e = entry.unwrap();
+        let meta = e.metadata().unwrap();
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(
+            meta.uid(),
+            svc_uid,
+            "{:?} is not the service user's",
+            e.path()
+        );
+        if meta.is_file() {
+            assert_eq!(meta.mode() & 0o077, 0, "{:?} readable by others", e.path());
+        }
+    }
+    // Root writes an exported bundle where only root may (its ids come back after the journal).
+    let private = tmp.path().join("root-only");
+    std::fs::create_dir(&private).unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let bundle = private.join("out.json");
+    ok(root_cli(&["export", "--offline", bundle.to_str().unwrap()]));
+    assert!(bundle.exists());
+    // The service user itself may; anyone else may not.
+    let shown = ok(as_offline(&svc, &["stock", "show", "--offline"]));
+    assert!(shown.contains("kia"), "{shown}");
+    refused(
+        as_offline(&other, &["stock", "show", "--offline"]),
+        "--offline is for root or the service user",
+    );
+
+    // With the daemon running (as the service user), --offline is refused to root too.
+    let mut daemon = Command::new("setpriv")
+        .arg(format!("--reuid={svc_uid}"))
+        .arg(format!("--regid={svc_gid}"))
+        .arg("--clear-groups")
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_cetak"))
+        .args(["daemon", "--config"])
+        .arg(&config)
+        .env("CETAK_LOG", "warn")
+        .env_remove("NOTIFY_SOCKET")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("daemon socket", Duration::from_secs(60), || {
+        std::os::unix::net::UnixStream::connect(&socket).is_ok()
+    });
+    refused(
+        root_cli(&["stock", "show", "--offline"]),
+        "the daemon is running",
+    );
+    // Without --offline root goes through the daemon, as an administrator.
+    let shown = ok(root_cli(&["stock", "show"]));
+    assert!(shown.contains("kia"), "{shown}");
+    let st = Command::new("kill")
+        .args(["-TERM", &daemon.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert!(wait_exit(&mut daemon, Duration::from_secs(60)).success());
+    let _ = svc;
+}

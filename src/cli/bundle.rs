@@ -79,8 +79,9 @@ fn import_inner(
     lang: Lang,
 ) -> Result<ImportView, (String, String)> {
     let same = |m: String| (m.clone(), m);
-    let mut books = args.via.open(&args.config, lang).map_err(same)?;
+    // The file first, as the calling user (`--offline` as root works as the service user).
     let bytes = read(&args.file)?;
+    let mut books = args.via.open(&args.config, lang).map_err(same)?;
     let name = args
         .file
         .file_name()
@@ -139,7 +140,10 @@ pub fn export(args: &ExportArgs, lang: Lang) -> ExitCode {
     let run = || -> Result<usize, (String, String)> {
         let same = |m: String| (m.clone(), m);
         let mut books = args.via.open(&args.config, lang).map_err(same)?;
-        let v = books.export().map_err(|e| same(failed(e, lang)))?;
+        let v = books.export().map_err(|e| same(failed(e, lang)));
+        // Closed before the file is written: `--offline` as root is root again.
+        drop(books);
+        let v = v?;
         let (text, n) = (v.bundle, v.events);
         let io = |e: std::io::Error| {
             let m = format!("{}: {e}", args.file.display());

@@ -1,9 +1,10 @@
 //! How a station command reaches the books: through the running daemon's control socket (the
 //! daemon names the caller from the kernel and checks its role), or with `--offline`, with no
 //! daemon running, directly on the journal — allowed only to root and the service user (the
-//! owner of the data directory), who are administrators anyway. Root is switched to the
-//! service user before the journal is opened, so no file of the data directory ever ends up
-//! owned by root (the daemon would refuse to start on it).
+//! owner of the data directory), who are administrators anyway. Root takes the service user's
+//! effective ids before the journal is opened, so no file of the data directory ever ends up
+//! owned by root (the daemon would refuse to start on it), and takes root's back once the
+//! journal is closed (to write an exported bundle where only root may).
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -26,8 +27,23 @@ pub enum Remote {
 /// `--offline`: the books on a journal connection of this process.
 pub struct Offline {
     books: Books,
-    journal: Journal,
+    journal: Option<Journal>,
     caller: Caller,
+    /// Root switched its effective ids to the data directory's owner; they come back when this
+    /// is dropped (after the journal is closed), so the command can write a bundle file where
+    /// only root may.
+    restore_root: bool,
+}
+
+impl Drop for Offline {
+    fn drop(&mut self) {
+        // The last connection checkpoints and removes its -wal/-shm as the owner.
+        drop(self.journal.take());
+        if self.restore_root {
+            let _ = nix::unistd::seteuid(nix::unistd::Uid::from_raw(0));
+            let _ = nix::unistd::setegid(nix::unistd::Gid::from_raw(0));
+        }
+    }
 }
 
 impl std::fmt::Debug for Remote {
@@ -103,10 +119,14 @@ macro_rules! both {
             Remote::Offline(o) => {
                 let Offline {
                     books: $b,
-                    journal: $j,
+                    journal,
                     caller: $c,
+                    ..
                 } = &mut **o;
-                $local.map_err(refusal)
+                match journal.as_mut() {
+                    Some($j) => $local.map_err(refusal),
+                    None => Err(ClientError::Protocol("journal closed".into())),
+                }
             }
         }
     };
@@ -225,7 +245,8 @@ impl Offline {
         }
         // Files made here are the service user's and nobody else's, as under the unit.
         nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
-        if uid == 0 && owner != 0 {
+        let restore_root = uid == 0 && owner != 0;
+        if restore_root {
             become_owner(owner, meta.gid()).map_err(|e| {
                 lang.pick(
                     format!(
@@ -239,26 +260,38 @@ impl Offline {
                 )
             })?;
         }
-        let journal = crate::daemon::open_journal(&cfg).map_err(|e| e.to_string())?;
-        let books = Books::from_config(&cfg, None).map_err(|e| e.to_string())?;
+        let books = Books::from_config(&cfg, None).map_err(|e| e.to_string());
+        let journal = crate::daemon::open_journal(&cfg).map_err(|e| e.to_string());
+        let (books, journal) = match (books, journal) {
+            (Ok(b), Ok(j)) => (b, j),
+            (Err(e), _) | (_, Err(e)) => {
+                if restore_root {
+                    let _ = nix::unistd::seteuid(nix::unistd::Uid::from_raw(0));
+                    let _ = nix::unistd::setegid(nix::unistd::Gid::from_raw(0));
+                }
+                return Err(e);
+            }
+        };
         Ok(Offline {
             books,
-            journal,
+            journal: Some(journal),
             caller: Caller::local(uid, Authority::Administrator),
+            restore_root,
         })
     }
 }
 
-/// Root becomes the data directory's owner (its passwd group, else the folder's group), with no
-/// supplementary groups, for the rest of this process.
+/// Root takes the data directory's owner (its passwd group, else the folder's group, no
+/// supplementary groups) as its effective ids while it works on the journal: every file made
+/// meanwhile is the owner's. The saved ids stay root's, so [`Offline`]'s drop gives them back.
 fn become_owner(uid: u32, dir_gid: u32) -> nix::Result<()> {
-    use nix::unistd::{setgid, setgroups, setuid, Gid, Uid, User};
+    use nix::unistd::{setegid, seteuid, setgroups, Gid, Uid, User};
     let gid = User::from_uid(Uid::from_raw(uid))
         .ok()
         .flatten()
         .map(|u| u.gid)
         .unwrap_or_else(|| Gid::from_raw(dir_gid));
     setgroups(&[])?;
-    setgid(gid)?;
-    setuid(Uid::from_raw(uid))
+    setegid(gid)?;
+    seteuid(Uid::from_raw(uid))
 }
