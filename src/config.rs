@@ -122,6 +122,30 @@ pub struct Config {
     /// Server keys whose signed jobs this station accepts.
     #[serde(default)]
     pub trust: TrustConfig,
+    /// Who may do what through the control socket.
+    #[serde(default)]
+    pub authority: AuthorityConfig,
+}
+
+/// The `[authority]` table: the Unix groups that give a role on the control socket
+/// (`docs/daemon.md`, "Who may do what"). Root and the daemon's own user are administrators.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthorityConfig {
+    /// Print-station staff: load blangko, decide on paused printers and in-doubt jobs, reports.
+    pub operator_group: String,
+    /// Administrators: also receive, adjust, return and write off blangko, send refused events
+    /// again.
+    pub admin_group: String,
+}
+
+impl Default for AuthorityConfig {
+    fn default() -> Self {
+        AuthorityConfig {
+            operator_group: "cetak-operator".into(),
+            admin_group: "cetak-admin".into(),
+        }
+    }
 }
 
 /// The `[trust]` table: `[[trust.key]]` entries, several at once during a key rotation.
@@ -254,8 +278,9 @@ pub struct StationConfig {
     /// (RuntimeDirectory=cetak).
     #[serde(default)]
     pub control_socket: Option<PathBuf>,
-    /// Group owning the control socket (mode 0660): only its members may act. When not set,
-    /// `cetak` is used if that group exists.
+    /// No longer used: the socket is open to every local user (0666) and the daemon decides
+    /// from the caller's groups (`[authority]`). Still accepted so older files load; the daemon
+    /// warns when it is set.
     #[serde(default)]
     pub control_group: Option<String>,
 }

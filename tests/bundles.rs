@@ -21,16 +21,20 @@ struct Rig {
 fn rig(printers: &[(&str, String, &str)]) -> Rig {
     let tmp = tempfile::tempdir().unwrap();
     let text = config_text(&tmp.path().join("data"), printers, 2);
+    std::fs::create_dir_all(tmp.path().join("data")).unwrap();
     let config = tmp.path().join("cetak.toml");
     std::fs::write(&config, text).unwrap();
     let cfg = cetak::config::Config::load(&config).unwrap();
     Rig { tmp, config, cfg }
 }
 
+/// The CLI with no daemon running: `--offline`, as root (CI runs as root; the daemon path is
+/// covered by tests/daemon_authority.rs).
 fn cetak(rig: &Rig, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cetak"))
         .args(["--lang", "en"])
         .args(args)
+        .arg("--offline")
         .arg("--config")
         .arg(&rig.config)
         .output()

@@ -158,8 +158,8 @@ fn sigterm_finishes_the_card_in_the_printer_and_exits_0() {
         .cards()
         .iter()
         .all(|c| c.outcome != CardOutcome::InPrinter));
-    cli_ok(&s.config, &["stock", "verify"]);
-    cli_ok(&s.config, &["audit", "verify"]);
+    cli_ok(&s.config, &["stock", "verify", "--offline"]);
+    cli_ok(&s.config, &["audit", "verify", "--offline"]);
 }
 
 /// issue 4 done-when: ≥ 200 cards, SIGKILL at ≥ 20 random moments, restart each time.
@@ -220,7 +220,7 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
             "{id} in doubt without a kill"
         );
     }
-    let listed = cli_ok(&s.config, &["doubt", "list", "--lang", "en"]);
+    let listed = cli_ok(&s.config, &["doubt", "list", "--offline", "--lang", "en"]);
     // The operator decides: each in-doubt card is declared spoiled (the job is printed again
     // on a new blangko — the one reprint the issue allows, by an operator decision).
     for id in &doubted {
@@ -230,6 +230,7 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
             &[
                 "doubt",
                 "resolve",
+                "--offline",
                 id,
                 "--spoiled",
                 "rusak",
@@ -310,6 +311,6 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
         "crash test: {} of {jobs} jobs printed, {kills} kills, {in_doubt} in doubt resolved by the operator, {unmatched} of their cards had come out",
         printed_serials.len()
     );
-    cli_ok(&s.config, &["stock", "verify"]);
-    cli_ok(&s.config, &["audit", "verify"]);
+    cli_ok(&s.config, &["stock", "verify", "--offline"]);
+    cli_ok(&s.config, &["audit", "verify", "--offline"]);
 }

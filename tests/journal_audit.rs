@@ -165,3 +165,140 @@ fn chain_continues_across_reopen() {
     assert!(r.is_ok());
     assert_eq!(r.rows as i64, rows + 1);
 }
+
+/// Hash of one audit row as every build before schema 10 computed it (docs/journal.md): SHA-256
+/// over the previous hash and the seven length-prefixed fields. Written here from the
+/// description, not taken from the code.
+fn hash_before_identity(prev: &str, fields: [&str; 7]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(prev.as_bytes());
+    for f in fields {
+        h.update((f.len() as u64).to_be_bytes());
+        h.update(f.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+#[test]
+fn identity_is_recorded_and_covered_by_the_hash() {
+    let mut f = open();
+    let who = cetak::journal::Actor::operator("Siti Rahma (uid 1234 siti)")
+        .with_identity(1234, Some("siti".into()));
+    f.j.record_action(
+        &who,
+        "printer.act",
+        "P1",
+        &serde_json::json!({"action": "retry"}),
+    )
+    .unwrap();
+    let rows = f.j.audit_list(0, 10).unwrap();
+    assert_eq!(rows[0].uid, Some(1234));
+    assert_eq!(rows[0].user.as_deref(), Some("siti"));
+    assert_eq!(rows[0].role, "operator");
+    assert!(f.j.audit_verify().unwrap().is_ok());
+    // Another uid or user name written over the row breaks the chain at that row.
+    raw(&f)
+        .execute("UPDATE audit SET uid = 0 WHERE id = 1", [])
+        .unwrap();
+    let p =
+        f.j.audit_verify()
+            .unwrap()
+            .problem
+            .expect("uid edit caught");
+    assert_eq!(p.row_id, 1);
+    raw(&f)
+        .execute(
+            "UPDATE audit SET uid = 1234, user_name = 'root' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    assert!(f.j.audit_verify().unwrap().problem.is_some());
+    raw(&f)
+        .execute(
+            "UPDATE audit SET uid = NULL, user_name = NULL WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    assert!(
+        f.j.audit_verify().unwrap().problem.is_some(),
+        "removing the identity is caught too"
+    );
+}
+
+#[test]
+fn a_chain_written_before_schema_10_still_verifies_and_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let mut c = Connection::open(&path).unwrap();
+        cetak::journal::schema::migrate_to(&mut c, 8).unwrap();
+        let mut prev = "0".repeat(64);
+        for id in 1..=3i64 {
+            let at = (1_700_000_000_000 + id).to_string();
+            let detail = format!("{{\"n\":{id}}}");
+            let fields = [
+                id.to_string(),
+                at.clone(),
+                "op-07".into(),
+                "operator".into(),
+                "printer.resume".into(),
+                "P1".into(),
+                detail.clone(),
+            ];
+            let hash = hash_before_identity(&prev, fields.each_ref().map(String::as_str));
+            c.execute(
+                "INSERT INTO audit (id, at, actor, role, action, subject, detail, prev_hash, hash)
+                 VALUES (?1, ?2, 'op-07', 'operator', 'printer.resume', 'P1', ?3, ?4, ?5)",
+                rusqlite::params![id, at.parse::<i64>().unwrap(), detail, prev, hash],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO audit_head (one, last_id, hash) VALUES (1, ?1, ?2)
+                 ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash",
+                rusqlite::params![id, hash],
+            )
+            .unwrap();
+            prev = hash;
+        }
+    }
+    let mut j = cetak::journal::Journal::open(&path).unwrap();
+    assert!(
+        j.audit_verify().unwrap().is_ok(),
+        "old rows verify after the migration"
+    );
+    let who = cetak::journal::Actor::admin("kasi (uid 1500 kasi)")
+        .with_identity(1500, Some("kasi".into()));
+    j.record_action(&who, "stock.adjust", "kia/store", &serde_json::json!({}))
+        .unwrap();
+    // A row without identity written now hashes exactly as before.
+    j.record_action(
+        &cetak::journal::Actor::system(),
+        "printer.resume",
+        "P1",
+        &serde_json::json!({}),
+    )
+    .unwrap();
+    let r = j.audit_verify().unwrap();
+    assert!(r.is_ok(), "{:?}", r.problem);
+    let rows = j.audit_list(0, 10).unwrap();
+    assert_eq!(rows.len(), 5);
+    assert_eq!((rows[3].uid, rows[3].role.as_str()), (Some(1500), "admin"));
+    let last = &rows[4];
+    assert_eq!(last.uid, None);
+    assert_eq!(
+        last.hash,
+        hash_before_identity(
+            &last.prev_hash,
+            [
+                &last.id.to_string(),
+                &last.at.0.to_string(),
+                &last.actor,
+                &last.role,
+                &last.action,
+                &last.subject,
+                &last.detail
+            ]
+        )
+    );
+}

@@ -58,13 +58,13 @@ async fn control_status(
 ) -> cetak::daemon::control::StatusView {
     use cetak::daemon::control::{bind, serve, ControlClient, ControlState};
     let path = cfg.station.data_dir.join("control-test.sock");
-    let listener = bind(&path, None).unwrap();
-    let state = ControlState::new(
+    let listener = bind(&path).unwrap();
+    let state = ControlState::from_config(
+        cfg,
         station.handle(),
         cetak::daemon::open_journal(cfg).unwrap(),
-        &cfg.station.id,
-        "",
-    );
+    )
+    .unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(serve(listener, state, async {
         let _ = rx.await;

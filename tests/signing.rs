@@ -379,6 +379,9 @@ fn keys_generate_and_sign_through_the_binary() {
         "[station]\nid = \"S-1\"\ndata_dir = {:?}\n\n{lines}",
         tmp.path().join("data").display().to_string()
     );
+    // No daemon runs here: `cetak submit --offline` (root, as CI; the daemon path is in
+    // tests/daemon_authority.rs) on a data folder that exists, as the package makes it.
+    std::fs::create_dir_all(tmp.path().join("data")).unwrap();
     let cfg = cetak::config::Config::parse(&cfg_text, std::path::Path::new("t.toml")).unwrap();
     let store = cfg.trust_store().unwrap();
 
@@ -405,6 +408,7 @@ fn keys_generate_and_sign_through_the_binary() {
     std::fs::write(&jws_file, &jws).unwrap();
     let o = run(&[
         "submit",
+        "--offline",
         jws_file.to_str().unwrap(),
         "--config",
         config.to_str().unwrap(),
@@ -416,6 +420,7 @@ fn keys_generate_and_sign_through_the_binary() {
         .exists());
     let o = run(&[
         "submit",
+        "--offline",
         "examples/jobs/kia-0-5.json",
         "--config",
         config.to_str().unwrap(),
@@ -434,6 +439,7 @@ fn keys_generate_and_sign_through_the_binary() {
     .unwrap();
     let o = run(&[
         "submit",
+        "--offline",
         demo_file.to_str().unwrap(),
         "--config",
         config.to_str().unwrap(),

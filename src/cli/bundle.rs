@@ -1,15 +1,16 @@
-//! `cetak import`, `cetak import-acks`, `cetak export`: offline bundles on a USB stick.
+//! `cetak import`, `cetak import-acks`, `cetak export`: offline bundles on a USB stick. The
+//! file is read and written here, as the calling user (the daemon cannot see a user's USB
+//! stick); the journal work is done by the daemon (or `--offline`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 
-use super::station::ConfigArg;
+use super::station::{failed, ConfigArg, OperatorArg, ViaArg};
 use super::{fail, Lang};
-use crate::bundle::{self, BundleError, ImportReport};
-use crate::config::Config;
-use crate::daemon::{self, intake::IntakeContext};
+use crate::bundle;
+use crate::daemon::control::{ImportQuery, ImportView};
 
 /// `cetak import FILE` / `cetak import-acks FILE`.
 #[derive(Debug, Args)]
@@ -18,6 +19,10 @@ pub struct ImportArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub config: ConfigArg,
+    #[command(flatten)]
+    pub who: OperatorArg,
+    #[command(flatten)]
+    pub via: ViaArg,
 }
 
 /// `cetak export FILE`.
@@ -27,12 +32,8 @@ pub struct ExportArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub config: ConfigArg,
-}
-
-fn load(config: &ConfigArg) -> Result<(Config, crate::journal::Journal), (String, String)> {
-    let cfg = Config::load(&config.config).map_err(|e| (e.message_id(), e.message_en()))?;
-    let j = daemon::open_journal(&cfg).map_err(|e| (e.to_string(), e.to_string()))?;
-    Ok((cfg, j))
+    #[command(flatten)]
+    pub via: ViaArg,
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, (String, String)> {
@@ -59,7 +60,7 @@ fn read(path: &Path) -> Result<Vec<u8>, (String, String)> {
 
 /// Runs `cetak import` (`acks_only` = `cetak import-acks`).
 pub fn import(args: &ImportArgs, acks_only: bool, lang: Lang) -> ExitCode {
-    match import_inner(args, acks_only) {
+    match import_inner(args, acks_only, lang) {
         Ok(r) => {
             print_report(&r, lang);
             if r.rejected.is_empty() {
@@ -72,42 +73,29 @@ pub fn import(args: &ImportArgs, acks_only: bool, lang: Lang) -> ExitCode {
     }
 }
 
-fn import_inner(args: &ImportArgs, acks_only: bool) -> Result<ImportReport, (String, String)> {
-    let (cfg, mut j) = load(&args.config)?;
-    let ctx = IntakeContext::from_config(&cfg).map_err(|e| (e.to_string(), e.to_string()))?;
+fn import_inner(
+    args: &ImportArgs,
+    acks_only: bool,
+    lang: Lang,
+) -> Result<ImportView, (String, String)> {
+    let same = |m: String| (m.clone(), m);
+    // The file first, as the calling user (`--offline` as root works as the service user).
     let bytes = read(&args.file)?;
+    let mut books = args.via.open(&args.config, lang).map_err(same)?;
     let name = args
         .file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let allowed: &[&str] = if acks_only {
-        &["acks", "jobs"]
-    } else {
-        &["jobs", "acks"]
+    let q = ImportQuery {
+        name,
+        acks_only,
+        operator: args.who.operator.clone(),
     };
-    let bytes = if acks_only {
-        // Only the acknowledgements of the bundle are used.
-        strip_jobs(&bytes).map_err(|e| (e.message_id(), e.message_en()))?
-    } else {
-        bytes
-    };
-    bundle::import(&mut j, &ctx, &cfg.station.id, &name, &bytes, allowed)
-        .map_err(|e: BundleError| (e.message_id(), e.message_en()))
+    books.import(&q, bytes).map_err(|e| same(failed(e, lang)))
 }
 
-/// A checked copy of the bundle without its jobs.
-fn strip_jobs(bytes: &[u8]) -> Result<Vec<u8>, BundleError> {
-    let env = bundle::open(bytes)?;
-    let mut content: bundle::Inbound = serde_json::from_str(&env.content)
-        .map_err(|e| BundleError::Malformed(format!("content: {e}")))?;
-    content.jobs.clear();
-    let value =
-        serde_json::to_value(&content).map_err(|e| BundleError::Malformed(e.to_string()))?;
-    Ok(bundle::wrap(&env.kind, &env.station_id, &env.created_at, &value).into_bytes())
-}
-
-fn print_report(r: &ImportReport, lang: Lang) {
+fn print_report(r: &ImportView, lang: Lang) {
     println!(
         "{}",
         lang.pick(
@@ -127,10 +115,13 @@ fn print_report(r: &ImportReport, lang: Lang) {
             ),
         )
     );
-    for (id, code, msg) in &r.rejected {
+    for x in &r.rejected {
         println!(
-            "{} {id} [{code}] {msg}",
-            lang.pick("DITOLAK".into(), "REJECTED".into())
+            "{} {} [{}] {}",
+            lang.pick("DITOLAK".into(), "REJECTED".into()),
+            x.job_id,
+            x.code,
+            x.message
         );
     }
     for id in &r.unknown_acks {
@@ -147,10 +138,13 @@ fn print_report(r: &ImportReport, lang: Lang) {
 /// Runs `cetak export`.
 pub fn export(args: &ExportArgs, lang: Lang) -> ExitCode {
     let run = || -> Result<usize, (String, String)> {
-        let (cfg, j) = load(&args.config)?;
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let (text, n) = bundle::export(&j, &cfg.station.id, &now)
-            .map_err(|e| (e.message_id(), e.message_en()))?;
+        let same = |m: String| (m.clone(), m);
+        let mut books = args.via.open(&args.config, lang).map_err(same)?;
+        let v = books.export().map_err(|e| same(failed(e, lang)));
+        // Closed before the file is written: `--offline` as root is root again.
+        drop(books);
+        let v = v?;
+        let (text, n) = (v.bundle, v.events);
         let io = |e: std::io::Error| {
             let m = format!("{}: {e}", args.file.display());
             (m.clone(), m)

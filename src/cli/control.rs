@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::cli::Lang;
-use crate::config::Config;
 use crate::daemon::control::{ActRequest, ClientError, ControlClient, EventView, StatusView};
 
 /// Where the daemon's control socket is.
@@ -50,12 +49,7 @@ fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
 }
 
 fn client(a: &SocketArgs, lang: Lang) -> Result<ControlClient, String> {
-    let path = match &a.socket {
-        Some(p) => p.clone(),
-        None => Config::load(&a.config)
-            .map_err(|e| lang.pick(e.message_id(), e.message_en()))?
-            .control_socket(),
-    };
+    let path = crate::cli::station::remote::socket_path(&a.config, a.socket.as_deref(), lang)?;
     Ok(ControlClient::new(path))
 }
 

@@ -1,19 +1,25 @@
-//! Station subcommands: `daemon`, `submit`, `stock`, `doubt`, `audit`, `demo`. Output is for
-//! the operator, in Bahasa Indonesia unless `--lang en`; every failure exits non-zero.
+//! Station subcommands: `daemon`, `submit`, `stock`, `doubt`, `outbox`, `audit`, `demo`.
+//! `stock`, `doubt`, `outbox` and `audit` go through the running daemon (or `--offline`, see
+//! [`remote`]); the daemon decides from the caller's Unix groups what it may do, and no flag of
+//! this command line grants a role. Output is for the operator, in Bahasa Indonesia unless
+//! `--lang en`; every failure exits non-zero.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+pub mod remote;
 mod stock;
 
+pub use remote::Remote;
 pub use stock::print_stock;
 
 use crate::cli::Lang;
 use crate::config::Config;
-use crate::daemon::{self, Spool};
-use crate::journal::{Actor, BlangkoType, DoubtResolution, Journal, SpoilCategory, StockPlace};
+use crate::daemon;
+use crate::daemon::control::{ClientError, ResolveRequest, RetryRequest, SubmitQuery};
+use crate::journal::{BlangkoType, SpoilCategory};
 
 /// Station commands (flattened into the top-level command).
 #[derive(Debug, Subcommand)]
@@ -26,6 +32,10 @@ pub enum StationCommand {
         job: PathBuf,
         #[command(flatten)]
         config: ConfigArg,
+        #[command(flatten)]
+        who: OperatorArg,
+        #[command(flatten)]
+        via: ViaArg,
     },
     /// Buku stok blangko / the blangko ledger.
     Stock {
@@ -35,6 +45,8 @@ pub enum StationCommand {
         config: ConfigArg,
         #[command(flatten)]
         who: OperatorArg,
+        #[command(flatten)]
+        via: ViaArg,
     },
     /// Job yang diragukan / jobs in doubt after a crash or a lost printer.
     Doubt {
@@ -44,6 +56,8 @@ pub enum StationCommand {
         config: ConfigArg,
         #[command(flatten)]
         who: OperatorArg,
+        #[command(flatten)]
+        via: ViaArg,
     },
     /// Event untuk server / events for the server: backlog, and those the server refused.
     Outbox {
@@ -53,6 +67,8 @@ pub enum StationCommand {
         config: ConfigArg,
         #[command(flatten)]
         who: OperatorArg,
+        #[command(flatten)]
+        via: ViaArg,
     },
     /// Jejak audit / the hash-chained audit trail.
     Audit {
@@ -60,6 +76,8 @@ pub enum StationCommand {
         cmd: AuditCommand,
         #[command(flatten)]
         config: ConfigArg,
+        #[command(flatten)]
+        via: ViaArg,
     },
     /// Demo lengkap dengan printer emulasi / full demo on emulated printers.
     Demo(crate::daemon::demo::DemoArgs),
@@ -78,30 +96,32 @@ pub struct ConfigArg {
     pub config: PathBuf,
 }
 
-/// Who is acting.
+/// Who is acting: the daemon records the Unix user the kernel names; `--operator` only adds
+/// the name the person states (e.g. when staff share a login). It grants nothing: the role
+/// comes from the user's groups (`docs/daemon.md`, "Who may do what").
 #[derive(Debug, Args)]
 pub struct OperatorArg {
-    /// Operator id (default: $USER).
+    /// Your name, recorded beside your Unix user.
     #[arg(long, global = true)]
     pub operator: Option<String>,
-    /// Act as an administrator (needed for `stock adjust`).
-    #[arg(long, global = true)]
-    pub admin: bool,
 }
 
-impl OperatorArg {
-    fn actor(&self) -> Actor {
-        let id = self
-            .operator
-            .clone()
-            .or_else(|| std::env::var("USER").ok())
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| "operator".into());
-        if self.admin {
-            Actor::admin(id)
-        } else {
-            Actor::operator(id)
-        }
+/// How the command reaches the station's books.
+#[derive(Debug, Args)]
+pub struct ViaArg {
+    /// Control socket of the running daemon, overriding the configuration.
+    #[arg(long, env = "CETAK_SOCKET", global = true)]
+    pub socket: Option<PathBuf>,
+    /// No daemon running: work on the journal directly. Root and the service user only;
+    /// refused while the daemon runs.
+    #[arg(long, global = true)]
+    pub offline: bool,
+}
+
+impl ViaArg {
+    /// Opens the way to the books.
+    pub fn open(&self, config: &ConfigArg, lang: Lang) -> Result<Remote, String> {
+        Remote::open(&config.config, self.socket.as_deref(), self.offline, lang)
     }
 }
 
@@ -111,15 +131,6 @@ pub struct PlaceArg {
     /// Printer whose feeder (default: the store).
     #[arg(long)]
     pub printer: Option<String>,
-}
-
-impl PlaceArg {
-    fn place(&self) -> StockPlace {
-        match &self.printer {
-            Some(p) => StockPlace::Feeder(p.clone()),
-            None => StockPlace::Store,
-        }
-    }
 }
 
 /// `cetak stock …`.
@@ -142,6 +153,18 @@ pub enum StockCommand {
     },
     /// Isi feeder printer / load blangko from the store into a printer's feeder.
     Load {
+        /// Printer id.
+        #[arg(long)]
+        printer: String,
+        /// Count.
+        #[arg(long)]
+        count: u32,
+        /// Type (default: the one configured for the printer).
+        #[arg(long = "type")]
+        blangko_type: Option<BlangkoType>,
+    },
+    /// Keluarkan dari feeder / unload blangko from a printer's feeder back to the store.
+    Unload {
         /// Printer id.
         #[arg(long)]
         printer: String,
@@ -241,7 +264,8 @@ pub enum DoubtCommand {
 pub enum OutboxCommand {
     /// Antrean dan event yang ditolak / backlog and refused events.
     Show,
-    /// Kirim ulang event yang ditolak (admin) / send refused events again (administrators).
+    /// Kirim ulang event yang ditolak (administrator) / send refused events again
+    /// (administrators).
     Retry {
         /// Event id (as `cetak outbox show` lists it).
         event: Option<String>,
@@ -289,10 +313,9 @@ fn load_config(path: &Path, lang: Lang) -> Result<Config, String> {
     Config::load(path).map_err(|e| lang.pick(e.message_id(), e.message_en()))
 }
 
-fn open(config: &ConfigArg, lang: Lang) -> Result<(Config, Journal), String> {
-    let cfg = load_config(&config.config, lang)?;
-    let j = daemon::open_journal(&cfg).map_err(|e| e.to_string())?;
-    Ok((cfg, j))
+/// A control failure for the operator.
+pub(crate) fn failed(e: ClientError, lang: Lang) -> String {
+    Remote::message(e, lang)
 }
 
 fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
@@ -305,45 +328,68 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             daemon::run::run_daemon(&cfg, options).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
-        StationCommand::Submit { job, config } => {
-            let cfg = load_config(&config.config, lang)?;
-            let spool = Spool::open_for(&cfg).map_err(|e| e.to_string())?;
-            let jl = match lang {
-                Lang::Id => crate::job::Lang::Id,
-                Lang::En => crate::job::Lang::En,
+        StationCommand::Submit {
+            job,
+            config,
+            who,
+            via,
+        } => {
+            // Read (and a training job's images inlined) here, as the calling user: the
+            // daemon cannot see the caller's folders.
+            let bytes = std::fs::read(&job).map_err(|e| format!("{}: {e}", job.display()))?;
+            let bytes = if bytes.trim_ascii().starts_with(b"{") {
+                let base = job.parent().unwrap_or(Path::new("."));
+                daemon::intake::inline_images(&bytes, base)
+                    .map_err(|e| e.to_string())?
+                    .into_bytes()
+            } else {
+                bytes
             };
-            let id = spool
-                .submit(&job, &daemon::validation_policy(&cfg), jl)
-                .map_err(|e| e.to_string())?;
-            println!("{} {id}", t(lang, "job masuk spool:", "job spooled:"));
+            let mut books = via.open(&config, lang)?;
+            let q = SubmitQuery {
+                operator: who.operator,
+            };
+            let r = books.submit(&q, bytes).map_err(|e| failed(e, lang))?;
+            println!(
+                "{} {}",
+                t(lang, "job masuk spool:", "job spooled:"),
+                r.job_id
+            );
             Ok(ExitCode::SUCCESS)
         }
-        StationCommand::Stock { cmd, config, who } => {
-            let (cfg, mut j) = open(&config, lang)?;
-            let code = stock::stock(cmd, &cfg, &mut j, &who.actor(), lang)?;
-            // Low-stock alerts follow the movement at once (the daemon re-checks too).
-            if let Err(e) = j.low_stock_check(&daemon::stock_thresholds(&cfg)) {
-                eprintln!(
-                    "{}: {e}",
-                    t(lang, "cek stok menipis gagal", "low-stock check failed")
-                );
-            }
-            Ok(code)
+        StationCommand::Stock {
+            cmd,
+            config,
+            who,
+            via,
+        } => {
+            let mut books = via.open(&config, lang)?;
+            stock::stock(cmd, &mut books, who.operator, lang)
         }
-        StationCommand::Doubt { cmd, config, who } => {
-            let (_, mut j) = open(&config, lang)?;
-            doubt(cmd, &mut j, &who.actor(), lang)
+        StationCommand::Doubt {
+            cmd,
+            config,
+            who,
+            via,
+        } => {
+            let mut books = via.open(&config, lang)?;
+            doubt(cmd, &mut books, who.operator, lang)
         }
-        StationCommand::Outbox { cmd, config, who } => {
-            let (_, mut j) = open(&config, lang)?;
-            outbox(cmd, &mut j, &who.actor(), lang)
+        StationCommand::Outbox {
+            cmd,
+            config,
+            who,
+            via,
+        } => {
+            let mut books = via.open(&config, lang)?;
+            outbox(cmd, &mut books, who.operator, lang)
         }
-        StationCommand::Audit { cmd, config } => {
-            let (_, j) = open(&config, lang)?;
+        StationCommand::Audit { cmd, config, via } => {
+            let mut books = via.open(&config, lang)?;
             match cmd {
                 AuditCommand::Verify => {
-                    let r = j.audit_verify().map_err(|e| e.to_string())?;
-                    if let Some(p) = &r.problem {
+                    let r = books.audit_verify().map_err(|e| failed(e, lang))?;
+                    if let (Some(row), Some(what)) = (r.problem_row, &r.problem) {
                         println!(
                             "{} {}: {}",
                             t(
@@ -351,8 +397,8 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
                                 "JEJAK AUDIT RUSAK pada baris",
                                 "AUDIT TRAIL BROKEN at row"
                             ),
-                            p.row_id,
-                            p.what
+                            row,
+                            what
                         );
                         return Ok(ExitCode::FAILURE);
                     }
@@ -384,13 +430,13 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
 
 fn doubt(
     cmd: DoubtCommand,
-    j: &mut Journal,
-    actor: &Actor,
+    books: &mut Remote,
+    operator: Option<String>,
     lang: Lang,
 ) -> Result<ExitCode, String> {
     match cmd {
         DoubtCommand::List => {
-            let list = j.doubt_list().map_err(|e| e.to_string())?;
+            let list = books.doubt_list().map_err(|e| failed(e, lang))?;
             if list.is_empty() {
                 println!("{}", t(lang, "tidak ada job diragukan", "no job in doubt"));
             }
@@ -407,6 +453,8 @@ fn doubt(
                     t(lang, "percobaan", "attempt"),
                     d.attempt,
                     d.was
+                        .as_deref()
+                        .and_then(|w| w.parse::<crate::journal::JobState>().ok())
                         .map(|w| format!("{} {}  ", t(lang, "saat", "while"), state_label(w, lang)))
                         .unwrap_or_default(),
                     reason.unwrap_or("")
@@ -421,22 +469,30 @@ fn doubt(
             card_serial,
             note,
         } => {
-            let state = match (printed, spoiled) {
-                (true, _) => j.doubt_resolve_printed(&job, card_serial.as_deref(), &note, actor),
-                (false, Some(c)) => {
-                    j.doubt_resolve(&job, DoubtResolution::Spoiled(c), &note, actor)
-                }
-                (false, None) => {
-                    return Err(t(
-                        lang,
-                        "pilih --printed atau --spoiled",
-                        "give --printed or --spoiled",
-                    )
-                    .into())
-                }
+            if !printed && spoiled.is_none() {
+                return Err(t(
+                    lang,
+                    "pilih --printed atau --spoiled",
+                    "give --printed or --spoiled",
+                )
+                .into());
             }
-            .map_err(|e| e.to_string())?;
-            println!("{job}: {}", state_label(state, lang));
+            let req = ResolveRequest {
+                printed,
+                spoiled: spoiled.map(|c| c.code().to_string()),
+                card_serial,
+                note,
+                operator,
+            };
+            let r = books
+                .doubt_resolve(&job, &req)
+                .map_err(|e| failed(e, lang))?;
+            let label = r
+                .state
+                .parse::<crate::journal::JobState>()
+                .map(|s| state_label(s, lang))
+                .unwrap_or(r.state.as_str());
+            println!("{job}: {label}");
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -444,28 +500,28 @@ fn doubt(
 
 fn outbox(
     cmd: OutboxCommand,
-    j: &mut Journal,
-    actor: &Actor,
+    books: &mut Remote,
+    operator: Option<String>,
     lang: Lang,
 ) -> Result<ExitCode, String> {
     match cmd {
         OutboxCommand::Show => {
-            let backlog = j.outbox_backlog().map_err(|e| e.to_string())?;
-            let refused = j.outbox_refused().map_err(|e| e.to_string())?;
+            let v = books.outbox().map_err(|e| failed(e, lang))?;
             println!(
-                "{}: {backlog}",
+                "{}: {}",
                 t(
                     lang,
                     "event menunggu dikirim",
                     "events waiting for delivery"
-                )
+                ),
+                v.backlog
             );
             println!(
                 "{}: {}",
                 t(lang, "event ditolak server", "events refused by the server"),
-                refused.len()
+                v.refused.len()
             );
-            for r in refused {
+            for r in v.refused {
                 println!(
                     "  {}  {}  {}  {}: {}",
                     r.event_id,
@@ -478,16 +534,17 @@ fn outbox(
             Ok(ExitCode::SUCCESS)
         }
         OutboxCommand::Retry { event, all: _ } => {
-            let n = j
-                .outbox_retry_refused(event.as_deref(), actor)
-                .map_err(|e| e.to_string())?;
+            let r = books
+                .outbox_retry(&RetryRequest { event, operator })
+                .map_err(|e| failed(e, lang))?;
             println!(
-                "{}: {n}",
+                "{}: {}",
                 t(
                     lang,
                     "event dikembalikan ke antrean",
                     "events back in the delivery queue"
-                )
+                ),
+                r.count
             );
             Ok(ExitCode::SUCCESS)
         }

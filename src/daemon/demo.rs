@@ -318,7 +318,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         });
     }
     let v = journal.stock_verify()?;
-    crate::cli::station::print_stock(&v.report, lang);
+    crate::cli::station::print_stock(&(&v.report).into(), lang);
     let a = journal.audit_verify()?;
     println!(
         "stock verify: {}",

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod events;
 pub mod intake;
 pub mod notify;
+pub mod preflight;
 mod prepare;
 pub mod purge;
 pub mod run;
@@ -59,6 +60,10 @@ pub enum DaemonError {
     /// Configuration problem.
     #[error("{0}")]
     Config(String),
+    /// A place the daemon writes is not its own or not writable (start-up check); the message
+    /// names the file and the fix, in Bahasa Indonesia and English.
+    #[error("{0}")]
+    Place(preflight::PlaceProblem),
 }
 
 impl DaemonError {

@@ -26,10 +26,15 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
         .map_err(|e| DaemonError::io(std::path::Path::new("SIGTERM"), e))?;
     let mut int = signal(SignalKind::interrupt())
         .map_err(|e| DaemonError::io(std::path::Path::new("SIGINT"), e))?;
+    // Every place the daemon writes is its own, or it stops here: no READY, exit non-zero.
+    super::preflight::check_places(config)?;
+    // Files it makes are the service user's only (as the unit's UMask=0077), also when started
+    // by hand.
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     // The socket first: a second daemon on the same station stops here, before it touches a
     // printer or the queue.
     let socket = config.control_socket();
-    let listener = super::control::bind(&socket, config.station.control_group.as_deref())?;
+    let listener = super::control::bind(&socket)?;
     let station = match Station::start_with(config, options) {
         Ok(s) => s,
         Err(e) => {
@@ -101,12 +106,7 @@ fn start_control(
     listener: tokio::net::UnixListener,
 ) -> Result<Control, DaemonError> {
     let journal = super::open_journal(config)?;
-    let state = super::control::ControlState::new(
-        station.handle(),
-        journal,
-        &config.station.id,
-        &config.station.name,
-    );
+    let state = super::control::ControlState::from_config(config, station.handle(), journal)?;
     let (stop, mut rx) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(async move {
         let shutdown = async move {

@@ -3,6 +3,10 @@
 //! or inserting a row breaks the chain from that row on; `audit_head` holds the last id and hash
 //! so that deleting the newest rows is caught too. Someone able to rewrite the whole chain
 //! *and* the head is only caught by an outside anchor: the head hash is reported to the server.
+//!
+//! Since schema 10 a row also holds the caller's Unix uid and user name (as the kernel told the
+//! daemon). A row with either is hashed with a version marker and both fields appended; a row
+//! without them hashes exactly as before, so chains written by older builds still verify.
 
 use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
@@ -23,8 +27,12 @@ pub struct AuditEntry {
     pub at: Timestamp,
     /// Who (operator id or `system`).
     pub actor: String,
-    /// Their role code.
+    /// Their role code (`operator`, `admin`, `none` on a refusal).
     pub role: String,
+    /// Unix uid of the caller (SO_PEERCRED); `None` for the daemon itself and older rows.
+    pub uid: Option<u32>,
+    /// Unix user name of `uid`.
+    pub user: Option<String>,
     /// What, e.g. `stock.receive`, `job.feed`, `doubt.resolve`.
     pub action: String,
     /// What it was done to: a job id or `kia/feeder:P1`.
@@ -81,6 +89,13 @@ fn row_hash(prev: &str, e: &AuditEntry) -> String {
         h.update((field.len() as u64).to_be_bytes());
         h.update(field.as_bytes());
     }
+    if e.uid.is_some() || e.user.is_some() {
+        let uid = e.uid.map(|u| u.to_string()).unwrap_or_default();
+        for field in ["identity-v1", uid.as_str(), e.user.as_deref().unwrap_or("")] {
+            h.update((field.len() as u64).to_be_bytes());
+            h.update(field.as_bytes());
+        }
+    }
     hex::encode(h.finalize())
 }
 
@@ -106,6 +121,8 @@ pub(crate) fn append(
         at: tx.now,
         actor: actor.id.clone(),
         role: actor.role.code().to_string(),
+        uid: actor.uid,
+        user: actor.user.clone(),
         action: action.to_string(),
         subject: subject.to_string(),
         detail: detail.to_string(),
@@ -115,8 +132,9 @@ pub(crate) fn append(
     e.hash = row_hash(&e.prev_hash, &e);
     tx.tx
         .prepare_cached(
-            "INSERT INTO audit (id, at, actor, role, action, subject, detail, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO audit
+                 (id, at, actor, role, action, subject, detail, prev_hash, hash, uid, user_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
             e.id,
@@ -127,7 +145,9 @@ pub(crate) fn append(
             e.subject,
             e.detail,
             e.prev_hash,
-            e.hash
+            e.hash,
+            e.uid,
+            e.user
         ])?;
     tx.tx
         .prepare_cached(
@@ -144,6 +164,8 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
         at: Timestamp(r.get(1)?),
         actor: r.get(2)?,
         role: r.get(3)?,
+        uid: r.get(9)?,
+        user: r.get(10)?,
         action: r.get(4)?,
         subject: r.get(5)?,
         detail: r.get(6)?,
@@ -152,8 +174,8 @@ fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     })
 }
 
-const SELECT: &str =
-    "SELECT id, at, actor, role, action, subject, detail, prev_hash, hash FROM audit";
+const SELECT: &str = "SELECT id, at, actor, role, action, subject, detail, prev_hash, hash, \
+     uid, user_name FROM audit";
 
 impl Journal {
     /// Records an operator action that is not otherwise journaled (e.g. a printer-pause

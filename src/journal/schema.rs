@@ -198,6 +198,13 @@ pub const MIGRATIONS: &[&str] = &[
         (SELECT MIN(e.at) FROM job_events e WHERE e.job_id = jobs.job_id AND e.step = 'feed')
         WHERE EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = jobs.job_id AND e.step = 'feed');
     "#,
+    // 10 (authority, issue 11): who acted as the kernel told the daemon (SO_PEERCRED), beside
+    //     the label and role. NULL for the daemon itself and rows written before this version;
+    //     the hash covers them only when present, so older rows verify unchanged.
+    r#"
+    ALTER TABLE audit ADD COLUMN uid INTEGER;
+    ALTER TABLE audit ADD COLUMN user_name TEXT;
+    "#,
 ];
 
 /// Schema version this build writes.

@@ -128,6 +128,8 @@ pub enum Role {
     Operator,
     /// Head of section: may adjust stock.
     Administrator,
+    /// A local user in neither group: only ever recorded on a refusal (`auth.refused`).
+    NoRole,
 }
 
 impl Role {
@@ -136,6 +138,7 @@ impl Role {
         match self {
             Role::Operator => "operator",
             Role::Administrator => "admin",
+            Role::NoRole => "none",
         }
     }
 }
@@ -143,10 +146,16 @@ impl Role {
 /// Who did something. The daemon itself acts as [`Actor::system`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    /// Login or badge id (never a NIK).
+    /// Login or badge id (never a NIK); through the control socket the label
+    /// `Stated Name (uid N user)`.
     pub id: String,
     /// Role, checked for administrator-only actions.
     pub role: Role,
+    /// Unix uid the kernel reported for the caller (SO_PEERCRED); `None` for the daemon
+    /// itself and for callers inside the process (tests, the demo).
+    pub uid: Option<u32>,
+    /// Unix user name of `uid`, when it has a passwd entry.
+    pub user: Option<String>,
 }
 
 impl Actor {
@@ -155,6 +164,8 @@ impl Actor {
         Actor {
             id: id.into(),
             role: Role::Operator,
+            uid: None,
+            user: None,
         }
     }
 
@@ -163,15 +174,22 @@ impl Actor {
         Actor {
             id: id.into(),
             role: Role::Administrator,
+            uid: None,
+            user: None,
         }
     }
 
     /// The daemon acting on its own (workers, recovery).
     pub fn system() -> Self {
-        Actor {
-            id: "system".into(),
-            role: Role::Operator,
-        }
+        Actor::operator("system")
+    }
+
+    /// This actor as the kernel identified it: uid and user name, recorded in the audit trail
+    /// beside the label so a stated name can never hide who really acted.
+    pub fn with_identity(mut self, uid: u32, user: Option<String>) -> Self {
+        self.uid = Some(uid);
+        self.user = user;
+        self
     }
 }
 

@@ -35,7 +35,7 @@ pub use fill::FilledSvg;
 pub use fit::{Face, FitRule, FitStep, Fitted};
 pub use fonts::FontSet;
 pub use manifest::{Align, QrLevel};
-pub(crate) use prerender::{render_group, StaticGroups};
+pub(crate) use prerender::render_group;
 pub use source::LayoutSource;
 
 /// Left edge of the card inside the frame, in dots.

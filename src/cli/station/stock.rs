@@ -3,62 +3,64 @@
 
 use std::process::ExitCode;
 
-use super::{t, StockCommand};
+use super::{failed, t, Remote, StockCommand};
 use crate::cli::Lang;
-use crate::config::Config;
-use crate::journal::{Actor, AfterWriteOff, Journal, StockReport};
+use crate::daemon::control::{
+    AdjustRequest, LoadRequest, MoveOutRequest, ReceiveRequest, Recorded, StockView,
+    WriteOffRequest,
+};
 
 pub(super) fn stock(
     cmd: StockCommand,
-    cfg: &Config,
-    j: &mut Journal,
-    actor: &Actor,
+    books: &mut Remote,
+    operator: Option<String>,
     lang: Lang,
 ) -> Result<ExitCode, String> {
-    let done = |n: i64| {
-        println!("{} (#{n})", t(lang, "tercatat", "recorded"));
+    let done = |r: Result<Recorded, _>| {
+        let r = r.map_err(|e| failed(e, lang))?;
+        println!(
+            "{} (#{}, {})",
+            t(lang, "tercatat", "recorded"),
+            r.movement,
+            r.operator
+        );
         Ok(ExitCode::SUCCESS)
     };
-    let e = |e: crate::journal::JournalError| e.to_string();
     match cmd {
         StockCommand::Receive {
             blangko_type,
             count,
             lot,
             note,
-        } => done(
-            j.stock_receive(blangko_type, count, &lot, note.as_deref(), actor)
-                .map_err(e)?,
-        ),
+        } => done(books.stock_receive(&ReceiveRequest {
+            blangko_type: blangko_type.code().into(),
+            count,
+            lot,
+            note,
+            operator,
+        })),
         StockCommand::Load {
             printer,
             count,
             blangko_type,
-        } => {
-            let bt = match blangko_type {
-                Some(b) => b,
-                None => cfg
-                    .printers
-                    .iter()
-                    .find(|p| p.id == printer)
-                    .ok_or_else(|| {
-                        format!(
-                            "{} {printer:?}",
-                            t(
-                                lang,
-                                "printer tidak ada di konfigurasi:",
-                                "printer not in config:"
-                            )
-                        )
-                    })?
-                    .blangko
-                    .parse()
-                    .map_err(e)?,
-            };
-            done(j.stock_load(&printer, bt, count, actor).map_err(e)?)
-        }
+        } => done(books.stock_load(&LoadRequest {
+            printer,
+            count,
+            blangko_type: blangko_type.map(|b| b.code().into()),
+            operator,
+        })),
+        StockCommand::Unload {
+            printer,
+            count,
+            blangko_type,
+        } => done(books.stock_unload(&LoadRequest {
+            printer,
+            count,
+            blangko_type: blangko_type.map(|b| b.code().into()),
+            operator,
+        })),
         StockCommand::Show => {
-            print_stock(&j.stock_show().map_err(e)?, lang);
+            print_stock(&books.stock().map_err(|e| failed(e, lang))?, lang);
             Ok(ExitCode::SUCCESS)
         }
         StockCommand::Spoil {
@@ -68,19 +70,23 @@ pub(super) fn stock(
             replaced_by,
             ..
         } => {
-            let after = match replaced_by {
-                Some(new) => AfterWriteOff::SupersededBy(new),
-                None => AfterWriteOff::Reprint,
-            };
-            let state = j
-                .write_off_printed(&job, category, &note, &after, actor)
-                .map_err(e)?;
+            let r = books
+                .write_off(
+                    &job,
+                    &WriteOffRequest {
+                        category: category.code().into(),
+                        note,
+                        replaced_by,
+                        operator,
+                    },
+                )
+                .map_err(|e| failed(e, lang))?;
             println!(
                 "{job}: {} {} ({})",
                 t(lang, "kartu dihapusbukukan, job", "card written off, job"),
                 match lang {
-                    Lang::Id => state.label_id(),
-                    Lang::En => state.code(),
+                    Lang::Id => r.state_id.as_str(),
+                    Lang::En => r.state.as_str(),
                 },
                 category.label_id()
             );
@@ -103,33 +109,44 @@ pub(super) fn stock(
                 )
                 .to_string()
             })?;
-            done(
-                j.stock_spoil(&place.place(), bt, count, category, &note, actor)
-                    .map_err(e)?,
-            )
+            done(books.stock_spoil(&MoveOutRequest {
+                printer: place.printer,
+                blangko_type: bt.code().into(),
+                count,
+                category: Some(category.code().into()),
+                note,
+                operator,
+            }))
         }
         StockCommand::Return {
             place,
             blangko_type,
             count,
             note,
-        } => done(
-            j.stock_return(&place.place(), blangko_type, count, &note, actor)
-                .map_err(e)?,
-        ),
+        } => done(books.stock_return(&MoveOutRequest {
+            printer: place.printer,
+            blangko_type: blangko_type.code().into(),
+            count,
+            category: None,
+            note,
+            operator,
+        })),
         StockCommand::Adjust {
             place,
             blangko_type,
             delta,
             reason,
-        } => done(
-            j.stock_adjust(&place.place(), blangko_type, delta, &reason, actor)
-                .map_err(e)?,
-        ),
+        } => done(books.stock_adjust(&AdjustRequest {
+            printer: place.printer,
+            blangko_type: blangko_type.code().into(),
+            delta,
+            reason,
+            operator,
+        })),
         StockCommand::Verify => {
-            let v = j.stock_verify().map_err(e)?;
+            let v = books.stock_verify().map_err(|e| failed(e, lang))?;
             print_stock(&v.report, lang);
-            if v.is_ok() {
+            if v.problems.is_empty() {
                 println!("{}", t(lang, "stok seimbang", "ledger balances"));
                 Ok(ExitCode::SUCCESS)
             } else {
@@ -143,7 +160,7 @@ pub(super) fn stock(
 }
 
 /// Prints the stock figures as a small table.
-pub fn print_stock(r: &StockReport, lang: Lang) {
+pub fn print_stock(r: &StockView, lang: Lang) {
     println!(
         "{:<8} {:>8} {:>7} {:>7} {:>7} {:>8} {:>9} {:>8} {:>9} {:>8}",
         t(lang, "jenis", "type"),
@@ -157,10 +174,10 @@ pub fn print_stock(r: &StockReport, lang: Lang) {
         t(lang, "kembali", "returned"),
         t(lang, "selisih", "imbalance"),
     );
-    for (bt, f) in &r.types {
+    for f in &r.types {
         println!(
             "{:<8} {:>8} {:>7} {:>7} {:>7} {:>8} {:>9} {:>8} {:>9} {:>8}",
-            bt.code(),
+            f.blangko_type,
             f.received,
             f.adjustments,
             f.in_store,
@@ -169,15 +186,10 @@ pub fn print_stock(r: &StockReport, lang: Lang) {
             f.consumed,
             f.spoiled,
             f.returned,
-            f.imbalance()
+            f.imbalance
         );
     }
     for f in &r.feeders {
-        println!(
-            "  feeder {} ({}): {}",
-            f.printer_id,
-            f.blangko_type.code(),
-            f.count
-        );
+        println!("  feeder {} ({}): {}", f.printer, f.blangko_type, f.count);
     }
 }

@@ -10,6 +10,7 @@ use hyper::{Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde::de::DeserializeOwned;
 
+use super::wire::*;
 use super::{ActRequest, ActResponse, ApiError, EventView, StatusView};
 
 /// Why a control call failed.
@@ -18,14 +19,15 @@ pub enum ClientError {
     /// Nothing listens on the socket: the daemon is not running (or uses another socket).
     #[error("the cetak daemon is not running (no control socket at {0})")]
     NotRunning(PathBuf),
-    /// The socket exists but this user may not use it (not in the socket's group).
-    #[error("permission denied on {0}: ask to be added to the cetak group")]
+    /// The socket exists but its folder or file is closed to this user (the shipped unit
+    /// leaves both open: RuntimeDirectoryMode=0755, socket 0666).
+    #[error("permission denied on {0}: the control socket or its folder is closed to this user; ask an administrator to check its permissions")]
     PermissionDenied(PathBuf),
     /// The daemon refused the request.
     #[error("{}", .0.message_en)]
     Refused(ApiError),
     /// No answer in time.
-    #[error("the daemon did not answer within {0:?}")]
+    #[error("the daemon did not answer within {0:?}; check the outcome (cetak status / cetak stock show) before repeating")]
     Timeout(Duration),
     /// The connection broke or the answer was not what the API promises.
     #[error("control API: {0}")]
@@ -41,11 +43,13 @@ impl ClientError {
                 p.display()
             ),
             ClientError::PermissionDenied(p) => format!(
-                "tidak diizinkan memakai {}: minta dimasukkan ke grup cetak",
+                "tidak diizinkan membuka {}: socket kendali atau foldernya tertutup bagi pengguna ini; minta administrator memeriksa izinnya",
                 p.display()
             ),
             ClientError::Refused(e) => e.message_id.clone(),
-            ClientError::Timeout(d) => format!("daemon tidak menjawab dalam {d:?}"),
+            ClientError::Timeout(d) => format!(
+                "daemon tidak menjawab dalam {d:?}; periksa hasilnya (cetak status / cetak stock show) sebelum mengulang"
+            ),
             ClientError::Protocol(m) => format!("API kendali: {m}"),
         }
     }
@@ -64,12 +68,24 @@ pub struct ControlClient {
 }
 
 impl ControlClient {
-    /// A client for the socket at `path` (10 s deadline per call).
+    /// A client for the socket at `path`. The deadline per call (60 s) is longer than the
+    /// daemon's journal busy timeout (30 s), so a write waiting for the journal is answered
+    /// rather than abandoned half-way from the operator's point of view.
     pub fn new(path: impl Into<PathBuf>) -> Self {
         ControlClient {
             path: path.into(),
-            timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
         }
+    }
+
+    /// The socket this client talks to.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether a daemon answers on the socket (a connection is accepted).
+    pub fn daemon_listening(&self) -> bool {
+        std::os::unix::net::UnixStream::connect(&self.path).is_ok()
     }
 
     /// Changes the deadline per call.
@@ -90,9 +106,123 @@ impl ControlClient {
 
     /// `POST /v1/printers/{printer}/act`.
     pub fn act(&self, printer: &str, req: &ActRequest) -> Result<ActResponse, ClientError> {
-        let body = serde_json::to_vec(req).map_err(|e| ClientError::Protocol(e.to_string()))?;
         let path = format!("/v1/printers/{}/act", encode_segment(printer));
-        self.call(Method::POST, &path, Some(body))
+        self.post(&path, req)
+    }
+
+    /// `GET /v1/stock`.
+    pub fn stock(&self) -> Result<StockView, ClientError> {
+        self.call(Method::GET, "/v1/stock", None)
+    }
+
+    /// `GET /v1/stock/verify`.
+    pub fn stock_verify(&self) -> Result<StockVerifyView, ClientError> {
+        self.call(Method::GET, "/v1/stock/verify", None)
+    }
+
+    /// `POST /v1/stock/receive`.
+    pub fn stock_receive(&self, r: &ReceiveRequest) -> Result<Recorded, ClientError> {
+        self.post("/v1/stock/receive", r)
+    }
+
+    /// `POST /v1/stock/load`.
+    pub fn stock_load(&self, r: &LoadRequest) -> Result<Recorded, ClientError> {
+        self.post("/v1/stock/load", r)
+    }
+
+    /// `POST /v1/stock/unload`.
+    pub fn stock_unload(&self, r: &LoadRequest) -> Result<Recorded, ClientError> {
+        self.post("/v1/stock/unload", r)
+    }
+
+    /// `POST /v1/stock/spoil`.
+    pub fn stock_spoil(&self, r: &MoveOutRequest) -> Result<Recorded, ClientError> {
+        self.post("/v1/stock/spoil", r)
+    }
+
+    /// `POST /v1/stock/return`.
+    pub fn stock_return(&self, r: &MoveOutRequest) -> Result<Recorded, ClientError> {
+        self.post("/v1/stock/return", r)
+    }
+
+    /// `POST /v1/stock/adjust`.
+    pub fn stock_adjust(&self, r: &AdjustRequest) -> Result<Recorded, ClientError> {
+        self.post("/v1/stock/adjust", r)
+    }
+
+    /// `POST /v1/jobs/{job}/write-off`.
+    pub fn write_off(&self, job: &str, r: &WriteOffRequest) -> Result<JobStateView, ClientError> {
+        self.post(&format!("/v1/jobs/{}/write-off", encode_segment(job)), r)
+    }
+
+    /// `GET /v1/doubt`.
+    pub fn doubt_list(&self) -> Result<Vec<DoubtView>, ClientError> {
+        self.call(Method::GET, "/v1/doubt", None)
+    }
+
+    /// `POST /v1/doubt/{job}/resolve`.
+    pub fn doubt_resolve(
+        &self,
+        job: &str,
+        r: &ResolveRequest,
+    ) -> Result<JobStateView, ClientError> {
+        self.post(&format!("/v1/doubt/{}/resolve", encode_segment(job)), r)
+    }
+
+    /// `GET /v1/outbox`.
+    pub fn outbox(&self) -> Result<OutboxView, ClientError> {
+        self.call(Method::GET, "/v1/outbox", None)
+    }
+
+    /// `POST /v1/outbox/retry`.
+    pub fn outbox_retry(&self, r: &RetryRequest) -> Result<RetryView, ClientError> {
+        self.post("/v1/outbox/retry", r)
+    }
+
+    /// `GET /v1/audit/verify`.
+    pub fn audit_verify(&self) -> Result<AuditVerifyView, ClientError> {
+        self.call(Method::GET, "/v1/audit/verify", None)
+    }
+
+    /// `GET /v1/export`.
+    pub fn export(&self) -> Result<ExportView, ClientError> {
+        self.call(Method::GET, "/v1/export", None)
+    }
+
+    /// `POST /v1/import` with the bundle file as it is (a large bundle takes a while: the
+    /// deadline is at least 10 minutes).
+    pub fn import(&self, q: &ImportQuery, bundle: Vec<u8>) -> Result<ImportView, ClientError> {
+        let mut uri = format!(
+            "/v1/import?name={}&acks_only={}",
+            encode_segment(&q.name),
+            q.acks_only
+        );
+        if let Some(op) = &q.operator {
+            uri.push_str(&format!("&operator={}", encode_segment(op)));
+        }
+        let slow = ControlClient {
+            path: self.path.clone(),
+            timeout: self.timeout.max(Duration::from_secs(600)),
+        };
+        slow.call_with(Method::POST, &uri, Some(bundle), "application/octet-stream")
+    }
+
+    /// `POST /v1/submit` with a job file's content (an unsigned training job's images inlined).
+    pub fn submit(&self, q: &SubmitQuery, job: Vec<u8>) -> Result<SubmitView, ClientError> {
+        let mut uri = "/v1/submit".to_string();
+        if let Some(op) = &q.operator {
+            uri.push_str(&format!("?operator={}", encode_segment(op)));
+        }
+        self.call_with(Method::POST, &uri, Some(job), "application/octet-stream")
+    }
+
+    fn post<B: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        uri: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let body = serde_json::to_vec(body).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        self.call(Method::POST, uri, Some(body))
     }
 
     fn call<T: DeserializeOwned>(
@@ -101,11 +231,21 @@ impl ControlClient {
         uri: &str,
         body: Option<Vec<u8>>,
     ) -> Result<T, ClientError> {
+        self.call_with(method, uri, body, "application/json")
+    }
+
+    fn call_with<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Option<Vec<u8>>,
+        content_type: &str,
+    ) -> Result<T, ClientError> {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
-        let fut = request(&self.path, method, uri, body);
+        let fut = request(&self.path, method, uri, body, content_type);
         let (status, bytes) = rt
             .block_on(async { tokio::time::timeout(self.timeout, fut).await })
             .map_err(|_| ClientError::Timeout(self.timeout))??;
@@ -132,6 +272,7 @@ async fn request(
     method: Method,
     uri: &str,
     body: Option<Vec<u8>>,
+    content_type: &str,
 ) -> Result<(StatusCode, Bytes), ClientError> {
     let stream = tokio::net::UnixStream::connect(path)
         .await
@@ -155,7 +296,7 @@ async fn request(
         .uri(uri)
         .header(hyper::header::HOST, "cetak");
     if has_body {
-        req = req.header(hyper::header::CONTENT_TYPE, "application/json");
+        req = req.header(hyper::header::CONTENT_TYPE, content_type);
     }
     let req = req
         .body(Full::new(Bytes::from(body.unwrap_or_default())))
@@ -167,7 +308,8 @@ async fn request(
     Ok((status, bytes))
 }
 
-/// Percent-encodes a path segment (printer ids are plain, but never trust that).
+/// Percent-encodes a path segment or query value (printer ids are plain, but never trust
+/// that).
 fn encode_segment(s: &str) -> String {
     s.bytes()
         .map(|b| {

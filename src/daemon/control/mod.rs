@@ -1,18 +1,26 @@
-//! The control API of a running daemon: HTTP/JSON on a Unix socket (mode 0660, group `cetak`),
-//! versioned under `/v1`. The socket's file permissions decide who may act; the peer's uid
-//! (SO_PEERCRED) names the operator recorded in the journal and the audit trail. Served by
-//! [`server`], spoken by [`client`] (`cetak status`, `cetak events`, `cetak act`) and later the
-//! dashboard. See `docs/daemon.md` for the endpoints.
+//! The control API of a running daemon: HTTP/JSON on a Unix socket (mode 0666), versioned
+//! under `/v1`. The kernel names the caller (SO_PEERCRED) and the group database gives the role
+//! ([`auth`]): every endpoint says which role it needs, and the uid, user name and role are
+//! recorded in the journal and the audit trail. Served by [`server`], spoken by [`client`]
+//! (every station command of the CLI) and later the dashboard; the books themselves (stock,
+//! doubt, outbox, audit, bundles) are in [`books`], shared with `--offline`. See
+//! `docs/daemon.md` for the endpoints and who may call each.
 
+pub mod auth;
+pub mod books;
 pub mod client;
 pub mod server;
+pub mod wire;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use auth::{Authority, Caller, Groups, Op, Peer};
+pub use books::Books;
 pub use client::{ClientError, ControlClient};
 pub use server::{bind, serve, ControlState};
+pub use wire::*;
 
 /// `GET /v1/status`: the whole station at a glance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,11 +151,22 @@ pub struct ActResponse {
     pub operator: String,
 }
 
+/// A refusal before it is put on the wire: HTTP status and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// HTTP status (400, 403, 404, 409, 500, 503).
+    pub status: u16,
+    /// The body.
+    pub body: ApiError,
+}
+
 /// Every refusal: a stable code and the message in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     /// `unknown_printer`, `not_paused`, `not_allowed`, `stale_event`, `worker_gone`,
-    /// `bad_request`, `unknown_peer`, `not_found`, `internal`.
+    /// `bad_request`, `unknown_peer`, `forbidden`, `not_found`, `unknown_job`,
+    /// `insufficient_stock`, `feeder_holds_other_type`, `illegal_transition`, `lease_lost`,
+    /// `bad_bundle`, `internal`.
     pub error: String,
     /// English.
     pub message_en: String,

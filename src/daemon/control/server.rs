@@ -1,28 +1,34 @@
-//! The control API server: an axum router on a Unix socket. Handlers only read the station's
-//! board and journal or hand a decision to a worker's channel, so a slow client never holds a
-//! printer up.
+//! The control API server: an axum router on a Unix socket. Every handler first names the
+//! caller and checks its role ([`auth`](super::auth)); then it reads the station's board and
+//! journal, hands a decision to a worker's channel, or does its bookkeeping on the journal in
+//! `spawn_blocking` ([`books`](super::books)), so a slow client never holds a printer up.
 
 use std::future::Future;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::connect_info::Connected;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, Path as UrlPath, State};
+use axum::body::Bytes;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path as UrlPath, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::serve::IncomingStream;
 use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use tokio::net::UnixListener;
 
+use super::auth::{Caller, Groups, Op, Peer};
+use super::books::Books;
 use super::{
-    ActRequest, ActResponse, AlertView, ApiError, EventView, LinkView, PrinterView, StatusView,
+    ActRequest, ActResponse, AlertView, ApiError, EventView, LinkView, PrinterView, Refusal,
+    StatusView,
 };
+use crate::config::Config;
 use crate::daemon::events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
 use crate::daemon::DaemonError;
-use crate::journal::{Actor, Journal};
+use crate::journal::Journal;
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -31,6 +37,8 @@ pub struct ControlState {
     journal: Arc<Mutex<Journal>>,
     station_id: String,
     station_name: String,
+    groups: Arc<Groups>,
+    books: Arc<Books>,
 }
 
 impl std::fmt::Debug for ControlState {
@@ -42,44 +50,100 @@ impl std::fmt::Debug for ControlState {
 }
 
 impl ControlState {
-    /// The station's handle and a journal connection of its own (read for status; the
-    /// workers write the decisions).
-    pub fn new(
+    /// The station's handle and a journal connection of its own (status reads, and the
+    /// bookkeeping of stock, doubt, outbox and bundles; the workers write their own rows).
+    pub fn from_config(
+        config: &Config,
         handle: StationHandle,
         journal: Journal,
-        station_id: &str,
-        station_name: &str,
-    ) -> Self {
-        ControlState {
+    ) -> Result<Self, DaemonError> {
+        let groups = Groups::from_config(&config.authority);
+        let missing = groups.missing();
+        if !missing.is_empty() {
+            tracing::warn!(groups = ?missing, "authority group missing: nobody has that role (create it: groupadd)");
+        }
+        if config.station.control_group.is_some() {
+            tracing::warn!("station.control_group is no longer used: roles come from [authority]");
+        }
+        Ok(ControlState {
+            books: Arc::new(Books::from_config(config, Some(handle.clone()))?),
             handle,
             journal: Arc::new(Mutex::new(journal)),
-            station_id: station_id.to_string(),
-            station_name: station_name.to_string(),
+            station_id: config.station.id.clone(),
+            station_name: config.station.name.clone(),
+            groups: Arc::new(groups),
+        })
+    }
+
+    /// Names the caller and checks that it may do `op` (a refusal is audited).
+    async fn caller(&self, peer: Peer, op: Op) -> Result<Caller, Refusal> {
+        let Some(uid) = peer.uid else {
+            return Err(unknown_peer());
+        };
+        let s = self.clone();
+        let r = tokio::task::spawn_blocking(move || {
+            let caller = s.groups.caller(uid);
+            let mut j = s.journal.lock().unwrap_or_else(|e| e.into_inner());
+            s.books.guard(&mut j, &caller, op).map(|()| caller)
+        })
+        .await;
+        match r {
+            Ok(r) => r,
+            Err(e) => Err(Refusal::new(
+                500,
+                "internal",
+                e.to_string(),
+                format!("kesalahan di daemon: {e}"),
+            )),
+        }
+    }
+
+    /// Runs one bookkeeping operation for the caller on the journal, off the async threads.
+    async fn books<T: Serialize + Send + 'static>(
+        &self,
+        peer: Peer,
+        f: impl FnOnce(&Books, &mut Journal, &Caller) -> Result<T, Refusal> + Send + 'static,
+    ) -> Response {
+        let Some(uid) = peer.uid else {
+            return refused(unknown_peer());
+        };
+        let s = self.clone();
+        let r = tokio::task::spawn_blocking(move || {
+            let caller = s.groups.caller(uid);
+            let mut j = s.journal.lock().unwrap_or_else(|e| e.into_inner());
+            f(&s.books, &mut j, &caller)
+        })
+        .await;
+        match r {
+            Ok(Ok(v)) => Json(v).into_response(),
+            Ok(Err(refusal)) => refused(refusal),
+            Err(e) => internal(e.to_string()),
         }
     }
 }
 
-/// Credentials of the connected process (SO_PEERCRED).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Peer {
-    /// Unix user id, if the kernel told.
-    pub uid: Option<u32>,
-}
-
-impl Connected<IncomingStream<'_, UnixListener>> for Peer {
-    fn connect_info(stream: IncomingStream<'_, UnixListener>) -> Self {
-        Peer {
-            uid: stream.io().peer_cred().ok().map(|c| c.uid()),
-        }
-    }
+fn unknown_peer() -> Refusal {
+    Refusal::new(
+        403,
+        "unknown_peer",
+        "the caller's user could not be identified".into(),
+        "pengguna pemanggil tidak dapat dikenali".into(),
+    )
 }
 
 /// Binds the control socket at `path`: parent folder created, a stale socket from a killed
-/// daemon replaced (a live one is refused: another daemon is running), mode 0660, group
-/// `group` (or `cetak` when it exists and `group` is `None`). Call inside the tokio runtime.
-pub fn bind(path: &Path, group: Option<&str>) -> Result<UnixListener, DaemonError> {
+/// daemon replaced (a live one is refused: another daemon is running), mode 0666: every local
+/// user may connect, and the daemon decides from the caller's groups, so that someone without a
+/// role gets a clear answer and is recorded in the audit trail. Call inside the tokio runtime.
+pub fn bind(path: &Path) -> Result<UnixListener, DaemonError> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| DaemonError::io(dir, e))?;
+        if !dir.exists() {
+            // Made here (not by systemd's RuntimeDirectory=): open for traversal like the unit's
+            // RuntimeDirectoryMode=0755, whatever the umask, or nobody could reach the socket.
+            std::fs::create_dir_all(dir).map_err(|e| DaemonError::io(dir, e))?;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))
+                .map_err(|e| DaemonError::io(dir, e))?;
+        }
     }
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         if !meta.file_type().is_socket() {
@@ -98,27 +162,8 @@ pub fn bind(path: &Path, group: Option<&str>) -> Result<UnixListener, DaemonErro
     }
     let std_listener =
         std::os::unix::net::UnixListener::bind(path).map_err(|e| DaemonError::io(path, e))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o666))
         .map_err(|e| DaemonError::io(path, e))?;
-    let gid = match group {
-        Some(name) => Some(
-            nix::unistd::Group::from_name(name)
-                .ok()
-                .flatten()
-                .ok_or_else(|| {
-                    DaemonError::Config(format!("station.control_group: no group {name:?}"))
-                })?
-                .gid,
-        ),
-        None => nix::unistd::Group::from_name("cetak")
-            .ok()
-            .flatten()
-            .map(|g| g.gid),
-    };
-    if let Some(gid) = gid {
-        std::os::unix::fs::chown(path, None, Some(gid.as_raw()))
-            .map_err(|e| DaemonError::io(path, e))?;
-    }
     std_listener
         .set_nonblocking(true)
         .map_err(|e| DaemonError::io(path, e))?;
@@ -131,6 +176,31 @@ pub fn router(state: ControlState) -> Router {
         .route("/v1/status", get(status))
         .route("/v1/events", get(events))
         .route("/v1/printers/{printer}/act", post(act))
+        .route("/v1/stock", get(stock_show))
+        .route("/v1/stock/verify", get(stock_verify))
+        .route("/v1/stock/receive", post(stock_receive))
+        .route("/v1/stock/load", post(stock_load))
+        .route("/v1/stock/unload", post(stock_unload))
+        .route("/v1/stock/spoil", post(stock_spoil))
+        .route("/v1/stock/return", post(stock_return))
+        .route("/v1/stock/adjust", post(stock_adjust))
+        .route("/v1/jobs/{job}/write-off", post(write_off))
+        .route("/v1/doubt", get(doubt_list))
+        .route("/v1/doubt/{job}/resolve", post(doubt_resolve))
+        .route("/v1/outbox", get(outbox_show))
+        .route("/v1/outbox/retry", post(outbox_retry))
+        .route("/v1/audit/verify", get(audit_verify))
+        .route("/v1/export", get(export))
+        .route(
+            "/v1/submit",
+            post(submit).layer(DefaultBodyLimit::max(MAX_JOB_BYTES)),
+        )
+        .route(
+            "/v1/import",
+            post(import).layer(DefaultBodyLimit::max(
+                crate::bundle::MAX_BUNDLE_BYTES as usize,
+            )),
+        )
         .fallback(|| async {
             api_error(
                 StatusCode::NOT_FOUND,
@@ -166,6 +236,11 @@ fn api_error(status: StatusCode, code: &str, en: String, id: String) -> Response
         }),
     )
         .into_response()
+}
+
+fn refused(r: Refusal) -> Response {
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(r.body)).into_response()
 }
 
 fn internal(en: String) -> Response {
@@ -220,7 +295,10 @@ fn event_view(e: &OperatorEvent) -> EventView {
     }
 }
 
-async fn status(State(s): State<ControlState>) -> Response {
+async fn status(State(s): State<ControlState>, ConnectInfo(peer): ConnectInfo<Peer>) -> Response {
+    if let Err(r) = s.caller(peer, Op::Status).await {
+        return refused(r);
+    }
     let mut printers: Vec<PrinterView> = s
         .handle
         .printer_states()
@@ -288,8 +366,18 @@ async fn status(State(s): State<ControlState>) -> Response {
     .into_response()
 }
 
-async fn events(State(s): State<ControlState>) -> Json<Vec<EventView>> {
-    Json(s.handle.pending_events().iter().map(event_view).collect())
+async fn events(State(s): State<ControlState>, ConnectInfo(peer): ConnectInfo<Peer>) -> Response {
+    if let Err(r) = s.caller(peer, Op::Events).await {
+        return refused(r);
+    }
+    Json(
+        s.handle
+            .pending_events()
+            .iter()
+            .map::<EventView, _>(event_view)
+            .collect::<Vec<_>>(),
+    )
+    .into_response()
 }
 
 /// The Unix user name of `uid`, if it has a passwd entry.
@@ -331,24 +419,13 @@ async fn act(
     UrlPath(printer): UrlPath<String>,
     body: Result<Json<ActRequest>, JsonRejection>,
 ) -> Response {
-    let Json(req) = match body {
-        Ok(b) => b,
-        Err(e) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                e.body_text(),
-                format!("permintaan tidak sah: {}", e.body_text()),
-            )
-        }
+    let caller = match s.caller(peer, Op::Act).await {
+        Ok(c) => c,
+        Err(r) => return refused(r),
     };
-    let Some(uid) = peer.uid else {
-        return api_error(
-            StatusCode::FORBIDDEN,
-            "unknown_peer",
-            "the caller's user could not be identified".into(),
-            "pengguna pemanggil tidak dapat dikenali".into(),
-        );
+    let req = match json_body(body) {
+        Ok(b) => b,
+        Err(r) => return refused(r),
     };
     let action: Action = match req.action.parse() {
         Ok(a) => a,
@@ -364,11 +441,11 @@ async fn act(
             )
         }
     };
-    let label = match operator_label(uid, req.operator.as_deref()) {
-        Ok(l) => l,
-        Err((en, id)) => return api_error(StatusCode::BAD_REQUEST, "bad_request", en, id),
+    let actor = match caller.actor(req.operator.as_deref()) {
+        Ok(a) => a,
+        Err(r) => return refused(r),
     };
-    let actor = Actor::operator(label.clone());
+    let label = actor.id.clone();
     match s.handle.act_as(&printer, action, &actor, req.event_id) {
         Ok(event_id) => {
             tracing::info!(printer = %printer, action = action.code(), operator = %label, "operator decision via control API");
@@ -391,34 +468,187 @@ async fn act(
     }
 }
 
+/// Largest job file taken through `POST /v1/submit` (a job with its photo and signature
+/// inlined is well under a megabyte; the margin is for large scans).
+const MAX_JOB_BYTES: usize = 32 * 1024 * 1024;
+
+async fn submit(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    query: Result<Query<super::SubmitQuery>, QueryRejection>,
+    bytes: Bytes,
+) -> Response {
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(e) => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                e.body_text(),
+                format!("permintaan tidak sah: {}", e.body_text()),
+            )
+        }
+    };
+    s.books(p, move |b, j, c| b.submit(j, c, &q, &bytes)).await
+}
+
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, Refusal> {
+    body.map(|Json(b)| b).map_err(|e| {
+        Refusal::new(
+            400,
+            "bad_request",
+            e.body_text(),
+            format!("permintaan tidak sah: {}", e.body_text()),
+        )
+    })
+}
+
+/// A POST of the books: parse the JSON body, then run `f` for the caller.
+async fn post_books<R, T>(
+    s: ControlState,
+    peer: Peer,
+    body: Result<Json<R>, JsonRejection>,
+    f: impl FnOnce(&Books, &mut Journal, &Caller, &R) -> Result<T, Refusal> + Send + 'static,
+) -> Response
+where
+    R: DeserializeOwned + Send + 'static,
+    T: Serialize + Send + 'static,
+{
+    match json_body(body) {
+        Ok(r) => s.books(peer, move |b, j, c| f(b, j, c, &r)).await,
+        Err(r) => refused(r),
+    }
+}
+
+type Body<T> = Result<Json<T>, JsonRejection>;
+
+async fn stock_show(State(s): State<ControlState>, ConnectInfo(p): ConnectInfo<Peer>) -> Response {
+    s.books(p, |b, j, c| b.stock_show(j, c)).await
+}
+
+async fn stock_verify(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+) -> Response {
+    s.books(p, |b, j, c| b.stock_verify(j, c)).await
+}
+
+async fn stock_receive(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    body: Body<super::ReceiveRequest>,
+) -> Response {
+    post_books(s, p, body, |b, j, c, r| b.stock_receive(j, c, r)).await
+}
+
+async fn stock_load(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    body: Body<super::LoadRequest>,
+) -> Response {
+    post_books(s, p, body, |b, j, c, r| b.stock_load(j, c, r)).await
+}
+
+async fn stock_unload(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    body: Body<super::LoadRequest>,
+) -> Response {
+    post_books(s, p, body, |b, j, c, r| b.stock_unload(j, c, r)).await
+}
+
+async fn stock_spoil(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    body: Body<super::MoveOutRequest>,
+) -> Response {
+    post_books(s, p, body, |b, j, c, r| b.stock_spoil(j, c, r)).await
+}
+
+async fn stock_return(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    body: Body<super::MoveOutRequest>,
+) -> Response {
+    post_books(s, p, body, |b, j, c, r| b.stock_return(j, c, r)).await
+}
+
+async fn stock_adjust(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    body: Body<super::AdjustRequest>,
+) -> Response {
+    post_books(s, p, body, |b, j, c, r| b.stock_adjust(j, c, r)).await
+}
+
+async fn write_off(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    UrlPath(job): UrlPath<String>,
+    body: Body<super::WriteOffRequest>,
+) -> Response {
+    post_books(s, p, body, move |b, j, c, r| b.write_off(j, c, &job, r)).await
+}
+
+async fn doubt_list(State(s): State<ControlState>, ConnectInfo(p): ConnectInfo<Peer>) -> Response {
+    s.books(p, |b, j, c| b.doubt_list(j, c)).await
+}
+
+async fn doubt_resolve(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    UrlPath(job): UrlPath<String>,
+    body: Body<super::ResolveRequest>,
+) -> Response {
+    post_books(s, p, body, move |b, j, c, r| b.doubt_resolve(j, c, &job, r)).await
+}
+
+async fn outbox_show(State(s): State<ControlState>, ConnectInfo(p): ConnectInfo<Peer>) -> Response {
+    s.books(p, |b, j, c| b.outbox_show(j, c)).await
+}
+
+async fn outbox_retry(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    body: Body<super::RetryRequest>,
+) -> Response {
+    post_books(s, p, body, |b, j, c, r| b.outbox_retry(j, c, r)).await
+}
+
+async fn audit_verify(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+) -> Response {
+    s.books(p, |b, j, c| b.audit_verify(j, c)).await
+}
+
+async fn export(State(s): State<ControlState>, ConnectInfo(p): ConnectInfo<Peer>) -> Response {
+    s.books(p, |b, j, c| b.export(j, c)).await
+}
+
+async fn import(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    query: Result<Query<super::ImportQuery>, QueryRejection>,
+    bytes: Bytes,
+) -> Response {
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(e) => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                e.body_text(),
+                format!("permintaan tidak sah: {}", e.body_text()),
+            )
+        }
+    };
+    s.books(p, move |b, j, c| b.import(j, c, &q, &bytes)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn operator_label_names_the_unix_user_and_the_stated_name() {
-        let user = user_name(0).unwrap();
-        assert_eq!(operator_label(0, None).unwrap(), format!("{user} (uid 0)"));
-        assert_eq!(
-            operator_label(0, Some("  ")).unwrap(),
-            format!("{user} (uid 0)")
-        );
-        assert_eq!(
-            operator_label(0, Some(" Siti Rahma ")).unwrap(),
-            format!("Siti Rahma (uid 0 {user})")
-        );
-        assert!(operator_label(0, Some("Siti\nRahma")).is_err());
-        assert!(operator_label(0, Some(&"x".repeat(65))).is_err());
-        // A uid without a passwd entry still names the operator.
-        assert_eq!(
-            operator_label(4_000_000_000, None).unwrap(),
-            "uid 4000000000"
-        );
-        assert_eq!(
-            operator_label(4_000_000_000, Some("Siti")).unwrap(),
-            "Siti (uid 4000000000)"
-        );
-    }
 
     #[test]
     fn printer_states_map_to_the_wire() {

@@ -77,6 +77,12 @@ impl Spool {
         self
     }
 
+    /// The station's trust, chip rule, training flag and clock at once.
+    pub fn with_context(mut self, ctx: IntakeContext) -> Spool {
+        self.ctx = ctx;
+        self
+    }
+
     /// Clock for key expiry.
     pub fn with_clock(mut self, clock: std::sync::Arc<dyn crate::journal::Clock>) -> Spool {
         self.ctx.clock = clock;
@@ -100,6 +106,20 @@ impl Spool {
     ) -> Result<String, DaemonError> {
         let bytes = std::fs::read(job_file).map_err(|e| DaemonError::io(job_file, e))?;
         let base = job_file.parent().unwrap_or(Path::new("."));
+        self.submit_bytes(&bytes, base, policy, lang)
+    }
+
+    /// [`Spool::submit`] for the content of a job file (the daemon's side of `cetak submit`:
+    /// the CLI reads the file and inlines a training job's images as the calling user); images
+    /// an unsigned training job still names are read from `base`.
+    pub fn submit_bytes(
+        &self,
+        bytes: &[u8],
+        base: &Path,
+        policy: &ValidationPolicy,
+        lang: Lang,
+    ) -> Result<String, DaemonError> {
+        let bytes = bytes.to_vec();
         let signed = !bytes.trim_ascii().starts_with(b"{");
         let (content, payload) = if signed {
             let now = self.ctx.clock.now().to_datetime();
