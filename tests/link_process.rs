@@ -358,14 +358,17 @@ fn a_sigterm_while_an_owned_job_waits_for_a_blangko_never_gives_it_back() {
     assert_no_violations(&r.sim);
 }
 
-/// Item 3: a station restarted (SIGKILL) every ~second keeps renewing a job's lease on the
-/// schedule stored in the journal, so the job waiting for a printer is never dropped nor offered
-/// again. Before issue 10 each start rescheduled the renewal at half the time left, and the
-/// lease ran out.
+/// Item 3: a station restarted (SIGKILL) over and over, each run lasting only half a second
+/// after its link came up, keeps renewing a job's lease on the schedule stored in the journal,
+/// so the job waiting for a printer is never dropped nor offered again. Before issue 10 each
+/// start rescheduled the renewal at half the time left (after a first pause of 500 ms), so
+/// such a station never renewed and the lease ran out. The lease (20 s) is long against a
+/// daemon start even on a loaded machine: the station is never down for half a lease.
 #[test]
 fn lease_renewal_keeps_its_schedule_across_frequent_restarts() {
     // No blangko: the job waits, leased, never in a printer.
-    let r = Rig::new("RENEW", 1, 0.0, 0, 5);
+    let lease = 20;
+    let r = Rig::new("RENEW", 1, 0.0, 0, lease);
     let (id, jws) = signed_jobs("RENEW", 1).remove(0);
     r.sim.add_job(&id, &jws);
     let d = r.start();
@@ -375,8 +378,8 @@ fn lease_renewal_keeps_its_schedule_across_frequent_restarts() {
     r.kill(d);
     let started = Instant::now();
     let mut restarts = 0;
-    // Three leases long.
-    while started.elapsed() < Duration::from_secs(16) {
+    // Longer than the lease: without a renewal the lease would be gone.
+    while started.elapsed() < Duration::from_secs(lease as u64 * 13 / 10) {
         let claims = r.sim.request_count("claimJobs");
         let d = r.start();
         // The link is up when its first claim arrives (the lease keeper starts with it).
@@ -406,7 +409,7 @@ fn lease_renewal_keeps_its_schedule_across_frequent_restarts() {
         "claimed once, never offered again: {leases:?}; {}",
         r.log_tail()
     );
-    assert!(renewals >= 2, "{leases:?}");
+    assert!(renewals >= 1, "{leases:?}");
     assert_eq!(r.lease_drops(&id), 0, "never dropped");
     assert!(
         matches!(
