@@ -97,7 +97,7 @@ fn cases() -> Vec<Case> {
         case(20, r#"server_url = "https://station:secret@dinas.example/""#, "link.server_url", 20, "sandi", "password"),
         case(20, r#"server_url = "https://dinas.example/?station=1""#, "link.server_url", 20, "? atau #", "query"),
         // Ports and addresses.
-        case(21, "token_file = \"/etc/cetak/token\"\npush_listen = \"0.0.0.0:99999\"\npush_token_file = \"/etc/cetak/push\"", "link.push_listen", 22, "bukan alamat", "not an address"),
+        case(21, "token_file = \"/etc/cetak/token\"\npush_listen = \"0.0.0.0:65536\"\npush_token_file = \"/etc/cetak/push\"", "link.push_listen", 22, "bukan alamat", "not an address"),
         case(21, "token_file = \"/etc/cetak/token\"\npush_listen = \"station.local:8443\"\npush_token_file = \"/etc/cetak/push\"", "link.push_listen", 22, "bukan alamat", "not an address"),
         case(21, "token_file = \"/etc/cetak/token\"\nlease_seconds = 5", "link.lease_seconds", 22, "antara 30 dan 3600", "between 30 and 3600"),
         // Paths.

@@ -47,12 +47,24 @@ fn pcscd_pid() -> Option<u32> {
     })
 }
 
-/// Starts the demo from `/` into `out`.
-fn start_demo(out: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_cetak"))
-        .args(["--lang", "en", "demo", "--time-scale", "0", "--out"])
-        .arg(out)
-        .current_dir("/")
+/// Starts the demo from `/` into `out` (with the jobs of `jobs`, else the built-in samples).
+fn start_demo(out: &Path, jobs: Option<&Path>) -> Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cetak"));
+    cmd.args([
+        "--lang",
+        "en",
+        "demo",
+        "--time-scale",
+        "0",
+        "--timeout",
+        "240",
+        "--out",
+    ])
+    .arg(out);
+    if let Some(jobs) = jobs {
+        cmd.arg("--jobs").arg(jobs);
+    }
+    cmd.current_dir("/")
         .env_remove("CETAK_LAYOUTS")
         .env_remove("CETAK_CHIP_PIN")
         .stdout(Stdio::piped())
@@ -72,9 +84,9 @@ fn watch(mut child: Child) -> (Output, Vec<(String, u16)>) {
                 seen.push(l);
             }
         }
-        if start.elapsed() > Duration::from_secs(300) {
+        if start.elapsed() > Duration::from_secs(280) {
             let _ = child.kill();
-            panic!("the demo did not finish in 300 s");
+            panic!("the demo did not finish in 280 s (its own --timeout is 240 s)");
         }
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -93,7 +105,7 @@ fn text(o: &Output) -> String {
 fn demo_from_root_prints_every_sample_with_vpcd_on_loopback_only_and_reuses_its_pcscd() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("demo");
-    let (first, seen) = watch(start_demo(&out));
+    let (first, seen) = watch(start_demo(&out, None));
     let log = text(&first);
     assert!(first.status.success(), "{log}");
     // The KTP-el printer's encoder had a reader, so its chip was written before printing.
@@ -144,8 +156,20 @@ fn demo_from_root_prints_every_sample_with_vpcd_on_loopback_only_and_reuses_its_
         .collect();
     assert!(!inside.is_empty(), "no vpcd listener in pcscd's namespace");
 
-    // The next demo reuses the same pcscd, and its readers still listen nowhere here.
-    let (second, seen) = watch(start_demo(&out));
+    // The next demo (the KTP-el sample only) reuses the same pcscd, and its readers still
+    // listen nowhere here.
+    let one = tmp.path().join("one");
+    std::fs::create_dir_all(one.join("jobs")).unwrap();
+    std::fs::copy(
+        out.join("samples/jobs/ktp-el.json"),
+        one.join("jobs/ktp-el.json"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(out.join("samples/photos"), one.join("photos")).unwrap();
+    let (second, seen) = watch(start_demo(
+        &tmp.path().join("again"),
+        Some(&one.join("jobs")),
+    ));
     assert!(second.status.success(), "{}", text(&second));
     assert!(text(&second).contains("P2's contactless encoder uses reader"));
     assert!(seen.is_empty(), "vpcd ports listened on here: {seen:?}");

@@ -313,8 +313,7 @@ fn reader_pattern(key: &str, pattern: &str) -> Result<(), Problem> {
     Ok(())
 }
 
-/// An address `host:port` to listen on. Port 0 is allowed: the system picks a free port and
-/// the daemon logs the one it bound (tests run many stations side by side this way).
+/// An address `ip:port` to listen on, port 0–65535 (0 = any free port, as the tests use).
 fn listen_addr(key: &str, addr: &str) -> Result<(), Problem> {
     match addr.parse::<std::net::SocketAddr>() {
         Ok(_) => Ok(()),
