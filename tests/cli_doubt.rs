@@ -17,6 +17,9 @@ fn cetak(config: &Path, args: &[&str]) -> Output {
         .args(args)
         .arg("--config")
         .arg(config)
+        // No daemon runs here: the offline mode (root, as the tests run) uses the same code as
+        // the daemon's control API.
+        .arg("--offline")
         .output()
         .unwrap()
 }
