@@ -37,14 +37,21 @@ fn vpcd_ports() -> std::ops::Range<u16> {
     BASE_PORT..BASE_PORT + 2 * READER_PAIRS
 }
 
-/// The running pcscd's pid (the test bed's, started by the first demo when none runs).
-fn pcscd_pid() -> Option<u32> {
-    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
-        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
-        let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
-        let first = cmdline.split(|&b| b == 0).next()?;
-        first.ends_with(b"pcscd").then_some(pid)
-    })
+/// The pcscd the demo says it used and left running; checked to be a live pcscd.
+fn pcscd_of(log: &str) -> u32 {
+    let pid: u32 = log
+        .split("pcscd (pid ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("the demo names no pcscd: {log}"));
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let first = cmdline.split(|&b| b == 0).next().unwrap_or_default();
+    assert!(
+        first.ends_with(b"pcscd"),
+        "pid {pid} is not a running pcscd"
+    );
+    pid
 }
 
 /// Starts the demo from `/` into `out` (with the jobs of `jobs`, else the built-in samples).
