@@ -143,7 +143,7 @@ fn demo_from_root_prints_every_sample_with_vpcd_on_loopback_only_and_reuses_its_
 
     // Nothing listened on the vpcd ports in this namespace while the demo ran, nor does now.
     assert!(seen.is_empty(), "vpcd ports listened on here: {seen:?}");
-    let pid = pcscd_pid().expect("the demo's pcscd keeps running");
+    let pid = pcscd_of(&log);
     assert!(
         log.contains(&format!("pcscd (pid {pid}) keeps running")),
         "{log}"
@@ -181,9 +181,9 @@ fn demo_from_root_prints_every_sample_with_vpcd_on_loopback_only_and_reuses_its_
     assert!(text(&second).contains("P2's contactless encoder uses reader"));
     assert!(seen.is_empty(), "vpcd ports listened on here: {seen:?}");
     assert_eq!(
-        pcscd_pid(),
-        Some(pid),
-        "the second demo started another pcscd"
+        pcscd_of(&text(&second)),
+        pid,
+        "the second demo used another pcscd"
     );
 }
 
