@@ -131,13 +131,20 @@ fn find_pcscd() -> Option<PathBuf> {
     find_program("pcscd")
 }
 
-/// The running pcscd: its pid and its reader.conf directory, from its command line.
+/// The running pcscd: its pid and its reader.conf directory, from its command line. Only a
+/// pcscd of our mount namespace counts: its client socket is the one we talk to (another
+/// container or a private `/run/pcscd` may show other pcscd processes in `/proc`).
 fn running_pcscd() -> Option<(u32, PathBuf)> {
     let default = PathBuf::from("/etc/reader.conf.d");
+    let ns = |pid: &str| std::fs::read_link(format!("/proc/{pid}/ns/mnt")).ok();
+    let ours = ns("self");
     for e in std::fs::read_dir("/proc").ok()?.flatten() {
         let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
             continue;
         };
+        if ours.is_some() && ns(&pid.to_string()) != ours {
+            continue;
+        }
         let Ok(cmdline) = std::fs::read(e.path().join("cmdline")) else {
             continue;
         };
