@@ -6,7 +6,7 @@
 //! cargo run --example gen_samples
 //! ```
 //!
-//! `tests/job_samples.rs` checks the committed files still follow the rules (size, format,
+//! `tests/job/job_samples.rs` checks the committed files still follow the rules (size, format,
 //! background), so regenerating them is optional.
 
 use std::error::Error;

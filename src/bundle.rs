@@ -1,4 +1,4 @@
-//! Offline bundles (issue 5 §5): a USB stick carries signed jobs (and acknowledgements) from the
+//! Offline bundles: a USB stick carries signed jobs (and acknowledgements) from the
 //! Dinas to a station without a network, and the station's pending events and stock report
 //! back. Format in `docs/protocol/bundles.md`: one JSON document whose `content` member is a
 //! JSON *text* (a string), with `content_sha256` over its UTF-8 bytes, so any language can check

@@ -61,7 +61,7 @@ pub fn chip_content(job: &ValidatedJob) -> ChipContent {
         personal,
         photo: job.photo_bytes().map(<[u8]>::to_vec),
         holder_signature: job.holder_signature_bytes().map(<[u8]>::to_vec),
-        // Server signatures arrive with the signed-job work (issue 5).
+        // The protocol carries no signature for the chip (the job's JWS signs the document).
         server_signature: None,
     }
 }

@@ -1,4 +1,4 @@
-//! Personal-data retention (issue 5 §6): at start and every hour, finished jobs whose events
+//! Personal-data retention: at start and every hour, finished jobs whose events
 //! the server acknowledged lose their payload once `policy.retention_days` have passed since
 //! their last change ([`Journal::purge_personal_data`]), and the spool's `done/` and
 //! `rejected/` copies of job files go after the same time.

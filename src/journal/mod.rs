@@ -152,7 +152,7 @@ impl Journal {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Freed cells and pages are zeroed, on every connection: a job's row is rewritten at
         // each transition, and without this the old copies of its payload (names, NIK, photo)
-        // would linger in free space after the personal-data purge (issue 5 §6).
+        // would linger in free space after the personal-data purge.
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate_to(&mut conn, schema::LATEST)?;

@@ -1,5 +1,5 @@
 //! Outbox: events the server must learn about, written in the same transaction as the state
-//! change they report and delivered later (issue 5) with the event id as idempotency key.
+//! change they report and delivered later with the event id as idempotency key.
 //! Event ids are `station:journal:seq`; `seq` is global, so order per job is the seq order.
 
 use rusqlite::{params, OptionalExtension};

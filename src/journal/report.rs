@@ -1,4 +1,4 @@
-//! Reports for the server written into the outbox (issue 5): the `stock` event (per blangko
+//! Reports for the server written into the outbox: the `stock` event (per blangko
 //! type, and ribbon remaining per printer when the worker knows it), and batch acknowledgement
 //! of delivered events.
 

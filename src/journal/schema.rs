@@ -146,7 +146,7 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE jobs ADD COLUMN lease_id TEXT;
     ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
     "#,
-    // 5: server leases (issue 5): when a job's lease was lost or released. The lease itself
+    // 5: server leases: when a job's lease was lost or released. The lease itself
     //    (`lease_id`, `lease_expires_at`) comes with the origin columns of migration 4.
     r#"
     ALTER TABLE jobs ADD COLUMN lease_lost_at INTEGER;
@@ -178,7 +178,7 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE jobs ADD COLUMN attempt_base INTEGER NOT NULL DEFAULT 0;
     "#,
-    // 9 (issue 10): ownership and leases across restarts.
+    // 9: ownership and leases across restarts.
     //  - owned_since: the first `printing` event (first feed). From then on the job belongs to
     //    this station until printed, failed or cancelled by the server or an operator: a lost
     //    lease never drops it and a shutdown never gives it back. Jobs fed under an older
@@ -198,7 +198,7 @@ pub const MIGRATIONS: &[&str] = &[
         (SELECT MIN(e.at) FROM job_events e WHERE e.job_id = jobs.job_id AND e.step = 'feed')
         WHERE EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = jobs.job_id AND e.step = 'feed');
     "#,
-    // 10 (authority, issue 11): who acted as the kernel told the daemon (SO_PEERCRED), beside
+    // 10 (authority): who acted as the kernel told the daemon (SO_PEERCRED), beside
     //     the label and role. NULL for the daemon itself and rows written before this version;
     //     the hash covers them only when present, so older rows verify unchanged.
     r#"

@@ -1,4 +1,4 @@
-//! The link to the central server (issue 5): the wire types of the protocol
+//! The link to the central server: the wire types of the protocol
 //! (`docs/protocol/openapi.yaml`), the HTTP client, the lease puller and keeper, outbox delivery
 //! and the station's push endpoint. How the station behaves is in `docs/protocol/station.md`.
 //!

@@ -1,4 +1,4 @@
-//! Training mode (issue 5 §2): "SPECIMEN" across every card, large and diagonal, in the K
+//! Training mode: "SPECIMEN" across every card, large and diagonal, in the K
 //! (resin black) panel so no training card can pass for a real one — on both sides and in the
 //! preview. Applied to finished layers, after rendering, so it is independent of how the card
 //! was drawn.

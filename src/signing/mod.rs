@@ -1,8 +1,8 @@
-//! Signed jobs (issue 5 §2): the server signs every job document as a JWS (compact
+//! Signed jobs: the server signs every job document as a JWS (compact
 //! serialization, `EdDSA` = Ed25519, RFC 7515 / RFC 8037); the station verifies it against the
 //! keys in its configuration before anything of it is queued. See `docs/signing.md`.
 //!
-//! Rules, each with a test in `tests/signing.rs`:
+//! Rules, each with a test in `tests/link/signing.rs`:
 //! - Only `alg: EdDSA`; `none` and everything else is refused.
 //! - The key is chosen by `kid` among the configured keys, never taken from the header
 //!   (`jwk`, `jku`, `x5u`, `x5c`… are refused, as are `crit` and `b64`).
