@@ -10,7 +10,7 @@
 //! 15 ms target for the KIA 5–17 front is for that total (`benches/print_path.rs` prints it
 //! per side with bytes on the wire).
 
-#[path = "../tests/render_support/mod.rs"]
+#[path = "../tests/support/render.rs"]
 mod render_support;
 
 use std::process::Command;

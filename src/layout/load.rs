@@ -68,23 +68,7 @@ pub(super) fn load_layout(
         path: path.clone(),
         message,
     };
-    let text = String::from_utf8(source.read(manifest_name)?.into_owned()).map_err(|_| {
-        LayoutError::Io {
-            path: path.clone(),
-            source: std::io::ErrorKind::InvalidData.into(),
-        }
-    })?;
-    let manifest: Manifest = toml::from_str(&text).map_err(|e| bad_manifest(e.to_string()))?;
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
-    if manifest.name != stem {
-        return Err(bad_manifest(format!(
-            "name \"{}\" must equal the file name \"{stem}\"",
-            manifest.name
-        )));
-    }
+    let manifest = read_manifest(source, manifest_name, &bad_manifest)?;
     let name = manifest.name.clone();
     let bytes = source.read(&manifest.svg)?;
     let mut root = Element::parse(&bytes[..]).map_err(|e| LayoutError::Svg {
@@ -94,177 +78,13 @@ pub(super) fn load_layout(
     check_canvas(&root, &name)?;
     let roles = roles(&manifest, &root, &name, &bad_manifest)?;
 
-    let mut fields = Vec::new();
+    let mut fields: Vec<FieldSpec> = Vec::new();
     for entry in &manifest.fields {
-        if !field::ALL.contains(&entry.key.as_str()) {
-            return Err(bad_manifest(format!("unknown field key \"{}\"", entry.key)));
-        }
-        if fields.iter().any(|f: &FieldSpec| f.key == entry.key) {
-            return Err(bad_manifest(format!(
-                "field \"{}\" appears twice",
-                entry.key
-            )));
-        }
-        let sane = entry.size > 0.0
-            && entry.min_size > 0.0
-            && entry.min_size <= entry.size
-            && entry.width > 0.0
-            && (1..=2).contains(&entry.lines)
-            && entry.line_height > 0.0
-            && (-0.2..=0.0).contains(&entry.min_letter_spacing);
-        if !sane {
-            return Err(bad_manifest(format!(
-                "field \"{}\": need 0 < min_size <= size, width > 0, lines 1 or 2, \
-                 -0.2 <= min_letter_spacing <= 0",
-                entry.key
-            )));
-        }
-        let rule = fit_rule(entry)
-            .map_err(|problem| bad_manifest(format!("field \"{}\": {problem}", entry.key)))?;
-        for family in std::iter::once(&entry.family).chain(&entry.condensed_family) {
-            if !fonts.has(family, entry.bold) {
-                return Err(LayoutError::FontMissing {
-                    layout: name.clone(),
-                    family: family.clone(),
-                    bold: entry.bold,
-                });
-            }
-        }
-        let (path, panel) = locate(&root, &entry.id, "text", &roles, &name)?;
-        let el = svg::element_at_mut(&mut root, &path).ok_or_else(|| missing(&name, &entry.id))?;
-        let (Some(x), Some(y)) = (svg::number_attr(el, "x"), svg::number_attr(el, "y")) else {
-            return Err(bad_element(
-                &name,
-                &entry.id,
-                "a field <text> needs plain numeric x and y",
-            ));
-        };
-        svg::strip_style(
-            el,
-            &[
-                "font",
-                "text-anchor",
-                "line-height",
-                "white-space",
-                "inline-size",
-            ],
-        );
-        for attr in [
-            "font-family",
-            "font-size",
-            "font-weight",
-            "font-style",
-            "font",
-            "text-anchor",
-            "space",
-        ] {
-            el.attributes.remove(attr);
-        }
-        let attrs = [
-            ("font-family", entry.family.clone()),
-            (
-                "font-weight",
-                if entry.bold { "bold" } else { "normal" }.to_string(),
-            ),
-            ("font-size", format!("{}", entry.size)),
-            ("text-anchor", entry.align.svg().to_string()),
-            ("xml:space", "preserve".to_string()),
-        ];
-        for (k, v) in attrs {
-            el.attributes.insert(k.to_string(), v);
-        }
-        el.children.clear();
-        fields.push(FieldSpec {
-            key: entry.key.clone(),
-            id: entry.id.clone(),
-            family: entry.family.clone(),
-            bold: entry.bold,
-            condensed_family: entry.condensed_family.clone(),
-            rule,
-            line_height: entry.line_height,
-            align: entry.align,
-            x,
-            y,
-            panel,
-        });
+        let rule = check_field_entry(entry, &fields, fonts, &name, &bad_manifest)?;
+        fields.push(take_field(&mut root, entry, rule, &roles, &name)?);
     }
-
-    let slots = &manifest.slots;
-    let mut image_slot = |entry: &Option<super::manifest::ImageSlotEntry>, colour_only: bool| {
-        entry
-            .as_ref()
-            .map(|e| {
-                let (rect, panel) = take_slot(&mut root, &e.id, &roles, &name)?;
-                if colour_only && panel != Panel::Colour {
-                    return Err(bad_element(
-                        &name,
-                        &e.id,
-                        "the photo slot must be in a colour group",
-                    ));
-                }
-                Ok(ImageSlot {
-                    rect,
-                    panel,
-                    required: e.required,
-                })
-            })
-            .transpose()
-    };
-    let photo = image_slot(&slots.photo, true)?;
-    let holder_signature = image_slot(&slots.holder_signature, false)?;
-    let official_signature = image_slot(&slots.official_signature, false)?;
-    let qr = match &slots.qr {
-        Some(e) => {
-            let (rect, panel) = take_slot(&mut root, &e.id, &roles, &name)?;
-            Some(QrSlot {
-                rect,
-                panel,
-                ec_level: e.ec_level,
-                min_module: e.min_module.max(1),
-            })
-        }
-        None => None,
-    };
-    let barcode = match &slots.barcode {
-        Some(e) => {
-            let (rect, panel) = take_slot(&mut root, &e.id, &roles, &name)?;
-            Some(BarcodeSlot {
-                rect,
-                panel,
-                min_module: e.min_module.max(1),
-            })
-        }
-        None => None,
-    };
-
-    let mut overlay_mask_rects = Vec::new();
-    for m in &manifest.overlay.mask {
-        overlay_mask_rects.push((
-            m.name.clone(),
-            Rect {
-                x: m.x,
-                y: m.y,
-                width: m.width,
-                height: m.height,
-            },
-        ));
-    }
-    for slot_name in &manifest.overlay.mask_slots {
-        let rect = match slot_name.as_str() {
-            "photo" => photo.as_ref().map(|s| s.rect),
-            "holder_signature" => holder_signature.as_ref().map(|s| s.rect),
-            "official_signature" => official_signature.as_ref().map(|s| s.rect),
-            "qr" => qr.as_ref().map(|s| s.rect),
-            "barcode" => barcode.as_ref().map(|s| s.rect),
-            _ => None,
-        }
-        .ok_or_else(|| {
-            bad_manifest(format!(
-                "overlay.mask_slots names \"{slot_name}\", which is not a slot here"
-            ))
-        })?;
-        overlay_mask_rects.push((slot_name.clone(), rect));
-    }
+    let slots = take_slots(&mut root, &manifest, &roles, &name)?;
+    let overlay_mask_rects = overlay_mask_rects(&manifest, &slots, &bad_manifest)?;
 
     let svg_err = |message: String| LayoutError::Svg {
         layout: name.clone(),
@@ -278,6 +98,13 @@ pub(super) fn load_layout(
     usvg::Tree::from_str(&svg::to_string(&template).map_err(svg_err)?, options)
         .map_err(|e| svg_err(e.to_string()))?;
 
+    let Slots {
+        photo,
+        holder_signature,
+        official_signature,
+        qr,
+        barcode,
+    } = slots;
     Ok(Layout {
         name: name.clone(),
         side: match manifest.side {
@@ -302,6 +129,254 @@ pub(super) fn load_layout(
             options: Arc::clone(options),
         },
     })
+}
+
+/// The manifest as TOML, whose `name` must be its file's stem (so a layout is found by name).
+fn read_manifest(
+    source: &LayoutSource,
+    manifest_name: &str,
+    bad_manifest: &dyn Fn(String) -> LayoutError,
+) -> Result<Manifest, LayoutError> {
+    let path = source.path(manifest_name);
+    let text = String::from_utf8(source.read(manifest_name)?.into_owned()).map_err(|_| {
+        LayoutError::Io {
+            path: path.clone(),
+            source: std::io::ErrorKind::InvalidData.into(),
+        }
+    })?;
+    let manifest: Manifest = toml::from_str(&text).map_err(|e| bad_manifest(e.to_string()))?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if manifest.name != stem {
+        return Err(bad_manifest(format!(
+            "name \"{}\" must equal the file name \"{stem}\"",
+            manifest.name
+        )));
+    }
+    Ok(manifest)
+}
+
+/// Checks one manifest field (known key, once, sane sizes, fonts present) and gives its rule.
+fn check_field_entry(
+    entry: &FieldEntry,
+    earlier: &[FieldSpec],
+    fonts: &FontSet,
+    name: &str,
+    bad_manifest: &dyn Fn(String) -> LayoutError,
+) -> Result<FitRule, LayoutError> {
+    if !field::ALL.contains(&entry.key.as_str()) {
+        return Err(bad_manifest(format!("unknown field key \"{}\"", entry.key)));
+    }
+    if earlier.iter().any(|f| f.key == entry.key) {
+        return Err(bad_manifest(format!(
+            "field \"{}\" appears twice",
+            entry.key
+        )));
+    }
+    let sane = entry.size > 0.0
+        && entry.min_size > 0.0
+        && entry.min_size <= entry.size
+        && entry.width > 0.0
+        && (1..=2).contains(&entry.lines)
+        && entry.line_height > 0.0
+        && (-0.2..=0.0).contains(&entry.min_letter_spacing);
+    if !sane {
+        return Err(bad_manifest(format!(
+            "field \"{}\": need 0 < min_size <= size, width > 0, lines 1 or 2, \
+             -0.2 <= min_letter_spacing <= 0",
+            entry.key
+        )));
+    }
+    let rule = fit_rule(entry)
+        .map_err(|problem| bad_manifest(format!("field \"{}\": {problem}", entry.key)))?;
+    for family in std::iter::once(&entry.family).chain(&entry.condensed_family) {
+        if !fonts.has(family, entry.bold) {
+            return Err(LayoutError::FontMissing {
+                layout: name.to_string(),
+                family: family.clone(),
+                bold: entry.bold,
+            });
+        }
+    }
+    Ok(rule)
+}
+
+/// Finds a field's `<text>` in the template, replaces its font attributes by the manifest's
+/// and empties it, so each card only fills in the text.
+fn take_field(
+    root: &mut Element,
+    entry: &FieldEntry,
+    rule: FitRule,
+    roles: &HashMap<String, Role>,
+    name: &str,
+) -> Result<FieldSpec, LayoutError> {
+    let (path, panel) = locate(root, &entry.id, "text", roles, name)?;
+    let el = svg::element_at_mut(root, &path).ok_or_else(|| missing(name, &entry.id))?;
+    let (Some(x), Some(y)) = (svg::number_attr(el, "x"), svg::number_attr(el, "y")) else {
+        return Err(bad_element(
+            name,
+            &entry.id,
+            "a field <text> needs plain numeric x and y",
+        ));
+    };
+    svg::strip_style(
+        el,
+        &[
+            "font",
+            "text-anchor",
+            "line-height",
+            "white-space",
+            "inline-size",
+        ],
+    );
+    for attr in [
+        "font-family",
+        "font-size",
+        "font-weight",
+        "font-style",
+        "font",
+        "text-anchor",
+        "space",
+    ] {
+        el.attributes.remove(attr);
+    }
+    let attrs = [
+        ("font-family", entry.family.clone()),
+        (
+            "font-weight",
+            if entry.bold { "bold" } else { "normal" }.to_string(),
+        ),
+        ("font-size", format!("{}", entry.size)),
+        ("text-anchor", entry.align.svg().to_string()),
+        ("xml:space", "preserve".to_string()),
+    ];
+    for (k, v) in attrs {
+        el.attributes.insert(k.to_string(), v);
+    }
+    el.children.clear();
+    Ok(FieldSpec {
+        key: entry.key.clone(),
+        id: entry.id.clone(),
+        family: entry.family.clone(),
+        bold: entry.bold,
+        condensed_family: entry.condensed_family.clone(),
+        rule,
+        line_height: entry.line_height,
+        align: entry.align,
+        x,
+        y,
+        panel,
+    })
+}
+
+/// The image, QR and barcode slots of a layout, taken out of its template.
+struct Slots {
+    photo: Option<ImageSlot>,
+    holder_signature: Option<ImageSlot>,
+    official_signature: Option<ImageSlot>,
+    qr: Option<QrSlot>,
+    barcode: Option<BarcodeSlot>,
+}
+
+fn take_slots(
+    root: &mut Element,
+    manifest: &Manifest,
+    roles: &HashMap<String, Role>,
+    name: &str,
+) -> Result<Slots, LayoutError> {
+    let slots = &manifest.slots;
+    let mut image_slot = |entry: &Option<super::manifest::ImageSlotEntry>, colour_only: bool| {
+        entry
+            .as_ref()
+            .map(|e| {
+                let (rect, panel) = take_slot(root, &e.id, roles, name)?;
+                if colour_only && panel != Panel::Colour {
+                    return Err(bad_element(
+                        name,
+                        &e.id,
+                        "the photo slot must be in a colour group",
+                    ));
+                }
+                Ok(ImageSlot {
+                    rect,
+                    panel,
+                    required: e.required,
+                })
+            })
+            .transpose()
+    };
+    let photo = image_slot(&slots.photo, true)?;
+    let holder_signature = image_slot(&slots.holder_signature, false)?;
+    let official_signature = image_slot(&slots.official_signature, false)?;
+    let qr = match &slots.qr {
+        Some(e) => {
+            let (rect, panel) = take_slot(root, &e.id, roles, name)?;
+            Some(QrSlot {
+                rect,
+                panel,
+                ec_level: e.ec_level,
+                min_module: e.min_module.max(1),
+            })
+        }
+        None => None,
+    };
+    let barcode = match &slots.barcode {
+        Some(e) => {
+            let (rect, panel) = take_slot(root, &e.id, roles, name)?;
+            Some(BarcodeSlot {
+                rect,
+                panel,
+                min_module: e.min_module.max(1),
+            })
+        }
+        None => None,
+    };
+    Ok(Slots {
+        photo,
+        holder_signature,
+        official_signature,
+        qr,
+        barcode,
+    })
+}
+
+/// Where the overlay leaves the card bare: the manifest's rectangles and the slots it names.
+fn overlay_mask_rects(
+    manifest: &Manifest,
+    slots: &Slots,
+    bad_manifest: &dyn Fn(String) -> LayoutError,
+) -> Result<Vec<(String, Rect)>, LayoutError> {
+    let mut rects = Vec::new();
+    for m in &manifest.overlay.mask {
+        rects.push((
+            m.name.clone(),
+            Rect {
+                x: m.x,
+                y: m.y,
+                width: m.width,
+                height: m.height,
+            },
+        ));
+    }
+    for slot_name in &manifest.overlay.mask_slots {
+        let rect = match slot_name.as_str() {
+            "photo" => slots.photo.as_ref().map(|s| s.rect),
+            "holder_signature" => slots.holder_signature.as_ref().map(|s| s.rect),
+            "official_signature" => slots.official_signature.as_ref().map(|s| s.rect),
+            "qr" => slots.qr.as_ref().map(|s| s.rect),
+            "barcode" => slots.barcode.as_ref().map(|s| s.rect),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            bad_manifest(format!(
+                "overlay.mask_slots names \"{slot_name}\", which is not a slot here"
+            ))
+        })?;
+        rects.push((slot_name.clone(), rect));
+    }
+    Ok(rects)
 }
 
 /// What a layout keeps to draw its once-per-layout parts on first use.

@@ -1,14 +1,13 @@
 //! Offline bundles through the binary: `cetak import`, `cetak export`, `cetak import-acks`.
 
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use cetak::bundle;
 use cetak::daemon::Station;
 use cetak::journal::{BlangkoType, JobState};
-use crate::support::daemon::*;
 use serde_json::{json, Value};
 
 struct Rig {

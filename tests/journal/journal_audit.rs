@@ -1,9 +1,8 @@
 //! Audit trail tamper detection: rows edited, deleted or inserted with raw SQL are caught by
 //! `audit_verify`, which names the first bad row.
 
-
-use cetak::journal::{BlangkoType, SpoilCategory, StockPlace};
 use crate::support::journal::*;
+use cetak::journal::{BlangkoType, SpoilCategory, StockPlace};
 use rusqlite::Connection;
 
 /// A journal with a few audited actions; returns the number of audit rows.

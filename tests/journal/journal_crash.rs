@@ -4,18 +4,17 @@
 //! reported as committed is there, the ledger balances and the audit chain holds; at the end no
 //! job was printed twice and cards in printers at a kill are in doubt, never reprinted.
 
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::journal::*;
 use cetak::journal::{
     Actor, BlangkoType, DoubtResolution, Journal, JournalOptions, Location, PrintedInfo,
     SpoilCategory, SystemClock,
 };
-use crate::support::journal::*;
 
 const ENV: &str = "CETAK_JOURNAL_CRASH_DB";
 

@@ -1,14 +1,13 @@
 //! Blangko ledger: movements, refusals, roles, feeders, alerts, the daily spoilage record, and
 //! the invariant under random sequences of operations (proptest against a plain model).
 
-
 use std::collections::BTreeMap;
 
+use crate::support::journal::*;
 use cetak::journal::{
     Actor, BlangkoType, DoubtResolution, JournalError, Location, PrintedInfo, SpoilCategory,
     StockPlace, StockThresholds,
 };
-use crate::support::journal::*;
 use proptest::prelude::*;
 
 const KIA: BlangkoType = BlangkoType::Kia;

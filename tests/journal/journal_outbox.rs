@@ -1,11 +1,10 @@
 //! Outbox (ids, order, ack), personal-data purge, and schema migrations from every version.
 
-
 use std::collections::HashSet;
 
+use crate::support::journal::*;
 use cetak::journal::schema::{migrate_to, LATEST, MIGRATIONS};
 use cetak::journal::{BlangkoType, JobState, Journal, JournalError, PrintedInfo, Timestamp};
-use crate::support::journal::*;
 use rusqlite::Connection;
 
 fn print_one(f: &mut Fixture, id: &str) {

@@ -1,12 +1,11 @@
 //! The job state machine through the journal: every legal and illegal transition, intake,
 //! dispatch, recovery to in_doubt and doubt resolution, on real SQLite files.
 
-
+use crate::support::journal::*;
 use cetak::journal::{
     Actor, BlangkoType, ChipInfo, DoubtResolution, Enqueued, JobState, JournalError, Location,
     PrintedInfo, RejectedJob, SpoilCategory,
 };
-use crate::support::journal::*;
 
 const P: &str = "P1";
 

@@ -1,11 +1,10 @@
 //! History timestamps follow commit order: a connection that waits for another writer stamps
 //! its rows with the time it got the write lock, not the time it asked for it.
 
-
 use std::time::Duration;
 
-use cetak::journal::{BlangkoType, Journal};
 use crate::support::journal::*;
+use cetak::journal::{BlangkoType, Journal};
 
 #[test]
 fn a_writer_that_waited_for_the_lock_stamps_the_time_it_got_it() {

@@ -2,11 +2,10 @@
 //! card is written off consumed → spoiled with a required note, audited; the job is printed
 //! again on a new card, or ends superseded by a newer job. The ledger keeps balancing.
 
-
+use crate::support::journal::*;
 use cetak::journal::{
     AfterWriteOff, BlangkoType, JobState, JournalError, PrintedInfo, SpoilCategory,
 };
-use crate::support::journal::*;
 
 const KIA: BlangkoType = BlangkoType::Kia;
 const PED: SpoilCategory = SpoilCategory::PerubahanElemenData;

@@ -1,12 +1,11 @@
 //! The station's HTTP client against the server simulator over real HTTP/TLS: a wrong token, an
 //! unknown CA, a wrong host name, a hang and server errors give their typed `LinkError`.
 
-
 use std::time::{Duration, Instant};
 
+use crate::support::link::*;
 use cetak::link::wire::{ClaimRequest, EventBatch};
 use cetak::link::{CertificateProblem, ClientSettings, LinkClient, LinkError};
-use crate::support::link::*;
 
 fn settings(url: &str, token: &str, ca: Option<&str>) -> ClientSettings {
     ClientSettings {

@@ -3,14 +3,13 @@
 //! the same job delivered twice printed once, a lost lease never printed, and bad signatures
 //! rejected and reported — via pull and push.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use cetak::daemon::{Action, Station};
-use cetak::journal::{Actor, BlangkoType, JobState, Journal};
 use crate::support::daemon::{emulator, stock};
 use crate::support::link::*;
+use cetak::daemon::{Action, Station};
+use cetak::journal::{Actor, BlangkoType, JobState, Journal};
 use serde_json::{json, Value};
 
 /// Every outbox event of the journal, `(event_id, job_id)` in seq order.
@@ -735,8 +734,8 @@ async fn an_event_the_server_refuses_is_set_aside_and_the_rest_goes_on() {
 /// other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_busy_or_failing_server_is_reported_as_such_not_as_unreachable() {
-    use cetak::cli::{control::format_status, Lang};
     use crate::support::daemon::assert_one_language;
+    use cetak::cli::{control::format_status, Lang};
     let sim = sim().await;
     sim.update_faults(|f| f.status_503_next = 100_000);
     let (_tmp, _p1, cfg) = one_printer_station(&sim, "BUSY", 0.0, 10, "");

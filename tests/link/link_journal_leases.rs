@@ -4,12 +4,11 @@
 //! Ownership (issue 10): from its first feed a job is this station's — requeued after a spoiled
 //! card or a doubt resolved as spoiled, it is never dropped for its lease nor given back.
 
-
+use crate::support::journal::*;
 use cetak::journal::{
     BlangkoType, DoubtResolution, JobSource, JobState, Journal, JournalError, LeaseDrop,
     SpoilCategory, Timestamp, LEASE_LOST, LEASE_LOST_ALERT, LEASE_RELEASED,
 };
-use crate::support::journal::*;
 
 fn pulled(lease: &str, expires: Timestamp) -> JobSource {
     JobSource {

@@ -6,17 +6,16 @@
 //! blangko. Lease renewal keeps its schedule across frequent restarts. A crash test of ≥ 100
 //! jobs and ≥ 20 kills ends with no lost job, no doubled card and each event stored once.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::daemon::{emulator, start_daemon, stock, wait_exit, wait_for};
+use crate::support::link::*;
 use cetak::journal::{BlangkoType, JobState, Journal};
 use cetak_drivers::emulator::{CardOutcome, Emulator, TcpServer};
 use cetak_server_sim::{JobStatus, ServerSim};
-use crate::support::daemon::{emulator, start_daemon, stock, wait_exit, wait_for};
-use crate::support::link::*;
 
 /// A station directory, its configuration file, the strict simulator and the printers.
 struct Rig {

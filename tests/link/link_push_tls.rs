@@ -1,13 +1,12 @@
 //! The push endpoint over HTTPS (rustls) with a certificate from the configuration: the
 //! server's push client, trusting that certificate, pushes a signed job and reads the health.
 
-
 use std::time::Duration;
 
-use cetak::daemon::Station;
-use cetak::journal::JobState;
 use crate::support::daemon::emulator;
 use crate::support::link::*;
+use cetak::daemon::Station;
+use cetak::journal::JobState;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

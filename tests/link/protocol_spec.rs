@@ -217,13 +217,12 @@ fn wire_types_with_extra_fields_are_refused_by_the_contract() {
     assert!(c.validate_schema("EventBatch", &v).is_err());
 }
 
-
 #[test]
 fn every_event_the_journal_writes_matches_its_kind_schema() {
+    use crate::support::journal::*;
     use cetak::journal::{
         Actor, BlangkoType, ChipInfo, DoubtResolution, PrintedInfo, RejectedJob, SpoilCategory,
     };
-    use crate::support::journal::*;
 
     let c = Contract::load().unwrap();
     let mut f = open_with_attempts(2);

@@ -2,12 +2,11 @@
 //! inked, QR and barcode decodable, the preprinted background only in the preview, the overlay
 //! clear over the chip contacts and signatures, and the PNG output.
 
-
+use crate::support::render::{kia_0_5, kia_5_17, ktp_el, layouts};
 use cetak::card::CardContent;
 use cetak::layout::{Layout, Rect};
 use cetak::render::{self, RenderedCard};
 use cetak_drivers::printer::layers::{Bitplane, FRAME_HEIGHT, FRAME_WIDTH};
-use crate::support::render::{kia_0_5, kia_5_17, ktp_el, layouts};
 use resvg::usvg::roxmltree;
 use rxing::BarcodeFormat;
 

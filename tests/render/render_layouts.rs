@@ -1,11 +1,10 @@
 //! Loading layouts: the shipped directory loads; a broken layout is refused at start-up with a
 //! typed error naming the problem.
 
-
 use std::path::Path;
 
-use cetak::layout::{LayoutError, Layouts};
 use crate::support::render::layouts_dir;
+use cetak::layout::{LayoutError, Layouts};
 
 /// A copy of the shipped layouts in a temp dir, with `edit` applied to one file.
 fn broken(file: &str, edit: impl Fn(String) -> String) -> Result<Layouts, LayoutError> {

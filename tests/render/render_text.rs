@@ -2,13 +2,12 @@
 //! field-named error, unprintable characters are refused, the measurement never overflows, and
 //! the fit check refuses content the layouts cannot show.
 
-
+use crate::support::render::{kia_0_5, kia_5_17, ktp_el, layouts, photo, signature};
 use cetak::card::{field, CardContent, CardDesign};
 use cetak::layout::{Face, FitError, FitStep};
 use cetak::layout::{Layout, Panel, Rect, CARD_HEIGHT, CARD_LEFT, CARD_TOP, CARD_WIDTH};
 use cetak::render;
 use cetak_drivers::printer::layers::Bitplane;
-use crate::support::render::{kia_0_5, kia_5_17, ktp_el, layouts, photo, signature};
 use resvg::usvg::{self, roxmltree};
 
 fn text_of(svg: &str, id: &str) -> String {

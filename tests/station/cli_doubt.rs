@@ -4,12 +4,11 @@
 //! a different number than the printer's is refused. `--lang en` prints no Indonesian label
 //! and the default Bahasa Indonesia no English one.
 
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use cetak::journal::{BlangkoType, Journal, NewJob, PrinterSlot};
 use crate::support::daemon::*;
+use cetak::journal::{BlangkoType, Journal, NewJob, PrinterSlot};
 
 fn cetak(config: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cetak"))

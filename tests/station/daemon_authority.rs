@@ -8,7 +8,6 @@
 //!
 //! Creating users needs root (CI runs as root); elsewhere these tests say so and pass.
 
-
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
@@ -16,9 +15,9 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::daemon::*;
 use cetak::daemon::control::EventView;
 use cetak::journal::{BlangkoType, JobState};
-use crate::support::daemon::*;
 
 fn root_or_skip(test: &str) -> bool {
     if nix::unistd::getuid().is_root() {

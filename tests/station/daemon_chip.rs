@@ -3,15 +3,14 @@
 //! chip fails is rejected as `gagal-encode` without using ribbon and the job goes on a new
 //! blangko; chip identifiers reach the journal.
 
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use cetak::daemon::{ChipEncoder, EncodeFailure, Station, StationOptions};
 use cetak::journal::{BlangkoType, ChipInfo, JobState, NewJob, SpoilCategory};
 use cetak_drivers::emulator::CardOutcome;
 use cetak_drivers::printer::station::EncoderStation;
-use crate::support::daemon::*;
 
 struct Scripted {
     calls: Arc<Mutex<Vec<String>>>,

@@ -2,16 +2,15 @@
 //! (`cetak status`, `cetak events`, `cetak act`) deciding on paused printers, the operator
 //! recorded in the journal and the audit trail, low-stock alerts visible in the status.
 
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use cetak::daemon::control::{EventView, StatusView};
 use cetak::journal::{BlangkoType, JobState};
 use cetak_drivers::emulator::Faults;
-use crate::support::daemon::*;
 
 fn cetak(config: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cetak"))

@@ -1,13 +1,12 @@
 //! End-to-end production on two emulated printers (one over TCP, one in-process), spool
 //! intake with a bad job, and a fault mid-card that pauses only its printer.
 
-
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use cetak::daemon::{Action, PrinterState, Station};
 use cetak::journal::{BlangkoType, JobState};
 use cetak_drivers::emulator::{CardOutcome, Faults};
-use crate::support::daemon::*;
 
 #[test]
 fn two_printers_produce_every_job_once() {

@@ -4,15 +4,14 @@
 //! ledger exact, no spoiled card), the printer waits for the operator, and a retry after
 //! loading prints each card once.
 
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use cetak::daemon::control::EventView;
 use cetak::journal::{Actor, BlangkoType, JobState, Journal, Location, SpoilCategory};
 use cetak_drivers::emulator::{CardOutcome, Emulator, EmulatorConfig, Faults};
-use crate::support::daemon::*;
 
 fn cetak(config: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cetak"))

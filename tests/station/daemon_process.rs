@@ -2,15 +2,14 @@
 //! exits 0; SIGKILL at many random moments never prints a job twice. The emulated printers
 //! live in the test process behind TCP, so they survive the daemon like real printers do.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use cetak::journal::{BlangkoType, JobState, Journal};
 use cetak_drivers::emulator::{CardOutcome, Emulator};
-use crate::support::daemon::*;
 
 fn signal(child: &Child, sig: &str) {
     let ok = Command::new("kill")

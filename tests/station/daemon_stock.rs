@@ -1,12 +1,11 @@
 //! Low-stock alerts from a running station: raised when production takes a feeder below its
 //! threshold, cleared when blangko are loaded (recorded by another connection, as the CLI does).
 
-
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use cetak::daemon::Station;
 use cetak::journal::{Actor, BlangkoType, JobState};
-use crate::support::daemon::*;
 
 #[test]
 fn production_raises_and_loading_clears_the_feeder_alert() {

@@ -1,15 +1,14 @@
 //! Personal data: gone from the journal file (WAL included) and the spool once the server
 //! acknowledged a finished job and retention passed; never in any log line.
 
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use base64::Engine as _;
 use cetak::daemon::Station;
 use cetak::journal::{BlangkoType, Clock as _, JobState, Journal, SystemClock};
-use crate::support::daemon::*;
 
 /// Full NIKs, KK numbers, names (as written and upper case) of a sample, and a slice of its
 /// photo as base64 and raw bytes. The first half of the list is what the job document holds

@@ -1,10 +1,10 @@
 //! Training mode: SPECIMEN across every card, in the K panel, both sides, preview too — after
 //! rendering and on the cards the (emulated) printer actually printed.
 
-
 use std::path::Path;
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use cetak::daemon::Station;
 use cetak::journal::{BlangkoType, JobState};
 use cetak::layout::Layouts;
@@ -12,7 +12,6 @@ use cetak::render::{self, specimen};
 use cetak_drivers::emulator::CardOutcome;
 use cetak_drivers::printer::layers::{Side, FRAME_HEIGHT, FRAME_WIDTH};
 use cetak_drivers::printer::panel::{landscape_xy, Panel, DOTS, LINES};
-use crate::support::daemon::*;
 
 fn rendered(sample: &str) -> render::RenderedCard {
     let layouts = Layouts::load(&root().join("layouts")).unwrap();

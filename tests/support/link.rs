@@ -35,7 +35,9 @@ pub fn b64(bytes: &[u8]) -> String {
 
 /// A sample job document (images inline) with its id set.
 pub fn job_doc(sample: &str, job_id: &str) -> Value {
-    let src = crate::support::daemon::root().join("examples/jobs").join(sample);
+    let src = crate::support::daemon::root()
+        .join("examples/jobs")
+        .join(sample);
     let inlined =
         cetak::daemon::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap())
             .unwrap();
