@@ -4,20 +4,19 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use cetak_drivers::printer::layers::{Bitplane, Side, FRAME_HEIGHT, FRAME_WIDTH};
+use cetak_drivers::printer::layers::{Side, FRAME_HEIGHT, FRAME_WIDTH};
 use resvg::tiny_skia::{Color, Pixmap, Transform};
 use resvg::usvg;
 use xmltree::Element;
 
+use super::bake::BakeInput;
 use super::error::LayoutError;
-use super::fit::{FitRule, FitStep};
+use super::fields::{check_field_entry, take_field};
 use super::fonts::FontSet;
-use super::manifest::{FieldEntry, Manifest, SideName};
-use super::prerender::{prerender, Prerendered, StaticGroups};
+use super::manifest::{Manifest, SideName};
 use super::source::LayoutSource;
 use super::svg;
 use super::{BarcodeSlot, FieldSpec, ImageSlot, Layout, Panel, QrSlot, Rect};
-use crate::card::field;
 
 /// Renderer options shared by every render: only the shipped fonts, 300 dpi (so `pt` and `mm`
 /// in a template mean physical sizes), and no access to files named in a template.
@@ -158,119 +157,6 @@ fn read_manifest(
     Ok(manifest)
 }
 
-/// Checks one manifest field (known key, once, sane sizes, fonts present) and gives its rule.
-fn check_field_entry(
-    entry: &FieldEntry,
-    earlier: &[FieldSpec],
-    fonts: &FontSet,
-    name: &str,
-    bad_manifest: &dyn Fn(String) -> LayoutError,
-) -> Result<FitRule, LayoutError> {
-    if !field::ALL.contains(&entry.key.as_str()) {
-        return Err(bad_manifest(format!("unknown field key \"{}\"", entry.key)));
-    }
-    if earlier.iter().any(|f| f.key == entry.key) {
-        return Err(bad_manifest(format!(
-            "field \"{}\" appears twice",
-            entry.key
-        )));
-    }
-    let sane = entry.size > 0.0
-        && entry.min_size > 0.0
-        && entry.min_size <= entry.size
-        && entry.width > 0.0
-        && (1..=2).contains(&entry.lines)
-        && entry.line_height > 0.0
-        && (-0.2..=0.0).contains(&entry.min_letter_spacing);
-    if !sane {
-        return Err(bad_manifest(format!(
-            "field \"{}\": need 0 < min_size <= size, width > 0, lines 1 or 2, \
-             -0.2 <= min_letter_spacing <= 0",
-            entry.key
-        )));
-    }
-    let rule = fit_rule(entry)
-        .map_err(|problem| bad_manifest(format!("field \"{}\": {problem}", entry.key)))?;
-    for family in std::iter::once(&entry.family).chain(&entry.condensed_family) {
-        if !fonts.has(family, entry.bold) {
-            return Err(LayoutError::FontMissing {
-                layout: name.to_string(),
-                family: family.clone(),
-                bold: entry.bold,
-            });
-        }
-    }
-    Ok(rule)
-}
-
-/// Finds a field's `<text>` in the template, replaces its font attributes by the manifest's
-/// and empties it, so each card only fills in the text.
-fn take_field(
-    root: &mut Element,
-    entry: &FieldEntry,
-    rule: FitRule,
-    roles: &HashMap<String, Role>,
-    name: &str,
-) -> Result<FieldSpec, LayoutError> {
-    let (path, panel) = locate(root, &entry.id, "text", roles, name)?;
-    let el = svg::element_at_mut(root, &path).ok_or_else(|| missing(name, &entry.id))?;
-    let (Some(x), Some(y)) = (svg::number_attr(el, "x"), svg::number_attr(el, "y")) else {
-        return Err(bad_element(
-            name,
-            &entry.id,
-            "a field <text> needs plain numeric x and y",
-        ));
-    };
-    svg::strip_style(
-        el,
-        &[
-            "font",
-            "text-anchor",
-            "line-height",
-            "white-space",
-            "inline-size",
-        ],
-    );
-    for attr in [
-        "font-family",
-        "font-size",
-        "font-weight",
-        "font-style",
-        "font",
-        "text-anchor",
-        "space",
-    ] {
-        el.attributes.remove(attr);
-    }
-    let attrs = [
-        ("font-family", entry.family.clone()),
-        (
-            "font-weight",
-            if entry.bold { "bold" } else { "normal" }.to_string(),
-        ),
-        ("font-size", format!("{}", entry.size)),
-        ("text-anchor", entry.align.svg().to_string()),
-        ("xml:space", "preserve".to_string()),
-    ];
-    for (k, v) in attrs {
-        el.attributes.insert(k.to_string(), v);
-    }
-    el.children.clear();
-    Ok(FieldSpec {
-        key: entry.key.clone(),
-        id: entry.id.clone(),
-        family: entry.family.clone(),
-        bold: entry.bold,
-        condensed_family: entry.condensed_family.clone(),
-        rule,
-        line_height: entry.line_height,
-        align: entry.align,
-        x,
-        y,
-        panel,
-    })
-}
-
 /// The image, QR and barcode slots of a layout, taken out of its template.
 struct Slots {
     photo: Option<ImageSlot>,
@@ -379,125 +265,14 @@ fn overlay_mask_rects(
     Ok(rects)
 }
 
-/// What a layout keeps to draw its once-per-layout parts on first use.
-pub(crate) struct BakeInput {
-    root: Element,
-    roles: HashMap<String, Role>,
-    overlay: bool,
-    options: Arc<usvg::Options<'static>>,
-}
-
-/// The parts of a layout that are the same on every card, drawn once.
-pub(crate) struct Baked {
-    /// The preview background (preview-only groups over white).
-    pub preprint: Pixmap,
-    /// The overlay plane, `None` when the side has no varnish.
-    pub overlay: Option<Bitplane>,
-    /// The leading K groups that hold no field (see `prerender`).
-    pub static_k: StaticGroups,
-    /// The leading colour groups that hold no field.
-    pub static_colour: StaticGroups,
-    /// `template` without the groups of `static_k` and `static_colour`: what each card parses.
-    pub print_template: Element,
-}
-
-/// Draws the once-per-layout parts of `layout`.
-pub(super) fn bake(layout: &Layout) -> Result<Baked, String> {
-    let BakeInput {
-        root,
-        roles,
-        overlay,
-        options,
-    } = &layout.bake_input;
-    let has_role = |role: Role| move |id: &str| roles.get(id) == Some(&role);
-    let overlay = if *overlay {
-        let has_mask_group = roles.values().any(|r| *r == Role::OverlayMask);
-        let mask_groups = if has_mask_group {
-            Some(render_doc(
-                &svg::with_top_level(root, has_role(Role::OverlayMask)),
-                options,
-                false,
-            )?)
-        } else {
-            None
-        };
-        Some(Bitplane::from_fn(FRAME_WIDTH, FRAME_HEIGHT, |x, y| {
-            let (cx, cy) = (x as f32 + 0.5, y as f32 + 0.5);
-            let in_rect = layout
-                .overlay_mask_rects
-                .iter()
-                .any(|(_, r)| r.contains(cx, cy));
-            let in_group = mask_groups
-                .as_ref()
-                .and_then(|p| p.pixel(x, y))
-                .is_some_and(|p| p.alpha() > 0);
-            !(in_rect || in_group)
-        }))
-    } else {
-        None
-    };
-    let preprint = render_doc(
-        &svg::with_top_level(root, has_role(Role::PreviewOnly)),
-        options,
-        true,
-    )?;
-    let Prerendered {
-        static_k,
-        static_colour,
-        print_template,
-    } = prerender(
-        &layout.template,
-        &layout.fields,
-        &layout.k_groups,
-        &layout.colour_groups,
-        options,
-    )?;
-    Ok(Baked {
-        preprint,
-        overlay,
-        static_k,
-        static_colour,
-        print_template,
-    })
-}
-
-/// The fitting rule of a manifest field; each step must have what it needs, and everything
-/// given must be used by a step (a floor no step reaches is a designer's mistake).
-fn fit_rule(entry: &FieldEntry) -> Result<FitRule, String> {
-    let mut rule = FitRule::shrink_then_wrap(entry.size, entry.min_size, entry.width, entry.lines);
-    rule.min_letter_spacing = entry.min_letter_spacing;
-    if let Some(steps) = &entry.fit {
-        rule.steps = steps.clone();
-    }
-    let has = |step| rule.steps.contains(&step);
-    for (i, step) in rule.steps.iter().enumerate() {
-        if rule.steps[..i].contains(step) {
-            return Err(format!("fit step {step:?} appears twice"));
-        }
-    }
-    if has(FitStep::Wrap) != (entry.lines == 2) {
-        return Err("fit step \"wrap\" needs lines = 2, and lines = 2 needs \"wrap\"".into());
-    }
-    if has(FitStep::Tighten) != (entry.min_letter_spacing < 0.0) {
-        return Err("fit step \"tighten\" needs min_letter_spacing < 0, and the reverse".into());
-    }
-    if has(FitStep::Condense) != entry.condensed_family.is_some() {
-        return Err("fit step \"condense\" needs condensed_family, and the reverse".into());
-    }
-    if !has(FitStep::Shrink) && entry.min_size < entry.size {
-        return Err("min_size below size needs the fit step \"shrink\"".into());
-    }
-    Ok(rule)
-}
-
-fn missing(layout: &str, id: &str) -> LayoutError {
+pub(super) fn missing(layout: &str, id: &str) -> LayoutError {
     LayoutError::MissingElement {
         layout: layout.to_string(),
         id: id.to_string(),
     }
 }
 
-fn bad_element(layout: &str, id: &str, problem: &str) -> LayoutError {
+pub(super) fn bad_element(layout: &str, id: &str, problem: &str) -> LayoutError {
     LayoutError::BadElement {
         layout: layout.to_string(),
         id: id.to_string(),
@@ -581,7 +356,7 @@ fn roles(
 
 /// Path and panel of the element `id`, which must be a `<tag>` inside a K or colour group with
 /// no transform on the way.
-fn locate(
+pub(super) fn locate(
     root: &Element,
     id: &str,
     tag: &str,

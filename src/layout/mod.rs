@@ -11,7 +11,9 @@
 //! The ID-1 card (85.60 × 53.98 mm = 1011.0 × 637.6 dots) sits centred in the frame, leaving
 //! about 2.5 dots of bleed left and right and 5.2 dots top and bottom.
 
+mod bake;
 pub mod error;
+mod fields;
 pub mod fill;
 pub mod fit;
 pub mod fonts;
@@ -190,9 +192,9 @@ pub struct Layout {
     pub(crate) template: xmltree::Element,
     /// What is drawn once per layout (preview background, overlay plane, static groups): made
     /// on first use, so a command that only checks a job (`validate`) draws nothing.
-    pub(crate) baked: std::sync::OnceLock<Result<load::Baked, String>>,
+    pub(crate) baked: std::sync::OnceLock<Result<bake::Baked, String>>,
     /// What [`Layout::baked`] is made from.
-    pub(crate) bake_input: load::BakeInput,
+    pub(crate) bake_input: bake::BakeInput,
 }
 
 impl std::fmt::Debug for Layout {
@@ -212,9 +214,9 @@ impl Layout {
     }
 
     /// The parts drawn once per layout, drawn now if this is their first use.
-    pub(crate) fn baked(&self) -> Result<&load::Baked, LayoutError> {
+    pub(crate) fn baked(&self) -> Result<&bake::Baked, LayoutError> {
         self.baked
-            .get_or_init(|| load::bake(self))
+            .get_or_init(|| bake::bake(self))
             .as_ref()
             .map_err(|message| LayoutError::Svg {
                 layout: self.name.clone(),
