@@ -9,6 +9,19 @@
 //!   in-process, for tests, demos and training.
 //! - [`chip`]: APDUs, the PC/SC backend, card profiles and the encoder that writes and verifies.
 //! - [`vcard`]: a virtual ISO 7816-4 card speaking the vpcd protocol, with fault injection.
+//!
+//! Arrows point down only; a layer may use (a test over the sources keeps it so):
+//!
+//! | layer       | may use                  |
+//! |-------------|--------------------------|
+//! | `transport` | nothing of this crate    |
+//! | `chip`      | nothing of this crate    |
+//! | `printer`   | `transport`              |
+//! | `emulator`  | `printer`, `transport`   |
+//! | `vcard`     | `chip`, `printer`        |
+//!
+//! A layer below reaches one above only through what that one registers with it at run time:
+//! the emulator registers the `emu://` opener with [`transport::register_opener`].
 #![forbid(unsafe_code)]
 
 pub mod chip;
@@ -16,3 +29,6 @@ pub mod emulator;
 pub mod printer;
 pub mod transport;
 pub mod vcard;
+
+#[cfg(test)]
+mod layers;

@@ -15,36 +15,8 @@ use cetak_drivers::printer::evolis::compress::decompress;
 use cetak_drivers::printer::layers::{Bitplane, Side, SideLayers};
 use cetak_drivers::printer::panel::Panel;
 use cetak_drivers::printer::{EvolisOptions, EvolisPrinter, Printer};
-use cetak_drivers::transport::{Transport, TransportError};
+use cetak_drivers::transport::fault::{Canned, FaultConfig, FaultInjector};
 use libfuzzer_sys::fuzz_target;
-
-/// A device that answers with the fuzz input, whatever is asked, then goes silent.
-struct Hostile {
-    input: Vec<u8>,
-    pos: usize,
-}
-
-impl Transport for Hostile {
-    fn write_all(&mut self, _bytes: &[u8]) -> Result<(), TransportError> {
-        Ok(())
-    }
-    fn read(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, TransportError> {
-        if self.pos >= self.input.len() {
-            return Err(TransportError::Timeout { target: "fuzz".into(), waited: timeout });
-        }
-        // Hand out small, input-dependent chunks to exercise frame reassembly.
-        let n = (1 + self.input[self.pos] as usize % 7).min(self.input.len() - self.pos).min(buf.len());
-        buf[..n].copy_from_slice(&self.input[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
-    fn drain(&mut self) -> Result<usize, TransportError> {
-        Ok(0) // keep the rest of the input for the next command
-    }
-    fn describe(&self) -> String {
-        "fuzz".into()
-    }
-}
 
 fuzz_target!(|data: &[u8]| {
     // Frames, one after another, with and without a silence at the end.
@@ -73,7 +45,14 @@ fuzz_target!(|data: &[u8]| {
         mechanical_timeout: Duration::from_millis(1),
         ..EvolisOptions::default()
     };
-    if let Ok(mut p) = EvolisPrinter::connect(Hostile { input: data.to_vec(), pos: 0 }, options) {
+    // A device that answers with the fuzz input, whatever is asked, in input-seeded small
+    // pieces (frame reassembly), then goes silent.
+    let seed = data.iter().fold(0u64, |h, b| h.rotate_left(5) ^ u64::from(*b));
+    let hostile = FaultInjector::new(
+        Canned::new("fuzz", data),
+        FaultConfig { seed, max_read: Some(7), ..FaultConfig::default() },
+    );
+    if let Ok(mut p) = EvolisPrinter::connect(hostile, options) {
         let _ = p.status();
         let _ = p.counters();
         if p.feed().is_ok() {

@@ -4,7 +4,8 @@
 //! ([`Capabilities`]), what state it is in ([`PrinterStatus`]), and the card operations a
 //! station worker sequences (feed, park at an encoder station, print a side, eject or reject).
 //! Operations a printer lacks have default implementations answering "not supported"
-//! (probe-rs `DebugProbe` style). [`open`] turns a printer URI into a ready printer;
+//! (probe-rs `DebugProbe` style). [`open`] turns a printer URI into a ready printer, asking
+//! the protocol [`FAMILIES`] in turn;
 //! [`sequence::print_card`] runs one whole card and rejects it on failure.
 
 pub mod error;
@@ -21,7 +22,7 @@ pub use evolis::{EvolisOptions, EvolisPrinter};
 pub use panel::{ColourLevels, Panel};
 pub use status::{Counters, PrinterInfo, PrinterStatus, StatusFlag};
 
-use crate::transport::PrinterUri;
+use crate::transport::{PrinterUri, Transport};
 use layers::{Side, SideLayers};
 use station::EncoderStation;
 
@@ -86,14 +87,36 @@ pub trait Printer: Send {
     }
 }
 
+/// What a printer family answers when asked about an open link.
+pub enum Probe {
+    /// Mine: the printer, opened.
+    Mine(Box<dyn Printer>),
+    /// Not mine: the link, handed back for the next family.
+    NotMine(Box<dyn Transport>),
+}
+
+/// A printer family: looks at an open link and opens the printer on it ([`Probe::Mine`]), says
+/// it is not one of its own ([`Probe::NotMine`]), or fails ("mine, but broken").
+pub type Family = fn(Box<dyn Transport>, &EvolisOptions) -> Result<Probe, PrinterError>;
+
+/// The families [`open`] asks, in order. Evolis is the only one so far and claims every link,
+/// so another family goes before it.
+pub const FAMILIES: [Family; 1] = [evolis::probe];
+
 /// Opens the printer a URI names (`serial://…`, `usblp://…`, `tcp://…`, `emu://…`) and reads
-/// its identity and capabilities. Evolis is the only family so far; another family would be
-/// tried here in turn ("not mine, try the next").
+/// its identity and capabilities: opens the transport, then asks each of [`FAMILIES`] in turn
+/// ("not mine, try the next").
 pub fn open(uri: &str, options: &EvolisOptions) -> Result<Box<dyn Printer>, PrinterError> {
     let uri: PrinterUri = uri.parse()?;
-    let transport = crate::transport::open(&uri)?;
-    Ok(Box::new(EvolisPrinter::connect(
-        transport,
-        options.clone(),
-    )?))
+    let mut link = crate::transport::open(&uri)?;
+    for family in FAMILIES {
+        match family(link, options)? {
+            Probe::Mine(printer) => return Ok(printer),
+            Probe::NotMine(back) => link = back,
+        }
+    }
+    Err(PrinterError::NotSupported(format!(
+        "printer on {}",
+        link.describe()
+    )))
 }

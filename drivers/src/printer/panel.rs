@@ -6,7 +6,7 @@
 //! i.e. frame `(line, dot)` shows landscape pixel `(x = line, y = 647 − dot)`: line 0 is the
 //! card's left edge, dot 0 of each line its bottom edge.
 
-use super::layers::{SideLayers, FRAME_HEIGHT, FRAME_WIDTH};
+use super::layers::{Bitplane, SideLayers, FRAME_HEIGHT, FRAME_WIDTH};
 
 /// Lines per panel (along the card's long edge).
 pub const LINES: usize = FRAME_WIDTH as usize;
@@ -244,62 +244,11 @@ pub fn side_panels(
     layers: &SideLayers,
     colour: ColourLevels,
 ) -> Result<Vec<PanelImage>, LayerSizeError> {
-    let check = |layer, w, h| {
-        if (w, h) == (FRAME_WIDTH, FRAME_HEIGHT) {
-            Ok(())
-        } else {
-            Err(LayerSizeError {
-                layer,
-                width: w,
-                height: h,
-            })
-        }
-    };
     let mut panels = Vec::with_capacity(5);
     if let Some(rgb) = &layers.colour {
-        check("colour", rgb.width(), rgb.height())?;
+        check_size("colour", rgb.width(), rgb.height())?;
         let levels = colour.levels();
-        let mut table = [0u8; 256];
-        for (v, t) in table.iter_mut().enumerate() {
-            *t = quantise(255 - v as u8, levels);
-        }
-        let raw = rgb.as_raw();
-        let mut yv = vec![0u8; LINES * DOTS];
-        let mut mv = vec![0u8; LINES * DOTS];
-        let mut cv = vec![0u8; LINES * DOTS];
-        // White quantises to 0 (no dye), which the planes already hold: only the box around
-        // the non-white pixels (on a card on preprinted blangko, the photo) is converted.
-        if let Some((xs, ys)) = non_white_box(raw) {
-            // Tiled transpose: a band of TILE rows stays in cache while each line's run of
-            // TILE dots is written contiguously.
-            for y0 in ys.clone().step_by(TILE) {
-                let y1 = (y0 + TILE).min(ys.end);
-                let lines = yv
-                    .chunks_exact_mut(DOTS)
-                    .zip(mv.chunks_exact_mut(DOTS))
-                    .zip(cv.chunks_exact_mut(DOTS))
-                    .enumerate()
-                    .skip(xs.start)
-                    .take(xs.len());
-                for (x, ((yl, ml), cl)) in lines {
-                    // Landscape rows y0..y1 land on dots DOTS-y1..DOTS-y0 of this line, reversed.
-                    let span = DOTS - y1..DOTS - y0;
-                    let outs = yl[span.clone()]
-                        .iter_mut()
-                        .zip(&mut ml[span.clone()])
-                        .zip(&mut cl[span])
-                        .rev();
-                    for (((yo, mo), co), y) in outs.zip(y0..y1) {
-                        let o = (y * LINES + x) * 3;
-                        if let Some(&[r, g, b]) = raw.get(o..o + 3) {
-                            *co = table[usize::from(r)];
-                            *mo = table[usize::from(g)];
-                            *yo = table[usize::from(b)];
-                        }
-                    }
-                }
-            }
-        }
+        let [yv, mv, cv] = dye_planes(rgb, levels);
         for (panel, values) in [(Panel::Yellow, yv), (Panel::Magenta, mv), (Panel::Cyan, cv)] {
             let img = PanelImage {
                 panel,
@@ -316,30 +265,93 @@ pub fn side_panels(
         (Panel::Overlay, &layers.overlay, "overlay"),
     ] {
         if let Some(plane) = plane {
-            check(name, plane.width(), plane.height())?;
+            check_size(name, plane.width(), plane.height())?;
             if plane.is_empty() {
                 continue;
-            }
-            let dots = plane.dots();
-            let mut values = vec![0u8; LINES * DOTS];
-            for y0 in (0..DOTS).step_by(TILE) {
-                let y1 = (y0 + TILE).min(DOTS);
-                for (x, line) in values.chunks_exact_mut(DOTS).enumerate() {
-                    // Landscape rows y0..y1 land on dots DOTS-y1..DOTS-y0 of this line, reversed.
-                    let out = &mut line[DOTS - y1..DOTS - y0];
-                    for (o, y) in out.iter_mut().rev().zip(y0..y1) {
-                        *o = u8::from(dots[y * LINES + x]);
-                    }
-                }
             }
             panels.push(PanelImage {
                 panel,
                 levels: 2,
-                values,
+                values: mono_plane(plane),
             });
         }
     }
     Ok(panels)
+}
+
+fn check_size(layer: &'static str, width: u32, height: u32) -> Result<(), LayerSizeError> {
+    if (width, height) == (FRAME_WIDTH, FRAME_HEIGHT) {
+        Ok(())
+    } else {
+        Err(LayerSizeError {
+            layer,
+            width,
+            height,
+        })
+    }
+}
+
+/// The Y, M and C values of a frame-sized RGB side, in the printer frame.
+fn dye_planes(rgb: &image::RgbImage, levels: u16) -> [Vec<u8>; 3] {
+    let mut table = [0u8; 256];
+    for (v, t) in table.iter_mut().enumerate() {
+        *t = quantise(255 - v as u8, levels);
+    }
+    let raw = rgb.as_raw();
+    let mut yv = vec![0u8; LINES * DOTS];
+    let mut mv = vec![0u8; LINES * DOTS];
+    let mut cv = vec![0u8; LINES * DOTS];
+    // White quantises to 0 (no dye), which the planes already hold: only the box around
+    // the non-white pixels (on a card on preprinted blangko, the photo) is converted.
+    if let Some((xs, ys)) = non_white_box(raw) {
+        // Tiled transpose: a band of TILE rows stays in cache while each line's run of
+        // TILE dots is written contiguously.
+        for y0 in ys.clone().step_by(TILE) {
+            let y1 = (y0 + TILE).min(ys.end);
+            let lines = yv
+                .chunks_exact_mut(DOTS)
+                .zip(mv.chunks_exact_mut(DOTS))
+                .zip(cv.chunks_exact_mut(DOTS))
+                .enumerate()
+                .skip(xs.start)
+                .take(xs.len());
+            for (x, ((yl, ml), cl)) in lines {
+                // Landscape rows y0..y1 land on dots DOTS-y1..DOTS-y0 of this line, reversed.
+                let span = DOTS - y1..DOTS - y0;
+                let outs = yl[span.clone()]
+                    .iter_mut()
+                    .zip(&mut ml[span.clone()])
+                    .zip(&mut cl[span])
+                    .rev();
+                for (((yo, mo), co), y) in outs.zip(y0..y1) {
+                    let o = (y * LINES + x) * 3;
+                    if let Some(&[r, g, b]) = raw.get(o..o + 3) {
+                        *co = table[usize::from(r)];
+                        *mo = table[usize::from(g)];
+                        *yo = table[usize::from(b)];
+                    }
+                }
+            }
+        }
+    }
+    [yv, mv, cv]
+}
+
+/// A frame-sized 1-bit plane (K or O) in the printer frame.
+fn mono_plane(plane: &Bitplane) -> Vec<u8> {
+    let dots = plane.dots();
+    let mut values = vec![0u8; LINES * DOTS];
+    for y0 in (0..DOTS).step_by(TILE) {
+        let y1 = (y0 + TILE).min(DOTS);
+        for (x, line) in values.chunks_exact_mut(DOTS).enumerate() {
+            // Landscape rows y0..y1 land on dots DOTS-y1..DOTS-y0 of this line, reversed.
+            let out = &mut line[DOTS - y1..DOTS - y0];
+            for (o, y) in out.iter_mut().rev().zip(y0..y1) {
+                *o = u8::from(dots[y * LINES + x]);
+            }
+        }
+    }
+    values
 }
 
 /// Columns and rows of the smallest box holding every pixel of a frame-sized RGB buffer that is

@@ -4,9 +4,13 @@
 //!
 //! Backends: [`serial`] (RS-232 / USB-serial adapters through the `serialport` crate), [`usblp`]
 //! (the kernel's USB printer-class node `/dev/usb/lpN`), [`tcp`] (raw socket, port 9100) and
-//! [`memory`] (an in-process pipe, used for `emu://` printers). [`open`] turns a [`PrinterUri`]
-//! into the right backend.
+//! [`memory`] (an in-process pipe). [`open`] turns a [`PrinterUri`] into a transport by asking
+//! a list of openers in turn, each answering "not mine, try the next" (`Ok(None)`) or opening
+//! (probe-rs `probe/list.rs`): the built-in backends first, then those registered at run time
+//! with [`register_opener`] (the emulator registers the one for `emu://`; this module knows
+//! nothing of it). [`fault::FaultInjector`] wraps any transport and injects seeded faults.
 
+pub mod fault;
 pub mod memory;
 pub mod serial;
 pub mod tcp;
@@ -15,6 +19,7 @@ pub mod usblp;
 
 pub use uri::{FlowControl, Parity, PrinterUri, SerialSettings, UriError};
 
+use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 /// Default time a write may wait for the device to accept more bytes before it counts as stuck.
@@ -136,10 +141,17 @@ pub enum TransportError {
         #[source]
         source: std::io::Error,
     },
-    /// An `emu://` printer name with no emulator registered under it. Start the emulator (or
-    /// register it in the test) before opening the printer.
-    #[error("no emulator registered as {0:?}")]
-    NoSuchEmulator(String),
+    /// No backend in this process opens this URI: for `emu://`, no emulator was started (or
+    /// registered) in this process. Start the emulator, or check the printer URI.
+    #[error("no transport for {uri} (scheme not available in this process)")]
+    NoBackend {
+        /// The URI asked for.
+        uri: String,
+    },
+    /// A registered backend claimed the URI but could not open it; its own error says why (for
+    /// `emu://NAME`: no emulator registered under that name).
+    #[error("{0}")]
+    Backend(Box<dyn BackendError>),
 }
 
 impl TransportError {
@@ -161,9 +173,11 @@ impl TransportError {
             TransportError::Io { target, source } => {
                 format!("Kesalahan I/O pada printer {target}: {source}")
             }
-            TransportError::NoSuchEmulator(name) => {
-                format!("Emulator printer {name:?} belum dijalankan.")
-            }
+            TransportError::NoBackend { uri } => format!(
+                "Tidak ada transport untuk {uri} di proses ini (skema tidak tersedia). Periksa \
+                 URI printer, atau jalankan emulatornya."
+            ),
+            TransportError::Backend(e) => e.message_id(),
         }
     }
 
@@ -198,18 +212,122 @@ impl TransportError {
     }
 }
 
-/// Opens the transport a printer URI names.
+/// The error of a backend registered from outside this module (see [`register_opener`]),
+/// with its own operator text.
+pub trait BackendError: std::error::Error + Send + Sync + 'static {
+    /// Operator message in Bahasa Indonesia (the English one is `Display`).
+    fn message_id(&self) -> String;
+}
+
+/// Opens a transport for the URIs it knows; `Ok(None)` means "not mine, try the next", an
+/// error means "mine, but it cannot be opened".
+pub type Opener = fn(&PrinterUri) -> Result<Option<Box<dyn Transport>>, TransportError>;
+
+/// The backends of this module, asked in this order.
+const BUILT_IN: [Opener; 3] = [open_serial, open_usblp, open_tcp];
+
+fn open_serial(uri: &PrinterUri) -> Result<Option<Box<dyn Transport>>, TransportError> {
+    let PrinterUri::Serial { path, settings } = uri else {
+        return Ok(None);
+    };
+    Ok(Some(Box::new(serial::SerialTransport::open(
+        path, settings,
+    )?)))
+}
+
+fn open_usblp(uri: &PrinterUri) -> Result<Option<Box<dyn Transport>>, TransportError> {
+    let PrinterUri::UsbLp { path } = uri else {
+        return Ok(None);
+    };
+    Ok(Some(Box::new(usblp::UsbLpTransport::open(path)?)))
+}
+
+fn open_tcp(uri: &PrinterUri) -> Result<Option<Box<dyn Transport>>, TransportError> {
+    let PrinterUri::Tcp { host, port } = uri else {
+        return Ok(None);
+    };
+    let link = tcp::TcpTransport::connect(host, *port, tcp::CONNECT_TIMEOUT)?;
+    Ok(Some(Box::new(link)))
+}
+
+/// Openers registered at run time, by name, asked after the built-in ones.
+fn registered() -> &'static RwLock<Vec<(&'static str, Opener)>> {
+    static REGISTERED: RwLock<Vec<(&'static str, Opener)>> = RwLock::new(Vec::new());
+    &REGISTERED
+}
+
+/// Adds an opener under `name` (e.g. the emulator's, for `emu://`), asked after the built-in
+/// backends and the openers registered before it. Returns `false` (and changes nothing) when
+/// an opener is already registered under `name`.
+pub fn register_opener(name: &'static str, opener: Opener) -> bool {
+    let mut list = registered().write().unwrap_or_else(PoisonError::into_inner);
+    if list.iter().any(|(n, _)| *n == name) {
+        return false;
+    }
+    list.push((name, opener));
+    true
+}
+
+/// Opens the transport a printer URI names: asks each opener in turn until one claims it.
 pub fn open(uri: &PrinterUri) -> Result<Box<dyn Transport>, TransportError> {
-    Ok(match uri {
-        PrinterUri::Serial { path, settings } => {
-            Box::new(serial::SerialTransport::open(path, settings)?)
+    // Copied out so that no lock is held while a device opens.
+    let extra: Vec<Opener> = registered()
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .map(|(_, opener)| *opener)
+        .collect();
+    for opener in BUILT_IN.iter().chain(&extra) {
+        if let Some(transport) = opener(uri)? {
+            return Ok(transport);
         }
-        PrinterUri::UsbLp { path } => Box::new(usblp::UsbLpTransport::open(path)?),
-        PrinterUri::Tcp { host, port } => Box::new(tcp::TcpTransport::connect(
-            host,
-            *port,
-            tcp::CONNECT_TIMEOUT,
-        )?),
-        PrinterUri::Emulator { name } => Box::new(crate::emulator::registry::connect(name)?),
+    }
+    Err(TransportError::NoBackend {
+        uri: uri.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_uri_nobody_claims_has_no_backend() {
+        // Nothing in the library's own tests registers the emulator's opener.
+        let uri = PrinterUri::InProcess {
+            name: "no-opener-here".into(),
+        };
+        let err = open(&uri).err().unwrap();
+        assert!(matches!(err, TransportError::NoBackend { .. }), "{err}");
+        assert!(err.message_id().contains("emu://no-opener-here"));
+    }
+
+    fn claims_in_process(uri: &PrinterUri) -> Result<Option<Box<dyn Transport>>, TransportError> {
+        let PrinterUri::InProcess { name } = uri else {
+            return Ok(None);
+        };
+        if name != "claimed-by-test" {
+            return Ok(None);
+        }
+        let (host, _device) = memory::pair("test host", "test device");
+        Ok(Some(Box::new(host)))
+    }
+
+    #[test]
+    fn a_registered_opener_is_asked_after_the_built_in_ones() {
+        assert!(register_opener("test", claims_in_process));
+        assert!(!register_opener("test", claims_in_process), "one per name");
+        let uri = PrinterUri::InProcess {
+            name: "claimed-by-test".into(),
+        };
+        assert_eq!(open(&uri).unwrap().describe(), "test host");
+        // Not its name: it says "not mine", nobody else claims it.
+        let other = PrinterUri::InProcess {
+            name: "someone-else".into(),
+        };
+        assert!(matches!(
+            open(&other).err().unwrap(),
+            TransportError::NoBackend { .. }
+        ));
+    }
 }

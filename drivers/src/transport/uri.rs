@@ -4,7 +4,7 @@
 //! - `serial:///dev/ttyUSB0?baud=115200&flow=xonxoff&parity=none`
 //! - `usblp:///dev/usb/lp0`
 //! - `tcp://host:9100` (port defaults to 9100)
-//! - `emu://NAME` (an in-process emulator registered under NAME)
+//! - `emu://NAME` (an in-process device registered under NAME: the emulator)
 
 use std::fmt;
 use std::str::FromStr;
@@ -74,8 +74,9 @@ pub enum PrinterUri {
         /// Port (9100 unless given).
         port: u16,
     },
-    /// An in-process emulator.
-    Emulator {
+    /// An in-process device (`emu://NAME`), opened by whoever registered an opener for it
+    /// with [`register_opener`](super::register_opener): the emulator.
+    InProcess {
         /// The name it was registered under.
         name: String,
     },
@@ -135,6 +136,8 @@ fn malformed(uri: &str, reason: &str) -> UriError {
 impl FromStr for PrinterUri {
     type Err = UriError;
 
+    /// Splits `scheme://body?query`, checks what every scheme shares, then reads the body and
+    /// options of the scheme.
     fn from_str(uri: &str) -> Result<Self, UriError> {
         let (scheme, rest) = uri
             .split_once("://")
@@ -158,50 +161,7 @@ impl FromStr for PrinterUri {
             }
         };
         match scheme.to_ascii_lowercase().as_str() {
-            "serial" => {
-                if !body.starts_with('/') {
-                    return Err(malformed(uri, "serial device must be an absolute path"));
-                }
-                let mut settings = SerialSettings::default();
-                for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-                    let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                    let bad = |reason: &str| UriError::BadOption {
-                        key: key.to_string(),
-                        value: value.to_string(),
-                        reason: reason.to_string(),
-                    };
-                    match key {
-                        "baud" => {
-                            settings.baud = value
-                                .parse::<u32>()
-                                .ok()
-                                .filter(|b| (300..=4_000_000).contains(b))
-                                .ok_or_else(|| bad("a rate from 300 to 4000000"))?;
-                        }
-                        "flow" => {
-                            settings.flow = match value.to_ascii_lowercase().as_str() {
-                                "none" => FlowControl::None,
-                                "xonxoff" | "xon/xoff" | "software" => FlowControl::XonXoff,
-                                "rtscts" | "hardware" => FlowControl::RtsCts,
-                                _ => return Err(bad("none, xonxoff or rtscts")),
-                            }
-                        }
-                        "parity" => {
-                            settings.parity = match value.to_ascii_lowercase().as_str() {
-                                "none" | "n" => Parity::None,
-                                "even" | "e" => Parity::Even,
-                                "odd" | "o" => Parity::Odd,
-                                _ => return Err(bad("none, even or odd")),
-                            }
-                        }
-                        _ => return Err(bad("known options are baud, flow and parity")),
-                    }
-                }
-                Ok(PrinterUri::Serial {
-                    path: body.to_string(),
-                    settings,
-                })
-            }
+            "serial" => serial(uri, body, query.unwrap_or("")),
             "usblp" => {
                 no_query("usblp")?;
                 if !body.starts_with('/') {
@@ -213,51 +173,106 @@ impl FromStr for PrinterUri {
             }
             "tcp" => {
                 no_query("tcp")?;
-                let body = body.trim_end_matches('/');
-                let (host, port) = if let Some(stripped) = body.strip_prefix('[') {
-                    // [v6-address]:port
-                    let (h, after) = stripped
-                        .split_once(']')
-                        .ok_or_else(|| malformed(uri, "unclosed [ in IPv6 address"))?;
-                    match after.strip_prefix(':') {
-                        Some(p) => (h, Some(p)),
-                        None if after.is_empty() => (h, None),
-                        None => return Err(malformed(uri, "junk after ]")),
-                    }
-                } else {
-                    match body.rsplit_once(':') {
-                        Some((h, p)) => (h, Some(p)),
-                        None => (body, None),
-                    }
-                };
-                if host.is_empty() || host.contains('/') {
-                    return Err(malformed(uri, "expected tcp://host:port"));
-                }
-                let port = match port {
-                    None => 9100,
-                    Some(p) => p
-                        .parse::<u16>()
-                        .ok()
-                        .filter(|p| *p != 0)
-                        .ok_or_else(|| malformed(uri, "port must be 1..65535"))?,
-                };
-                Ok(PrinterUri::Tcp {
-                    host: host.to_string(),
-                    port,
-                })
+                tcp(uri, body)
             }
             "emu" => {
                 no_query("emu")?;
                 if body.contains('/') {
                     return Err(malformed(uri, "emulator name may not contain '/'"));
                 }
-                Ok(PrinterUri::Emulator {
+                Ok(PrinterUri::InProcess {
                     name: body.to_string(),
                 })
             }
             _ => Err(UriError::UnknownScheme(uri.to_string())),
         }
     }
+}
+
+/// `serial:///dev/…?baud=…&flow=…&parity=…`
+fn serial(uri: &str, body: &str, query: &str) -> Result<PrinterUri, UriError> {
+    if !body.starts_with('/') {
+        return Err(malformed(uri, "serial device must be an absolute path"));
+    }
+    let mut settings = SerialSettings::default();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        serial_option(&mut settings, key, value)?;
+    }
+    Ok(PrinterUri::Serial {
+        path: body.to_string(),
+        settings,
+    })
+}
+
+fn serial_option(settings: &mut SerialSettings, key: &str, value: &str) -> Result<(), UriError> {
+    let bad = |reason: &str| UriError::BadOption {
+        key: key.to_string(),
+        value: value.to_string(),
+        reason: reason.to_string(),
+    };
+    match key {
+        "baud" => {
+            settings.baud = value
+                .parse::<u32>()
+                .ok()
+                .filter(|b| (300..=4_000_000).contains(b))
+                .ok_or_else(|| bad("a rate from 300 to 4000000"))?;
+        }
+        "flow" => {
+            settings.flow = match value.to_ascii_lowercase().as_str() {
+                "none" => FlowControl::None,
+                "xonxoff" | "xon/xoff" | "software" => FlowControl::XonXoff,
+                "rtscts" | "hardware" => FlowControl::RtsCts,
+                _ => return Err(bad("none, xonxoff or rtscts")),
+            }
+        }
+        "parity" => {
+            settings.parity = match value.to_ascii_lowercase().as_str() {
+                "none" | "n" => Parity::None,
+                "even" | "e" => Parity::Even,
+                "odd" | "o" => Parity::Odd,
+                _ => return Err(bad("none, even or odd")),
+            }
+        }
+        _ => return Err(bad("known options are baud, flow and parity")),
+    }
+    Ok(())
+}
+
+/// `tcp://host[:port]`, `tcp://[v6-address][:port]`
+fn tcp(uri: &str, body: &str) -> Result<PrinterUri, UriError> {
+    let body = body.trim_end_matches('/');
+    let (host, port) = if let Some(stripped) = body.strip_prefix('[') {
+        let (h, after) = stripped
+            .split_once(']')
+            .ok_or_else(|| malformed(uri, "unclosed [ in IPv6 address"))?;
+        match after.strip_prefix(':') {
+            Some(p) => (h, Some(p)),
+            None if after.is_empty() => (h, None),
+            None => return Err(malformed(uri, "junk after ]")),
+        }
+    } else {
+        match body.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (body, None),
+        }
+    };
+    if host.is_empty() || host.contains('/') {
+        return Err(malformed(uri, "expected tcp://host:port"));
+    }
+    let port = match port {
+        None => 9100,
+        Some(p) => p
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| malformed(uri, "port must be 1..65535"))?,
+    };
+    Ok(PrinterUri::Tcp {
+        host: host.to_string(),
+        port,
+    })
 }
 
 impl fmt::Display for PrinterUri {
@@ -285,7 +300,7 @@ impl fmt::Display for PrinterUri {
                 write!(f, "tcp://[{host}]:{port}")
             }
             PrinterUri::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
-            PrinterUri::Emulator { name } => write!(f, "emu://{name}"),
+            PrinterUri::InProcess { name } => write!(f, "emu://{name}"),
         }
     }
 }
@@ -343,7 +358,7 @@ mod tests {
         );
         assert_eq!(
             "emu://desk-1".parse(),
-            Ok(PrinterUri::Emulator {
+            Ok(PrinterUri::InProcess {
                 name: "desk-1".into()
             })
         );

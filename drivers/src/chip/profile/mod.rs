@@ -231,39 +231,8 @@ pub enum Activate {
     Files,
 }
 
+mod parse;
 mod raw;
-
-fn hex_bytes(what: &str, s: &str) -> Result<Vec<u8>, ChipError> {
-    let compact: String = s.split_whitespace().collect();
-    hex::decode(&compact).map_err(|_| ChipError::Profile(format!("{what}: {s:?} is not hex")))
-}
-
-fn fid(what: &str, s: &str) -> Result<u16, ChipError> {
-    let b = hex_bytes(what, s)?;
-    let arr: [u8; 2] = b
-        .try_into()
-        .map_err(|_| ChipError::Profile(format!("{what}: {s:?} is not 2 bytes")))?;
-    let v = u16::from_be_bytes(arr);
-    // 3F00 (MF), 3FFF (path marker) and FFFF are reserved by ISO/IEC 7816-4.
-    if matches!(v, 0x3F00 | 0x3FFF | 0xFFFF) {
-        return Err(ChipError::Profile(format!(
-            "{what}: {s} is a reserved file identifier"
-        )));
-    }
-    Ok(v)
-}
-
-fn condition(what: &str, s: Option<&str>, default: Condition) -> Result<Condition, ChipError> {
-    match s {
-        None => Ok(default),
-        Some("always") => Ok(Condition::Always),
-        Some("pin") => Ok(Condition::Pin),
-        Some("never") => Ok(Condition::Never),
-        Some(o) => Err(ChipError::Profile(format!(
-            "{what}: {o:?} is not always / pin / never"
-        ))),
-    }
-}
 
 impl Profile {
     /// The built-in default profile.
@@ -281,177 +250,16 @@ impl Profile {
         })
     }
 
-    /// Parses and validates profile text.
+    /// Parses and validates profile text: each section in turn, in the file's order.
     pub fn from_toml(text: &str) -> Result<Self, ChipError> {
         let r: raw::Profile =
             toml::from_str(text).map_err(|e| ChipError::Profile(e.to_string()))?;
         let _ = r.description;
-        let p = |m: String| ChipError::Profile(m);
-        let patterns = |list: &[String]| -> Result<Vec<AtrPattern>, ChipError> {
-            list.iter()
-                .map(|s| AtrPattern::parse(s).map_err(p))
-                .collect()
-        };
-        let serial_tag = match &r.card.serial_tag {
-            None => None,
-            Some(s) => {
-                let b = hex_bytes("card.serial_tag", s)?;
-                let arr: [u8; 2] = b
-                    .try_into()
-                    .map_err(|_| p("card.serial_tag must be 2 bytes".into()))?;
-                Some(u16::from_be_bytes(arr))
-            }
-        };
-        let card = CardRules {
-            atr_allow: patterns(&r.card.atr_allow)?,
-            atr_deny: patterns(&r.card.atr_deny)?,
-            read_uid: r.card.read_uid,
-            serial_tag,
-        };
-        let aid = r
-            .application
-            .aid
-            .as_deref()
-            .map(|s| hex_bytes("application.aid", s))
-            .transpose()?;
-        if aid.as_ref().is_some_and(|a| a.len() < 5 || a.len() > 16) {
-            return Err(p("application.aid must be 5 to 16 bytes".into()));
-        }
-        let application = Application {
-            fid: fid("application.fid", &r.application.fid)?,
-            aid,
-            create: r.application.create,
-            fcp_extra: r
-                .application
-                .fcp_extra
-                .as_deref()
-                .map(|s| hex_bytes("application.fcp_extra", s))
-                .transpose()?
-                .unwrap_or_default(),
-        };
-        let access = match r.access.method.as_str() {
-            "none" => Access::None,
-            "verify" => {
-                let reference = match r.access.pin_reference.as_deref() {
-                    Some(s) => *hex_bytes("access.pin_reference", s)?
-                        .first()
-                        .ok_or_else(|| p("access.pin_reference is empty".into()))?,
-                    None => return Err(p("access.pin_reference is required for verify".into())),
-                };
-                let source = match (&r.access.pin_env, &r.access.pin_file, &r.access.pin_key) {
-                    (Some(env), None, None) => SecretSource::Env(env.clone()),
-                    (None, Some(file), Some(key)) => SecretSource::File {
-                        path: file.into(),
-                        key: key.clone(),
-                    },
-                    _ => {
-                        return Err(p(
-                            "access: give either pin_env, or pin_file with pin_key".into()
-                        ))
-                    }
-                };
-                let format = match r.access.pin_format.as_deref().unwrap_or("ascii") {
-                    "ascii" => PinFormat::Ascii,
-                    "hex" => PinFormat::Hex,
-                    o => return Err(p(format!("access.pin_format {o:?} is not ascii / hex"))),
-                };
-                let pad_byte = match r.access.pad_byte.as_deref() {
-                    Some(s) => *hex_bytes("access.pad_byte", s)?
-                        .first()
-                        .ok_or_else(|| p("access.pad_byte is empty".into()))?,
-                    None => 0xFF,
-                };
-                Access::Verify {
-                    reference,
-                    source,
-                    format,
-                    pad_to: r.access.pad_to.unwrap_or(0),
-                    pad_byte,
-                }
-            }
-            o => return Err(p(format!("access.method {o:?} is not none / verify"))),
-        };
-        let extended = match r.transfer.extended.as_deref().unwrap_or("auto") {
-            "never" => ExtendedMode::Never,
-            "auto" => ExtendedMode::Auto,
-            "always" => ExtendedMode::Always,
-            o => {
-                return Err(p(format!(
-                    "transfer.extended {o:?} is not never / auto / always"
-                )))
-            }
-        };
-        let transfer = Transfer {
-            chunk_size: r.transfer.chunk_size,
-            extended,
-            extended_chunk_size: r
-                .transfer
-                .extended_chunk_size
-                .unwrap_or(r.transfer.chunk_size),
-            apdu_timeout_ms: r.transfer.apdu_timeout_ms.unwrap_or(5000),
-            reselect_after_create: r.transfer.reselect_after_create,
-        };
-        if !(1..=255).contains(&transfer.chunk_size) {
-            return Err(p("transfer.chunk_size must be 1..=255 (short APDUs)".into()));
-        }
-        if !(1..=65_535).contains(&transfer.extended_chunk_size) {
-            return Err(p("transfer.extended_chunk_size must be 1..=65535".into()));
-        }
-        if transfer.apdu_timeout_ms == 0 {
-            return Err(p("transfer.apdu_timeout_ms must be positive".into()));
-        }
-        let mut files = Vec::new();
-        for (i, f) in r.files.iter().enumerate() {
-            let what = format!("file[{i}]");
-            let spec = FileSpec {
-                fid: fid(&format!("{what}.fid"), &f.fid)?,
-                content: f.content,
-                size: f.size,
-                optional: f.optional,
-                read: condition(
-                    &format!("{what}.read"),
-                    f.read.as_deref(),
-                    Condition::Always,
-                )?,
-                update: condition(
-                    &format!("{what}.update"),
-                    f.update.as_deref(),
-                    Condition::Pin,
-                )?,
-                fcp_extra: f
-                    .fcp_extra
-                    .as_deref()
-                    .map(|s| hex_bytes(&format!("{what}.fcp_extra"), s))
-                    .transpose()?
-                    .unwrap_or_default(),
-            };
-            if spec.read == Condition::Never {
-                return Err(p(format!(
-                    "{what}.read = \"never\": cetak reads every file back to verify it"
-                )));
-            }
-            if spec.size.is_some_and(|s| s == 0 || s > 0x7FFF) {
-                return Err(p(format!(
-                    "{what}.size must be 1..=32767 (offsets of UPDATE BINARY)"
-                )));
-            }
-            if spec.fid == application.fid || files.iter().any(|o: &FileSpec| o.fid == spec.fid) {
-                return Err(p(format!("{what}.fid {:04X} is used twice", spec.fid)));
-            }
-            files.push(spec);
-        }
-        if files.is_empty() {
-            return Err(p("at least one [[file]] is required".into()));
-        }
-        let integrity: Vec<_> = files
-            .iter()
-            .filter(|f| f.content == ContentSource::Integrity)
-            .collect();
-        if integrity.len() > 1 {
-            return Err(p("at most one integrity file".into()));
-        }
-        // The integrity file is written last, after the hashes of all the others are known.
-        files.sort_by_key(|f| f.content == ContentSource::Integrity);
+        let card = parse::card_rules(&r.card)?;
+        let application = parse::application(&r.application)?;
+        let access = parse::access(&r.access)?;
+        let transfer = parse::transfer(&r.transfer)?;
+        let files = parse::files(&r.files, application.fid)?;
         Ok(Profile {
             name: r.name,
             card,

@@ -232,19 +232,23 @@ impl TextAnswer for Text {
     }
 }
 
+/// 1 to `max_digits` decimal digits, as a number.
+fn decimal(bytes: &[u8], max_digits: usize) -> Result<u32, AnswerError> {
+    if bytes.is_empty() || bytes.len() > max_digits || !bytes.iter().all(u8::is_ascii_digit) {
+        return Err(refuse(bytes));
+    }
+    Ok(bytes
+        .iter()
+        .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0')))
+}
+
 /// A counter value: 1 to 9 decimal digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Count(pub u32);
 
 impl TextAnswer for Count {
     fn from_bytes(bytes: &[u8]) -> Result<Self, AnswerError> {
-        if bytes.is_empty() || bytes.len() > 9 || !bytes.iter().all(u8::is_ascii_digit) {
-            return Err(refuse(bytes));
-        }
-        let n = bytes
-            .iter()
-            .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'));
-        Ok(Count(n))
+        decimal(bytes, 9).map(Count)
     }
     fn to_bytes(&self) -> Vec<u8> {
         self.0.to_string().into_bytes()
@@ -394,13 +398,7 @@ impl SensorReading {
 
 impl TextAnswer for SensorReading {
     fn from_bytes(bytes: &[u8]) -> Result<Self, AnswerError> {
-        if bytes.is_empty() || bytes.len() > 5 || !bytes.iter().all(u8::is_ascii_digit) {
-            return Err(refuse(bytes));
-        }
-        let mv = bytes
-            .iter()
-            .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'));
-        Ok(SensorReading(mv))
+        decimal(bytes, 5).map(SensorReading)
     }
     fn to_bytes(&self) -> Vec<u8> {
         self.0.to_string().into_bytes()

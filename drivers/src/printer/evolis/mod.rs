@@ -21,7 +21,7 @@ use super::layers::{Side, SideLayers};
 use super::panel::{side_panels, ColourLevels, Panel};
 use super::station::EncoderStation;
 use super::status::{Counters, PrinterInfo, PrinterStatus};
-use super::{Capabilities, Printer, PrinterError, SideReport};
+use super::{Capabilities, Printer, PrinterError, Probe, SideReport};
 use crate::transport::{LinkKind, Transport};
 
 /// Driver settings.
@@ -105,6 +105,13 @@ pub struct EvolisPrinter<T: Transport> {
     /// A command timed out or got a garbled/unexpected answer: its late answer may still be on
     /// the way, so the next command first waits for the line to fall silent.
     resync: bool,
+}
+
+/// The Evolis entry of [`FAMILIES`](super::FAMILIES): the only family so far, it claims every
+/// link ([`Probe::Mine`]) or fails to open it.
+pub fn probe(link: Box<dyn Transport>, options: &EvolisOptions) -> Result<Probe, PrinterError> {
+    let printer = EvolisPrinter::connect(link, options.clone())?;
+    Ok(Probe::Mine(Box::new(printer)))
 }
 
 impl<T: Transport> EvolisPrinter<T> {

@@ -14,71 +14,11 @@ impl CardState {
         if self.config.create_requires_pin && !self.pin_ok() {
             return sw(Sw::SecurityNotSatisfied);
         }
-        let Ok((outer, used)) = tlv::parse_one(&cmd.data) else {
-            return sw(Sw::IncorrectData);
+        let node = match parse_fcp(&cmd.data) {
+            Ok(node) => node,
+            Err(refusal) => return sw(refusal),
         };
-        if outer.tag != 0x62 || used != cmd.data.len() {
-            return sw(Sw::IncorrectData);
-        }
-        let Ok(items) = tlv::parse_all(&outer.value) else {
-            return sw(Sw::IncorrectData);
-        };
-        let get = |t| tlv::find(&items, t).map(|t| t.value.as_slice());
-        let Some(fid) = get(0x83)
-            .and_then(|v| <[u8; 2]>::try_from(v).ok())
-            .map(u16::from_be_bytes)
-        else {
-            return sw(Sw::IncorrectData);
-        };
-        if matches!(fid, 0x3F00 | 0x3FFF | 0xFFFF) {
-            return sw(Sw::IncorrectData);
-        }
-        let (read, update) = match get(0x8C) {
-            Some([am, rest @ ..]) => {
-                // SC bytes follow in the order of the AM bits set, highest first.
-                let mut scs = rest.iter();
-                let update = if am & 0x02 != 0 {
-                    scs.next().copied().unwrap_or(0)
-                } else {
-                    0
-                };
-                let read = if am & 0x01 != 0 {
-                    scs.next().copied().unwrap_or(0)
-                } else {
-                    0
-                };
-                (read, update)
-            }
-            _ => (0x00, 0x00),
-        };
-        let lcs = get(0x8A)
-            .and_then(|v| v.first().copied())
-            .unwrap_or(LCS_ACTIVATED);
-        let kind = match get(0x82).and_then(|v| v.first().copied()) {
-            Some(0x38) => Kind::Df {
-                aid: get(0x84).map(<[u8]>::to_vec),
-            },
-            Some(0x01) => {
-                let size = get(0x80)
-                    .or_else(|| get(0x81))
-                    .filter(|v| !v.is_empty() && v.len() <= 4)
-                    .map(|v| v.iter().fold(0usize, |a, &b| (a << 8) | b as usize));
-                match size {
-                    Some(s) if s > 0 => Kind::Ef { data: vec![0; s] },
-                    _ => return sw(Sw::IncorrectData),
-                }
-            }
-            _ => return sw(Sw::FunctionNotSupported),
-        };
-        let is_df = matches!(kind, Kind::Df { .. });
-        let node = Node {
-            fid,
-            parent: None,
-            kind,
-            lcs,
-            read,
-            update,
-        };
+        let is_df = matches!(node.kind, Kind::Df { .. });
         let current = self.sel();
         match self.fs.create(current.df, node) {
             Ok(i) => {
@@ -211,4 +151,72 @@ impl CardState {
             None => sw(Sw::CommandNotAllowed),
         }
     }
+}
+
+/// The FCP template (`62`) of CREATE FILE as the node to create; `Err` is the refusal.
+fn parse_fcp(data: &[u8]) -> Result<Node, Sw> {
+    let Ok((outer, used)) = tlv::parse_one(data) else {
+        return Err(Sw::IncorrectData);
+    };
+    if outer.tag != 0x62 || used != data.len() {
+        return Err(Sw::IncorrectData);
+    }
+    let Ok(items) = tlv::parse_all(&outer.value) else {
+        return Err(Sw::IncorrectData);
+    };
+    let get = |t| tlv::find(&items, t).map(|t| t.value.as_slice());
+    let Some(fid) = get(0x83)
+        .and_then(|v| <[u8; 2]>::try_from(v).ok())
+        .map(u16::from_be_bytes)
+    else {
+        return Err(Sw::IncorrectData);
+    };
+    if matches!(fid, 0x3F00 | 0x3FFF | 0xFFFF) {
+        return Err(Sw::IncorrectData);
+    }
+    let (read, update) = match get(0x8C) {
+        Some([am, rest @ ..]) => {
+            // SC bytes follow in the order of the AM bits set, highest first.
+            let mut scs = rest.iter();
+            let update = if am & 0x02 != 0 {
+                scs.next().copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let read = if am & 0x01 != 0 {
+                scs.next().copied().unwrap_or(0)
+            } else {
+                0
+            };
+            (read, update)
+        }
+        _ => (0x00, 0x00),
+    };
+    let lcs = get(0x8A)
+        .and_then(|v| v.first().copied())
+        .unwrap_or(LCS_ACTIVATED);
+    let kind = match get(0x82).and_then(|v| v.first().copied()) {
+        Some(0x38) => Kind::Df {
+            aid: get(0x84).map(<[u8]>::to_vec),
+        },
+        Some(0x01) => {
+            let size = get(0x80)
+                .or_else(|| get(0x81))
+                .filter(|v| !v.is_empty() && v.len() <= 4)
+                .map(|v| v.iter().fold(0usize, |a, &b| (a << 8) | b as usize));
+            match size {
+                Some(s) if s > 0 => Kind::Ef { data: vec![0; s] },
+                _ => return Err(Sw::IncorrectData),
+            }
+        }
+        _ => return Err(Sw::FunctionNotSupported),
+    };
+    Ok(Node {
+        fid,
+        parent: None,
+        kind,
+        lcs,
+        read,
+        update,
+    })
 }

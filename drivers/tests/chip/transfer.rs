@@ -2,15 +2,13 @@
 //! allow; the fallback when a reader fails the first extended APDU; a small card buffer and
 //! GET RESPONSE on a logical channel. All through the real pcscd + vpcd.
 
-mod support_pcsc;
-
 use std::time::Duration;
 
+use crate::support::pcsc::*;
 use cetak_drivers::chip::apdu::{Command, StatusWord};
 use cetak_drivers::chip::{encode, read_card, Apdus, ChipError};
 use cetak_drivers::vcard::config::build_atr;
 use cetak_drivers::vcard::{CardConfig, Faults, VirtualCard};
-use support_pcsc::*;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 

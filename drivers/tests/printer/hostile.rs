@@ -14,39 +14,17 @@ use cetak_drivers::printer::evolis::request::Request;
 use cetak_drivers::printer::layers::{Bitplane, Side, SideLayers};
 use cetak_drivers::printer::panel::{raw_size, Panel, PanelImage};
 use cetak_drivers::printer::{EvolisOptions, EvolisPrinter, Printer};
-use cetak_drivers::transport::{Transport, TransportError};
+use cetak_drivers::transport::fault::{Canned, FaultConfig, FaultInjector};
 use proptest::prelude::*;
 
-/// A device answering with `input` whatever is asked, in small chunks, then silence.
-struct Hostile {
-    input: Vec<u8>,
-    pos: usize,
-}
-
-impl Transport for Hostile {
-    fn write_all(&mut self, _bytes: &[u8]) -> Result<(), TransportError> {
-        Ok(())
-    }
-    fn read(&mut self, buf: &mut [u8], timeout: Duration) -> Result<usize, TransportError> {
-        if self.pos >= self.input.len() {
-            return Err(TransportError::Timeout {
-                target: "hostile".into(),
-                waited: timeout,
-            });
-        }
-        let n = (1 + self.input[self.pos] as usize % 5)
-            .min(self.input.len() - self.pos)
-            .min(buf.len());
-        buf[..n].copy_from_slice(&self.input[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
-    fn drain(&mut self) -> Result<usize, TransportError> {
-        Ok(0)
-    }
-    fn describe(&self) -> String {
-        "hostile".into()
-    }
+/// A device answering with `input` whatever is asked, in small pieces, then silence.
+fn hostile(input: &[u8], seed: u64) -> FaultInjector<Canned> {
+    let config = FaultConfig {
+        seed,
+        max_read: Some(5),
+        ..FaultConfig::default()
+    };
+    FaultInjector::new(Canned::new("hostile", input), config)
 }
 
 fn options() -> EvolisOptions {
@@ -84,11 +62,11 @@ proptest! {
     }
 
     #[test]
-    fn driver_survives_a_hostile_device(data in proptest::collection::vec(any::<u8>(), 0..300)) {
+    fn driver_survives_a_hostile_device(data in proptest::collection::vec(any::<u8>(), 0..300), seed in any::<u64>()) {
         // Mostly garbage, sometimes a plausible ACK prefix so later commands are reached.
         let mut input = vec![0x06];
         input.extend_from_slice(&data);
-        if let Ok(mut p) = EvolisPrinter::connect(Hostile { input, pos: 0 }, options()) {
+        if let Ok(mut p) = EvolisPrinter::connect(hostile(&input, seed), options()) {
             let _ = p.status();
             let _ = p.counters();
             if p.feed().is_ok() {

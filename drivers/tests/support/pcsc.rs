@@ -1,6 +1,5 @@
 //! Shared by the chip tests: a vpcd reader of the real pcscd per test, sample contents
 //! (synthetic people), profiles with per-test secrets, and the channel opener.
-#![allow(dead_code)] // each test binary uses a different part of it
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -3,14 +3,12 @@
 //! words the standard gives for them. Where the standard leaves a choice, the expected answer
 //! is the one written down in docs/chip.md.
 
-mod support_pcsc;
-
 use std::ffi::CString;
 use std::time::{Duration, Instant};
 
+use crate::support::pcsc::*;
 use cetak_drivers::vcard::{CardConfig, Faults, VirtualCard};
 use pcsc::{Card, Context, Protocols, Scope, ShareMode};
-use support_pcsc::*;
 
 /// Connects to the card in `reader` with the pcsc crate directly (T=0 or T=1).
 fn connect(reader: &str) -> Card {

@@ -1,17 +1,16 @@
 //! Every injected emulator fault reaches the caller as its typed error or status; the card is
 //! rejected or the operation stops with a clear error; nothing hangs (short timeouts).
 
-mod emulator_common;
-
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
+use crate::support::emulator::*;
+use cetak_drivers::emulator::registry::NoSuchEmulator;
 use cetak_drivers::emulator::{CardOutcome, Emulator, EmulatorConfig, Faults};
 use cetak_drivers::printer::layers::Side;
 use cetak_drivers::printer::sequence::{print_card, CardError, CardFailure, CardFate, CardPlan};
 use cetak_drivers::printer::{self, CardAction, Printer, PrinterError, StatusFlag};
 use cetak_drivers::transport::TransportError;
-use emulator_common::*;
 
 fn emulator(faults: Faults) -> Emulator {
     Emulator::new(EmulatorConfig {
@@ -245,13 +244,17 @@ fn open_errors_are_typed() {
         "{err}"
     );
     assert!(err.message_id().contains("dialout"));
+    // Once an emulator is registered, `emu://` is its scheme: a name nobody took is its error.
+    fast_emulator().register("open-errors-are-typed").unwrap();
     let err = printer::open("emu://nobody-registered", &test_options())
         .err()
         .unwrap();
-    assert!(matches!(
-        err,
-        PrinterError::Transport(TransportError::NoSuchEmulator(_))
-    ));
+    let PrinterError::Transport(TransportError::Backend(backend)) = &err else {
+        panic!("expected the emulator's own error, got {err}");
+    };
+    let backend: &(dyn std::error::Error + 'static) = &**backend;
+    assert!(backend.downcast_ref::<NoSuchEmulator>().is_some(), "{err}");
+    assert!(err.message_id().contains("belum dijalankan"));
     let err = printer::open("lpt://x", &test_options()).err().unwrap();
     assert!(matches!(err, PrinterError::Uri(_)));
     // A TCP peer that never answers: the open times out instead of hanging.

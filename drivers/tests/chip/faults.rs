@@ -1,13 +1,11 @@
 //! Each fault of the virtual card gives its typed error, within its timeout, through the real
 //! pcscd + vpcd.
 
-mod support_pcsc;
-
 use std::time::{Duration, Instant};
 
+use crate::support::pcsc::*;
 use cetak_drivers::chip::{encode, ChipError, EncodeReport};
 use cetak_drivers::vcard::{CardConfig, Faults, VirtualCard};
-use support_pcsc::*;
 
 /// Encodes a KTP-el on a card with `faults`; returns the result and how long it took.
 fn encode_with(

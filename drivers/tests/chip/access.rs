@@ -1,14 +1,12 @@
 //! The access step only where a file's security condition asks for it, and what the PIN
 //! counter says, through the real pcscd + vpcd.
 
-mod support_pcsc;
-
 use std::time::Duration;
 
+use crate::support::pcsc::*;
 use cetak_drivers::chip::profile::DEFAULT_PROFILE_TOML;
 use cetak_drivers::chip::{encode, read_card, CardChannel, ChipError};
 use cetak_drivers::vcard::{Inserted, VirtualCard, VirtualReader};
-use support_pcsc::*;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 

@@ -1,5 +1,5 @@
-//! Shared helpers for the printer/emulator integration tests (included with `mod`).
-#![allow(dead_code)] // each test file uses a different subset
+//! Shared by the printer tests: fast emulators, driver options with short timeouts, synthetic
+//! card sides.
 
 use std::time::Duration;
 

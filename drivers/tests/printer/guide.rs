@@ -4,13 +4,11 @@
 //! bitmaps cleared with `Wcb`, only the lines that change sent), long uniform runs (256 to 1016
 //! dots) and full-width colour bands in every colour depth.
 
-mod emulator_common;
-#[path = "support/guide_decoder.rs"]
-mod guide;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::support::emulator::*;
+use crate::support::guide_decoder as guide;
 use cetak_drivers::emulator::Emulator;
 use cetak_drivers::printer::evolis::commands::{Command as _, DownloadCompressed};
 use cetak_drivers::printer::evolis::compress::{compress, decompress};
@@ -21,7 +19,6 @@ use cetak_drivers::printer::station::EncoderStation;
 use cetak_drivers::printer::{EvolisOptions, EvolisPrinter};
 use cetak_drivers::transport::tcp::TcpTransport;
 use cetak_drivers::transport::{LinkKind, Transport, TransportError};
-use emulator_common::*;
 use proptest::prelude::*;
 
 /// A transport that keeps a copy of every byte the host writes.

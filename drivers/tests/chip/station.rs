@@ -1,16 +1,14 @@
 //! The encoder station tie-in and the long-running virtual card (`cetak vcard`), through the
 //! real pcscd + vpcd.
 
-mod support_pcsc;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::pcsc::*;
 use cetak_drivers::chip::{encode, read_card, ChipError, PcscChannel, PcscConfig};
 use cetak_drivers::printer::station::{EncoderStation, StationCard};
 use cetak_drivers::vcard::{Faults, VcardStation, VirtualCard};
-use support_pcsc::*;
 
 #[test]
 fn a_chip_is_present_only_while_a_card_is_parked() {

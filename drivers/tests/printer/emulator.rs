@@ -1,17 +1,15 @@
 //! Printing synthetic cards through the emulator over every link: a pseudo-terminal opened by
 //! the real serial transport, TCP on loopback, and in-process `emu://`.
 
-mod emulator_common;
-
 use std::sync::{Arc, Mutex};
 
+use crate::support::emulator::*;
 use cetak_drivers::emulator::{CardOutcome, Emulator, EmulatorConfig};
 use cetak_drivers::printer::layers::{Side, SideLayers};
 use cetak_drivers::printer::panel::Panel;
 use cetak_drivers::printer::sequence::{print_card, CardPlan, Step};
 use cetak_drivers::printer::station::{EncoderStation, StationCard};
 use cetak_drivers::printer::{self, EvolisOptions, Printer};
-use emulator_common::*;
 
 fn print_one(printer: &mut dyn Printer, front: &SideLayers, back: &SideLayers) {
     let plan = CardPlan {

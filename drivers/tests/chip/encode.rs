@@ -1,13 +1,11 @@
 //! Write + verify through the real stack: pcsc crate → libpcsclite → pcscd → vpcd → virtual
 //! card; read-back decoding; the generic ISO card; the lifecycle step; an outside client.
 
-mod support_pcsc;
-
 use std::time::Duration;
 
+use crate::support::pcsc::*;
 use cetak_drivers::chip::{encode, read_card, ContentSource};
 use cetak_drivers::vcard::VirtualCard;
-use support_pcsc::*;
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
