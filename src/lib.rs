@@ -23,4 +23,5 @@ pub mod layout;
 pub mod link;
 pub mod logging;
 pub mod render;
+pub mod report;
 pub mod signing;
