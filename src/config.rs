@@ -128,6 +128,9 @@ pub struct Config {
     /// The official reports (`cetak report`): letterhead, numbering, who signs.
     #[serde(default)]
     pub report: crate::report::ReportConfig,
+    /// The daemon's HTTP listener (`/metrics`); absent = no port opened.
+    #[serde(default)]
+    pub dashboard: Option<crate::dashboard::DashboardConfig>,
 }
 
 /// The `[authority]` table: the Unix groups that give a role on the control socket

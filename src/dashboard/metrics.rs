@@ -101,7 +101,11 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
     for ((place, ty, category), n) in &counters.spoiled {
         o.sample(
             "cetak_cards_spoiled_total",
-            &[("printer", place), ("type", ty.code()), ("category", category)],
+            &[
+                ("printer", place),
+                ("type", ty.code()),
+                ("category", category),
+            ],
             *n as f64,
         );
     }
@@ -158,7 +162,11 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
     );
     for r in &ribbons {
         if let Some(n) = r.remaining_cards {
-            o.sample("cetak_ribbon_cards_left", &[("printer", &r.printer_id)], f64::from(n));
+            o.sample(
+                "cetak_ribbon_cards_left",
+                &[("printer", &r.printer_id)],
+                f64::from(n),
+            );
         }
     }
     o.family(
@@ -168,7 +176,11 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
     );
     for r in &ribbons {
         if let Some(n) = r.remaining_panels {
-            o.sample("cetak_ribbon_panels_left", &[("printer", &r.printer_id)], f64::from(n));
+            o.sample(
+                "cetak_ribbon_panels_left",
+                &[("printer", &r.printer_id)],
+                f64::from(n),
+            );
         }
     }
 
@@ -178,7 +190,11 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
         "Blangko in the station's store, by type.",
     );
     for (ty, f) in &stock.types {
-        o.sample("cetak_blangko_in_store", &[("type", ty.code())], f.in_store as f64);
+        o.sample(
+            "cetak_blangko_in_store",
+            &[("type", ty.code())],
+            f.in_store as f64,
+        );
     }
 
     o.family(
@@ -186,13 +202,21 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
         "gauge",
         "Events waiting to be sent to the server.",
     );
-    o.sample("cetak_outbox_backlog", &[], journal.outbox_backlog()? as f64);
+    o.sample(
+        "cetak_outbox_backlog",
+        &[],
+        journal.outbox_backlog()? as f64,
+    );
     o.family(
         "cetak_outbox_refused",
         "gauge",
         "Events the server refused for good, set aside until an administrator retries them.",
     );
-    o.sample("cetak_outbox_refused", &[], journal.outbox_refused_count()? as f64);
+    o.sample(
+        "cetak_outbox_refused",
+        &[],
+        journal.outbox_refused_count()? as f64,
+    );
 
     let durations = journal.card_durations()?;
     o.family(
@@ -202,7 +226,11 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
     );
     for le in CARD_SECONDS_BUCKETS {
         let n = durations.iter().filter(|d| **d <= *le).count();
-        o.sample("cetak_card_seconds_bucket", &[("le", &number(*le))], n as f64);
+        o.sample(
+            "cetak_card_seconds_bucket",
+            &[("le", &number(*le))],
+            n as f64,
+        );
     }
     o.sample(
         "cetak_card_seconds_bucket",
@@ -218,7 +246,11 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
         "1 while the server link works, 0 while it fails; absent on a station without [link].",
     );
     if let Some(h) = handle.link_health() {
-        o.sample("cetak_link_up", &[], f64::from(u8::from(h.failing_since.is_none())));
+        o.sample(
+            "cetak_link_up",
+            &[],
+            f64::from(u8::from(h.failing_since.is_none())),
+        );
         o.family(
             "cetak_link_failures",
             "gauge",
