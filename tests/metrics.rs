@@ -20,8 +20,9 @@ fn http_get(addr: &str, path: &str) -> (String, String) {
         "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
+    let mut bytes = Vec::new();
+    s.read_to_end(&mut bytes).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
     let (head, body) = raw.split_once("\r\n\r\n").unwrap();
     (head.to_string(), body.to_string())
 }
@@ -198,6 +199,40 @@ fn metrics_parse_and_equal_the_ledger() {
     // Anything else is not served.
     let (head, _) = http_get(&addr, "/nope");
     assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+
+    // The reports download for a caller with a role (root is an administrator) ...
+    let today = cetak::report::local_today(420);
+    let url = format!(
+        "/reports/stock?from={}&to={}&format=csv",
+        today.pred_opt().unwrap(),
+        today.succ_opt().unwrap()
+    );
+    let (head, body) = http_get(&addr, &url);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.to_lowercase().contains("content-type: text/csv"),
+        "{head}"
+    );
+    assert!(body.starts_with("no_gerakan,waktu,jenis_blangko"), "{body}");
+    let (head, body) = http_get(&addr, "/reports/spoilage?date=2026-01-01");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.contains("application/pdf") && body.starts_with("%PDF"),
+        "{head}"
+    );
+    let (head, body) = http_get(&addr, "/reports/bast?batch=NOPE");
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+    assert!(body.contains("\"error\":\"not_found\""), "{body}");
+    // ... and not for a user with none (nobody), named by the kernel, not by anything sent.
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .args(["curl", "-s", "-w", "\n%{http_code}"])
+        .arg(format!("http://{addr}{url}"))
+        .output()
+        .expect("setpriv and curl");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.ends_with("\n403"), "{text}");
+    assert!(text.contains("\"error\":\"forbidden\""), "{text}");
 
     let st = std::process::Command::new("kill")
         .args(["-TERM", &daemon.id().to_string()])

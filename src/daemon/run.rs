@@ -158,7 +158,7 @@ fn start_dashboard(
         .local_addr()
         .map_err(|e| DaemonError::io(std::path::Path::new("dashboard"), e))?;
     let journal = super::open_journal(config)?;
-    let state = crate::dashboard::DashboardState::new(journal, station.handle());
+    let state = crate::dashboard::DashboardState::new(journal, station.handle(), config, addr);
     let (stop, mut rx) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(async move {
         let shutdown = async move {

@@ -1,5 +1,6 @@
-//! The daemon's HTTP listener (`[dashboard]`): for now `GET /metrics` ([`metrics`]). The web
-//! dashboard of issue 12 and the report downloads will be served here too.
+//! The daemon's HTTP listener (`[dashboard]`): `GET /metrics` ([`metrics`]) and the report
+//! downloads `GET /reports/…` ([`reports`], for operators and administrators, named by the
+//! kernel through [`peer`]). The web dashboard of issue 12 will be served here too.
 //!
 //! Loopback only: until TLS and sign-in (PAM or per-user tokens) exist, an address outside
 //! 127.0.0.0/8 or ::1 is refused at start, because the figures tell who printed how much.
@@ -7,6 +8,8 @@
 //! `127.0.0.1:8470` (port 0 = any free port, for tests; the daemon prints the address).
 
 pub mod metrics;
+pub mod peer;
+pub mod reports;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -88,27 +91,56 @@ pub fn bind(cfg: &DashboardConfig) -> Result<std::net::TcpListener, DashboardErr
     Ok(l)
 }
 
-/// What the handlers read: the station's live view and a journal connection of their own.
+/// What the handlers read: the station's live view, a journal connection of their own, and
+/// the parts of the configuration the reports and the role check need.
 #[derive(Clone)]
 pub struct DashboardState {
     journal: Arc<Mutex<Journal>>,
     handle: StationHandle,
+    report: crate::report::ReportConfig,
+    authority: crate::config::AuthorityConfig,
+    station: String,
+    /// The listener's own address (to find the client's socket in the kernel's table).
+    local: SocketAddr,
 }
 
 impl DashboardState {
-    /// From a journal connection (read only by the handlers) and the station's handle.
-    pub fn new(journal: Journal, handle: StationHandle) -> Self {
+    /// From a journal connection (read only by the handlers), the station's handle, the
+    /// configuration and the listener's address.
+    pub fn new(
+        journal: Journal,
+        handle: StationHandle,
+        config: &crate::config::Config,
+        local: SocketAddr,
+    ) -> Self {
         DashboardState {
             journal: Arc::new(Mutex::new(journal)),
             handle,
+            report: config.report.clone(),
+            authority: config.authority.clone(),
+            station: config.station.id.clone(),
+            local,
         }
     }
 }
 
 /// The routes.
 pub fn router(state: DashboardState) -> Router {
+    use reports::{download, Kind};
     Router::new()
         .route("/metrics", get(get_metrics))
+        .route(
+            "/reports/bast",
+            get(|s, c, q| download(Kind::Bast, s, c, q)),
+        )
+        .route(
+            "/reports/spoilage",
+            get(|s, c, q| download(Kind::Spoilage, s, c, q)),
+        )
+        .route(
+            "/reports/stock",
+            get(|s, c, q| download(Kind::Stock, s, c, q)),
+        )
         .with_state(state)
 }
 
@@ -145,7 +177,10 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
