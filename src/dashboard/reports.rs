@@ -28,15 +28,18 @@ pub struct ReportQuery {
     format: Option<String>,
 }
 
-fn answer(status: StatusCode, code: &str, id: String, en: String) -> Response {
-    (
-        status,
-        Json(serde_json::json!({ "error": code, "message_en": en, "message_id": id })),
+/// A refusal or error (boxed: a `Response` is large, and it travels in a `Result`).
+fn answer(status: StatusCode, code: &str, id: String, en: String) -> Box<Response> {
+    Box::new(
+        (
+            status,
+            Json(serde_json::json!({ "error": code, "message_en": en, "message_id": id })),
+        )
+            .into_response(),
     )
-        .into_response()
 }
 
-fn bad(id: &str, en: &str) -> Response {
+fn bad(id: &str, en: &str) -> Box<Response> {
     answer(StatusCode::BAD_REQUEST, "bad_request", id.into(), en.into())
 }
 
@@ -61,7 +64,7 @@ pub async fn download(
     let format = match q.format.as_deref() {
         None | Some("pdf") => Format::Pdf,
         Some("csv") => Format::Csv,
-        Some(_) => return bad("format harus pdf atau csv", "format must be pdf or csv"),
+        Some(_) => return *bad("format harus pdf atau csv", "format must be pdf or csv"),
     };
     let local = state.local;
     let r = tokio::task::spawn_blocking(move || {
@@ -181,7 +184,7 @@ pub async fn download(
             )
                 .into_response()
         }
-        Ok(Err(resp)) => resp,
+        Ok(Err(resp)) => *resp,
         Err(e) => {
             tracing::error!(error = %e, "report task");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -282,7 +282,7 @@ impl Pdf {
             }
             self.table_row(cols, row, size, false, line_h, pad, total);
         }
-        self.down(4.0);
+        self.down(8.0);
     }
 
     fn cell_lines(&self, cols: &[Col], row: &[String], size: f32, bold: bool) -> Vec<Vec<String>> {
