@@ -125,6 +125,12 @@ pub struct Config {
     /// Who may do what through the control socket.
     #[serde(default)]
     pub authority: AuthorityConfig,
+    /// The official reports (`cetak report`): letterhead, numbering, who signs.
+    #[serde(default)]
+    pub report: crate::report::ReportConfig,
+    /// The daemon's HTTP listener (`/metrics`); absent = no port opened.
+    #[serde(default)]
+    pub dashboard: Option<crate::dashboard::DashboardConfig>,
 }
 
 /// The `[authority]` table: the Unix groups that give a role on the control socket

@@ -106,6 +106,8 @@ pub enum Command {
     /// Keputusan operator untuk printer yang berhenti / decide on a paused printer:
     /// `cetak act P1 retry|cancel|spoiled [--operator NAME]`.
     Act(control::ActArgs),
+    /// Laporan resmi (BAST, blangko rusak, stok) / official reports as PDF or CSV.
+    Report(crate::report::cli::ReportArgs),
     /// Station commands: daemon, submit, stock, doubt, audit, demo.
     #[command(flatten)]
     Station(station::StationCommand),
@@ -285,6 +287,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Events(a) => control::events(&a, lang),
         Command::Act(a) => control::act(&a, lang),
         Command::Station(cmd) => station::run(cmd, lang),
+        Command::Report(a) => crate::report::cli::run(a, lang),
         Command::Generate(cmd) => generate(cmd, lang),
     }
 }

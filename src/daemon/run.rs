@@ -35,6 +35,17 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
     // printer or the queue.
     let socket = config.control_socket();
     let listener = super::control::bind(&socket)?;
+    // The HTTP listener (metrics) is bound before the station starts: a taken port stops here.
+    let dashboard = match &config.dashboard {
+        Some(d) => match crate::dashboard::bind(d) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                let _ = std::fs::remove_file(&socket);
+                return Err(DaemonError::Config(e.to_string()));
+            }
+        },
+        None => None,
+    };
     let station = match Station::start_with(config, options) {
         Ok(s) => s,
         Err(e) => {
@@ -49,6 +60,19 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
             let _ = std::fs::remove_file(&socket);
             return Err(e);
         }
+    };
+    let dashboard = match dashboard {
+        Some(l) => match start_dashboard(config, &station, l) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let _ = control.stop.send(true);
+                let _ = control.task.await;
+                let _ = tokio::task::spawn_blocking(move || station.shutdown()).await;
+                let _ = std::fs::remove_file(&socket);
+                return Err(e);
+            }
+        },
+        None => None,
     };
     let r = station.recovery();
     tracing::info!(
@@ -78,6 +102,10 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
     // No more decisions: workers paused for an operator stop at once.
     let _ = control.stop.send(true);
     let _ = control.task.await;
+    if let Some(d) = dashboard {
+        let _ = d.stop.send(true);
+        let _ = d.task.await;
+    }
     let _ = std::fs::remove_file(&socket);
     eprintln!("cetak: berhenti / stopping: menyelesaikan kartu yang sedang dicetak");
     // Joining the workers blocks: keep the watchdog alive meanwhile.
@@ -117,5 +145,29 @@ fn start_control(
         }
     });
     tracing::info!(socket = %socket.display(), "control API listening");
+    Ok(Control { stop, task })
+}
+
+/// Serves `/metrics` on the `[dashboard]` listener until told to stop; prints its address.
+fn start_dashboard(
+    config: &Config,
+    station: &Station,
+    listener: std::net::TcpListener,
+) -> Result<Control, DaemonError> {
+    let addr = listener
+        .local_addr()
+        .map_err(|e| DaemonError::io(std::path::Path::new("dashboard"), e))?;
+    let journal = super::open_journal(config)?;
+    let state = crate::dashboard::DashboardState::new(journal, station.handle(), config, addr);
+    let (stop, mut rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        if let Err(e) = crate::dashboard::serve(listener, state, shutdown).await {
+            tracing::error!(error = %e, "dashboard stopped");
+        }
+    });
+    eprintln!("cetak: metrik / metrics: http://{addr}/metrics");
     Ok(Control { stop, task })
 }

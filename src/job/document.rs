@@ -263,6 +263,9 @@ pub struct Batch {
     pub id: String,
     /// e.g. the school's name.
     pub name: String,
+    /// The holder's class or a note for the batch's final list (e.g. `Kelas 5A`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Where an image comes from: `{"path": "photos/a.jpg"}` (relative to the job file, or

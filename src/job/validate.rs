@@ -358,6 +358,9 @@ pub fn validate(
     let batch = doc.batch.as_ref().and_then(|b| {
         let id = c.ok("batch.id", text::check_id(&b.id));
         let name = c.text("batch.name", &b.name, limits::BATCH_NAME);
+        if let Some(note) = &b.note {
+            c.text("batch.note", note, limits::BATCH_NAME);
+        }
         Some(super::CheckedBatch {
             id: id?,
             name: name?,

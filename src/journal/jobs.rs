@@ -278,9 +278,15 @@ pub(crate) fn spoil_in_tx(
 ) -> Result<JobState> {
     check_step(job, Step::Spoil)?;
     let (printer, t) = bound_printer(job)?;
+    // The card's number goes into the history, for the spoilage report (berita acara).
+    let card_serial: Option<String> = tx
+        .tx
+        .prepare_cached("SELECT card_serial FROM jobs WHERE job_id = ?1")?
+        .query_row([&job.job_id], |r| r.get(0))?;
     let info = StepInfo {
         category: Some(category),
         reason: Some(note),
+        card_serial: card_serial.as_deref(),
         ..StepInfo::default()
     };
     transition(tx, job, Step::Spoil, &info, actor)?;

@@ -13,7 +13,7 @@
 //! Modules: [`schema`] (migrations), [`state`] (the pure state machine), `intake` (idempotent
 //! enqueue, reject, dispatch), `jobs` (transitions), `records` (reading jobs back), `doubt`
 //! (recovery, in-doubt resolution), `ledger` (movements), `stock` (figures, verification,
-//! spoilage report), `writeoff` (a printed card written off before handover), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
+//! spoilage report), `paperwork` (read-only queries for the official reports and metrics), `writeoff` (a printed card written off before handover), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
 //! the server, personal-data purge). See `docs/journal.md`.
 
 #![warn(missing_docs)]
@@ -28,6 +28,7 @@ mod lease;
 mod ledger;
 mod origin;
 mod outbox;
+mod paperwork;
 mod records;
 mod refused;
 mod report;
@@ -54,6 +55,9 @@ pub use lease::{HeldLease, LeaseDrop, LEASE_LOST, LEASE_LOST_ALERT, LEASE_RELEAS
 pub use ledger::{Location, MovementKind, StockPlace};
 pub use origin::JobSource;
 pub use outbox::{OutboxEvent, PurgeReport};
+pub use paperwork::{
+    BatchCard, BatchCards, MovementRow, PlaceBalances, PrinterCounters, SpoiledCard,
+};
 pub use records::{HistoryEntry, JobRecord};
 pub use refused::{RefusedEvent, REFUSED_ALERT};
 pub use report::{stock_body, RibbonFigure};

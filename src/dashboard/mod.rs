@@ -1,0 +1,186 @@
+//! The daemon's HTTP listener (`[dashboard]`): `GET /metrics` ([`metrics`]) and the report
+//! downloads `GET /reports/…` ([`reports`], for operators and administrators, named by the
+//! kernel through [`peer`]). The web dashboard of issue 12 will be served here too.
+//!
+//! Loopback only: until TLS and sign-in (PAM or per-user tokens) exist, an address outside
+//! 127.0.0.0/8 or ::1 is refused at start, because the figures tell who printed how much.
+//! Without a `[dashboard]` table the daemon opens no port; with one, `listen` defaults to
+//! `127.0.0.1:8470` (port 0 = any free port, for tests; the daemon prints the address).
+
+pub mod metrics;
+pub mod peer;
+pub mod reports;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+use crate::daemon::StationHandle;
+use crate::journal::Journal;
+
+/// The `[dashboard]` table.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DashboardConfig {
+    /// Address to listen on; loopback only (see the module documentation).
+    pub listen: String,
+}
+
+impl Default for DashboardConfig {
+    fn default() -> Self {
+        DashboardConfig {
+            listen: "127.0.0.1:8470".into(),
+        }
+    }
+}
+
+/// Why the listener could not start. The message says what to change, in Bahasa Indonesia and
+/// English.
+#[derive(Debug, thiserror::Error)]
+pub enum DashboardError {
+    /// `listen` is not `host:port`, or not a loopback address.
+    #[error("[dashboard] listen = {listen:?}: {en} / {id}")]
+    Address {
+        /// The configured value.
+        listen: String,
+        /// English.
+        en: String,
+        /// Bahasa Indonesia.
+        id: String,
+    },
+    /// The port is taken or not allowed: choose another, or stop what holds it.
+    #[error("[dashboard] listen = {listen:?}: {source}")]
+    Bind {
+        /// The configured value.
+        listen: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+}
+
+/// Checks `listen` and binds it (before the station starts, so a taken port stops the daemon
+/// early).
+pub fn bind(cfg: &DashboardConfig) -> Result<std::net::TcpListener, DashboardError> {
+    let addr: SocketAddr = cfg.listen.parse().map_err(|_| DashboardError::Address {
+        listen: cfg.listen.clone(),
+        en: "expected an IP address and port, e.g. 127.0.0.1:8470".into(),
+        id: "harus alamat IP dan port, mis. 127.0.0.1:8470".into(),
+    })?;
+    if !addr.ip().is_loopback() {
+        return Err(DashboardError::Address {
+            listen: cfg.listen.clone(),
+            en: "only a loopback address is allowed until TLS and sign-in are configured".into(),
+            id: "hanya alamat loopback yang diizinkan sampai TLS dan login tersedia".into(),
+        });
+    }
+    let l = std::net::TcpListener::bind(addr).map_err(|source| DashboardError::Bind {
+        listen: cfg.listen.clone(),
+        source,
+    })?;
+    l.set_nonblocking(true)
+        .map_err(|source| DashboardError::Bind {
+            listen: cfg.listen.clone(),
+            source,
+        })?;
+    Ok(l)
+}
+
+/// What the handlers read: the station's live view, a journal connection of their own, and
+/// the parts of the configuration the reports and the role check need.
+#[derive(Clone)]
+pub struct DashboardState {
+    journal: Arc<Mutex<Journal>>,
+    handle: StationHandle,
+    report: crate::report::ReportConfig,
+    authority: crate::config::AuthorityConfig,
+    station: String,
+    /// The listener's own address (to find the client's socket in the kernel's table).
+    local: SocketAddr,
+}
+
+impl DashboardState {
+    /// From a journal connection (read only by the handlers), the station's handle, the
+    /// configuration and the listener's address.
+    pub fn new(
+        journal: Journal,
+        handle: StationHandle,
+        config: &crate::config::Config,
+        local: SocketAddr,
+    ) -> Self {
+        DashboardState {
+            journal: Arc::new(Mutex::new(journal)),
+            handle,
+            report: config.report.clone(),
+            authority: config.authority.clone(),
+            station: config.station.id.clone(),
+            local,
+        }
+    }
+}
+
+/// The routes.
+pub fn router(state: DashboardState) -> Router {
+    use reports::{download, Kind};
+    Router::new()
+        .route("/metrics", get(get_metrics))
+        .route(
+            "/reports/bast",
+            get(|s, c, q| download(Kind::Bast, s, c, q)),
+        )
+        .route(
+            "/reports/spoilage",
+            get(|s, c, q| download(Kind::Spoilage, s, c, q)),
+        )
+        .route(
+            "/reports/stock",
+            get(|s, c, q| download(Kind::Stock, s, c, q)),
+        )
+        .with_state(state)
+}
+
+async fn get_metrics(State(state): State<DashboardState>) -> Response {
+    let r = tokio::task::spawn_blocking(move || {
+        let j = state.journal.lock().unwrap_or_else(|e| e.into_inner());
+        metrics::render(&j, &state.handle)
+    })
+    .await;
+    match r {
+        Ok(Ok(text)) => (
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "metrics: journal");
+            (StatusCode::INTERNAL_SERVER_ERROR, "journal error\n").into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "metrics task");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
+        }
+    }
+}
+
+/// Serves until `shutdown` completes.
+pub async fn serve(
+    listener: std::net::TcpListener,
+    state: DashboardState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,193 @@
+//! `GET /reports/bast?batch=ID[&date=D]`, `/reports/spoilage?date=D` (or `from=D&to=D`),
+//! `/reports/stock?from=D&to=D`, each with `format=pdf|csv` (default pdf): the reports of
+//! `cetak report`, downloaded. The caller is named by the kernel (the uid owning the client
+//! socket, [`super::peer`]) and needs the role that reads reports on the control socket
+//! (operator or administrator, `[authority]`). Refusals and errors answer JSON
+//! `{error, message_en, message_id}` as on the control socket.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::DashboardState;
+use crate::daemon::control::{Groups, Op};
+use crate::report::{Format, Period, ReportError};
+
+/// Query of a report download.
+#[derive(Debug, Deserialize)]
+pub struct ReportQuery {
+    batch: Option<String>,
+    date: Option<NaiveDate>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    format: Option<String>,
+}
+
+/// A refusal or error (boxed: a `Response` is large, and it travels in a `Result`).
+fn answer(status: StatusCode, code: &str, id: String, en: String) -> Box<Response> {
+    Box::new(
+        (
+            status,
+            Json(serde_json::json!({ "error": code, "message_en": en, "message_id": id })),
+        )
+            .into_response(),
+    )
+}
+
+fn bad(id: &str, en: &str) -> Box<Response> {
+    answer(StatusCode::BAD_REQUEST, "bad_request", id.into(), en.into())
+}
+
+/// Which report.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// BAST of a batch.
+    Bast,
+    /// Spoiled blangko.
+    Spoilage,
+    /// Stock movements and balances.
+    Stock,
+}
+
+/// Handler for one kind.
+pub async fn download(
+    kind: Kind,
+    State(state): State<DashboardState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let format = match q.format.as_deref() {
+        None | Some("pdf") => Format::Pdf,
+        Some("csv") => Format::Csv,
+        Some(_) => return *bad("format harus pdf atau csv", "format must be pdf or csv"),
+    };
+    let local = state.local;
+    let r = tokio::task::spawn_blocking(move || {
+        // The caller, as the control socket names it: uid from the kernel, role from groups.
+        let Some(uid) = super::peer::peer_uid(peer, local) else {
+            return Err(answer(
+                StatusCode::FORBIDDEN,
+                "unknown_caller",
+                "pemanggil tidak dapat dikenali".into(),
+                "the caller could not be identified".into(),
+            ));
+        };
+        let groups = Groups::from_config(&state.authority);
+        if let Err(refusal) = groups.caller(uid).require(Op::StockShow) {
+            return Err(answer(
+                StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::FORBIDDEN),
+                &refusal.body.error,
+                refusal.body.message_id,
+                refusal.body.message_en,
+            ));
+        }
+        let j = state.journal.lock().unwrap_or_else(|e| e.into_inner());
+        let cfg = &state.report;
+        let offset = cfg.utc_offset_minutes;
+        let made: Result<(String, Vec<u8>), ReportError> = match kind {
+            Kind::Bast => {
+                let Some(batch) = q.batch.as_deref() else {
+                    return Err(bad("batch wajib diisi", "batch is required"));
+                };
+                let date = q.date.unwrap_or_else(|| crate::report::local_today(offset));
+                crate::report::bast::build(&j, cfg, batch, date, Default::default()).and_then(|b| {
+                    let stem = format!("bast-{batch}-{date}");
+                    Ok(match format {
+                        Format::Pdf => (stem, crate::report::bast::pdf(&b, cfg)?),
+                        Format::Csv => (
+                            stem,
+                            crate::report::bast::csv(&b, crate::cli::Lang::Id).into_bytes(),
+                        ),
+                    })
+                })
+            }
+            Kind::Spoilage | Kind::Stock => {
+                let (from, to) = match (kind, q.date, q.from, q.to) {
+                    (Kind::Spoilage, Some(d), None, None) => (d, d),
+                    (_, None, Some(f), Some(t)) => (f, t),
+                    _ => {
+                        return Err(bad(
+                            "beri date, atau from dan to",
+                            "give date, or from and to",
+                        ))
+                    }
+                };
+                Period::new(from, to, offset).and_then(|p| {
+                    if matches!(kind, Kind::Spoilage) {
+                        let s = crate::report::spoilage::build(&j, &state.station, p)?;
+                        let stem = format!("blangko-rusak-{from}-{to}");
+                        Ok(match format {
+                            Format::Pdf => (stem, crate::report::spoilage::pdf(&s, cfg)?),
+                            Format::Csv => (
+                                stem,
+                                crate::report::spoilage::csv(&s, crate::cli::Lang::Id).into_bytes(),
+                            ),
+                        })
+                    } else {
+                        let s = crate::report::stock::build(&j, &state.station, p)?;
+                        let stem = format!("stok-blangko-{from}-{to}");
+                        Ok(match format {
+                            Format::Pdf => (stem, crate::report::stock::pdf(&s, cfg)?),
+                            Format::Csv => (
+                                stem,
+                                crate::report::stock::csv(&s, crate::cli::Lang::Id).into_bytes(),
+                            ),
+                        })
+                    }
+                })
+            }
+        };
+        made.map_err(|e| match e {
+            ReportError::Input { id, en } => answer(StatusCode::NOT_FOUND, "not_found", id, en),
+            e => {
+                tracing::error!(error = %e, "report");
+                answer(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    e.message(crate::cli::Lang::Id),
+                    e.message(crate::cli::Lang::En),
+                )
+            }
+        })
+    })
+    .await;
+    match r {
+        Ok(Ok((stem, bytes))) => {
+            let stem: String = stem
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let (ctype, ext) = match format {
+                Format::Pdf => ("application/pdf", "pdf"),
+                Format::Csv => ("text/csv; charset=utf-8", "csv"),
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, ctype.to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{stem}.{ext}\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Ok(Err(resp)) => *resp,
+        Err(e) => {
+            tracing::error!(error = %e, "report task");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! The official reports, as PDF (A4, the layout of an official letter) and CSV, with numbers
+//! read from the journal's ledger and job history (read-only, [`crate::journal::Journal`]'s
+//! `paperwork` queries):
+//! - [`bast`]: Berita Acara Serah Terima for one batch of a collective programme (seed 004):
+//!   cards printed, boys and girls, the parties, a BAST number, the final list (NIK masked);
+//! - [`spoilage`]: spoiled blangko of a day or period by category with card numbers, for the
+//!   berita acara of destruction;
+//! - [`stock`]: movements and opening/closing balances per blangko type.
+//!
+//! Who signs and the letterhead come from the `[report]` section ([`ReportConfig`]). The
+//! documents themselves are in Bahasa Indonesia (they are official papers); CSV headings and
+//! command messages follow `--lang`. `cli` is `cetak report …`.
+
+pub mod bast;
+pub mod cli;
+mod csv;
+mod pdf;
+pub mod spoilage;
+pub mod stock;
+mod text;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use crate::journal::{JournalError, Timestamp};
+
+pub use crate::cli::Lang;
+
+/// Why a report could not be made. Each variant says in Bahasa Indonesia and English what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The journal could not be read: check the data folder and that this user may read it.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// The PDF library or the embedded font failed (a bug: report it).
+    #[error("PDF: {0}")]
+    Pdf(String),
+    /// The output file could not be written: check the path and its folder's permissions.
+    #[error("{path}: {source}")]
+    Io {
+        /// File.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// What was asked cannot be reported (unknown batch, dates the wrong way round, …).
+    #[error("{en}")]
+    Input {
+        /// Bahasa Indonesia.
+        id: String,
+        /// English.
+        en: String,
+    },
+}
+
+impl ReportError {
+    /// Operator message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ReportError::Input { id, .. }, Lang::Id) => id.clone(),
+            (ReportError::Journal(e), Lang::Id) => format!("jurnal tidak dapat dibaca: {e}"),
+            (ReportError::Io { path, source }, Lang::Id) => {
+                format!("{path}: tidak dapat ditulis: {source}")
+            }
+            (ReportError::Pdf(e), Lang::Id) => format!("PDF gagal dibuat: {e}"),
+            (e, Lang::En) => e.to_string(),
+        }
+    }
+
+    pub(crate) fn input(id: impl Into<String>, en: impl Into<String>) -> ReportError {
+        ReportError::Input {
+            id: id.into(),
+            en: en.into(),
+        }
+    }
+}
+
+/// A signing official as configured: name, NIP (18 digits, spaces allowed) and position.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Official {
+    /// Name with titles, e.g. `Drs. H. DEDI BUDIAWAN, MM`.
+    pub name: String,
+    /// NIP, e.g. `19641220 198509 1 001`.
+    pub nip: String,
+    /// Position, e.g. `Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Tangerang Selatan`.
+    pub position: String,
+}
+
+/// The `[report]` table: letterhead, numbering and who signs (`docs/reports.md`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// First letterhead line, e.g. `PEMERINTAH KOTA TANGERANG SELATAN`.
+    pub government: String,
+    /// The office, e.g. `DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL`.
+    pub office: String,
+    /// Address line(s) under the office name.
+    pub address: String,
+    /// Where documents are signed (`Tangerang Selatan, 2 Desember 2026`).
+    pub city: String,
+    /// Classification code that starts a BAST number (`471.12`).
+    pub number_code: String,
+    /// Unit code in a BAST number (`IDENDUK`).
+    pub number_unit: String,
+    /// Local time zone offset for report days, minutes east of UTC (WIB 420, WITA 480,
+    /// WIT 540).
+    pub utc_offset_minutes: i32,
+    /// PIHAK PERTAMA of a BAST: the head of the office or whom they delegate.
+    pub first_party: Official,
+    /// Signs the spoilage and stock reports as "Mengetahui" (head of section).
+    pub head_of_section: Official,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            government: String::new(),
+            office: "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL".into(),
+            address: String::new(),
+            city: String::new(),
+            number_code: "471.12".into(),
+            number_unit: "IDENDUK".into(),
+            utc_offset_minutes: 420,
+            first_party: Official::default(),
+            head_of_section: Official::default(),
+        }
+    }
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A4 PDF.
+    Pdf,
+    /// CSV (comma-separated, UTF-8, one heading row).
+    Csv,
+}
+
+/// Local days `from..=to` at the configured offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day (inclusive).
+    pub to: NaiveDate,
+    /// Minutes east of UTC.
+    pub utc_offset_minutes: i32,
+}
+
+impl Period {
+    /// Checks the order of the days.
+    pub fn new(
+        from: NaiveDate,
+        to: NaiveDate,
+        utc_offset_minutes: i32,
+    ) -> Result<Period, ReportError> {
+        if to < from {
+            return Err(ReportError::input(
+                format!("tanggal akhir {to} sebelum tanggal awal {from}"),
+                format!("end date {to} is before start date {from}"),
+            ));
+        }
+        Ok(Period {
+            from,
+            to,
+            utc_offset_minutes,
+        })
+    }
+
+    fn start_of(&self, d: NaiveDate) -> Timestamp {
+        let utc = d
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+            .timestamp_millis();
+        Timestamp(utc - i64::from(self.utc_offset_minutes) * 60_000)
+    }
+
+    /// First instant of the period.
+    pub fn start(&self) -> Timestamp {
+        self.start_of(self.from)
+    }
+
+    /// First instant after the period.
+    pub fn end(&self) -> Timestamp {
+        self.start_of(self.to.succ_opt().unwrap_or(self.to))
+    }
+
+    /// Local date and time of `t` (`YYYY-MM-DD HH:MM`).
+    pub fn local(&self, t: Timestamp) -> String {
+        local_time(t, self.utc_offset_minutes)
+    }
+
+    /// `2 Desember 2026` or `1 – 31 Desember 2026`.
+    pub fn words(&self) -> String {
+        if self.from == self.to {
+            date_words(self.from)
+        } else {
+            format!("{} s.d. {}", date_words(self.from), date_words(self.to))
+        }
+    }
+}
+
+/// Local date and time of `t` at `offset` minutes east of UTC.
+pub fn local_time(t: Timestamp, offset: i32) -> String {
+    (t.to_datetime() + chrono::Duration::minutes(i64::from(offset)))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// Today at `offset` minutes east of UTC.
+pub fn local_today(offset: i32) -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::minutes(i64::from(offset))).date_naive()
+}
+
+const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+const DAYS: [&str; 7] = [
+    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+];
+
+/// `2 Desember 2026`.
+pub fn date_words(d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
+/// `Rabu`.
+pub fn day_name(d: NaiveDate) -> &'static str {
+    DAYS[d.weekday().num_days_from_monday() as usize]
+}
+
+/// The letterhead (kop surat): government, office, address, a double rule.
+fn letterhead(pdf: &mut pdf::Pdf, cfg: &ReportConfig) {
+    if !cfg.government.is_empty() {
+        pdf.centered(&cfg.government, 13.0, true);
+    }
+    pdf.centered(&cfg.office, 14.0, true);
+    for l in cfg.address.lines().filter(|l| !l.trim().is_empty()) {
+        pdf.centered(l.trim(), 9.0, false);
+    }
+    pdf.down(1.0);
+    pdf.rule(pdf::LEFT, pdf::RIGHT, 1.2);
+    pdf.down(0.9);
+    pdf.rule(pdf::LEFT, pdf::RIGHT, 0.4);
+    pdf.down(8.0);
+}
+
+/// Two signature blocks side by side: (heading, official) left and right. An official not
+/// configured gets dotted lines to fill in by hand.
+fn signatures(pdf: &mut pdf::Pdf, left: (&str, &Official), right: (&str, &Official)) {
+    pdf.ensure(55.0);
+    let y0 = pdf.y();
+    let mut name_y = y0;
+    let blocks = [left, right];
+    // Headings and positions first, so both names stand on one line under them.
+    for (i, (heading, o)) in blocks.iter().enumerate() {
+        let x = if i == 0 { pdf::LEFT } else { 118.0 };
+        let mut y = y0;
+        for l in heading.lines() {
+            pdf.text_xy(x, y, l, 10.0, true);
+            y += 5.0;
+        }
+        for l in pdf.wrap(&o.position, 9.0, false, 70.0) {
+            pdf.text_xy(x, y, &l, 9.0, false);
+            y += 4.5;
+        }
+        name_y = name_y.max(y);
+    }
+    name_y += 22.0;
+    for (i, (_, o)) in blocks.iter().enumerate() {
+        let x = if i == 0 { pdf::LEFT } else { 118.0 };
+        let name = if o.name.is_empty() {
+            "(..............................)".to_string()
+        } else {
+            o.name.clone()
+        };
+        pdf.text_xy(x, name_y, &name, 10.0, true);
+        let nip = if o.nip.is_empty() {
+            "NIP. ..............................".to_string()
+        } else {
+            format!("NIP. {}", o.nip)
+        };
+        pdf.text_xy(x, name_y + 5.0, &nip, 10.0, false);
+    }
+    pdf.set_y(name_y + 13.0);
+}
