@@ -17,6 +17,8 @@ mod daemon_process;
 mod daemon_stock;
 mod daemon_systemd;
 mod demo;
+mod metrics;
 mod package;
 mod purge;
+mod reports;
 mod specimen;

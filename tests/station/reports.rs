@@ -3,16 +3,14 @@
 //! ledger, the stock report's balances. The reports are made by the built `cetak report`
 //! reading the journal while the station runs.
 
-mod daemon_support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use cetak::daemon::{Action, Station};
 use cetak::journal::{Actor, AfterWriteOff, BlangkoType, JobState, SpoilCategory, StockPlace};
 use cetak_drivers::emulator::Faults;
-use daemon_support::*;
 
 const REPORT_SECTION: &str = r#"
 [report]

@@ -1,15 +1,13 @@
 //! `GET /metrics` of the running daemon (`[dashboard] listen`), read with a Prometheus
 //! text-format parser that is not ours (`prometheus-parse`), against the ledger and the jobs.
 
-mod daemon_support;
-
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use cetak::journal::{Actor, AfterWriteOff, BlangkoType, JobState, SpoilCategory, StockPlace};
-use daemon_support::*;
 use prometheus_parse::{Scrape, Value};
 
 fn http_get(addr: &str, path: &str) -> (String, String) {
