@@ -5,7 +5,7 @@
 //! the hash before parsing the content.
 //!
 //! The same idempotency as online delivery holds: every job goes through
-//! [`accept_signed`](crate::daemon::intake::accept_signed), so a bundle imported twice queues
+//! [`accept_signed`](crate::intake::accept_signed), so a bundle imported twice queues
 //! nothing twice; exported events keep their outbox `event_id`, so exporting twice gives the
 //! server the same ids to de-duplicate.
 
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::Digest as _;
 
-use crate::daemon::intake::{accept_signed, Accepted, IntakeContext, JobOrigin};
+use crate::intake::{accept_signed, Accepted, IntakeContext, JobOrigin};
 use crate::daemon::DaemonError;
 use crate::journal::{Journal, RibbonFigure, StockReport};
 

@@ -17,6 +17,7 @@ pub mod chip_content;
 pub mod cli;
 pub mod config;
 pub mod daemon;
+pub mod intake;
 pub mod job;
 pub mod journal;
 pub mod layout;

@@ -4,9 +4,7 @@
 
 pub mod chip;
 pub mod control;
-pub mod demo;
 pub mod events;
-pub mod intake;
 pub mod notify;
 pub mod preflight;
 mod prepare;
@@ -35,7 +33,7 @@ use crate::layout::Layouts;
 
 pub use chip::{ChipEncoder, ContentFn, EncodeFailure, PcscEncoder};
 pub use events::{ActError, Action, Decision, OperatorEvent, PrinterState, StationHandle};
-pub use intake::{accept_signed, Accepted, IntakeContext, JobOrigin, Spool, SpoolReport};
+pub use crate::intake::{accept_signed, Accepted, IntakeContext, JobOrigin, Spool, SpoolReport};
 
 /// Why the daemon (or one of its commands) could not do its work.
 #[derive(Debug, thiserror::Error)]

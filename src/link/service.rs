@@ -14,7 +14,7 @@ use super::db::Db;
 use super::leases::{self, LeaseCtx};
 use super::{deliver, push};
 use crate::config::Config;
-use crate::daemon::intake::IntakeContext;
+use crate::intake::IntakeContext;
 use crate::daemon::{journal_options, journal_path, DaemonError};
 use crate::journal::{BlangkoType, Journal, JournalError};
 

@@ -15,7 +15,7 @@ use super::Refusal;
 use crate::bundle::{self, BundleError};
 use crate::config::Config;
 use crate::daemon::events::StationHandle;
-use crate::daemon::intake::{IntakeContext, Spool};
+use crate::intake::{IntakeContext, Spool};
 use crate::daemon::DaemonError;
 use crate::job::ValidationPolicy;
 use crate::journal::{

@@ -23,7 +23,7 @@ pub fn demo_signing_key() -> SigningKey {
 pub fn sign_job_file(path: &Path) -> Result<String, crate::daemon::DaemonError> {
     let bytes = std::fs::read(path).map_err(|e| crate::daemon::DaemonError::io(path, e))?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let payload = crate::daemon::intake::inline_images(&bytes, base)?;
+    let payload = crate::intake::inline_images(&bytes, base)?;
     Ok(crate::signing::sign(
         &demo_signing_key(),
         DEMO_KID,

@@ -18,7 +18,7 @@ use crate::job::{self, DocumentType, Lang, ValidatedJob, ValidationPolicy};
 use crate::journal::{BlangkoType, Journal, NewJob, RejectedJob};
 use crate::signing::TrustStore;
 
-use super::DaemonError;
+use crate::daemon::DaemonError;
 
 /// What one spool scan did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,7 +60,7 @@ impl Spool {
     pub fn open_for(config: &crate::config::Config) -> Result<Spool, DaemonError> {
         Ok(Spool {
             ctx: IntakeContext::from_config(config)?,
-            ..Spool::open(&super::spool_dir(config))?
+            ..Spool::open(&crate::daemon::spool_dir(config))?
         })
     }
 
