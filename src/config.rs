@@ -519,6 +519,29 @@ impl Config {
     pub fn journal_path(&self) -> PathBuf {
         self.station.data_dir.join("journal.sqlite")
     }
+
+    /// Journal options of this station (its id, attempt limit, the wall clock).
+    pub fn journal_options(&self) -> crate::journal::JournalOptions {
+        crate::journal::JournalOptions {
+            station_id: self.station.id.clone(),
+            max_attempts: self.policy.max_attempts,
+            clock: std::sync::Arc::new(crate::journal::SystemClock),
+            busy_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+
+    /// The validation policy of this station's intake.
+    pub fn validation_policy(&self) -> crate::job::ValidationPolicy {
+        use crate::job::BackgroundPolicy;
+        crate::job::ValidationPolicy {
+            photo_background: match self.policy.photo_background.as_str() {
+                "reject" => BackgroundPolicy::Reject,
+                "off" => BackgroundPolicy::Off,
+                _ => BackgroundPolicy::Warn,
+            },
+            ..crate::job::ValidationPolicy::default()
+        }
+    }
 }
 
 impl LinkConfig {

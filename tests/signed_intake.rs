@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use cetak::config::ChipRule;
 use cetak::cli::demo::key as demo;
+use cetak::config::ChipRule;
 use cetak::intake::{accept_signed, inline_images, Accepted, IntakeContext, JobOrigin};
 use cetak::job::ValidationPolicy;
 use cetak::journal::{Clock as _, JobState, Journal, JournalOptions, ManualClock, Timestamp};

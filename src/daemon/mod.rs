@@ -24,16 +24,20 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::config::Config;
-use crate::job::{BackgroundPolicy, ValidationPolicy};
+use crate::job::ValidationPolicy;
 use crate::journal::{
     BlangkoType, Journal, JournalError, JournalOptions, RecoveryReport, StockThresholds,
-    SystemClock,
 };
 use crate::layout::Layouts;
 
+pub use crate::intake::{
+    accept_signed, Accepted, IntakeContext, IntakeError, JobOrigin, Spool, SpoolReport,
+};
+use crate::link::LinkStartError;
 pub use chip::{ChipEncoder, ContentFn, EncodeFailure, PcscEncoder};
-pub use events::{ActError, Action, Decision, OperatorEvent, PrinterState, StationHandle};
-pub use crate::intake::{accept_signed, Accepted, IntakeContext, JobOrigin, Spool, SpoolReport};
+pub use events::{
+    ActError, Action, Decision, LinkStatus, OperatorEvent, PrinterState, StationHandle,
+};
 
 /// Why the daemon (or one of its commands) could not do its work.
 #[derive(Debug, thiserror::Error)]
@@ -73,40 +77,45 @@ impl DaemonError {
     }
 }
 
+impl From<IntakeError> for DaemonError {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::Io { path, source } => DaemonError::Io { path, source },
+            IntakeError::Journal(e) => DaemonError::Journal(e),
+            IntakeError::InvalidJob(m) => DaemonError::InvalidJob(m),
+            IntakeError::Config(e) => DaemonError::Config(e.to_string()),
+        }
+    }
+}
+
+impl From<LinkStartError> for DaemonError {
+    fn from(e: LinkStartError) -> Self {
+        match e {
+            LinkStartError::Io { path, source } => DaemonError::Io { path, source },
+            LinkStartError::Journal(e) => DaemonError::Journal(e),
+            e @ LinkStartError::Config(_) => DaemonError::Config(e.to_string()),
+        }
+    }
+}
+
 /// Where the journal of a data directory lives.
 pub fn journal_path(data_dir: &Path) -> PathBuf {
     data_dir.join("journal.sqlite")
 }
 
-/// The spool folder of a configuration.
+/// The spool folder of a configuration ([`Config::spool_dir`]).
 pub fn spool_dir(config: &Config) -> PathBuf {
-    config
-        .station
-        .spool_dir
-        .clone()
-        .unwrap_or_else(|| config.station.data_dir.join("spool"))
+    config.spool_dir()
 }
 
-/// Journal options from the configuration.
+/// Journal options from the configuration ([`Config::journal_options`]).
 pub fn journal_options(config: &Config) -> JournalOptions {
-    JournalOptions {
-        station_id: config.station.id.clone(),
-        max_attempts: config.policy.max_attempts,
-        clock: Arc::new(SystemClock),
-        busy_timeout: Duration::from_secs(30),
-    }
+    config.journal_options()
 }
 
-/// Validation policy from the configuration.
+/// Validation policy from the configuration ([`Config::validation_policy`]).
 pub fn validation_policy(config: &Config) -> ValidationPolicy {
-    ValidationPolicy {
-        photo_background: match config.policy.photo_background.as_str() {
-            "reject" => BackgroundPolicy::Reject,
-            "off" => BackgroundPolicy::Off,
-            _ => BackgroundPolicy::Warn,
-        },
-        ..ValidationPolicy::default()
-    }
+    config.validation_policy()
 }
 
 /// Low-stock thresholds from the configuration: `low_stock_store` for each blangko type a
@@ -270,12 +279,10 @@ impl Station {
         }
         let link = match &config.link {
             Some(_) => {
-                let ctx = Arc::new(intake::IntakeContext::from_config(config)?);
-                Some(crate::link::LinkService::start(
-                    config,
-                    ctx,
-                    handle.clone(),
-                )?)
+                let ctx = Arc::new(IntakeContext::from_config(config)?);
+                let link = crate::link::LinkService::start(config, ctx)?;
+                handle.attach_link(Arc::new(link.health()));
+                Some(link)
             }
             None => None,
         };

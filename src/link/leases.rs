@@ -63,7 +63,7 @@ pub(crate) fn take_offer(
     ctx: &IntakeContext,
     jws: &str,
     origin: JobOrigin,
-) -> Result<Offer, crate::daemon::DaemonError> {
+) -> Result<Offer, crate::intake::IntakeError> {
     let lease = match &origin {
         JobOrigin::Pull {
             lease_id,

@@ -262,8 +262,10 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         ids.push(id);
     }
 
-    let options =
-        crate::daemon::StationOptions::with_pcsc_encoders(&config, crate::chip_content::chip_content)?;
+    let options = crate::daemon::StationOptions::with_pcsc_encoders(
+        &config,
+        crate::chip_content::chip_content,
+    )?;
     let station = Station::start_with(&config, options)?;
     let started = Instant::now();
     loop {

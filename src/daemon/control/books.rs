@@ -15,8 +15,8 @@ use super::Refusal;
 use crate::bundle::{self, BundleError};
 use crate::config::Config;
 use crate::daemon::events::StationHandle;
-use crate::intake::{IntakeContext, Spool};
 use crate::daemon::DaemonError;
+use crate::intake::{IntakeContext, IntakeError, Spool};
 use crate::job::ValidationPolicy;
 use crate::journal::{
     AfterWriteOff, BlangkoType, DoubtResolution, Journal, JournalError, SpoilCategory, StockPlace,
@@ -61,7 +61,7 @@ pub fn journal_refusal(e: JournalError) -> Refusal {
 
 fn bundle_refusal(e: BundleError) -> Refusal {
     let status = match e {
-        BundleError::Daemon(_) => 500,
+        BundleError::Intake(_) => 500,
         _ => 400,
     };
     Refusal::new(status, "bad_bundle", e.message_en(), e.message_id())
@@ -507,7 +507,7 @@ impl Books {
     ) -> Result<SubmitView, Refusal> {
         self.guard(j, c, Op::Submit)?;
         let actor = c.actor(q.operator.as_deref())?;
-        let internal = |e: DaemonError| Refusal::new(500, "internal", e.to_string(), e.to_string());
+        let internal = |e: IntakeError| Refusal::new(500, "internal", e.to_string(), e.to_string());
         let spool = Spool::open(&self.spool)
             .map_err(internal)?
             .with_context((*self.intake).clone());
@@ -515,11 +515,11 @@ impl Books {
         let nowhere = Path::new("/nonexistent");
         let job_id = match spool.submit_bytes(bytes, nowhere, &self.policy, crate::job::Lang::En) {
             Ok(id) => id,
-            Err(DaemonError::InvalidJob(en)) => {
+            Err(IntakeError::InvalidJob(en)) => {
                 // Refused: the same check once more for the Indonesian report (nothing written).
                 let id =
                     match spool.submit_bytes(bytes, nowhere, &self.policy, crate::job::Lang::Id) {
-                        Err(DaemonError::InvalidJob(id)) => id,
+                        Err(IntakeError::InvalidJob(id)) => id,
                         _ => en.clone(),
                     };
                 return Err(Refusal::new(400, "invalid_job", en, id));
