@@ -176,7 +176,7 @@ impl StationOptions {
             Default::default();
         for p in &config.printers {
             if let Some(enc) = &p.encoder {
-                let e = PcscEncoder::from_config(enc, content, validation_policy(config))
+                let e = PcscEncoder::from_config(enc, content)
                     .map_err(|e| DaemonError::Config(format!("printer {}: {e}", p.id)))?;
                 encoders.insert(p.id.clone(), Box::new(e));
             }

@@ -20,8 +20,8 @@ use crate::render;
 pub(crate) struct Prepared {
     pub job_id: String,
     pub needs_chip: bool,
-    /// The job document, for the chip encoder.
-    pub payload: String,
+    /// The validated job the layers were rendered from; the chip content is built from it.
+    pub job: ValidatedJob,
     pub front: SideLayers,
     pub back: SideLayers,
 }
@@ -31,7 +31,7 @@ pub(crate) struct Prepared {
 pub enum JobSource<'a> {
     /// A file: relative image paths resolve next to it (the CLI).
     File(&'a Path),
-    /// A self-contained document, images inlined (the journal's payload).
+    /// A self-contained document, images inlined (the journal's payload): no file is read.
     Bytes(&'a [u8]),
 }
 
@@ -93,8 +93,7 @@ pub fn check_document(
 ) -> Result<CheckedJob, JobRefusal> {
     let (report, job) = match source {
         JobSource::File(path) => job::check_file(path, policy),
-        // The payload is self-contained: no folder to resolve image paths against.
-        JobSource::Bytes(bytes) => job::check_bytes(bytes, policy, Path::new("/nonexistent")),
+        JobSource::Bytes(bytes) => job::check_inline(bytes, policy),
     };
     match job {
         Some(job) if report.exit_code(strict) == 0 => Ok(CheckedJob { job, report }),
@@ -123,6 +122,16 @@ pub fn render_payload(
     policy: &ValidationPolicy,
     layouts: &Layouts,
 ) -> Result<(SideLayers, SideLayers), String> {
+    render_checked(payload, policy, layouts).map(|(_, f, b)| (f, b))
+}
+
+/// The preparer's step: check the stored document once and render both sides from the
+/// validated job, which is handed on with the layers (the chip content is built from it).
+fn render_checked(
+    payload: &str,
+    policy: &ValidationPolicy,
+    layouts: &Layouts,
+) -> Result<(ValidatedJob, SideLayers, SideLayers), String> {
     let checked = check_job(JobSource::Bytes(payload.as_bytes()), policy, layouts, false)
         .map_err(|e| e.message_en())?;
     let content = checked.job.card_content();
@@ -131,7 +140,7 @@ pub fn render_payload(
         .map_err(|e| e.to_string())?;
     let f = render::render_layers(&content, front, layouts).map_err(|e| e.to_string())?;
     let b = render::render_layers(&content, back, layouts).map_err(|e| e.to_string())?;
-    Ok((f, b))
+    Ok((checked.job, f, b))
 }
 
 /// Runs until `stop` is set or the printer thread hangs up; a job in hand is released.
@@ -158,13 +167,13 @@ pub(crate) fn run_preparer(
             }
         };
         let id = claimed.job_id.clone();
-        let (front, back) = match render_payload(&claimed.payload, &policy, &layouts) {
-            Ok((mut f, mut b)) if training => {
+        let (job, front, back) = match render_checked(&claimed.payload, &policy, &layouts) {
+            Ok((job, mut f, mut b)) if training => {
                 render::specimen::stamp_layers(&mut f);
                 render::specimen::stamp_layers(&mut b);
-                (f, b)
+                (job, f, b)
             }
-            Ok(sides) => sides,
+            Ok(prepared) => prepared,
             Err(reason) => {
                 tracing::warn!(job = %id, %reason, "job cannot be rendered; rejected");
                 if let Err(e) = journal.reject_job(&id, &reason, &Actor::system()) {
@@ -181,7 +190,7 @@ pub(crate) fn run_preparer(
         if let Err(back) = out.send(Prepared {
             job_id: id,
             needs_chip: claimed.needs_chip,
-            payload: claimed.payload,
+            job,
             front,
             back,
         }) {

@@ -107,16 +107,16 @@ impl Spool {
     ) -> Result<String, IntakeError> {
         let bytes = std::fs::read(job_file).map_err(|e| IntakeError::io(job_file, e))?;
         let base = job_file.parent().unwrap_or(Path::new("."));
-        self.submit_bytes(&bytes, base, policy, lang)
+        self.submit_bytes(&bytes, Some(base), policy, lang)
     }
 
     /// [`Spool::submit`] for the content of a job file (the daemon's side of `cetak submit`:
     /// the CLI reads the file and inlines a training job's images as the calling user); images
-    /// an unsigned training job still names are read from `base`.
+    /// an unsigned training job still names are read from `base`, or, without one, refused.
     pub fn submit_bytes(
         &self,
         bytes: &[u8],
-        base: &Path,
+        base: Option<&Path>,
         policy: &ValidationPolicy,
         lang: Lang,
     ) -> Result<String, IntakeError> {
@@ -132,7 +132,10 @@ impl Spool {
             })?;
             (bytes.trim_ascii().to_vec(), payload)
         } else if self.ctx.training {
-            let inlined = inline_images(&bytes, base)?.into_bytes();
+            let inlined = match base {
+                Some(base) => inline_images(&bytes, base)?.into_bytes(),
+                None => bytes,
+            };
             (inlined.clone(), inlined)
         } else {
             return Err(IntakeError::InvalidJob(match lang {
@@ -146,7 +149,7 @@ impl Spool {
         };
         // Both are self-contained now (signed payloads must be; intake refuses image paths),
         // so no image is read from the submitter's folder.
-        let (report, job) = job::check_bytes(&payload, policy, Path::new("/nonexistent"));
+        let (report, job) = job::check_inline(&payload, policy);
         let Some(job) = job else {
             return Err(IntakeError::InvalidJob(report.render(lang)));
         };

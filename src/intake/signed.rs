@@ -3,7 +3,6 @@
 //! spool's policy → queue, idempotent on the job id. Nothing of a payload whose signature did
 //! not verify is ever queued; unsigned documents pass only on a training station.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -218,8 +217,8 @@ fn take_verified(
         let id = format!("{field}: gambar harus disertakan (base64), bukan jalur berkas");
         return record_invalid(journal, payload, claimed_id(payload), id, en, source);
     }
-    // No image is read from disk (checked above), so the base folder is never used.
-    let (report, job) = job::check_bytes(payload, &ctx.policy, Path::new("/nonexistent"));
+    // Self-contained (checked above): no image is read from disk.
+    let (report, job) = job::check_inline(payload, &ctx.policy);
     let Some(job) = job else {
         return record_invalid(
             journal,

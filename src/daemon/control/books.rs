@@ -4,7 +4,7 @@
 //! --offline` (root or the service user, no daemon running) calls the very same functions, so
 //! both paths refuse and record alike.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::json;
@@ -512,7 +512,7 @@ impl Books {
             .map_err(internal)?
             .with_context((*self.intake).clone());
         // Images were inlined by the CLI: nothing is read from the daemon's folders.
-        let nowhere = Path::new("/nonexistent");
+        let nowhere = None;
         let job_id = match spool.submit_bytes(bytes, nowhere, &self.policy, crate::job::Lang::En) {
             Ok(id) => id,
             Err(IntakeError::InvalidJob(en)) => {
