@@ -53,15 +53,31 @@ pub enum DaemonError {
     /// The journal refused.
     #[error(transparent)]
     Journal(#[from] JournalError),
-    /// Layouts could not be loaded.
+    /// Layouts could not be loaded, or a template cannot be drawn: check the layouts folder
+    /// (`station.layouts_dir`) or reinstall the package's layouts.
     #[error("layouts: {0}")]
-    Layouts(String),
+    Layouts(#[from] crate::layout::LayoutError),
     /// A job document is invalid (the validation report).
     #[error("{0}")]
     InvalidJob(String),
     /// Configuration problem.
     #[error("{0}")]
     Config(String),
+    /// The configuration file does not load.
+    #[error(transparent)]
+    ConfigFile(#[from] crate::config::ConfigError),
+    /// A printer's chip encoder (`[printer.encoder]`) cannot be set up: check the reader name
+    /// and the card profile.
+    #[error("printer {printer}: {source}")]
+    Encoder {
+        /// Printer id.
+        printer: String,
+        /// Why.
+        source: EncodeFailure,
+    },
+    /// The task stopping the station ended abnormally (panicked or was cancelled).
+    #[error("shutdown task: {0}")]
+    ShutdownTask(#[from] tokio::task::JoinError),
     /// A place the daemon writes is not its own or not writable (start-up check); the message
     /// names the file and the fix, in Bahasa Indonesia and English.
     #[error("{0}")]
@@ -83,7 +99,7 @@ impl From<IntakeError> for DaemonError {
             IntakeError::Io { path, source } => DaemonError::Io { path, source },
             IntakeError::Journal(e) => DaemonError::Journal(e),
             IntakeError::InvalidJob(m) => DaemonError::InvalidJob(m),
-            IntakeError::Config(e) => DaemonError::Config(e.to_string()),
+            IntakeError::Config(e) => DaemonError::ConfigFile(e),
         }
     }
 }
@@ -176,8 +192,12 @@ impl StationOptions {
             Default::default();
         for p in &config.printers {
             if let Some(enc) = &p.encoder {
-                let e = PcscEncoder::from_config(enc, content)
-                    .map_err(|e| DaemonError::Config(format!("printer {}: {e}", p.id)))?;
+                let e = PcscEncoder::from_config(enc, content).map_err(|source| {
+                    DaemonError::Encoder {
+                        printer: p.id.clone(),
+                        source,
+                    }
+                })?;
                 encoders.insert(p.id.clone(), Box::new(e));
             }
         }
@@ -211,14 +231,9 @@ impl Station {
         let thresholds = stock_thresholds(config);
         let handle = StationHandle::default();
         handle.note_low_stock(&journal.low_stock_check(&thresholds)?);
-        let layouts = Arc::new(
-            Layouts::load_from(&config.layout_source())
-                .map_err(|e| DaemonError::Layouts(e.to_string()))?,
-        );
+        let layouts = Arc::new(Layouts::load_from(&config.layout_source())?);
         // A template the renderer cannot draw stops the station now, not at its first card.
-        layouts
-            .bake_all()
-            .map_err(|e| DaemonError::Layouts(e.to_string()))?;
+        layouts.bake_all()?;
         let policy = validation_policy(config);
         let spool = Spool::open_for(config)?;
         let stop = Arc::new(AtomicBool::new(false));

@@ -122,7 +122,23 @@ pub fn render_payload(
     policy: &ValidationPolicy,
     layouts: &Layouts,
 ) -> Result<(SideLayers, SideLayers), String> {
-    render_checked(payload, policy, layouts).map(|(_, f, b)| (f, b))
+    render_checked(payload, policy, layouts)
+        .map(|(_, f, b)| (f, b))
+        .map_err(|e| e.to_string())
+}
+
+/// Why the preparer could not render a job (the reason recorded when it rejects the job).
+#[derive(Debug, thiserror::Error)]
+enum PrepareError {
+    /// The document fails validation or does not fit its layouts.
+    #[error("{}", .0.message_en())]
+    Refused(JobRefusal),
+    /// The job's design has no layouts.
+    #[error(transparent)]
+    Layout(#[from] crate::layout::FitError),
+    /// A side could not be drawn.
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
 }
 
 /// The preparer's step: check the stored document once and render both sides from the
@@ -131,15 +147,13 @@ fn render_checked(
     payload: &str,
     policy: &ValidationPolicy,
     layouts: &Layouts,
-) -> Result<(ValidatedJob, SideLayers, SideLayers), String> {
+) -> Result<(ValidatedJob, SideLayers, SideLayers), PrepareError> {
     let checked = check_job(JobSource::Bytes(payload.as_bytes()), policy, layouts, false)
-        .map_err(|e| e.message_en())?;
+        .map_err(PrepareError::Refused)?;
     let content = checked.job.card_content();
-    let [front, back] = layouts
-        .for_design(content.design)
-        .map_err(|e| e.to_string())?;
-    let f = render::render_layers(&content, front, layouts).map_err(|e| e.to_string())?;
-    let b = render::render_layers(&content, back, layouts).map_err(|e| e.to_string())?;
+    let [front, back] = layouts.for_design(content.design)?;
+    let f = render::render_layers(&content, front, layouts)?;
+    let b = render::render_layers(&content, back, layouts)?;
     Ok((checked.job, f, b))
 }
 
@@ -174,7 +188,8 @@ pub(crate) fn run_preparer(
                 (job, f, b)
             }
             Ok(prepared) => prepared,
-            Err(reason) => {
+            Err(why) => {
+                let reason = why.to_string();
                 tracing::warn!(job = %id, %reason, "job cannot be rendered; rejected");
                 if let Err(e) = journal.reject_job(&id, &reason, &Actor::system()) {
                     tracing::error!(job = %id, error = %e, "could not record the rejection");

@@ -193,8 +193,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
             _ => toml.push('\n'),
         }
     }
-    let config = Config::parse(&toml, Path::new("demo.toml"))
-        .map_err(|e| DaemonError::Config(e.to_string()))?;
+    let config = Config::parse(&toml, Path::new("demo.toml"))?;
     std::fs::write(out.join("cetak.toml"), &toml).map_err(|e| DaemonError::io(out, e))?;
 
     let mut journal = crate::daemon::open_journal(&config)?;
