@@ -5,7 +5,7 @@
 //! the hash before parsing the content.
 //!
 //! The same idempotency as online delivery holds: every job goes through
-//! [`accept_signed`](crate::intake::accept_signed), so a bundle imported twice queues
+//! [`accept_signed`], so a bundle imported twice queues
 //! nothing twice; exported events keep their outbox `event_id`, so exporting twice gives the
 //! server the same ids to de-duplicate.
 
