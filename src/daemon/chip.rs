@@ -63,11 +63,7 @@ impl PcscEncoder {
             None => cetak_drivers::chip::Profile::default_profile(),
         }
         .map_err(station_fault)?;
-        let station = if enc.station == "contact" {
-            EncoderStation::Contact
-        } else {
-            EncoderStation::Contactless
-        };
+        let station = enc.station;
         Ok(PcscEncoder {
             reader: enc.reader.clone(),
             profile,

@@ -25,9 +25,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::job::ValidationPolicy;
-use crate::journal::{
-    BlangkoType, Journal, JournalError, JournalOptions, RecoveryReport, StockThresholds,
-};
+use crate::journal::{Journal, JournalError, JournalOptions, RecoveryReport, StockThresholds};
 use crate::layout::Layouts;
 
 pub use crate::intake::{
@@ -139,10 +137,8 @@ pub fn validation_policy(config: &Config) -> ValidationPolicy {
 pub fn stock_thresholds(config: &Config) -> StockThresholds {
     let mut th = StockThresholds::default();
     for p in &config.printers {
-        if let Ok(t) = p.blangko.parse::<BlangkoType>() {
-            th.per_type
-                .insert(t, i64::from(config.policy.low_stock_store));
-        }
+        th.per_type
+            .insert(p.blangko, i64::from(config.policy.low_stock_store));
         th.per_feeder
             .insert(p.id.clone(), i64::from(config.policy.low_stock_feeder));
     }
@@ -268,10 +264,7 @@ impl Station {
             })?);
         }
         for p in &config.printers {
-            let blangko: BlangkoType = p
-                .blangko
-                .parse()
-                .map_err(|e: JournalError| DaemonError::Config(e.to_string()))?;
+            let blangko = p.blangko;
             let setup = worker::WorkerSetup {
                 printer_id: p.id.clone(),
                 uri: p.uri.clone(),

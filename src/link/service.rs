@@ -88,11 +88,7 @@ impl LinkService {
         let db = Db::new(journal);
         let mut printers: BTreeMap<BlangkoType, u32> = BTreeMap::new();
         for p in &config.printers {
-            let t: BlangkoType = p
-                .blangko
-                .parse()
-                .map_err(|e: JournalError| LinkStartError::Config(e.to_string()))?;
-            *printers.entry(t).or_default() += 1;
+            *printers.entry(p.blangko).or_default() += 1;
         }
         // Bind the push endpoint now so a taken port fails the start.
         let push = match &link.push_listen {

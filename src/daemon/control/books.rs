@@ -27,7 +27,7 @@ use crate::journal::{
 pub struct Books {
     station_id: String,
     /// (printer id, configured blangko type code).
-    printers: Vec<(String, String)>,
+    printers: Vec<(String, BlangkoType)>,
     thresholds: StockThresholds,
     intake: Arc<IntakeContext>,
     spool: PathBuf,
@@ -90,7 +90,7 @@ impl Books {
             printers: config
                 .printers
                 .iter()
-                .map(|p| (p.id.clone(), p.blangko.clone()))
+                .map(|p| (p.id.clone(), p.blangko))
                 .collect(),
             thresholds: crate::daemon::stock_thresholds(config),
             intake: Arc::new(IntakeContext::from_config(config)?),
@@ -174,7 +174,7 @@ impl Books {
                         format!("printer {printer:?} tidak ada di konfigurasi"),
                     ));
                 };
-                parse(t)
+                Ok(*t)
             }
         }
     }
