@@ -57,7 +57,7 @@ fn cpu_time() -> Duration {
 
 fn payload(sample: &str) -> String {
     let src = root().join("examples/jobs").join(sample);
-    daemon::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap()).unwrap()
+    cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap()).unwrap()
 }
 
 fn job(i: usize, payload: &str) -> NewJob {

@@ -5,7 +5,7 @@
 //! the hash before parsing the content.
 //!
 //! The same idempotency as online delivery holds: every job goes through
-//! [`accept_signed`](crate::daemon::intake::accept_signed), so a bundle imported twice queues
+//! [`accept_signed`], so a bundle imported twice queues
 //! nothing twice; exported events keep their outbox `event_id`, so exporting twice gives the
 //! server the same ids to de-duplicate.
 
@@ -13,8 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::Digest as _;
 
-use crate::daemon::intake::{accept_signed, Accepted, IntakeContext, JobOrigin};
-use crate::daemon::DaemonError;
+use crate::intake::{accept_signed, Accepted, IntakeContext, IntakeError, JobOrigin};
 use crate::journal::{Journal, RibbonFigure, StockReport};
 
 /// The `format` member of every bundle.
@@ -60,7 +59,7 @@ pub enum BundleError {
     Kind(String),
     /// The journal or a file failed.
     #[error(transparent)]
-    Daemon(#[from] DaemonError),
+    Intake(#[from] IntakeError),
 }
 
 impl BundleError {
@@ -82,7 +81,7 @@ impl BundleError {
                  dipecah menjadi beberapa bundel"
             ),
             BundleError::Kind(k) => format!("jenis bundel {k:?} tidak dapat dipakai di sini"),
-            BundleError::Daemon(e) => e.to_string(),
+            BundleError::Intake(e) => e.to_string(),
         }
     }
 
@@ -223,7 +222,7 @@ pub fn import(
             Err(crate::journal::JournalError::InvalidInput(_)) => {
                 report.unknown_acks.push(id.chars().take(128).collect())
             }
-            Err(e) => return Err(DaemonError::from(e).into()),
+            Err(e) => return Err(IntakeError::from(e).into()),
         }
     }
     Ok(report)
@@ -242,7 +241,7 @@ pub fn export(
         // The outbox is read in pages; nothing is marked, so re-exporting gives the same ids.
         let page = journal
             .outbox_pending_after(last, 1000)
-            .map_err(DaemonError::from)?;
+            .map_err(IntakeError::from)?;
         let Some(tail) = page.last() else { break };
         last = tail.seq;
         for e in page {
@@ -250,8 +249,8 @@ pub fn export(
             events.push(body);
         }
     }
-    let stock = journal.stock_show().map_err(DaemonError::from)?;
-    let ribbons = journal.ribbons().map_err(DaemonError::from)?;
+    let stock = journal.stock_show().map_err(IntakeError::from)?;
+    let ribbons = journal.ribbons().map_err(IntakeError::from)?;
     let n = events.len();
     let content = json!({ "events": events, "stock": stock_json(&stock, &ribbons) });
     Ok((wrap("events", station_id, created_at, &content), n))

@@ -107,15 +107,16 @@ impl ConfigError {
     }
 }
 
-/// Whole configuration.
+/// Whole configuration, its values typed at load ([`Config::parse`]): printers as
+/// [`PrinterConfig`] (`P` is the file's text form only while the file is being checked).
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Config {
+#[serde(deny_unknown_fields, bound(deserialize = "P: Deserialize<'de>"))]
+pub struct Config<P = PrinterConfig> {
     pub station: StationConfig,
     #[serde(default)]
     pub policy: PolicyConfig,
     #[serde(default, rename = "printer")]
-    pub printers: Vec<PrinterConfig>,
+    pub printers: Vec<P>,
     /// The link to the central server; absent = offline station (spool and bundles only).
     #[serde(default)]
     pub link: Option<LinkConfig>,
@@ -360,22 +361,36 @@ impl ChipRule {
     }
 }
 
+/// The configuration as written, before its values are typed (checked by `check`).
+pub(crate) type RawConfig = Config<RawPrinterConfig>;
+
 /// One printer beside the station.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct PrinterConfig {
     /// Short id used in the ledger and the CLI, e.g. `P1`.
     pub id: String,
     /// `serial:///dev/ttyUSB0?baud=115200`, `usblp:///dev/usb/lp0`, `tcp://host:9100`, `emu://NAME`.
     pub uri: String,
     /// Protocol family / model, e.g. `evolis`.
+    pub model: String,
+    /// Blangko type loaded in the feeder.
+    pub blangko: crate::journal::BlangkoType,
+    /// Chip encoder at the printer's station, when it has one.
+    pub encoder: Option<EncoderConfig>,
+}
+
+/// A `[[printer]]` table as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPrinterConfig {
+    pub id: String,
+    pub uri: String,
     #[serde(default = "default_model")]
     pub model: String,
-    /// Blangko type loaded in the feeder: `kia` or `ktp-el`.
+    /// `kia` or `ktp-el`.
     pub blangko: String,
-    /// Chip encoder at the printer's station, when it has one.
     #[serde(default)]
-    pub encoder: Option<EncoderConfig>,
+    pub encoder: Option<RawEncoderConfig>,
 }
 
 fn default_model() -> String {
@@ -383,12 +398,21 @@ fn default_model() -> String {
 }
 
 /// The PC/SC reader at a printer's encoder station.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct EncoderConfig {
     /// Substring of the PC/SC reader name.
     pub reader: String,
     /// Card profile file (TOML); absent = the built-in default profile.
+    pub profile: Option<PathBuf>,
+    /// Where the card is parked for encoding.
+    pub station: cetak_drivers::printer::station::EncoderStation,
+}
+
+/// A `[printer.encoder]` table as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEncoderConfig {
+    pub reader: String,
     #[serde(default)]
     pub profile: Option<PathBuf>,
     /// `contact` or `contactless`.
@@ -412,7 +436,7 @@ impl Config {
 
     /// Parses and checks configuration text; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
             ConfigError::Syntax {
                 path: path.to_owned(),
@@ -420,17 +444,21 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
-        check::check(&config).map_err(|p| ConfigError::Invalid {
+        let invalid = |p: check::Problem| ConfigError::Invalid {
             path: path.to_owned(),
             line: check::Spans::new(text).line(&p.key),
             key: p.key,
             id: p.id,
             en: p.en,
-        })?;
+        };
+        check::check(&raw).map_err(invalid)?;
+        let config = check::typed(raw).map_err(invalid)?;
         config.trust_store_at(text, path)?;
         Ok(config)
     }
+}
 
+impl<P> Config<P> {
     /// The trusted server keys. Checked when the file was parsed, so this fails only for a
     /// `Config` built by hand.
     pub fn trust_store(&self) -> Result<crate::signing::TrustStore, ConfigError> {
@@ -525,6 +553,29 @@ impl Config {
     pub fn journal_path(&self) -> PathBuf {
         self.station.data_dir.join("journal.sqlite")
     }
+
+    /// Journal options of this station (its id, attempt limit, the wall clock).
+    pub fn journal_options(&self) -> crate::journal::JournalOptions {
+        crate::journal::JournalOptions {
+            station_id: self.station.id.clone(),
+            max_attempts: self.policy.max_attempts,
+            clock: std::sync::Arc::new(crate::journal::SystemClock),
+            busy_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+
+    /// The validation policy of this station's intake.
+    pub fn validation_policy(&self) -> crate::job::ValidationPolicy {
+        use crate::job::BackgroundPolicy;
+        crate::job::ValidationPolicy {
+            photo_background: match self.policy.photo_background.as_str() {
+                "reject" => BackgroundPolicy::Reject,
+                "off" => BackgroundPolicy::Off,
+                _ => BackgroundPolicy::Warn,
+            },
+            ..crate::job::ValidationPolicy::default()
+        }
+    }
 }
 
 impl LinkConfig {
@@ -601,8 +652,11 @@ encoder = { reader = "Virtual PCD", profile = "/etc/cetak/profiles/default.toml"
         assert_eq!(c.policy.max_attempts, 3);
         assert_eq!(
             c.printers[1].encoder.as_ref().unwrap().station,
-            "contactless"
+            cetak_drivers::printer::station::EncoderStation::Contactless
         );
+        // Typed at load: nothing downstream parses the blangko string again.
+        assert_eq!(c.printers[0].blangko, crate::journal::BlangkoType::Kia);
+        assert_eq!(c.printers[1].blangko, crate::journal::BlangkoType::KtpEl);
         assert_eq!(c.spool_dir(), PathBuf::from("/var/lib/cetak/spool"));
     }
 

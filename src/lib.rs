@@ -1,15 +1,29 @@
 //! cetak, the print station for Indonesian identity cards (KTP-el, KIA).
 //!
-//! Layers:
-//! - [`job`]: the job document (serde) and its validation against the domain rules.
-//! - [`layout`]: SVG card templates and their manifests; filling a template by editing the
-//!   parsed SVG tree; text fitting.
-//! - [`render`]: job + layout → preview, colour layer, K layer and overlay mask per side.
-//! - [`journal`]: the durable SQLite journal of jobs, the blangko ledger and the audit trail.
+//! Layers, highest first; a module uses only modules of the layers below it (never its own
+//! layer's siblings, never a layer above). `docs/architecture.md` draws them; a unit test
+//! (`architecture_test`) reads every `crate::…` path in `src/` and fails on an upward one.
 //!
-//! The hardware lives in the `cetak-drivers` crate; this crate only talks to it through traits.
+//! | layer | modules | what |
+//! |---|---|---|
+//! | 8 | [`cli`] | the `cetak` command line, and `cetak demo` ([`cli::demo`]) |
+//! | 7 | [`daemon`] | the station: workers per printer, spool watcher, control API, shutdown |
+//! | 6 | [`link`], [`bundle`] | the server link (pull, push, outbox delivery); offline bundles |
+//! | 5 | [`intake`] | the one door for jobs: verify the signature, validate, enqueue |
+//! | 4 | [`config`] | the station's configuration file |
+//! | 3 | [`signing`], [`render`], [`chip_content`] | JWS; job + layout → card layers; chip data |
+//! | 2 | [`job`] | the job document and its validation against the domain rules |
+//! | 1 | [`journal`], [`layout`] | the SQLite journal, ledger and audit trail; SVG templates |
+//! | 0 | [`card`], `assets`, [`logging`] | card geometry and kinds; built-in files; log setup |
+//!
+//! The daemon learns the link's health through its own [`daemon::LinkStatus`] trait, so the
+//! link never imports the daemon; jobs from the link, bundles, the spool and `cetak submit` all
+//! go through [`intake`]. The hardware lives in the `cetak-drivers` crate; this crate only
+//! talks to it through traits.
 #![forbid(unsafe_code)]
 
+#[cfg(test)]
+mod architecture_test;
 mod assets;
 pub mod bundle;
 pub mod card;
@@ -18,6 +32,7 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod dashboard;
+pub mod intake;
 pub mod job;
 pub mod journal;
 pub mod layout;

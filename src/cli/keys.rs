@@ -115,7 +115,7 @@ pub fn sign_file(job: &Path, key_file: &Path, kid: &str) -> Result<String, (Stri
         .map_err(|e| both(format!("{}: {e}", key_file.display())))?;
     let bytes = std::fs::read(job).map_err(|e| both(format!("{}: {e}", job.display())))?;
     let base = job.parent().unwrap_or(Path::new("."));
-    let payload = crate::daemon::intake::inline_images(&bytes, base)
+    let payload = crate::intake::inline_images(&bytes, base)
         .map_err(|e| both(format!("{}: {e}", job.display())))?;
     Ok(signing::sign(&key, kid, payload.as_bytes()))
 }

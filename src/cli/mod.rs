@@ -5,6 +5,7 @@ mod bundle;
 mod card;
 mod chip;
 pub mod control;
+pub mod demo;
 pub mod keys;
 pub mod station;
 
@@ -302,7 +303,7 @@ fn generate(cmd: GenerateCommand, lang: Lang) -> ExitCode {
             (out, written)
         }
         GenerateCommand::Samples { out } => {
-            let written = crate::daemon::demo::write_samples(&out).map(drop);
+            let written = crate::cli::demo::write_samples(&out).map(drop);
             (out, written)
         }
         GenerateCommand::Completions { out } => {

@@ -80,7 +80,7 @@ pub enum StationCommand {
         via: ViaArg,
     },
     /// Demo lengkap dengan printer emulasi / full demo on emulated printers.
-    Demo(crate::daemon::demo::DemoArgs),
+    Demo(crate::cli::demo::DemoArgs),
 }
 
 /// `--config`.
@@ -339,7 +339,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             let bytes = std::fs::read(&job).map_err(|e| format!("{}: {e}", job.display()))?;
             let bytes = if bytes.trim_ascii().starts_with(b"{") {
                 let base = job.parent().unwrap_or(Path::new("."));
-                daemon::intake::inline_images(&bytes, base)
+                crate::intake::inline_images(&bytes, base)
                     .map_err(|e| e.to_string())?
                     .into_bytes()
             } else {
@@ -414,7 +414,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             }
         }
         StationCommand::Demo(args) => {
-            let summary = crate::daemon::demo::run_demo(&args, lang).map_err(|e| e.to_string())?;
+            let summary = crate::cli::demo::run_demo(&args, lang).map_err(|e| e.to_string())?;
             let all_printed = summary
                 .jobs
                 .iter()

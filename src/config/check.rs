@@ -8,7 +8,7 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::{Config, LinkConfig};
+use super::{Config, EncoderConfig, LinkConfig, PrinterConfig, RawConfig};
 
 /// A refused value: the key (`printer[1].uri`) and the message in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +92,7 @@ impl<'a> Spans<'a> {
 }
 
 /// Every check, in file order; the first problem is reported.
-pub(super) fn check(config: &Config) -> Result<(), Problem> {
+pub(super) fn check(config: &RawConfig) -> Result<(), Problem> {
     let s = &config.station;
     let id = s.id.trim();
     if id.is_empty() {
@@ -173,7 +173,7 @@ fn absolute(key: &str, path: &Path) -> Result<(), Problem> {
     Ok(())
 }
 
-fn policy(config: &Config) -> Result<(), Problem> {
+fn policy(config: &RawConfig) -> Result<(), Problem> {
     let p = &config.policy;
     if !matches!(p.photo_background.as_str(), "warn" | "reject" | "off") {
         return Err(problem(
@@ -199,7 +199,7 @@ fn policy(config: &Config) -> Result<(), Problem> {
     Ok(())
 }
 
-fn printers(config: &Config) -> Result<(), Problem> {
+fn printers(config: &RawConfig) -> Result<(), Problem> {
     let mut ids: Vec<&str> = Vec::new();
     let mut readers: Vec<(String, &str)> = Vec::new();
     for (i, p) in config.printers.iter().enumerate() {
@@ -238,13 +238,7 @@ fn printers(config: &Config) -> Result<(), Problem> {
                 format!("unknown model {:?}: only evolis is supported", p.model),
             ));
         }
-        if !matches!(p.blangko.as_str(), "kia" | "ktp-el") {
-            return Err(problem(
-                key("blangko"),
-                "harus kia atau ktp-el",
-                "must be kia or ktp-el",
-            ));
-        }
+        blangko_type(&key("blangko"), &p.blangko)?;
         if let Some(enc) = &p.encoder {
             let key = |k: &str| format!("printer[{i}].encoder.{k}");
             reader_pattern(&key("reader"), &enc.reader)?;
@@ -260,16 +254,65 @@ fn printers(config: &Config) -> Result<(), Problem> {
             if let Some(profile) = &enc.profile {
                 absolute(&key("profile"), profile)?;
             }
-            if !matches!(enc.station.as_str(), "contact" | "contactless") {
-                return Err(problem(
-                    key("station"),
-                    "harus contact atau contactless",
-                    "must be contact or contactless",
-                ));
-            }
+            encoder_station(&key("station"), &enc.station)?;
         }
     }
     Ok(())
+}
+
+fn blangko_type(key: &str, text: &str) -> Result<crate::journal::BlangkoType, Problem> {
+    text.parse()
+        .map_err(|_| problem(key, "harus kia atau ktp-el", "must be kia or ktp-el"))
+}
+
+fn encoder_station(
+    key: &str,
+    text: &str,
+) -> Result<cetak_drivers::printer::station::EncoderStation, Problem> {
+    use cetak_drivers::printer::station::EncoderStation;
+    match text {
+        "contact" => Ok(EncoderStation::Contact),
+        "contactless" => Ok(EncoderStation::Contactless),
+        _ => Err(problem(
+            key,
+            "harus contact atau contactless",
+            "must be contact or contactless",
+        )),
+    }
+}
+
+/// The checked configuration with its values typed (the same rules as [`check`], so after it
+/// this fails only for a configuration that skipped it).
+pub(super) fn typed(raw: RawConfig) -> Result<Config, Problem> {
+    let mut printers = Vec::with_capacity(raw.printers.len());
+    for (i, p) in raw.printers.into_iter().enumerate() {
+        let key = |k: &str| format!("printer[{i}].{k}");
+        let encoder = match p.encoder {
+            Some(e) => Some(EncoderConfig {
+                station: encoder_station(&key("encoder.station"), &e.station)?,
+                reader: e.reader,
+                profile: e.profile,
+            }),
+            None => None,
+        };
+        printers.push(PrinterConfig {
+            blangko: blangko_type(&key("blangko"), &p.blangko)?,
+            id: p.id,
+            uri: p.uri,
+            model: p.model,
+            encoder,
+        });
+    }
+    Ok(Config {
+        station: raw.station,
+        policy: raw.policy,
+        printers,
+        link: raw.link,
+        trust: raw.trust,
+        authority: raw.authority,
+        report: raw.report,
+        dashboard: raw.dashboard,
+    })
 }
 
 /// A PC/SC reader name pattern (`*` wildcards, else a case-insensitive substring) that picks

@@ -5,6 +5,7 @@
 
 use cetak_drivers::printer::station::EncoderStation;
 
+use crate::job::ValidatedJob;
 use crate::journal::ChipInfo;
 
 /// Why a chip could not be personalised.
@@ -25,9 +26,9 @@ pub struct EncodeFailure {
 pub trait ChipEncoder: Send {
     /// Station the card must be parked at.
     fn station(&self) -> EncoderStation;
-    /// Writes and verifies the chip for the job whose document (JSON) is `payload`; returns
-    /// the chip identifiers for the journal.
-    fn encode(&mut self, job_id: &str, payload: &str) -> Result<ChipInfo, EncodeFailure>;
+    /// Writes and verifies the chip for `job` (validated once, at the preparer; its content is
+    /// built from it); returns the chip identifiers for the journal.
+    fn encode(&mut self, job: &ValidatedJob) -> Result<ChipInfo, EncodeFailure>;
 }
 
 /// Builds the chip content of a validated job (the lead's `chip_content::chip_content`).
@@ -40,7 +41,6 @@ pub struct PcscEncoder {
     profile: cetak_drivers::chip::Profile,
     station: EncoderStation,
     content: ContentFn,
-    policy: crate::job::ValidationPolicy,
 }
 
 impl std::fmt::Debug for PcscEncoder {
@@ -57,24 +57,18 @@ impl PcscEncoder {
     pub fn from_config(
         enc: &crate::config::EncoderConfig,
         content: ContentFn,
-        policy: crate::job::ValidationPolicy,
     ) -> Result<PcscEncoder, EncodeFailure> {
         let profile = match &enc.profile {
             Some(path) => cetak_drivers::chip::Profile::load(path),
             None => cetak_drivers::chip::Profile::default_profile(),
         }
         .map_err(station_fault)?;
-        let station = if enc.station == "contact" {
-            EncoderStation::Contact
-        } else {
-            EncoderStation::Contactless
-        };
+        let station = enc.station;
         Ok(PcscEncoder {
             reader: enc.reader.clone(),
             profile,
             station,
             content,
-            policy,
         })
     }
 }
@@ -92,18 +86,8 @@ impl ChipEncoder for PcscEncoder {
         self.station
     }
 
-    fn encode(&mut self, _job_id: &str, payload: &str) -> Result<ChipInfo, EncodeFailure> {
-        let (report, job) = crate::job::check_bytes(
-            payload.as_bytes(),
-            &self.policy,
-            std::path::Path::new("/nonexistent"),
-        );
-        let job = job.ok_or_else(|| EncodeFailure {
-            spoils_card: false,
-            message_en: report.render(crate::job::Lang::En),
-            message_id: report.render(crate::job::Lang::Id),
-        })?;
-        let content = (self.content)(&job);
+    fn encode(&mut self, job: &ValidatedJob) -> Result<ChipInfo, EncodeFailure> {
+        let content = (self.content)(job);
         let mut channel = cetak_drivers::chip::PcscChannel::open(
             cetak_drivers::chip::PcscConfig::new(self.reader.clone()),
         )

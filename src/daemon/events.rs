@@ -165,6 +165,20 @@ impl ActError {
     }
 }
 
+/// What the station learns of its link to the server: the link's health, for the status view.
+/// The daemon owns this trait; the link's [`crate::link::HealthCell`] provides it (the impl is
+/// here, so the link never imports the daemon).
+pub trait LinkStatus: Send + Sync {
+    /// The link's recent history.
+    fn health(&self) -> crate::link::LinkHealth;
+}
+
+impl LinkStatus for crate::link::HealthCell {
+    fn health(&self) -> crate::link::LinkHealth {
+        self.get()
+    }
+}
+
 #[derive(Default)]
 struct Board {
     states: BTreeMap<String, PrinterState>,
@@ -175,7 +189,7 @@ struct Board {
     /// Open low-stock alerts (`kind/key`) as last seen by any check, to log changes once.
     low_stock: Vec<String>,
     /// The server link's health, when the station has `[link]`.
-    link: Option<crate::link::HealthCell>,
+    link: Option<Arc<dyn LinkStatus>>,
 }
 
 /// Shared view of the station (clone freely; all clones see the same station).
@@ -281,14 +295,14 @@ impl StationHandle {
     }
 
     /// Lets the status view show the server link's health.
-    pub(crate) fn attach_link(&self, health: crate::link::HealthCell) {
-        self.board().link = Some(health);
+    pub(crate) fn attach_link(&self, link: Arc<dyn LinkStatus>) {
+        self.board().link = Some(link);
     }
 
     /// The server link's health; `None` when the station has no `[link]`.
     pub fn link_health(&self) -> Option<crate::link::LinkHealth> {
-        let cell = self.board().link.clone();
-        cell.map(|c| c.get())
+        let link = self.board().link.clone();
+        link.map(|l| l.health())
     }
 
     /// Gives a decision to a paused printer in-process; recorded as the operator `station`.

@@ -4,9 +4,7 @@
 
 pub mod chip;
 pub mod control;
-pub mod demo;
 pub mod events;
-pub mod intake;
 pub mod notify;
 pub mod preflight;
 mod prepare;
@@ -26,16 +24,18 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::config::Config;
-use crate::job::{BackgroundPolicy, ValidationPolicy};
-use crate::journal::{
-    BlangkoType, Journal, JournalError, JournalOptions, RecoveryReport, StockThresholds,
-    SystemClock,
-};
+use crate::job::ValidationPolicy;
+use crate::journal::{Journal, JournalError, JournalOptions, RecoveryReport, StockThresholds};
 use crate::layout::Layouts;
 
+pub use crate::intake::{
+    accept_signed, Accepted, IntakeContext, IntakeError, JobOrigin, Spool, SpoolReport,
+};
+use crate::link::LinkStartError;
 pub use chip::{ChipEncoder, ContentFn, EncodeFailure, PcscEncoder};
-pub use events::{ActError, Action, Decision, OperatorEvent, PrinterState, StationHandle};
-pub use intake::{accept_signed, Accepted, IntakeContext, JobOrigin, Spool, SpoolReport};
+pub use events::{
+    ActError, Action, Decision, LinkStatus, OperatorEvent, PrinterState, StationHandle,
+};
 
 /// Why the daemon (or one of its commands) could not do its work.
 #[derive(Debug, thiserror::Error)]
@@ -51,15 +51,31 @@ pub enum DaemonError {
     /// The journal refused.
     #[error(transparent)]
     Journal(#[from] JournalError),
-    /// Layouts could not be loaded.
+    /// Layouts could not be loaded, or a template cannot be drawn: check the layouts folder
+    /// (`station.layouts_dir`) or reinstall the package's layouts.
     #[error("layouts: {0}")]
-    Layouts(String),
+    Layouts(#[from] crate::layout::LayoutError),
     /// A job document is invalid (the validation report).
     #[error("{0}")]
     InvalidJob(String),
     /// Configuration problem.
     #[error("{0}")]
     Config(String),
+    /// The configuration file does not load.
+    #[error(transparent)]
+    ConfigFile(#[from] crate::config::ConfigError),
+    /// A printer's chip encoder (`[printer.encoder]`) cannot be set up: check the reader name
+    /// and the card profile.
+    #[error("printer {printer}: {source}")]
+    Encoder {
+        /// Printer id.
+        printer: String,
+        /// Why.
+        source: EncodeFailure,
+    },
+    /// The task stopping the station ended abnormally (panicked or was cancelled).
+    #[error("shutdown task: {0}")]
+    ShutdownTask(#[from] tokio::task::JoinError),
     /// A place the daemon writes is not its own or not writable (start-up check); the message
     /// names the file and the fix, in Bahasa Indonesia and English.
     #[error("{0}")]
@@ -75,40 +91,45 @@ impl DaemonError {
     }
 }
 
+impl From<IntakeError> for DaemonError {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::Io { path, source } => DaemonError::Io { path, source },
+            IntakeError::Journal(e) => DaemonError::Journal(e),
+            IntakeError::InvalidJob(m) => DaemonError::InvalidJob(m),
+            IntakeError::Config(e) => DaemonError::ConfigFile(e),
+        }
+    }
+}
+
+impl From<LinkStartError> for DaemonError {
+    fn from(e: LinkStartError) -> Self {
+        match e {
+            LinkStartError::Io { path, source } => DaemonError::Io { path, source },
+            LinkStartError::Journal(e) => DaemonError::Journal(e),
+            e @ LinkStartError::Config(_) => DaemonError::Config(e.to_string()),
+        }
+    }
+}
+
 /// Where the journal of a data directory lives.
 pub fn journal_path(data_dir: &Path) -> PathBuf {
     data_dir.join("journal.sqlite")
 }
 
-/// The spool folder of a configuration.
+/// The spool folder of a configuration ([`Config::spool_dir`]).
 pub fn spool_dir(config: &Config) -> PathBuf {
-    config
-        .station
-        .spool_dir
-        .clone()
-        .unwrap_or_else(|| config.station.data_dir.join("spool"))
+    config.spool_dir()
 }
 
-/// Journal options from the configuration.
+/// Journal options from the configuration ([`Config::journal_options`]).
 pub fn journal_options(config: &Config) -> JournalOptions {
-    JournalOptions {
-        station_id: config.station.id.clone(),
-        max_attempts: config.policy.max_attempts,
-        clock: Arc::new(SystemClock),
-        busy_timeout: Duration::from_secs(30),
-    }
+    config.journal_options()
 }
 
-/// Validation policy from the configuration.
+/// Validation policy from the configuration ([`Config::validation_policy`]).
 pub fn validation_policy(config: &Config) -> ValidationPolicy {
-    ValidationPolicy {
-        photo_background: match config.policy.photo_background.as_str() {
-            "reject" => BackgroundPolicy::Reject,
-            "off" => BackgroundPolicy::Off,
-            _ => BackgroundPolicy::Warn,
-        },
-        ..ValidationPolicy::default()
-    }
+    config.validation_policy()
 }
 
 /// Low-stock thresholds from the configuration: `low_stock_store` for each blangko type a
@@ -116,10 +137,8 @@ pub fn validation_policy(config: &Config) -> ValidationPolicy {
 pub fn stock_thresholds(config: &Config) -> StockThresholds {
     let mut th = StockThresholds::default();
     for p in &config.printers {
-        if let Ok(t) = p.blangko.parse::<BlangkoType>() {
-            th.per_type
-                .insert(t, i64::from(config.policy.low_stock_store));
-        }
+        th.per_type
+            .insert(p.blangko, i64::from(config.policy.low_stock_store));
         th.per_feeder
             .insert(p.id.clone(), i64::from(config.policy.low_stock_feeder));
     }
@@ -169,8 +188,12 @@ impl StationOptions {
             Default::default();
         for p in &config.printers {
             if let Some(enc) = &p.encoder {
-                let e = PcscEncoder::from_config(enc, content, validation_policy(config))
-                    .map_err(|e| DaemonError::Config(format!("printer {}: {e}", p.id)))?;
+                let e = PcscEncoder::from_config(enc, content).map_err(|source| {
+                    DaemonError::Encoder {
+                        printer: p.id.clone(),
+                        source,
+                    }
+                })?;
                 encoders.insert(p.id.clone(), Box::new(e));
             }
         }
@@ -204,14 +227,9 @@ impl Station {
         let thresholds = stock_thresholds(config);
         let handle = StationHandle::default();
         handle.note_low_stock(&journal.low_stock_check(&thresholds)?);
-        let layouts = Arc::new(
-            Layouts::load_from(&config.layout_source())
-                .map_err(|e| DaemonError::Layouts(e.to_string()))?,
-        );
+        let layouts = Arc::new(Layouts::load_from(&config.layout_source())?);
         // A template the renderer cannot draw stops the station now, not at its first card.
-        layouts
-            .bake_all()
-            .map_err(|e| DaemonError::Layouts(e.to_string()))?;
+        layouts.bake_all()?;
         let policy = validation_policy(config);
         let spool = Spool::open_for(config)?;
         let stop = Arc::new(AtomicBool::new(false));
@@ -246,10 +264,7 @@ impl Station {
             })?);
         }
         for p in &config.printers {
-            let blangko: BlangkoType = p
-                .blangko
-                .parse()
-                .map_err(|e: JournalError| DaemonError::Config(e.to_string()))?;
+            let blangko = p.blangko;
             let setup = worker::WorkerSetup {
                 printer_id: p.id.clone(),
                 uri: p.uri.clone(),
@@ -272,12 +287,10 @@ impl Station {
         }
         let link = match &config.link {
             Some(_) => {
-                let ctx = Arc::new(intake::IntakeContext::from_config(config)?);
-                Some(crate::link::LinkService::start(
-                    config,
-                    ctx,
-                    handle.clone(),
-                )?)
+                let ctx = Arc::new(IntakeContext::from_config(config)?);
+                let link = crate::link::LinkService::start(config, ctx)?;
+                handle.attach_link(Arc::new(link.health()));
+                Some(link)
             }
             None => None,
         };

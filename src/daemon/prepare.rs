@@ -20,8 +20,8 @@ use crate::render;
 pub(crate) struct Prepared {
     pub job_id: String,
     pub needs_chip: bool,
-    /// The job document, for the chip encoder.
-    pub payload: String,
+    /// The validated job the layers were rendered from; the chip content is built from it.
+    pub job: ValidatedJob,
     pub front: SideLayers,
     pub back: SideLayers,
 }
@@ -31,7 +31,7 @@ pub(crate) struct Prepared {
 pub enum JobSource<'a> {
     /// A file: relative image paths resolve next to it (the CLI).
     File(&'a Path),
-    /// A self-contained document, images inlined (the journal's payload).
+    /// A self-contained document, images inlined (the journal's payload): no file is read.
     Bytes(&'a [u8]),
 }
 
@@ -93,8 +93,7 @@ pub fn check_document(
 ) -> Result<CheckedJob, JobRefusal> {
     let (report, job) = match source {
         JobSource::File(path) => job::check_file(path, policy),
-        // The payload is self-contained: no folder to resolve image paths against.
-        JobSource::Bytes(bytes) => job::check_bytes(bytes, policy, Path::new("/nonexistent")),
+        JobSource::Bytes(bytes) => job::check_inline(bytes, policy),
     };
     match job {
         Some(job) if report.exit_code(strict) == 0 => Ok(CheckedJob { job, report }),
@@ -123,15 +122,39 @@ pub fn render_payload(
     policy: &ValidationPolicy,
     layouts: &Layouts,
 ) -> Result<(SideLayers, SideLayers), String> {
+    render_checked(payload, policy, layouts)
+        .map(|(_, f, b)| (f, b))
+        .map_err(|e| e.to_string())
+}
+
+/// Why the preparer could not render a job (the reason recorded when it rejects the job).
+#[derive(Debug, thiserror::Error)]
+enum PrepareError {
+    /// The document fails validation or does not fit its layouts.
+    #[error("{}", .0.message_en())]
+    Refused(JobRefusal),
+    /// The job's design has no layouts.
+    #[error(transparent)]
+    Layout(#[from] crate::layout::FitError),
+    /// A side could not be drawn.
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+}
+
+/// The preparer's step: check the stored document once and render both sides from the
+/// validated job, which is handed on with the layers (the chip content is built from it).
+fn render_checked(
+    payload: &str,
+    policy: &ValidationPolicy,
+    layouts: &Layouts,
+) -> Result<(ValidatedJob, SideLayers, SideLayers), PrepareError> {
     let checked = check_job(JobSource::Bytes(payload.as_bytes()), policy, layouts, false)
-        .map_err(|e| e.message_en())?;
+        .map_err(PrepareError::Refused)?;
     let content = checked.job.card_content();
-    let [front, back] = layouts
-        .for_design(content.design)
-        .map_err(|e| e.to_string())?;
-    let f = render::render_layers(&content, front, layouts).map_err(|e| e.to_string())?;
-    let b = render::render_layers(&content, back, layouts).map_err(|e| e.to_string())?;
-    Ok((f, b))
+    let [front, back] = layouts.for_design(content.design)?;
+    let f = render::render_layers(&content, front, layouts)?;
+    let b = render::render_layers(&content, back, layouts)?;
+    Ok((checked.job, f, b))
 }
 
 /// Runs until `stop` is set or the printer thread hangs up; a job in hand is released.
@@ -158,14 +181,15 @@ pub(crate) fn run_preparer(
             }
         };
         let id = claimed.job_id.clone();
-        let (front, back) = match render_payload(&claimed.payload, &policy, &layouts) {
-            Ok((mut f, mut b)) if training => {
+        let (job, front, back) = match render_checked(&claimed.payload, &policy, &layouts) {
+            Ok((job, mut f, mut b)) if training => {
                 render::specimen::stamp_layers(&mut f);
                 render::specimen::stamp_layers(&mut b);
-                (f, b)
+                (job, f, b)
             }
-            Ok(sides) => sides,
-            Err(reason) => {
+            Ok(prepared) => prepared,
+            Err(why) => {
+                let reason = why.to_string();
                 tracing::warn!(job = %id, %reason, "job cannot be rendered; rejected");
                 if let Err(e) = journal.reject_job(&id, &reason, &Actor::system()) {
                     tracing::error!(job = %id, error = %e, "could not record the rejection");
@@ -181,7 +205,7 @@ pub(crate) fn run_preparer(
         if let Err(back) = out.send(Prepared {
             job_id: id,
             needs_chip: claimed.needs_chip,
-            payload: claimed.payload,
+            job,
             front,
             back,
         }) {

@@ -114,7 +114,7 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
     loop {
         tokio::select! {
             res = &mut stopping => {
-                return res.map_err(|e| DaemonError::Config(format!("shutdown task: {e}")))?;
+                return res?;
             }
             _ = tick.tick() => notifier.watchdog(),
         }

@@ -11,10 +11,11 @@ use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use super::error::{Backdrop, Problem};
 use super::ValidationPolicy;
 
-/// Reads the bytes of an image source, enforcing the byte limit.
+/// Reads the bytes of an image source, enforcing the byte limit. A path resolves against
+/// `base_dir`; without one (a self-contained document) an image given by path is not found.
 pub fn load_bytes(
     source: &super::document::ImageSource,
-    base_dir: &Path,
+    base_dir: Option<&Path>,
     limit: u64,
 ) -> Result<Vec<u8>, Problem> {
     use super::document::ImageSource;
@@ -35,9 +36,9 @@ pub fn load_bytes(
             Ok(bytes)
         }
         ImageSource::Path(p) => {
-            if p.is_empty() || p.contains('\0') {
+            let Some(base_dir) = base_dir.filter(|_| !p.is_empty() && !p.contains('\0')) else {
                 return Err(Problem::ImageNotFound);
-            }
+            };
             let path = base_dir.join(p);
             // Stat before opening: opening a FIFO or a device could block or never end.
             let io_err = |e: std::io::Error| match e.kind() {
@@ -268,11 +269,11 @@ mod source_tests {
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         if made.map(|s| s.success()).unwrap_or(false) {
             // Opening this FIFO for reading would block forever.
-            let r = load_bytes(&ImageSource::Path("photo.jpg".into()), &dir, 1 << 20);
+            let r = load_bytes(&ImageSource::Path("photo.jpg".into()), Some(&dir), 1 << 20);
             assert!(matches!(r, Err(Problem::ImageRead { .. })), "{r:?}");
         }
         for special in ["/dev/zero", "/dev/null", "/"] {
-            let r = load_bytes(&ImageSource::Path(special.into()), &dir, 1 << 20);
+            let r = load_bytes(&ImageSource::Path(special.into()), Some(&dir), 1 << 20);
             assert!(
                 matches!(r, Err(Problem::ImageRead { .. })),
                 "{special}: {r:?}"

@@ -47,7 +47,7 @@ pub use document::{
 pub use error::{Backdrop, Finding, Problem, Rejection};
 pub use image_check::{backdrop as photo_backdrop, expected_backdrop};
 pub use nik::{mask_nik, parse_nik, province_name, NikParts, PROVINCES};
-pub use report::{check_bytes, check_file, Lang, ValidationReport};
+pub use report::{check_bytes, check_file, check_inline, Lang, ValidationReport};
 pub use text::Charset;
 pub use vocab::{BloodGroup, Citizenship, MaritalStatus, Religion, Sex};
 
@@ -121,7 +121,15 @@ pub fn validate(
     policy: &ValidationPolicy,
     base_dir: &Path,
 ) -> Result<ValidatedJob, Rejection> {
-    validate::validate(doc, policy, base_dir)
+    validate::validate(doc, policy, Some(base_dir))
+}
+
+/// How many times a job document was validated in this process (every path: [`validate`],
+/// [`check_bytes`], [`check_inline`], [`check_file`]). For tests and benchmarks that count
+/// validations per card.
+#[doc(hidden)]
+pub fn validations() -> u64 {
+    validate::VALIDATIONS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A collective programme a job belongs to, checked.

@@ -123,6 +123,23 @@ pub fn check_bytes(
     policy: &ValidationPolicy,
     base_dir: &Path,
 ) -> (ValidationReport, Option<ValidatedJob>) {
+    check(bytes, policy, Some(base_dir))
+}
+
+/// Parses and validates a self-contained document (images inline, as intake stores them): an
+/// image given by path is refused as not found, and no file is read.
+pub fn check_inline(
+    bytes: &[u8],
+    policy: &ValidationPolicy,
+) -> (ValidationReport, Option<ValidatedJob>) {
+    check(bytes, policy, None)
+}
+
+fn check(
+    bytes: &[u8],
+    policy: &ValidationPolicy,
+    base_dir: Option<&Path>,
+) -> (ValidationReport, Option<ValidatedJob>) {
     let doc = match super::parse(bytes) {
         Ok(doc) => doc,
         Err(e) => {
@@ -137,7 +154,7 @@ pub fn check_bytes(
     };
     // The id is reported only if it is safe to print.
     let job_id = super::text::check_id(&doc.job_id).ok();
-    match super::validate(&doc, policy, base_dir) {
+    match super::validate::validate(&doc, policy, base_dir) {
         Ok(job) => (
             ValidationReport {
                 job_id,

@@ -82,12 +82,17 @@ impl Fields {
     }
 }
 
+/// How many times [`validate`] ran in this process (tests prove a job is validated once per
+/// card on the daemon path).
+pub(super) static VALIDATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Runs every rule. See the module docs of [`super`] for the policy decisions.
 pub fn validate(
     doc: &JobDocument,
     policy: &ValidationPolicy,
-    base_dir: &Path,
+    base_dir: Option<&Path>,
 ) -> Result<ValidatedJob, Rejection> {
+    VALIDATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut c = Collector {
         errors: Vec::new(),
         warnings: Vec::new(),
@@ -467,7 +472,7 @@ fn load_image(
     field: &str,
     src: &ImageSource,
     policy: &ValidationPolicy,
-    base_dir: &Path,
+    base_dir: Option<&Path>,
     jpeg_only: bool,
 ) -> Option<(Vec<u8>, DynamicImage)> {
     let bytes = c.ok(

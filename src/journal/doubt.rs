@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::audit;
 use super::error::{JournalError, Result};
-use super::jobs::{load, printed_in_tx, spoil_in_tx, transition, JobRow, PrintedInfo, StepInfo};
+use super::job_tx::{load, printed_in_tx, spoil_in_tx, transition, JobRow, PrintedInfo, StepInfo};
 use super::outbox;
 use super::state::{JobState, Step};
 use super::types::{Actor, BlangkoType, SpoilCategory, Timestamp};

@@ -4,7 +4,7 @@ use rusqlite::params;
 use serde_json::json;
 
 use super::error::{JournalError, Result};
-use super::jobs::{history, load, transition, JobRow, StepInfo};
+use super::job_tx::{history, load, transition, JobRow, StepInfo};
 use super::outbox;
 use super::state::{JobState, Step};
 use super::types::{check_id, check_masked_nik, Actor, BlangkoType};

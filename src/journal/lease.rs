@@ -20,7 +20,7 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
 use super::error::{JournalError, Result};
-use super::jobs::{load, transition, JobRow, StepInfo};
+use super::job_tx::{load, transition, JobRow, StepInfo};
 use super::outbox;
 use super::state::{JobState, Step};
 use super::types::{Actor, BlangkoType, Timestamp};
@@ -164,7 +164,7 @@ impl Journal {
             let (job_id, lease_id, exp, state, granted) = row?;
             let state = state
                 .parse()
-                .map_err(|e: JournalError| super::jobs::corrupt(&job_id, e.to_string()))?;
+                .map_err(|e: JournalError| super::job_tx::corrupt(&job_id, e.to_string()))?;
             out.push(HeldLease {
                 job_id,
                 lease_id,
@@ -287,7 +287,7 @@ impl Journal {
         let from = job.state;
         job.state = JobState::Queued;
         job.printer_id = None;
-        super::jobs::history(
+        super::job_tx::history(
             &tx,
             &job,
             "requeue_leased",

@@ -10,8 +10,11 @@
 //! - On start, [`Journal::recover_on_start`] turns every job that may have been inside a
 //!   printer into `in_doubt`: it is never printed again without an operator decision.
 //!
-//! Modules: [`schema`] (migrations), [`state`] (the pure state machine), `intake` (idempotent
-//! enqueue, reject, dispatch), `jobs` (transitions), `records` (reading jobs back), `doubt`
+//! Modules: [`schema`] (migrations), [`state`] (the pure state machine), `job_tx` (a job row in
+//! a write transaction: load, the checked transition, the printed/spoiled steps; the lowest of
+//! the job modules, calling none of them), `intake` (idempotent enqueue, reject, dispatch),
+//! `jobs` (transitions; may call `doubt` and `lease`, which call only `job_tx`), `records`
+//! (reading jobs back), `doubt`
 //! (recovery, in-doubt resolution), `ledger` (movements), `stock` (figures, verification,
 //! spoilage report), `paperwork` (read-only queries for the official reports and metrics), `writeoff` (a printed card written off before handover), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
 //! the server, personal-data purge). See `docs/journal.md`.
@@ -23,6 +26,7 @@ mod audit;
 mod doubt;
 mod error;
 mod intake;
+mod job_tx;
 mod jobs;
 mod lease;
 mod ledger;

@@ -3,7 +3,7 @@
 use rusqlite::OptionalExtension;
 
 use super::error::{JournalError, Result};
-use super::jobs::corrupt;
+use super::job_tx::corrupt;
 use super::state::JobState;
 use super::types::{BlangkoType, SpoilCategory, Timestamp};
 use super::Journal;

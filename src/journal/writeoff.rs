@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::audit;
 use super::error::{JournalError, Result};
-use super::jobs::{check_step, corrupt, load, transition, StepInfo};
+use super::job_tx::{check_step, corrupt, load, transition, StepInfo};
 use super::ledger::{self, Location, Movement, MovementKind};
 use super::outbox;
 use super::state::{JobState, Step};

@@ -17,7 +17,7 @@ use super::db::Db;
 use super::error::LinkError;
 use super::wire::{ClaimRequest, LeasedJob};
 use crate::config::LinkConfig;
-use crate::daemon::intake::{accept_signed, Accepted, IntakeContext, JobOrigin};
+use crate::intake::{accept_signed, Accepted, IntakeContext, JobOrigin};
 use crate::journal::{
     Actor, BlangkoType, HeldLease, JobState, Journal, JournalError, LeaseDrop, Timestamp,
     LEASE_LOST, LEASE_RELEASED,
@@ -63,7 +63,7 @@ pub(crate) fn take_offer(
     ctx: &IntakeContext,
     jws: &str,
     origin: JobOrigin,
-) -> Result<Offer, crate::daemon::DaemonError> {
+) -> Result<Offer, crate::intake::IntakeError> {
     let lease = match &origin {
         JobOrigin::Pull {
             lease_id,

@@ -2,9 +2,10 @@
 //! (`docs/protocol/openapi.yaml`), the HTTP client, the lease puller and keeper, outbox delivery
 //! and the station's push endpoint. How the station behaves is in `docs/protocol/station.md`.
 //!
-//! Everything here runs on one `link` thread with its own tokio runtime, started by the
-//! [`crate::daemon::Station`] when the configuration has `[link]`; the journal is the only state,
-//! so a restart picks up where the previous run stopped.
+//! Everything here runs on one `link` thread with its own tokio runtime, started by the station
+//! (`crate::daemon`, the layer above) when the configuration has `[link]`; the journal is the
+//! only state, so a restart picks up where the previous run stopped. Jobs go in through
+//! [`crate::intake`], the layer below.
 
 pub mod backoff;
 pub mod client;
@@ -21,7 +22,7 @@ pub use backoff::Backoff;
 pub use client::{ClientSettings, LinkClient};
 pub use error::{CertificateProblem, LinkError};
 pub use health::{HealthCell, LinkHealth};
-pub use service::LinkService;
+pub use service::{LinkService, LinkStartError};
 
 /// RFC 3339 text → journal timestamp.
 pub(crate) fn parse_time(s: &str) -> Option<crate::journal::Timestamp> {

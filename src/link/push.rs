@@ -25,7 +25,7 @@ use super::db::Db;
 use super::error::LinkError;
 use super::leases::{take_offer, Offer};
 use super::wire::{ErrorBody, ErrorDetail, Health, PushJob, PushResult};
-use crate::daemon::intake::{IntakeContext, JobOrigin};
+use crate::intake::{IntakeContext, JobOrigin};
 use crate::journal::{Actor, JobState, JournalError};
 
 /// Largest pushed body (a job carries its photo and signature inline).

@@ -1,5 +1,6 @@
 //! Starts and stops the link's tasks on their own thread and tokio runtime, so the daemon and an
-//! in-process [`crate::daemon::Station`] run them the same way.
+//! in-process station run them the same way. The link knows nothing of the station above it:
+//! jobs go in through [`crate::intake`], and the station reads [`LinkService::health`].
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -11,12 +12,41 @@ use tokio::sync::watch;
 
 use super::client::{read_token, ClientSettings, LinkClient};
 use super::db::Db;
+use super::health::HealthCell;
 use super::leases::{self, LeaseCtx};
 use super::{deliver, push};
 use crate::config::Config;
-use crate::daemon::intake::IntakeContext;
-use crate::daemon::{journal_options, journal_path, DaemonError};
+use crate::intake::IntakeContext;
 use crate::journal::{BlangkoType, Journal, JournalError};
+
+/// Why the link could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkStartError {
+    /// A `[link]` setting (or a file it names: token, CA, certificate) cannot be used; the
+    /// message names it.
+    #[error("link: {0}")]
+    Config(String),
+    /// The push endpoint could not be bound, or the link thread not started.
+    #[error("{path}: {source}")]
+    Io {
+        /// What was being opened (address, thread).
+        path: std::path::PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The journal refused.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+}
+
+impl LinkStartError {
+    fn io(what: &str, source: std::io::Error) -> Self {
+        LinkStartError::Io {
+            path: what.into(),
+            source,
+        }
+    }
+}
 
 /// The running link: puller, lease keeper, outbox delivery, stock reports and the push endpoint.
 pub struct LinkService {
@@ -24,6 +54,7 @@ pub struct LinkService {
     all: watch::Sender<bool>,
     thread: Option<JoinHandle<()>>,
     push_addr: Option<SocketAddr>,
+    health: HealthCell,
 }
 
 impl std::fmt::Debug for LinkService {
@@ -34,20 +65,18 @@ impl std::fmt::Debug for LinkService {
     }
 }
 
-fn config_err(e: impl std::fmt::Display) -> DaemonError {
-    DaemonError::Config(format!("link: {e}"))
+fn config_err(e: impl std::fmt::Display) -> LinkStartError {
+    LinkStartError::Config(e.to_string())
 }
 
 impl LinkService {
     /// Starts the link for `config` (which must have `[link]`). Files (token, CA, certificates)
     /// are read and the push endpoint bound before this returns, so a wrong setting fails the
     /// start with a clear message.
-    /// `station_handle` shows the link's health in the station's status.
     pub fn start(
         config: &Config,
         intake: Arc<IntakeContext>,
-        station_handle: crate::daemon::StationHandle,
-    ) -> Result<LinkService, DaemonError> {
+    ) -> Result<LinkService, LinkStartError> {
         let link = config
             .link
             .clone()
@@ -55,18 +84,11 @@ impl LinkService {
         let settings =
             ClientSettings::from_config(&link, &config.station.id).map_err(config_err)?;
         let client = LinkClient::new(&settings).map_err(config_err)?;
-        let journal = Journal::open_with(
-            journal_path(&config.station.data_dir),
-            journal_options(config),
-        )?;
+        let journal = Journal::open_with(config.journal_path(), config.journal_options())?;
         let db = Db::new(journal);
         let mut printers: BTreeMap<BlangkoType, u32> = BTreeMap::new();
         for p in &config.printers {
-            let t: BlangkoType = p
-                .blangko
-                .parse()
-                .map_err(|e: JournalError| DaemonError::Config(e.to_string()))?;
-            *printers.entry(t).or_default() += 1;
+            *printers.entry(p.blangko).or_default() += 1;
         }
         // Bind the push endpoint now so a taken port fails the start.
         let push = match &link.push_listen {
@@ -82,7 +104,7 @@ impl LinkService {
                     }
                     _ => None,
                 };
-                let io = |e| DaemonError::io(std::path::Path::new(addr), e);
+                let io = |e| LinkStartError::io(addr, e);
                 let listener = std::net::TcpListener::bind(addr.as_str()).map_err(io)?;
                 listener.set_nonblocking(true).map_err(io)?;
                 let local = listener.local_addr().map_err(io)?;
@@ -101,7 +123,7 @@ impl LinkService {
             printers,
         };
         let station = config.station.id.clone();
-        station_handle.attach_link(client.health());
+        let health = client.health();
         let thread = std::thread::Builder::new()
             .name("link".into())
             .spawn(move || {
@@ -165,13 +187,19 @@ impl LinkService {
                     }
                 });
             })
-            .map_err(|e| DaemonError::io(std::path::Path::new("link thread"), e))?;
+            .map_err(|e| LinkStartError::io("link thread", e))?;
         Ok(LinkService {
             claims: claims_tx,
             all: all_tx,
             thread: Some(thread),
             push_addr,
+            health,
         })
+    }
+
+    /// The link's health, updated by every request (for the station's status view).
+    pub fn health(&self) -> HealthCell {
+        self.health.clone()
     }
 
     /// Where the push endpoint listens (the bound port when `push_listen` used port 0).

@@ -1,7 +1,7 @@
 //! The public half of the demo/test key pair shipped in `examples/keys/`: enough to recognise
 //! it, so that a production station (`policy.training = false`) that trusts it refuses to start
 //! (`Config::parse`). The private half is public knowledge and lives only in the demo
-//! (`crate::daemon::demo::key`), never on a production path.
+//! (`crate::cli::demo::key`), never on a production path.
 
 use ed25519_dalek::VerifyingKey;
 

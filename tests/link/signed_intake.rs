@@ -3,9 +3,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use cetak::cli::demo::key as demo;
 use cetak::config::ChipRule;
-use cetak::daemon::demo::key as demo;
-use cetak::daemon::intake::{accept_signed, inline_images, Accepted, IntakeContext, JobOrigin};
+use cetak::intake::{accept_signed, inline_images, Accepted, IntakeContext, JobOrigin};
 use cetak::job::ValidationPolicy;
 use cetak::journal::{Clock as _, JobState, Journal, JournalOptions, ManualClock, Timestamp};
 use cetak::signing::{self, TrustStore};

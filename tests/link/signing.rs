@@ -1,7 +1,7 @@
 //! Signed jobs: JWS compact / EdDSA verification rules, against the public API.
 
 use base64::Engine as _;
-use cetak::daemon::demo::key as demo;
+use cetak::cli::demo::key as demo;
 use cetak::signing::{
     self, parse_private_key, parse_public_key, sign, sign_with_header, Jws, SignatureError,
     TrustStore,

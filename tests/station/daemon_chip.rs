@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::support::daemon::*;
 use cetak::daemon::{ChipEncoder, EncodeFailure, Station, StationOptions};
+use cetak::job::ValidatedJob;
 use cetak::journal::{BlangkoType, ChipInfo, JobState, NewJob, SpoilCategory};
 use cetak_drivers::emulator::CardOutcome;
 use cetak_drivers::printer::station::EncoderStation;
@@ -21,13 +22,9 @@ impl ChipEncoder for Scripted {
     fn station(&self) -> EncoderStation {
         EncoderStation::Contactless
     }
-    fn encode(&mut self, job_id: &str, payload: &str) -> Result<ChipInfo, EncodeFailure> {
-        assert!(
-            payload.contains(job_id),
-            "the encoder gets the job document"
-        );
+    fn encode(&mut self, job: &ValidatedJob) -> Result<ChipInfo, EncodeFailure> {
         let mut calls = self.calls.lock().unwrap();
-        calls.push(job_id.to_string());
+        calls.push(job.job_id().to_string());
         if calls.len() <= self.fail_first {
             return Err(EncodeFailure {
                 spoils_card: true,

@@ -13,6 +13,7 @@ mod daemon_chip;
 mod daemon_control;
 mod daemon_e2e;
 mod daemon_feeder;
+mod daemon_parse_once;
 mod daemon_process;
 mod daemon_stock;
 mod daemon_systemd;

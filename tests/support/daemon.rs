@@ -36,8 +36,7 @@ pub fn make_jobs(dir: &Path, sample: &str, prefix: &str, n: usize) -> Vec<String
     std::fs::create_dir_all(dir).unwrap();
     let src = root().join("examples/jobs").join(sample);
     let inlined =
-        cetak::daemon::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap())
-            .unwrap();
+        cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap()).unwrap();
     let mut doc: serde_json::Value = serde_json::from_str(&inlined).unwrap();
     let mut ids = Vec::new();
     for i in 0..n {

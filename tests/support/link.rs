@@ -39,8 +39,7 @@ pub fn job_doc(sample: &str, job_id: &str) -> Value {
         .join("examples/jobs")
         .join(sample);
     let inlined =
-        cetak::daemon::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap())
-            .unwrap();
+        cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap()).unwrap();
     let mut doc: Value = serde_json::from_str(&inlined).unwrap();
     doc["job_id"] = Value::String(job_id.to_string());
     doc

@@ -4,7 +4,7 @@
 //! --offline` (root or the service user, no daemon running) calls the very same functions, so
 //! both paths refuse and record alike.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::json;
@@ -15,8 +15,8 @@ use super::Refusal;
 use crate::bundle::{self, BundleError};
 use crate::config::Config;
 use crate::daemon::events::StationHandle;
-use crate::daemon::intake::{IntakeContext, Spool};
 use crate::daemon::DaemonError;
+use crate::intake::{IntakeContext, IntakeError, Spool};
 use crate::job::ValidationPolicy;
 use crate::journal::{
     AfterWriteOff, BlangkoType, DoubtResolution, Journal, JournalError, SpoilCategory, StockPlace,
@@ -27,7 +27,7 @@ use crate::journal::{
 pub struct Books {
     station_id: String,
     /// (printer id, configured blangko type code).
-    printers: Vec<(String, String)>,
+    printers: Vec<(String, BlangkoType)>,
     thresholds: StockThresholds,
     intake: Arc<IntakeContext>,
     spool: PathBuf,
@@ -61,7 +61,7 @@ pub fn journal_refusal(e: JournalError) -> Refusal {
 
 fn bundle_refusal(e: BundleError) -> Refusal {
     let status = match e {
-        BundleError::Daemon(_) => 500,
+        BundleError::Intake(_) => 500,
         _ => 400,
     };
     Refusal::new(status, "bad_bundle", e.message_en(), e.message_id())
@@ -90,7 +90,7 @@ impl Books {
             printers: config
                 .printers
                 .iter()
-                .map(|p| (p.id.clone(), p.blangko.clone()))
+                .map(|p| (p.id.clone(), p.blangko))
                 .collect(),
             thresholds: crate::daemon::stock_thresholds(config),
             intake: Arc::new(IntakeContext::from_config(config)?),
@@ -174,7 +174,7 @@ impl Books {
                         format!("printer {printer:?} tidak ada di konfigurasi"),
                     ));
                 };
-                parse(t)
+                Ok(*t)
             }
         }
     }
@@ -507,19 +507,19 @@ impl Books {
     ) -> Result<SubmitView, Refusal> {
         self.guard(j, c, Op::Submit)?;
         let actor = c.actor(q.operator.as_deref())?;
-        let internal = |e: DaemonError| Refusal::new(500, "internal", e.to_string(), e.to_string());
+        let internal = |e: IntakeError| Refusal::new(500, "internal", e.to_string(), e.to_string());
         let spool = Spool::open(&self.spool)
             .map_err(internal)?
             .with_context((*self.intake).clone());
         // Images were inlined by the CLI: nothing is read from the daemon's folders.
-        let nowhere = Path::new("/nonexistent");
+        let nowhere = None;
         let job_id = match spool.submit_bytes(bytes, nowhere, &self.policy, crate::job::Lang::En) {
             Ok(id) => id,
-            Err(DaemonError::InvalidJob(en)) => {
+            Err(IntakeError::InvalidJob(en)) => {
                 // Refused: the same check once more for the Indonesian report (nothing written).
                 let id =
                     match spool.submit_bytes(bytes, nowhere, &self.policy, crate::job::Lang::Id) {
-                        Err(DaemonError::InvalidJob(id)) => id,
+                        Err(IntakeError::InvalidJob(id)) => id,
                         _ => en.clone(),
                     };
                 return Err(Refusal::new(400, "invalid_job", en, id));

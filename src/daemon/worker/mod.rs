@@ -471,7 +471,7 @@ impl Worker {
             let _ = self.printer.reject();
             return Err(self.spoil(id, SpoilCategory::GagalEncode, "no encoder", false));
         };
-        match encoder.encode(id, &job.payload) {
+        match encoder.encode(&job.job) {
             Ok(chip) => Ok(chip),
             Err(f) => {
                 let rejected = self.printer.reject().is_ok();

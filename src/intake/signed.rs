@@ -3,7 +3,6 @@
 //! spool's policy → queue, idempotent on the job id. Nothing of a payload whose signature did
 //! not verify is ever queued; unsigned documents pass only on a training station.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -14,8 +13,8 @@ use crate::job::{self, Lang, ValidationPolicy};
 use crate::journal::{Clock, Enqueued, JobSource, Journal, SystemClock, Timestamp};
 use crate::signing::{b64url_decode, SignatureError, TrustStore};
 
+use super::IntakeError;
 use super::{new_job, rejected};
-use crate::daemon::DaemonError;
 
 /// Where a job came from; stored with it (`jobs.origin`, `jobs.lease_id`,
 /// `jobs.lease_expires_at`).
@@ -115,12 +114,10 @@ impl IntakeContext {
     }
 
     /// The station's context from its configuration.
-    pub fn from_config(config: &Config) -> Result<IntakeContext, DaemonError> {
+    pub fn from_config(config: &Config) -> Result<IntakeContext, IntakeError> {
         Ok(IntakeContext::new(
-            config
-                .trust_store()
-                .map_err(|e| DaemonError::Config(e.to_string()))?,
-            crate::daemon::validation_policy(config),
+            config.trust_store()?,
+            config.validation_policy(),
             config.chip_rule(),
             config.policy.training,
         ))
@@ -177,7 +174,7 @@ pub fn accept_signed(
     ctx: &IntakeContext,
     compact: &[u8],
     origin: JobOrigin,
-) -> Result<Accepted, DaemonError> {
+) -> Result<Accepted, IntakeError> {
     let source = origin.source();
     let trimmed = compact.trim_ascii();
     let payload = if trimmed.first() == Some(&b'{') {
@@ -210,7 +207,7 @@ fn take_verified(
     ctx: &IntakeContext,
     payload: &[u8],
     source: &JobSource,
-) -> Result<Accepted, DaemonError> {
+) -> Result<Accepted, IntakeError> {
     if let Some(field) = serde_json::from_slice::<Value>(payload)
         .ok()
         .and_then(|v| path_image(&v, ""))
@@ -220,8 +217,8 @@ fn take_verified(
         let id = format!("{field}: gambar harus disertakan (base64), bukan jalur berkas");
         return record_invalid(journal, payload, claimed_id(payload), id, en, source);
     }
-    // No image is read from disk (checked above), so the base folder is never used.
-    let (report, job) = job::check_bytes(payload, &ctx.policy, Path::new("/nonexistent"));
+    // Self-contained (checked above): no image is read from disk.
+    let (report, job) = job::check_inline(payload, &ctx.policy);
     let Some(job) = job else {
         return record_invalid(
             journal,
@@ -233,7 +230,7 @@ fn take_verified(
         );
     };
     let text =
-        String::from_utf8(payload.to_vec()).map_err(|e| DaemonError::InvalidJob(e.to_string()))?;
+        String::from_utf8(payload.to_vec()).map_err(|e| IntakeError::InvalidJob(e.to_string()))?;
     let record = new_job(&job, text, ctx.chips);
     let job_id = record.job_id.clone();
     match journal.enqueue_from(&record, source)? {
@@ -255,7 +252,7 @@ fn record_invalid(
     message_id: String,
     message_en: String,
     source: &JobSource,
-) -> Result<Accepted, DaemonError> {
+) -> Result<Accepted, IntakeError> {
     let rec = rejected(job_id.clone(), payload, message_en.clone());
     tracing::warn!(job_id = %rec.job_id, code = INVALID_JOB, origin = %source.origin, "job rejected");
     journal.reject_from(&rec, INVALID_JOB, source)?;
@@ -273,7 +270,7 @@ fn unverified(
     claimed: Option<String>,
     err: SignatureError,
     source: &JobSource,
-) -> Result<Accepted, DaemonError> {
+) -> Result<Accepted, IntakeError> {
     let digest = hex::encode(sha2::Sha256::digest(received));
     tracing::warn!(
         claimed_job_id = claimed.as_deref().unwrap_or("-"),

@@ -4,7 +4,10 @@
 //! file is reported with its reason. A file is moved to `done/` or `rejected/` only after the
 //! journal committed, so a crash in between re-reads it, and intake is idempotent on the job id.
 
+mod error;
 mod signed;
+
+pub use error::IntakeError;
 
 pub use signed::{accept_signed, Accepted, IntakeContext, JobOrigin, INVALID_JOB};
 
@@ -17,8 +20,6 @@ use sha2::Digest as _;
 use crate::job::{self, DocumentType, Lang, ValidatedJob, ValidationPolicy};
 use crate::journal::{BlangkoType, Journal, NewJob, RejectedJob};
 use crate::signing::TrustStore;
-
-use super::DaemonError;
 
 /// What one spool scan did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,9 +42,9 @@ pub struct Spool {
 
 impl Spool {
     /// The spool at `root` (created with `done/` and `rejected/` if missing).
-    pub fn open(root: &Path) -> Result<Spool, DaemonError> {
+    pub fn open(root: &Path) -> Result<Spool, IntakeError> {
         for d in [root.to_path_buf(), root.join("done"), root.join("rejected")] {
-            std::fs::create_dir_all(&d).map_err(|e| DaemonError::io(&d, e))?;
+            std::fs::create_dir_all(&d).map_err(|e| IntakeError::io(&d, e))?;
         }
         Ok(Spool {
             root: root.to_path_buf(),
@@ -57,10 +58,10 @@ impl Spool {
     }
 
     /// The station's spool with its chip rule, trusted keys and training flag.
-    pub fn open_for(config: &crate::config::Config) -> Result<Spool, DaemonError> {
+    pub fn open_for(config: &crate::config::Config) -> Result<Spool, IntakeError> {
         Ok(Spool {
             ctx: IntakeContext::from_config(config)?,
-            ..Spool::open(&super::spool_dir(config))?
+            ..Spool::open(&config.spool_dir())?
         })
     }
 
@@ -103,38 +104,41 @@ impl Spool {
         job_file: &Path,
         policy: &ValidationPolicy,
         lang: Lang,
-    ) -> Result<String, DaemonError> {
-        let bytes = std::fs::read(job_file).map_err(|e| DaemonError::io(job_file, e))?;
+    ) -> Result<String, IntakeError> {
+        let bytes = std::fs::read(job_file).map_err(|e| IntakeError::io(job_file, e))?;
         let base = job_file.parent().unwrap_or(Path::new("."));
-        self.submit_bytes(&bytes, base, policy, lang)
+        self.submit_bytes(&bytes, Some(base), policy, lang)
     }
 
     /// [`Spool::submit`] for the content of a job file (the daemon's side of `cetak submit`:
     /// the CLI reads the file and inlines a training job's images as the calling user); images
-    /// an unsigned training job still names are read from `base`.
+    /// an unsigned training job still names are read from `base`, or, without one, refused.
     pub fn submit_bytes(
         &self,
         bytes: &[u8],
-        base: &Path,
+        base: Option<&Path>,
         policy: &ValidationPolicy,
         lang: Lang,
-    ) -> Result<String, DaemonError> {
+    ) -> Result<String, IntakeError> {
         let bytes = bytes.to_vec();
         let signed = !bytes.trim_ascii().starts_with(b"{");
         let (content, payload) = if signed {
             let now = self.ctx.clock.now().to_datetime();
             let payload = self.ctx.trust.verify_bytes(&bytes, now).map_err(|e| {
-                DaemonError::InvalidJob(match lang {
+                IntakeError::InvalidJob(match lang {
                     Lang::Id => format!("[{}] {}", e.code(), e.message_id()),
                     Lang::En => format!("[{}] {}", e.code(), e.message_en()),
                 })
             })?;
             (bytes.trim_ascii().to_vec(), payload)
         } else if self.ctx.training {
-            let inlined = inline_images(&bytes, base)?.into_bytes();
+            let inlined = match base {
+                Some(base) => inline_images(&bytes, base)?.into_bytes(),
+                None => bytes,
+            };
             (inlined.clone(), inlined)
         } else {
-            return Err(DaemonError::InvalidJob(match lang {
+            return Err(IntakeError::InvalidJob(match lang {
                 Lang::Id => "[unsigned] pekerjaan tidak bertanda tangan: tanda tangani dulu \
                              (cetak sign), atau aktifkan mode latihan (policy.training)"
                     .into(),
@@ -145,15 +149,15 @@ impl Spool {
         };
         // Both are self-contained now (signed payloads must be; intake refuses image paths),
         // so no image is read from the submitter's folder.
-        let (report, job) = job::check_bytes(&payload, policy, Path::new("/nonexistent"));
+        let (report, job) = job::check_inline(&payload, policy);
         let Some(job) = job else {
-            return Err(DaemonError::InvalidJob(report.render(lang)));
+            return Err(IntakeError::InvalidJob(report.render(lang)));
         };
         let name = format!("{}.{}", job.job_id(), if signed { "jws" } else { "json" });
         let tmp = self.root.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, &content).map_err(|e| DaemonError::io(&tmp, e))?;
+        std::fs::write(&tmp, &content).map_err(|e| IntakeError::io(&tmp, e))?;
         let dest = self.root.join(&name);
-        std::fs::rename(&tmp, &dest).map_err(|e| DaemonError::io(&dest, e))?;
+        std::fs::rename(&tmp, &dest).map_err(|e| IntakeError::io(&dest, e))?;
         Ok(job.job_id().to_string())
     }
 
@@ -162,9 +166,9 @@ impl Spool {
         &self,
         journal: &mut Journal,
         policy: &ValidationPolicy,
-    ) -> Result<SpoolReport, DaemonError> {
+    ) -> Result<SpoolReport, IntakeError> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.root)
-            .map_err(|e| DaemonError::io(&self.root, e))?
+            .map_err(|e| IntakeError::io(&self.root, e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
                 p.extension().is_some_and(|x| x == "json" || x == "jws")
@@ -192,8 +196,8 @@ impl Spool {
         path: &Path,
         journal: &mut Journal,
         policy: &ValidationPolicy,
-    ) -> Result<Taken, DaemonError> {
-        let mut bytes = std::fs::read(path).map_err(|e| DaemonError::io(path, e))?;
+    ) -> Result<Taken, IntakeError> {
+        let mut bytes = std::fs::read(path).map_err(|e| IntakeError::io(path, e))?;
         if path.extension().is_some_and(|x| x == "json") {
             // A plain job dropped by hand may name its images by path; a file that fails here
             // goes on as is and is refused with its reason by intake.
@@ -219,7 +223,7 @@ impl Spool {
         };
         let name = path.file_name().unwrap_or_default();
         let dest = self.root.join(folder).join(name);
-        std::fs::rename(path, &dest).map_err(|e| DaemonError::io(&dest, e))?;
+        std::fs::rename(path, &dest).map_err(|e| IntakeError::io(&dest, e))?;
         if let Some(reason) = reason {
             let stem = path.file_stem().unwrap_or_default().to_string_lossy();
             let file = self.root.join(folder).join(format!("{stem}.reason.txt"));
@@ -273,20 +277,20 @@ fn rejected(job_id: Option<String>, bytes: &[u8], reason: String) -> RejectedJob
 
 /// Replaces every `{"path": "..."}` image reference with `{"base64": "..."}`, resolving
 /// relative paths against `base`.
-pub fn inline_images(bytes: &[u8], base: &Path) -> Result<String, DaemonError> {
+pub fn inline_images(bytes: &[u8], base: &Path) -> Result<String, IntakeError> {
     let mut doc: Value =
-        serde_json::from_slice(bytes).map_err(|e| DaemonError::InvalidJob(e.to_string()))?;
+        serde_json::from_slice(bytes).map_err(|e| IntakeError::InvalidJob(e.to_string()))?;
     inline_value(&mut doc, base)?;
-    serde_json::to_string(&doc).map_err(|e| DaemonError::InvalidJob(e.to_string()))
+    serde_json::to_string(&doc).map_err(|e| IntakeError::InvalidJob(e.to_string()))
 }
 
-fn inline_value(v: &mut Value, base: &Path) -> Result<(), DaemonError> {
+fn inline_value(v: &mut Value, base: &Path) -> Result<(), IntakeError> {
     match v {
         Value::Object(map) => {
             if map.len() == 1 {
                 if let Some(Value::String(p)) = map.get("path") {
                     let path = base.join(p);
-                    let data = std::fs::read(&path).map_err(|e| DaemonError::io(&path, e))?;
+                    let data = std::fs::read(&path).map_err(|e| IntakeError::io(&path, e))?;
                     let b64 = base64::engine::general_purpose::STANDARD.encode(data);
                     map.clear();
                     map.insert("base64".into(), Value::String(b64));
@@ -327,7 +331,7 @@ mod tests {
         let doc = br#"{"photo":{"path":"missing.jpg"}}"#;
         assert!(matches!(
             inline_images(doc, dir.path()),
-            Err(DaemonError::Io { .. })
+            Err(IntakeError::Io { .. })
         ));
         assert!(inline_images(b"not json", dir.path()).is_err());
     }

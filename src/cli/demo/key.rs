@@ -20,10 +20,10 @@ pub fn demo_signing_key() -> SigningKey {
 }
 
 /// Signs a job file with the demo key (images inlined first, relative to the file's folder).
-pub fn sign_job_file(path: &Path) -> Result<String, crate::daemon::DaemonError> {
-    let bytes = std::fs::read(path).map_err(|e| crate::daemon::DaemonError::io(path, e))?;
+pub fn sign_job_file(path: &Path) -> Result<String, crate::intake::IntakeError> {
+    let bytes = std::fs::read(path).map_err(|e| crate::intake::IntakeError::io(path, e))?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let payload = crate::daemon::intake::inline_images(&bytes, base)?;
+    let payload = crate::intake::inline_images(&bytes, base)?;
     Ok(crate::signing::sign(
         &demo_signing_key(),
         DEMO_KID,

@@ -16,7 +16,7 @@ use crate::cli::Lang;
 use crate::config::Config;
 use crate::journal::{Actor, BlangkoType, JobState};
 
-use super::{DaemonError, Spool, Station};
+use crate::daemon::{DaemonError, Spool, Station};
 
 pub mod key;
 mod samples;
@@ -193,11 +193,10 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
             _ => toml.push('\n'),
         }
     }
-    let config = Config::parse(&toml, Path::new("demo.toml"))
-        .map_err(|e| DaemonError::Config(e.to_string()))?;
+    let config = Config::parse(&toml, Path::new("demo.toml"))?;
     std::fs::write(out.join("cetak.toml"), &toml).map_err(|e| DaemonError::io(out, e))?;
 
-    let mut journal = super::open_journal(&config)?;
+    let mut journal = crate::daemon::open_journal(&config)?;
     let actor = Actor::operator("demo");
     for (id, bt) in printers {
         journal.stock_receive(
@@ -230,7 +229,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
     }
 
     let spool = Spool::open_for(&config)?;
-    let policy = super::validation_policy(&config);
+    let policy = crate::daemon::validation_policy(&config);
     let jl = match lang {
         Lang::Id => crate::job::Lang::Id,
         Lang::En => crate::job::Lang::En,
@@ -262,8 +261,10 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         ids.push(id);
     }
 
-    let options =
-        super::StationOptions::with_pcsc_encoders(&config, crate::chip_content::chip_content)?;
+    let options = crate::daemon::StationOptions::with_pcsc_encoders(
+        &config,
+        crate::chip_content::chip_content,
+    )?;
     let station = Station::start_with(&config, options)?;
     let started = Instant::now();
     loop {
