@@ -22,5 +22,6 @@ pub mod journal;
 pub mod layout;
 pub mod link;
 pub mod logging;
+pub mod messages;
 pub mod render;
 pub mod signing;

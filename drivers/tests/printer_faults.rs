@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use cetak_drivers::emulator::{CardOutcome, Emulator, EmulatorConfig, Faults};
+use cetak_drivers::messages::{render, Lang};
 use cetak_drivers::printer::layers::Side;
 use cetak_drivers::printer::sequence::{print_card, CardError, CardFailure, CardFate, CardPlan};
 use cetak_drivers::printer::{self, CardAction, Printer, PrinterError, StatusFlag};
@@ -52,9 +53,7 @@ fn cover_open_stops_before_feeding() {
     assert!(matches!(printer_error(&f), PrinterError::CoverOpen));
     assert_eq!(f.fate, CardFate::NotFed);
     assert_eq!(emu.cards_inserted(), 1000, "no card fed");
-    assert!(printer_error(&f)
-        .message_id()
-        .contains("Tutup printer terbuka"));
+    assert!(render(Lang::Id, printer_error(&f)).contains("Tutup printer terbuka"));
     emu.set_cover_open(false);
     run_card(p.as_mut()).unwrap();
 }
@@ -184,7 +183,7 @@ fn slow_answers_time_out() {
         "{err}"
     );
     assert!(start.elapsed() < Duration::from_secs(3));
-    assert!(err.message_id().contains("tidak menjawab"));
+    assert!(render(Lang::Id, &err).contains("tidak menjawab"));
 }
 
 #[test]
@@ -244,7 +243,7 @@ fn open_errors_are_typed() {
         ),
         "{err}"
     );
-    assert!(err.message_id().contains("dialout"));
+    assert!(render(Lang::Id, &err).contains("dialout"));
     let err = printer::open("emu://nobody-registered", &test_options())
         .err()
         .unwrap();

@@ -2,6 +2,7 @@
 //! file is read and written here, as the calling user (the daemon cannot see a user's USB
 //! stick); the journal work is done by the daemon (or `--offline`).
 
+use crate::messages::MessageText as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -118,7 +119,7 @@ fn print_report(r: &ImportView, lang: Lang) {
     for x in &r.rejected {
         println!(
             "{} {} [{}] {}",
-            lang.pick("DITOLAK".into(), "REJECTED".into()),
+            lang.pick::<String>("DITOLAK".into(), "REJECTED".into()),
             x.job_id,
             x.code,
             x.message
@@ -127,7 +128,7 @@ fn print_report(r: &ImportView, lang: Lang) {
     for id in &r.unknown_acks {
         println!(
             "{} {id}",
-            lang.pick(
+            lang.pick::<String>(
                 "konfirmasi untuk event yang tidak dikenal:".into(),
                 "acknowledgement for an unknown event:".into()
             )

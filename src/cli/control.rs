@@ -1,6 +1,7 @@
 //! `cetak status`, `cetak events`, `cetak act`: the operator's side of the control API of a
 //! running daemon (Unix socket from the configuration, or `--socket`).
 
+use crate::messages::MessageText as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,27 +42,20 @@ pub struct ActArgs {
     pub socket: SocketArgs,
 }
 
-fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Id => id,
-        Lang::En => en,
-    }
-}
-
 fn client(a: &SocketArgs, lang: Lang) -> Result<ControlClient, String> {
     let path = crate::cli::station::remote::socket_path(&a.config, a.socket.as_deref(), lang)?;
     Ok(ControlClient::new(path))
 }
 
 fn client_error(e: ClientError, lang: Lang) -> String {
-    lang.pick(e.message_id(), e.message_en())
+    e.message(lang)
 }
 
 fn finish(r: Result<(), String>, lang: Lang) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(m) => {
-            eprintln!("{}: {m}", t(lang, "gagal", "failed"));
+            eprintln!("{}: {m}", lang.pick("gagal", "failed"));
             ExitCode::FAILURE
         }
     }
@@ -102,8 +96,7 @@ pub fn events(a: &SocketArgs, lang: Lang) -> ExitCode {
         if ev.is_empty() {
             println!(
                 "{}",
-                t(
-                    lang,
+                lang.pick(
                     "tidak ada yang menunggu operator",
                     "nothing waits for an operator"
                 )
@@ -133,13 +126,13 @@ pub fn act(a: &ActArgs, lang: Lang) -> ExitCode {
         }
         println!(
             "{} {} {} {} ({} {}, {} {})",
-            t(lang, "printer", "printer"),
+            lang.pick("printer", "printer"),
             resp.printer,
-            t(lang, "menerima", "accepted"),
+            lang.pick("menerima", "accepted"),
             resp.action,
-            t(lang, "kejadian", "event"),
+            lang.pick("kejadian", "event"),
             resp.event_id,
-            t(lang, "operator", "operator"),
+            lang.pick("operator", "operator"),
             resp.operator
         );
         Ok(())
@@ -162,10 +155,7 @@ fn state_label(state: &str, lang: Lang) -> &str {
 /// A job state code from the status answer as a label in `lang` (an unknown code as is).
 fn job_state_label(code: &str, lang: Lang) -> String {
     match code.parse::<crate::journal::JobState>() {
-        Ok(st) => match lang {
-            Lang::Id => st.label_id().to_string(),
-            Lang::En => st.label_en().to_string(),
-        },
+        Ok(st) => st.label(lang).to_string(),
         Err(_) => code.to_string(),
     }
 }
@@ -186,7 +176,7 @@ fn format_event(out: &mut String, e: &EventView, lang: Lang) {
     let _ = writeln!(
         out,
         "     {}: {}   (cetak act {} {})",
-        t(lang, "tindakan", "actions"),
+        lang.pick("tindakan", "actions"),
         e.allowed.join(", "),
         e.printer,
         e.allowed.first().map(String::as_str).unwrap_or("retry")
@@ -212,7 +202,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{} {} {}",
-        t(lang, "Stasiun", "Station"),
+        lang.pick("Stasiun", "Station"),
         s.station_id,
         if s.station_name.is_empty() {
             String::new()
@@ -220,7 +210,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
             format!("({})", s.station_name)
         }
     );
-    let _ = writeln!(out, "{}:", t(lang, "Printer", "Printers"));
+    let _ = writeln!(out, "{}:", lang.pick("Printer", "Printers"));
     for p in &s.printers {
         let reason = match lang {
             Lang::Id => p.reason_id.as_ref().or(p.reason.as_ref()),
@@ -228,13 +218,13 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
         };
         let detail = match (&p.job_id, p.event_id, reason) {
             (Some(j), _, _) => format!("job {j}"),
-            (_, Some(e), _) => format!("{} {e}", t(lang, "kejadian", "event")),
+            (_, Some(e), _) => format!("{} {e}", lang.pick("kejadian", "event")),
             (_, _, Some(r)) => r.clone(),
             _ => String::new(),
         };
         let ribbon = p
             .ribbon_cards_left
-            .map(|n| format!("  ({} {n})", t(lang, "sisa pita", "ribbon left")))
+            .map(|n| format!("  ({} {n})", lang.pick("sisa pita", "ribbon left")))
             .unwrap_or_default();
         let _ = writeln!(
             out,
@@ -247,7 +237,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "{}:",
-            t(lang, "Menunggu operator", "Waiting for an operator")
+            lang.pick("Menunggu operator", "Waiting for an operator")
         );
         for e in &s.events {
             out.push_str("  ");
@@ -262,7 +252,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{}: {}",
-        t(lang, "Job", "Jobs"),
+        lang.pick("Job", "Jobs"),
         if queue.is_empty() {
             "-".to_string()
         } else {
@@ -270,9 +260,9 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
         }
     );
     if s.alerts.is_empty() {
-        let _ = writeln!(out, "{}: -", t(lang, "Peringatan", "Alerts"));
+        let _ = writeln!(out, "{}: -", lang.pick("Peringatan", "Alerts"));
     } else {
-        let _ = writeln!(out, "{}:", t(lang, "Peringatan", "Alerts"));
+        let _ = writeln!(out, "{}:", lang.pick("Peringatan", "Alerts"));
         for a in &s.alerts {
             let _ = writeln!(
                 out,
@@ -284,33 +274,32 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
     }
     if let Some(l) = &s.link {
         let state = match l.state.as_str() {
-            "ok" => t(lang, "terhubung", "connected").to_string(),
+            "ok" => lang.pick("terhubung", "connected").to_string(),
             "failing" => format!(
                 "{} {}: {}",
-                t(lang, "GAGAL sejak", "FAILING since"),
+                lang.pick("GAGAL sejak", "FAILING since"),
                 l.failing_since.as_deref().unwrap_or("-"),
                 lang.pick(
                     l.error_id.clone().unwrap_or_default(),
                     l.error_en.clone().unwrap_or_default()
                 )
             ),
-            _ => t(lang, "belum ada jawaban", "no answer yet").to_string(),
+            _ => lang.pick("belum ada jawaban", "no answer yet").to_string(),
         };
         let _ = writeln!(out, "Server: {state}");
         let _ = writeln!(
             out,
             "  {}: {}, {}: {}",
-            t(lang, "event menunggu dikirim", "events waiting"),
+            lang.pick("event menunggu dikirim", "events waiting"),
             l.events_waiting,
-            t(lang, "ditolak server", "refused by the server"),
+            lang.pick("ditolak server", "refused by the server"),
             l.events_refused
         );
     }
     let _ = writeln!(
         out,
         "{}: {}",
-        t(
-            lang,
+        lang.pick(
             "Kartu tercetak sejak daemon mulai",
             "Cards printed since the daemon started"
         ),

@@ -8,36 +8,19 @@ pub mod control;
 pub mod keys;
 pub mod station;
 
+use crate::messages::MessageText as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
-/// Language of operator-facing messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Lang {
-    /// Bahasa Indonesia.
-    #[default]
-    Id,
-    /// English.
-    En,
-}
+pub use crate::messages::Lang;
 
-impl Lang {
-    /// Picks the message in this language.
-    pub fn pick(self, id: String, en: String) -> String {
-        match self {
-            Lang::Id => id,
-            Lang::En => en,
-        }
-    }
-
-    fn job_lang(self) -> crate::job::Lang {
-        match self {
-            Lang::Id => crate::job::Lang::Id,
-            Lang::En => crate::job::Lang::En,
-        }
-    }
+/// `--lang` / `CETAK_LANG`: `id` or `en`.
+fn lang_parser() -> impl clap::builder::TypedValueParser<Value = Lang> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(["id", "en"])
+        .map(|s| s.parse::<Lang>().unwrap_or_default())
 }
 
 /// cetak — stasiun cetak KTP-el dan KIA / print station for KTP-el and KIA cards.
@@ -47,7 +30,7 @@ pub struct Cli {
     /// Bahasa pesan / message language.
     #[arg(
         long,
-        value_enum,
+        value_parser = lang_parser(),
         global = true,
         default_value = "id",
         env = "CETAK_LANG"

@@ -66,6 +66,33 @@ pub enum DaemonError {
     Place(preflight::PlaceProblem),
 }
 
+impl crate::messages::Message for DaemonError {
+    fn message_code(&self) -> &'static str {
+        match self {
+            DaemonError::Io { .. } => "daemon.io",
+            DaemonError::Journal(e) => e.message_code(),
+            DaemonError::Layouts(_) => "daemon.layouts",
+            DaemonError::InvalidJob(_) => "daemon.invalid_job",
+            DaemonError::Config(_) => "daemon.config",
+            DaemonError::Place(_) => "daemon.place",
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        match self {
+            DaemonError::Io { path, source } => {
+                args.with("path", path.display()).with("source", source)
+            }
+            DaemonError::Journal(e) => e.message_args(),
+            DaemonError::Layouts(d) | DaemonError::InvalidJob(d) | DaemonError::Config(d) => {
+                args.with("detail", d)
+            }
+            DaemonError::Place(p) => args.with_each("detail", p.id.clone(), p.en.clone()),
+        }
+    }
+}
+
 impl DaemonError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
         DaemonError::Io {

@@ -142,36 +142,36 @@ pub enum TransportError {
     NoSuchEmulator(String),
 }
 
-impl TransportError {
-    /// Operator message in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for TransportError {
+    fn message_code(&self) -> &'static str {
         match self {
-            TransportError::OpenFailed { target, reason } => format!(
-                "Printer {target} tidak dapat dibuka ({reason}). Periksa kabel dan daya, alamat \
-                 printer, hak akses (grup dialout / aturan udev), dan pastikan tidak dipakai \
-                 program lain."
-            ),
-            TransportError::Timeout { target, .. } => format!(
-                "Printer {target} tidak menjawab. Pastikan printer menyala dan siap, serta \
-                 kecepatan dan flow control port serial sesuai."
-            ),
-            TransportError::Disconnected { target } => {
-                format!("Sambungan ke printer {target} terputus. Periksa kabel dan daya printer.")
-            }
-            TransportError::Io { target, source } => {
-                format!("Kesalahan I/O pada printer {target}: {source}")
-            }
-            TransportError::NoSuchEmulator(name) => {
-                format!("Emulator printer {name:?} belum dijalankan.")
-            }
+            TransportError::OpenFailed { .. } => "transport.open_failed",
+            TransportError::Timeout { .. } => "transport.timeout",
+            TransportError::Disconnected { .. } => "transport.disconnected",
+            TransportError::Io { .. } => "transport.io",
+            TransportError::NoSuchEmulator(_) => "transport.no_such_emulator",
         }
     }
 
-    /// Operator message in English (same as `Display`).
-    pub fn message_en(&self) -> String {
-        self.to_string()
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        match self {
+            TransportError::OpenFailed { target, reason } => {
+                args.with("target", target).with("reason", reason)
+            }
+            TransportError::Timeout { target, waited } => args
+                .with("target", target)
+                .with("waited", format!("{waited:?}")),
+            TransportError::Disconnected { target } => args.with("target", target),
+            TransportError::Io { target, source } => {
+                args.with("target", target).with("source", source)
+            }
+            TransportError::NoSuchEmulator(name) => args.with("name", format!("{name:?}")),
+        }
     }
+}
 
+impl TransportError {
     /// Maps an `io::Error` from a backend onto the typed variants.
     pub(crate) fn from_io(target: &str, err: std::io::Error, waited: Duration) -> Self {
         use std::io::ErrorKind as K;

@@ -15,6 +15,7 @@ use crate::daemon::control::{
     wire::*, Authority, Books, Caller, ClientError, ControlClient, Refusal,
 };
 use crate::journal::Journal;
+use crate::messages::MessageText as _;
 
 /// The station's books as a command sees them.
 pub enum Remote {
@@ -70,12 +71,7 @@ pub fn socket_path(config: &Path, socket: Option<&Path>, lang: Lang) -> Result<P
     }
     Config::load(config)
         .map(|c| c.control_socket())
-        .map_err(|e| {
-            format!(
-                "{}: {e}",
-                lang.pick("konfigurasi".into(), "configuration".into())
-            )
-        })
+        .map_err(|e| e.message(lang))
 }
 
 fn refusal(r: Refusal) -> ClientError {
@@ -101,12 +97,9 @@ impl Remote {
     /// A failure for the operator, with the `--offline` hint when the daemon is not running.
     pub fn message(e: ClientError, lang: Lang) -> String {
         let hint = matches!(e, ClientError::NotRunning(_));
-        let mut m = lang.pick(e.message_id(), e.message_en());
+        let mut m = e.message(lang);
         if hint {
-            m.push_str(&lang.pick(
-                "; tanpa daemon, root atau pengguna layanan dapat menambahkan --offline".into(),
-                "; without the daemon, root or the service user may add --offline".into(),
-            ));
+            m.push_str(crate::messages::label(lang, "control.offline_hint"));
         }
         m
     }
@@ -198,7 +191,7 @@ impl Remote {
 impl Offline {
     fn open(config: &Path, client: &ControlClient, lang: Lang) -> Result<Offline, String> {
         let uid = nix::unistd::getuid().as_raw();
-        let cfg = Config::load(config).map_err(|e| e.to_string())?;
+        let cfg = Config::load(config).map_err(|e| e.message(lang))?;
         let data = &cfg.station.data_dir;
         let meta = std::fs::metadata(data).map_err(|e| {
             lang.pick(
@@ -260,8 +253,8 @@ impl Offline {
                 )
             })?;
         }
-        let books = Books::from_config(&cfg, None).map_err(|e| e.to_string());
-        let journal = crate::daemon::open_journal(&cfg).map_err(|e| e.to_string());
+        let books = Books::from_config(&cfg, None).map_err(|e| e.message(lang));
+        let journal = crate::daemon::open_journal(&cfg).map_err(|e| e.message(lang));
         let (books, journal) = match (books, journal) {
             (Ok(b), Ok(j)) => (b, j),
             (Err(e), _) | (_, Err(e)) => {

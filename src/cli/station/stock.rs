@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use super::{failed, t, Remote, StockCommand};
+use super::{failed, Remote, StockCommand};
 use crate::cli::Lang;
 use crate::daemon::control::{
     AdjustRequest, LoadRequest, MoveOutRequest, ReceiveRequest, Recorded, StockView,
@@ -20,7 +20,7 @@ pub(super) fn stock(
         let r = r.map_err(|e| failed(e, lang))?;
         println!(
             "{} (#{}, {})",
-            t(lang, "tercatat", "recorded"),
+            lang.pick("tercatat", "recorded"),
             r.movement,
             r.operator
         );
@@ -83,7 +83,7 @@ pub(super) fn stock(
                 .map_err(|e| failed(e, lang))?;
             println!(
                 "{job}: {} {} ({})",
-                t(lang, "kartu dihapusbukukan, job", "card written off, job"),
+                lang.pick("kartu dihapusbukukan, job", "card written off, job"),
                 match lang {
                     Lang::Id => r.state_id.as_str(),
                     Lang::En => r.state.as_str(),
@@ -102,12 +102,8 @@ pub(super) fn stock(
             ..
         } => {
             let bt = blangko_type.ok_or_else(|| {
-                t(
-                    lang,
-                    "--type atau --job wajib",
-                    "--type or --job is required",
-                )
-                .to_string()
+                lang.pick("--type atau --job wajib", "--type or --job is required")
+                    .to_string()
             })?;
             done(books.stock_spoil(&MoveOutRequest {
                 printer: place.printer,
@@ -147,11 +143,11 @@ pub(super) fn stock(
             let v = books.stock_verify().map_err(|e| failed(e, lang))?;
             print_stock(&v.report, lang);
             if v.problems.is_empty() {
-                println!("{}", t(lang, "stok seimbang", "ledger balances"));
+                println!("{}", lang.pick("stok seimbang", "ledger balances"));
                 Ok(ExitCode::SUCCESS)
             } else {
                 for p in &v.problems {
-                    println!("{}: {p}", t(lang, "MASALAH", "PROBLEM"));
+                    println!("{}: {p}", lang.pick("MASALAH", "PROBLEM"));
                 }
                 Ok(ExitCode::FAILURE)
             }
@@ -163,16 +159,16 @@ pub(super) fn stock(
 pub fn print_stock(r: &StockView, lang: Lang) {
     println!(
         "{:<8} {:>8} {:>7} {:>7} {:>7} {:>8} {:>9} {:>8} {:>9} {:>8}",
-        t(lang, "jenis", "type"),
-        t(lang, "diterima", "received"),
-        t(lang, "koreksi", "adjust"),
-        t(lang, "gudang", "store"),
-        t(lang, "feeder", "feeders"),
-        t(lang, "printer", "printers"),
-        t(lang, "terpakai", "consumed"),
-        t(lang, "rusak", "spoiled"),
-        t(lang, "kembali", "returned"),
-        t(lang, "selisih", "imbalance"),
+        lang.pick("jenis", "type"),
+        lang.pick("diterima", "received"),
+        lang.pick("koreksi", "adjust"),
+        lang.pick("gudang", "store"),
+        lang.pick("feeder", "feeders"),
+        lang.pick("printer", "printers"),
+        lang.pick("terpakai", "consumed"),
+        lang.pick("rusak", "spoiled"),
+        lang.pick("kembali", "returned"),
+        lang.pick("selisih", "imbalance"),
     );
     for f in &r.types {
         println!(
