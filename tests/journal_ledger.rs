@@ -3,6 +3,7 @@
 
 mod journal_support;
 
+use cetak::messages::MessageText as _;
 use std::collections::BTreeMap;
 
 use cetak::journal::{

@@ -7,6 +7,7 @@ use cetak::journal::{
     Actor, BlangkoType, ChipInfo, DoubtResolution, Enqueued, JobState, JournalError, Location,
     PrintedInfo, RejectedJob, SpoilCategory,
 };
+use cetak::messages::MessageText as _;
 use journal_support::*;
 
 const P: &str = "P1";

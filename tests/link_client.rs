@@ -3,6 +3,7 @@
 
 mod link_support;
 
+use cetak::messages::MessageText as _;
 use std::time::{Duration, Instant};
 
 use cetak::link::wire::{ClaimRequest, EventBatch};

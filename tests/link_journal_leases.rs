@@ -10,6 +10,7 @@ use cetak::journal::{
     BlangkoType, DoubtResolution, JobSource, JobState, Journal, JournalError, LeaseDrop,
     SpoilCategory, Timestamp, LEASE_LOST, LEASE_LOST_ALERT, LEASE_RELEASED,
 };
+use cetak::messages::MessageText as _;
 use journal_support::*;
 
 fn pulled(lease: &str, expires: Timestamp) -> JobSource {

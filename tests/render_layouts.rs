@@ -3,6 +3,7 @@
 
 mod render_support;
 
+use cetak::messages::MessageText as _;
 use std::path::Path;
 
 use cetak::layout::{LayoutError, Layouts};

@@ -130,7 +130,8 @@ impl crate::messages::Message for LinkError {
                 .with_each("kind", server_label_id(*status), server_label_en(*status))
                 .with("status", status)
                 .with("code", code)
-                .with("message", message),
+                // The server's message is English: it stays out of the Indonesian text.
+                .with_each("server_says", "", format!(": {message}")),
             LinkError::LeaseLost { lease_id } => args.with("lease_id", lease_id),
         }
     }
@@ -286,6 +287,7 @@ fn from_rustls(e: &(dyn std::error::Error + 'static)) -> Option<CertificateProbl
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::MessageText as _;
 
     #[test]
     fn rustls_error_inside_io_error_is_found() {
