@@ -64,6 +64,20 @@ fn a_journal_refusal_is_indonesian_under_lang_id() {
 }
 
 #[test]
+fn a_journal_error_opening_the_journal_is_indonesian_under_lang_id() {
+    let (tmp, config, j) = station();
+    drop(j);
+    let db = rusqlite::Connection::open(tmp.path().join("data/journal.sqlite")).unwrap();
+    db.pragma_update(None, "user_version", 999).unwrap();
+    drop(db);
+    let out = cetak(&config, "id", &["stock", "show"]);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("gagal: versi skema jurnal 999 lebih baru"), "{t}");
+    assert!(!t.contains("newer than"), "English Display text under --lang id: {t}");
+}
+
+#[test]
 fn a_config_error_is_indonesian_under_lang_id() {
     let tmp = tempfile::tempdir().unwrap();
     let config = tmp.path().join("cetak.toml");
