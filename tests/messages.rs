@@ -73,8 +73,14 @@ fn a_journal_error_opening_the_journal_is_indonesian_under_lang_id() {
     let out = cetak(&config, "id", &["stock", "show"]);
     let t = text(&out);
     assert!(!out.status.success(), "{t}");
-    assert!(t.contains("gagal: versi skema jurnal 999 lebih baru"), "{t}");
-    assert!(!t.contains("newer than"), "English Display text under --lang id: {t}");
+    assert!(
+        t.contains("gagal: versi skema jurnal 999 lebih baru"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("newer than"),
+        "English Display text under --lang id: {t}"
+    );
 }
 
 #[test]

@@ -60,12 +60,12 @@ impl SignatureError {
 impl crate::messages::Message for SignatureError {
     fn message_code(&self) -> &'static str {
         match self {
-            SignatureError::NotJws { .. } => "signature.not_jws",
+            SignatureError::NotJws => "signature.not_jws",
             SignatureError::Malformed { .. } => "signature.malformed",
             SignatureError::UnsupportedAlgorithm { .. } => "signature.unsupported_algorithm",
             SignatureError::UnknownKey { .. } => "signature.unknown_key",
             SignatureError::KeyExpired { .. } => "signature.key_expired",
-            SignatureError::BadSignature { .. } => "signature.bad_signature",
+            SignatureError::BadSignature => "signature.bad_signature",
         }
     }
 
