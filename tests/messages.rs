@@ -146,3 +146,39 @@ fn every_code_has_both_languages_with_the_same_placeholders() {
     let defects = cetak_drivers::messages::check(CATALOGUES);
     assert!(defects.is_empty(), "{defects:#?}");
 }
+
+fn cetak_bare(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cetak"))
+        .args(args)
+        .env_remove("CETAK_LANG")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn command_line_errors_are_indonesian_by_default() {
+    let out = cetak_bare(&["frobnicate"]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(
+        t.contains("galat: subperintah 'frobnicate' tidak dikenal"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("unrecognized"),
+        "clap's English under --lang id: {t}"
+    );
+    let t = text(&cetak_bare(&["act", "P1", "explode", "--lang", "id"]));
+    assert!(
+        t.contains(
+            "nilai 'explode' tidak sah untuk '<ACTION>' (yang boleh: retry, cancel, spoiled)"
+        ),
+        "{t}"
+    );
+    let t = text(&cetak_bare(&["stock", "load", "--printer"]));
+    assert!(t.contains("memerlukan nilai"), "{t}");
+    assert!(!t.contains("required"), "{t}");
+    let out = cetak_bare(&["--lang=en", "frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("unrecognized subcommand 'frobnicate'"));
+}

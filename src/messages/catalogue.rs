@@ -273,4 +273,29 @@ pub static CATALOGUE: &[Entry] = entries! {
     "daemon.invalid_job" => "{detail}", "{detail}";
     "daemon.config" => "{detail}", "{detail}";
     "daemon.place" => "{detail}", "{detail}";
+
+    // Command-line errors of clap (`cli::usage_error`); `{arg}`, `{value}`, `{valid}` and
+    // `{subcommand}` are clap's context (empty when clap gives none).
+    "usage.invalid_value" => "galat: nilai '{value}' tidak sah untuk '{arg}' (yang boleh: {valid})",
+        "error: invalid value '{value}' for '{arg}' (possible values: {valid})";
+    "usage.value_required" => "galat: '{arg}' memerlukan nilai, tetapi tidak ada yang diberikan",
+        "error: a value is required for '{arg}' but none was supplied";
+    "usage.unknown_argument" => "galat: argumen '{arg}' tidak dikenal",
+        "error: unexpected argument '{arg}' found";
+    "usage.invalid_subcommand" => "galat: subperintah '{subcommand}' tidak dikenal",
+        "error: unrecognized subcommand '{subcommand}'";
+    "usage.missing_argument" => "galat: argumen wajib tidak diberikan: {arg}",
+        "error: the following required arguments were not provided: {arg}";
+    "usage.missing_subcommand" => "galat: subperintah diperlukan",
+        "error: a subcommand is required";
+    "usage.conflict" => "galat: argumen '{arg}' tidak dapat dipakai bersama '{value}'",
+        "error: the argument '{arg}' cannot be used with '{value}'";
+    "usage.value_validation" => "galat: nilai '{value}' tidak sah untuk '{arg}'",
+        "error: invalid value '{value}' for '{arg}'";
+    "usage.number_of_values" => "galat: jumlah nilai untuk '{arg}' salah",
+        "error: wrong number of values for '{arg}'";
+    "usage.no_equals" => "galat: '{arg}' memerlukan tanda = sebelum nilainya",
+        "error: '{arg}' needs = before its value";
+    "usage.hint" => "Lihat 'cetak --help' (atau 'cetak PERINTAH --help').",
+        "For more information, try 'cetak --help' (or 'cetak COMMAND --help').";
 };
