@@ -182,3 +182,17 @@ fn command_line_errors_are_indonesian_by_default() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("unrecognized subcommand 'frobnicate'"));
 }
+
+#[test]
+fn top_level_help_follows_the_language() {
+    let out = cetak_bare(&["--help"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("Penggunaan: cetak"), "{t}");
+    assert!(t.contains("Perintah:") && t.contains("Opsi:"), "{t}");
+    assert!(t.contains("Bahasa pesan"), "{t}");
+    assert!(!t.contains("Usage:") && !t.contains("Commands:"), "{t}");
+    let t = text(&cetak_bare(&["--lang", "en", "--help"]));
+    assert!(t.contains("Usage: cetak") && t.contains("Commands:"), "{t}");
+    assert!(t.contains("Message language"), "{t}");
+}

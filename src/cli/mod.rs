@@ -41,6 +41,34 @@ pub fn lang_before_parsing() -> Lang {
         .unwrap_or_default()
 }
 
+/// The command line with its top-level help in `lang`: the summary, the headings and the global
+/// options from the catalogue (`help.*`). Subcommand summaries are bilingual doc comments; the
+/// options of each subcommand are documented in English.
+pub fn command(lang: Lang) -> clap::Command {
+    use clap::CommandFactory as _;
+    let t = |code| crate::messages::label(lang, code);
+    Cli::command()
+        .about(t("help.about"))
+        .help_template(t("help.template"))
+        .subcommand_help_heading(t("help.commands"))
+        .mut_arg("lang", |a| {
+            a.help(t("help.lang")).help_heading(t("help.options"))
+        })
+        .mut_arg("log", |a| {
+            a.help(t("help.log")).help_heading(t("help.options"))
+        })
+}
+
+/// Parses the process's command line, its help and errors in the language asked for.
+pub fn parse() -> Result<Cli, ExitCode> {
+    use clap::FromArgMatches as _;
+    let lang = lang_before_parsing();
+    command(lang)
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .map_err(|e| usage_error(&e, lang))
+}
+
 /// Prints a command-line error of clap for the operator, in `lang`, and gives its exit code.
 /// Help and version requests print as clap writes them (their texts are bilingual).
 pub fn usage_error(e: &clap::Error, lang: Lang) -> ExitCode {

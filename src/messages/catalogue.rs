@@ -298,4 +298,15 @@ pub static CATALOGUE: &[Entry] = entries! {
         "error: '{arg}' needs = before its value";
     "usage.hint" => "Lihat 'cetak --help' (atau 'cetak PERINTAH --help').",
         "For more information, try 'cetak --help' (or 'cetak COMMAND --help').";
+
+    // Top-level `cetak --help` (`cli::command`); the template's `{…}` are clap's.
+    "help.about" => "cetak: stasiun cetak KTP-el dan KIA.", "cetak: print station for KTP-el and KIA cards.";
+    "help.template" => "{before-help}{about-with-newline}\nPenggunaan: {usage}\n\n{all-args}{after-help}",
+        "{before-help}{about-with-newline}\nUsage: {usage}\n\n{all-args}{after-help}";
+    "help.commands" => "Perintah", "Commands";
+    "help.options" => "Opsi", "Options";
+    "help.lang" => "Bahasa pesan: id (Bahasa Indonesia) atau en (English)",
+        "Message language: id (Bahasa Indonesia) or en (English)";
+    "help.log" => "Saringan log (sintaks `EnvFilter` tracing), mis. `info` atau `cetak=debug`",
+        "Log filter (tracing `EnvFilter` syntax), e.g. `info` or `cetak=debug`";
 };
