@@ -176,51 +176,63 @@ pub fn render(lang: Lang, message: &dyn Message) -> String {
     render_in(&[CATALOGUE], lang, message)
 }
 
+/// A piece of a template: literal text or a `{name}` placeholder.
+enum Piece<'a> {
+    Text(&'a str),
+    Name(&'a str),
+}
+
+/// The pieces of `template`; `{{` and `}}` are literal braces, a `{` without its `}` is text.
+fn pieces(template: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push(Piece::Text(&rest[..i]));
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push(Piece::Text(&tail[..1]));
+            rest = &tail[2..];
+        } else if let Some((name, after)) = tail.strip_prefix('{').and_then(|t| t.split_once('}')) {
+            out.push(Piece::Name(name));
+            rest = after;
+        } else {
+            out.push(Piece::Text(&tail[..1]));
+            rest = &tail[1..];
+        }
+    }
+    out.push(Piece::Text(rest));
+    out
+}
+
 /// `template` with each `{name}` replaced by the argument `name` in `lang`; `{{` and `}}` are
 /// literal braces. An unknown name stays as written.
 pub fn fill(template: &str, args: &Args, lang: Lang) -> String {
     let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(i) = rest.find(['{', '}']) {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        if tail.starts_with("{{") || tail.starts_with("}}") {
-            out.push_str(&tail[..1]);
-            rest = &tail[2..];
-        } else if let Some(name) = tail.strip_prefix('{').and_then(|t| t.split_once('}')) {
-            match args.get(name.0, lang) {
+    for piece in pieces(template) {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Name(n) => match args.get(n, lang) {
                 Some(v) => out.push_str(v),
                 None => {
                     out.push('{');
-                    out.push_str(name.0);
+                    out.push_str(n);
                     out.push('}');
                 }
-            }
-            rest = name.1;
-        } else {
-            out.push_str(&tail[..1]);
-            rest = &tail[1..];
+            },
         }
     }
-    out.push_str(rest);
     out
 }
 
 /// The placeholder names of `template`, sorted and deduplicated.
 pub fn placeholders(template: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = template;
-    while let Some(i) = rest.find(['{', '}']) {
-        let tail = &rest[i..];
-        if tail.starts_with("{{") || tail.starts_with("}}") {
-            rest = &tail[2..];
-        } else if let Some((name, after)) = tail.strip_prefix('{').and_then(|t| t.split_once('}')) {
-            names.push(name);
-            rest = after;
-        } else {
-            rest = &tail[1..];
-        }
-    }
+    let mut names: Vec<&str> = pieces(template)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Name(n) => Some(n),
+            Piece::Text(_) => None,
+        })
+        .collect();
     names.sort_unstable();
     names.dedup();
     names
