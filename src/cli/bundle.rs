@@ -119,7 +119,7 @@ fn print_report(r: &ImportView, lang: Lang) {
     for x in &r.rejected {
         println!(
             "{} {} [{}] {}",
-            lang.pick::<String>("DITOLAK".into(), "REJECTED".into()),
+            crate::messages::label(lang, "cli.rejected").to_string(),
             x.job_id,
             x.code,
             x.message
@@ -128,10 +128,7 @@ fn print_report(r: &ImportView, lang: Lang) {
     for id in &r.unknown_acks {
         println!(
             "{} {id}",
-            lang.pick::<String>(
-                "konfirmasi untuk event yang tidak dikenal:".into(),
-                "acknowledgement for an unknown event:".into()
-            )
+            crate::messages::label(lang, "cli.acknowledgement_for_an_unknown_event").to_string()
         );
     }
 }
@@ -159,9 +156,10 @@ pub fn export(args: &ExportArgs, lang: Lang) -> ExitCode {
         Ok(n) => {
             println!(
                 "{}",
-                lang.pick(
-                    format!("diekspor: {n} event dan laporan stok"),
-                    format!("exported: {n} events and the stock report"),
+                crate::messages::say(
+                    lang,
+                    "cli.exported_n_events_and_the",
+                    crate::messages::Args::new().with("n", n)
                 )
             );
             ExitCode::SUCCESS

@@ -260,10 +260,7 @@ pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
     if !dual {
         eprintln!(
             "{}",
-            lang.pick::<String>(
-                "Peringatan: printer satu sisi, sisi belakang tidak dicetak".into(),
-                "Warning: single-side printer, the back is not printed".into()
-            )
+            crate::messages::label(lang, "cli.warning_single_side_printer_the").to_string()
         );
     }
     let content = crate::chip_content::chip_content(&loaded.job);

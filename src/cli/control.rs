@@ -55,7 +55,8 @@ fn finish(r: Result<(), String>, lang: Lang) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(m) => {
-            eprintln!("{}: {m}", lang.pick("gagal", "failed"));
+            let args = crate::messages::Args::new().with("reason", m);
+            eprintln!("{}", crate::messages::say(lang, "cli.failed", args));
             ExitCode::FAILURE
         }
     }
@@ -96,10 +97,7 @@ pub fn events(a: &SocketArgs, lang: Lang) -> ExitCode {
         if ev.is_empty() {
             println!(
                 "{}",
-                lang.pick(
-                    "tidak ada yang menunggu operator",
-                    "nothing waits for an operator"
-                )
+                crate::messages::label(lang, "cli.nothing_waits_for_an_operator")
             );
         }
         for e in &ev {
@@ -126,13 +124,13 @@ pub fn act(a: &ActArgs, lang: Lang) -> ExitCode {
         }
         println!(
             "{} {} {} {} ({} {}, {} {})",
-            lang.pick("printer", "printer"),
+            crate::messages::label(lang, "cli.printer"),
             resp.printer,
-            lang.pick("menerima", "accepted"),
+            crate::messages::label(lang, "cli.accepted"),
             resp.action,
-            lang.pick("kejadian", "event"),
+            crate::messages::label(lang, "cli.event"),
             resp.event_id,
-            lang.pick("operator", "operator"),
+            crate::messages::label(lang, "cli.operator"),
             resp.operator
         );
         Ok(())
@@ -176,7 +174,7 @@ fn format_event(out: &mut String, e: &EventView, lang: Lang) {
     let _ = writeln!(
         out,
         "     {}: {}   (cetak act {} {})",
-        lang.pick("tindakan", "actions"),
+        crate::messages::label(lang, "cli.actions"),
         e.allowed.join(", "),
         e.printer,
         e.allowed.first().map(String::as_str).unwrap_or("retry")
@@ -202,7 +200,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{} {} {}",
-        lang.pick("Stasiun", "Station"),
+        crate::messages::label(lang, "cli.station"),
         s.station_id,
         if s.station_name.is_empty() {
             String::new()
@@ -210,7 +208,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
             format!("({})", s.station_name)
         }
     );
-    let _ = writeln!(out, "{}:", lang.pick("Printer", "Printers"));
+    let _ = writeln!(out, "{}:", crate::messages::label(lang, "cli.printers"));
     for p in &s.printers {
         let reason = match lang {
             Lang::Id => p.reason_id.as_ref().or(p.reason.as_ref()),
@@ -218,13 +216,18 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
         };
         let detail = match (&p.job_id, p.event_id, reason) {
             (Some(j), _, _) => format!("job {j}"),
-            (_, Some(e), _) => format!("{} {e}", lang.pick("kejadian", "event")),
+            (_, Some(e), _) => format!("{} {e}", crate::messages::label(lang, "cli.event")),
             (_, _, Some(r)) => r.clone(),
             _ => String::new(),
         };
         let ribbon = p
             .ribbon_cards_left
-            .map(|n| format!("  ({} {n})", lang.pick("sisa pita", "ribbon left")))
+            .map(|n| {
+                format!(
+                    "  ({} {n})",
+                    crate::messages::label(lang, "cli.ribbon_left")
+                )
+            })
             .unwrap_or_default();
         let _ = writeln!(
             out,
@@ -237,7 +240,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "{}:",
-            lang.pick("Menunggu operator", "Waiting for an operator")
+            crate::messages::label(lang, "cli.waiting_for_an_operator")
         );
         for e in &s.events {
             out.push_str("  ");
@@ -252,7 +255,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{}: {}",
-        lang.pick("Job", "Jobs"),
+        crate::messages::label(lang, "cli.jobs"),
         if queue.is_empty() {
             "-".to_string()
         } else {
@@ -260,9 +263,9 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
         }
     );
     if s.alerts.is_empty() {
-        let _ = writeln!(out, "{}: -", lang.pick("Peringatan", "Alerts"));
+        let _ = writeln!(out, "{}: -", crate::messages::label(lang, "cli.alerts"));
     } else {
-        let _ = writeln!(out, "{}:", lang.pick("Peringatan", "Alerts"));
+        let _ = writeln!(out, "{}:", crate::messages::label(lang, "cli.alerts"));
         for a in &s.alerts {
             let _ = writeln!(
                 out,
@@ -274,35 +277,32 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
     }
     if let Some(l) = &s.link {
         let state = match l.state.as_str() {
-            "ok" => lang.pick("terhubung", "connected").to_string(),
+            "ok" => crate::messages::label(lang, "cli.connected").to_string(),
             "failing" => format!(
                 "{} {}: {}",
-                lang.pick("GAGAL sejak", "FAILING since"),
+                crate::messages::label(lang, "cli.failing_since"),
                 l.failing_since.as_deref().unwrap_or("-"),
                 lang.pick(
                     l.error_id.clone().unwrap_or_default(),
                     l.error_en.clone().unwrap_or_default()
                 )
             ),
-            _ => lang.pick("belum ada jawaban", "no answer yet").to_string(),
+            _ => crate::messages::label(lang, "cli.no_answer_yet").to_string(),
         };
         let _ = writeln!(out, "Server: {state}");
         let _ = writeln!(
             out,
             "  {}: {}, {}: {}",
-            lang.pick("event menunggu dikirim", "events waiting"),
+            crate::messages::label(lang, "cli.events_waiting"),
             l.events_waiting,
-            lang.pick("ditolak server", "refused by the server"),
+            crate::messages::label(lang, "cli.refused_by_the_server"),
             l.events_refused
         );
     }
     let _ = writeln!(
         out,
         "{}: {}",
-        lang.pick(
-            "Kartu tercetak sejak daemon mulai",
-            "Cards printed since the daemon started"
-        ),
+        crate::messages::label(lang, "cli.cards_printed_since_the_daemon"),
         s.cards_printed
     );
     out

@@ -344,7 +344,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             let r = books.submit(&q, bytes).map_err(|e| failed(e, lang))?;
             println!(
                 "{} {}",
-                lang.pick("job masuk spool:", "job spooled:"),
+                crate::messages::label(lang, "cli.job_spooled"),
                 r.job_id
             );
             Ok(ExitCode::SUCCESS)
@@ -384,7 +384,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
                     if let (Some(row), Some(what)) = (r.problem_row, &r.problem) {
                         println!(
                             "{} {}: {}",
-                            lang.pick("JEJAK AUDIT RUSAK pada baris", "AUDIT TRAIL BROKEN at row"),
+                            crate::messages::label(lang, "cli.audit_trail_broken_at_row"),
                             row,
                             what
                         );
@@ -392,9 +392,9 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
                     }
                     println!(
                         "{} ({} {}, head {})",
-                        lang.pick("jejak audit utuh", "audit trail intact"),
+                        crate::messages::label(lang, "cli.audit_trail_intact"),
                         r.rows,
-                        lang.pick("baris", "rows"),
+                        crate::messages::label(lang, "cli.rows"),
                         r.head
                     );
                     Ok(ExitCode::SUCCESS)
@@ -427,10 +427,7 @@ fn doubt(
         DoubtCommand::List => {
             let list = books.doubt_list().map_err(|e| failed(e, lang))?;
             if list.is_empty() {
-                println!(
-                    "{}",
-                    lang.pick("tidak ada job diragukan", "no job in doubt")
-                );
+                println!("{}", crate::messages::label(lang, "cli.no_job_in_doubt"));
             }
             for d in list {
                 let reason = match lang {
@@ -442,14 +439,14 @@ fn doubt(
                     d.job_id,
                     d.nik_masked,
                     d.printer_id.as_deref().unwrap_or("-"),
-                    lang.pick("percobaan", "attempt"),
+                    crate::messages::label(lang, "cli.attempt"),
                     d.attempt,
                     d.was
                         .as_deref()
                         .and_then(|w| w.parse::<crate::journal::JobState>().ok())
                         .map(|w| format!(
                             "{} {}  ",
-                            lang.pick("saat", "while"),
+                            crate::messages::label(lang, "cli.while"),
                             state_label(w, lang)
                         ))
                         .unwrap_or_default(),
@@ -505,12 +502,12 @@ fn outbox(
             let v = books.outbox().map_err(|e| failed(e, lang))?;
             println!(
                 "{}: {}",
-                lang.pick("event menunggu dikirim", "events waiting for delivery"),
+                crate::messages::label(lang, "cli.events_waiting_for_delivery"),
                 v.backlog
             );
             println!(
                 "{}: {}",
-                lang.pick("event ditolak server", "events refused by the server"),
+                crate::messages::label(lang, "cli.events_refused_by_the_server"),
                 v.refused.len()
             );
             for r in v.refused {
@@ -531,10 +528,7 @@ fn outbox(
                 .map_err(|e| failed(e, lang))?;
             println!(
                 "{}: {}",
-                lang.pick(
-                    "event dikembalikan ke antrean",
-                    "events back in the delivery queue"
-                ),
+                crate::messages::label(lang, "cli.events_back_in_the_delivery"),
                 r.count
             );
             Ok(ExitCode::SUCCESS)

@@ -309,4 +309,108 @@ pub static CATALOGUE: &[Entry] = entries! {
         "Message language: id (Bahasa Indonesia) or en (English)";
     "help.log" => "Saringan log (sintaks `EnvFilter` tracing), mis. `info` atau `cetak=debug`",
         "Log filter (tracing `EnvFilter` syntax), e.g. `info` or `cetak=debug`";
+
+    // The command line's own sentences (`src/cli/`).
+    "cli.nothing_waits_for_an_operator" => "tidak ada yang menunggu operator",
+        "nothing waits for an operator";
+    "cli.printer" => "printer",
+        "printer";
+    "cli.accepted" => "menerima",
+        "accepted";
+    "cli.event" => "kejadian",
+        "event";
+    "cli.operator" => "operator",
+        "operator";
+    "cli.actions" => "tindakan",
+        "actions";
+    "cli.station" => "Stasiun",
+        "Station";
+    "cli.printers" => "Printer",
+        "Printers";
+    "cli.ribbon_left" => "sisa pita",
+        "ribbon left";
+    "cli.waiting_for_an_operator" => "Menunggu operator",
+        "Waiting for an operator";
+    "cli.jobs" => "Job",
+        "Jobs";
+    "cli.alerts" => "Peringatan",
+        "Alerts";
+    "cli.connected" => "terhubung",
+        "connected";
+    "cli.failing_since" => "GAGAL sejak",
+        "FAILING since";
+    "cli.no_answer_yet" => "belum ada jawaban",
+        "no answer yet";
+    "cli.events_waiting" => "event menunggu dikirim",
+        "events waiting";
+    "cli.refused_by_the_server" => "ditolak server",
+        "refused by the server";
+    "cli.cards_printed_since_the_daemon" => "Kartu tercetak sejak daemon mulai",
+        "Cards printed since the daemon started";
+    "cli.job_spooled" => "job masuk spool:",
+        "job spooled:";
+    "cli.audit_trail_broken_at_row" => "JEJAK AUDIT RUSAK pada baris",
+        "AUDIT TRAIL BROKEN at row";
+    "cli.audit_trail_intact" => "jejak audit utuh",
+        "audit trail intact";
+    "cli.rows" => "baris",
+        "rows";
+    "cli.no_job_in_doubt" => "tidak ada job diragukan",
+        "no job in doubt";
+    "cli.attempt" => "percobaan",
+        "attempt";
+    "cli.while" => "saat",
+        "while";
+    "cli.events_waiting_for_delivery" => "event menunggu dikirim",
+        "events waiting for delivery";
+    "cli.events_refused_by_the_server" => "event ditolak server",
+        "events refused by the server";
+    "cli.events_back_in_the_delivery" => "event dikembalikan ke antrean",
+        "events back in the delivery queue";
+    "cli.recorded" => "tercatat",
+        "recorded";
+    "cli.card_written_off_job" => "kartu dihapusbukukan, job",
+        "card written off, job";
+    "cli.type_or_job_is_required" => "--type atau --job wajib",
+        "--type or --job is required";
+    "cli.ledger_balances" => "stok seimbang",
+        "ledger balances";
+    "cli.problem" => "MASALAH",
+        "PROBLEM";
+    "cli.type" => "jenis",
+        "type";
+    "cli.received" => "diterima",
+        "received";
+    "cli.adjust" => "koreksi",
+        "adjust";
+    "cli.store" => "gudang",
+        "store";
+    "cli.feeders" => "feeder",
+        "feeders";
+    "cli.printers_2" => "printer",
+        "printers";
+    "cli.consumed" => "terpakai",
+        "consumed";
+    "cli.spoiled" => "rusak",
+        "spoiled";
+    "cli.returned" => "kembali",
+        "returned";
+    "cli.imbalance" => "selisih",
+        "imbalance";
+    "cli.offline_data_folder_data_cannot" => "--offline: folder data {data} tidak dapat dibuka ({e}); jalankan daemon sekali atau `systemd-tmpfiles --create` terlebih dahulu",
+        "--offline: data folder {data} cannot be used ({e}); start the daemon once or run `systemd-tmpfiles --create` first";
+    "cli.offline_is_for_root_or" => "--offline hanya untuk root atau pengguna layanan (pemilik {data}); jalankan daemon (systemctl start cetak) dan ulangi tanpa --offline",
+        "--offline is for root or the service user (owner of {data}) only; start the daemon (systemctl start cetak) and repeat without --offline";
+    "cli.offline_could_not_switch_to" => "--offline: gagal beralih ke pemilik {data}: {e}",
+        "--offline: could not switch to the owner of {data}: {e}";
+    "cli.warning_single_side_printer_the" => "Peringatan: printer satu sisi, sisi belakang tidak dicetak",
+        "Warning: single-side printer, the back is not printed";
+    "cli.virtual_card_connecting_to_vpcd" => "Kartu virtual terhubung ke vpcd {addr} (Ctrl-C untuk berhenti)",
+        "Virtual card connecting to vpcd {addr} (Ctrl-C to stop)";
+    "cli.rejected" => "DITOLAK",
+        "REJECTED";
+    "cli.acknowledgement_for_an_unknown_event" => "konfirmasi untuk event yang tidak dikenal:",
+        "acknowledgement for an unknown event:";
+    "cli.exported_n_events_and_the" => "diekspor: {n} event dan laporan stok",
+        "exported: {n} events and the stock report";
 };

@@ -194,32 +194,20 @@ impl Offline {
         let cfg = Config::load(config).map_err(|e| e.message(lang))?;
         let data = &cfg.station.data_dir;
         let meta = std::fs::metadata(data).map_err(|e| {
-            lang.pick(
-                format!(
-                    "--offline: folder data {} tidak dapat dibuka ({e}); jalankan daemon sekali \
-                     atau `systemd-tmpfiles --create` terlebih dahulu",
-                    data.display()
-                ),
-                format!(
-                    "--offline: data folder {} cannot be used ({e}); start the daemon once or \
-                     run `systemd-tmpfiles --create` first",
-                    data.display()
-                ),
+            crate::messages::say(
+                lang,
+                "cli.offline_data_folder_data_cannot",
+                crate::messages::Args::new()
+                    .with("data", data.display())
+                    .with("e", e),
             )
         })?;
         let owner = meta.uid();
         if uid != 0 && uid != owner {
-            return Err(lang.pick(
-                format!(
-                    "--offline hanya untuk root atau pengguna layanan (pemilik {}); jalankan \
-                     daemon (systemctl start cetak) dan ulangi tanpa --offline",
-                    data.display()
-                ),
-                format!(
-                    "--offline is for root or the service user (owner of {}) only; start the \
-                     daemon (systemctl start cetak) and repeat without --offline",
-                    data.display()
-                ),
+            return Err(crate::messages::say(
+                lang,
+                "cli.offline_is_for_root_or",
+                crate::messages::Args::new().with("data", data.display()),
             ));
         }
         if client.daemon_listening() {
@@ -241,15 +229,12 @@ impl Offline {
         let restore_root = uid == 0 && owner != 0;
         if restore_root {
             become_owner(owner, meta.gid()).map_err(|e| {
-                lang.pick(
-                    format!(
-                        "--offline: gagal beralih ke pemilik {}: {e}",
-                        data.display()
-                    ),
-                    format!(
-                        "--offline: could not switch to the owner of {}: {e}",
-                        data.display()
-                    ),
+                crate::messages::say(
+                    lang,
+                    "cli.offline_could_not_switch_to",
+                    crate::messages::Args::new()
+                        .with("data", data.display())
+                        .with("e", e),
                 )
             })?;
         }
