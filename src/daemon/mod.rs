@@ -88,7 +88,9 @@ impl crate::messages::Message for DaemonError {
             DaemonError::Layouts(d) | DaemonError::InvalidJob(d) | DaemonError::Config(d) => {
                 args.with("detail", d)
             }
-            DaemonError::Place(p) => args.with_each("detail", p.id.clone(), p.en.clone()),
+            // Both languages whatever `--lang`: it is read in the service's journal, where the
+            // reader's language is not known.
+            DaemonError::Place(p) => args.with("detail", p),
         }
     }
 }

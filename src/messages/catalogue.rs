@@ -272,7 +272,7 @@ pub static CATALOGUE: &[Entry] = entries! {
     "daemon.layouts" => "tata letak: {detail}", "layouts: {detail}";
     "daemon.invalid_job" => "{detail}", "{detail}";
     "daemon.config" => "{detail}", "{detail}";
-    "daemon.place" => "{detail}", "{detail}";
+    "daemon.place" => "{detail}", "{detail}"; // Indonesian and English both, one line each
 
     // Command-line errors of clap (`cli::usage_error`); `{arg}`, `{value}`, `{valid}` and
     // `{subcommand}` are clap's context (empty when clap gives none).
