@@ -119,7 +119,7 @@ fn print_report(r: &ImportView, lang: Lang) {
     for x in &r.rejected {
         println!(
             "{} {} [{}] {}",
-            crate::messages::label(lang, "cli.rejected").to_string(),
+            crate::messages::label(lang, "cli.rejected"),
             x.job_id,
             x.code,
             x.message
@@ -128,7 +128,7 @@ fn print_report(r: &ImportView, lang: Lang) {
     for id in &r.unknown_acks {
         println!(
             "{} {id}",
-            crate::messages::label(lang, "cli.acknowledgement_for_an_unknown_event").to_string()
+            crate::messages::label(lang, "cli.acknowledgement_for_an_unknown_event")
         );
     }
 }

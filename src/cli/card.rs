@@ -260,7 +260,7 @@ pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
     if !dual {
         eprintln!(
             "{}",
-            crate::messages::label(lang, "cli.warning_single_side_printer_the").to_string()
+            crate::messages::label(lang, "cli.warning_single_side_printer_the")
         );
     }
     let content = crate::chip_content::chip_content(&loaded.job);
