@@ -62,32 +62,35 @@ pub enum BundleError {
     Intake(#[from] IntakeError),
 }
 
-impl BundleError {
-    /// Message for operators, in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for BundleError {
+    fn message_code(&self) -> &'static str {
         match self {
-            BundleError::Malformed(d) => format!("bukan bundel cetak: {d}"),
-            BundleError::Version(v) => {
-                format!("versi format bundel {v} tidak didukung (stasiun ini membaca {VERSION})")
-            }
-            BundleError::Checksum => {
-                "isi bundel tidak cocok dengan sha256-nya (rusak atau diubah)".into()
-            }
-            BundleError::WrongStation { found, expected } => {
-                format!("bundel ini untuk stasiun {found}, stasiun ini {expected}")
-            }
-            BundleError::TooLarge { size, max } => format!(
-                "bundel berukuran {size} byte, melebihi {max} byte yang dibaca stasiun; minta \
-                 dipecah menjadi beberapa bundel"
-            ),
-            BundleError::Kind(k) => format!("jenis bundel {k:?} tidak dapat dipakai di sini"),
-            BundleError::Intake(e) => e.to_string(),
+            BundleError::Malformed { .. } => "bundle.malformed",
+            BundleError::Version { .. } => "bundle.version",
+            BundleError::TooLarge { .. } => "bundle.too_large",
+            BundleError::Kind { .. } => "bundle.kind",
+            BundleError::Checksum => "bundle.checksum",
+            BundleError::WrongStation { .. } => "bundle.wrong_station",
+            BundleError::Intake(e) => e.message_code(),
         }
     }
 
-    /// Message in English.
-    pub fn message_en(&self) -> String {
-        self.to_string()
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        #[allow(unreachable_patterns)] // variants without arguments
+        match self {
+            BundleError::TooLarge { size, max, .. } => args.with("size", size).with("max", max),
+            BundleError::Malformed(reason) => args.with("reason", reason),
+            BundleError::Version(version) => {
+                args.with("version", version).with("supported", VERSION)
+            }
+            BundleError::Kind(kind) => args.with("kind", format!("{kind:?}")),
+            BundleError::WrongStation { found, expected } => {
+                args.with("found", found).with("expected", expected)
+            }
+            BundleError::Intake(e) => e.message_args(),
+            _ => args,
+        }
     }
 }
 

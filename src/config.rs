@@ -54,36 +54,41 @@ pub enum ConfigError {
     },
 }
 
-impl ConfigError {
-    /// Operator message in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for ConfigError {
+    fn message_code(&self) -> &'static str {
+        match self {
+            ConfigError::Read { .. } => "config.read",
+            ConfigError::Syntax { .. } => "config.syntax",
+            ConfigError::Invalid { .. } => "config.invalid",
+            ConfigError::DemoKey { .. } => "config.demo_key",
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
         match self {
             ConfigError::Read { path, source } => {
-                format!(
-                    "tidak dapat membaca konfigurasi {}: {source}",
-                    path.display()
-                )
+                args.with("path", path.display()).with("source", source)
             }
             ConfigError::Syntax {
                 path,
                 line,
                 message,
-            } => format!(
-                "konfigurasi {}, baris {line}: {}",
-                path.display(),
-                syntax_id(message)
-            ),
+            } => args
+                .with("path", path.display())
+                .with("line", line)
+                .with_each("message", syntax_id(message), message),
             ConfigError::Invalid {
                 path,
                 line,
                 key,
                 id,
-                ..
-            } => format!(
-                "konfigurasi {}{}: kunci `{key}`: {id}",
-                path.display(),
-                at_line(*line, "baris")
-            ),
+                en,
+            } => args
+                .with("path", path.display())
+                .with_each("at", at_line(*line, "baris"), at_line(*line, "line"))
+                .with("key", key)
+                .with_each("detail", id, en),
             ConfigError::DemoKey {
                 path,
                 line,
@@ -91,19 +96,14 @@ impl ConfigError {
                 kid,
                 demo_kid,
                 public_key,
-            } => format!(
-                "konfigurasi {}, baris {line}: kunci `trust.key[{index}]` (kid {kid:?}) adalah \
-                 kunci demo {demo_kid} ({public_key}) yang kunci privatnya diketahui umum: \
-                 stasiun produksi (policy.training = false) tidak boleh mempercayainya. Hapus \
-                 kunci ini, atau tetapkan policy.training = true untuk stasiun pelatihan",
-                path.display()
-            ),
+            } => args
+                .with("path", path.display())
+                .with("line", line)
+                .with("index", index)
+                .with("kid", format!("{kid:?}"))
+                .with("demo_kid", demo_kid)
+                .with("public_key", public_key),
         }
-    }
-
-    /// Operator message in English.
-    pub fn message_en(&self) -> String {
-        self.to_string()
     }
 }
 

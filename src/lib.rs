@@ -38,6 +38,7 @@ pub mod journal;
 pub mod layout;
 pub mod link;
 pub mod logging;
+pub mod messages;
 pub mod render;
 pub mod report;
 pub mod signing;

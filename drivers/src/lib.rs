@@ -9,6 +9,8 @@
 //!   in-process, for tests, demos and training.
 //! - [`chip`]: APDUs, the PC/SC backend, card profiles and the encoder that writes and verifies.
 //! - [`vcard`]: a virtual ISO 7816-4 card speaking the vpcd protocol, with fault injection.
+//! - [`messages`]: operator texts by stable code in Bahasa Indonesia and English, and the
+//!   [`messages::Message`] trait every error implements once (shared with the station crate).
 //!
 //! Arrows point down only; a layer may use (a test over the sources keeps it so):
 //!
@@ -26,6 +28,7 @@
 
 pub mod chip;
 pub mod emulator;
+pub mod messages;
 pub mod printer;
 pub mod transport;
 pub mod vcard;

@@ -2,6 +2,7 @@
 //! file is read and written here, as the calling user (the daemon cannot see a user's USB
 //! stick); the journal work is done by the daemon (or `--offline`).
 
+use crate::messages::MessageText as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -118,7 +119,7 @@ fn print_report(r: &ImportView, lang: Lang) {
     for x in &r.rejected {
         println!(
             "{} {} [{}] {}",
-            lang.pick("DITOLAK".into(), "REJECTED".into()),
+            crate::messages::label(lang, "cli.rejected"),
             x.job_id,
             x.code,
             x.message
@@ -127,10 +128,7 @@ fn print_report(r: &ImportView, lang: Lang) {
     for id in &r.unknown_acks {
         println!(
             "{} {id}",
-            lang.pick(
-                "konfirmasi untuk event yang tidak dikenal:".into(),
-                "acknowledgement for an unknown event:".into()
-            )
+            crate::messages::label(lang, "cli.acknowledgement_for_an_unknown_event")
         );
     }
 }
@@ -158,9 +156,10 @@ pub fn export(args: &ExportArgs, lang: Lang) -> ExitCode {
         Ok(n) => {
             println!(
                 "{}",
-                lang.pick(
-                    format!("diekspor: {n} event dan laporan stok"),
-                    format!("exported: {n} events and the stock report"),
+                crate::messages::say(
+                    lang,
+                    "cli.exported_n_events_and_the",
+                    crate::messages::Args::new().with("n", n)
                 )
             );
             ExitCode::SUCCESS

@@ -1,6 +1,7 @@
 //! `cetak validate`, `render`, `print` and `printer-sim`: one card at a time, without the
 //! daemon's journal (test prints, layout work, training).
 
+use crate::messages::MessageText as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -62,7 +63,7 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
     };
     let policy = policy(args, config.as_ref(), lang)?;
     let refused = |report: &crate::job::ValidationReport| {
-        eprint!("{}", report.render(lang.job_lang()));
+        eprint!("{}", report.render(lang));
         ExitCode::FAILURE
     };
     let checked = match crate::daemon::check_document(JobSource::File(&args.job), &policy, strict) {
@@ -92,7 +93,7 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
     match crate::daemon::check_fit(checked, &layouts) {
         Ok(checked) => {
             if !checked.report.warnings.is_empty() {
-                eprint!("{}", checked.report.render(lang.job_lang()));
+                eprint!("{}", checked.report.render(lang));
             }
             Ok(LoadedJob {
                 job: checked.job,
@@ -259,10 +260,7 @@ pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
     if !dual {
         eprintln!(
             "{}",
-            lang.pick(
-                "Peringatan: printer satu sisi, sisi belakang tidak dicetak".into(),
-                "Warning: single-side printer, the back is not printed".into()
-            )
+            crate::messages::label(lang, "cli.warning_single_side_printer_the")
         );
     }
     let content = crate::chip_content::chip_content(&loaded.job);
@@ -270,8 +268,9 @@ pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
         let reader = args.reader.clone().unwrap_or_default();
         let mut cfg = PcscConfig::new(reader);
         cfg.apdu_timeout = Duration::from_millis(profile.transfer.apdu_timeout_ms);
-        let mut channel = PcscChannel::open(cfg).map_err(|e| e.message_en())?;
-        let report = encode_chip(&mut channel, &profile, &content).map_err(|e| e.message_en())?;
+        // The failure reaches the operator as `CardError::Encoding`, already in `lang`.
+        let mut channel = PcscChannel::open(cfg).map_err(|e| e.message(lang))?;
+        let report = encode_chip(&mut channel, &profile, &content).map_err(|e| e.message(lang))?;
         eprintln!(
             "  chip: ATR {} UID {}",
             report.atr,

@@ -135,9 +135,10 @@ pub(super) fn vcard(args: &VcardArgs, lang: Lang) -> ExitCode {
     };
     eprintln!(
         "{}",
-        lang.pick(
-            format!("Kartu virtual terhubung ke vpcd {addr} (Ctrl-C untuk berhenti)"),
-            format!("Virtual card connecting to vpcd {addr} (Ctrl-C to stop)"),
+        crate::messages::say(
+            lang,
+            "cli.virtual_card_connecting_to_vpcd",
+            crate::messages::Args::new().with("addr", addr)
         )
     );
     let stop = AtomicBool::new(false);

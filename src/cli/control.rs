@@ -1,6 +1,7 @@
 //! `cetak status`, `cetak events`, `cetak act`: the operator's side of the control API of a
 //! running daemon (Unix socket from the configuration, or `--socket`).
 
+use crate::messages::MessageText as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,27 +42,21 @@ pub struct ActArgs {
     pub socket: SocketArgs,
 }
 
-fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Id => id,
-        Lang::En => en,
-    }
-}
-
 fn client(a: &SocketArgs, lang: Lang) -> Result<ControlClient, String> {
     let path = crate::cli::station::remote::socket_path(&a.config, a.socket.as_deref(), lang)?;
     Ok(ControlClient::new(path))
 }
 
 fn client_error(e: ClientError, lang: Lang) -> String {
-    lang.pick(e.message_id(), e.message_en())
+    e.message(lang)
 }
 
 fn finish(r: Result<(), String>, lang: Lang) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(m) => {
-            eprintln!("{}: {m}", t(lang, "gagal", "failed"));
+            let args = crate::messages::Args::new().with("reason", m);
+            eprintln!("{}", crate::messages::say(lang, "cli.failed", args));
             ExitCode::FAILURE
         }
     }
@@ -102,11 +97,7 @@ pub fn events(a: &SocketArgs, lang: Lang) -> ExitCode {
         if ev.is_empty() {
             println!(
                 "{}",
-                t(
-                    lang,
-                    "tidak ada yang menunggu operator",
-                    "nothing waits for an operator"
-                )
+                crate::messages::label(lang, "cli.nothing_waits_for_an_operator")
             );
         }
         for e in &ev {
@@ -133,13 +124,13 @@ pub fn act(a: &ActArgs, lang: Lang) -> ExitCode {
         }
         println!(
             "{} {} {} {} ({} {}, {} {})",
-            t(lang, "printer", "printer"),
+            crate::messages::label(lang, "cli.printer"),
             resp.printer,
-            t(lang, "menerima", "accepted"),
+            crate::messages::label(lang, "cli.accepted"),
             resp.action,
-            t(lang, "kejadian", "event"),
+            crate::messages::label(lang, "cli.event"),
             resp.event_id,
-            t(lang, "operator", "operator"),
+            crate::messages::label(lang, "cli.operator"),
             resp.operator
         );
         Ok(())
@@ -162,10 +153,7 @@ fn state_label(state: &str, lang: Lang) -> &str {
 /// A job state code from the status answer as a label in `lang` (an unknown code as is).
 fn job_state_label(code: &str, lang: Lang) -> String {
     match code.parse::<crate::journal::JobState>() {
-        Ok(st) => match lang {
-            Lang::Id => st.label_id().to_string(),
-            Lang::En => st.label_en().to_string(),
-        },
+        Ok(st) => st.label(lang).to_string(),
         Err(_) => code.to_string(),
     }
 }
@@ -186,7 +174,7 @@ fn format_event(out: &mut String, e: &EventView, lang: Lang) {
     let _ = writeln!(
         out,
         "     {}: {}   (cetak act {} {})",
-        t(lang, "tindakan", "actions"),
+        crate::messages::label(lang, "cli.actions"),
         e.allowed.join(", "),
         e.printer,
         e.allowed.first().map(String::as_str).unwrap_or("retry")
@@ -212,7 +200,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{} {} {}",
-        t(lang, "Stasiun", "Station"),
+        crate::messages::label(lang, "cli.station"),
         s.station_id,
         if s.station_name.is_empty() {
             String::new()
@@ -220,7 +208,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
             format!("({})", s.station_name)
         }
     );
-    let _ = writeln!(out, "{}:", t(lang, "Printer", "Printers"));
+    let _ = writeln!(out, "{}:", crate::messages::label(lang, "cli.printers"));
     for p in &s.printers {
         let reason = match lang {
             Lang::Id => p.reason_id.as_ref().or(p.reason.as_ref()),
@@ -228,13 +216,18 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
         };
         let detail = match (&p.job_id, p.event_id, reason) {
             (Some(j), _, _) => format!("job {j}"),
-            (_, Some(e), _) => format!("{} {e}", t(lang, "kejadian", "event")),
+            (_, Some(e), _) => format!("{} {e}", crate::messages::label(lang, "cli.event")),
             (_, _, Some(r)) => r.clone(),
             _ => String::new(),
         };
         let ribbon = p
             .ribbon_cards_left
-            .map(|n| format!("  ({} {n})", t(lang, "sisa pita", "ribbon left")))
+            .map(|n| {
+                format!(
+                    "  ({} {n})",
+                    crate::messages::label(lang, "cli.ribbon_left")
+                )
+            })
             .unwrap_or_default();
         let _ = writeln!(
             out,
@@ -247,7 +240,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "{}:",
-            t(lang, "Menunggu operator", "Waiting for an operator")
+            crate::messages::label(lang, "cli.waiting_for_an_operator")
         );
         for e in &s.events {
             out.push_str("  ");
@@ -262,7 +255,7 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{}: {}",
-        t(lang, "Job", "Jobs"),
+        crate::messages::label(lang, "cli.jobs"),
         if queue.is_empty() {
             "-".to_string()
         } else {
@@ -270,9 +263,9 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
         }
     );
     if s.alerts.is_empty() {
-        let _ = writeln!(out, "{}: -", t(lang, "Peringatan", "Alerts"));
+        let _ = writeln!(out, "{}: -", crate::messages::label(lang, "cli.alerts"));
     } else {
-        let _ = writeln!(out, "{}:", t(lang, "Peringatan", "Alerts"));
+        let _ = writeln!(out, "{}:", crate::messages::label(lang, "cli.alerts"));
         for a in &s.alerts {
             let _ = writeln!(
                 out,
@@ -284,36 +277,32 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
     }
     if let Some(l) = &s.link {
         let state = match l.state.as_str() {
-            "ok" => t(lang, "terhubung", "connected").to_string(),
+            "ok" => crate::messages::label(lang, "cli.connected").to_string(),
             "failing" => format!(
                 "{} {}: {}",
-                t(lang, "GAGAL sejak", "FAILING since"),
+                crate::messages::label(lang, "cli.failing_since"),
                 l.failing_since.as_deref().unwrap_or("-"),
                 lang.pick(
                     l.error_id.clone().unwrap_or_default(),
                     l.error_en.clone().unwrap_or_default()
                 )
             ),
-            _ => t(lang, "belum ada jawaban", "no answer yet").to_string(),
+            _ => crate::messages::label(lang, "cli.no_answer_yet").to_string(),
         };
         let _ = writeln!(out, "Server: {state}");
         let _ = writeln!(
             out,
             "  {}: {}, {}: {}",
-            t(lang, "event menunggu dikirim", "events waiting"),
+            crate::messages::label(lang, "cli.events_waiting"),
             l.events_waiting,
-            t(lang, "ditolak server", "refused by the server"),
+            crate::messages::label(lang, "cli.refused_by_the_server"),
             l.events_refused
         );
     }
     let _ = writeln!(
         out,
         "{}: {}",
-        t(
-            lang,
-            "Kartu tercetak sejak daemon mulai",
-            "Cards printed since the daemon started"
-        ),
+        crate::messages::label(lang, "cli.cards_printed_since_the_daemon"),
         s.cards_printed
     );
     out

@@ -9,36 +9,111 @@ pub mod demo;
 pub mod keys;
 pub mod station;
 
+use crate::messages::MessageText as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
-/// Language of operator-facing messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Lang {
-    /// Bahasa Indonesia.
-    #[default]
-    Id,
-    /// English.
-    En,
+pub use crate::messages::Lang;
+
+/// `--lang` / `CETAK_LANG`: `id` or `en`.
+fn lang_parser() -> impl clap::builder::TypedValueParser<Value = Lang> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(["id", "en"])
+        .map(|s| s.parse::<Lang>().unwrap_or_default())
 }
 
-impl Lang {
-    /// Picks the message in this language.
-    pub fn pick(self, id: String, en: String) -> String {
-        match self {
-            Lang::Id => id,
-            Lang::En => en,
-        }
-    }
+/// The language asked for before the command line is parsed (for clap's own errors):
+/// `--lang X` / `--lang=X`, else `CETAK_LANG`, else Bahasa Indonesia.
+pub fn lang_before_parsing() -> Lang {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let given = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| match a.strip_prefix("--lang") {
+            Some(rest) if rest.starts_with('=') => Some(rest[1..].to_owned()),
+            Some("") => args.get(i + 1).cloned(),
+            _ => None,
+        });
+    given
+        .or_else(|| std::env::var("CETAK_LANG").ok())
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_default()
+}
 
-    fn job_lang(self) -> crate::job::Lang {
-        match self {
-            Lang::Id => crate::job::Lang::Id,
-            Lang::En => crate::job::Lang::En,
+/// The command line with its top-level help in `lang`: the summary, the headings and the global
+/// options from the catalogue (`help.*`). Subcommand summaries are bilingual doc comments; the
+/// options of each subcommand are documented in English.
+pub fn command(lang: Lang) -> clap::Command {
+    use clap::CommandFactory as _;
+    let t = |code| crate::messages::label(lang, code);
+    Cli::command()
+        .about(t("help.about"))
+        .help_template(t("help.template"))
+        .subcommand_help_heading(t("help.commands"))
+        .mut_arg("lang", |a| {
+            a.help(t("help.lang")).help_heading(t("help.options"))
+        })
+        .mut_arg("log", |a| {
+            a.help(t("help.log")).help_heading(t("help.options"))
+        })
+}
+
+/// Parses the process's command line, its help and errors in the language asked for.
+pub fn parse() -> Result<Cli, ExitCode> {
+    use clap::FromArgMatches as _;
+    let lang = lang_before_parsing();
+    command(lang)
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .map_err(|e| usage_error(&e, lang))
+}
+
+/// Prints a command-line error of clap for the operator, in `lang`, and gives its exit code.
+/// Help and version requests print as clap writes them (their texts are bilingual).
+pub fn usage_error(e: &clap::Error, lang: Lang) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    let code = match e.kind() {
+        ErrorKind::InvalidValue => "usage.invalid_value",
+        ErrorKind::UnknownArgument => "usage.unknown_argument",
+        ErrorKind::InvalidSubcommand => "usage.invalid_subcommand",
+        ErrorKind::MissingRequiredArgument => "usage.missing_argument",
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "usage.missing_subcommand"
         }
+        ErrorKind::ArgumentConflict => "usage.conflict",
+        ErrorKind::ValueValidation => "usage.value_validation",
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            "usage.number_of_values"
+        }
+        ErrorKind::NoEquals => "usage.no_equals",
+        _ => "",
+    };
+    let plain = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    if plain || code.is_empty() || lang == Lang::En {
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
     }
+    let context = |kind: ContextKind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
+    // clap reports "no value given" and "a value outside a list" both as `InvalidValue`.
+    let code = match (
+        code,
+        e.get(ContextKind::InvalidValue),
+        e.get(ContextKind::ValidValue),
+    ) {
+        ("usage.invalid_value", Some(v), _) if v.to_string().is_empty() => "usage.value_required",
+        ("usage.invalid_value", _, None) => "usage.value_validation",
+        (code, _, _) => code,
+    };
+    let args = crate::messages::Args::new()
+        .with("arg", context(ContextKind::InvalidArg))
+        .with("value", context(ContextKind::InvalidValue))
+        .with("valid", context(ContextKind::ValidValue))
+        .with("subcommand", context(ContextKind::InvalidSubcommand));
+    eprintln!("{}", crate::messages::say(lang, code, args));
+    eprintln!("{}", crate::messages::label(lang, "usage.hint"));
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 /// cetak — stasiun cetak KTP-el dan KIA / print station for KTP-el and KIA cards.
@@ -48,7 +123,7 @@ pub struct Cli {
     /// Bahasa pesan / message language.
     #[arg(
         long,
-        value_enum,
+        value_parser = lang_parser(),
         global = true,
         default_value = "id",
         env = "CETAK_LANG"

@@ -4,6 +4,7 @@
 //! this command line grants a role. Output is for the operator, in Bahasa Indonesia unless
 //! `--lang en`; every failure exits non-zero.
 
+use crate::messages::MessageText as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -284,17 +285,7 @@ pub enum AuditCommand {
 
 /// A job state as a label in `lang`.
 fn state_label(state: crate::journal::JobState, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Id => state.label_id(),
-        Lang::En => state.label_en(),
-    }
-}
-
-pub(super) fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Id => id,
-        Lang::En => en,
-    }
+    state.label(lang)
 }
 
 /// Runs a station command.
@@ -302,7 +293,8 @@ pub fn run(cmd: StationCommand, lang: Lang) -> ExitCode {
     match run_inner(cmd, lang) {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("{}: {msg}", t(lang, "gagal", "failed"));
+            let args = crate::messages::Args::new().with("reason", msg);
+            eprintln!("{}", crate::messages::say(lang, "cli.failed", args));
             ExitCode::FAILURE
         }
     }
@@ -310,7 +302,7 @@ pub fn run(cmd: StationCommand, lang: Lang) -> ExitCode {
 
 /// Loads and checks the configuration; the message names the line and key, in `lang`.
 fn load_config(path: &Path, lang: Lang) -> Result<Config, String> {
-    Config::load(path).map_err(|e| lang.pick(e.message_id(), e.message_en()))
+    Config::load(path).map_err(|e| e.message(lang))
 }
 
 /// A control failure for the operator.
@@ -324,8 +316,8 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             let cfg = load_config(&c.config, lang)?;
             let options =
                 daemon::StationOptions::with_pcsc_encoders(&cfg, crate::chip_content::chip_content)
-                    .map_err(|e| e.to_string())?;
-            daemon::run::run_daemon(&cfg, options).map_err(|e| e.to_string())?;
+                    .map_err(|e| e.message(lang))?;
+            daemon::run::run_daemon(&cfg, options).map_err(|e| e.message(lang))?;
             Ok(ExitCode::SUCCESS)
         }
         StationCommand::Submit {
@@ -340,7 +332,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             let bytes = if bytes.trim_ascii().starts_with(b"{") {
                 let base = job.parent().unwrap_or(Path::new("."));
                 crate::intake::inline_images(&bytes, base)
-                    .map_err(|e| e.to_string())?
+                    .map_err(|e| e.message(lang))?
                     .into_bytes()
             } else {
                 bytes
@@ -352,7 +344,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             let r = books.submit(&q, bytes).map_err(|e| failed(e, lang))?;
             println!(
                 "{} {}",
-                t(lang, "job masuk spool:", "job spooled:"),
+                crate::messages::label(lang, "cli.job_spooled"),
                 r.job_id
             );
             Ok(ExitCode::SUCCESS)
@@ -392,11 +384,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
                     if let (Some(row), Some(what)) = (r.problem_row, &r.problem) {
                         println!(
                             "{} {}: {}",
-                            t(
-                                lang,
-                                "JEJAK AUDIT RUSAK pada baris",
-                                "AUDIT TRAIL BROKEN at row"
-                            ),
+                            crate::messages::label(lang, "cli.audit_trail_broken_at_row"),
                             row,
                             what
                         );
@@ -404,9 +392,9 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
                     }
                     println!(
                         "{} ({} {}, head {})",
-                        t(lang, "jejak audit utuh", "audit trail intact"),
+                        crate::messages::label(lang, "cli.audit_trail_intact"),
                         r.rows,
-                        t(lang, "baris", "rows"),
+                        crate::messages::label(lang, "cli.rows"),
                         r.head
                     );
                     Ok(ExitCode::SUCCESS)
@@ -414,7 +402,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             }
         }
         StationCommand::Demo(args) => {
-            let summary = crate::cli::demo::run_demo(&args, lang).map_err(|e| e.to_string())?;
+            let summary = crate::cli::demo::run_demo(&args, lang).map_err(|e| e.message(lang))?;
             let all_printed = summary
                 .jobs
                 .iter()
@@ -438,7 +426,7 @@ fn doubt(
         DoubtCommand::List => {
             let list = books.doubt_list().map_err(|e| failed(e, lang))?;
             if list.is_empty() {
-                println!("{}", t(lang, "tidak ada job diragukan", "no job in doubt"));
+                println!("{}", crate::messages::label(lang, "cli.no_job_in_doubt"));
             }
             for d in list {
                 let reason = match lang {
@@ -450,12 +438,16 @@ fn doubt(
                     d.job_id,
                     d.nik_masked,
                     d.printer_id.as_deref().unwrap_or("-"),
-                    t(lang, "percobaan", "attempt"),
+                    crate::messages::label(lang, "cli.attempt"),
                     d.attempt,
                     d.was
                         .as_deref()
                         .and_then(|w| w.parse::<crate::journal::JobState>().ok())
-                        .map(|w| format!("{} {}  ", t(lang, "saat", "while"), state_label(w, lang)))
+                        .map(|w| format!(
+                            "{} {}  ",
+                            crate::messages::label(lang, "cli.while"),
+                            state_label(w, lang)
+                        ))
                         .unwrap_or_default(),
                     reason.unwrap_or("")
                 );
@@ -470,12 +462,12 @@ fn doubt(
             note,
         } => {
             if !printed && spoiled.is_none() {
-                return Err(t(
-                    lang,
-                    "pilih --printed atau --spoiled",
-                    "give --printed or --spoiled",
-                )
-                .into());
+                return Err(lang
+                    .pick(
+                        "pilih --printed atau --spoiled",
+                        "give --printed or --spoiled",
+                    )
+                    .into());
             }
             let req = ResolveRequest {
                 printed,
@@ -509,16 +501,12 @@ fn outbox(
             let v = books.outbox().map_err(|e| failed(e, lang))?;
             println!(
                 "{}: {}",
-                t(
-                    lang,
-                    "event menunggu dikirim",
-                    "events waiting for delivery"
-                ),
+                crate::messages::label(lang, "cli.events_waiting_for_delivery"),
                 v.backlog
             );
             println!(
                 "{}: {}",
-                t(lang, "event ditolak server", "events refused by the server"),
+                crate::messages::label(lang, "cli.events_refused_by_the_server"),
                 v.refused.len()
             );
             for r in v.refused {
@@ -539,11 +527,7 @@ fn outbox(
                 .map_err(|e| failed(e, lang))?;
             println!(
                 "{}: {}",
-                t(
-                    lang,
-                    "event dikembalikan ke antrean",
-                    "events back in the delivery queue"
-                ),
+                crate::messages::label(lang, "cli.events_back_in_the_delivery"),
                 r.count
             );
             Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 //! Bahasa Indonesia and English: the file is edited by hand on a machine with no IDE, and a
 //! mistake found here stops the daemon before READY instead of warning every few seconds.
 
+use crate::messages::MessageText as _;
 use std::path::Path;
 
 use toml::de::{DeTable, DeValue};

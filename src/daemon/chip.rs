@@ -3,6 +3,7 @@
 //! an encoder only through [`ChipEncoder`]: the PC/SC implementation (profile + `encode` from
 //! the drivers, content from the job) plugs in here; tests give a scripted one.
 
+use crate::messages::MessageText as _;
 use cetak_drivers::printer::station::EncoderStation;
 
 use crate::job::ValidatedJob;

@@ -144,23 +144,38 @@ impl ActError {
             ActError::WorkerGone(_) => "worker_gone",
         }
     }
+}
 
-    /// The message in Bahasa Indonesia (`Display` is English).
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for ActError {
+    fn message_code(&self) -> &'static str {
         match self {
-            ActError::UnknownPrinter(p) => format!("printer {p:?} tidak dikenal"),
-            ActError::NotPaused(p) => format!("printer {p} tidak sedang menunggu operator"),
-            ActError::NotAllowed { action, allowed } => {
-                format!("tindakan {action} tidak diizinkan di sini (yang boleh: {allowed})")
-            }
+            ActError::UnknownPrinter { .. } => "act.unknown_printer",
+            ActError::NotPaused { .. } => "act.not_paused",
+            ActError::NotAllowed { .. } => "act.not_allowed",
+            ActError::StaleEvent { .. } => "act.stale_event",
+            ActError::WorkerGone { .. } => "act.worker_gone",
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        #[allow(unreachable_patterns)] // variants without arguments
+        match self {
             ActError::StaleEvent {
-                printer,
                 given,
+                printer,
                 pending,
-            } => format!(
-                "kejadian {given} di printer {printer} sudah tidak menunggu (sekarang: {pending})"
-            ),
-            ActError::WorkerGone(p) => format!("pekerja printer {p} sudah berhenti"),
+                ..
+            } => args
+                .with("given", given)
+                .with("printer", printer)
+                .with("pending", pending),
+            ActError::NotAllowed { action, allowed } => {
+                args.with("action", action).with("allowed", allowed)
+            }
+            ActError::UnknownPrinter(p) => args.with("printer", format!("{p:?}")),
+            ActError::NotPaused(p) | ActError::WorkerGone(p) => args.with("printer", p),
+            _ => args,
         }
     }
 }

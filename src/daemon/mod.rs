@@ -82,6 +82,44 @@ pub enum DaemonError {
     Place(preflight::PlaceProblem),
 }
 
+impl crate::messages::Message for DaemonError {
+    fn message_code(&self) -> &'static str {
+        match self {
+            DaemonError::Io { .. } => "daemon.io",
+            DaemonError::Journal(e) => e.message_code(),
+            DaemonError::Layouts(e) => e.message_code(),
+            DaemonError::ConfigFile(e) => e.message_code(),
+            DaemonError::Encoder { .. } => "daemon.encoder",
+            DaemonError::ShutdownTask(_) => "daemon.shutdown_task",
+            DaemonError::InvalidJob(_) => "daemon.invalid_job",
+            DaemonError::Config(_) => "daemon.config",
+            DaemonError::Place(_) => "daemon.place",
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        match self {
+            DaemonError::Io { path, source } => {
+                args.with("path", path.display()).with("source", source)
+            }
+            DaemonError::Journal(e) => e.message_args(),
+            DaemonError::Layouts(e) => e.message_args(),
+            DaemonError::ConfigFile(e) => e.message_args(),
+            DaemonError::Encoder { printer, source } => args.with("printer", printer).with_each(
+                "detail",
+                &source.message_id,
+                &source.message_en,
+            ),
+            DaemonError::ShutdownTask(e) => args.with("detail", e),
+            DaemonError::InvalidJob(d) | DaemonError::Config(d) => args.with("detail", d),
+            // Both languages whatever `--lang`: it is read in the service's journal, where the
+            // reader's language is not known.
+            DaemonError::Place(p) => args.with("detail", p),
+        }
+    }
+}
+
 impl DaemonError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
         DaemonError::Io {

@@ -3,6 +3,7 @@
 //! thread is bounded (look-ahead 1–2): memory stays bounded and a paused printer holds at most
 //! that many jobs.
 
+use crate::messages::MessageText as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::SyncSender;
@@ -60,15 +61,19 @@ impl JobRefusal {
             JobRefusal::Invalid(r) => r,
         }
     }
+}
 
-    /// The reason in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
-        self.report().render(job::Lang::Id)
+impl crate::messages::Message for JobRefusal {
+    fn message_code(&self) -> &'static str {
+        "job.refused"
     }
-
-    /// The reason in English.
-    pub fn message_en(&self) -> String {
-        self.report().render(job::Lang::En)
+    fn message_args(&self) -> crate::messages::Args {
+        let report = self.report();
+        crate::messages::Args::new().with_each(
+            "report",
+            report.render(job::Lang::Id),
+            report.render(job::Lang::En),
+        )
     }
 }
 

@@ -37,3 +37,26 @@ impl IntakeError {
         }
     }
 }
+
+impl crate::messages::Message for IntakeError {
+    fn message_code(&self) -> &'static str {
+        match self {
+            IntakeError::Io { .. } => "intake.io",
+            IntakeError::Journal(e) => e.message_code(),
+            IntakeError::InvalidJob(_) => "intake.invalid_job",
+            IntakeError::Config(e) => e.message_code(),
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        match self {
+            IntakeError::Io { path, source } => {
+                args.with("path", path.display()).with("source", source)
+            }
+            IntakeError::Journal(e) => e.message_args(),
+            IntakeError::InvalidJob(d) => args.with("detail", d),
+            IntakeError::Config(e) => e.message_args(),
+        }
+    }
+}

@@ -11,6 +11,7 @@ pub use error::IntakeError;
 
 pub use signed::{accept_signed, Accepted, IntakeContext, JobOrigin, INVALID_JOB};
 
+use crate::messages::MessageText as _;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;

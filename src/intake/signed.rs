@@ -3,6 +3,7 @@
 //! spool's policy → queue, idempotent on the job id. Nothing of a payload whose signature did
 //! not verify is ever queued; unsigned documents pass only on a training station.
 
+use crate::messages::MessageText as _;
 use std::sync::Arc;
 
 use serde_json::Value;

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::messages::{Message, MessageText as _};
+
 /// One problem found in a job: an error (the job is refused) or a warning (the job prints).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -36,15 +38,14 @@ impl Finding {
     pub fn code(&self) -> &'static str {
         self.problem.code()
     }
+}
 
-    /// Operator message in English.
-    pub fn message_en(&self) -> String {
-        self.problem.message_en()
+impl Message for Finding {
+    fn message_code(&self) -> &'static str {
+        self.problem.message_code()
     }
-
-    /// Operator message in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
-        self.problem.message_id()
+    fn message_args(&self) -> crate::messages::Args {
+        self.problem.message_args()
     }
 }
 

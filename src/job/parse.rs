@@ -156,6 +156,7 @@ fn clip(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::MessageText as _;
 
     fn code(bytes: &str) -> (String, String) {
         let e = parse(bytes.as_bytes()).unwrap_err();

@@ -5,31 +5,12 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::card::CardDesign;
+use crate::messages::MessageText as _;
 
 use super::error::{Finding, Problem};
 use super::{ValidatedJob, ValidationPolicy, MAX_DOCUMENT_BYTES};
 
-/// Language of operator messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Bahasa Indonesia (the default for operators).
-    #[default]
-    Id,
-    /// English.
-    En,
-}
-
-impl std::str::FromStr for Lang {
-    type Err = String;
-    /// `id` / `en` (as a CLI flag or a configuration value).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "id" | "in" | "id-id" => Ok(Lang::Id),
-            "en" | "en-us" | "en-gb" => Ok(Lang::En),
-            other => Err(format!("unknown language {other:?} (use id or en)")),
-        }
-    }
-}
+pub use crate::messages::Lang;
 
 /// Everything found about one job file.
 #[derive(Debug, Clone)]
@@ -68,10 +49,7 @@ impl ValidationReport {
         };
         for (word, list) in [(err_word, &self.errors), (warn_word, &self.warnings)] {
             for f in list {
-                let msg = match lang {
-                    Lang::Id => f.message_id(),
-                    Lang::En => f.message_en(),
-                };
+                let msg = f.message(lang);
                 let field = if f.field.is_empty() { "-" } else { &f.field };
                 let _ = writeln!(out, "{word} [{}] {field}: {msg}", f.code());
             }

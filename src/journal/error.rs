@@ -1,8 +1,10 @@
-//! Journal errors. `Display` is English (logs, developers); [`JournalError::message_id`] is the
-//! Bahasa Indonesia text shown to operators. Each variant's doc says what the operator should do.
+//! Journal errors. `Display` is English (logs, developers); the [`Message`] code names the
+//! operator text in the catalogue (`crate::messages`). Each variant's doc says what the
+//! operator should do.
 
 use super::state::JobState;
 use super::types::BlangkoType;
+use crate::messages::{Args, Message};
 
 /// Everything the journal can refuse or fail with.
 #[derive(Debug, thiserror::Error)]
@@ -88,54 +90,67 @@ pub enum JournalError {
     },
 }
 
-impl JournalError {
-    /// Operator-facing message in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
+impl Message for JournalError {
+    fn message_code(&self) -> &'static str {
         match self {
-            JournalError::Sqlite(e) => format!("kesalahan basis data jurnal: {e}"),
-            JournalError::SchemaTooNew { found, supported } => format!(
-                "versi skema jurnal {found} lebih baru daripada yang didukung cetak ini ({supported}); perbarui cetak"
-            ),
-            JournalError::UnknownJob(j) => format!("pekerjaan {j} tidak dikenal"),
+            JournalError::Sqlite(_) => "journal.sqlite",
+            JournalError::SchemaTooNew { .. } => "journal.schema_too_new",
+            JournalError::UnknownJob(_) => "journal.unknown_job",
+            JournalError::IllegalTransition { .. } => "journal.illegal_transition",
+            JournalError::InsufficientStock { .. } => "journal.insufficient_stock",
+            JournalError::FeederHoldsOtherType { .. } => "journal.feeder_holds_other_type",
+            JournalError::NotAdministrator { .. } => "journal.not_administrator",
+            JournalError::InvalidInput(_) => "journal.invalid_input",
+            JournalError::Corrupt { .. } => "journal.corrupt",
+            JournalError::LeaseLost { .. } => "journal.lease_lost",
+        }
+    }
+
+    fn message_args(&self) -> Args {
+        let args = Args::new();
+        match self {
+            JournalError::Sqlite(e) => args.with("error", e),
+            JournalError::SchemaTooNew { found, supported } => {
+                args.with("found", found).with("supported", supported)
+            }
+            JournalError::UnknownJob(job) | JournalError::LeaseLost { job } => {
+                args.with("job", job)
+            }
             JournalError::IllegalTransition {
                 job,
                 event,
                 expected,
                 got,
-            } => format!(
-                "pekerjaan {job}: tidak dapat {event}: seharusnya {expected}, ternyata {got}"
-            ),
+            } => args
+                .with("job", job)
+                .with("event", event)
+                .with("expected", expected)
+                .with("got", got),
             JournalError::InsufficientStock {
                 blangko_type,
                 location,
                 available,
                 requested,
-            } => format!(
-                "blangko {blangko_type} di {location} tidak cukup: tersedia {available}, diminta {requested}"
-            ),
+            } => args
+                .with("blangko_type", blangko_type)
+                .with("location", location)
+                .with("available", available)
+                .with("requested", requested),
             JournalError::FeederHoldsOtherType {
                 printer,
                 held_type,
                 held,
-            } => format!(
-                "feeder printer {printer} masih berisi {held} blangko {held_type}; kosongkan dahulu"
-            ),
-            JournalError::NotAdministrator { operator } => {
-                format!("operator {operator} bukan administrator")
-            }
-            JournalError::InvalidInput(s) => format!("masukan tidak valid: {s}"),
-            JournalError::Corrupt { table, id, detail } => {
-                format!("baris jurnal rusak di {table} {id}: {detail}")
-            }
-            JournalError::LeaseLost { job } => format!(
-                "pekerjaan {job}: sewa (lease) dari server hilang; dibatalkan, tidak dicetak"
-            ),
+            } => args
+                .with("printer", printer)
+                .with("held_type", held_type)
+                .with("held", held),
+            JournalError::NotAdministrator { operator } => args.with("operator", operator),
+            JournalError::InvalidInput(detail) => args.with("detail", detail),
+            JournalError::Corrupt { table, id, detail } => args
+                .with("table", table)
+                .with("id", id)
+                .with("detail", detail),
         }
-    }
-
-    /// English message (same as `Display`), for symmetry with `message_id`.
-    pub fn message_en(&self) -> String {
-        self.to_string()
     }
 }
 

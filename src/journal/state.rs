@@ -80,40 +80,32 @@ impl JobState {
 
     /// Indonesian label for operators.
     pub fn label_id(self) -> &'static str {
-        match self {
-            JobState::Queued => "antre",
-            JobState::Preparing => "disiapkan",
-            JobState::Ready => "siap",
-            JobState::Feeding => "blangko masuk",
-            JobState::Encoding => "encode chip",
-            JobState::Printing => "mencetak",
-            JobState::Printed => "tercetak",
-            JobState::Spoiled => "rusak",
-            JobState::Failed => "gagal",
-            JobState::Rejected => "ditolak",
-            JobState::Cancelled => "dibatalkan",
-            JobState::InDoubt => "diragukan",
-            JobState::Superseded => "diganti",
-        }
+        self.label(crate::messages::Lang::Id)
     }
 
     /// English label for operators (`cetak status --lang en`).
     pub fn label_en(self) -> &'static str {
-        match self {
-            JobState::Queued => "queued",
-            JobState::Preparing => "preparing",
-            JobState::Ready => "ready",
-            JobState::Feeding => "feeding",
-            JobState::Encoding => "encoding",
-            JobState::Printing => "printing",
-            JobState::Printed => "printed",
-            JobState::Spoiled => "spoiled",
-            JobState::Failed => "failed",
-            JobState::Rejected => "rejected",
-            JobState::Cancelled => "cancelled",
-            JobState::InDoubt => "in doubt",
-            JobState::Superseded => "superseded",
-        }
+        self.label(crate::messages::Lang::En)
+    }
+
+    /// Label for operators in `lang`, from the catalogue (`state.<code>`).
+    pub fn label(self, lang: crate::messages::Lang) -> &'static str {
+        let code = match self {
+            JobState::Queued => "state.queued",
+            JobState::Preparing => "state.preparing",
+            JobState::Ready => "state.ready",
+            JobState::Feeding => "state.feeding",
+            JobState::Encoding => "state.encoding",
+            JobState::Printing => "state.printing",
+            JobState::Printed => "state.printed",
+            JobState::Spoiled => "state.spoiled",
+            JobState::Failed => "state.failed",
+            JobState::Rejected => "state.rejected",
+            JobState::Cancelled => "state.cancelled",
+            JobState::InDoubt => "state.in_doubt",
+            JobState::Superseded => "state.superseded",
+        };
+        crate::messages::label(lang, code)
     }
 
     /// No further transition by the station. A printed card can still be written off by an

@@ -81,22 +81,23 @@ impl SpoilCategory {
 
     /// Label as written in Dukcapil reports.
     pub fn label_id(self) -> &'static str {
-        match self {
-            SpoilCategory::GagalEncode => "gagal encode",
-            SpoilCategory::GagalCetak => "gagal cetak",
-            SpoilCategory::Rusak => "rusak",
-            SpoilCategory::PerubahanElemenData => "perubahan elemen data",
-        }
+        self.label(crate::messages::Lang::Id)
     }
 
     /// English label.
     pub fn label_en(self) -> &'static str {
-        match self {
-            SpoilCategory::GagalEncode => "chip encoding failed",
-            SpoilCategory::GagalCetak => "printing failed",
-            SpoilCategory::Rusak => "damaged",
-            SpoilCategory::PerubahanElemenData => "data changed",
-        }
+        self.label(crate::messages::Lang::En)
+    }
+
+    /// Label in `lang`, from the catalogue (`spoil.<code>`).
+    pub fn label(self, lang: crate::messages::Lang) -> &'static str {
+        let code = match self {
+            SpoilCategory::GagalEncode => "spoil.gagal_encode",
+            SpoilCategory::GagalCetak => "spoil.gagal_cetak",
+            SpoilCategory::Rusak => "spoil.rusak",
+            SpoilCategory::PerubahanElemenData => "spoil.perubahan_elemen_data",
+        };
+        crate::messages::label(lang, code)
     }
 }
 

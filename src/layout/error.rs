@@ -86,48 +86,62 @@ pub enum LayoutError {
     },
 }
 
-impl LayoutError {
-    /// The message for the operator, in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for LayoutError {
+    fn message_code(&self) -> &'static str {
         match self {
-            LayoutError::Io { path, .. } => {
-                format!("berkas tata letak {} tidak dapat dibaca", path.display())
+            LayoutError::Io { .. } => "layout_dir.io",
+            LayoutError::Manifest { .. } => "layout_dir.manifest",
+            LayoutError::Svg { .. } => "layout_dir.svg",
+            LayoutError::Canvas { .. } => "layout_dir.canvas",
+            LayoutError::MissingElement { .. } => "layout_dir.missing_element",
+            LayoutError::Transformed { .. } => "layout_dir.transformed",
+            LayoutError::BadElement { .. } => "layout_dir.bad_element",
+            LayoutError::FontMissing { .. } => "layout_dir.font_missing",
+            LayoutError::MissingLayout { .. } => "layout_dir.missing_layout",
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        #[allow(unreachable_patterns)] // variants without arguments
+        match self {
+            LayoutError::Io { path, source, .. } => {
+                args.with("path", path.display()).with("source", source)
             }
-            LayoutError::Manifest { path, message } => {
-                format!(
-                    "manifes tata letak {} tidak valid: {message}",
-                    path.display()
-                )
+            LayoutError::Manifest { path, message, .. } => {
+                args.with("path", path.display()).with("message", message)
             }
-            LayoutError::Svg { layout, message } => {
-                format!("templat SVG tata letak {layout} tidak valid: {message}")
+            LayoutError::Svg {
+                layout, message, ..
+            } => args.with("layout", layout).with("message", message),
+            LayoutError::Canvas { layout, .. } => args.with("layout", layout),
+            LayoutError::MissingElement { layout, id, .. } => {
+                args.with("layout", layout).with("id", id)
             }
-            LayoutError::Canvas { layout } => {
-                format!("kanvas SVG tata letak {layout} harus 1016 × 648 px (viewBox 0 0 1016 648)")
-            }
-            LayoutError::MissingElement { layout, id } => {
-                format!("tata letak {layout}: elemen dengan id \"{id}\" tidak ada di SVG")
-            }
-            LayoutError::Transformed { layout, id } => {
-                format!("tata letak {layout}: elemen \"{id}\" atau induknya memakai transform")
+            LayoutError::Transformed { layout, id, .. } => {
+                args.with("layout", layout).with("id", id)
             }
             LayoutError::BadElement {
                 layout,
                 id,
                 problem,
-            } => {
-                format!("tata letak {layout}: elemen \"{id}\" tidak sesuai ({problem})")
-            }
-            LayoutError::FontMissing { layout, family, .. } => {
-                format!("tata letak {layout}: huruf \"{family}\" tidak ada di layouts/fonts")
-            }
-            LayoutError::MissingLayout { name } => format!("tata letak {name} tidak ditemukan"),
+                ..
+            } => args
+                .with("layout", layout)
+                .with("id", id)
+                .with("problem", problem),
+            LayoutError::FontMissing {
+                layout,
+                family,
+                bold,
+                ..
+            } => args
+                .with("layout", layout)
+                .with("family", family)
+                .with("bold", bold),
+            LayoutError::MissingLayout { name, .. } => args.with("name", name),
+            _ => args,
         }
-    }
-
-    /// The message for the operator, in English.
-    pub fn message_en(&self) -> String {
-        self.to_string()
     }
 }
 
@@ -235,41 +249,49 @@ impl FitError {
             FitError::LayoutNotLoaded { .. } => None,
         }
     }
+}
 
-    /// The message for the operator, in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for FitError {
+    fn message_code(&self) -> &'static str {
         match self {
-            FitError::TooLong { field, layout } => {
-                format!("isian {field} terlalu panjang untuk tata letak {layout}, walau dengan pengaturan terkecil yang masih terbaca")
-            }
-            FitError::UnsupportedCharacter {
-                field, codepoint, ..
-            } => {
-                format!("isian {field} memuat karakter yang tidak dapat dicetak: U+{codepoint:04X}")
-            }
-            FitError::QrTooLarge { layout, bytes } => {
-                format!("data QR ({bytes} bita) terlalu besar untuk kotak QR tata letak {layout}")
-            }
-            FitError::BarcodeTooLong { layout, chars } => {
-                format!("data barcode ({chars} karakter) terlalu panjang untuk tata letak {layout}")
-            }
-            FitError::BarcodeCharacter { codepoint } => {
-                format!(
-                    "data barcode memuat karakter yang tidak didukung Code 128: U+{codepoint:04X}"
-                )
-            }
-            FitError::MissingImage { layout, slot } => {
-                format!("tata letak {layout} memerlukan gambar untuk {slot}")
-            }
-            FitError::NoSlot { design, item } => {
-                format!("desain kartu {design} tidak punya tempat untuk {item}")
-            }
-            FitError::LayoutNotLoaded { name } => format!("tata letak {name} belum dimuat"),
+            FitError::TooLong { .. } => "layout.text_no_fit",
+            FitError::UnsupportedCharacter { .. } => "layout.unsupported_char",
+            FitError::QrTooLarge { .. } => "layout.qr_too_large",
+            FitError::BarcodeTooLong { .. } => "layout.barcode_too_long",
+            FitError::BarcodeCharacter { .. } => "layout.barcode_char",
+            FitError::MissingImage { .. } => "layout.image_missing",
+            FitError::NoSlot { .. } => "layout.no_slot",
+            FitError::LayoutNotLoaded { .. } => "layout.not_loaded",
         }
     }
 
-    /// The message for the operator, in English.
-    pub fn message_en(&self) -> String {
-        self.to_string()
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        #[allow(unreachable_patterns)] // variants without arguments
+        match self {
+            FitError::TooLong { field, layout, .. } => {
+                args.with("field", field).with("layout", layout)
+            }
+            FitError::UnsupportedCharacter {
+                field, codepoint, ..
+            } => args
+                .with("field", field)
+                .with("codepoint", format!("{codepoint:04X}")),
+            FitError::QrTooLarge { bytes, layout, .. } => {
+                args.with("bytes", bytes).with("layout", layout)
+            }
+            FitError::BarcodeTooLong { chars, layout, .. } => {
+                args.with("chars", chars).with("layout", layout)
+            }
+            FitError::BarcodeCharacter { codepoint, .. } => {
+                args.with("codepoint", format!("{codepoint:04X}"))
+            }
+            FitError::MissingImage { layout, slot, .. } => {
+                args.with("layout", layout).with("slot", slot)
+            }
+            FitError::NoSlot { design, item, .. } => args.with("design", design).with("item", item),
+            FitError::LayoutNotLoaded { name, .. } => args.with("name", name),
+            _ => args,
+        }
     }
 }

@@ -9,6 +9,7 @@
 //! time from the head; an event refused on its own is set aside in the journal
 //! ([`crate::journal::Journal::outbox_refuse`]) so it does not block every event behind it.
 
+use crate::messages::MessageText as _;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};

@@ -1,5 +1,6 @@
-//! Errors of the link to the server. `Display` is English (logs); [`LinkError::message_id`] is
-//! the Bahasa Indonesia text for operators. Each variant's doc says what to check.
+//! Errors of the link to the server. `Display` is English (logs); the catalogue
+//! (`crate::messages`, codes `link.*`) has the operator texts. Each variant's doc says what to
+//! check.
 
 use std::time::Duration;
 
@@ -80,15 +81,26 @@ pub enum LinkError {
     Config(String),
 }
 
-impl LinkError {
-    /// Bahasa Indonesia message for operators.
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for LinkError {
+    fn message_code(&self) -> &'static str {
         match self {
-            LinkError::Unauthorized { status } => {
-                format!("server menolak token stasiun (HTTP {status}); periksa link.token_file")
-            }
+            LinkError::Unauthorized { .. } => "link.unauthorized",
+            LinkError::Certificate(_) => "link.certificate",
+            LinkError::Timeout => "link.timeout",
+            LinkError::Connect(_) => "link.connect",
+            LinkError::Server { .. } => "link.server",
+            LinkError::LeaseLost { .. } => "link.lease_lost",
+            LinkError::Protocol(_) => "link.protocol",
+            LinkError::Config(_) => "link.config",
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        match self {
+            LinkError::Unauthorized { status } => args.with("status", status),
             LinkError::Certificate(p) => {
-                let why = match p {
+                let id = match p {
                     CertificateProblem::UnknownIssuer => {
                         "ditandatangani CA yang tidak dikenal (periksa link.ca_file)".to_string()
                     }
@@ -103,25 +115,29 @@ impl LinkError {
                     }
                     CertificateProblem::Other(s) => s.clone(),
                 };
-                format!("sertifikat server: {why}")
+                args.with_each("problem", id, p.to_string())
             }
-            LinkError::Timeout => "server tidak menjawab tepat waktu".into(),
-            LinkError::Connect(e) => format!("tidak dapat menghubungi server: {e}"),
-            // The code and the server's message are English tokens: they stay in the logs.
-            LinkError::Server { status, .. } => {
-                format!("{} (HTTP {status})", server_label_id(*status))
+            LinkError::Timeout => args,
+            LinkError::Connect(e) | LinkError::Protocol(e) | LinkError::Config(e) => {
+                args.with("reason", e)
             }
-            LinkError::LeaseLost { lease_id } => format!("sewa (lease) {lease_id} hilang"),
-            LinkError::Protocol(e) => format!("jawaban server tidak sesuai protokol: {e}"),
-            LinkError::Config(e) => format!("konfigurasi link: {e}"),
+            LinkError::Server {
+                status,
+                code,
+                message,
+                ..
+            } => args
+                .with_each("kind", server_label_id(*status), server_label_en(*status))
+                .with("status", status)
+                .with("code", code)
+                // The server's message is English: it stays out of the Indonesian text.
+                .with_each("server_says", "", format!(": {message}")),
+            LinkError::LeaseLost { lease_id } => args.with("lease_id", lease_id),
         }
     }
+}
 
-    /// English message (same as `Display`).
-    pub fn message_en(&self) -> String {
-        self.to_string()
-    }
-
+impl LinkError {
     /// What went wrong in two words, English, for log lines: "server unreachable" (no answer),
     /// "server busy" (503/429), "server error" (other 5xx), "request refused" (4xx), ...
     pub fn summary_en(&self) -> &'static str {
@@ -271,6 +287,7 @@ fn from_rustls(e: &(dyn std::error::Error + 'static)) -> Option<CertificateProbl
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::MessageText as _;
 
     #[test]
     fn rustls_error_inside_io_error_is_found() {

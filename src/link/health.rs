@@ -2,6 +2,7 @@
 //! whether the server answers, and since when it does not, in both languages. The client
 //! records every request's outcome here.
 
+use crate::messages::MessageText as _;
 use std::sync::{Arc, Mutex};
 
 use super::error::LinkError;

@@ -5,6 +5,7 @@
 //! that reached a printer once is this station's and is never dropped or given back — so a slow
 //! or absent server can delay renewals without risk.
 
+use crate::messages::MessageText as _;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -25,20 +25,25 @@ pub enum RenderError {
     },
 }
 
-impl RenderError {
-    /// The message for the operator, in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for RenderError {
+    fn message_code(&self) -> &'static str {
         match self {
-            RenderError::Fit(e) => e.message_id(),
-            RenderError::Svg(m) => format!("gagal merender SVG kartu: {m}"),
-            RenderError::Write { path, message } => {
-                format!("tidak dapat menulis {}: {message}", path.display())
-            }
+            RenderError::Svg { .. } => "render.svg",
+            RenderError::Write { .. } => "render.write",
+            RenderError::Fit(e) => e.message_code(),
         }
     }
 
-    /// The message for the operator, in English.
-    pub fn message_en(&self) -> String {
-        self.to_string()
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        #[allow(unreachable_patterns)] // variants without arguments
+        match self {
+            RenderError::Svg(reason) => args.with("reason", reason),
+            RenderError::Write { path, message } => {
+                args.with("path", path.display()).with("message", message)
+            }
+            RenderError::Fit(e) => e.message_args(),
+            _ => args,
+        }
     }
 }

@@ -143,7 +143,8 @@ pub fn run(args: ReportArgs, lang: Lang) -> ExitCode {
 }
 
 fn run_inner(args: ReportArgs, lang: Lang) -> Result<PathBuf, String> {
-    let cfg = Config::load(&args.config).map_err(|e| lang.pick(e.message_id(), e.message_en()))?;
+    let cfg =
+        Config::load(&args.config).map_err(|e| crate::messages::MessageText::message(&e, lang))?;
     let rc = cfg.report.clone();
     let offset = rc.utc_offset_minutes;
     let station = cfg.station.id.clone();

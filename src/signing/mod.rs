@@ -55,28 +55,31 @@ impl SignatureError {
             SignatureError::BadSignature => "bad_signature",
         }
     }
+}
 
-    /// Message for operators, in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for SignatureError {
+    fn message_code(&self) -> &'static str {
         match self {
-            SignatureError::NotJws => "pekerjaan tidak bertanda tangan".into(),
-            SignatureError::Malformed(d) => format!("tanda tangan pekerjaan rusak: {d}"),
-            SignatureError::UnsupportedAlgorithm(a) => {
-                format!("algoritme tanda tangan {a:?} tidak diterima (hanya EdDSA)")
-            }
-            SignatureError::UnknownKey(k) => {
-                format!("kunci penanda tangan {k:?} tidak dipercaya stasiun ini")
-            }
-            SignatureError::KeyExpired(k) => {
-                format!("kunci penanda tangan {k:?} sudah kedaluwarsa")
-            }
-            SignatureError::BadSignature => "tanda tangan tidak cocok dengan pekerjaan".into(),
+            SignatureError::NotJws => "signature.not_jws",
+            SignatureError::Malformed { .. } => "signature.malformed",
+            SignatureError::UnsupportedAlgorithm { .. } => "signature.unsupported_algorithm",
+            SignatureError::UnknownKey { .. } => "signature.unknown_key",
+            SignatureError::KeyExpired { .. } => "signature.key_expired",
+            SignatureError::BadSignature => "signature.bad_signature",
         }
     }
 
-    /// Message in English.
-    pub fn message_en(&self) -> String {
-        self.to_string()
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        #[allow(unreachable_patterns)] // variants without arguments
+        match self {
+            SignatureError::Malformed(reason) => args.with("reason", reason),
+            SignatureError::UnsupportedAlgorithm(alg) => args.with("alg", format!("{alg:?}")),
+            SignatureError::UnknownKey(kid) | SignatureError::KeyExpired(kid) => {
+                args.with("kid", format!("{kid:?}"))
+            }
+            _ => args,
+        }
     }
 }
 

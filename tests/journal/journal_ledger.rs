@@ -1,6 +1,7 @@
 //! Blangko ledger: movements, refusals, roles, feeders, alerts, the daily spoilage record, and
 //! the invariant under random sequences of operations (proptest against a plain model).
 
+use cetak::messages::MessageText as _;
 use std::collections::BTreeMap;
 
 use crate::support::journal::*;

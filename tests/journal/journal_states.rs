@@ -6,6 +6,7 @@ use cetak::journal::{
     Actor, BlangkoType, ChipInfo, DoubtResolution, Enqueued, JobState, JournalError, Location,
     PrintedInfo, RejectedJob, SpoilCategory,
 };
+use cetak::messages::MessageText as _;
 
 const P: &str = "P1";
 

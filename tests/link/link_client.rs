@@ -1,6 +1,7 @@
 //! The station's HTTP client against the server simulator over real HTTP/TLS: a wrong token, an
 //! unknown CA, a wrong host name, a hang and server errors give their typed `LinkError`.
 
+use cetak::messages::MessageText as _;
 use std::time::{Duration, Instant};
 
 use crate::support::link::*;

@@ -9,6 +9,7 @@ use cetak::journal::{
     BlangkoType, DoubtResolution, JobSource, JobState, Journal, JournalError, LeaseDrop,
     SpoilCategory, Timestamp, LEASE_LOST, LEASE_LOST_ALERT, LEASE_RELEASED,
 };
+use cetak::messages::MessageText as _;
 
 fn pulled(lease: &str, expires: Timestamp) -> JobSource {
     JobSource {

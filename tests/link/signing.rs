@@ -2,6 +2,7 @@
 
 use base64::Engine as _;
 use cetak::cli::demo::key as demo;
+use cetak::messages::MessageText as _;
 use cetak::signing::{
     self, parse_private_key, parse_public_key, sign, sign_with_header, Jws, SignatureError,
     TrustStore,

@@ -1,6 +1,7 @@
 //! Loading layouts: the shipped directory loads; a broken layout is refused at start-up with a
 //! typed error naming the problem.
 
+use cetak::messages::MessageText as _;
 use std::path::Path;
 
 use crate::support::render::layouts_dir;

@@ -6,6 +6,7 @@ use crate::support::render::{kia_0_5, kia_5_17, ktp_el, layouts, photo, signatur
 use cetak::card::{field, CardContent, CardDesign};
 use cetak::layout::{Face, FitError, FitStep};
 use cetak::layout::{Layout, Panel, Rect, CARD_HEIGHT, CARD_LEFT, CARD_TOP, CARD_WIDTH};
+use cetak::messages::MessageText as _;
 use cetak::render;
 use cetak_drivers::printer::layers::Bitplane;
 use resvg::usvg::{self, roxmltree};

@@ -2,6 +2,7 @@
 //! and key, in Bahasa Indonesia and English; a daemon given such a file (or a production file
 //! trusting the demo key) exits non-zero before READY.
 
+use cetak::messages::MessageText as _;
 use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

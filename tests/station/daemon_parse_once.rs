@@ -2,15 +2,14 @@
 //! its chip: the preparer hands the validated job to the chip encoder (`Prepared` carries it,
 //! not the raw document). Counted with `cetak::job::validations()`.
 
-
 use std::time::Duration;
 
+use crate::support::daemon::*;
 use cetak::config::Config;
 use cetak::daemon::{ChipEncoder, EncodeFailure, Station, StationOptions};
 use cetak::job::ValidatedJob;
 use cetak::journal::{BlangkoType, ChipInfo, JobState};
 use cetak_drivers::printer::station::EncoderStation;
-use crate::support::daemon::*;
 
 /// Succeeds at once; checks it is given the job the card is for.
 struct Quiet;

@@ -55,8 +55,7 @@ fn nik(sex: &str, day: u32, serial: u32) -> String {
 fn pupil_job(spool: &Path, id: &str, batch: Option<(&str, &str)>, pupil: &Pupil, serial: u32) {
     let src = root().join("examples/jobs/kia-0-5.json");
     let inlined =
-        cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap())
-            .unwrap();
+        cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap()).unwrap();
     let mut doc: serde_json::Value = serde_json::from_str(&inlined).unwrap();
     let (name, sex, day, class) = *pupil;
     doc["job_id"] = id.into();

@@ -1,7 +1,8 @@
 //! The chip side's errors: one enum, each variant saying what the operator should do, with an
-//! English `Display` and an Indonesian [`ChipError::message_id`].
+//! English `Display` (logs) and a [`Message`] code naming its operator text in the catalogue.
 
 use super::apdu::{ApduError, StatusWord};
+use crate::messages::{Args, Message};
 
 /// Everything that can go wrong while talking to a chip.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -118,82 +119,80 @@ pub enum ChipError {
     Apdu(#[from] ApduError),
 }
 
+impl Message for ChipError {
+    fn message_code(&self) -> &'static str {
+        match self {
+            ChipError::NoService(_) => "chip.no_service",
+            ChipError::NoReader { .. } => "chip.no_reader",
+            ChipError::NoCard { .. } => "chip.no_card",
+            ChipError::CardRemoved => "chip.card_removed",
+            ChipError::CardReset => "chip.card_reset",
+            ChipError::Mute { .. } => "chip.mute",
+            ChipError::ReaderBusy => "chip.reader_busy",
+            ChipError::Transport(_) => "chip.transport",
+            ChipError::ExtendedUnsupported(_) => "chip.extended_unsupported",
+            ChipError::ForeignCard { .. } => "chip.foreign_card",
+            ChipError::Refused { .. } => "chip.refused",
+            ChipError::AccessDenied { .. } => "chip.access_denied",
+            ChipError::PinBlocked => "chip.pin_blocked",
+            ChipError::CardFull { .. } => "chip.card_full",
+            ChipError::MemoryFailure { .. } => "chip.memory_failure",
+            ChipError::VerifyMismatch { .. } => "chip.verify_mismatch",
+            ChipError::FileTooSmall { .. } => "chip.file_too_small",
+            ChipError::Secret(_) => "chip.secret",
+            ChipError::Profile(_) => "chip.profile",
+            ChipError::Content(_) => "chip.content",
+            ChipError::Decode(_) => "chip.decode",
+            ChipError::Apdu(_) => "chip.apdu",
+        }
+    }
+
+    fn message_args(&self) -> Args {
+        let args = Args::new();
+        match self {
+            ChipError::NoService(r)
+            | ChipError::Transport(r)
+            | ChipError::ExtendedUnsupported(r)
+            | ChipError::Secret(r)
+            | ChipError::Profile(r)
+            | ChipError::Content(r)
+            | ChipError::Decode(r) => args.with("reason", r),
+            ChipError::NoReader { pattern, available } => args
+                .with("pattern", format!("{pattern:?}"))
+                .with("readers", format!("{available:?}")),
+            ChipError::NoCard { reader, waited_ms } => args
+                .with("reader", format!("{reader:?}"))
+                .with("waited_ms", waited_ms),
+            ChipError::Mute { timeout_ms } => args.with("timeout_ms", timeout_ms),
+            ChipError::ForeignCard { atr } => args.with("atr", atr),
+            ChipError::Refused { step, sw } => args.with("step", step).with("sw", sw),
+            ChipError::AccessDenied { retries_left } => args.with("retries_left", retries_left),
+            ChipError::CardFull { step } | ChipError::MemoryFailure { step } => {
+                args.with("step", step)
+            }
+            ChipError::VerifyMismatch { fid } => args.with("fid", fid),
+            ChipError::FileTooSmall {
+                fid,
+                capacity,
+                needed,
+            } => args
+                .with("fid", fid)
+                .with("capacity", capacity)
+                .with("needed", needed),
+            ChipError::Apdu(e) => args.with("reason", e),
+            ChipError::CardRemoved
+            | ChipError::CardReset
+            | ChipError::ReaderBusy
+            | ChipError::PinBlocked => args,
+        }
+    }
+}
+
 impl ChipError {
-    /// Operator message in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
-        match self {
-            ChipError::NoService(_) => "Layanan PC/SC (pcscd) tidak berjalan.".into(),
-            ChipError::NoReader { pattern, .. } => {
-                format!(
-                    "Pembaca kartu \"{pattern}\" tidak ditemukan. Periksa kabel dan konfigurasi."
-                )
-            }
-            ChipError::NoCard { .. } => "Tidak ada kartu di stasiun encoder.".into(),
-            ChipError::CardRemoved => "Kartu terlepas dari pembaca saat proses berjalan.".into(),
-            ChipError::CardReset => "Kartu di-reset saat proses berjalan.".into(),
-            ChipError::Mute { .. } => {
-                "Chip tidak menjawab (kartu bisu atau terlalu lambat).".into()
-            }
-            ChipError::ReaderBusy => "Pembaca kartu sedang dipakai aplikasi lain.".into(),
-            ChipError::Transport(_) => "Kesalahan komunikasi PC/SC.".into(),
-            ChipError::ExtendedUnsupported(_) => {
-                "Pembaca kartu tidak mendukung APDU panjang (extended length).".into()
-            }
-            ChipError::ForeignCard { .. } => {
-                "Kartu tidak dikenali oleh profil (jenis blangko salah?).".into()
-            }
-            ChipError::Refused { step, sw } => {
-                format!("Chip menolak perintah {step} ({:04X}).", sw.to_u16())
-            }
-            ChipError::AccessDenied { retries_left } => {
-                format!("Verifikasi PIN chip gagal, sisa {retries_left} kali percobaan.")
-            }
-            ChipError::PinBlocked => "PIN chip terblokir.".into(),
-            ChipError::CardFull { .. } => "Memori chip tidak cukup.".into(),
-            ChipError::MemoryFailure { .. } => "Memori chip rusak saat penulisan.".into(),
-            ChipError::VerifyMismatch { fid } => {
-                format!("Isi berkas {fid} yang dibaca ulang berbeda dari yang ditulis.")
-            }
-            ChipError::FileTooSmall { fid, .. } => format!("Berkas {fid} di chip terlalu kecil."),
-            ChipError::Secret(_) => "Kunci/PIN chip tidak tersedia.".into(),
-            ChipError::Profile(m) => format!("Profil kartu tidak valid: {m}"),
-            ChipError::Content(m) => format!("Isi chip tidak valid: {m}"),
-            ChipError::Decode(_) => "Data chip tidak dapat dibaca.".into(),
-            ChipError::Apdu(_) => "APDU tidak valid.".into(),
-        }
-    }
-
-    /// Operator message in English (same as `Display`).
-    pub fn message_en(&self) -> String {
-        self.to_string()
-    }
-
-    /// Stable short code for journals and reports.
+    /// Stable short code for journals and reports: the message code without its `chip.`.
     pub fn code(&self) -> &'static str {
-        match self {
-            ChipError::NoService(_) => "no_service",
-            ChipError::NoReader { .. } => "no_reader",
-            ChipError::NoCard { .. } => "no_card",
-            ChipError::CardRemoved => "card_removed",
-            ChipError::CardReset => "card_reset",
-            ChipError::Mute { .. } => "mute",
-            ChipError::ReaderBusy => "reader_busy",
-            ChipError::Transport(_) => "transport",
-            ChipError::ExtendedUnsupported(_) => "extended_unsupported",
-            ChipError::ForeignCard { .. } => "foreign_card",
-            ChipError::Refused { .. } => "refused",
-            ChipError::AccessDenied { .. } => "access_denied",
-            ChipError::PinBlocked => "pin_blocked",
-            ChipError::CardFull { .. } => "card_full",
-            ChipError::MemoryFailure { .. } => "memory_failure",
-            ChipError::VerifyMismatch { .. } => "verify_mismatch",
-            ChipError::FileTooSmall { .. } => "file_too_small",
-            ChipError::Secret(_) => "secret",
-            ChipError::Profile(_) => "profile",
-            ChipError::Content(_) => "content",
-            ChipError::Decode(_) => "decode",
-            ChipError::Apdu(_) => "apdu",
-        }
+        let code = self.message_code();
+        code.strip_prefix("chip.").unwrap_or(code)
     }
 
     /// True when the card in the station is at fault (reject it as "gagal encode" and try the

@@ -41,9 +41,15 @@ pub fn unregister(name: &str) -> bool {
 #[error("no emulator registered as {0:?}")]
 pub struct NoSuchEmulator(pub String);
 
-impl BackendError for NoSuchEmulator {
-    fn message_id(&self) -> String {
-        format!("Emulator printer {:?} belum dijalankan.", self.0)
+impl BackendError for NoSuchEmulator {}
+
+impl crate::messages::Message for NoSuchEmulator {
+    fn message_code(&self) -> &'static str {
+        "transport.no_such_emulator"
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        crate::messages::Args::new().with("name", format!("{:?}", self.0))
     }
 }
 

@@ -1,10 +1,11 @@
 //! Printer errors: one variant per printer condition, protocol errors, transport errors and an
-//! `Unknown` fallback. Each variant's doc says what the operator should do; [`PrinterError::message_id`]
-//! and [`PrinterError::message_en`] are the operator texts, [`PrinterError::card_action`] says
-//! what becomes of a card that was inside the printer.
+//! `Unknown` fallback. Each variant's doc says what the operator should do; its [`Message`] code
+//! names the operator text in the catalogue ([`crate::messages`]), [`PrinterError::card_action`]
+//! says what becomes of a card that was inside the printer.
 
 use super::layers::Side;
 use super::panel::Panel;
+use crate::messages::{Args, Message};
 use crate::transport::{TransportError, UriError};
 
 /// What the caller should do with a card that was in the printer when an error happened.
@@ -143,62 +144,64 @@ pub(crate) fn hex_short(raw: &[u8]) -> String {
     }
 }
 
-impl PrinterError {
-    /// English operator message.
-    pub fn message_en(&self) -> String {
-        self.to_string()
-    }
-
-    /// Operator message in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
+impl Message for PrinterError {
+    fn message_code(&self) -> &'static str {
         use PrinterError as E;
         match self {
-            E::FeederEmpty => "Tempat blangko kosong: isi blangko lalu coba lagi.".into(),
-            E::CoverOpen => "Tutup printer terbuka: tutup lalu coba lagi.".into(),
-            E::RibbonEnded => "Pita (ribbon) habis: pasang pita baru.".into(),
-            E::RibbonMissing => "Pita (ribbon) tidak terpasang: pasang pita.".into(),
-            E::RibbonUnsupported => "Pita yang terpasang tidak didukung printer ini.".into(),
-            E::Ribbon => {
-                "Kesalahan pita (ribbon): periksa pita terpasang, jenisnya sesuai, dan tidak putus."
-                    .into()
-            }
-            E::PanelNotOnRibbon { panel, ribbon } => format!(
-                "Pita {ribbon} tidak memiliki panel {panel:?} yang dibutuhkan kartu ini: pasang pita YMCKO."
-            ),
-            E::CardJam => {
-                "Kartu macet: buka printer, keluarkan kartu, lalu coba lagi.".into()
-            }
-            E::RejectBoxFull => "Kotak kartu gagal penuh: kosongkan.".into(),
-            E::OutputHopperFull => "Tempat kartu jadi penuh: ambil kartu yang sudah dicetak.".into(),
-            E::Cooling => "Kepala cetak sedang didinginkan: tunggu sebentar lalu coba lagi.".into(),
-            E::Busy => "Printer sedang sibuk.".into(),
-            E::Mechanical => {
-                "Kesalahan mekanis pada printer: periksa jalur kartu dan keluarkan kartu yang tertinggal.".into()
-            }
-            E::Magnetic(c) => format!("Kesalahan pita magnetik (kode {c})."),
-            E::CommandRefused { command } => {
-                format!("Printer menolak perintah {command}: periksa model dan firmware printer.")
-            }
-            E::ParameterRefused { command } => {
-                format!("Printer menolak parameter perintah {command}.")
-            }
-            E::Garbled { command, .. } => format!(
-                "Jawaban printer untuk {command} rusak: periksa kabel dan kecepatan port."
-            ),
-            E::Unknown { command, .. } => {
-                format!("Jawaban printer untuk {command} tidak dikenal: laporkan beserta log.")
-            }
-            E::NoCard => "Tidak ada kartu di dalam printer untuk operasi ini.".into(),
-            E::NotSupported(what) => format!("Tidak didukung printer ini: {what}."),
-            E::BadLayers { side, reason } => {
-                format!("Gambar sisi {side:?} tidak dapat dicetak: {reason}.")
-            }
-            E::Uri(e) => e.message_id(),
-            E::UnsupportedModel(m) => format!("Model printer {m:?} tidak didukung."),
-            E::Transport(e) => e.message_id(),
+            E::FeederEmpty => "printer.feeder_empty",
+            E::CoverOpen => "printer.cover_open",
+            E::RibbonEnded => "printer.ribbon_ended",
+            E::RibbonMissing => "printer.ribbon_missing",
+            E::Ribbon => "printer.ribbon",
+            E::RibbonUnsupported => "printer.ribbon_unsupported",
+            E::PanelNotOnRibbon { .. } => "printer.panel_not_on_ribbon",
+            E::CardJam => "printer.card_jam",
+            E::RejectBoxFull => "printer.reject_box_full",
+            E::OutputHopperFull => "printer.output_hopper_full",
+            E::Cooling => "printer.cooling",
+            E::Busy => "printer.busy",
+            E::Mechanical => "printer.mechanical",
+            E::Magnetic(_) => "printer.magnetic",
+            E::CommandRefused { .. } => "printer.command_refused",
+            E::ParameterRefused { .. } => "printer.parameter_refused",
+            E::Garbled { .. } => "printer.garbled",
+            E::Unknown { .. } => "printer.unknown_answer",
+            E::NoCard => "printer.no_card",
+            E::NotSupported(_) => "printer.not_supported",
+            E::BadLayers { .. } => "printer.bad_layers",
+            E::Uri(e) => e.message_code(),
+            E::UnsupportedModel(_) => "printer.unsupported_model",
+            E::Transport(e) => e.message_code(),
         }
     }
 
+    fn message_args(&self) -> Args {
+        use PrinterError as E;
+        let args = Args::new();
+        match self {
+            E::PanelNotOnRibbon { panel, ribbon } => args
+                .with("ribbon", ribbon)
+                .with("panel", format!("{panel:?}")),
+            E::Magnetic(c) => args.with("code", c),
+            E::CommandRefused { command } | E::ParameterRefused { command } => {
+                args.with("command", command)
+            }
+            E::Garbled { command, raw } | E::Unknown { command, raw } => {
+                args.with("command", command).with("raw", hex_short(raw))
+            }
+            E::NotSupported(what) => args.with("what", what),
+            E::BadLayers { side, reason } => args
+                .with("side", format!("{side:?}"))
+                .with("reason", reason),
+            E::UnsupportedModel(m) => args.with("model", format!("{m:?}")),
+            E::Uri(e) => e.message_args(),
+            E::Transport(e) => e.message_args(),
+            _ => args,
+        }
+    }
+}
+
+impl PrinterError {
     /// What becomes of a card that was inside the printer when this error happened.
     pub fn card_action(&self) -> CardAction {
         use PrinterError as E;
@@ -232,6 +235,7 @@ impl PrinterError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::{check_message, render, Lang, CATALOGUE};
 
     #[test]
     fn every_variant_has_both_messages() {
@@ -250,9 +254,10 @@ mod tests {
             },
         ];
         for e in all {
-            assert!(!e.message_en().is_empty());
-            assert!(!e.message_id().is_empty());
-            assert_ne!(e.message_en(), e.message_id());
+            let (id, en) = (render(Lang::Id, &e), render(Lang::En, &e));
+            assert_eq!(check_message(&[CATALOGUE], &e), Vec::<String>::new());
+            assert_eq!(en, e.to_string(), "the English text is the Display text");
+            assert_ne!(en, id);
         }
         assert!(PrinterError::Garbled {
             command: "Ss".into(),

@@ -154,38 +154,38 @@ pub enum TransportError {
     Backend(Box<dyn BackendError>),
 }
 
-impl TransportError {
-    /// Operator message in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for TransportError {
+    fn message_code(&self) -> &'static str {
         match self {
-            TransportError::OpenFailed { target, reason } => format!(
-                "Printer {target} tidak dapat dibuka ({reason}). Periksa kabel dan daya, alamat \
-                 printer, hak akses (grup dialout / aturan udev), dan pastikan tidak dipakai \
-                 program lain."
-            ),
-            TransportError::Timeout { target, .. } => format!(
-                "Printer {target} tidak menjawab. Pastikan printer menyala dan siap, serta \
-                 kecepatan dan flow control port serial sesuai."
-            ),
-            TransportError::Disconnected { target } => {
-                format!("Sambungan ke printer {target} terputus. Periksa kabel dan daya printer.")
-            }
-            TransportError::Io { target, source } => {
-                format!("Kesalahan I/O pada printer {target}: {source}")
-            }
-            TransportError::NoBackend { uri } => format!(
-                "Tidak ada transport untuk {uri} di proses ini (skema tidak tersedia). Periksa \
-                 URI printer, atau jalankan emulatornya."
-            ),
-            TransportError::Backend(e) => e.message_id(),
+            TransportError::OpenFailed { .. } => "transport.open_failed",
+            TransportError::Timeout { .. } => "transport.timeout",
+            TransportError::Disconnected { .. } => "transport.disconnected",
+            TransportError::Io { .. } => "transport.io",
+            TransportError::NoBackend { .. } => "transport.no_backend",
+            TransportError::Backend(e) => e.message_code(),
         }
     }
 
-    /// Operator message in English (same as `Display`).
-    pub fn message_en(&self) -> String {
-        self.to_string()
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        match self {
+            TransportError::OpenFailed { target, reason } => {
+                args.with("target", target).with("reason", reason)
+            }
+            TransportError::Timeout { target, waited } => args
+                .with("target", target)
+                .with("waited", format!("{waited:?}")),
+            TransportError::Disconnected { target } => args.with("target", target),
+            TransportError::Io { target, source } => {
+                args.with("target", target).with("source", source)
+            }
+            TransportError::NoBackend { uri } => args.with("uri", uri),
+            TransportError::Backend(e) => e.message_args(),
+        }
     }
+}
 
+impl TransportError {
     /// Maps an `io::Error` from a backend onto the typed variants.
     pub(crate) fn from_io(target: &str, err: std::io::Error, waited: Duration) -> Self {
         use std::io::ErrorKind as K;
@@ -213,10 +213,10 @@ impl TransportError {
 }
 
 /// The error of a backend registered from outside this module (see [`register_opener`]),
-/// with its own operator text.
-pub trait BackendError: std::error::Error + Send + Sync + 'static {
-    /// Operator message in Bahasa Indonesia (the English one is `Display`).
-    fn message_id(&self) -> String;
+/// with its own code in the message catalogue.
+pub trait BackendError:
+    std::error::Error + crate::messages::Message + Send + Sync + 'static
+{
 }
 
 /// Opens a transport for the URIs it knows; `Ok(None)` means "not mine, try the next", an
@@ -299,7 +299,8 @@ mod tests {
         };
         let err = open(&uri).err().unwrap();
         assert!(matches!(err, TransportError::NoBackend { .. }), "{err}");
-        assert!(err.message_id().contains("emu://no-opener-here"));
+        assert!(crate::messages::render(crate::messages::Lang::Id, &err)
+            .contains("emu://no-opener-here"));
     }
 
     fn claims_in_process(uri: &PrinterUri) -> Result<Option<Box<dyn Transport>>, TransportError> {

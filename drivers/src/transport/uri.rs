@@ -109,19 +109,26 @@ pub enum UriError {
     },
 }
 
-impl UriError {
-    /// Operator message in Bahasa Indonesia.
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for UriError {
+    fn message_code(&self) -> &'static str {
         match self {
-            UriError::UnknownScheme(u) => format!(
-                "Alamat printer {u:?} tidak dikenal: gunakan serial://, usblp://, tcp:// atau emu://"
-            ),
+            UriError::UnknownScheme(_) => "uri.unknown_scheme",
+            UriError::Malformed { .. } => "uri.malformed",
+            UriError::BadOption { .. } => "uri.bad_option",
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        match self {
+            UriError::UnknownScheme(u) => args.with("uri", format!("{u:?}")),
             UriError::Malformed { uri, reason } => {
-                format!("Alamat printer {uri:?} salah: {reason}")
+                args.with("uri", format!("{uri:?}")).with("reason", reason)
             }
-            UriError::BadOption { key, value, reason } => {
-                format!("Opsi alamat printer {key}={value:?} tidak sah: {reason}")
-            }
+            UriError::BadOption { key, value, reason } => args
+                .with("key", key)
+                .with("value", format!("{value:?}"))
+                .with("reason", reason),
         }
     }
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use crate::support::emulator::*;
 use cetak_drivers::emulator::registry::NoSuchEmulator;
 use cetak_drivers::emulator::{CardOutcome, Emulator, EmulatorConfig, Faults};
+use cetak_drivers::messages::{render, Lang};
 use cetak_drivers::printer::layers::Side;
 use cetak_drivers::printer::sequence::{print_card, CardError, CardFailure, CardFate, CardPlan};
 use cetak_drivers::printer::{self, CardAction, Printer, PrinterError, StatusFlag};
@@ -51,9 +52,7 @@ fn cover_open_stops_before_feeding() {
     assert!(matches!(printer_error(&f), PrinterError::CoverOpen));
     assert_eq!(f.fate, CardFate::NotFed);
     assert_eq!(emu.cards_inserted(), 1000, "no card fed");
-    assert!(printer_error(&f)
-        .message_id()
-        .contains("Tutup printer terbuka"));
+    assert!(render(Lang::Id, printer_error(&f)).contains("Tutup printer terbuka"));
     emu.set_cover_open(false);
     run_card(p.as_mut()).unwrap();
 }
@@ -183,7 +182,7 @@ fn slow_answers_time_out() {
         "{err}"
     );
     assert!(start.elapsed() < Duration::from_secs(3));
-    assert!(err.message_id().contains("tidak menjawab"));
+    assert!(render(Lang::Id, &err).contains("tidak menjawab"));
 }
 
 #[test]
@@ -243,7 +242,7 @@ fn open_errors_are_typed() {
         ),
         "{err}"
     );
-    assert!(err.message_id().contains("dialout"));
+    assert!(render(Lang::Id, &err).contains("dialout"));
     // Once an emulator is registered, `emu://` is its scheme: a name nobody took is its error.
     fast_emulator().register("open-errors-are-typed").unwrap();
     let err = printer::open("emu://nobody-registered", &test_options())
@@ -254,7 +253,7 @@ fn open_errors_are_typed() {
     };
     let backend: &(dyn std::error::Error + 'static) = &**backend;
     assert!(backend.downcast_ref::<NoSuchEmulator>().is_some(), "{err}");
-    assert!(err.message_id().contains("belum dijalankan"));
+    assert!(render(Lang::Id, &err).contains("belum dijalankan"));
     let err = printer::open("lpt://x", &test_options()).err().unwrap();
     assert!(matches!(err, PrinterError::Uri(_)));
     // A TCP peer that never answers: the open times out instead of hanging.

@@ -72,13 +72,6 @@ pub struct DemoSummary {
     pub audit_ok: bool,
 }
 
-fn t<'a>(lang: Lang, id: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Id => id,
-        Lang::En => en,
-    }
-}
-
 /// Runs the demo and prints its summary.
 pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError> {
     // The station configuration takes absolute paths only.
@@ -102,17 +95,13 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         Ok(r) => {
             eprintln!(
                 "{} ({}); {}",
-                t(
-                    lang,
-                    "pcscd yang berjalan memakai pembaca vpcd yang mendengarkan di semua antarmuka \
+                lang.pick("pcscd yang berjalan memakai pembaca vpcd yang mendengarkan di semua antarmuka \
                      jaringan, demo tidak memakainya: KTP-el dicetak tanpa encode chip",
                     "the running pcscd has vpcd readers listening on every network interface, \
                      which the demo does not use: KTP-el printed without chip encoding"
                 ),
                 r.name,
-                t(
-                    lang,
-                    "hentikan pcscd itu (systemctl stop pcscd.socket pcscd) agar demo memulai \
+                lang.pick("hentikan pcscd itu (systemctl stop pcscd.socket pcscd) agar demo memulai \
                      pcscd sendiri yang hanya memakai 127.0.0.1",
                     "stop that pcscd (systemctl stop pcscd.socket pcscd) so the demo starts its \
                      own, which uses 127.0.0.1 only"
@@ -123,8 +112,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         Err(e) => {
             eprintln!(
                 "{}: {e}",
-                t(
-                    lang,
+                lang.pick(
                     "pcscd/vpcd tidak tersedia, KTP-el dicetak tanpa encode chip",
                     "pcscd/vpcd unavailable, KTP-el printed without chip encoding"
                 )
@@ -210,8 +198,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
     }
     println!(
         "{}",
-        t(
-            lang,
+        lang.pick(
             "blangko diterima (50 KIA, 50 KTP-el) dan dimuat (20 per printer)",
             "blangko received (50 KIA, 50 KTP-el) and loaded (20 per printer)"
         )
@@ -219,8 +206,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
     if let Some(r) = &reader {
         println!(
             "{} {}",
-            t(
-                lang,
+            lang.pick(
                 "stasiun chip P2 (nirkontak) memakai pembaca",
                 "P2's contactless encoder uses reader"
             ),
@@ -257,7 +243,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         let signed = signed_dir.join(f.with_extension("jws").file_name().unwrap_or_default());
         std::fs::write(&signed, jws).map_err(|e| DaemonError::io(&signed, e))?;
         let id = spool.submit(&signed, &policy, jl)?;
-        println!("{} {id}", t(lang, "dikirim:", "submitted:"));
+        println!("{} {id}", lang.pick("dikirim:", "submitted:"));
         ids.push(id);
     }
 
@@ -278,14 +264,14 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
             break;
         }
         if started.elapsed() > Duration::from_secs(args.timeout) {
-            eprintln!("{}", t(lang, "batas waktu habis", "timed out"));
+            eprintln!("{}", lang.pick("batas waktu habis", "timed out"));
             break;
         }
         for ev in station.handle().pending_events() {
             eprintln!(
                 "{}: {}",
                 ev.printer,
-                t(lang, &ev.message_id, &ev.message_en)
+                lang.pick(&ev.message_id, &ev.message_en)
             );
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -296,7 +282,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
     }
 
     let mut jobs = Vec::new();
-    println!("\n{}", t(lang, "== Ringkasan ==", "== Summary =="));
+    println!("\n{}", lang.pick("== Ringkasan ==", "== Summary =="));
     for id in &ids {
         let rec = journal.job(id)?;
         let printer = journal
@@ -308,7 +294,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
             "{id:<24} {:<10} printer {:<3} {} {}",
             rec.state.code(),
             printer.as_deref().unwrap_or("-"),
-            t(lang, "percobaan", "attempts"),
+            lang.pick("percobaan", "attempts"),
             rec.attempt
         );
         jobs.push(DemoJob {
@@ -332,11 +318,11 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         "audit verify: {} ({} {})",
         if a.is_ok() { "OK" } else { "GAGAL / FAILED" },
         a.rows,
-        t(lang, "baris", "rows")
+        lang.pick("baris", "rows")
     );
     println!(
         "{} {}",
-        t(lang, "kartu tercetak (PNG):", "printed cards (PNG):"),
+        lang.pick("kartu tercetak (PNG):", "printed cards (PNG):"),
         cards_dir.display()
     );
     if let Some(pid) = reader.as_ref().and_then(|r| r.pcscd_pid()) {

@@ -15,6 +15,7 @@ use crate::daemon::control::{
     wire::*, Authority, Books, Caller, ClientError, ControlClient, Refusal,
 };
 use crate::journal::Journal;
+use crate::messages::MessageText as _;
 
 /// The station's books as a command sees them.
 pub enum Remote {
@@ -70,12 +71,7 @@ pub fn socket_path(config: &Path, socket: Option<&Path>, lang: Lang) -> Result<P
     }
     Config::load(config)
         .map(|c| c.control_socket())
-        .map_err(|e| {
-            format!(
-                "{}: {e}",
-                lang.pick("konfigurasi".into(), "configuration".into())
-            )
-        })
+        .map_err(|e| e.message(lang))
 }
 
 fn refusal(r: Refusal) -> ClientError {
@@ -101,12 +97,9 @@ impl Remote {
     /// A failure for the operator, with the `--offline` hint when the daemon is not running.
     pub fn message(e: ClientError, lang: Lang) -> String {
         let hint = matches!(e, ClientError::NotRunning(_));
-        let mut m = lang.pick(e.message_id(), e.message_en());
+        let mut m = e.message(lang);
         if hint {
-            m.push_str(&lang.pick(
-                "; tanpa daemon, root atau pengguna layanan dapat menambahkan --offline".into(),
-                "; without the daemon, root or the service user may add --offline".into(),
-            ));
+            m.push_str(crate::messages::label(lang, "control.offline_hint"));
         }
         m
     }
@@ -198,35 +191,23 @@ impl Remote {
 impl Offline {
     fn open(config: &Path, client: &ControlClient, lang: Lang) -> Result<Offline, String> {
         let uid = nix::unistd::getuid().as_raw();
-        let cfg = Config::load(config).map_err(|e| e.to_string())?;
+        let cfg = Config::load(config).map_err(|e| e.message(lang))?;
         let data = &cfg.station.data_dir;
         let meta = std::fs::metadata(data).map_err(|e| {
-            lang.pick(
-                format!(
-                    "--offline: folder data {} tidak dapat dibuka ({e}); jalankan daemon sekali \
-                     atau `systemd-tmpfiles --create` terlebih dahulu",
-                    data.display()
-                ),
-                format!(
-                    "--offline: data folder {} cannot be used ({e}); start the daemon once or \
-                     run `systemd-tmpfiles --create` first",
-                    data.display()
-                ),
+            crate::messages::say(
+                lang,
+                "cli.offline_data_folder_data_cannot",
+                crate::messages::Args::new()
+                    .with("data", data.display())
+                    .with("e", e),
             )
         })?;
         let owner = meta.uid();
         if uid != 0 && uid != owner {
-            return Err(lang.pick(
-                format!(
-                    "--offline hanya untuk root atau pengguna layanan (pemilik {}); jalankan \
-                     daemon (systemctl start cetak) dan ulangi tanpa --offline",
-                    data.display()
-                ),
-                format!(
-                    "--offline is for root or the service user (owner of {}) only; start the \
-                     daemon (systemctl start cetak) and repeat without --offline",
-                    data.display()
-                ),
+            return Err(crate::messages::say(
+                lang,
+                "cli.offline_is_for_root_or",
+                crate::messages::Args::new().with("data", data.display()),
             ));
         }
         if client.daemon_listening() {
@@ -248,20 +229,17 @@ impl Offline {
         let restore_root = uid == 0 && owner != 0;
         if restore_root {
             become_owner(owner, meta.gid()).map_err(|e| {
-                lang.pick(
-                    format!(
-                        "--offline: gagal beralih ke pemilik {}: {e}",
-                        data.display()
-                    ),
-                    format!(
-                        "--offline: could not switch to the owner of {}: {e}",
-                        data.display()
-                    ),
+                crate::messages::say(
+                    lang,
+                    "cli.offline_could_not_switch_to",
+                    crate::messages::Args::new()
+                        .with("data", data.display())
+                        .with("e", e),
                 )
             })?;
         }
-        let books = Books::from_config(&cfg, None).map_err(|e| e.to_string());
-        let journal = crate::daemon::open_journal(&cfg).map_err(|e| e.to_string());
+        let books = Books::from_config(&cfg, None).map_err(|e| e.message(lang));
+        let journal = crate::daemon::open_journal(&cfg).map_err(|e| e.message(lang));
         let (books, journal) = match (books, journal) {
             (Ok(b), Ok(j)) => (b, j),
             (Err(e), _) | (_, Err(e)) => {

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use super::{failed, t, Remote, StockCommand};
+use super::{failed, Remote, StockCommand};
 use crate::cli::Lang;
 use crate::daemon::control::{
     AdjustRequest, LoadRequest, MoveOutRequest, ReceiveRequest, Recorded, StockView,
@@ -20,7 +20,7 @@ pub(super) fn stock(
         let r = r.map_err(|e| failed(e, lang))?;
         println!(
             "{} (#{}, {})",
-            t(lang, "tercatat", "recorded"),
+            crate::messages::label(lang, "cli.recorded"),
             r.movement,
             r.operator
         );
@@ -83,7 +83,7 @@ pub(super) fn stock(
                 .map_err(|e| failed(e, lang))?;
             println!(
                 "{job}: {} {} ({})",
-                t(lang, "kartu dihapusbukukan, job", "card written off, job"),
+                crate::messages::label(lang, "cli.card_written_off_job"),
                 match lang {
                     Lang::Id => r.state_id.as_str(),
                     Lang::En => r.state.as_str(),
@@ -102,12 +102,7 @@ pub(super) fn stock(
             ..
         } => {
             let bt = blangko_type.ok_or_else(|| {
-                t(
-                    lang,
-                    "--type atau --job wajib",
-                    "--type or --job is required",
-                )
-                .to_string()
+                crate::messages::label(lang, "cli.type_or_job_is_required").to_string()
             })?;
             done(books.stock_spoil(&MoveOutRequest {
                 printer: place.printer,
@@ -147,11 +142,11 @@ pub(super) fn stock(
             let v = books.stock_verify().map_err(|e| failed(e, lang))?;
             print_stock(&v.report, lang);
             if v.problems.is_empty() {
-                println!("{}", t(lang, "stok seimbang", "ledger balances"));
+                println!("{}", crate::messages::label(lang, "cli.ledger_balances"));
                 Ok(ExitCode::SUCCESS)
             } else {
                 for p in &v.problems {
-                    println!("{}: {p}", t(lang, "MASALAH", "PROBLEM"));
+                    println!("{}: {p}", crate::messages::label(lang, "cli.problem"));
                 }
                 Ok(ExitCode::FAILURE)
             }
@@ -163,16 +158,16 @@ pub(super) fn stock(
 pub fn print_stock(r: &StockView, lang: Lang) {
     println!(
         "{:<8} {:>8} {:>7} {:>7} {:>7} {:>8} {:>9} {:>8} {:>9} {:>8}",
-        t(lang, "jenis", "type"),
-        t(lang, "diterima", "received"),
-        t(lang, "koreksi", "adjust"),
-        t(lang, "gudang", "store"),
-        t(lang, "feeder", "feeders"),
-        t(lang, "printer", "printers"),
-        t(lang, "terpakai", "consumed"),
-        t(lang, "rusak", "spoiled"),
-        t(lang, "kembali", "returned"),
-        t(lang, "selisih", "imbalance"),
+        crate::messages::label(lang, "cli.type"),
+        crate::messages::label(lang, "cli.received"),
+        crate::messages::label(lang, "cli.adjust"),
+        crate::messages::label(lang, "cli.store"),
+        crate::messages::label(lang, "cli.feeders"),
+        crate::messages::label(lang, "cli.printers_2"),
+        crate::messages::label(lang, "cli.consumed"),
+        crate::messages::label(lang, "cli.spoiled"),
+        crate::messages::label(lang, "cli.returned"),
+        crate::messages::label(lang, "cli.imbalance"),
     );
     for f in &r.types {
         println!(

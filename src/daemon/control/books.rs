@@ -4,6 +4,7 @@
 //! --offline` (root or the service user, no daemon running) calls the very same functions, so
 //! both paths refuse and record alike.
 
+use crate::messages::MessageText as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 

@@ -34,29 +34,30 @@ pub enum ClientError {
     Protocol(String),
 }
 
-impl ClientError {
-    /// The message in Bahasa Indonesia (`Display` is English).
-    pub fn message_id(&self) -> String {
+impl crate::messages::Message for ClientError {
+    fn message_code(&self) -> &'static str {
         match self {
-            ClientError::NotRunning(p) => format!(
-                "daemon cetak tidak berjalan (tidak ada socket kendali di {}); jalankan `systemctl start cetak`",
-                p.display()
-            ),
-            ClientError::PermissionDenied(p) => format!(
-                "tidak diizinkan membuka {}: socket kendali atau foldernya tertutup bagi pengguna ini; minta administrator memeriksa izinnya",
-                p.display()
-            ),
-            ClientError::Refused(e) => e.message_id.clone(),
-            ClientError::Timeout(d) => format!(
-                "daemon tidak menjawab dalam {d:?}; periksa hasilnya (cetak status / cetak stock show) sebelum mengulang"
-            ),
-            ClientError::Protocol(m) => format!("API kendali: {m}"),
+            ClientError::NotRunning(_) => "control.not_running",
+            ClientError::PermissionDenied(_) => "control.permission_denied",
+            ClientError::Refused(_) => "control.refused",
+            ClientError::Timeout(_) => "control.timeout",
+            ClientError::Protocol(_) => "control.protocol",
         }
     }
 
-    /// The message in English.
-    pub fn message_en(&self) -> String {
-        self.to_string()
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        match self {
+            ClientError::NotRunning(p) | ClientError::PermissionDenied(p) => {
+                args.with("path", p.display())
+            }
+            // The daemon's answer carries both languages.
+            ClientError::Refused(e) => {
+                args.with_each("message", e.message_id.clone(), e.message_en.clone())
+            }
+            ClientError::Timeout(d) => args.with("waited", format!("{d:?}")),
+            ClientError::Protocol(m) => args.with("reason", m),
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! journal, hands a decision to a worker's channel, or does its bookkeeping on the journal in
 //! `spawn_blocking` ([`books`](super::books)), so a slow client never holds a printer up.
 
+use crate::messages::MessageText as _;
 use std::future::Future;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;

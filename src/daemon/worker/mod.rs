@@ -9,6 +9,7 @@
 
 mod checks;
 
+use crate::messages::MessageText as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;

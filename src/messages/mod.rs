@@ -1,0 +1,117 @@
+//! Operator messages: one catalogue keyed by stable codes, every text in Bahasa Indonesia and
+//! English (`docs/messages.md`).
+//!
+//! An error type implements [`Message`] once: a code and named arguments. The texts are rows of
+//! [`CATALOGUE`] (the station's) and of the drivers crate's catalogue (printer, transport,
+//! chip); [`text`] renders from both. The CLI, the control API and the server link all render
+//! through here; `Display` of an error stays English, for logs and developers.
+
+mod catalogue;
+
+pub use catalogue::CATALOGUE;
+pub use cetak_drivers::messages::{Args, Entry, Lang, Message};
+
+/// Every catalogue the station renders from: its own, then the drivers crate's.
+pub static CATALOGUES: &[&[Entry]] = &[CATALOGUE, cetak_drivers::messages::CATALOGUE];
+
+/// `message` in `lang`.
+pub fn text(lang: Lang, message: &(impl Message + ?Sized)) -> String {
+    cetak_drivers::messages::render_in(CATALOGUES, lang, &Dyn(message))
+}
+
+/// The catalogue text of `code` in `lang` with `args`; for texts that are not an error (labels,
+/// headings, the CLI's own sentences).
+pub fn say(lang: Lang, code: &'static str, args: Args) -> String {
+    text(lang, &Plain { code, args })
+}
+
+/// The catalogue text of `code` in `lang`, for a label without arguments. A code missing from
+/// the catalogue gives the code itself (the catalogue tests catch it).
+pub fn label(lang: Lang, code: &'static str) -> &'static str {
+    cetak_drivers::messages::lookup(CATALOGUES, code).map_or(code, |e| e.text(lang))
+}
+
+/// A code and its arguments, as a [`Message`].
+#[derive(Debug, Clone)]
+pub struct Plain {
+    /// Stable code.
+    pub code: &'static str,
+    /// Arguments.
+    pub args: Args,
+}
+
+impl Plain {
+    /// The message `code` without arguments.
+    pub fn new(code: &'static str) -> Self {
+        Plain {
+            code,
+            args: Args::new(),
+        }
+    }
+}
+
+impl Message for Plain {
+    fn message_code(&self) -> &'static str {
+        self.code
+    }
+    fn message_args(&self) -> Args {
+        self.args.clone()
+    }
+}
+
+/// Adapts an unsized `Message` to `&dyn Message`.
+struct Dyn<'a, M: Message + ?Sized>(&'a M);
+
+impl<M: Message + ?Sized> Message for Dyn<'_, M> {
+    fn message_code(&self) -> &'static str {
+        self.0.message_code()
+    }
+    fn message_args(&self) -> Args {
+        self.0.message_args()
+    }
+}
+
+/// Rendering methods on every [`Message`].
+pub trait MessageText: Message {
+    /// The text in `lang`.
+    fn message(&self, lang: Lang) -> String {
+        text(lang, self)
+    }
+    /// The text in Bahasa Indonesia.
+    fn message_id(&self) -> String {
+        text(Lang::Id, self)
+    }
+    /// The text in English.
+    fn message_en(&self) -> String {
+        text(Lang::En, self)
+    }
+    /// The text in both languages, as an argument of an enclosing message.
+    fn as_arg(&self, args: Args, name: &'static str) -> Args {
+        args.with_each(name, self.message_id(), self.message_en())
+    }
+}
+
+impl<M: Message + ?Sized> MessageText for M {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_both_languages_and_the_same_placeholders() {
+        assert_eq!(
+            cetak_drivers::messages::check(CATALOGUES),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn the_check_fails_when_a_translation_is_removed() {
+        static BROKEN: &[Entry] = &[Entry {
+            code: "journal.unknown_job",
+            id: "",
+            en: "unknown job {job}",
+        }];
+        assert!(!cetak_drivers::messages::check(&[BROKEN]).is_empty());
+    }
+}
