@@ -6,14 +6,15 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules by layer, lowest first. A module may use only modules of a lower layer.
 const LAYERS: &[&[&str]] = &[
-    &["assets", "card", "logging"],
+    &["assets", "card", "logging", "messages"],
     &["journal", "layout"],
     &["job"],
     &["signing", "render", "chip_content"],
     &["config"],
-    &["intake"],
+    &["intake", "report"],
     &["link", "bundle"],
     &["daemon"],
+    &["dashboard"],
     &["cli"],
 ];
 

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 mod check;
+mod sections;
+
+pub use sections::{DashboardConfig, Official, ReportConfig};
 
 /// A configuration that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -128,10 +131,10 @@ pub struct Config<P = PrinterConfig> {
     pub authority: AuthorityConfig,
     /// The official reports (`cetak report`): letterhead, numbering, who signs.
     #[serde(default)]
-    pub report: crate::report::ReportConfig,
+    pub report: ReportConfig,
     /// The daemon's HTTP listener (`/metrics`); absent = no port opened.
     #[serde(default)]
-    pub dashboard: Option<crate::dashboard::DashboardConfig>,
+    pub dashboard: Option<DashboardConfig>,
 }
 
 /// The `[authority]` table: the Unix groups that give a role on the control socket

@@ -6,15 +6,16 @@
 //!
 //! | layer | modules | what |
 //! |---|---|---|
-//! | 8 | [`cli`] | the `cetak` command line, and `cetak demo` ([`cli::demo`]) |
-//! | 7 | [`daemon`] | the station: workers per printer, spool watcher, control API, shutdown |
+//! | 9 | [`cli`] | the `cetak` command line; the daemon process ([`cli::run`]); `cetak demo` |
+//! | 8 | [`dashboard`] | HTTP for people and Prometheus: metrics, report downloads |
+//! | 7 | [`daemon`] | the station: workers per printer, spool watcher, control API |
 //! | 6 | [`link`], [`bundle`] | the server link (pull, push, outbox delivery); offline bundles |
-//! | 5 | [`intake`] | the one door for jobs: verify the signature, validate, enqueue |
+//! | 5 | [`intake`], [`report`] | the one door for jobs; BAST, spoilage and stock reports |
 //! | 4 | [`config`] | the station's configuration file |
 //! | 3 | [`signing`], [`render`], [`chip_content`] | JWS; job + layout → card layers; chip data |
 //! | 2 | [`job`] | the job document and its validation against the domain rules |
 //! | 1 | [`journal`], [`layout`] | the SQLite journal, ledger and audit trail; SVG templates |
-//! | 0 | [`card`], `assets`, [`logging`] | card geometry and kinds; built-in files; log setup |
+//! | 0 | [`card`], `assets`, [`logging`], [`messages`] | card kinds; built-in files; log setup; operator texts |
 //!
 //! The daemon learns the link's health through its own [`daemon::LinkStatus`] trait, so the
 //! link never imports the daemon; jobs from the link, bundles, the spool and `cetak submit` all

@@ -14,13 +14,14 @@
 //!
 //! Arrows point down only; a layer may use (a test over the sources keeps it so):
 //!
-//! | layer       | may use                  |
-//! |-------------|--------------------------|
-//! | `transport` | nothing of this crate    |
-//! | `chip`      | nothing of this crate    |
-//! | `printer`   | `transport`              |
-//! | `emulator`  | `printer`, `transport`   |
-//! | `vcard`     | `chip`, `printer`        |
+//! | layer       | may use                                |
+//! |-------------|----------------------------------------|
+//! | `messages`  | nothing of this crate                  |
+//! | `transport` | `messages`                             |
+//! | `chip`      | `messages`                             |
+//! | `printer`   | `transport`, `messages`                |
+//! | `emulator`  | `printer`, `transport`, `messages`     |
+//! | `vcard`     | `chip`, `printer`, `messages`          |
 //!
 //! A layer below reaches one above only through what that one registers with it at run time:
 //! the emulator registers the `emu://` opener with [`transport::register_opener`].
@@ -35,3 +36,5 @@ pub mod vcard;
 
 #[cfg(test)]
 mod layers;
+#[cfg(test)]
+mod messages_tests;

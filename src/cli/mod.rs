@@ -7,6 +7,8 @@ mod chip;
 pub mod control;
 pub mod demo;
 pub mod keys;
+mod report;
+pub mod run;
 pub mod station;
 
 use crate::messages::MessageText as _;
@@ -183,7 +185,7 @@ pub enum Command {
     /// `cetak act P1 retry|cancel|spoiled [--operator NAME]`.
     Act(control::ActArgs),
     /// Laporan resmi (BAST, blangko rusak, stok) / official reports as PDF or CSV.
-    Report(crate::report::cli::ReportArgs),
+    Report(report::ReportArgs),
     /// Station commands: daemon, submit, stock, doubt, audit, demo.
     #[command(flatten)]
     Station(station::StationCommand),
@@ -363,7 +365,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Events(a) => control::events(&a, lang),
         Command::Act(a) => control::act(&a, lang),
         Command::Station(cmd) => station::run(cmd, lang),
-        Command::Report(a) => crate::report::cli::run(a, lang),
+        Command::Report(a) => report::run(a, lang),
         Command::Generate(cmd) => generate(cmd, lang),
     }
 }

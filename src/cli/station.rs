@@ -317,7 +317,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             let options =
                 daemon::StationOptions::with_pcsc_encoders(&cfg, crate::chip_content::chip_content)
                     .map_err(|e| e.message(lang))?;
-            daemon::run::run_daemon(&cfg, options).map_err(|e| e.message(lang))?;
+            crate::cli::run::run_daemon(&cfg, options).map_err(|e| e.message(lang))?;
             Ok(ExitCode::SUCCESS)
         }
         StationCommand::Submit {

@@ -9,7 +9,6 @@ pub mod notify;
 pub mod preflight;
 mod prepare;
 pub mod purge;
-pub mod run;
 
 pub use prepare::{
     check_document, check_fit, check_job, render_payload as render_job, CheckedJob, JobRefusal,

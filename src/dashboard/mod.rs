@@ -19,26 +19,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use serde::Deserialize;
 
 use crate::daemon::StationHandle;
 use crate::journal::Journal;
 
-/// The `[dashboard]` table.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, default)]
-pub struct DashboardConfig {
-    /// Address to listen on; loopback only (see the module documentation).
-    pub listen: String,
-}
-
-impl Default for DashboardConfig {
-    fn default() -> Self {
-        DashboardConfig {
-            listen: "127.0.0.1:8470".into(),
-        }
-    }
-}
+pub use crate::config::DashboardConfig;
 
 /// Why the listener could not start. The message says what to change, in Bahasa Indonesia and
 /// English.

@@ -101,7 +101,7 @@ pub async fn download(
                         Format::Pdf => (stem, crate::report::bast::pdf(&b, cfg)?),
                         Format::Csv => (
                             stem,
-                            crate::report::bast::csv(&b, crate::cli::Lang::Id).into_bytes(),
+                            crate::report::bast::csv(&b, crate::messages::Lang::Id).into_bytes(),
                         ),
                     })
                 })
@@ -125,7 +125,8 @@ pub async fn download(
                             Format::Pdf => (stem, crate::report::spoilage::pdf(&s, cfg)?),
                             Format::Csv => (
                                 stem,
-                                crate::report::spoilage::csv(&s, crate::cli::Lang::Id).into_bytes(),
+                                crate::report::spoilage::csv(&s, crate::messages::Lang::Id)
+                                    .into_bytes(),
                             ),
                         })
                     } else {
@@ -135,7 +136,8 @@ pub async fn download(
                             Format::Pdf => (stem, crate::report::stock::pdf(&s, cfg)?),
                             Format::Csv => (
                                 stem,
-                                crate::report::stock::csv(&s, crate::cli::Lang::Id).into_bytes(),
+                                crate::report::stock::csv(&s, crate::messages::Lang::Id)
+                                    .into_bytes(),
                             ),
                         })
                     }
@@ -149,8 +151,8 @@ pub async fn download(
                 answer(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
-                    e.message(crate::cli::Lang::Id),
-                    e.message(crate::cli::Lang::En),
+                    e.message(crate::messages::Lang::Id),
+                    e.message(crate::messages::Lang::En),
                 )
             }
         })

@@ -12,19 +12,17 @@
 //! command messages follow `--lang`. `cli` is `cetak report …`.
 
 pub mod bast;
-pub mod cli;
 mod csv;
 mod pdf;
 pub mod spoilage;
 pub mod stock;
-mod text;
+pub(crate) mod text;
 
 use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
 
 use crate::journal::{JournalError, Timestamp};
 
-pub use crate::cli::Lang;
+pub use crate::messages::Lang;
 
 /// Why a report could not be made. Each variant says in Bahasa Indonesia and English what to do.
 #[derive(Debug, thiserror::Error)]
@@ -75,58 +73,7 @@ impl ReportError {
     }
 }
 
-/// A signing official as configured: name, NIP (18 digits, spaces allowed) and position.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, default)]
-pub struct Official {
-    /// Name with titles, e.g. `Drs. H. DEDI BUDIAWAN, MM`.
-    pub name: String,
-    /// NIP, e.g. `19641220 198509 1 001`.
-    pub nip: String,
-    /// Position, e.g. `Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Tangerang Selatan`.
-    pub position: String,
-}
-
-/// The `[report]` table: letterhead, numbering and who signs (`docs/reports.md`).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, default)]
-pub struct ReportConfig {
-    /// First letterhead line, e.g. `PEMERINTAH KOTA TANGERANG SELATAN`.
-    pub government: String,
-    /// The office, e.g. `DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL`.
-    pub office: String,
-    /// Address line(s) under the office name.
-    pub address: String,
-    /// Where documents are signed (`Tangerang Selatan, 2 Desember 2026`).
-    pub city: String,
-    /// Classification code that starts a BAST number (`471.12`).
-    pub number_code: String,
-    /// Unit code in a BAST number (`IDENDUK`).
-    pub number_unit: String,
-    /// Local time zone offset for report days, minutes east of UTC (WIB 420, WITA 480,
-    /// WIT 540).
-    pub utc_offset_minutes: i32,
-    /// PIHAK PERTAMA of a BAST: the head of the office or whom they delegate.
-    pub first_party: Official,
-    /// Signs the spoilage and stock reports as "Mengetahui" (head of section).
-    pub head_of_section: Official,
-}
-
-impl Default for ReportConfig {
-    fn default() -> Self {
-        ReportConfig {
-            government: String::new(),
-            office: "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL".into(),
-            address: String::new(),
-            city: String::new(),
-            number_code: "471.12".into(),
-            number_unit: "IDENDUK".into(),
-            utc_offset_minutes: 420,
-            first_party: Official::default(),
-            head_of_section: Official::default(),
-        }
-    }
-}
+pub use crate::config::{Official, ReportConfig};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1,7 +1,7 @@
 //! The few operator texts of the reports, in Bahasa Indonesia and English (to be folded into
 //! the station's message catalogue), and numbers in Indonesian words for the BAST.
 
-pub use crate::cli::Lang;
+pub use crate::messages::Lang;
 
 /// Picks the text for `lang`.
 pub fn t(lang: Lang, id: &str, en: &str) -> String {

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use crate::config::Config;
 
-use super::notify::Notifier;
-use super::{DaemonError, Station, StationOptions};
+use crate::daemon::notify::Notifier;
+use crate::daemon::{DaemonError, Station, StationOptions};
 
 /// Runs the daemon until SIGTERM or SIGINT.
 pub fn run_daemon(config: &Config, options: StationOptions) -> Result<(), DaemonError> {
@@ -27,14 +27,14 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
     let mut int = signal(SignalKind::interrupt())
         .map_err(|e| DaemonError::io(std::path::Path::new("SIGINT"), e))?;
     // Every place the daemon writes is its own, or it stops here: no READY, exit non-zero.
-    super::preflight::check_places(config)?;
+    crate::daemon::preflight::check_places(config)?;
     // Files it makes are the service user's only (as the unit's UMask=0077), also when started
     // by hand.
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     // The socket first: a second daemon on the same station stops here, before it touches a
     // printer or the queue.
     let socket = config.control_socket();
-    let listener = super::control::bind(&socket)?;
+    let listener = crate::daemon::control::bind(&socket)?;
     // The HTTP listener (metrics) is bound before the station starts: a taken port stops here.
     let dashboard = match &config.dashboard {
         Some(d) => match crate::dashboard::bind(d) {
@@ -133,14 +133,15 @@ fn start_control(
     socket: &std::path::Path,
     listener: tokio::net::UnixListener,
 ) -> Result<Control, DaemonError> {
-    let journal = super::open_journal(config)?;
-    let state = super::control::ControlState::from_config(config, station.handle(), journal)?;
+    let journal = crate::daemon::open_journal(config)?;
+    let state =
+        crate::daemon::control::ControlState::from_config(config, station.handle(), journal)?;
     let (stop, mut rx) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(async move {
         let shutdown = async move {
             let _ = rx.wait_for(|s| *s).await;
         };
-        if let Err(e) = super::control::serve(listener, state, shutdown).await {
+        if let Err(e) = crate::daemon::control::serve(listener, state, shutdown).await {
             tracing::error!(error = %e, "control API stopped");
         }
     });
@@ -157,7 +158,7 @@ fn start_dashboard(
     let addr = listener
         .local_addr()
         .map_err(|e| DaemonError::io(std::path::Path::new("dashboard"), e))?;
-    let journal = super::open_journal(config)?;
+    let journal = crate::daemon::open_journal(config)?;
     let state = crate::dashboard::DashboardState::new(journal, station.handle(), config, addr);
     let (stop, mut rx) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(async move {

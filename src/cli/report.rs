@@ -12,10 +12,10 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
-use super::text::t;
-use super::{local_today, Format, Lang, Official, Period, ReportError};
 use crate::config::Config;
 use crate::journal::Journal;
+use crate::report::text::t;
+use crate::report::{local_today, Format, Lang, Official, Period, ReportError};
 
 /// `cetak report …`.
 #[derive(Debug, Args)]
@@ -165,11 +165,11 @@ fn run_inner(args: ReportArgs, lang: Lang) -> Result<PathBuf, String> {
                 nip: receiver_nip.clone().unwrap_or_default(),
                 position: receiver_position.clone().unwrap_or_default(),
             };
-            let b = super::bast::build(j, &rc, batch, date, receiver)?;
+            let b = crate::report::bast::build(j, &rc, batch, date, receiver)?;
             let (path, format) = out.resolve(&format!("bast-{batch}-{date}"));
             let bytes = match format {
-                Format::Pdf => super::bast::pdf(&b, &rc)?,
-                Format::Csv => super::bast::csv(&b, lang).into_bytes(),
+                Format::Pdf => crate::report::bast::pdf(&b, &rc)?,
+                Format::Csv => crate::report::bast::csv(&b, lang).into_bytes(),
             };
             Ok((path, bytes))
         }
@@ -185,7 +185,7 @@ fn run_inner(args: ReportArgs, lang: Lang) -> Result<PathBuf, String> {
                 }
             };
             let period = Period::new(from, to, offset)?;
-            let s = super::spoilage::build(j, &station, period)?;
+            let s = crate::report::spoilage::build(j, &station, period)?;
             let stem = if from == to {
                 format!("blangko-rusak-{from}")
             } else {
@@ -193,18 +193,18 @@ fn run_inner(args: ReportArgs, lang: Lang) -> Result<PathBuf, String> {
             };
             let (path, format) = out.resolve(&stem);
             let bytes = match format {
-                Format::Pdf => super::spoilage::pdf(&s, &rc)?,
-                Format::Csv => super::spoilage::csv(&s, lang).into_bytes(),
+                Format::Pdf => crate::report::spoilage::pdf(&s, &rc)?,
+                Format::Csv => crate::report::spoilage::csv(&s, lang).into_bytes(),
             };
             Ok((path, bytes))
         }
         ReportCommand::Stock { from, to, out } => {
             let period = Period::new(*from, *to, offset)?;
-            let s = super::stock::build(j, &station, period)?;
+            let s = crate::report::stock::build(j, &station, period)?;
             let (path, format) = out.resolve(&format!("stok-blangko-{from}-{to}"));
             let bytes = match format {
-                Format::Pdf => super::stock::pdf(&s, &rc)?,
-                Format::Csv => super::stock::csv(&s, lang).into_bytes(),
+                Format::Pdf => crate::report::stock::pdf(&s, &rc)?,
+                Format::Csv => crate::report::stock::csv(&s, lang).into_bytes(),
             };
             Ok((path, bytes))
         }

@@ -1,0 +1,72 @@
+//! The `[report]` and `[dashboard]` tables (their users: `crate::report`, `crate::dashboard`).
+
+use serde::Deserialize;
+
+/// A signing official as configured: name, NIP (18 digits, spaces allowed) and position.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Official {
+    /// Name with titles, e.g. `Drs. H. DEDI BUDIAWAN, MM`.
+    pub name: String,
+    /// NIP, e.g. `19641220 198509 1 001`.
+    pub nip: String,
+    /// Position, e.g. `Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Tangerang Selatan`.
+    pub position: String,
+}
+
+/// The `[report]` table: letterhead, numbering and who signs (`docs/reports.md`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// First letterhead line, e.g. `PEMERINTAH KOTA TANGERANG SELATAN`.
+    pub government: String,
+    /// The office, e.g. `DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL`.
+    pub office: String,
+    /// Address line(s) under the office name.
+    pub address: String,
+    /// Where documents are signed (`Tangerang Selatan, 2 Desember 2026`).
+    pub city: String,
+    /// Classification code that starts a BAST number (`471.12`).
+    pub number_code: String,
+    /// Unit code in a BAST number (`IDENDUK`).
+    pub number_unit: String,
+    /// Local time zone offset for report days, minutes east of UTC (WIB 420, WITA 480,
+    /// WIT 540).
+    pub utc_offset_minutes: i32,
+    /// PIHAK PERTAMA of a BAST: the head of the office or whom they delegate.
+    pub first_party: Official,
+    /// Signs the spoilage and stock reports as "Mengetahui" (head of section).
+    pub head_of_section: Official,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            government: String::new(),
+            office: "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL".into(),
+            address: String::new(),
+            city: String::new(),
+            number_code: "471.12".into(),
+            number_unit: "IDENDUK".into(),
+            utc_offset_minutes: 420,
+            first_party: Official::default(),
+            head_of_section: Official::default(),
+        }
+    }
+}
+
+/// The `[dashboard]` table.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DashboardConfig {
+    /// Address to listen on; loopback only (see the module documentation).
+    pub listen: String,
+}
+
+impl Default for DashboardConfig {
+    fn default() -> Self {
+        DashboardConfig {
+            listen: "127.0.0.1:8470".into(),
+        }
+    }
+}
