@@ -245,3 +245,25 @@ fn signatures(pdf: &mut pdf::Pdf, left: (&str, &Official), right: (&str, &Offici
     }
     pdf.set_y(name_y + 13.0);
 }
+
+/// The foot of the spoilage and stock reports: place and date, then the operator who made it
+/// and the head of section who acknowledges it.
+pub(crate) fn operator_sign_off(p: &mut pdf::Pdf, cfg: &ReportConfig, day: NaiveDate) {
+    let place_date = format!(
+        "{}{}",
+        if cfg.city.is_empty() {
+            String::new()
+        } else {
+            format!("{}, ", cfg.city)
+        },
+        date_words(day)
+    );
+    p.ensure(62.0);
+    p.text_at(118.0, &place_date, 10.0, false);
+    p.down(7.0);
+    signatures(
+        p,
+        ("Yang membuat,\nOperator Pencetakan", &Official::default()),
+        ("Mengetahui,", &cfg.head_of_section),
+    );
+}

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::csv::Csv;
 use super::pdf::{Align, Col, Pdf};
 use super::text::t;
-use super::{letterhead, signatures, Lang, Official, Period, ReportConfig, ReportError};
+use super::{letterhead, operator_sign_off, Lang, Period, ReportConfig, ReportError};
 use crate::journal::{BlangkoType, Journal, Location, MovementRow, PlaceBalances};
 
 /// Figures of one type over the period.
@@ -273,22 +273,6 @@ pub fn pdf(s: &StockPeriod, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> 
             8.5,
         );
     }
-    let place_date = format!(
-        "{}{}",
-        if cfg.city.is_empty() {
-            String::new()
-        } else {
-            format!("{}, ", cfg.city)
-        },
-        super::date_words(s.period.to)
-    );
-    p.ensure(62.0);
-    p.text_at(118.0, &place_date, 10.0, false);
-    p.down(7.0);
-    signatures(
-        &mut p,
-        ("Yang membuat,\nOperator Pencetakan", &Official::default()),
-        ("Mengetahui,", &cfg.head_of_section),
-    );
+    operator_sign_off(&mut p, cfg, s.period.to);
     p.finish()
 }

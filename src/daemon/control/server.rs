@@ -381,39 +381,6 @@ async fn events(State(s): State<ControlState>, ConnectInfo(peer): ConnectInfo<Pe
     .into_response()
 }
 
-/// The Unix user name of `uid`, if it has a passwd entry.
-fn user_name(uid: u32) -> Option<String> {
-    nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
-        .ok()
-        .flatten()
-        .map(|u| u.name)
-}
-
-/// The operator as recorded: `user (uid N)`, or `Stated Name (uid N user)` when a name is
-/// stated (`uid N` / `Stated Name (uid N)` for a uid without a passwd entry). A stated name is
-/// 1–64 printable characters.
-pub fn operator_label(uid: u32, stated: Option<&str>) -> Result<String, (String, String)> {
-    let user = user_name(uid);
-    match stated.map(str::trim) {
-        None | Some("") => Ok(match user {
-            Some(u) => format!("{u} (uid {uid})"),
-            None => format!("uid {uid}"),
-        }),
-        Some(name) => {
-            if name.chars().count() > 64 || name.chars().any(char::is_control) {
-                return Err((
-                    "operator name must be 1-64 printable characters".into(),
-                    "nama operator harus 1-64 karakter yang dapat dicetak".into(),
-                ));
-            }
-            Ok(match user {
-                Some(u) => format!("{name} (uid {uid} {u})"),
-                None => format!("{name} (uid {uid})"),
-            })
-        }
-    }
-}
-
 async fn act(
     State(s): State<ControlState>,
     ConnectInfo(peer): ConnectInfo<Peer>,
