@@ -86,6 +86,10 @@ pub enum JournalError {
         /// Job id.
         job: String,
     },
+    /// A hand-over at the pickup counter was refused (not printed yet, already handed over,
+    /// pickup code wrong...). Each reason's doc says what the operator should do.
+    #[error("{0}")]
+    HandOver(#[from] super::handover::HandOverRefusal),
 }
 
 impl JournalError {
@@ -130,6 +134,7 @@ impl JournalError {
             JournalError::LeaseLost { job } => format!(
                 "pekerjaan {job}: sewa (lease) dari server hilang; dibatalkan, tidak dicetak"
             ),
+            JournalError::HandOver(r) => r.message_id(),
         }
     }
 

@@ -265,6 +265,7 @@ pub(crate) fn printed_in_tx(
             "operator": actor.id,
         })),
     )?;
+    super::handover::ready_for_pickup(tx, &job.job_id)?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@
 //! Modules: [`schema`] (migrations), [`state`] (the pure state machine), `intake` (idempotent
 //! enqueue, reject, dispatch), `jobs` (transitions), `records` (reading jobs back), `doubt`
 //! (recovery, in-doubt resolution), `ledger` (movements), `stock` (figures, verification,
-//! spoilage report), `writeoff` (a printed card written off before handover), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
+//! spoilage report), `writeoff` (a printed card written off before handover), `handover` (a printed card handed over at the pickup counter, one job or a whole batch), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
 //! the server, personal-data purge). See `docs/journal.md`.
 
 #![warn(missing_docs)]
@@ -22,6 +22,7 @@ mod alerts;
 mod audit;
 mod doubt;
 mod error;
+mod handover;
 mod intake;
 mod jobs;
 mod lease;
@@ -47,6 +48,9 @@ pub use alerts::{Alert, StockThresholds};
 pub use audit::{AuditEntry, AuditProblem, AuditReport};
 pub use doubt::{DoubtResolution, InDoubtJob, RecoveryReport};
 pub use error::{JournalError, Result};
+pub use handover::{
+    pickup_code_hash, BatchHandOver, HandOver, HandOverRecord, HandOverRefusal, Relation,
+};
 pub use jobs::{
     ChipInfo, ClaimedJob, Enqueued, IntakeReport, NewJob, PrintedInfo, PrinterSlot, RejectedJob,
 };
