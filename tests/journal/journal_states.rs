@@ -25,9 +25,10 @@ enum Op {
     Doubt,
     ResolvePrinted,
     ResolveSpoiled,
+    HandOver,
 }
 
-const OPS: [Op; 13] = [
+const OPS: [Op; 14] = [
     Op::Claim,
     Op::Ready,
     Op::Release,
@@ -41,6 +42,7 @@ const OPS: [Op; 13] = [
     Op::Doubt,
     Op::ResolvePrinted,
     Op::ResolveSpoiled,
+    Op::HandOver,
 ];
 
 /// Written independently of `JobState::after`: the states each operation is legal from, for a
@@ -59,6 +61,7 @@ fn legal_from(op: Op) -> &'static [JobState] {
         Op::Cancel | Op::Reject => &[Queued, Preparing, Ready],
         Op::Doubt => &[Feeding, Encoding, Printing],
         Op::ResolvePrinted | Op::ResolveSpoiled => &[InDoubt],
+        Op::HandOver => &[Printed],
     }
 }
 
@@ -114,6 +117,17 @@ fn apply(f: &mut Fixture, id: &str, action: Op) -> Result<(), JournalError> {
                 &op(),
             )
             .map(|_| ()),
+        Op::HandOver => j
+            .hand_over(
+                id,
+                &cetak::journal::HandOver {
+                    to: "BUDI SANTOSO",
+                    relation: cetak::journal::Relation::KepalaKeluarga,
+                    pickup_code: None,
+                },
+                &op(),
+            )
+            .map(|_| ()),
     }
 }
 
@@ -151,6 +165,15 @@ fn job_in(target: JobState) -> Fixture {
             Op::Print,
             Op::Printed,
         ],
+        JobState::HandedOver => &[
+            Op::Claim,
+            Op::Ready,
+            Op::Feed,
+            Op::Encode,
+            Op::Print,
+            Op::Printed,
+            Op::HandOver,
+        ],
         JobState::Spoiled => unreachable!("spoiled is transient"),
     };
     for op in path {
@@ -184,6 +207,13 @@ fn every_operation_from_every_state() {
             let legal = legal_from(op).contains(&from);
             match (&result, legal) {
                 (Ok(()), true) => {}
+                // Handed over twice: refused with the time of the first hand-over.
+                (Err(JournalError::HandOver(r)), false)
+                    if from == JobState::HandedOver && op == Op::HandOver =>
+                {
+                    assert_eq!(r.code(), "already_handed_over");
+                    assert_eq!(f.j.job_history("J1").unwrap().len(), history_before);
+                }
                 (Err(e), false) => {
                     let msg = e.to_string();
                     assert!(
