@@ -251,7 +251,10 @@ impl std::fmt::Debug for HandOverRecord {
         f.debug_struct("HandOverRecord")
             .field("job_id", &self.job_id)
             .field("at", &self.at)
-            .field("recipient_name", &self.recipient_name.as_ref().map(|_| "<redacted>"))
+            .field(
+                "recipient_name",
+                &self.recipient_name.as_ref().map(|_| "<redacted>"),
+            )
             .field("relation", &self.relation)
             .field("code_checked", &self.code_checked)
             .field("batch_id", &self.batch_id)
@@ -356,7 +359,9 @@ pub(crate) fn purge_names(tx: &Tx<'_>, older_than: Timestamp) -> Result<usize> {
 
 fn check_name(to: &str) -> Result<&str> {
     let name = to.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control)
+    if name.is_empty()
+        || name.chars().count() > MAX_NAME_CHARS
+        || name.chars().any(char::is_control)
     {
         return Err(HandOverRefusal::BadName.into());
     }
@@ -604,9 +609,9 @@ impl Journal {
             .query_row([job_id], record_from_row)
             .optional()?;
         row.map(|(mut rec, relation)| {
-            rec.relation = relation.parse().map_err(|e: JournalError| {
-                super::jobs::corrupt(job_id, e.to_string())
-            })?;
+            rec.relation = relation
+                .parse()
+                .map_err(|e: JournalError| super::jobs::corrupt(job_id, e.to_string()))?;
             Ok(rec)
         })
         .transpose()

@@ -166,7 +166,8 @@ impl Journal {
         let tx = self.write()?;
         // Every ended job, `superseded` (written off and replaced by a newer job) and
         // `diserahkan` (handed over) included.
-        let eligible = "state IN ('printed', 'diserahkan', 'failed', 'rejected', 'cancelled', 'superseded')
+        let eligible =
+            "state IN ('printed', 'diserahkan', 'failed', 'rejected', 'cancelled', 'superseded')
              AND payload IS NOT NULL AND updated_at < ?1";
         let waiting: i64 = tx.tx.query_row(
             &format!(

@@ -261,7 +261,10 @@ fn printed_path_records_history_ledger_and_outbox() {
             .into_iter()
             .map(|e| e.kind)
             .collect();
-    assert_eq!(kinds, ["accepted", "printing", "printed", "ready_for_pickup"]);
+    assert_eq!(
+        kinds,
+        ["accepted", "printing", "printed", "ready_for_pickup"]
+    );
     let printed = &f.j.outbox_for_job("J1").unwrap()[2];
     let body: serde_json::Value = serde_json::from_str(&printed.body).unwrap();
     assert_eq!(body["chip_uid"], "04A1B2C3D4E5F6");

@@ -319,8 +319,7 @@ fn every_event_the_journal_writes_matches_its_kind_schema() {
     .unwrap();
     let mut school = job("J7", BlangkoType::Kia);
     school.batch_id = Some("SD-01".into());
-    school.payload =
-        r#"{"job_id":"J7","pickup_code":"QR-7","person":{"sex":"PEREMPUAN"}}"#.into();
+    school.payload = r#"{"job_id":"J7","pickup_code":"QR-7","person":{"sex":"PEREMPUAN"}}"#.into();
     j.enqueue(&school).unwrap();
     j.claim_next(&kia).unwrap().unwrap();
     j.mark_ready("J7").unwrap();

@@ -17,6 +17,7 @@ mod daemon_process;
 mod daemon_stock;
 mod daemon_systemd;
 mod demo;
+mod handover;
 mod package;
 mod purge;
 mod specimen;

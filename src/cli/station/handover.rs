@@ -67,7 +67,11 @@ pub fn handover(
             t(lang, "perempuan", "girls"),
             r.girls,
             if r.sex_unknown > 0 {
-                format!(", {} {}", t(lang, "tidak diketahui", "unknown"), r.sex_unknown)
+                format!(
+                    ", {} {}",
+                    t(lang, "tidak diketahui", "unknown"),
+                    r.sex_unknown
+                )
             } else {
                 String::new()
             }

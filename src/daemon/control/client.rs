@@ -184,7 +184,10 @@ impl ControlClient {
         batch: &str,
         r: &super::BatchHandOverRequest,
     ) -> Result<super::BatchHandOverView, ClientError> {
-        self.post(&format!("/v1/batches/{}/handover", encode_segment(batch)), r)
+        self.post(
+            &format!("/v1/batches/{}/handover", encode_segment(batch)),
+            r,
+        )
     }
 
     /// `GET /v1/outbox`.
