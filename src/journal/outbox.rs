@@ -17,8 +17,9 @@ pub struct OutboxEvent {
     pub event_id: String,
     /// Job the event is about, if any.
     pub job_id: Option<String>,
-    /// `accepted`, `rejected`, `printing`, `printed`, `spoiled`, `failed`, `in_doubt`,
-    /// `doubt_resolved`, `cancelled`, `requeued`, `alert`.
+    /// `accepted`, `rejected`, `printing`, `printed`, `ready_for_pickup`, `spoiled`, `failed`,
+    /// `in_doubt`, `doubt_resolved`, `cancelled`, `requeued`, `written_off`, `handed_over`,
+    /// `alert`.
     pub kind: String,
     /// JSON body (includes `event_id`, `kind`, `station`, `at`, `job_id`).
     pub body: String,
