@@ -468,3 +468,62 @@ fn cards_and_a_school_batch_are_handed_over_through_the_socket_by_an_operator() 
         );
     }
 }
+
+/// A school batch of 500 (seed 004 sizes): every printed card handed over in one transaction,
+/// the BAST counts equal to the journal's, one `handed_over` event per job. Prints how long the
+/// hand-over took (a figure, not a limit).
+#[test]
+fn a_school_batch_of_500_is_handed_over_whole_with_counts_equal_to_the_journal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut j = Journal::open(tmp.path().join("journal.db")).unwrap();
+    stock(&mut j, &[("P1", BlangkoType::Kia)], 500);
+    let mut boys = 0;
+    for i in 0..500u32 {
+        let id = format!("SD-500-{i:03}");
+        let sex = if i % 3 == 0 { "LAKI-LAKI" } else { "PEREMPUAN" };
+        let payload = format!(r#"{{"job_id":"{id}","person":{{"sex":"{sex}"}}}}"#);
+        if i >= 497 {
+            // Three cards still waiting for a printer.
+            j.enqueue(&NewJob {
+                job_id: id,
+                blangko_type: BlangkoType::Kia,
+                nik_masked: "327301******0001".into(),
+                batch_id: Some("SD-500".into()),
+                priority: 0,
+                needs_chip: false,
+                needs_dual_side: false,
+                payload,
+            })
+            .unwrap();
+            continue;
+        }
+        boys += u64::from(sex == "LAKI-LAKI");
+        printed(&mut j, &id, Some("SD-500"), &payload);
+    }
+    let started = std::time::Instant::now();
+    let b = j
+        .hand_over_batch(
+            "SD-500",
+            "KEPALA SEKOLAH",
+            cetak::journal::Relation::Sekolah,
+            &cetak::journal::Actor::operator("op"),
+        )
+        .unwrap();
+    let took = started.elapsed();
+    eprintln!("batch hand-over of {} cards: {took:?}", b.handed_over);
+    assert_eq!(
+        (b.handed_over, b.boys, b.girls, b.sex_unknown, b.not_printed),
+        (497, boys, 497 - boys, 0, 3)
+    );
+    let queue = j.count_by_state().unwrap();
+    assert_eq!(queue.get("diserahkan").copied(), Some(497), "{queue:?}");
+    assert_eq!(queue.get("queued").copied(), Some(3), "{queue:?}");
+    let events = j.outbox_pending(10_000).unwrap();
+    let handed = events.iter().filter(|e| e.kind == "handed_over").count();
+    let ready = events
+        .iter()
+        .filter(|e| e.kind == "ready_for_pickup")
+        .count();
+    assert_eq!((handed, ready), (497, 497));
+    assert!(j.stock_verify().unwrap().is_ok());
+}
