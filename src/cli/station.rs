@@ -1,4 +1,5 @@
-//! Station subcommands: `daemon`, `submit`, `stock`, `doubt`, `outbox`, `audit`, `demo`.
+//! Station subcommands: `daemon`, `submit`, `stock`, `doubt`, `handover`, `outbox`, `audit`,
+//! `demo`.
 //! `stock`, `doubt`, `outbox` and `audit` go through the running daemon (or `--offline`, see
 //! [`remote`]); the daemon decides from the caller's Unix groups what it may do, and no flag of
 //! this command line grants a role. Output is for the operator, in Bahasa Indonesia unless
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+mod handover;
 pub mod remote;
 mod stock;
 
@@ -53,6 +55,18 @@ pub enum StationCommand {
     Doubt {
         #[command(subcommand)]
         cmd: DoubtCommand,
+        #[command(flatten)]
+        config: ConfigArg,
+        #[command(flatten)]
+        who: OperatorArg,
+        #[command(flatten)]
+        via: ViaArg,
+    },
+    /// Serahkan kartu tercetak / hand a printed card over at the pickup counter (or, with
+    /// --batch, every printed card of a school batch: its BAST).
+    Handover {
+        #[command(flatten)]
+        args: handover::HandOverArgs,
         #[command(flatten)]
         config: ConfigArg,
         #[command(flatten)]
@@ -366,6 +380,15 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
         } => {
             let mut books = via.open(&config, lang)?;
             doubt(cmd, &mut books, who.operator, lang)
+        }
+        StationCommand::Handover {
+            args,
+            config,
+            who,
+            via,
+        } => {
+            let mut books = via.open(&config, lang)?;
+            handover::handover(args, &mut books, who.operator, lang)
         }
         StationCommand::Outbox {
             cmd,

@@ -83,6 +83,11 @@ pub struct JobDocument {
     /// validity comes from. Required for WNA.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stay_permit: Option<StayPermit>,
+    /// The applicant's pickup code (seed 000: the QR code of the online application), asked
+    /// for when the card is handed over. Not printed; the journal keeps only its hash for the
+    /// hand-over check; never logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_code: Option<String>,
 }
 
 /// A foreign resident's permanent stay permit (Kartu Izin Tinggal Tetap).
@@ -125,6 +130,7 @@ impl fmt::Debug for JobDocument {
             )
             .field("batch", &self.batch)
             .field("stay_permit", &self.stay_permit)
+            .field("pickup_code", &self.pickup_code.as_ref().map(|_| Redacted))
             .finish()
     }
 }

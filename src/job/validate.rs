@@ -36,6 +36,8 @@ pub mod limits {
     pub const BATCH_NAME: TextRule = TextRule::verbatim(Charset::Free, 100);
     pub const QR_PAYLOAD: TextRule = TextRule::verbatim(Charset::Free, 512);
     pub const BARCODE_PAYLOAD: TextRule = TextRule::verbatim(Charset::Ascii, 48);
+    /// The applicant's pickup code (seed 000: the QR code shown at the pickup counter).
+    pub const PICKUP_CODE: TextRule = TextRule::verbatim(Charset::Ascii, 64);
 }
 
 struct Collector {
@@ -360,6 +362,10 @@ pub fn validate(
         Some(b) => c.text("barcode_payload", b, limits::BARCODE_PAYLOAD),
         None => Some(p.nik.clone()).filter(|_| nik_ok),
     };
+    // Checked only: the journal keeps its hash for the hand-over, nothing prints it.
+    if let Some(code) = &doc.pickup_code {
+        c.text("pickup_code", code, limits::PICKUP_CODE);
+    }
     let batch = doc.batch.as_ref().and_then(|b| {
         let id = c.ok("batch.id", text::check_id(&b.id));
         let name = c.text("batch.name", &b.name, limits::BATCH_NAME);

@@ -88,6 +88,10 @@ pub enum JournalError {
         /// Job id.
         job: String,
     },
+    /// A hand-over at the pickup counter was refused (not printed yet, already handed over,
+    /// pickup code wrong...). Each reason's doc says what the operator should do.
+    #[error("{0}")]
+    HandOver(#[from] super::handover::HandOverRefusal),
 }
 
 impl Message for JournalError {
@@ -103,6 +107,7 @@ impl Message for JournalError {
             JournalError::InvalidInput(_) => "journal.invalid_input",
             JournalError::Corrupt { .. } => "journal.corrupt",
             JournalError::LeaseLost { .. } => "journal.lease_lost",
+            JournalError::HandOver(r) => r.message_code(),
         }
     }
 
@@ -150,6 +155,7 @@ impl Message for JournalError {
                 .with("table", table)
                 .with("id", id)
                 .with("detail", detail),
+            JournalError::HandOver(r) => r.message_args(),
         }
     }
 }

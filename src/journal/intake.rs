@@ -136,6 +136,7 @@ pub(super) fn insert_new(tx: &Tx<'_>, job: &NewJob) -> Result<Enqueued> {
     if n == 0 {
         return Ok(Enqueued::AlreadyKnown(existing_state(tx, &job.job_id)?));
     }
+    super::handover::remember_pickup_code(tx, &job.job_id, &job.payload)?;
     let row = JobRow {
         job_id: job.job_id.clone(),
         blangko_type: Some(job.blangko_type),

@@ -264,6 +264,7 @@ pub(crate) fn printed_in_tx(
             "operator": actor.id,
         })),
     )?;
+    ready_for_pickup(tx, &job.job_id)?;
     Ok(())
 }
 
@@ -338,4 +339,27 @@ pub(crate) fn spoil_in_tx(
         )?;
     }
     Ok(next)
+}
+
+/// With every `printed` (by the worker or an operator's doubt resolution): the
+/// `ready_for_pickup` event, so the server can notify the applicant (seeds 000, 001: an SMS
+/// or the app says the card can be collected). It says whether the pickup code will be asked
+/// for and the batch, if any (a school batch is collected by the school).
+pub(crate) fn ready_for_pickup(tx: &Tx<'_>, job_id: &str) -> Result<()> {
+    let (has_code, batch): (bool, Option<String>) = tx
+        .tx
+        .prepare_cached(
+            "SELECT pickup_code_hash IS NOT NULL, batch_id FROM jobs WHERE job_id = ?1",
+        )?
+        .query_row([job_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    outbox::push(
+        tx,
+        Some(job_id),
+        "ready_for_pickup",
+        serde_json::Map::from_iter([
+            ("pickup_code_required".to_string(), json!(has_code)),
+            ("batch_id".to_string(), json!(batch)),
+        ]),
+    )?;
+    Ok(())
 }

@@ -147,7 +147,7 @@ impl Journal {
             "SELECT job_id, lease_id, lease_expires_at, state, lease_granted_at FROM jobs
              WHERE lease_id IS NOT NULL AND lease_expires_at IS NOT NULL
                AND lease_lost_at IS NULL AND owned_since IS NULL
-               AND state NOT IN ('printed', 'failed', 'rejected', 'cancelled', 'superseded')
+               AND state NOT IN ('printed', 'diserahkan', 'failed', 'rejected', 'cancelled', 'superseded')
              ORDER BY id",
         )?;
         let rows = st.query_map([], |r| {
@@ -203,7 +203,7 @@ impl Journal {
         let n = tx.tx.execute(
             "UPDATE jobs SET lease_id = ?2, lease_expires_at = ?3, lease_granted_at = ?4
              WHERE job_id = ?1 AND lease_lost_at IS NULL AND owned_since IS NULL
-               AND state NOT IN ('printed', 'failed', 'rejected', 'cancelled', 'superseded')",
+               AND state NOT IN ('printed', 'diserahkan', 'failed', 'rejected', 'cancelled', 'superseded')",
             params![job_id, lease_id, expires_at.0, tx.now.0],
         )?;
         tx.commit()?;

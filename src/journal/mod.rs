@@ -16,7 +16,7 @@
 //! `jobs` (transitions; may call `doubt` and `lease`, which call only `job_tx`), `records`
 //! (reading jobs back), `doubt`
 //! (recovery, in-doubt resolution), `ledger` (movements), `stock` (figures, verification,
-//! spoilage report), `paperwork` (read-only queries for the official reports and metrics), `writeoff` (a printed card written off before handover), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
+//! spoilage report), `paperwork` (read-only queries for the official reports and metrics), `writeoff` (a printed card written off before handover), `handover` (a printed card handed over at the pickup counter, one job or a whole batch), `alerts` (low stock, tamper), `audit` (hash chain), `outbox` (events for
 //! the server, personal-data purge). See `docs/journal.md`.
 
 #![warn(missing_docs)]
@@ -25,6 +25,7 @@ mod alerts;
 mod audit;
 mod doubt;
 mod error;
+mod handover;
 mod intake;
 mod job_tx;
 mod jobs;
@@ -52,6 +53,9 @@ pub use alerts::{Alert, StockThresholds};
 pub use audit::{AuditEntry, AuditProblem, AuditReport};
 pub use doubt::{DoubtResolution, InDoubtJob, RecoveryReport};
 pub use error::{JournalError, Result};
+pub use handover::{
+    pickup_code_hash, BatchHandOver, HandOver, HandOverRecord, HandOverRefusal, Relation,
+};
 pub use jobs::{
     ChipInfo, ClaimedJob, Enqueued, IntakeReport, NewJob, PrintedInfo, PrinterSlot, RejectedJob,
 };

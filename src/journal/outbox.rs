@@ -17,8 +17,9 @@ pub struct OutboxEvent {
     pub event_id: String,
     /// Job the event is about, if any.
     pub job_id: Option<String>,
-    /// `accepted`, `rejected`, `printing`, `printed`, `spoiled`, `failed`, `in_doubt`,
-    /// `doubt_resolved`, `cancelled`, `requeued`, `alert`.
+    /// `accepted`, `rejected`, `printing`, `printed`, `ready_for_pickup`, `spoiled`, `failed`,
+    /// `in_doubt`, `doubt_resolved`, `cancelled`, `requeued`, `written_off`, `handed_over`,
+    /// `alert`.
     pub kind: String,
     /// JSON body (includes `event_id`, `kind`, `station`, `at`, `job_id`).
     pub body: String,
@@ -164,8 +165,10 @@ impl Journal {
     pub fn purge_personal_data(&mut self, older_than: Timestamp) -> Result<PurgeReport> {
         self.conn.pragma_update(None, "secure_delete", "ON")?;
         let tx = self.write()?;
-        // Every ended job, `superseded` (written off and replaced by a newer job) included.
-        let eligible = "state IN ('printed', 'failed', 'rejected', 'cancelled', 'superseded')
+        // Every ended job, `superseded` (written off and replaced by a newer job) and
+        // `diserahkan` (handed over) included.
+        let eligible =
+            "state IN ('printed', 'diserahkan', 'failed', 'rejected', 'cancelled', 'superseded')
              AND payload IS NOT NULL AND updated_at < ?1";
         let waiting: i64 = tx.tx.query_row(
             &format!(
@@ -182,8 +185,11 @@ impl Journal {
             ),
             params![older_than.0, tx.now.0],
         )?;
+        // The name of whoever took the card goes with the job's personal data, also when the
+        // job's payload was purged before its hand-over.
+        let names = super::handover::purge_names(&tx, older_than)?;
         tx.commit()?;
-        let checkpointed = if purged > 0 {
+        let checkpointed = if purged + names > 0 {
             let busy: i64 = self
                 .conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;

@@ -205,6 +205,31 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE audit ADD COLUMN uid INTEGER;
     ALTER TABLE audit ADD COLUMN user_name TEXT;
     "#,
+    // 11 (hand-over): a printed card handed over at the pickup counter (state `diserahkan`).
+    //  - jobs.pickup_code_hash: hash of the job's pickup code (`pickup_code` of the document),
+    //    written at intake; the code itself is never stored outside the payload, never logged,
+    //    and the hash outlives the personal-data purge so a card can still be handed over.
+    //  - handovers: one row per handed-over job (UNIQUE: never twice). `recipient_name` is
+    //    personal data: cleared with the job's payload by the purge. `handed_by*` is the
+    //    operator as the audit trail records them (label, uid, Unix user). `batch_id` is set
+    //    when the whole batch was handed over at once (the BAST of a school batch).
+    r#"
+    ALTER TABLE jobs ADD COLUMN pickup_code_hash TEXT;
+    CREATE TABLE handovers (
+        id             INTEGER PRIMARY KEY,
+        job_id         TEXT NOT NULL UNIQUE,
+        at             INTEGER NOT NULL,
+        recipient_name TEXT,
+        relation       TEXT NOT NULL
+            CHECK (relation IN ('kepala-keluarga', 'anggota-keluarga', 'sekolah')),
+        code_checked   INTEGER NOT NULL,
+        batch_id       TEXT,
+        handed_by      TEXT NOT NULL,
+        handed_by_uid  INTEGER,
+        handed_by_user TEXT
+    );
+    CREATE INDEX handovers_batch ON handovers (batch_id) WHERE batch_id IS NOT NULL;
+    "#,
 ];
 
 /// Schema version this build writes.

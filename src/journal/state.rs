@@ -23,8 +23,12 @@ pub enum JobState {
     Encoding,
     /// The card is being printed.
     Printing,
-    /// Done; the blangko is consumed. Terminal.
+    /// Done; the blangko is consumed. Terminal for the station's machinery: only an operator
+    /// moves it on (hand-over, or a write-off before hand-over).
     Printed,
+    /// Handed over at the pickup counter (diserahkan) to the holder's family or, for a school
+    /// batch, the school's representative. Terminal.
+    HandedOver,
     /// The attempt's blangko was spoiled (history only).
     Spoiled,
     /// Gave up after the attempt limit. Terminal.
@@ -43,7 +47,7 @@ pub enum JobState {
 
 impl JobState {
     /// Every state.
-    pub const ALL: [JobState; 13] = [
+    pub const ALL: [JobState; 14] = [
         JobState::Queued,
         JobState::Preparing,
         JobState::Ready,
@@ -51,6 +55,7 @@ impl JobState {
         JobState::Encoding,
         JobState::Printing,
         JobState::Printed,
+        JobState::HandedOver,
         JobState::Spoiled,
         JobState::Failed,
         JobState::Rejected,
@@ -69,6 +74,7 @@ impl JobState {
             JobState::Encoding => "encoding",
             JobState::Printing => "printing",
             JobState::Printed => "printed",
+            JobState::HandedOver => "diserahkan",
             JobState::Spoiled => "spoiled",
             JobState::Failed => "failed",
             JobState::Rejected => "rejected",
@@ -98,6 +104,7 @@ impl JobState {
             JobState::Encoding => "state.encoding",
             JobState::Printing => "state.printing",
             JobState::Printed => "state.printed",
+            JobState::HandedOver => "state.handed_over",
             JobState::Spoiled => "state.spoiled",
             JobState::Failed => "state.failed",
             JobState::Rejected => "state.rejected",
@@ -108,12 +115,13 @@ impl JobState {
         crate::messages::label(lang, code)
     }
 
-    /// No further transition by the station. A printed card can still be written off by an
-    /// operator before handover ([`Step::WriteOff`]).
+    /// No further transition by the station. A printed card can still be handed over
+    /// ([`Step::HandOver`]) or written off before hand-over ([`Step::WriteOff`]) by an operator.
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
             JobState::Printed
+                | JobState::HandedOver
                 | JobState::Failed
                 | JobState::Rejected
                 | JobState::Cancelled
@@ -150,6 +158,7 @@ impl JobState {
             Step::ResolvePrinted => (&[InDoubt], Printed),
             Step::WriteOff => (&[Printed], Spoiled),
             Step::Supersede => (&[Spoiled], Superseded),
+            Step::HandOver => (&[Printed], HandedOver),
         };
         if from.contains(&self) {
             Ok(to)
@@ -214,6 +223,8 @@ pub enum Step {
     WriteOff,
     /// After a write-off: a newer job replaces this one.
     Supersede,
+    /// Operator: the printed card is handed over at the pickup counter.
+    HandOver,
 }
 
 impl Step {
@@ -237,11 +248,12 @@ impl Step {
             Step::ResolvePrinted => "resolve as printed",
             Step::WriteOff => "write off printed card",
             Step::Supersede => "supersede",
+            Step::HandOver => "hand over",
         }
     }
 
     /// Every step.
-    pub const ALL: [Step; 17] = [
+    pub const ALL: [Step; 18] = [
         Step::Claim,
         Step::Rendered,
         Step::Release,
@@ -259,6 +271,7 @@ impl Step {
         Step::ResolvePrinted,
         Step::WriteOff,
         Step::Supersede,
+        Step::HandOver,
     ];
 }
 
@@ -293,11 +306,13 @@ mod tests {
     }
 
     #[test]
-    fn terminal_states_accept_nothing_but_a_write_off_of_a_printed_card() {
+    fn terminal_states_accept_nothing_but_a_write_off_or_hand_over_of_a_printed_card() {
         for s in JobState::ALL.into_iter().filter(|s| s.is_terminal()) {
             for step in Step::ALL {
                 if s == JobState::Printed && step == Step::WriteOff {
                     assert_eq!(s.after(step), Ok(JobState::Spoiled));
+                } else if s == JobState::Printed && step == Step::HandOver {
+                    assert_eq!(s.after(step), Ok(JobState::HandedOver));
                 } else {
                     assert!(s.after(step).is_err(), "{s} accepted {step:?}");
                 }
@@ -327,6 +342,23 @@ mod tests {
                 assert!(got.is_err(), "{s}");
             }
         }
+    }
+
+    #[test]
+    fn only_a_printed_job_is_handed_over_and_only_once() {
+        for s in JobState::ALL {
+            let got = s.after(Step::HandOver);
+            if s == JobState::Printed {
+                assert_eq!(got, Ok(JobState::HandedOver));
+            } else {
+                assert_eq!(got, Err(&[JobState::Printed][..]), "{s}");
+            }
+        }
+        // A handed-over card is not written off, handed over again or anything else.
+        for step in Step::ALL {
+            assert!(JobState::HandedOver.after(step).is_err(), "{step:?}");
+        }
+        assert_eq!(JobState::HandedOver.code(), "diserahkan");
     }
 
     #[test]

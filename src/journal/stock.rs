@@ -267,7 +267,7 @@ impl Journal {
                 ));
             }
             let printed_jobs: i64 = self.conn.query_row(
-                "SELECT COUNT(*) FROM jobs WHERE blangko_type = ?1 AND state = 'printed'",
+                "SELECT COUNT(*) FROM jobs WHERE blangko_type = ?1 AND state IN ('printed', 'diserahkan')",
                 [t.code()],
                 |r| r.get(0),
             )?;

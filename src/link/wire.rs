@@ -101,8 +101,8 @@ pub struct EventBatch {
 pub struct Event {
     /// Idempotency key: `station:journal:seq`, unique for ever.
     pub event_id: String,
-    /// `accepted`, `rejected`, `printing`, `printed`, `spoiled`, `failed`, `in_doubt`,
-    /// `doubt_resolved`, `cancelled`, `requeued`, `alert`, `stock`.
+    /// `accepted`, `rejected`, `printing`, `printed`, `ready_for_pickup`, `spoiled`, `failed`,
+    /// `in_doubt`, `doubt_resolved`, `cancelled`, `requeued`, `handed_over`, `alert`, `stock`.
     pub kind: String,
     /// Station id.
     pub station: String,

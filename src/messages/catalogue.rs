@@ -23,6 +23,7 @@ pub static CATALOGUE: &[Entry] = entries! {
     "state.encoding" => "encode chip", "encoding";
     "state.printing" => "mencetak", "printing";
     "state.printed" => "tercetak", "printed";
+    "state.handed_over" => "diserahkan", "handed over";
     "state.spoiled" => "rusak", "spoiled";
     "state.failed" => "gagal", "failed";
     "state.rejected" => "ditolak", "rejected";
@@ -266,6 +267,23 @@ pub static CATALOGUE: &[Entry] = entries! {
 
     // Job refused before printing (`JobRefusal`): the validation report, in each language.
     "job.refused" => "{report}", "{report}";
+
+    // Hand-over at the pickup counter (`HandOverRefusal`); the part after `handover.` is the
+    // control API's code.
+    "handover.already_handed_over" => "pekerjaan {job} sudah diserahkan pada {at}",
+        "job {job} was already handed over at {at}";
+    "handover.pickup_code_required" => "pekerjaan {job} memiliki kode pengambilan: masukkan kode pemohon (--code)",
+        "job {job} carries a pickup code: give the applicant's code (--code)";
+    "handover.pickup_code_mismatch" => "pekerjaan {job}: kode pengambilan tidak cocok; kartu tidak diserahkan",
+        "job {job}: the pickup code does not match; the card is not handed over";
+    "handover.no_pickup_code" => "pekerjaan {job} tidak memiliki kode pengambilan; periksa kartunya, lalu serahkan tanpa --code",
+        "job {job} carries no pickup code; check the card, then hand it over without --code";
+    "handover.relation_not_allowed" => "hubungan {relation} tidak diizinkan di sini: satu kartu untuk kepala-keluarga atau anggota-keluarga, satu batch untuk sekolah",
+        "relation {relation} is not allowed here: one card goes to kepala-keluarga or anggota-keluarga, a batch to sekolah";
+    "handover.bad_recipient_name" => "nama penerima wajib diisi (1-100 karakter, tanpa karakter kontrol)",
+        "the recipient's name is required (1-100 characters, no control characters)";
+    "handover.nothing_to_hand_over" => "batch {batch} tidak memiliki kartu tercetak yang menunggu diserahkan ({handed_over} sudah diserahkan, {not_printed} belum tercetak)",
+        "batch {batch} has no printed card waiting for hand-over ({handed_over} already handed over, {not_printed} not printed)";
 
     // Daemon (`DaemonError`). The text-only variants carry what their source wrote.
     "daemon.io" => "{path}: {source}", "{path}: {source}";

@@ -210,6 +210,8 @@ case("cjk-place-of-birth.json", "text.unsupported_char", "person.place_of_birth"
      with_(KIA, lambda d: d["person"].__setitem__("place_of_birth", "\u5317\u4eac")))
 case("barcode-non-ascii.json", "text.forbidden_char", "barcode_payload",
      with_(KIA, lambda d: d.__setitem__("barcode_payload", "KIA-\u00c9-0001")), schema=True)
+case("pickup-code-control-char.json", "text.control_char", "pickup_code",
+     with_(KIA, lambda d: d.__setitem__("pickup_code", "QR-2026\t0001")), schema=True)
 
 # --- Required per document type ---
 case("kia-5-17-without-photo.json", "field.missing", "photo",
@@ -338,6 +340,9 @@ good("kia-wna-5-17-long-values.json",
 good("kia-wna-0-5-long-values.json",
      with_(KIA_WNA05, lambda d: long_kia(d, NAME_60, STREET_100)), "kia0-to5-wna")
 good("ktp-el-wna-sample.json", KTP_WNA, "ktp-el-wna", note="the sample as the corpus sees it")
+good("kia-5-17-pickup-code.json",
+     with_(KIA, lambda d: d.__setitem__("pickup_code", ("KIA-PICKUP-" + "0123456789ABCDEF" * 4)[:64])),
+     "kia5-to17", note="a pickup code of 64 printable characters: checked, not printed")
 
 with open(os.path.join(GOOD, "expected.toml"), "w") as f:
     f.write("# Jobs the station must accept and print: values at the limits the rules allow.\n")

@@ -27,9 +27,9 @@ fn events_are_unique_ordered_and_acknowledged() {
     }
     print_one(&mut f, "J0");
     let pending = f.j.outbox_pending(100).unwrap();
-    assert_eq!(pending.len(), 5);
+    assert_eq!(pending.len(), 6);
     let ids: HashSet<_> = pending.iter().map(|e| e.event_id.clone()).collect();
-    assert_eq!(ids.len(), 5);
+    assert_eq!(ids.len(), 6);
     assert!(pending.windows(2).all(|w| w[0].seq < w[1].seq));
     assert!(pending[0]
         .event_id
@@ -39,13 +39,13 @@ fn events_are_unique_ordered_and_acknowledged() {
         .filter(|e| e.job_id.as_deref() == Some("J0"))
         .map(|e| e.kind.as_str())
         .collect();
-    assert_eq!(j0, ["accepted", "printing", "printed"]);
+    assert_eq!(j0, ["accepted", "printing", "printed", "ready_for_pickup"]);
     // The accepted event carries the masked NIK only.
     assert!(!pending[0].body.contains(&nik(7)));
     assert_eq!(f.j.outbox_pending(2).unwrap().len(), 2);
     f.j.outbox_ack(&pending[0].event_id).unwrap();
     f.j.outbox_ack(&pending[0].event_id).unwrap(); // repeated ack is fine
-    assert_eq!(f.j.outbox_backlog().unwrap(), 4);
+    assert_eq!(f.j.outbox_backlog().unwrap(), 5);
     assert_eq!(f.j.outbox_pending(1).unwrap()[0].seq, pending[1].seq);
     assert!(matches!(
         f.j.outbox_ack("ST-3273:x:999"),
@@ -53,7 +53,7 @@ fn events_are_unique_ordered_and_acknowledged() {
     ));
     // Pending events survive a restart.
     f.reopen();
-    assert_eq!(f.j.outbox_backlog().unwrap(), 4);
+    assert_eq!(f.j.outbox_backlog().unwrap(), 5);
 }
 
 #[test]

@@ -26,9 +26,10 @@ enum Op {
     Doubt,
     ResolvePrinted,
     ResolveSpoiled,
+    HandOver,
 }
 
-const OPS: [Op; 13] = [
+const OPS: [Op; 14] = [
     Op::Claim,
     Op::Ready,
     Op::Release,
@@ -42,6 +43,7 @@ const OPS: [Op; 13] = [
     Op::Doubt,
     Op::ResolvePrinted,
     Op::ResolveSpoiled,
+    Op::HandOver,
 ];
 
 /// Written independently of `JobState::after`: the states each operation is legal from, for a
@@ -60,6 +62,7 @@ fn legal_from(op: Op) -> &'static [JobState] {
         Op::Cancel | Op::Reject => &[Queued, Preparing, Ready],
         Op::Doubt => &[Feeding, Encoding, Printing],
         Op::ResolvePrinted | Op::ResolveSpoiled => &[InDoubt],
+        Op::HandOver => &[Printed],
     }
 }
 
@@ -115,6 +118,17 @@ fn apply(f: &mut Fixture, id: &str, action: Op) -> Result<(), JournalError> {
                 &op(),
             )
             .map(|_| ()),
+        Op::HandOver => j
+            .hand_over(
+                id,
+                &cetak::journal::HandOver {
+                    to: "BUDI SANTOSO",
+                    relation: cetak::journal::Relation::KepalaKeluarga,
+                    pickup_code: None,
+                },
+                &op(),
+            )
+            .map(|_| ()),
     }
 }
 
@@ -152,6 +166,15 @@ fn job_in(target: JobState) -> Fixture {
             Op::Print,
             Op::Printed,
         ],
+        JobState::HandedOver => &[
+            Op::Claim,
+            Op::Ready,
+            Op::Feed,
+            Op::Encode,
+            Op::Print,
+            Op::Printed,
+            Op::HandOver,
+        ],
         JobState::Spoiled => unreachable!("spoiled is transient"),
     };
     for op in path {
@@ -185,6 +208,13 @@ fn every_operation_from_every_state() {
             let legal = legal_from(op).contains(&from);
             match (&result, legal) {
                 (Ok(()), true) => {}
+                // Handed over twice: refused with the time of the first hand-over.
+                (Err(JournalError::HandOver(r)), false)
+                    if from == JobState::HandedOver && op == Op::HandOver =>
+                {
+                    assert_eq!(r.code(), "already_handed_over");
+                    assert_eq!(f.j.job_history("J1").unwrap().len(), history_before);
+                }
                 (Err(e), false) => {
                     let msg = e.to_string();
                     assert!(
@@ -232,7 +262,10 @@ fn printed_path_records_history_ledger_and_outbox() {
             .into_iter()
             .map(|e| e.kind)
             .collect();
-    assert_eq!(kinds, ["accepted", "printing", "printed"]);
+    assert_eq!(
+        kinds,
+        ["accepted", "printing", "printed", "ready_for_pickup"]
+    );
     let printed = &f.j.outbox_for_job("J1").unwrap()[2];
     let body: serde_json::Value = serde_json::from_str(&printed.body).unwrap();
     assert_eq!(body["chip_uid"], "04A1B2C3D4E5F6");

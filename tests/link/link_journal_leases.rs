@@ -280,7 +280,14 @@ fn a_job_requeued_after_a_spoiled_card_stays_owned_whatever_its_lease_does() {
     f.j.mark_printed("O-1", &Default::default()).unwrap();
     assert_eq!(
         kinds_of(&f, "O-1"),
-        ["accepted", "printing", "spoiled", "printing", "printed"]
+        [
+            "accepted",
+            "printing",
+            "spoiled",
+            "printing",
+            "printed",
+            "ready_for_pickup"
+        ]
     );
     assert!(f.j.alerts_open().unwrap().is_empty());
 }

@@ -221,7 +221,8 @@ fn wire_types_with_extra_fields_are_refused_by_the_contract() {
 fn every_event_the_journal_writes_matches_its_kind_schema() {
     use crate::support::journal::*;
     use cetak::journal::{
-        Actor, BlangkoType, ChipInfo, DoubtResolution, PrintedInfo, RejectedJob, SpoilCategory,
+        Actor, BlangkoType, ChipInfo, DoubtResolution, HandOver, PrintedInfo, RejectedJob,
+        Relation, SpoilCategory,
     };
 
     let c = Contract::load().unwrap();
@@ -305,6 +306,28 @@ fn every_event_the_journal_writes_matches_its_kind_schema() {
     j.mark_in_doubt("J6", "power cut").unwrap();
     j.doubt_resolve("J6", DoubtResolution::Printed, "", &admin())
         .unwrap();
+    // handed over: one card against its pickup code, and a school batch (BAST)
+    j.hand_over(
+        "J1",
+        &HandOver {
+            to: "BUDI SANTOSO",
+            relation: Relation::KepalaKeluarga,
+            pickup_code: None,
+        },
+        &op(),
+    )
+    .unwrap();
+    let mut school = job("J7", BlangkoType::Kia);
+    school.batch_id = Some("SD-01".into());
+    school.payload = r#"{"job_id":"J7","pickup_code":"QR-7","person":{"sex":"PEREMPUAN"}}"#.into();
+    j.enqueue(&school).unwrap();
+    j.claim_next(&kia).unwrap().unwrap();
+    j.mark_ready("J7").unwrap();
+    j.feed("J7", None).unwrap();
+    j.start_printing("J7", None).unwrap();
+    j.mark_printed("J7", &PrintedInfo::default()).unwrap();
+    j.hand_over_batch("SD-01", "IBU GURU", Relation::Sekolah, &op())
+        .unwrap();
     // alert
     j.raise_alert(
         "tamper",
@@ -338,9 +361,11 @@ fn every_event_the_journal_writes_matches_its_kind_schema() {
             "cancelled",
             "doubt_resolved",
             "failed",
+            "handed_over",
             "in_doubt",
             "printed",
             "printing",
+            "ready_for_pickup",
             "rejected",
             "spoiled"
         ]

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use crate::cli::Lang;
 use crate::config::Config;
 use crate::daemon::control::{
-    wire::*, Authority, Books, Caller, ClientError, ControlClient, Refusal,
+    wire::*, Authority, BatchHandOverRequest, BatchHandOverView, Books, Caller, ClientError,
+    ControlClient, HandOverRequest, HandOverView, Refusal,
 };
 use crate::journal::Journal;
 use crate::messages::MessageText as _;
@@ -167,6 +168,20 @@ impl Remote {
         r: &ResolveRequest,
     ) -> Result<JobStateView, ClientError> {
         both!(self, c => c.doubt_resolve(job, r), b, j, k => b.doubt_resolve(j, k, job, r))
+    }
+    pub fn hand_over(
+        &mut self,
+        job: &str,
+        r: &HandOverRequest,
+    ) -> Result<HandOverView, ClientError> {
+        both!(self, c => c.hand_over(job, r), b, j, k => b.hand_over(j, k, job, r))
+    }
+    pub fn hand_over_batch(
+        &mut self,
+        batch: &str,
+        r: &BatchHandOverRequest,
+    ) -> Result<BatchHandOverView, ClientError> {
+        both!(self, c => c.hand_over_batch(batch, r), b, j, k => b.hand_over_batch(j, k, batch, r))
     }
     pub fn outbox(&mut self) -> Result<OutboxView, ClientError> {
         both!(self, c => c.outbox(), b, j, k => b.outbox_show(j, k))

@@ -101,6 +101,7 @@ pub enum Op {
     WriteOff,
     DoubtList,
     DoubtResolve,
+    HandOver,
     OutboxShow,
     OutboxRetry,
     AuditVerify,
@@ -111,7 +112,7 @@ pub enum Op {
 
 impl Op {
     /// Every operation.
-    pub const ALL: [Op; 19] = [
+    pub const ALL: [Op; 20] = [
         Op::Status,
         Op::Events,
         Op::Act,
@@ -125,6 +126,7 @@ impl Op {
         Op::WriteOff,
         Op::DoubtList,
         Op::DoubtResolve,
+        Op::HandOver,
         Op::OutboxShow,
         Op::OutboxRetry,
         Op::AuditVerify,
@@ -165,6 +167,7 @@ impl Op {
             Op::WriteOff => "stock.write_off",
             Op::DoubtList => "doubt.list",
             Op::DoubtResolve => "doubt.resolve",
+            Op::HandOver => "job.hand_over",
             Op::OutboxShow => "outbox.show",
             Op::OutboxRetry => "outbox.retry",
             Op::AuditVerify => "audit.verify",
@@ -196,6 +199,7 @@ impl Op {
             ),
             Op::DoubtList => ("list jobs in doubt", "melihat job diragukan"),
             Op::DoubtResolve => ("resolve a job in doubt", "memutuskan job diragukan"),
+            Op::HandOver => ("hand over a printed card", "menyerahkan kartu tercetak"),
             Op::OutboxShow => ("see the outbox", "melihat antrean event"),
             Op::OutboxRetry => (
                 "send refused events again",

@@ -170,6 +170,27 @@ impl ControlClient {
         self.post(&format!("/v1/doubt/{}/resolve", encode_segment(job)), r)
     }
 
+    /// `POST /v1/jobs/{job}/handover`.
+    pub fn hand_over(
+        &self,
+        job: &str,
+        r: &super::HandOverRequest,
+    ) -> Result<super::HandOverView, ClientError> {
+        self.post(&format!("/v1/jobs/{}/handover", encode_segment(job)), r)
+    }
+
+    /// `POST /v1/batches/{batch}/handover`.
+    pub fn hand_over_batch(
+        &self,
+        batch: &str,
+        r: &super::BatchHandOverRequest,
+    ) -> Result<super::BatchHandOverView, ClientError> {
+        self.post(
+            &format!("/v1/batches/{}/handover", encode_segment(batch)),
+            r,
+        )
+    }
+
     /// `GET /v1/outbox`.
     pub fn outbox(&self) -> Result<OutboxView, ClientError> {
         self.call(Method::GET, "/v1/outbox", None)

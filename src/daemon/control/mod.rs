@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod books;
 pub mod client;
+pub mod handover;
 pub mod server;
 pub mod wire;
 
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use auth::{Authority, Caller, Groups, Op, Peer};
 pub use books::Books;
 pub use client::{ClientError, ControlClient};
+pub use handover::{BatchHandOverRequest, BatchHandOverView, HandOverRequest, HandOverView};
 pub use server::{bind, serve, ControlState};
 pub use wire::*;
 

@@ -188,6 +188,8 @@ pub fn router(state: ControlState) -> Router {
         .route("/v1/jobs/{job}/write-off", post(write_off))
         .route("/v1/doubt", get(doubt_list))
         .route("/v1/doubt/{job}/resolve", post(doubt_resolve))
+        .route("/v1/jobs/{job}/handover", post(hand_over))
+        .route("/v1/batches/{batch}/handover", post(hand_over_batch))
         .route("/v1/outbox", get(outbox_show))
         .route("/v1/outbox/retry", post(outbox_retry))
         .route("/v1/audit/verify", get(audit_verify))
@@ -569,6 +571,27 @@ async fn doubt_resolve(
     body: Body<super::ResolveRequest>,
 ) -> Response {
     post_books(s, p, body, move |b, j, c, r| b.doubt_resolve(j, c, &job, r)).await
+}
+
+async fn hand_over(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    UrlPath(job): UrlPath<String>,
+    body: Body<super::HandOverRequest>,
+) -> Response {
+    post_books(s, p, body, move |b, j, c, r| b.hand_over(j, c, &job, r)).await
+}
+
+async fn hand_over_batch(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    UrlPath(batch): UrlPath<String>,
+    body: Body<super::BatchHandOverRequest>,
+) -> Response {
+    post_books(s, p, body, move |b, j, c, r| {
+        b.hand_over_batch(j, c, &batch, r)
+    })
+    .await
 }
 
 async fn outbox_show(State(s): State<ControlState>, ConnectInfo(p): ConnectInfo<Peer>) -> Response {
