@@ -505,8 +505,14 @@ fn doubt(
             let label = r
                 .state
                 .parse::<crate::journal::JobState>()
-                .map(|s| state_label(s, lang))
-                .unwrap_or(r.state.as_str());
+                .map(|s| {
+                    format!(
+                        "{} [{}]",
+                        state_label(s, lang),
+                        s.application_status().label(lang)
+                    )
+                })
+                .unwrap_or_else(|_| r.state.clone());
             println!("{job}: {label}");
             Ok(ExitCode::SUCCESS)
         }

@@ -69,7 +69,7 @@ pub use paperwork::{
 pub use records::{HistoryEntry, JobRecord};
 pub use refused::{RefusedEvent, REFUSED_ALERT};
 pub use report::{stock_body, RibbonFigure};
-pub use state::{JobState, Step};
+pub use state::{ApplicationStatus, JobState, Step};
 pub use stock::{FeederFigure, SpoilageRow, StockReport, StockVerification, TypeFigures};
 pub use types::{
     mask_nik, Actor, BlangkoType, Clock, ManualClock, Role, SpoilCategory, SystemClock, Timestamp,

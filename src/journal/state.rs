@@ -45,7 +45,63 @@ pub enum JobState {
     Superseded,
 }
 
+/// The status of an application as staff know it from the online service (seed 000): *baru*,
+/// *disetujui*, *dibatalkan*, *diproses* (stage *kurang berkas* or *pencetakan dan
+/// personalisasi*), *selesai*. Only approved applications become jobs, so *baru* never shows
+/// here. The mapping is in `docs/job.md` ("Application status and the station's states").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationStatus {
+    /// Disetujui: approved, waiting for a printer.
+    Disetujui,
+    /// Diproses — pencetakan dan personalisasi: a card is being made (or goes round again).
+    DiprosesPencetakan,
+    /// Diproses — kurang berkas: the data or an image cannot be printed; the server must have
+    /// it corrected, as for missing documents.
+    DiprosesKurangBerkas,
+    /// Selesai: the card is made (and perhaps handed over).
+    Selesai,
+    /// Dibatalkan: cancelled, or replaced by a newer job.
+    Dibatalkan,
+}
+
+impl ApplicationStatus {
+    /// Catalogue code of its label.
+    pub fn code(self) -> &'static str {
+        match self {
+            ApplicationStatus::Disetujui => "application.disetujui",
+            ApplicationStatus::DiprosesPencetakan => "application.diproses_pencetakan",
+            ApplicationStatus::DiprosesKurangBerkas => "application.diproses_kurang_berkas",
+            ApplicationStatus::Selesai => "application.selesai",
+            ApplicationStatus::Dibatalkan => "application.dibatalkan",
+        }
+    }
+
+    /// Label for operators in `lang`.
+    pub fn label(self, lang: crate::messages::Lang) -> &'static str {
+        crate::messages::label(lang, self.code())
+    }
+}
+
 impl JobState {
+    /// The application status staff know for a job in this state (`docs/job.md`).
+    pub fn application_status(self) -> ApplicationStatus {
+        use ApplicationStatus as A;
+        match self {
+            JobState::Queued => A::Disetujui,
+            JobState::Preparing
+            | JobState::Ready
+            | JobState::Feeding
+            | JobState::Encoding
+            | JobState::Printing
+            | JobState::InDoubt
+            | JobState::Spoiled
+            | JobState::Failed => A::DiprosesPencetakan,
+            JobState::Rejected => A::DiprosesKurangBerkas,
+            JobState::Printed | JobState::HandedOver => A::Selesai,
+            JobState::Cancelled | JobState::Superseded => A::Dibatalkan,
+        }
+    }
+
     /// Every state.
     pub const ALL: [JobState; 14] = [
         JobState::Queued,
@@ -286,6 +342,24 @@ pub(crate) fn expected_list(states: &[JobState]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn application_statuses_follow_the_seed() {
+        use super::{ApplicationStatus as A, JobState as S};
+        use crate::messages::Lang;
+        assert_eq!(S::Queued.application_status(), A::Disetujui);
+        assert_eq!(S::Printing.application_status(), A::DiprosesPencetakan);
+        assert_eq!(S::Rejected.application_status(), A::DiprosesKurangBerkas);
+        assert_eq!(S::HandedOver.application_status(), A::Selesai);
+        assert_eq!(S::Superseded.application_status(), A::Dibatalkan);
+        assert_eq!(
+            S::Rejected.application_status().label(Lang::Id),
+            "diproses — kurang berkas"
+        );
+        for s in S::ALL {
+            assert!(!s.application_status().label(Lang::En).is_empty());
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -24,6 +24,12 @@ pub static CATALOGUE: &[Entry] = entries! {
     "state.printing" => "mencetak", "printing";
     "state.printed" => "tercetak", "printed";
     "state.handed_over" => "diserahkan", "handed over";
+    // Application status as staff know it from the online service (seed 000), beside a state.
+    "application.disetujui" => "disetujui", "approved";
+    "application.diproses_pencetakan" => "diproses — pencetakan dan personalisasi", "in process — printing and personalisation";
+    "application.diproses_kurang_berkas" => "diproses — kurang berkas", "in process — documents missing";
+    "application.selesai" => "selesai", "done";
+    "application.dibatalkan" => "dibatalkan", "cancelled";
     "state.spoiled" => "rusak", "spoiled";
     "state.failed" => "gagal", "failed";
     "state.rejected" => "ditolak", "rejected";

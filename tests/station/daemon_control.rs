@@ -201,6 +201,17 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     assert!(table.contains("feeder printer P1 hampir kosong"), "{table}");
     let table_en = ok(&site.config, &["--lang", "en", "status"]);
     assert!(table_en.contains("feeder of printer P1 low"), "{table_en}");
+    // Each job state comes with the application status staff know (seed 000).
+    assert!(
+        table.contains(" [diproses — pencetakan dan personalisasi] ")
+            || table.contains(" [disetujui] "),
+        "{table}"
+    );
+    assert!(
+        table_en.contains(" [in process — printing and personalisation] ")
+            || table_en.contains(" [approved] "),
+        "{table_en}"
+    );
 
     // Refusals are clear and change nothing: retry on a jam, an unknown printer, a stale event.
     let o = cetak(&site.config, &["act", "P1", "retry"]);

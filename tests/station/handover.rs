@@ -343,7 +343,7 @@ fn cards_and_a_school_batch_are_handed_over_through_the_socket_by_an_operator() 
         "batch SD-9 has no printed card waiting for hand-over (3 already handed over, 1 not printed)",
     );
     let status = ok(as_operator(&socket, &["status"]));
-    assert!(status.contains("handed over 5"), "{status}");
+    assert!(status.contains("handed over [done] 5"), "{status}");
 
     let st = Command::new("kill")
         .args(["-TERM", &daemon.id().to_string()])

@@ -88,7 +88,9 @@ pub fn handover(
         return Ok(ExitCode::SUCCESS);
     }
     let Some(job) = a.job else {
-        return Err(lang.pick("sebutkan JOB atau --batch", "give JOB or --batch").into());
+        return Err(lang
+            .pick("sebutkan JOB atau --batch", "give JOB or --batch")
+            .into());
     };
     let r = books
         .hand_over(
