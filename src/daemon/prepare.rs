@@ -153,8 +153,12 @@ fn render_checked(
     policy: &ValidationPolicy,
     layouts: &Layouts,
 ) -> Result<(ValidatedJob, SideLayers, SideLayers), PrepareError> {
-    let checked = check_job(JobSource::Bytes(payload.as_bytes()), policy, layouts, false)
-        .map_err(PrepareError::Refused)?;
+    // Validated at intake in this process: only the layout fit is left to check.
+    let checked = match crate::intake::handoff::take(payload.as_bytes(), policy) {
+        Some((job, report)) => check_fit(CheckedJob { job, report }, layouts),
+        None => check_job(JobSource::Bytes(payload.as_bytes()), policy, layouts, false),
+    }
+    .map_err(PrepareError::Refused)?;
     let content = checked.job.card_content();
     let [front, back] = layouts.for_design(content.design)?;
     let f = render::render_layers(&content, front, layouts)?;

@@ -5,6 +5,7 @@
 //! journal committed, so a crash in between re-reads it, and intake is idempotent on the job id.
 
 mod error;
+pub mod handoff;
 mod signed;
 
 pub use error::IntakeError;
@@ -154,12 +155,15 @@ impl Spool {
         let Some(job) = job else {
             return Err(IntakeError::InvalidJob(report.render(lang)));
         };
-        let name = format!("{}.{}", job.job_id(), if signed { "jws" } else { "json" });
+        let job_id = job.job_id().to_string();
+        // The spool scan of this process takes it from here instead of validating again.
+        handoff::put(&payload, policy, job, report);
+        let name = format!("{job_id}.{}", if signed { "jws" } else { "json" });
         let tmp = self.root.join(format!(".{name}.tmp"));
         std::fs::write(&tmp, &content).map_err(|e| IntakeError::io(&tmp, e))?;
         let dest = self.root.join(&name);
         std::fs::rename(&tmp, &dest).map_err(|e| IntakeError::io(&dest, e))?;
-        Ok(job.job_id().to_string())
+        Ok(job_id)
     }
 
     /// Takes in every `*.jws` and `*.json` file now in the spool (by name).

@@ -219,7 +219,11 @@ fn take_verified(
         return record_invalid(journal, payload, claimed_id(payload), id, en, source);
     }
     // Self-contained (checked above): no image is read from disk.
-    let (report, job) = job::check_inline(payload, &ctx.policy);
+    // Validated once: by `cetak submit` in this process (then taken from the hand-off), or here.
+    let (report, job) = match super::handoff::take(payload, &ctx.policy) {
+        Some((job, report)) => (report, Some(job)),
+        None => job::check_inline(payload, &ctx.policy),
+    };
     let Some(job) = job else {
         return record_invalid(
             journal,
@@ -237,6 +241,8 @@ fn take_verified(
     match journal.enqueue_from(&record, source)? {
         Enqueued::Added => {
             tracing::info!(job_id = %job_id, origin = %source.origin, "job queued");
+            // The preparer of this process renders from it instead of validating again.
+            super::handoff::put(payload, &ctx.policy, job, report);
             Ok(Accepted::Queued { job_id })
         }
         Enqueued::AlreadyKnown(state) => {

@@ -1,6 +1,6 @@
-//! A job is validated once at intake and once when its layers are rendered, and never again for
-//! its chip: the preparer hands the validated job to the chip encoder (`Prepared` carries it,
-//! not the raw document). Counted with `cetak::job::validations()`.
+//! A job is parsed and validated once per card: at intake; the preparer takes the validated job
+//! from intake's in-memory hand-off (`cetak::intake::handoff`) and hands it to the chip encoder
+//! (`Prepared` carries it, not the raw document). Counted with `cetak::job::validations()`.
 
 use std::time::Duration;
 
@@ -28,7 +28,7 @@ impl ChipEncoder for Quiet {
 }
 
 #[test]
-fn a_chip_card_is_validated_at_intake_and_at_rendering_only() {
+fn a_chip_card_is_validated_once() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let emu = emulator("EMU-ONCE", 0.0, 50);
@@ -55,7 +55,7 @@ fn a_chip_card_is_validated_at_intake_and_at_rendering_only() {
             "{id} went through the chip step"
         );
     }
-    // One validation at intake (the spool), one when the preparer renders the stored document;
-    // the chip encoder builds its content from the preparer's validated job.
-    assert_eq!(cetak::job::validations() - before, 2 * n as u64);
+    // One validation at intake (the spool); the preparer renders the job intake validated, and
+    // the chip encoder builds its content from it.
+    assert_eq!(cetak::job::validations() - before, n as u64);
 }
