@@ -15,6 +15,7 @@ pub use prepare::{
     JobSource,
 };
 mod worker;
+pub use worker::card;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
