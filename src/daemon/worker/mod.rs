@@ -13,7 +13,6 @@ pub mod card;
 mod checks;
 
 use crate::messages::MessageText as _;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +26,7 @@ use crate::journal::{
     PrinterSlot, SpoilCategory,
 };
 use crate::layout::Layouts;
+use crate::shutdown::Shutdown;
 
 use super::chip::ChipEncoder;
 use super::events::{Action, Decision, PrinterState, StationHandle};
@@ -47,7 +47,7 @@ pub(crate) struct WorkerSetup {
     /// Training station: every card gets SPECIMEN across it.
     pub training: bool,
     pub handle: StationHandle,
-    pub stop: Arc<AtomicBool>,
+    pub stop: Shutdown,
     pub actions: Receiver<Decision>,
     pub thresholds: crate::journal::StockThresholds,
 }
@@ -71,7 +71,7 @@ struct Worker {
     printer: Box<dyn Printer>,
     serial: String,
     handle: StationHandle,
-    stop: Arc<AtomicBool>,
+    stop: Shutdown,
     actions: Receiver<Decision>,
     /// Who gave the last operator decision (recorded with what the worker does about it).
     operator: Actor,
@@ -146,7 +146,7 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
     w.baseline = w.tamper_offset();
     w.handle.set_state(&id, PrinterState::Idle);
     loop {
-        if w.stop.load(Ordering::SeqCst) {
+        if w.stop.is_cancelled() {
             break;
         }
         match rx.recv_timeout(Duration::from_millis(100)) {
@@ -193,11 +193,8 @@ fn open_printer(setup: &WorkerSetup) -> Option<Box<dyn Printer>> {
                 tracing::warn!(printer = %setup.printer_id, error = %e, "printer not reachable");
             }
         }
-        for _ in 0..20 {
-            if setup.stop.load(Ordering::SeqCst) {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        if setup.stop.wait_timeout(Duration::from_secs(2)) {
+            return None;
         }
     }
 }
@@ -221,7 +218,7 @@ impl Worker {
             .handle
             .raise(&self.id, job, message_id, message_en.clone(), allowed);
         let decision = loop {
-            if self.stop.load(Ordering::SeqCst) {
+            if self.stop.is_cancelled() {
                 break None;
             }
             match self.actions.recv_timeout(Duration::from_millis(100)) {
@@ -390,7 +387,7 @@ impl Worker {
                 tracing::info!(job = %id, "dropped before feeding: no longer ready for this printer");
                 return Err(Outcome::Done);
             }
-            if self.stop.load(Ordering::SeqCst) {
+            if self.stop.is_cancelled() {
                 let _ = self.journal.release(id, "shutdown");
                 return Err(Outcome::Stopped);
             }
