@@ -332,7 +332,7 @@ impl Station {
         let link = match &config.link {
             Some(_) => {
                 let ctx = Arc::new(IntakeContext::from_config(config)?);
-                let link = crate::link::LinkService::start(config, ctx)?;
+                let link = crate::link::LinkService::start(config, ctx, &stop)?;
                 handle.attach_link(Arc::new(link.health()));
                 Some(link)
             }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use crate::shutdown::Shutdown;
 
 use super::client::{read_token, ClientSettings, LinkClient};
 use super::db::Db;
@@ -49,9 +49,15 @@ impl LinkStartError {
 }
 
 /// The running link: puller, lease keeper, outbox delivery, stock reports and the push endpoint.
+///
+/// It stops in two phases, so that no lease is given back while a worker may still feed its
+/// job: `claims` (the puller) is a child of the station's shutdown token and stops with it;
+/// `all` (lease renewal, outbox delivery, stock reports, the push endpoint, then the release
+/// of leases of jobs not in a printer) is the link's own and stops at [`LinkService::shutdown`],
+/// which the station calls after its workers have finished.
 pub struct LinkService {
-    claims: watch::Sender<bool>,
-    all: watch::Sender<bool>,
+    claims: Shutdown,
+    all: Shutdown,
     thread: Option<JoinHandle<()>>,
     push_addr: Option<SocketAddr>,
     health: HealthCell,
@@ -76,6 +82,7 @@ impl LinkService {
     pub fn start(
         config: &Config,
         intake: Arc<IntakeContext>,
+        shutdown: &Shutdown,
     ) -> Result<LinkService, LinkStartError> {
         let link = config
             .link
@@ -113,8 +120,9 @@ impl LinkService {
             None => None,
         };
         let push_addr = push.as_ref().map(|p| p.3);
-        let (claims_tx, claims_rx) = watch::channel(false);
-        let (all_tx, all_rx) = watch::channel(false);
+        let claims = shutdown.child();
+        let all = Shutdown::new();
+        let (claims_rx, all_rx) = (claims.clone(), all.clone());
         let ctx = LeaseCtx {
             db: db.clone(),
             client: client.clone(),
@@ -171,8 +179,7 @@ impl LinkService {
                             Err(e) => tracing::error!(error = %e, "push endpoint not started"),
                         }
                     }
-                    let mut all_rx = all_rx;
-                    leases::stopped(&mut all_rx).await;
+                    leases::stopped(&all_rx).await;
                     for t in tasks {
                         let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
                     }
@@ -189,8 +196,8 @@ impl LinkService {
             })
             .map_err(|e| LinkStartError::io("link thread", e))?;
         Ok(LinkService {
-            claims: claims_tx,
-            all: all_tx,
+            claims,
+            all,
             thread: Some(thread),
             push_addr,
             health,
@@ -207,9 +214,10 @@ impl LinkService {
         self.push_addr
     }
 
-    /// Stops claiming new jobs (first step of a shutdown; renewals and delivery go on).
+    /// Stops claiming new jobs (first step of a shutdown; renewals and delivery go on). The
+    /// station's shutdown token does this too.
     pub fn stop_claiming(&self) {
-        let _ = self.claims.send(true);
+        self.claims.cancel();
     }
 
     /// Stops every task and releases the leases of jobs not in a printer (call after the
@@ -219,8 +227,8 @@ impl LinkService {
     }
 
     fn stop_now(&mut self) {
-        let _ = self.claims.send(true);
-        let _ = self.all.send(true);
+        self.claims.cancel();
+        self.all.cancel();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
