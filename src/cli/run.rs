@@ -16,8 +16,10 @@ use crate::shutdown::Shutdown;
 
 /// Runs the daemon until SIGTERM or SIGINT.
 pub fn run_daemon(config: &Config, options: StationOptions) -> Result<(), DaemonError> {
+    // One runtime for the process: the control API, the dashboard and the server link (two
+    // workers, as the link had on its own runtime before).
     let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
+        .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| DaemonError::io(std::path::Path::new("tokio runtime"), e))?;
