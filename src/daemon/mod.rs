@@ -1,6 +1,7 @@
 //! The station daemon: local intake (spool), one worker per printer with look-ahead rendering,
-//! operator events, and shutdown as wiring (a stop flag every loop checks; each worker finishes
-//! its card and gives prepared jobs back). See `docs/daemon.md`.
+//! operator events, and shutdown as wiring (one [`crate::shutdown::Shutdown`] token every loop
+//! checks, `StationOptions::shutdown`; each worker finishes its card and gives prepared jobs
+//! back). See `docs/daemon.md`.
 
 pub mod chip;
 pub mod control;
