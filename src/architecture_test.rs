@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules by layer, lowest first. A module may use only modules of a lower layer.
 const LAYERS: &[&[&str]] = &[
-    &["assets", "card", "logging", "messages"],
+    &["assets", "card", "logging", "messages", "shutdown"],
     &["journal", "layout"],
     &["job"],
     &["signing", "render", "chip_content"],

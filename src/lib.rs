@@ -15,7 +15,7 @@
 //! | 3 | [`signing`], [`render`], [`chip_content`] | JWS; job + layout → card layers; chip data |
 //! | 2 | [`job`] | the job document and its validation against the domain rules |
 //! | 1 | [`journal`], [`layout`] | the SQLite journal, ledger and audit trail; SVG templates |
-//! | 0 | [`card`], `assets`, [`logging`], [`messages`] | card kinds; built-in files; log setup; operator texts |
+//! | 0 | [`card`], `assets`, [`logging`], [`messages`], [`shutdown`] | card kinds; built-in files; log setup; operator texts; the one stop signal |
 //!
 //! The daemon learns the link's health through its own [`daemon::LinkStatus`] trait, so the
 //! link never imports the daemon; jobs from the link, bundles, the spool and `cetak submit` all
@@ -42,4 +42,5 @@ pub mod logging;
 pub mod messages;
 pub mod render;
 pub mod report;
+pub mod shutdown;
 pub mod signing;

@@ -1,5 +1,10 @@
 //! `cetak daemon`: the tokio main loop around a [`Station`]: the control API on its Unix
 //! socket, READY after recovery, watchdog pings, SIGTERM/SIGINT → graceful stop, exit 0.
+//!
+//! One stop signal: [`run`] takes a [`Shutdown`] token and hands it to the station (workers,
+//! preparers, spool watcher, purge, link), the control API and the dashboard; cancelling it
+//! stops them all (each worker finishes its card). [`run_daemon`] cancels it on SIGTERM or
+//! SIGINT; a test cancels it by hand.
 
 use std::time::Duration;
 
@@ -7,25 +12,51 @@ use crate::config::Config;
 
 use crate::daemon::notify::Notifier;
 use crate::daemon::{DaemonError, Station, StationOptions};
+use crate::shutdown::Shutdown;
 
 /// Runs the daemon until SIGTERM or SIGINT.
 pub fn run_daemon(config: &Config, options: StationOptions) -> Result<(), DaemonError> {
+    // One runtime for the process: the control API, the dashboard and the server link (two
+    // workers, as the link had on its own runtime before).
     let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
+        .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| DaemonError::io(std::path::Path::new("tokio runtime"), e))?;
-    rt.block_on(main_loop(config, options))
+    rt.block_on(async {
+        use tokio::signal::unix::{signal, SignalKind};
+        // Install the handlers before READY so a stop right after start is not lost.
+        let mut term = signal(SignalKind::terminate())
+            .map_err(|e| DaemonError::io(std::path::Path::new("SIGTERM"), e))?;
+        let mut int = signal(SignalKind::interrupt())
+            .map_err(|e| DaemonError::io(std::path::Path::new("SIGINT"), e))?;
+        let shutdown = Shutdown::new();
+        let on_signal = shutdown.clone();
+        let signals = tokio::spawn(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+                _ = on_signal.cancelled() => {}
+            }
+            on_signal.cancel();
+        });
+        let res = run(config, options, shutdown.clone()).await;
+        shutdown.cancel();
+        let _ = signals.await;
+        res
+    })
 }
 
-async fn main_loop(config: &Config, options: StationOptions) -> Result<(), DaemonError> {
-    use tokio::signal::unix::{signal, SignalKind};
+/// Runs the daemon until `shutdown` is cancelled (the station's own `options.shutdown` is
+/// replaced by it), then stops everything and returns; a start error stops whatever had
+/// started.
+pub async fn run(
+    config: &Config,
+    mut options: StationOptions,
+    shutdown: Shutdown,
+) -> Result<(), DaemonError> {
+    options.shutdown = shutdown.clone();
     let notifier = Notifier::from_env();
-    // Install the handlers before READY so a stop right after start is not lost.
-    let mut term = signal(SignalKind::terminate())
-        .map_err(|e| DaemonError::io(std::path::Path::new("SIGTERM"), e))?;
-    let mut int = signal(SignalKind::interrupt())
-        .map_err(|e| DaemonError::io(std::path::Path::new("SIGINT"), e))?;
     // Every place the daemon writes is its own, or it stops here: no READY, exit non-zero.
     crate::daemon::preflight::check_places(config)?;
     // Files it makes are the service user's only (as the unit's UMask=0077), also when started
@@ -53,7 +84,7 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
             return Err(e);
         }
     };
-    let control = match start_control(config, &station, &socket, listener) {
+    let control = match start_control(config, &station, &socket, listener, &shutdown) {
         Ok(c) => c,
         Err(e) => {
             let _ = tokio::task::spawn_blocking(move || station.shutdown()).await;
@@ -62,11 +93,11 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
         }
     };
     let dashboard = match dashboard {
-        Some(l) => match start_dashboard(config, &station, l) {
+        Some(l) => match start_dashboard(config, &station, l, &shutdown) {
             Ok(d) => Some(d),
             Err(e) => {
-                let _ = control.stop.send(true);
-                let _ = control.task.await;
+                shutdown.cancel();
+                let _ = control.await;
                 let _ = tokio::task::spawn_blocking(move || station.shutdown()).await;
                 let _ = std::fs::remove_file(&socket);
                 return Err(e);
@@ -93,18 +124,16 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
     let mut tick = tokio::time::interval(period);
     loop {
         tokio::select! {
-            _ = term.recv() => break,
-            _ = int.recv() => break,
+            _ = shutdown.cancelled() => break,
             _ = tick.tick() => notifier.watchdog(),
         }
     }
     notifier.stopping();
-    // No more decisions: workers paused for an operator stop at once.
-    let _ = control.stop.send(true);
-    let _ = control.task.await;
+    // The one signal reached the control API and the dashboard too: no more decisions,
+    // workers paused for an operator stop at once.
+    let _ = control.await;
     if let Some(d) = dashboard {
-        let _ = d.stop.send(true);
-        let _ = d.task.await;
+        let _ = d.await;
     }
     let _ = std::fs::remove_file(&socket);
     eprintln!("cetak: berhenti / stopping: menyelesaikan kartu yang sedang dicetak");
@@ -121,54 +150,50 @@ async fn main_loop(config: &Config, options: StationOptions) -> Result<(), Daemo
     }
 }
 
-struct Control {
-    stop: tokio::sync::watch::Sender<bool>,
-    task: tokio::task::JoinHandle<()>,
-}
+/// A server task that ends once the shutdown token is cancelled.
+type ServerTask = tokio::task::JoinHandle<()>;
 
-/// Binds the control socket and serves the API until told to stop.
+/// Binds the control socket and serves the API until `shutdown`.
 fn start_control(
     config: &Config,
     station: &Station,
     socket: &std::path::Path,
     listener: tokio::net::UnixListener,
-) -> Result<Control, DaemonError> {
+    shutdown: &Shutdown,
+) -> Result<ServerTask, DaemonError> {
     let journal = crate::daemon::open_journal(config)?;
     let state =
         crate::daemon::control::ControlState::from_config(config, station.handle(), journal)?;
-    let (stop, mut rx) = tokio::sync::watch::channel(false);
+    let stop = shutdown.clone();
     let task = tokio::spawn(async move {
-        let shutdown = async move {
-            let _ = rx.wait_for(|s| *s).await;
-        };
+        let shutdown = async move { stop.cancelled().await };
         if let Err(e) = crate::daemon::control::serve(listener, state, shutdown).await {
             tracing::error!(error = %e, "control API stopped");
         }
     });
     tracing::info!(socket = %socket.display(), "control API listening");
-    Ok(Control { stop, task })
+    Ok(task)
 }
 
-/// Serves `/metrics` on the `[dashboard]` listener until told to stop; prints its address.
+/// Serves `/metrics` on the `[dashboard]` listener until `shutdown`; prints its address.
 fn start_dashboard(
     config: &Config,
     station: &Station,
     listener: std::net::TcpListener,
-) -> Result<Control, DaemonError> {
+    shutdown: &Shutdown,
+) -> Result<ServerTask, DaemonError> {
     let addr = listener
         .local_addr()
         .map_err(|e| DaemonError::io(std::path::Path::new("dashboard"), e))?;
     let journal = crate::daemon::open_journal(config)?;
     let state = crate::dashboard::DashboardState::new(journal, station.handle(), config, addr);
-    let (stop, mut rx) = tokio::sync::watch::channel(false);
+    let stop = shutdown.clone();
     let task = tokio::spawn(async move {
-        let shutdown = async move {
-            let _ = rx.wait_for(|s| *s).await;
-        };
+        let shutdown = async move { stop.cancelled().await };
         if let Err(e) = crate::dashboard::serve(listener, state, shutdown).await {
             tracing::error!(error = %e, "dashboard stopped");
         }
     });
     eprintln!("cetak: metrik / metrics: http://{addr}/metrics");
-    Ok(Control { stop, task })
+    Ok(task)
 }

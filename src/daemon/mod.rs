@@ -1,6 +1,7 @@
 //! The station daemon: local intake (spool), one worker per printer with look-ahead rendering,
-//! operator events, and shutdown as wiring (a stop flag every loop checks; each worker finishes
-//! its card and gives prepared jobs back). See `docs/daemon.md`.
+//! operator events, and shutdown as wiring (one [`crate::shutdown::Shutdown`] token every loop
+//! checks, `StationOptions::shutdown`; each worker finishes its card and gives prepared jobs
+//! back). See `docs/daemon.md`.
 
 pub mod chip;
 pub mod control;
@@ -15,9 +16,9 @@ pub use prepare::{
     JobSource,
 };
 mod worker;
+pub use worker::card;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -26,6 +27,7 @@ use crate::config::Config;
 use crate::job::ValidationPolicy;
 use crate::journal::{Journal, JournalError, JournalOptions, RecoveryReport, StockThresholds};
 use crate::layout::Layouts;
+use crate::shutdown::Shutdown;
 
 pub use crate::intake::{
     accept_signed, Accepted, IntakeContext, IntakeError, JobOrigin, Spool, SpoolReport,
@@ -195,7 +197,7 @@ pub fn open_journal(config: &Config) -> Result<Journal, DaemonError> {
 /// A running station: workers and the spool watcher on their own threads.
 pub struct Station {
     handle: StationHandle,
-    stop: Arc<AtomicBool>,
+    stop: Shutdown,
     threads: Vec<JoinHandle<()>>,
     recovery: RecoveryReport,
     journal: Journal,
@@ -215,6 +217,9 @@ impl std::fmt::Debug for Station {
 pub struct StationOptions {
     /// Chip encoders by printer id; a printer with one takes jobs that need a chip.
     pub encoders: std::collections::BTreeMap<String, Box<dyn ChipEncoder>>,
+    /// The stop signal: cancelling it stops the station as [`Station::shutdown`] does (each
+    /// worker finishes its card); the daemon process passes its own.
+    pub shutdown: Shutdown,
 }
 
 impl StationOptions {
@@ -234,7 +239,10 @@ impl StationOptions {
                 encoders.insert(p.id.clone(), Box::new(e));
             }
         }
-        Ok(StationOptions { encoders })
+        Ok(StationOptions {
+            encoders,
+            shutdown: Shutdown::new(),
+        })
     }
 }
 
@@ -269,7 +277,7 @@ impl Station {
         layouts.bake_all()?;
         let policy = validation_policy(config);
         let spool = Spool::open_for(config)?;
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = options.shutdown.clone();
         let mut threads = Vec::new();
         let path = journal_path(&config.station.data_dir);
         let jopts = journal_options(config);
@@ -325,7 +333,7 @@ impl Station {
         let link = match &config.link {
             Some(_) => {
                 let ctx = Arc::new(IntakeContext::from_config(config)?);
-                let link = crate::link::LinkService::start(config, ctx)?;
+                let link = crate::link::LinkService::start(config, ctx, &stop)?;
                 handle.attach_link(Arc::new(link.health()));
                 Some(link)
             }
@@ -362,7 +370,7 @@ impl Station {
         if let Some(link) = &self.link {
             link.stop_claiming();
         }
-        self.stop.store(true, Ordering::SeqCst);
+        self.stop.cancel();
         for t in self.threads {
             let _ = t.join();
         }
@@ -389,10 +397,10 @@ fn run_spool(
     journal: &mut Journal,
     policy: &ValidationPolicy,
     (thresholds, handle): (&StockThresholds, &StationHandle),
-    stop: &AtomicBool,
+    stop: &Shutdown,
 ) {
     let mut round: u32 = 0;
-    while !stop.load(Ordering::SeqCst) {
+    while !stop.is_cancelled() {
         match spool.scan(journal, policy) {
             Ok(r) if r != SpoolReport::default() => {
                 tracing::info!(queued = r.queued, rejected = r.rejected, "spool intake")
@@ -407,11 +415,8 @@ fn run_spool(
             }
         }
         round = round.wrapping_add(1);
-        for _ in 0..10 {
-            if stop.load(Ordering::SeqCst) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        if stop.wait_timeout(Duration::from_secs(1)) {
+            return;
         }
     }
 }

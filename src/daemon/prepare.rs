@@ -5,7 +5,6 @@
 
 use crate::messages::MessageText as _;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +15,7 @@ use crate::job::{self, Finding, ValidatedJob, ValidationPolicy, ValidationReport
 use crate::journal::{Actor, Journal, PrinterSlot};
 use crate::layout::Layouts;
 use crate::render;
+use crate::shutdown::Shutdown;
 
 /// A rendered job, `ready` in the journal, waiting for its printer.
 pub(crate) struct Prepared {
@@ -174,18 +174,18 @@ pub(crate) fn run_preparer(
     layouts: Arc<Layouts>,
     training: bool,
     out: SyncSender<Prepared>,
-    stop: Arc<AtomicBool>,
+    stop: Shutdown,
 ) {
-    while !stop.load(Ordering::SeqCst) {
+    while !stop.is_cancelled() {
         let claimed = match journal.claim_next(&slot) {
             Ok(Some(c)) => c,
             Ok(None) => {
-                std::thread::sleep(Duration::from_millis(100));
+                stop.wait_timeout(Duration::from_millis(100));
                 continue;
             }
             Err(e) => {
                 tracing::error!(printer = %slot.printer_id, error = %e, "claim failed");
-                std::thread::sleep(Duration::from_secs(1));
+                stop.wait_timeout(Duration::from_secs(1));
                 continue;
             }
         };

@@ -3,8 +3,8 @@
 //! their last change ([`Journal::purge_personal_data`]), and the spool's `done/` and
 //! `rejected/` copies of job files go after the same time.
 
+use crate::shutdown::Shutdown;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use crate::journal::{Clock, Journal, PurgeReport, SystemClock};
@@ -57,7 +57,7 @@ pub(crate) fn run_purge(
     mut journal: Journal,
     spool_root: PathBuf,
     retention_days: u32,
-    stop: &AtomicBool,
+    stop: &Shutdown,
 ) {
     loop {
         match purge_once(&mut journal, &spool_root, retention_days, SystemClock.now()) {
@@ -70,13 +70,8 @@ pub(crate) fn run_purge(
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "personal-data purge failed"),
         }
-        let mut waited = Duration::ZERO;
-        while waited < PURGE_INTERVAL {
-            if stop.load(Ordering::SeqCst) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-            waited += Duration::from_millis(100);
+        if stop.wait_timeout(PURGE_INTERVAL) {
+            return;
         }
     }
 }

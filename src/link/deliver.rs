@@ -12,8 +12,8 @@
 use crate::messages::MessageText as _;
 use std::time::{Duration, Instant};
 
+use crate::shutdown::Shutdown;
 use serde_json::{Map, Value};
-use tokio::sync::watch;
 
 use super::backoff::Backoff;
 use super::client::LinkClient;
@@ -60,7 +60,7 @@ pub(crate) async fn run_delivery(
     client: LinkClient,
     link: LinkConfig,
     station: String,
-    mut stop: watch::Receiver<bool>,
+    stop: Shutdown,
 ) {
     let mut retry = Backoff::new(
         Duration::from_millis(link.backoff_initial_ms),
@@ -69,7 +69,7 @@ pub(crate) async fn run_delivery(
     // After a refused batch, the head goes alone until the refused event is found.
     let mut single = false;
     loop {
-        if *stop.borrow() {
+        if stop.is_cancelled() {
             return;
         }
         let limit = if single { 1 } else { BATCH };
@@ -77,14 +77,14 @@ pub(crate) async fn run_delivery(
             Ok(p) => p,
             Err(e) => {
                 tracing::error!(error = %e, "delivery: journal");
-                if !pause(&mut stop, Duration::from_secs(1)).await {
+                if !pause(&stop, Duration::from_secs(1)).await {
                     return;
                 }
                 continue;
             }
         };
         if pending.is_empty() {
-            if !pause(&mut stop, Duration::from_millis(200)).await {
+            if !pause(&stop, Duration::from_millis(200)).await {
                 return;
             }
             continue;
@@ -94,7 +94,7 @@ pub(crate) async fn run_delivery(
         };
         let answer = tokio::select! {
             r = client.post_events(&batch) => r,
-            _ = super::leases::stopped(&mut stop) => return,
+            _ = super::leases::stopped(&stop) => return,
         };
         match answer {
             Ok(ack) => {
@@ -115,7 +115,7 @@ pub(crate) async fn run_delivery(
                     // The server took nothing of the head of the queue: do not hammer it.
                     tracing::warn!(event = %first, "server did not acknowledge the oldest event; will retry");
                     let d = retry.next_delay(None);
-                    if !pause(&mut stop, d).await {
+                    if !pause(&stop, d).await {
                         return;
                     }
                 }
@@ -133,7 +133,7 @@ pub(crate) async fn run_delivery(
                 );
                 if let Err(je) = db.call(move |j| j.outbox_refuse(&id, &reason)).await {
                     tracing::error!(error = %je, "delivery: journal refuse");
-                    if !pause(&mut stop, Duration::from_secs(1)).await {
+                    if !pause(&stop, Duration::from_secs(1)).await {
                         return;
                     }
                 }
@@ -146,7 +146,7 @@ pub(crate) async fn run_delivery(
                     tracing::error!(error = %e, pesan = %e.message_id(), "event delivery refused");
                 }
                 let d = retry.next_delay(e.retry_after());
-                if !pause(&mut stop, d).await {
+                if !pause(&stop, d).await {
                     return;
                 }
             }
@@ -156,7 +156,7 @@ pub(crate) async fn run_delivery(
 
 /// Writes a `stock` event at start, when the figures change (checked every few seconds, written
 /// at most every 30 s) and at least every `stock_interval_seconds`.
-pub(crate) async fn run_stock(db: Db, link: LinkConfig, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn run_stock(db: Db, link: LinkConfig, stop: Shutdown) {
     let every = Duration::from_secs(link.stock_interval_seconds);
     // A change is reported at most this often, so a busy production day does not write one
     // stock event per card.
@@ -198,7 +198,7 @@ pub(crate) async fn run_stock(db: Db, link: LinkConfig, mut stop: watch::Receive
             Ok(None) => {}
             Err(e) => tracing::error!(error = %e, "stock report"),
         }
-        if !pause(&mut stop, Duration::from_secs(2)).await {
+        if !pause(&stop, Duration::from_secs(2)).await {
             return;
         }
     }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::watch;
+use crate::shutdown::Shutdown;
 
 use super::backoff::Backoff;
 use super::client::LinkClient;
@@ -116,19 +116,19 @@ pub(crate) struct LeaseCtx {
     pub printers: BTreeMap<BlangkoType, u32>,
 }
 
-/// Resolves when `rx` turns true.
-pub(crate) async fn stopped(rx: &mut watch::Receiver<bool>) {
-    let _ = rx.wait_for(|s| *s).await;
+/// Resolves when `stop` is cancelled.
+pub(crate) async fn stopped(stop: &Shutdown) {
+    stop.cancelled().await
 }
 
 /// Sleeps `d` or until stopped; returns false when stopped.
-pub(crate) async fn pause(rx: &mut watch::Receiver<bool>, d: Duration) -> bool {
-    if *rx.borrow() {
+pub(crate) async fn pause(stop: &Shutdown, d: Duration) -> bool {
+    if stop.is_cancelled() {
         return false;
     }
     tokio::select! {
-        _ = tokio::time::sleep(d) => !*rx.borrow(),
-        _ = stopped(rx) => false,
+        _ = tokio::time::sleep(d) => !stop.is_cancelled(),
+        _ = stopped(stop) => false,
     }
 }
 
@@ -150,17 +150,17 @@ pub(crate) fn log_link_error(what: &str, e: &LinkError) {
 }
 
 /// Long-poll claims while the station has room, until `stop`.
-pub(crate) async fn run_puller(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn run_puller(c: LeaseCtx, stop: Shutdown) {
     let mut retry = backoff(&c.link);
     loop {
-        if *stop.borrow() {
+        if stop.is_cancelled() {
             return;
         }
         let counts = match c.db.call(|j| j.unfed_counts()).await {
             Ok(m) => m,
             Err(e) => {
                 tracing::error!(error = %e, "puller: journal");
-                if !pause(&mut stop, Duration::from_secs(1)).await {
+                if !pause(&stop, Duration::from_secs(1)).await {
                     return;
                 }
                 continue;
@@ -177,7 +177,7 @@ pub(crate) async fn run_puller(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
             }
         }
         if types.is_empty() {
-            if !pause(&mut stop, Duration::from_millis(300)).await {
+            if !pause(&stop, Duration::from_millis(300)).await {
                 return;
             }
             continue;
@@ -191,7 +191,7 @@ pub(crate) async fn run_puller(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
         let started = Instant::now();
         let answer = tokio::select! {
             r = c.client.claim(&req) => r,
-            _ = stopped(&mut stop) => return,
+            _ = stopped(&stop) => return,
         };
         match answer {
             Ok(resp) => {
@@ -206,7 +206,7 @@ pub(crate) async fn run_puller(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
                 // A server that answers an empty claim at once must not make us spin.
                 if empty
                     && started.elapsed() < Duration::from_millis(500)
-                    && !pause(&mut stop, Duration::from_secs(1)).await
+                    && !pause(&stop, Duration::from_secs(1)).await
                 {
                     return;
                 }
@@ -214,7 +214,7 @@ pub(crate) async fn run_puller(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
             Err(e) => {
                 log_link_error("claim", &e);
                 let d = retry.next_delay(e.retry_after());
-                if !pause(&mut stop, d).await {
+                if !pause(&stop, d).await {
                     return;
                 }
             }
@@ -285,7 +285,7 @@ pub(crate) fn renew_due(h: &HeldLease, every: Duration) -> Timestamp {
 /// and applies losses reported by the server. A lost lease of a job that never reached a
 /// printer drops the job and raises a `lease_lost` alert (in the journal, with the drop); an
 /// owned job is kept.
-pub(crate) async fn run_keeper(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn run_keeper(c: LeaseCtx, stop: Shutdown) {
     let every = c.link.renew_every();
     // After a failed renewal (server away): not before this instant, with backoff.
     let mut not_before: HashMap<String, Instant> = HashMap::new();
@@ -321,7 +321,7 @@ pub(crate) async fn run_keeper(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
             }
             let r = tokio::select! {
                 r = c.client.renew(&h.lease_id, c.link.lease_seconds) => r,
-                _ = stopped(&mut stop) => return,
+                _ = stopped(&stop) => return,
             };
             match r {
                 Ok(lease) => {
@@ -358,7 +358,7 @@ pub(crate) async fn run_keeper(c: LeaseCtx, mut stop: watch::Receiver<bool>) {
                 }
             }
         }
-        if !pause(&mut stop, Duration::from_millis(500)).await {
+        if !pause(&stop, Duration::from_millis(500)).await {
             return;
         }
     }

@@ -16,7 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
+
+use crate::shutdown::Shutdown;
 use tokio_rustls::rustls;
 use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
@@ -301,10 +303,10 @@ pub(crate) async fn serve(
     tcp: TcpListener,
     tls: Option<Arc<rustls::ServerConfig>>,
     state: PushState,
-    mut stop: watch::Receiver<bool>,
+    stop: Shutdown,
 ) {
     let app = router(state);
-    let shutdown = async move { super::leases::stopped(&mut stop).await };
+    let shutdown = async move { super::leases::stopped(&stop).await };
     let r = match tls {
         Some(cfg) => match tls_listener(tcp, TlsAcceptor::from(cfg)) {
             Ok(l) => axum::serve(l, app).with_graceful_shutdown(shutdown).await,

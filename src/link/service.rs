@@ -1,5 +1,6 @@
-//! Starts and stops the link's tasks on their own thread and tokio runtime, so the daemon and an
-//! in-process station run them the same way. The link knows nothing of the station above it:
+//! Starts and stops the link's tasks: on the caller's tokio runtime when there is one (the
+//! daemon process has one runtime), else on a thread with a runtime of its own (a station
+//! started from plain synchronous code, as tests do). The link knows nothing of the station above it:
 //! jobs go in through [`crate::intake`], and the station reads [`LinkService::health`].
 
 use std::collections::BTreeMap;
@@ -8,7 +9,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use crate::shutdown::Shutdown;
 
 use super::client::{read_token, ClientSettings, LinkClient};
 use super::db::Db;
@@ -49,13 +50,31 @@ impl LinkStartError {
 }
 
 /// The running link: puller, lease keeper, outbox delivery, stock reports and the push endpoint.
+///
+/// It stops in two phases, so that no lease is given back while a worker may still feed its
+/// job: `claims` (the puller) is a child of the station's shutdown token and stops with it;
+/// `all` (lease renewal, outbox delivery, stock reports, the push endpoint, then the release
+/// of leases of jobs not in a printer) is the link's own and stops at [`LinkService::shutdown`],
+/// which the station calls after its workers have finished.
 pub struct LinkService {
-    claims: watch::Sender<bool>,
-    all: watch::Sender<bool>,
-    thread: Option<JoinHandle<()>>,
+    claims: Shutdown,
+    all: Shutdown,
+    runner: Option<Runner>,
     push_addr: Option<SocketAddr>,
     health: HealthCell,
 }
+
+/// Where the link's tasks run.
+enum Runner {
+    /// On the process's runtime; the channel disconnects when they have finished.
+    Task(std::sync::mpsc::Receiver<()>),
+    /// On a thread with its own runtime (no runtime where the link was started).
+    Thread(JoinHandle<()>),
+}
+
+/// How long [`LinkService::shutdown`] waits for the link's tasks on the process's runtime
+/// (they give up on their own after 5 s per task and 10 s for releasing leases).
+const STOP_WAIT: Duration = Duration::from_secs(40);
 
 impl std::fmt::Debug for LinkService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -76,6 +95,7 @@ impl LinkService {
     pub fn start(
         config: &Config,
         intake: Arc<IntakeContext>,
+        shutdown: &Shutdown,
     ) -> Result<LinkService, LinkStartError> {
         let link = config
             .link
@@ -113,8 +133,9 @@ impl LinkService {
             None => None,
         };
         let push_addr = push.as_ref().map(|p| p.3);
-        let (claims_tx, claims_rx) = watch::channel(false);
-        let (all_tx, all_rx) = watch::channel(false);
+        let claims = shutdown.child();
+        let all = Shutdown::new();
+        let (claims_rx, all_rx) = (claims.clone(), all.clone());
         let ctx = LeaseCtx {
             db: db.clone(),
             client: client.clone(),
@@ -124,74 +145,82 @@ impl LinkService {
         };
         let station = config.station.id.clone();
         let health = client.health();
-        let thread = std::thread::Builder::new()
-            .name("link".into())
-            .spawn(move || {
-                let rt = match tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .thread_name("link-rt")
-                    .enable_all()
-                    .build()
-                {
-                    Ok(rt) => rt,
-                    Err(e) => {
-                        tracing::error!(error = %e, "link runtime could not start");
-                        return;
-                    }
-                };
-                rt.block_on(async move {
-                    let mut tasks = vec![
-                        tokio::spawn(leases::run_puller(ctx.clone(), claims_rx)),
-                        tokio::spawn(leases::run_keeper(ctx.clone(), all_rx.clone())),
-                        tokio::spawn(deliver::run_delivery(
-                            db.clone(),
-                            client.clone(),
-                            link.clone(),
-                            station.clone(),
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let body = async move {
+            let _done = done_tx;
+            let mut tasks = vec![
+                tokio::spawn(leases::run_puller(ctx.clone(), claims_rx)),
+                tokio::spawn(leases::run_keeper(ctx.clone(), all_rx.clone())),
+                tokio::spawn(deliver::run_delivery(
+                    db.clone(),
+                    client.clone(),
+                    link.clone(),
+                    station.clone(),
+                    all_rx.clone(),
+                )),
+                tokio::spawn(deliver::run_stock(db.clone(), link.clone(), all_rx.clone())),
+            ];
+            if let Some((listener, tls, token, _)) = push {
+                match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => {
+                        let state = push::PushState {
+                            db: db.clone(),
+                            intake,
+                            token: Arc::new(token),
+                            station: Arc::new(station.clone()),
+                        };
+                        tasks.push(tokio::spawn(push::serve(
+                            listener,
+                            tls,
+                            state,
                             all_rx.clone(),
-                        )),
-                        tokio::spawn(deliver::run_stock(db.clone(), link.clone(), all_rx.clone())),
-                    ];
-                    if let Some((listener, tls, token, _)) = push {
-                        match tokio::net::TcpListener::from_std(listener) {
-                            Ok(listener) => {
-                                let state = push::PushState {
-                                    db: db.clone(),
-                                    intake,
-                                    token: Arc::new(token),
-                                    station: Arc::new(station.clone()),
-                                };
-                                tasks.push(tokio::spawn(push::serve(
-                                    listener,
-                                    tls,
-                                    state,
-                                    all_rx.clone(),
-                                )));
+                        )));
+                    }
+                    Err(e) => tracing::error!(error = %e, "push endpoint not started"),
+                }
+            }
+            leases::stopped(&all_rx).await;
+            for t in tasks {
+                let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
+            }
+            // Workers have stopped: give back the leases of jobs not in a printer.
+            if tokio::time::timeout(Duration::from_secs(10), leases::release_all(&ctx))
+                .await
+                .is_err()
+            {
+                tracing::warn!("releasing leases took too long; the server lets them expire");
+            }
+        };
+        let runner = match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn(body);
+                Runner::Task(done_rx)
+            }
+            Err(_) => Runner::Thread(
+                std::thread::Builder::new()
+                    .name("link".into())
+                    .spawn(move || {
+                        let rt = match tokio::runtime::Builder::new_multi_thread()
+                            .worker_threads(2)
+                            .thread_name("link-rt")
+                            .enable_all()
+                            .build()
+                        {
+                            Ok(rt) => rt,
+                            Err(e) => {
+                                tracing::error!(error = %e, "link runtime could not start");
+                                return;
                             }
-                            Err(e) => tracing::error!(error = %e, "push endpoint not started"),
-                        }
-                    }
-                    let mut all_rx = all_rx;
-                    leases::stopped(&mut all_rx).await;
-                    for t in tasks {
-                        let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
-                    }
-                    // Workers have stopped: give back the leases of jobs not in a printer.
-                    if tokio::time::timeout(Duration::from_secs(10), leases::release_all(&ctx))
-                        .await
-                        .is_err()
-                    {
-                        tracing::warn!(
-                            "releasing leases took too long; the server lets them expire"
-                        );
-                    }
-                });
-            })
-            .map_err(|e| LinkStartError::io("link thread", e))?;
+                        };
+                        rt.block_on(body)
+                    })
+                    .map_err(|e| LinkStartError::io("link thread", e))?,
+            ),
+        };
         Ok(LinkService {
-            claims: claims_tx,
-            all: all_tx,
-            thread: Some(thread),
+            claims,
+            all,
+            runner: Some(runner),
             push_addr,
             health,
         })
@@ -207,22 +236,31 @@ impl LinkService {
         self.push_addr
     }
 
-    /// Stops claiming new jobs (first step of a shutdown; renewals and delivery go on).
+    /// Stops claiming new jobs (first step of a shutdown; renewals and delivery go on). The
+    /// station's shutdown token does this too.
     pub fn stop_claiming(&self) {
-        let _ = self.claims.send(true);
+        self.claims.cancel();
     }
 
     /// Stops every task and releases the leases of jobs not in a printer (call after the
-    /// workers stopped). Returns when done.
+    /// workers stopped). Returns when done. Blocks: on the process's runtime, call it from a
+    /// blocking thread (`spawn_blocking`), as the daemon does.
     pub fn shutdown(mut self) {
         self.stop_now();
     }
 
     fn stop_now(&mut self) {
-        let _ = self.claims.send(true);
-        let _ = self.all.send(true);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        self.claims.cancel();
+        self.all.cancel();
+        match self.runner.take() {
+            Some(Runner::Thread(t)) => {
+                let _ = t.join();
+            }
+            Some(Runner::Task(done)) => {
+                // Disconnected once the tasks have finished (or the runtime dropped them).
+                let _ = done.recv_timeout(STOP_WAIT);
+            }
+            None => {}
         }
     }
 }

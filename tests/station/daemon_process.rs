@@ -160,6 +160,50 @@ fn sigterm_finishes_the_card_in_the_printer_and_exits_0() {
     cli_ok(&s.config, &["audit", "verify", "--offline"]);
 }
 
+/// The daemon in-process, without signals: `cli::run::run` with a shutdown token prints a job
+/// on an emulated printer; cancelling the token stops it cleanly (Ok, socket gone, the card
+/// printed once).
+#[test]
+fn run_in_process_prints_a_job_and_stops_when_its_token_is_cancelled() {
+    let s = setup(0.0, 1, 1);
+    let cfg = cetak::config::Config::load(&s.config).unwrap();
+    let socket = cfg.control_socket();
+    let shutdown = cetak::shutdown::Shutdown::new();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let daemon = std::thread::spawn({
+        let shutdown = shutdown.clone();
+        move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            let res = rt.block_on(cetak::cli::run::run(
+                &cfg,
+                cetak::daemon::StationOptions::default(),
+                shutdown,
+            ));
+            let _ = done_tx.send(res.map_err(|e| e.to_string()));
+        }
+    });
+    wait_settled(&s.journal, &s.ids, Duration::from_secs(60));
+    assert_eq!(state(&s.journal, &s.ids[0]), JobState::Printed);
+    assert!(socket.exists(), "control socket while running");
+    assert!(
+        done_rx.try_recv().is_err(),
+        "the daemon runs until its token is cancelled"
+    );
+    shutdown.cancel();
+    let res = done_rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the daemon stops after its token is cancelled");
+    assert_eq!(res, Ok(()));
+    daemon.join().unwrap();
+    assert!(!socket.exists(), "control socket removed");
+    assert_eq!(s.emus[0].1.cards_ejected(), 1);
+    cli_ok(&s.config, &["stock", "verify", "--offline"]);
+}
+
 /// issue 4 done-when: ≥ 200 cards, SIGKILL at ≥ 20 random moments, restart each time.
 #[test]
 fn crash_test_sigkill_never_prints_a_job_twice() {

@@ -3,19 +3,20 @@
 //! (cover, ribbon end mark, a card left inside: a blocking condition pauses before any blangko
 //! moves) → journal `feed` (durable) → printer feed (to the encoder station for a chip card;
 //! an empty feeder shows here: the journal undoes the feed, `feed_not_taken`, and the printer
-//! pauses until the operator loads blangko and says retry) → journal `start_printing` →
-//! print both sides → eject → journal `mark_printed` → tamper check against the hardware card
-//! counter. Conditions pause this printer only and wait for an operator [`Action`].
+//! pauses until the operator loads blangko and says retry) → (chip: journal `start_encoding`
+//! → encode) → journal `start_printing` → print both sides → eject → journal `mark_printed`
+//! → tamper check against the hardware card counter. Each physical act takes a token that only
+//! the journal step before it makes ([`card`]). Conditions pause this printer only and wait
+//! for an operator [`Action`].
 
+pub mod card;
 mod checks;
 
 use crate::messages::MessageText as _;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cetak_drivers::printer::layers::Side;
 use cetak_drivers::printer::station::EncoderStation;
 use cetak_drivers::printer::{self, CardAction, EvolisOptions, Printer, PrinterError};
 
@@ -25,10 +26,12 @@ use crate::journal::{
     PrinterSlot, SpoilCategory,
 };
 use crate::layout::Layouts;
+use crate::shutdown::Shutdown;
 
 use super::chip::ChipEncoder;
 use super::events::{Action, Decision, PrinterState, StationHandle};
 use super::prepare::{run_preparer, Prepared};
+use card::{EncodingCard, FedCard, Printable, PrintingCard};
 
 /// Everything a worker needs.
 pub(crate) struct WorkerSetup {
@@ -44,7 +47,7 @@ pub(crate) struct WorkerSetup {
     /// Training station: every card gets SPECIMEN across it.
     pub training: bool,
     pub handle: StationHandle,
-    pub stop: Arc<AtomicBool>,
+    pub stop: Shutdown,
     pub actions: Receiver<Decision>,
     pub thresholds: crate::journal::StockThresholds,
 }
@@ -57,7 +60,7 @@ enum Outcome {
 /// What became of a physical feed.
 enum Fed {
     /// The card is in the printer.
-    Taken,
+    Taken(FedCard),
     /// The printer took no card; the journal undid the feed; try the card again.
     NotTaken,
 }
@@ -68,7 +71,7 @@ struct Worker {
     printer: Box<dyn Printer>,
     serial: String,
     handle: StationHandle,
-    stop: Arc<AtomicBool>,
+    stop: Shutdown,
     actions: Receiver<Decision>,
     /// Who gave the last operator decision (recorded with what the worker does about it).
     operator: Actor,
@@ -143,7 +146,7 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
     w.baseline = w.tamper_offset();
     w.handle.set_state(&id, PrinterState::Idle);
     loop {
-        if w.stop.load(Ordering::SeqCst) {
+        if w.stop.is_cancelled() {
             break;
         }
         match rx.recv_timeout(Duration::from_millis(100)) {
@@ -190,11 +193,8 @@ fn open_printer(setup: &WorkerSetup) -> Option<Box<dyn Printer>> {
                 tracing::warn!(printer = %setup.printer_id, error = %e, "printer not reachable");
             }
         }
-        for _ in 0..20 {
-            if setup.stop.load(Ordering::SeqCst) {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        if setup.stop.wait_timeout(Duration::from_secs(2)) {
+            return None;
         }
     }
 }
@@ -218,7 +218,7 @@ impl Worker {
             .handle
             .raise(&self.id, job, message_id, message_en.clone(), allowed);
         let decision = loop {
-            if self.stop.load(Ordering::SeqCst) {
+            if self.stop.is_cancelled() {
                 break None;
             }
             match self.actions.recv_timeout(Duration::from_millis(100)) {
@@ -281,72 +281,103 @@ impl Worker {
 
     /// One card, from the status check to `printed` (or spoiled / cancelled / released).
     fn card(&mut self, job: &Prepared) -> Outcome {
-        let id = job.job_id.as_str();
+        match self.card_steps(job) {
+            Ok(()) => Outcome::Done,
+            Err(outcome) => outcome,
+        }
+    }
+
+    /// The steps of [`Worker::card`]; each physical act takes the token of the journal step
+    /// before it ([`card`]). `Err` carries how the card ends early.
+    fn card_steps(&mut self, job: &Prepared) -> Result<(), Outcome> {
+        let fed = self.fed_card(job)?;
+        let card_serial = self.record_card_number(&fed);
+        let (card, chip) = if job.needs_chip {
+            let (encoding, chip) = self.encode(job, fed)?;
+            (Printable::from(encoding), Some(chip))
+        } else {
+            (Printable::from(fed), None)
+        };
+        let printing = self.start_printing(job, card, chip.as_ref())?;
+        self.print(job, printing, card_serial)?;
+        self.tamper_check();
+        self.stock_check();
+        Ok(())
+    }
+
+    /// Steps 1 and 2 until the printer holds the card: the journal binds a blangko, then the
+    /// printer takes it (again after an empty feeder is refilled).
+    fn fed_card(&mut self, job: &Prepared) -> Result<FedCard, Outcome> {
         let station = job
             .needs_chip
             .then(|| self.encoder.as_ref().map(|e| e.station()))
             .flatten();
         loop {
-            if let Err(outcome) = self.reserve(id) {
-                return outcome;
-            }
-            match self.feed(id, station) {
-                Ok(Fed::Taken) => break,
-                Ok(Fed::NotTaken) => continue,
-                Err(outcome) => return outcome,
+            let fed = self.reserve(&job.job_id)?;
+            match self.feed(fed, station)? {
+                Fed::Taken(fed) => return Ok(fed),
+                Fed::NotTaken => continue,
             }
         }
-        // The hardware counter names the card: it goes into the journal as the card serial so a
-        // printed card can be traced to its job.
+    }
+
+    /// The hardware counter names the card: it goes into the journal as the card serial so a
+    /// printed card can be traced to its job. Recorded now, so an operator resolving a doubt
+    /// on this card (crash, lost printer) reports it too.
+    fn record_card_number(&mut self, fed: &FedCard) -> Option<String> {
         let card_no = self.printer.counters().ok().map(|c| c.cards_inserted);
         let card_serial = card_no.map(|n| format!("{}#{n}", self.serial));
-        // Recorded now, so an operator resolving a doubt on this card (crash, lost printer)
-        // reports it too.
         if let Some(c) = &card_serial {
-            if let Err(e) = self.journal.card_fed(id, c) {
-                tracing::error!(job = %id, error = %e, "card number not recorded");
+            if let Err(e) = fed.record_serial(&mut self.journal, c) {
+                tracing::error!(job = %fed.job_id(), error = %e, "card number not recorded");
             }
         }
-        let chip = if job.needs_chip {
-            match self.encode(job) {
-                Ok(chip) => Some(chip),
-                Err(outcome) => return outcome,
-            }
-        } else {
-            None
-        };
-        if let Err(e) = self.journal.start_printing(id, chip.as_ref()) {
+        card_serial
+    }
+
+    /// Step 4: the journal records `printing` (with the chip identifiers of a chip card).
+    fn start_printing(
+        &mut self,
+        job: &Prepared,
+        card: Printable,
+        chip: Option<&ChipInfo>,
+    ) -> Result<PrintingCard, Outcome> {
+        let id = job.job_id.as_str();
+        card::start_printing(&mut self.journal, card, chip).map_err(|e| {
             tracing::error!(job = %id, error = %e, "start printing not recorded");
             let _ = self.printer.reject();
-            return self.spoil(id, SpoilCategory::GagalCetak, "journal error", false);
-        }
-        // 3. Print, eject.
-        let result = self
-            .printer
-            .print_side(Side::Front, &job.front)
-            .and_then(|_| self.printer.print_side(Side::Back, &job.back))
-            .and_then(|_| self.printer.eject());
-        if let Err(e) = result {
-            return self.card_failed(id, &e);
+            self.spoil(id, SpoilCategory::GagalCetak, "journal error", false)
+        })
+    }
+
+    /// Step 5: print both sides, eject, and record the card printed.
+    fn print(
+        &mut self,
+        job: &Prepared,
+        printing: PrintingCard,
+        card_serial: Option<String>,
+    ) -> Result<(), Outcome> {
+        let id = job.job_id.as_str();
+        if let Err(e) = printing.print(self.printer.as_mut(), &job.front, &job.back) {
+            return Err(self.card_failed(id, &e));
         }
         let info = PrintedInfo {
             card_serial,
             printer_serial: Some(self.serial.clone()),
         };
-        if let Err(e) = self.journal.mark_printed(id, &info) {
+        if let Err(e) = card::mark_printed(&mut self.journal, printing, &info) {
             tracing::error!(job = %id, error = %e, "printed card not recorded");
         } else {
             self.handle.card_printed();
         }
-        self.tamper_check();
-        self.stock_check();
-        Outcome::Done
+        Ok(())
     }
 
     /// Step 1, before any blangko moves: the printer must be able to print and the ledger must
-    /// have a card in this feeder; then the journal binds one to the job (`feed`, durable).
-    /// `Err` carries how the card ends without one.
-    fn reserve(&mut self, id: &str) -> Result<(), Outcome> {
+    /// have a card in this feeder; then the journal binds one to the job (`feed`, durable),
+    /// which gives the [`FedCard`] the printer's feed needs. `Err` carries how the card ends
+    /// without one.
+    fn reserve(&mut self, id: &str) -> Result<FedCard, Outcome> {
         // 1. Before any blangko moves: the printer must be able to print and the ledger must
         //    have a card in this feeder.
         loop {
@@ -356,7 +387,7 @@ impl Worker {
                 tracing::info!(job = %id, "dropped before feeding: no longer ready for this printer");
                 return Err(Outcome::Done);
             }
-            if self.stop.load(Ordering::SeqCst) {
+            if self.stop.is_cancelled() {
                 let _ = self.journal.release(id, "shutdown");
                 return Err(Outcome::Stopped);
             }
@@ -378,8 +409,8 @@ impl Worker {
                     }
                 }
             }
-            match self.journal.feed_on(&self.id, id, Some(&self.serial)) {
-                Ok(_) => return Ok(()),
+            match card::feed(&mut self.journal, &self.id, id, Some(&self.serial)) {
+                Ok(fed) => return Ok(fed),
                 // Lease lost (the journal dropped the job), cancelled while prepared, or moved
                 // on without this copy (dropped, offered again, prepared anew and printed from
                 // the newer copy): not ours to print any more; take the next job.
@@ -415,15 +446,12 @@ impl Worker {
 
     /// Step 2: the blangko is bound to the job; feed it physically, straight to the encoder
     /// station when its chip is to be written (the printer inserts there: `Sis`/`Sic`).
-    fn feed(&mut self, id: &str, station: Option<EncoderStation>) -> Result<Fed, Outcome> {
+    fn feed(&mut self, fed: FedCard, station: Option<EncoderStation>) -> Result<Fed, Outcome> {
         loop {
-            let fed = match station {
-                Some(station) => self.printer.feed_to_station(station),
-                None => self.printer.feed(),
-            };
-            match fed {
-                Ok(()) => return Ok(Fed::Taken),
-                Err(e @ PrinterError::FeederEmpty) => return self.feeder_empty(id, &e),
+            let id = fed.job_id();
+            match fed.insert(self.printer.as_mut(), station) {
+                Ok(()) => return Ok(Fed::Taken(fed)),
+                Err(e @ PrinterError::FeederEmpty) => return self.feeder_empty(fed, &e),
                 Err(e) if e.card_action() == CardAction::Nothing || is_refusal(&e) => {
                     // Refused before the card moved: the blangko is still in the feeder.
                     match self.pause_error(id, &e, vec![Action::Retry, Action::MarkSpoiled]) {
@@ -443,37 +471,46 @@ impl Worker {
     /// goes back to `feeder:P` in the ledger; the job stays ready on this printer), then the
     /// printer waits for the operator: Retry once blangko are loaded (the ledger must show
     /// them too: `cetak stock load`), or Cancel the job.
-    fn feeder_empty(&mut self, id: &str, e: &PrinterError) -> Result<Fed, Outcome> {
-        if let Err(je) = self.journal.feed_not_taken(id, &e.message_en()) {
+    fn feeder_empty(&mut self, fed: FedCard, e: &PrinterError) -> Result<Fed, Outcome> {
+        let id = fed.job_id().to_string();
+        if let Err(je) = fed.not_taken(&mut self.journal, &e.message_en()) {
             // The ledger still has the blangko in the printer: the feed stands, as before.
             tracing::error!(job = %id, error = %je, "feed not taken not recorded");
-            return Err(self.card_failed(id, e));
+            return Err(self.card_failed(&id, e));
         }
-        match self.pause_error(id, e, vec![Action::Retry, Action::CancelJob]) {
+        match self.pause_error(&id, e, vec![Action::Retry, Action::CancelJob]) {
             Some(Action::Retry) => Ok(Fed::NotTaken),
-            Some(Action::CancelJob) => Err(self.cancel(id)),
+            Some(Action::CancelJob) => Err(self.cancel(&id)),
             _ => {
-                let _ = self.journal.release(id, "shutdown");
+                let _ = self.journal.release(&id, "shutdown");
                 Err(Outcome::Stopped)
             }
         }
     }
 
-    /// Personalises the chip of the card fed to the encoder station, before printing.
-    fn encode(&mut self, job: &Prepared) -> Result<ChipInfo, Outcome> {
+    /// Step 3: personalises the chip of the card fed to the encoder station, before printing
+    /// (journal `encoding` first).
+    fn encode(
+        &mut self,
+        job: &Prepared,
+        fed: FedCard,
+    ) -> Result<(EncodingCard, ChipInfo), Outcome> {
         let id = job.job_id.as_str();
-        if let Err(e) = self.journal.start_encoding(id) {
-            tracing::error!(job = %id, error = %e, "start encoding not recorded");
-            let _ = self.printer.reject();
-            return Err(self.spoil(id, SpoilCategory::GagalEncode, "journal error", false));
-        }
+        let encoding = match card::start_encoding(&mut self.journal, fed) {
+            Ok(encoding) => encoding,
+            Err(e) => {
+                tracing::error!(job = %id, error = %e, "start encoding not recorded");
+                let _ = self.printer.reject();
+                return Err(self.spoil(id, SpoilCategory::GagalEncode, "journal error", false));
+            }
+        };
         let Some(encoder) = self.encoder.as_mut() else {
             // Dispatch only gives chip jobs to printers with an encoder.
             let _ = self.printer.reject();
             return Err(self.spoil(id, SpoilCategory::GagalEncode, "no encoder", false));
         };
-        match encoder.encode(&job.job) {
-            Ok(chip) => Ok(chip),
+        match encoding.encode(encoder.as_mut(), &job.job) {
+            Ok(chip) => Ok((encoding, chip)),
             Err(f) => {
                 let rejected = self.printer.reject().is_ok();
                 if !rejected {
