@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use auth::{Authority, Caller, Groups, Op, Peer};
 pub use books::Books;
 pub use client::{ClientError, ControlClient};
-pub use server::{bind, serve, ControlState};
+pub use server::{bind, serve, status_view, ControlState};
 pub use wire::*;
 
 /// `GET /v1/status`: the whole station at a glance.
