@@ -169,5 +169,6 @@ fn start_dashboard(
         }
     });
     eprintln!("cetak: metrik / metrics: http://{addr}/metrics");
+    eprintln!("cetak: dasbor / dashboard: http://{addr}/");
     Ok(Control { stop, task })
 }

@@ -16,6 +16,7 @@ mod daemon_feeder;
 mod daemon_process;
 mod daemon_stock;
 mod daemon_systemd;
+mod dashboard;
 mod demo;
 mod metrics;
 mod package;
