@@ -14,6 +14,7 @@ pub mod pages;
 pub mod peer;
 pub mod reports;
 pub mod text;
+pub mod tokens;
 pub mod view;
 
 use std::net::SocketAddr;
