@@ -50,7 +50,7 @@ fn main() {
     for _ in 0..30 {
         let t = Instant::now();
         let snap = view::read(&handle, &j, "BENCH-01", "Bench").expect("snapshot");
-        let page = pages::page(&snap, Lang::Id);
+        let page = pages::page(&snap, Lang::Id, None);
         times.push(t.elapsed());
         bytes = page.len();
     }

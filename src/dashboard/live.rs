@@ -23,6 +23,8 @@ pub const PERIOD: Duration = Duration::from_secs(1);
 struct Client {
     state: DashboardState,
     lang: Lang,
+    /// The session's CSRF token (signed in: the actions are forms).
+    csrf: Option<String>,
     last: Option<String>,
 }
 
@@ -40,7 +42,7 @@ async fn next(mut c: Client) -> Option<(Result<Event, Infallible>, Client)> {
             }
         }
         let html = match snapshot(&c.state).await {
-            Ok(s) => super::pages::main(&s, c.lang),
+            Ok(s) => super::pages::main(&s, c.lang, c.csrf.as_deref()),
             Err(e) => {
                 tracing::warn!(error = %e, "dashboard events: snapshot");
                 c.last.get_or_insert_with(String::new);
@@ -66,9 +68,11 @@ pub async fn events(
     if let Err(r) = check_caller(&state, peer, lang) {
         return *r;
     }
+    let csrf = super::session::current(&state, &headers).map(|s| s.csrf);
     let client = Client {
         state,
         lang,
+        csrf,
         last: None,
     };
     Sse::new(futures_util::stream::unfold(client, next))

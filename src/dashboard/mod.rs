@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod pages;
 pub mod peer;
 pub mod reports;
+pub mod session;
 pub mod text;
 pub mod tokens;
 pub mod view;
@@ -107,6 +108,10 @@ pub struct DashboardState {
     authority: crate::config::AuthorityConfig,
     station: String,
     station_name: String,
+    /// Sign-in tokens (`<data_dir>/dashboard-tokens.json`).
+    tokens: tokens::Tokens,
+    /// Signed-in sessions.
+    sessions: session::Sessions,
     /// Set when the daemon stops (ends the live-update streams).
     stop: tokio::sync::watch::Receiver<bool>,
     /// The listener's own address (to find the client's socket in the kernel's table).
@@ -129,6 +134,8 @@ impl DashboardState {
             authority: config.authority.clone(),
             station: config.station.id.clone(),
             station_name: config.station.name.clone(),
+            tokens: tokens::Tokens::in_dir(&config.station.data_dir),
+            sessions: Default::default(),
             stop: tokio::sync::watch::channel(false).1,
             local,
         }
@@ -141,6 +148,8 @@ pub fn router(state: DashboardState) -> Router {
     Router::new()
         .route("/", get(pages::index))
         .route("/fragment", get(pages::fragment))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/act", axum::routing::post(session::act))
         .route("/events", get(live::events))
         .route("/assets/dashboard.css", get(pages::css))
         .route("/assets/dashboard.js", get(pages::js))

@@ -139,7 +139,8 @@ pub async fn index(
         Ok(s) => s,
         Err(e) => return internal(e),
     };
-    let mut r = html(page(&snap, lang));
+    let session = super::session::current(&state, &headers);
+    let mut r = html(page(&snap, lang, session.as_ref()));
     if let Some(code) = q.lang.as_deref().filter(|c| *c == "en" || *c == "id") {
         if let Ok(v) = format!("lang={code}; Path=/; SameSite=Strict; Max-Age=31536000").parse() {
             r.headers_mut().insert(header::SET_COOKIE, v);
@@ -160,7 +161,10 @@ pub async fn fragment(
         return *r;
     }
     match snapshot(&state).await {
-        Ok(s) => html(main(&s, lang)),
+        Ok(s) => {
+            let session = super::session::current(&state, &headers);
+            html(main(&s, lang, session.as_ref().map(|x| x.csrf.as_str())))
+        }
         Err(e) => internal(e),
     }
 }
@@ -180,7 +184,7 @@ pub async fn js() -> Response {
 }
 
 /// The whole page.
-pub fn page(s: &Snapshot, lang: Lang) -> String {
+pub fn page(s: &Snapshot, lang: Lang, session: Option<&super::session::Session>) -> String {
     let other = match lang {
         Lang::Id => "en",
         Lang::En => "id",
@@ -192,7 +196,7 @@ pub fn page(s: &Snapshot, lang: Lang) -> String {
          <script src=\"/assets/dashboard.js\" defer></script></head>\
          <body data-lang=\"{code}\"><header><h1>{title} <span class=\"station\">{station}</span></h1>\
          <span id=\"live\" class=\"live\" data-on=\"{live}\" data-off=\"{off}\"></span>\
-         <a class=\"lang\" href=\"/?lang={other}\">{switch}</a></header>\
+         {who}<a class=\"lang\" href=\"/?lang={other}\">{switch}</a></header>\
          <main id=\"main\">{main}</main></body></html>\n",
         code = lang.code(),
         title = esc(t("title", lang)),
@@ -200,7 +204,11 @@ pub fn page(s: &Snapshot, lang: Lang) -> String {
         live = esc(t("live", lang)),
         off = esc(t("offline_live", lang)),
         switch = esc(t("lang_switch", lang)),
-        main = main(s, lang),
+        who = match session {
+            Some(x) => format!("<span class=\"who\">{}</span>", esc(&x.user)),
+            None => format!("<a class=\"who\" href=\"/login\">{}</a>", esc(t("sign_in", lang))),
+        },
+        main = main(s, lang, session.map(|x| x.csrf.as_str())),
     )
 }
 
@@ -215,10 +223,10 @@ fn step_label(code: &str, lang: Lang) -> String {
     }
 }
 
-/// The `<main>` contents: every section.
-pub fn main(s: &Snapshot, lang: Lang) -> String {
+/// The `<main>` contents: every section; with `csrf` (signed in) the actions are forms.
+pub fn main(s: &Snapshot, lang: Lang, csrf: Option<&str>) -> String {
     let mut o = String::new();
-    printers(&mut o, s, lang);
+    printers(&mut o, s, lang, csrf);
     queue(&mut o, s, lang);
     batches(&mut o, s, lang);
     doubt(&mut o, s, lang);
@@ -227,7 +235,7 @@ pub fn main(s: &Snapshot, lang: Lang) -> String {
     o
 }
 
-fn printers(o: &mut String, s: &Snapshot, lang: Lang) {
+fn printers(o: &mut String, s: &Snapshot, lang: Lang, csrf: Option<&str>) {
     let _ = write!(
         o,
         "<section id=\"printers\"><h2>{}</h2><div class=\"cards\">",
@@ -312,12 +320,28 @@ fn printers(o: &mut String, s: &Snapshot, lang: Lang) {
                 esc(lang.pick(&ev.message_id, &ev.message_en))
             );
             for a in &ev.allowed {
-                let _ = write!(
-                    o,
-                    "<button type=\"button\" class=\"act\" data-action=\"{a}\" disabled>{}</button>",
-                    esc(t(&format!("act_{a}"), lang)),
-                    a = esc(a)
-                );
+                let label = esc(t(&format!("act_{a}"), lang));
+                match csrf {
+                    Some(c) => {
+                        let _ = write!(
+                            o,
+                            "<form method=\"post\" action=\"/act\"><input type=\"hidden\" name=\"csrf\" value=\"{c}\">\
+                             <input type=\"hidden\" name=\"printer\" value=\"{p}\"><input type=\"hidden\" name=\"event\" value=\"{ev}\">\
+                             <button type=\"submit\" class=\"act\" name=\"action\" value=\"{a}\" data-action=\"{a}\">{label}</button></form>",
+                            c = esc(c),
+                            p = esc(&p.id),
+                            ev = ev.id,
+                            a = esc(a)
+                        );
+                    }
+                    None => {
+                        let _ = write!(
+                            o,
+                            "<button type=\"button\" class=\"act\" data-action=\"{a}\" disabled>{label}</button>",
+                            a = esc(a)
+                        );
+                    }
+                }
             }
             o.push_str("</div></div>");
         }

@@ -103,6 +103,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("p_stopped", "berhenti", "stopped"),
     ("forbidden", "Akses ditolak", "Access refused"),
     ("lang_switch", "English", "Bahasa Indonesia"),
+    ("sign_in", "Masuk", "Sign in"),
 ];
 
 /// The text of `key` in `lang` (the key itself if the table lacks it).

@@ -158,6 +158,58 @@ fn the_dashboard_shows_the_station_live_in_both_languages() {
     assert!(js.contains("EventSource"));
 
     eprintln!("dashboard: pages checked");
+    // Sign-in with a per-user token (root: an administrator), then the decision on the paused
+    // printer from the page's form, with the session's CSRF token.
+    let (head, _) = web::post_form(&addr, "/login", "token=cetak_0000", &[]);
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+    let token = cetak::dashboard::tokens::Tokens::in_dir(&data)
+        .issue("root", "2026-12-02T06:00:00Z")
+        .unwrap();
+    let (head, _) = web::post_form(&addr, "/login", &format!("token={token}"), &[]);
+    assert!(head.starts_with("HTTP/1.1 303"), "{head}");
+    let set = head
+        .lines()
+        .find(|l| l.to_lowercase().starts_with("set-cookie: cetak_session="))
+        .unwrap_or_else(|| panic!("{head}"));
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    let cookie = format!(
+        "Cookie: {}",
+        set.split_once(": ").unwrap().1.split(';').next().unwrap()
+    );
+    let (_, signed) = web::get(&addr, "/", &[&cookie]);
+    assert!(
+        signed.contains("<span class=\"who\">root</span>"),
+        "{signed}"
+    );
+    let card = printer_card(&signed, "P2");
+    let csrf = web::attr_after(card, "name=\"csrf\"", "value");
+    let event = web::attr_after(card, "name=\"event\"", "value");
+    // Without the session's CSRF token, or without a session: refused, nothing happens.
+    let act = format!("printer=P2&action=retry&event={event}");
+    let (head, _) = web::post_form(&addr, "/act", &format!("{act}&csrf=x"), &[&cookie]);
+    assert!(head.starts_with("HTTP/1.1 403"), "{head}");
+    let (head, _) = web::post_form(&addr, "/act", &format!("{act}&csrf={csrf}"), &[]);
+    assert!(head.starts_with("HTTP/1.1 401"), "{head}");
+    p2.set_cover_open(false);
+    let (head, body) = web::post_form(&addr, "/act", &format!("{act}&csrf={csrf}"), &[&cookie]);
+    assert!(head.starts_with("HTTP/1.1 303"), "{head}\n{body}");
+    wait_for(
+        "P2 prints after the decision",
+        Duration::from_secs(60),
+        || j.count_by_state().unwrap().get("printed") == Some(&4),
+    );
+    let audit = j.audit_list(0, 10_000).unwrap();
+    let decided = audit
+        .iter()
+        .find(|a| a.action == "printer.act" && a.subject == "P2")
+        .expect("decision audited");
+    assert_eq!(decided.uid, Some(0));
+    assert_eq!(decided.user.as_deref(), Some("root"));
+    assert!(decided.detail.contains("retry"), "{}", decided.detail);
+
     // Screenshots at a desk screen and a phone, as artefacts.
     match web::chromium() {
         Some(browser) => {

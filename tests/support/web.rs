@@ -152,3 +152,39 @@ pub fn png_size(path: &Path) -> (u32, u32) {
     let be = |i: usize| u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
     (be(16), be(20))
 }
+
+/// `POST path` with a form body and extra header lines; (head, body).
+pub fn post_form(addr: &str, path: &str, form: &str, headers: &[&str]) -> (String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+        form.len()
+    );
+    for h in headers {
+        req.push_str(h);
+        req.push_str("\r\n");
+    }
+    req.push_str("\r\n");
+    req.push_str(form);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    s.read_to_end(&mut bytes).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    (head.to_string(), body.to_string())
+}
+
+/// The value of `attr="…"` after the first occurrence of `after` in `html`.
+pub fn attr_after(html: &str, after: &str, attr: &str) -> String {
+    let at = html
+        .find(after)
+        .unwrap_or_else(|| panic!("no {after} in {html}"));
+    let rest = &html[at..];
+    let key = format!("{attr}=\"");
+    let v = &rest[rest
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {attr} after {after}"))
+        + key.len()..];
+    v[..v.find('"').unwrap()].to_string()
+}
