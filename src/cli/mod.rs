@@ -108,6 +108,8 @@ pub enum Command {
     Act(control::ActArgs),
     /// Laporan resmi (BAST, blangko rusak, stok) / official reports as PDF or CSV.
     Report(crate::report::cli::ReportArgs),
+    /// Dasbor web: token masuk / web dashboard: sign-in tokens.
+    Dashboard(crate::dashboard::cli::DashboardArgs),
     /// Station commands: daemon, submit, stock, doubt, audit, demo.
     #[command(flatten)]
     Station(station::StationCommand),
@@ -288,6 +290,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Act(a) => control::act(&a, lang),
         Command::Station(cmd) => station::run(cmd, lang),
         Command::Report(a) => crate::report::cli::run(a, lang),
+        Command::Dashboard(a) => crate::dashboard::cli::run(a, lang),
         Command::Generate(cmd) => generate(cmd, lang),
     }
 }

@@ -8,6 +8,7 @@
 //! Without a `[dashboard]` table the daemon opens no port; with one, `listen` defaults to
 //! `127.0.0.1:8470` (port 0 = any free port, for tests; the daemon prints the address).
 
+pub mod cli;
 pub mod live;
 pub mod metrics;
 pub mod pages;

@@ -162,9 +162,30 @@ fn the_dashboard_shows_the_station_live_in_both_languages() {
     // printer from the page's form, with the session's CSRF token.
     let (head, _) = web::post_form(&addr, "/login", "token=cetak_0000", &[]);
     assert!(head.starts_with("HTTP/1.1 403"), "{head}");
-    let token = cetak::dashboard::tokens::Tokens::in_dir(&data)
-        .issue("root", "2026-12-02T06:00:00Z")
-        .unwrap();
+    let issue = |user: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cetak"))
+            .args([
+                "--lang",
+                "en",
+                "dashboard",
+                "token",
+                "issue",
+                user,
+                "--config",
+            ])
+            .arg(&config)
+            .output()
+            .unwrap()
+    };
+    // A user in neither group gets no token.
+    let o = issue("nobody");
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("neither the operator nor"));
+    let o = issue("root");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let token = out.lines().next().unwrap().to_string();
+    assert!(token.starts_with("cetak_"), "{out}");
     let (head, _) = web::post_form(&addr, "/login", &format!("token={token}"), &[]);
     assert!(head.starts_with("HTTP/1.1 303"), "{head}");
     let set = head
