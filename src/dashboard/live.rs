@@ -65,7 +65,7 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&q, &headers);
-    if let Err(r) = check_caller(&state, peer, lang) {
+    if let Err(r) = check_caller(&state, peer, &headers, lang) {
         return *r;
     }
     let csrf = super::session::current(&state, &headers).map(|s| s.csrf);

@@ -3,8 +3,9 @@
 //! (`GET /fragment`) and pushed by `GET /events` ([`super::live`]) when it changes. The CSS and
 //! the small script are compiled in (`assets/`), so nothing is fetched at install or run time.
 //!
-//! Who may look: the caller named by the kernel ([`super::peer`]) with a role that may read the
-//! station's status on the control socket (`[authority]`).
+//! Who may look: the signed-in user ([`super::session`]), else the caller named by the kernel
+//! ([`super::peer`]), with a role that may read the station's status on the control socket
+//! (`[authority]`), checked at each request.
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -68,6 +69,7 @@ pub fn esc(s: &str) -> String {
 pub fn check_caller(
     state: &DashboardState,
     peer: SocketAddr,
+    headers: &HeaderMap,
     lang: Lang,
 ) -> Result<(), Box<Response>> {
     let refuse = |id: &str, en: &str| {
@@ -84,6 +86,14 @@ pub fn check_caller(
                 .into_response(),
         )
     };
+    // Signed in: the session's user, its role from the groups now.
+    if let Some(session) = super::session::current(state, headers) {
+        if let Some(caller) = super::session::caller_of(state, &session.user) {
+            return caller
+                .require(Op::Status)
+                .map_err(|r| refuse(&r.body.message_id, &r.body.message_en));
+        }
+    }
     let Some(uid) = super::peer::peer_uid(peer, state.local) else {
         return Err(refuse(
             "pemanggil tidak dapat dikenali",
@@ -132,7 +142,7 @@ pub async fn index(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&q, &headers);
-    if let Err(r) = check_caller(&state, peer, lang) {
+    if let Err(r) = check_caller(&state, peer, &headers, lang) {
         return *r;
     }
     let snap = match snapshot(&state).await {
@@ -157,7 +167,7 @@ pub async fn fragment(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&q, &headers);
-    if let Err(r) = check_caller(&state, peer, lang) {
+    if let Err(r) = check_caller(&state, peer, &headers, lang) {
         return *r;
     }
     match snapshot(&state).await {

@@ -96,7 +96,7 @@ pub fn current(state: &DashboardState, headers: &HeaderMap) -> Option<Session> {
 }
 
 /// The caller behind a user name, its role from the groups now.
-fn caller_of(state: &DashboardState, user: &str) -> Option<Caller> {
+pub fn caller_of(state: &DashboardState, user: &str) -> Option<Caller> {
     let u = nix::unistd::User::from_name(user).ok().flatten()?;
     Some(Groups::from_config(&state.authority).caller(u.uid.as_raw()))
 }
