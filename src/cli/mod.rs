@@ -5,6 +5,7 @@ mod bundle;
 mod card;
 mod chip;
 pub mod control;
+mod dashboard;
 pub mod demo;
 pub mod keys;
 mod report;
@@ -186,6 +187,8 @@ pub enum Command {
     Act(control::ActArgs),
     /// Laporan resmi (BAST, blangko rusak, stok) / official reports as PDF or CSV.
     Report(report::ReportArgs),
+    /// Dasbor web: token masuk / web dashboard: sign-in tokens.
+    Dashboard(dashboard::DashboardArgs),
     /// Station commands: daemon, submit, stock, doubt, audit, demo.
     #[command(flatten)]
     Station(station::StationCommand),
@@ -366,6 +369,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Act(a) => control::act(&a, lang),
         Command::Station(cmd) => station::run(cmd, lang),
         Command::Report(a) => report::run(a, lang),
+        Command::Dashboard(a) => dashboard::run(a, lang),
         Command::Generate(cmd) => generate(cmd, lang),
     }
 }

@@ -195,5 +195,6 @@ fn start_dashboard(
         }
     });
     eprintln!("cetak: metrik / metrics: http://{addr}/metrics");
+    eprintln!("cetak: dasbor / dashboard: http://{addr}/");
     Ok(task)
 }

@@ -1,15 +1,22 @@
 //! The daemon's HTTP listener (`[dashboard]`): `GET /metrics` ([`metrics`]) and the report
 //! downloads `GET /reports/…` ([`reports`], for operators and administrators, named by the
-//! kernel through [`peer`]). The web dashboard of issue 12 will be served here too.
+//! kernel through [`peer`]), and the web dashboard: one page with every section ([`pages`],
+//! texts in [`text`], data in [`view`]) kept live by server-sent events ([`live`]).
 //!
 //! Loopback only: until TLS and sign-in (PAM or per-user tokens) exist, an address outside
 //! 127.0.0.0/8 or ::1 is refused at start, because the figures tell who printed how much.
 //! Without a `[dashboard]` table the daemon opens no port; with one, `listen` defaults to
 //! `127.0.0.1:8470` (port 0 = any free port, for tests; the daemon prints the address).
 
+pub mod live;
 pub mod metrics;
+pub mod pages;
 pub mod peer;
 pub mod reports;
+pub mod session;
+pub mod text;
+pub mod tokens;
+pub mod view;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -85,6 +92,13 @@ pub struct DashboardState {
     report: crate::report::ReportConfig,
     authority: crate::config::AuthorityConfig,
     station: String,
+    station_name: String,
+    /// Sign-in tokens (`<data_dir>/dashboard-tokens.json`).
+    tokens: tokens::Tokens,
+    /// Signed-in sessions.
+    sessions: session::Sessions,
+    /// Set when the daemon stops (ends the live-update streams).
+    stop: tokio::sync::watch::Receiver<bool>,
     /// The listener's own address (to find the client's socket in the kernel's table).
     local: SocketAddr,
 }
@@ -104,6 +118,10 @@ impl DashboardState {
             report: config.report.clone(),
             authority: config.authority.clone(),
             station: config.station.id.clone(),
+            station_name: config.station.name.clone(),
+            tokens: tokens::Tokens::in_dir(&config.station.data_dir),
+            sessions: Default::default(),
+            stop: tokio::sync::watch::channel(false).1,
             local,
         }
     }
@@ -113,6 +131,13 @@ impl DashboardState {
 pub fn router(state: DashboardState) -> Router {
     use reports::{download, Kind};
     Router::new()
+        .route("/", get(pages::index))
+        .route("/fragment", get(pages::fragment))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/act", axum::routing::post(session::act))
+        .route("/events", get(live::events))
+        .route("/assets/dashboard.css", get(pages::css))
+        .route("/assets/dashboard.js", get(pages::js))
         .route("/metrics", get(get_metrics))
         .route(
             "/reports/bast",
@@ -158,14 +183,20 @@ async fn get_metrics(State(state): State<DashboardState>) -> Response {
 /// Serves until `shutdown` completes.
 pub async fn serve(
     listener: std::net::TcpListener,
-    state: DashboardState,
+    mut state: DashboardState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    state.stop = rx;
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        // Live-update streams end, or the graceful shutdown would wait for every open tab.
+        let _ = stop.send(true);
+    })
     .await
 }

@@ -63,7 +63,9 @@ mod tests {
     fn only_the_same_bytes_under_the_same_policy_are_taken_once() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs");
         let raw = std::fs::read(dir.join("ktp-el.json")).unwrap();
-        let bytes = crate::intake::inline_images(&raw, &dir).unwrap().into_bytes();
+        let bytes = crate::intake::inline_images(&raw, &dir)
+            .unwrap()
+            .into_bytes();
         let policy = ValidationPolicy::default();
         let (report, job) = crate::job::check_inline(&bytes, &policy);
         let job = job.expect("the sample is valid");

@@ -34,6 +34,7 @@ mod ledger;
 mod origin;
 mod outbox;
 mod paperwork;
+mod progress;
 mod records;
 mod refused;
 mod report;
@@ -66,6 +67,7 @@ pub use outbox::{OutboxEvent, PurgeReport};
 pub use paperwork::{
     BatchCard, BatchCards, MovementRow, PlaceBalances, PrinterCounters, SpoiledCard,
 };
+pub use progress::BatchProgress;
 pub use records::{HistoryEntry, JobRecord};
 pub use refused::{RefusedEvent, REFUSED_ALERT};
 pub use report::{stock_body, RibbonFigure};

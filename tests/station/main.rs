@@ -17,6 +17,7 @@ mod daemon_parse_once;
 mod daemon_process;
 mod daemon_stock;
 mod daemon_systemd;
+mod dashboard;
 mod demo;
 mod handover;
 mod messages;

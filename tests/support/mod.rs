@@ -6,3 +6,4 @@ pub mod daemon;
 pub mod journal;
 pub mod link;
 pub mod render;
+pub mod web;

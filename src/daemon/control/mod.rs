@@ -21,7 +21,7 @@ pub use auth::{Authority, Caller, Groups, Op, Peer};
 pub use books::Books;
 pub use client::{ClientError, ControlClient};
 pub use handover::{BatchHandOverRequest, BatchHandOverView, HandOverRequest, HandOverView};
-pub use server::{bind, serve, ControlState};
+pub use server::{bind, serve, status_view, ControlState};
 pub use wire::*;
 
 /// `GET /v1/status`: the whole station at a glance.

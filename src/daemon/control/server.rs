@@ -302,41 +302,49 @@ async fn status(State(s): State<ControlState>, ConnectInfo(peer): ConnectInfo<Pe
     if let Err(r) = s.caller(peer, Op::Status).await {
         return refused(r);
     }
-    let mut printers: Vec<PrinterView> = s
-        .handle
+    let read = tokio::task::spawn_blocking(move || {
+        let j = s.journal.lock().unwrap_or_else(|e| e.into_inner());
+        status_view(&s.handle, &j, &s.station_id, &s.station_name)
+    })
+    .await;
+    match read {
+        Ok(Ok(v)) => Json(v).into_response(),
+        Ok(Err(e)) => internal(e.to_string()),
+        Err(e) => internal(e.to_string()),
+    }
+}
+
+/// The whole station at a glance (`GET /v1/status`, and the dashboard's pages): the workers'
+/// board from `handle`, queue, alerts, ribbons and outbox from the journal. Blocking (journal
+/// reads).
+pub fn status_view(
+    handle: &StationHandle,
+    j: &Journal,
+    station_id: &str,
+    station_name: &str,
+) -> Result<StatusView, crate::journal::JournalError> {
+    let mut printers: Vec<PrinterView> = handle
         .printer_states()
         .iter()
         .map(|(id, st)| printer_view(id, st))
         .collect();
-    let events = s.handle.pending_events().iter().map(event_view).collect();
-    let journal = s.journal.clone();
-    let health = s.handle.link_health();
-    let with_link = health.is_some();
-    let read = tokio::task::spawn_blocking(move || {
-        let j = journal.lock().unwrap_or_else(|e| e.into_inner());
-        let outbox = if with_link {
-            (j.outbox_backlog()?, j.outbox_refused_count()?)
-        } else {
-            (0, 0)
-        };
-        let counts = (j.count_by_state()?, j.alerts_open()?, j.ribbons()?);
-        Ok::<_, crate::journal::JournalError>((counts, outbox))
-    })
-    .await;
-    let ((queue, alerts, ribbons), (events_waiting, events_refused)) = match read {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => return internal(e.to_string()),
-        Err(e) => return internal(e.to_string()),
+    let events = handle.pending_events().iter().map(event_view).collect();
+    let health = handle.link_health();
+    let (events_waiting, events_refused) = if health.is_some() {
+        (j.outbox_backlog()?, j.outbox_refused_count()?)
+    } else {
+        (0, 0)
     };
+    let (queue, alerts, ribbons) = (j.count_by_state()?, j.alerts_open()?, j.ribbons()?);
     for p in &mut printers {
         p.ribbon_cards_left = ribbons
             .iter()
             .find(|r| r.printer_id == p.id)
             .and_then(|r| r.remaining_cards);
     }
-    Json(StatusView {
-        station_id: s.station_id.clone(),
-        station_name: s.station_name.clone(),
+    Ok(StatusView {
+        station_id: station_id.to_string(),
+        station_name: station_name.to_string(),
         printers,
         events,
         queue,
@@ -350,7 +358,7 @@ async fn status(State(s): State<ControlState>, ConnectInfo(peer): ConnectInfo<Pe
                 message_id: a.message_id,
             })
             .collect(),
-        cards_printed: s.handle.cards_printed(),
+        cards_printed: handle.cards_printed(),
         link: health.map(|h| LinkView {
             state: match (&h.failing_since, &h.last_ok) {
                 (Some(_), _) => "failing",
@@ -366,7 +374,6 @@ async fn status(State(s): State<ControlState>, ConnectInfo(peer): ConnectInfo<Pe
             events_refused,
         }),
     })
-    .into_response()
 }
 
 async fn events(State(s): State<ControlState>, ConnectInfo(peer): ConnectInfo<Peer>) -> Response {

@@ -1,0 +1,81 @@
+//! `GET /events`: live updates as server-sent events. Once a second the page's `<main>` is
+//! rendered again; when it differs from what this client last got, it is sent as one `main`
+//! event (the HTML fragment as its data), which the page's script puts in place. The first event
+//! goes out at once. Streams end when the daemon stops (so a graceful shutdown does not wait for
+//! open browser tabs).
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+
+use super::pages::{check_caller, lang_of, snapshot, PageQuery};
+use super::text::Lang;
+use super::DashboardState;
+
+/// How often a client's view is compared.
+pub const PERIOD: Duration = Duration::from_secs(1);
+
+struct Client {
+    state: DashboardState,
+    lang: Lang,
+    /// The session's CSRF token (signed in: the actions are forms).
+    csrf: Option<String>,
+    last: Option<String>,
+}
+
+/// The next changed fragment, or `None` once the daemon stops.
+async fn next(mut c: Client) -> Option<(Result<Event, Infallible>, Client)> {
+    let mut stop = c.state.stop.clone();
+    loop {
+        if *stop.borrow() {
+            return None;
+        }
+        if c.last.is_some() {
+            tokio::select! {
+                _ = tokio::time::sleep(PERIOD) => {}
+                r = stop.changed() => if r.is_err() || *stop.borrow() { return None },
+            }
+        }
+        let html = match snapshot(&c.state).await {
+            Ok(s) => super::pages::main(&s, c.lang, c.csrf.as_deref()),
+            Err(e) => {
+                tracing::warn!(error = %e, "dashboard events: snapshot");
+                c.last.get_or_insert_with(String::new);
+                continue;
+            }
+        };
+        if c.last.as_deref() != Some(html.as_str()) {
+            let ev = Event::default().event("main").data(&html);
+            c.last = Some(html);
+            return Some((Ok(ev), c));
+        }
+    }
+}
+
+/// `GET /events`.
+pub async fn events(
+    State(state): State<DashboardState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang_of(&q, &headers);
+    if let Err(r) = check_caller(&state, peer, &headers, lang) {
+        return *r;
+    }
+    let csrf = super::session::current(&state, &headers).map(|s| s.csrf);
+    let client = Client {
+        state,
+        lang,
+        csrf,
+        last: None,
+    };
+    Sse::new(futures_util::stream::unfold(client, next))
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
