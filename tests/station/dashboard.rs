@@ -17,8 +17,7 @@ fn batch_jobs(dir: &Path, prefix: &str, batch: &str, n: usize) -> Vec<String> {
     std::fs::create_dir_all(dir).unwrap();
     let src = root().join("examples/jobs/kia-0-5.json");
     let inlined =
-        cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap())
-            .unwrap();
+        cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap()).unwrap();
     let mut doc: serde_json::Value = serde_json::from_str(&inlined).unwrap();
     doc["batch"] = serde_json::json!({ "id": batch, "name": "SD Negeri Cigadung 1" });
     (0..n)
