@@ -9,7 +9,7 @@ use image::DynamicImage;
 use crate::card::{field, CardDesign};
 
 use super::dates::{self, print_date, ValidUntil};
-use super::document::{DocumentType, ImageSource, JobDocument};
+use super::document::{DocumentType, ImageSource, JobDocument, Person};
 use super::error::{Finding, Problem, Rejection};
 use super::image_check::{self, Format};
 use super::nik::{self, mask_nik};
@@ -101,7 +101,6 @@ pub fn validate(
     };
     let mut f = Fields(BTreeMap::new());
     let p = &doc.person;
-    let a = &p.address;
 
     if doc.version != 1 {
         c.err(
@@ -112,8 +111,78 @@ pub fn validate(
         );
     }
     let job_id = c.ok("job_id", text::check_id(&doc.job_id));
+    let place = check_person_text(&mut c, &mut f, p);
+    let v = check_vocabularies(&mut c, &mut f, p);
+    let nik_ok = check_nik(&mut c, &mut f, p, v.sex);
+    let when = check_dates(&mut c, &mut f, doc, place, &v);
+    let is_kia = doc.document == DocumentType::Kia;
+    check_document_fields(&mut c, &mut f, doc, is_kia);
+    let official_signature = check_office(&mut c, &mut f, doc, policy, base_dir, is_kia);
+    let (photo, holder_signature) =
+        check_images(&mut c, doc, policy, base_dir, when.design, is_kia);
+    let (qr, barcode, batch) = check_payloads(&mut c, doc, job_id.as_deref(), nik_ok);
 
-    // Person: text.
+    if !c.errors.is_empty() {
+        return Err(Rejection {
+            errors: c.errors,
+            warnings: c.warnings,
+        });
+    }
+    // Every `None` below has pushed an error above; this is the all-clear path.
+    match (
+        job_id,
+        when.design,
+        when.valid_until,
+        v.sex,
+        v.citizenship,
+        when.age,
+        qr,
+        barcode,
+    ) {
+        (
+            Some(job_id),
+            Some(design),
+            Some(valid_until),
+            Some(sex),
+            Some(citizenship),
+            Some(age),
+            Some(qr),
+            Some(barcode),
+        ) => Ok(ValidatedJob {
+            job_id,
+            document: doc.document,
+            issuance: doc.issuance,
+            design,
+            specimen: doc.specimen,
+            nik: p.nik.clone(),
+            sex,
+            citizenship,
+            date_of_birth: p.date_of_birth,
+            issue_date: doc.office.issue_date,
+            age_at_issue: age,
+            valid_until,
+            batch,
+            fields: f.0,
+            photo: photo.as_ref().map(|(_, img)| img.clone()),
+            photo_bytes: photo.map(|(bytes, _)| bytes),
+            holder_signature: holder_signature.as_ref().map(|(_, img)| img.clone()),
+            holder_signature_bytes: holder_signature.map(|(bytes, _)| bytes),
+            official_signature,
+            qr_payload: qr,
+            barcode_payload: barcode,
+            warnings: c.warnings,
+        }),
+        _ => Err(Rejection {
+            errors: vec![Finding::new("", Problem::Missing)],
+            warnings: c.warnings,
+        }),
+    }
+}
+
+/// The person's free-text fields and address; returns the place of birth (printed with the
+/// date further on).
+fn check_person_text(c: &mut Collector, f: &mut Fields, p: &Person) -> Option<String> {
+    let a = &p.address;
     f.put(field::NAMA, c.text("person.name", &p.name, limits::NAME));
     let place = c.text(
         "person.place_of_birth",
@@ -151,8 +220,17 @@ pub fn validate(
         .text("person.address.province", &a.province, limits::REGION)
         .map(|v| v.strip_prefix("PROVINSI ").map(str::to_owned).unwrap_or(v));
     f.put(field::PROVINSI, province.map(|v| format!("PROVINSI {v}")));
+    place
+}
 
-    // Person: vocabularies.
+/// The person's values from fixed vocabularies.
+struct Vocab {
+    sex: Option<Sex>,
+    marital: Option<MaritalStatus>,
+    citizenship: Option<Citizenship>,
+}
+
+fn check_vocabularies(c: &mut Collector, f: &mut Fields, p: &Person) -> Vocab {
     let sex = c.vocab("person.sex", &p.sex, Sex::parse, Sex::ALL);
     let blood = c.vocab(
         "person.blood_group",
@@ -189,8 +267,15 @@ pub fn validate(
         field::KEWARGANEGARAAN,
         citizenship.map(|v| v.as_str().to_owned()),
     );
+    Vocab {
+        sex,
+        marital,
+        citizenship,
+    }
+}
 
-    // NIK.
+/// The NIK against the sex and the date of birth; whether it is well-formed.
+fn check_nik(c: &mut Collector, f: &mut Fields, p: &Person, sex: Option<Sex>) -> bool {
     let nik_ok = match nik::parse_nik(&p.nik) {
         Ok(parts) => {
             for problem in nik::check_against(&parts, sex, Some(p.date_of_birth)) {
@@ -209,9 +294,24 @@ pub fn validate(
     if nik_ok {
         f.put(field::NIK, Some(p.nik.clone()));
     }
+    nik_ok
+}
 
-    // Dates, design and validity.
-    let birth = p.date_of_birth;
+/// What the dates decide: age at issue, the card design, the validity.
+struct Dated {
+    age: Option<u32>,
+    design: Option<CardDesign>,
+    valid_until: Option<ValidUntil>,
+}
+
+fn check_dates(
+    c: &mut Collector,
+    f: &mut Fields,
+    doc: &JobDocument,
+    place: Option<String>,
+    v: &Vocab,
+) -> Dated {
+    let birth = doc.person.date_of_birth;
     let issue = doc.office.issue_date;
     f.put(
         field::TEMPAT_TGL_LAHIR,
@@ -222,15 +322,15 @@ pub fn validate(
     if age.is_none() {
         c.err("person.date_of_birth", Problem::BirthAfterIssue);
     }
-    let design = match (age, marital) {
+    let design = match (age, v.marital) {
         (Some(age), Some(m)) => c.ok("document", dates::design_for(doc.document, age, m)),
         _ => None,
     };
     // Foreign residents (WNA): their own designs, the country and the stay permit.
-    let foreign = citizenship == Some(Citizenship::Wna);
+    let foreign = v.citizenship == Some(Citizenship::Wna);
     let design = design.map(|d| if foreign { d.foreign() } else { d });
-    let permit = check_foreign(&mut c, &mut f, doc, foreign);
-    let valid_until = match (design, citizenship, age) {
+    let permit = check_foreign(c, f, doc, foreign);
+    let valid_until = match (design, v.citizenship, age) {
         (Some(d), Some(cz), Some(_)) if !(foreign && permit.is_none()) => {
             match dates::valid_until(d, cz, birth, issue, doc.valid_until, permit) {
                 Ok(v) => Some(v),
@@ -247,10 +347,16 @@ pub fn validate(
         _ => None,
     };
     f.put(field::BERLAKU_HINGGA, valid_until.map(ValidUntil::print));
+    Dated {
+        age,
+        design,
+        valid_until,
+    }
+}
 
-    // Fields that depend on the document type.
-    let is_kia = doc.document == DocumentType::Kia;
-    match (&p.occupation, is_kia) {
+/// Fields that depend on the document type: occupation (KTP-el), family (KIA).
+fn check_document_fields(c: &mut Collector, f: &mut Fields, doc: &JobDocument, is_kia: bool) {
+    match (&doc.person.occupation, is_kia) {
         (Some(o), _) => f.put(
             field::PEKERJAAN,
             c.text("person.occupation", o, limits::OCCUPATION),
@@ -278,8 +384,17 @@ pub fn validate(
         (Some(_), false) => c.warn("family", Problem::Ignored),
         (None, false) => {}
     }
+}
 
-    // Office.
+/// The issuing office; returns the head's signature (required on a KIA).
+fn check_office(
+    c: &mut Collector,
+    f: &mut Fields,
+    doc: &JobDocument,
+    policy: &ValidationPolicy,
+    base_dir: Option<&Path>,
+    is_kia: bool,
+) -> Option<DynamicImage> {
     let o = &doc.office;
     f.put(
         field::TEMPAT_TERBIT,
@@ -293,41 +408,40 @@ pub fn validate(
         (None, true) => c.err("office.head_name", Problem::Missing),
         (None, false) => {}
     }
-    let official_signature = match (&o.head_signature, is_kia) {
-        (Some(src), _) => load_image(
-            &mut c,
-            "office.head_signature",
-            src,
-            policy,
-            base_dir,
-            false,
-        )
-        .map(|(_, img)| img),
+    match (&o.head_signature, is_kia) {
+        (Some(src), _) => {
+            load_image(c, "office.head_signature", src, policy, base_dir, false).map(|(_, img)| img)
+        }
         (None, true) => {
             c.err("office.head_signature", Problem::Missing);
             None
         }
         (None, false) => None,
-    };
+    }
+}
 
-    // Photo: required with the 5–17 and KTP-el designs; a photo for an under-5 is ignored
-    // with a warning (the design has no slot for it).
+/// An image with the bytes it was decoded from.
+type Image = (Vec<u8>, DynamicImage);
+
+/// The photo (required with the 5–17 and KTP-el designs; a photo for an under-5 is ignored with
+/// a warning: the design has no slot for it) and the holder's signature (KTP-el only).
+fn check_images(
+    c: &mut Collector,
+    doc: &JobDocument,
+    policy: &ValidationPolicy,
+    base_dir: Option<&Path>,
+    design: Option<CardDesign>,
+    is_kia: bool,
+) -> (Option<Image>, Option<Image>) {
     let photo = match (&doc.photo, design.map(CardDesign::citizen)) {
         (Some(_), Some(CardDesign::Kia0To5)) => {
             c.warn("photo", Problem::Ignored);
             None
         }
         (Some(src), _) => {
-            let img = load_image(
-                &mut c,
-                "photo",
-                src,
-                policy,
-                base_dir,
-                policy.photo_jpeg_only,
-            );
+            let img = load_image(c, "photo", src, policy, base_dir, policy.photo_jpeg_only);
             if let Some((_, img)) = &img {
-                check_backdrop(&mut c, img, birth, policy.photo_background);
+                check_backdrop(c, img, doc.person.date_of_birth, policy.photo_background);
             }
             img
         }
@@ -342,27 +456,36 @@ pub fn validate(
             c.warn("signature", Problem::Ignored);
             None
         }
-        (Some(src), false) => load_image(&mut c, "signature", src, policy, base_dir, false),
+        (Some(src), false) => load_image(c, "signature", src, policy, base_dir, false),
         (None, false) => {
             c.err("signature", Problem::Missing);
             None
         }
         (None, true) => None,
     };
+    (photo, holder_signature)
+}
 
-    // Payloads and batch.
+/// The QR and barcode payloads (derived from the job id and NIK when not given), the pickup
+/// code (checked only: the journal keeps its hash for the hand-over, nothing prints it) and
+/// the batch.
+fn check_payloads(
+    c: &mut Collector,
+    doc: &JobDocument,
+    job_id: Option<&str>,
+    nik_ok: bool,
+) -> (Option<String>, Option<String>, Option<super::CheckedBatch>) {
+    let nik = &doc.person.nik;
     let qr = match &doc.qr_payload {
         Some(q) => c.text("qr_payload", q, limits::QR_PAYLOAD),
         None => job_id
-            .as_ref()
             .filter(|_| nik_ok)
-            .map(|id| format!("{id}|{}", mask_nik(&p.nik))),
+            .map(|id| format!("{id}|{}", mask_nik(nik))),
     };
     let barcode = match &doc.barcode_payload {
         Some(b) => c.text("barcode_payload", b, limits::BARCODE_PAYLOAD),
-        None => Some(p.nik.clone()).filter(|_| nik_ok),
+        None => Some(nik.clone()).filter(|_| nik_ok),
     };
-    // Checked only: the journal keeps its hash for the hand-over, nothing prints it.
     if let Some(code) = &doc.pickup_code {
         c.text("pickup_code", code, limits::PICKUP_CODE);
     }
@@ -377,62 +500,7 @@ pub fn validate(
             name: name?,
         })
     });
-
-    if !c.errors.is_empty() {
-        return Err(Rejection {
-            errors: c.errors,
-            warnings: c.warnings,
-        });
-    }
-    // Every `None` below has pushed an error above; this is the all-clear path.
-    match (
-        job_id,
-        design,
-        valid_until,
-        sex,
-        citizenship,
-        age,
-        qr,
-        barcode,
-    ) {
-        (
-            Some(job_id),
-            Some(design),
-            Some(valid_until),
-            Some(sex),
-            Some(citizenship),
-            Some(age),
-            Some(qr),
-            Some(barcode),
-        ) => Ok(ValidatedJob {
-            job_id,
-            document: doc.document,
-            issuance: doc.issuance,
-            design,
-            specimen: doc.specimen,
-            nik: p.nik.clone(),
-            sex,
-            citizenship,
-            date_of_birth: birth,
-            issue_date: issue,
-            age_at_issue: age,
-            valid_until,
-            batch,
-            fields: f.0,
-            photo: photo.as_ref().map(|(_, img)| img.clone()),
-            photo_bytes: photo.map(|(bytes, _)| bytes),
-            holder_signature: holder_signature.as_ref().map(|(_, img)| img.clone()),
-            holder_signature_bytes: holder_signature.map(|(bytes, _)| bytes),
-            official_signature,
-            qr_payload: qr,
-            barcode_payload: barcode,
-            warnings: c.warnings,
-        }),
-        _ => Err(Rejection {
-            errors: vec![Finding::new("", Problem::Missing)],
-            warnings: c.warnings,
-        }),
-    }
+    (qr, barcode, batch)
 }
 
 /// The nationality and the stay permit: required for a foreign resident (the permit's end
