@@ -86,101 +86,12 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         std::fs::create_dir_all(d).map_err(|e| DaemonError::io(d, e))?;
     }
     let tag = std::process::id();
-    // A vpcd reader of our own for the KTP-el printer's encoder station; the virtual cards
-    // use the training PIN, which the default profile reads from the environment. Only a
-    // reader whose link stays on this machine (see `vcard::testbed`): the pcscd the test bed
-    // starts has only such readers, and it stays running for the next demo or test.
-    let reader = match cetak_drivers::vcard::claim_reader(Duration::from_secs(30)) {
-        Ok(r) if r.is_loopback_only() => Some(r),
-        Ok(r) => {
-            eprintln!(
-                "{} ({}); {}",
-                lang.pick("pcscd yang berjalan memakai pembaca vpcd yang mendengarkan di semua antarmuka \
-                     jaringan, demo tidak memakainya: KTP-el dicetak tanpa encode chip",
-                    "the running pcscd has vpcd readers listening on every network interface, \
-                     which the demo does not use: KTP-el printed without chip encoding"
-                ),
-                r.name,
-                lang.pick("hentikan pcscd itu (systemctl stop pcscd.socket pcscd) agar demo memulai \
-                     pcscd sendiri yang hanya memakai 127.0.0.1",
-                    "stop that pcscd (systemctl stop pcscd.socket pcscd) so the demo starts its \
-                     own, which uses 127.0.0.1 only"
-                )
-            );
-            None
-        }
-        Err(e) => {
-            eprintln!(
-                "{}: {e}",
-                lang.pick(
-                    "pcscd/vpcd tidak tersedia, KTP-el dicetak tanpa encode chip",
-                    "pcscd/vpcd unavailable, KTP-el printed without chip encoding"
-                )
-            );
-            None
-        }
-    };
+    let reader = demo_reader(lang);
     if reader.is_some() && std::env::var_os("CETAK_CHIP_PIN").is_none() {
         std::env::set_var("CETAK_CHIP_PIN", "12345678");
     }
-    let printers = [("P1", BlangkoType::Kia), ("P2", BlangkoType::KtpEl)];
-    let mut emulators = Vec::new();
-    let layouts_dir = match &args.layouts {
-        Some(dir) => format!("layouts_dir = {:?}\n", abs(dir)?.display().to_string()),
-        None => String::new(),
-    };
-    let mut toml = format!(
-        "[station]\nid = \"DEMO-01\"\nname = \"Demo\"\ndata_dir = {:?}\n{layouts_dir}\n[policy]\ntraining = true\nencode_chips = {}\n# 50 of each type received: warn below 20.\nlow_stock_store = 20\n\n",
-        data.display().to_string(),
-        reader.is_some()
-    );
-    // The demo trusts the demo key (examples/keys/, never in production) and signs the sample
-    // jobs with it below, as the Dinas server would. Its private half is public, so the demo
-    // station is a training station: a production one trusting it would refuse to start.
-    toml.push_str(&key::demo_trust_config());
-    toml.push('\n');
-    for (i, (id, bt)) in printers.iter().enumerate() {
-        let name = format!("demo-{tag}-{id}");
-        let dir = cards_dir.join(id);
-        let station: Option<Box<dyn cetak_drivers::printer::station::StationCard>> =
-            match (&reader, bt) {
-                (Some(r), BlangkoType::KtpEl) => Some(Box::new(
-                    cetak_drivers::vcard::VcardStation::new(
-                        r.addr(),
-                        cetak_drivers::vcard::CardConfig::cetak(),
-                    )
-                    .0,
-                )),
-                _ => None,
-            };
-        let emu = Emulator::new(EmulatorConfig {
-            serial: format!("EMU-DEMO-{}", i + 1),
-            time_scale: args.time_scale,
-            out_dir: Some(dir),
-            station,
-            ..EmulatorConfig::default()
-        });
-        emu.register(&name)
-            .map_err(|e| DaemonError::Config(e.to_string()))?;
-        emulators.push(emu);
-        toml.push_str(&format!(
-            "[[printer]]\nid = \"{id}\"\nuri = \"emu://{name}\"\nblangko = \"{}\"\n",
-            bt.code()
-        ));
-        match (&reader, bt) {
-            (Some(r), BlangkoType::KtpEl) => {
-                let profile = match &args.profile {
-                    Some(p) => format!(", profile = {:?}", abs(p)?.display().to_string()),
-                    None => String::new(),
-                };
-                toml.push_str(&format!(
-                    "encoder = {{ reader = {:?}{profile}, station = \"contactless\" }}\n\n",
-                    r.name
-                ))
-            }
-            _ => toml.push('\n'),
-        }
-    }
+    let printers = PRINTERS;
+    let (toml, emulators) = demo_config(args, &data, &cards_dir, reader.as_ref(), tag)?;
     let config = Config::parse(&toml, Path::new("demo.toml"))?;
     std::fs::write(out.join("cetak.toml"), &toml).map_err(|e| DaemonError::io(out, e))?;
 
@@ -252,6 +163,150 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         crate::chip_content::chip_content,
     )?;
     let station = Station::start_with(&config, options)?;
+    wait_settled(
+        &station,
+        &journal,
+        &ids,
+        Duration::from_secs(args.timeout),
+        lang,
+    );
+    station.shutdown()?;
+    for emu in &emulators {
+        emu.wait_output(Duration::from_secs(30));
+    }
+
+    let (jobs, stock_ok, audit_ok) =
+        summarize(&mut journal, &ids, &cards_dir, reader.as_ref(), lang)?;
+    journal.checkpoint()?;
+    Ok(DemoSummary {
+        jobs,
+        cards_dir,
+        stock_ok,
+        audit_ok,
+    })
+}
+
+/// The demo's two printers and what they print.
+const PRINTERS: [(&str, BlangkoType); 2] = [("P1", BlangkoType::Kia), ("P2", BlangkoType::KtpEl)];
+
+/// A vpcd reader of our own for the KTP-el printer's encoder station, if one can be had.
+fn demo_reader(lang: Lang) -> Option<cetak_drivers::vcard::VirtualReader> {
+    // A vpcd reader of our own for the KTP-el printer's encoder station; the virtual cards
+    // use the training PIN, which the default profile reads from the environment. Only a
+    // reader whose link stays on this machine (see `vcard::testbed`): the pcscd the test bed
+    // starts has only such readers, and it stays running for the next demo or test.
+    match cetak_drivers::vcard::claim_reader(Duration::from_secs(30)) {
+        Ok(r) if r.is_loopback_only() => Some(r),
+        Ok(r) => {
+            eprintln!(
+                "{} ({}); {}",
+                lang.pick("pcscd yang berjalan memakai pembaca vpcd yang mendengarkan di semua antarmuka \
+                     jaringan, demo tidak memakainya: KTP-el dicetak tanpa encode chip",
+                    "the running pcscd has vpcd readers listening on every network interface, \
+                     which the demo does not use: KTP-el printed without chip encoding"
+                ),
+                r.name,
+                lang.pick("hentikan pcscd itu (systemctl stop pcscd.socket pcscd) agar demo memulai \
+                     pcscd sendiri yang hanya memakai 127.0.0.1",
+                    "stop that pcscd (systemctl stop pcscd.socket pcscd) so the demo starts its \
+                     own, which uses 127.0.0.1 only"
+                )
+            );
+            None
+        }
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                lang.pick(
+                    "pcscd/vpcd tidak tersedia, KTP-el dicetak tanpa encode chip",
+                    "pcscd/vpcd unavailable, KTP-el printed without chip encoding"
+                )
+            );
+            None
+        }
+    }
+}
+
+/// The demo station's configuration (training, the demo key, one emulator per printer, the
+/// vpcd reader as P2's encoder) and the emulators it names.
+fn demo_config(
+    args: &DemoArgs,
+    data: &Path,
+    cards_dir: &Path,
+    reader: Option<&cetak_drivers::vcard::VirtualReader>,
+    tag: u32,
+) -> Result<(String, Vec<Emulator>), DaemonError> {
+    let abs = |p: &Path| std::path::absolute(p).map_err(|e| DaemonError::io(p, e));
+    let printers = PRINTERS;
+    let mut emulators = Vec::new();
+    let layouts_dir = match &args.layouts {
+        Some(dir) => format!("layouts_dir = {:?}\n", abs(dir)?.display().to_string()),
+        None => String::new(),
+    };
+    let mut toml = format!(
+        "[station]\nid = \"DEMO-01\"\nname = \"Demo\"\ndata_dir = {:?}\n{layouts_dir}\n[policy]\ntraining = true\nencode_chips = {}\n# 50 of each type received: warn below 20.\nlow_stock_store = 20\n\n",
+        data.display().to_string(),
+        reader.is_some()
+    );
+    // The demo trusts the demo key (examples/keys/, never in production) and signs the sample
+    // jobs with it below, as the Dinas server would. Its private half is public, so the demo
+    // station is a training station: a production one trusting it would refuse to start.
+    toml.push_str(&key::demo_trust_config());
+    toml.push('\n');
+    for (i, (id, bt)) in printers.iter().enumerate() {
+        let name = format!("demo-{tag}-{id}");
+        let dir = cards_dir.join(id);
+        let station: Option<Box<dyn cetak_drivers::printer::station::StationCard>> =
+            match (&reader, bt) {
+                (Some(r), BlangkoType::KtpEl) => Some(Box::new(
+                    cetak_drivers::vcard::VcardStation::new(
+                        r.addr(),
+                        cetak_drivers::vcard::CardConfig::cetak(),
+                    )
+                    .0,
+                )),
+                _ => None,
+            };
+        let emu = Emulator::new(EmulatorConfig {
+            serial: format!("EMU-DEMO-{}", i + 1),
+            time_scale: args.time_scale,
+            out_dir: Some(dir),
+            station,
+            ..EmulatorConfig::default()
+        });
+        emu.register(&name)
+            .map_err(|e| DaemonError::Config(e.to_string()))?;
+        emulators.push(emu);
+        toml.push_str(&format!(
+            "[[printer]]\nid = \"{id}\"\nuri = \"emu://{name}\"\nblangko = \"{}\"\n",
+            bt.code()
+        ));
+        match (&reader, bt) {
+            (Some(r), BlangkoType::KtpEl) => {
+                let profile = match &args.profile {
+                    Some(p) => format!(", profile = {:?}", abs(p)?.display().to_string()),
+                    None => String::new(),
+                };
+                toml.push_str(&format!(
+                    "encoder = {{ reader = {:?}{profile}, station = \"contactless\" }}\n\n",
+                    r.name
+                ))
+            }
+            _ => toml.push('\n'),
+        }
+    }
+    Ok((toml, emulators))
+}
+
+/// Waits until every job is settled (printed, failed, rejected, in doubt) or `timeout`, showing
+/// the printers' operator events as they come.
+fn wait_settled(
+    station: &Station,
+    journal: &crate::journal::Journal,
+    ids: &[String],
+    timeout: Duration,
+    lang: Lang,
+) {
     let started = Instant::now();
     loop {
         let settled = ids.iter().all(|id| {
@@ -263,7 +318,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         if settled {
             break;
         }
-        if started.elapsed() > Duration::from_secs(args.timeout) {
+        if started.elapsed() > timeout {
             eprintln!("{}", lang.pick("batas waktu habis", "timed out"));
             break;
         }
@@ -276,14 +331,20 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    station.shutdown()?;
-    for emu in &emulators {
-        emu.wait_output(Duration::from_secs(30));
-    }
+}
 
+/// Prints the summary (each job, stock and audit checks, where the cards are) and returns the
+/// jobs and whether stock and audit verify.
+fn summarize(
+    journal: &mut crate::journal::Journal,
+    ids: &[String],
+    cards_dir: &Path,
+    reader: Option<&cetak_drivers::vcard::VirtualReader>,
+    lang: Lang,
+) -> Result<(Vec<DemoJob>, bool, bool), DaemonError> {
     let mut jobs = Vec::new();
     println!("\n{}", lang.pick("== Ringkasan ==", "== Summary =="));
-    for id in &ids {
+    for id in ids {
         let rec = journal.job(id)?;
         let printer = journal
             .job_history(id)?
@@ -325,7 +386,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         lang.pick("kartu tercetak (PNG):", "printed cards (PNG):"),
         cards_dir.display()
     );
-    if let Some(pid) = reader.as_ref().and_then(|r| r.pcscd_pid()) {
+    if let Some(pid) = reader.and_then(|r| r.pcscd_pid()) {
         println!(
             "{}",
             lang.pick(
@@ -342,11 +403,5 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
             )
         );
     }
-    journal.checkpoint()?;
-    Ok(DemoSummary {
-        jobs,
-        cards_dir,
-        stock_ok: v.is_ok(),
-        audit_ok: a.is_ok(),
-    })
+    Ok((jobs, v.is_ok(), a.is_ok()))
 }
