@@ -46,6 +46,9 @@ fn encode(reader: &VirtualReader) -> Output {
             "examples/jobs/ktp-el.json",
             "--reader",
             &reader.name,
+            // pcscd may take longer than the default 10 s to see a card on a loaded machine.
+            "--wait",
+            "60",
         ],
         Some("12345678"),
     )
@@ -61,7 +64,10 @@ fn chip_read_needs_no_pin_for_files_readable_always() {
     let o = encode(&reader);
     assert!(o.status.success(), "{}", text(&o));
 
-    let o = cetak(&["chip", "read", "--reader", &reader.name], None);
+    let o = cetak(
+        &["chip", "read", "--reader", &reader.name, "--wait", "60"],
+        None,
+    );
     assert!(o.status.success(), "no CETAK_CHIP_PIN: {}", text(&o));
     let out = text(&o);
     assert!(out.contains("3204124206900005"), "NIK read back: {out}");
@@ -69,7 +75,7 @@ fn chip_read_needs_no_pin_for_files_readable_always() {
 
     // A wrong PIN in the environment is never sent: the card's counter stays at 3.
     let o = cetak(
-        &["chip", "read", "--reader", &reader.name],
+        &["chip", "read", "--reader", &reader.name, "--wait", "60"],
         Some("00000000"),
     );
     assert!(o.status.success(), "{}", text(&o));
@@ -90,7 +96,10 @@ fn encode_through_a_reader_without_extended_length() {
     let out = text(&o);
     assert!(out.contains("\"extended\": false"), "{out}");
     assert!(out.contains("\"extended_fallback\": true"), "{out}");
-    let o = cetak(&["chip", "read", "--reader", &reader.name], None);
+    let o = cetak(
+        &["chip", "read", "--reader", &reader.name, "--wait", "60"],
+        None,
+    );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("3204124206900005"), "{}", text(&o));
 }
