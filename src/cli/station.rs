@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+mod batch;
 mod handover;
 pub mod remote;
 mod stock;
@@ -71,6 +72,16 @@ pub enum StationCommand {
         config: ConfigArg,
         #[command(flatten)]
         who: OperatorArg,
+        #[command(flatten)]
+        via: ViaArg,
+    },
+    /// Batch program kolektif / batches of the collective programmes (e.g. one school):
+    /// `cetak batch list`, `cetak batch show ID` (total, boys, girls, printed, spoiled, waiting).
+    Batch {
+        #[command(subcommand)]
+        cmd: batch::BatchCommand,
+        #[command(flatten)]
+        config: ConfigArg,
         #[command(flatten)]
         via: ViaArg,
     },
@@ -389,6 +400,10 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
         } => {
             let mut books = via.open(&config, lang)?;
             handover::handover(args, &mut books, who.operator, lang)
+        }
+        StationCommand::Batch { cmd, config, via } => {
+            let mut books = via.open(&config, lang)?;
+            batch::batch(cmd, &mut books, lang)
         }
         StationCommand::Outbox {
             cmd,

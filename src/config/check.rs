@@ -197,6 +197,15 @@ fn policy(config: &RawConfig) -> Result<(), Problem> {
             "must be at least 1",
         ));
     }
+    for name in config.validation.policies.keys() {
+        if crate::job::check_policy_name(name).is_err() {
+            return Err(problem(
+                &format!("validation.policies.{name}"),
+                "nama kebijakan: 1-64 karakter A-Z a-z 0-9 . _ -",
+                "a policy name is 1-64 of A-Z a-z 0-9 . _ -",
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -313,6 +322,8 @@ pub(super) fn typed(raw: RawConfig) -> Result<Config, Problem> {
         authority: raw.authority,
         report: raw.report,
         dashboard: raw.dashboard,
+        validation: raw.validation,
+        queue: raw.queue,
     })
 }
 

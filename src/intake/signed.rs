@@ -11,7 +11,9 @@ use sha2::Digest as _;
 
 use crate::config::{ChipRule, Config};
 use crate::job::{self, Lang, ValidationPolicy};
-use crate::journal::{Clock, Enqueued, JobSource, Journal, SystemClock, Timestamp};
+use crate::journal::{
+    Clock, Enqueued, JobSource, Journal, SystemClock, Timestamp, DUPLICATE_IN_BATCH,
+};
 use crate::signing::{b64url_decode, SignatureError, TrustStore};
 
 use super::IntakeError;
@@ -151,7 +153,9 @@ pub enum Accepted {
         /// The job id the document claims, when it could be read (unverified for signature
         /// failures: for correlation only).
         job_id: Option<String>,
-        /// Stable reason code: a [`SignatureError::code`], or `invalid_job`.
+        /// Stable reason code: a [`SignatureError::code`], `invalid_job`, or
+        /// `duplicate_in_batch` (the batch already holds a card for the holder; message
+        /// `intake.duplicate_in_batch`).
         code: &'static str,
         /// Reason in Bahasa Indonesia.
         message_id: String,
@@ -236,7 +240,8 @@ fn take_verified(
     };
     let text =
         String::from_utf8(payload.to_vec()).map_err(|e| IntakeError::InvalidJob(e.to_string()))?;
-    let record = new_job(&job, text, ctx.chips);
+    let mut record = new_job(&job, text, ctx.chips);
+    record.batch_nik = job.batch().map(|b| journal.batch_nik_key(&b.id, job.nik()));
     let job_id = record.job_id.clone();
     match journal.enqueue_from(&record, source)? {
         Enqueued::Added => {
@@ -248,6 +253,31 @@ fn take_verified(
         Enqueued::AlreadyKnown(state) => {
             tracing::info!(job_id = %job_id, state = ?state, origin = %source.origin, "job already known");
             Ok(Accepted::Duplicate { job_id })
+        }
+        Enqueued::DuplicateInBatch {
+            batch_id,
+            other_job,
+        } => {
+            tracing::warn!(
+                job_id = %job_id,
+                batch = %batch_id,
+                other_job = %other_job,
+                code = DUPLICATE_IN_BATCH,
+                origin = %source.origin,
+                "job rejected: its batch already holds this holder"
+            );
+            let message = crate::messages::Plain {
+                code: "intake.duplicate_in_batch",
+                args: crate::messages::Args::new()
+                    .with("batch", &batch_id)
+                    .with("other", &other_job),
+            };
+            Ok(Accepted::Rejected {
+                job_id: Some(job_id),
+                code: DUPLICATE_IN_BATCH,
+                message_id: message.message_id(),
+                message_en: message.message_en(),
+            })
         }
     }
 }
