@@ -290,7 +290,9 @@ fn record_invalid(
     message_en: String,
     source: &JobSource,
 ) -> Result<Accepted, IntakeError> {
-    let rec = rejected(job_id.clone(), payload, message_en.clone());
+    let mut rec = rejected(job_id.clone(), payload, message_en.clone());
+    // Counted with its batch (`cetak batch show`), when the batch id is well formed.
+    rec.batch_id = claimed_batch(payload);
     tracing::warn!(job_id = %rec.job_id, code = INVALID_JOB, origin = %source.origin, "job rejected");
     journal.reject_from(&rec, INVALID_JOB, source)?;
     Ok(Accepted::Rejected {
@@ -353,6 +355,21 @@ fn claimed_id(json: &[u8]) -> Option<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
     ok.then_some(v.job_id)
+}
+
+/// The `batch.id` a document claims, if it is a well-formed id.
+fn claimed_batch(json: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Batch {
+        id: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct BatchOnly {
+        batch: Batch,
+    }
+    let v: BatchOnly = serde_json::from_slice(json).ok()?;
+    crate::job::check_policy_name(&v.batch.id).ok()?;
+    Some(v.batch.id)
 }
 
 /// The field of the first image given as `{"path": …}`, if any.
