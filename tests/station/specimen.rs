@@ -113,6 +113,8 @@ fn a_training_station_prints_specimen_on_every_card() {
     let unsigned_id = "SPEC-U-00000".to_string();
     let mut doc: serde_json::Value = serde_json::from_str(&payload_of(&spool, &ids[0])).unwrap();
     doc["job_id"] = unsigned_id.clone().into();
+    // Another pupil of the sample's batch (a batch takes one card per child).
+    doc["person"]["nik"] = "3273011708150002".into();
     std::fs::write(spool.join("unsigned.json"), doc.to_string()).unwrap();
     let all = vec![ids[0].clone(), unsigned_id];
 
