@@ -693,6 +693,54 @@ encoder = { reader = "Virtual PCD", profile = "/etc/cetak/profiles/default.toml"
         }
     }
 
+    #[test]
+    fn batch_policies_and_queue_order_are_read_and_checked() {
+        let c = Config::parse(GOOD, Path::new("t.toml")).unwrap();
+        assert_eq!(
+            c.journal_options().batch_order,
+            crate::journal::BatchOrder::BatchFirst
+        );
+        let p = c.validation_policy();
+        assert_eq!(p.programmes.names().collect::<Vec<_>>(), ["sekolah"]);
+        assert_eq!(
+            p.for_batch(Some("sekolah")).unwrap(),
+            &crate::job::ValidationPolicy::collective_programme()
+        );
+
+        let text = format!(
+            "{GOOD}\n[queue]\nbatch_order = \"fifo\"\n\n[validation.policies.pesantren]\n\
+             max_image_bytes = 204800\nfirst_issuance_only = true\n"
+        );
+        let c = Config::parse(&text, Path::new("t.toml")).unwrap();
+        assert_eq!(
+            c.journal_options().batch_order,
+            crate::journal::BatchOrder::Fifo
+        );
+        let p = c.validation_policy();
+        assert_eq!(
+            p.programmes.names().collect::<Vec<_>>(),
+            ["pesantren", "sekolah"]
+        );
+        let named = p.for_batch(Some("pesantren")).unwrap();
+        assert_eq!(named.max_image_bytes, 204_800);
+        assert!(named.first_issuance_only && !named.photo_jpeg_only);
+        assert_eq!(p.for_batch(Some("pondok")), Err("pondok"));
+        assert_eq!(p.for_batch(None).unwrap(), &p);
+
+        let bad = format!("{GOOD}\n[validation.policies.\"two words\"]\nmax_image_bytes = 1\n");
+        match Config::parse(&bad, Path::new("t.toml")) {
+            Err(ConfigError::Invalid { key, .. }) => {
+                assert_eq!(key, "validation.policies.two words")
+            }
+            other => panic!("expected an invalid key, got {other:?}"),
+        }
+        let bad = format!("{GOOD}\n[queue]\nbatch_order = \"school\"\n");
+        assert!(matches!(
+            Config::parse(&bad, Path::new("t.toml")),
+            Err(ConfigError::Syntax { .. })
+        ));
+    }
+
     const KEY: &str = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
 
     #[test]

@@ -200,7 +200,7 @@ fn policy(config: &RawConfig) -> Result<(), Problem> {
     for name in config.validation.policies.keys() {
         if crate::job::check_policy_name(name).is_err() {
             return Err(problem(
-                &format!("validation.policies.{name}"),
+                format!("validation.policies.{name}"),
                 "nama kebijakan: 1-64 karakter A-Z a-z 0-9 . _ -",
                 "a policy name is 1-64 of A-Z a-z 0-9 . _ -",
             ));

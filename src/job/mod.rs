@@ -143,10 +143,9 @@ impl Default for Programmes {
 
 impl Default for ValidationPolicy {
     fn default() -> Self {
-        ValidationPolicy {
-            programmes: Programmes::builtin(),
-            ..ValidationPolicy::base()
-        }
+        let mut policy = ValidationPolicy::base();
+        policy.programmes = Programmes::builtin();
+        policy
     }
 }
 
@@ -370,6 +369,68 @@ impl ValidatedJob {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The school sample (`kia-5-17.json`, in a batch) with `programme` and `issuance`.
+    fn school(programme: Option<&str>, issuance: &str) -> Vec<u8> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs");
+        let mut doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("kia-5-17.json")).unwrap()).unwrap();
+        if let Some(p) = programme {
+            doc["batch"]["programme"] = p.into();
+        }
+        doc["issuance"] = issuance.into();
+        doc.to_string().into_bytes()
+    }
+
+    fn codes(bytes: &[u8], policy: &ValidationPolicy) -> Vec<&'static str> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs");
+        let (report, _) = check_bytes(bytes, policy, &dir);
+        report.errors.iter().map(Finding::code).collect()
+    }
+
+    #[test]
+    fn a_batch_runs_under_the_policy_its_programme_names() {
+        let station = ValidationPolicy {
+            programmes: Programmes::from_map(
+                [(
+                    "tiny".to_string(),
+                    ValidationPolicy {
+                        max_image_bytes: 8_000,
+                        ..ValidationPolicy::default()
+                    },
+                )]
+                .into(),
+            ),
+            ..ValidationPolicy::default()
+        };
+        // No programme: the station's policy; a lost card is fine.
+        assert!(codes(&school(None, "lost"), &station).is_empty());
+        // The school programme: first issuance only; the 13 KB JPEG passes.
+        assert!(codes(&school(Some("sekolah"), "new"), &station).is_empty());
+        assert_eq!(
+            codes(&school(Some("sekolah"), "lost"), &station),
+            ["batch.first_issuance_only"]
+        );
+        // A named policy of the station: its limit applies.
+        assert_eq!(
+            codes(&school(Some("tiny"), "new"), &station),
+            ["image.too_large"]
+        );
+        // Unknown, and a name that is not a name (never echoed).
+        assert_eq!(
+            codes(&school(Some("pondok"), "new"), &station),
+            ["batch.programme_unknown"]
+        );
+        assert_eq!(
+            codes(&school(Some("two words"), "new"), &station),
+            ["id.format"]
+        );
+        // The policy of a programme never reaches into programmes of its own.
+        assert!(ValidationPolicy::collective_programme()
+            .programmes
+            .get(SCHOOL_PROGRAMME)
+            .is_none());
+    }
 
     #[test]
     fn policy_reads_from_station_configuration() {

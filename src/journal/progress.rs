@@ -10,7 +10,7 @@ pub struct BatchProgress {
     pub batch_id: String,
     /// Jobs in the batch (superseded and rejected ones excluded).
     pub jobs: u64,
-    /// Jobs printed.
+    /// Jobs printed (handed over or not).
     pub printed: u64,
     /// Blangko spoiled for the batch's jobs (ledger, all categories).
     pub spoiled: u64,
@@ -27,7 +27,7 @@ impl Journal {
                       WHERE l.kind = 'spoiled' AND j2.batch_id = b.batch_id)
              FROM (SELECT batch_id,
                           SUM(state NOT IN ('superseded', 'rejected')) AS jobs,
-                          SUM(state = 'printed') AS printed,
+                          SUM(state IN ('printed', 'diserahkan')) AS printed,
                           SUM(state IN ('queued', 'preparing', 'ready', 'feeding', 'encoding',
                                         'printing', 'in_doubt')) AS left,
                           MAX(id) AS last
