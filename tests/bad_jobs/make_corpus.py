@@ -365,6 +365,8 @@ good("ktp-el-wna-sample.json", KTP_WNA, "ktp-el-wna", note="the sample as the co
 good("kia-5-17-pickup-code.json",
      with_(KIA, lambda d: d.__setitem__("pickup_code", ("KIA-PICKUP-" + "0123456789ABCDEF" * 4)[:64])),
      "kia5-to17", note="a pickup code of 64 printable characters: checked, not printed")
+good("kia-5-17-school-batch.json", with_(KIA, school), "kia5-to17",
+     note="a pupil of a school batch under the collective programme (sekolah): a JPEG photo under 100 KB, first issuance")
 
 with open(os.path.join(GOOD, "expected.toml"), "w") as f:
     f.write("# Jobs the station must accept and print: values at the limits the rules allow.\n")
