@@ -349,3 +349,86 @@ fn training_station_accepts_unsigned_jobs() {
         "{out:?}"
     );
 }
+
+/// A pupil of the sample's school batch under the school programme, as the server sends it.
+fn pupil(id: &str, serial: u32, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(&sample_json("kia-5-17.json")).unwrap();
+    doc["job_id"] = id.into();
+    doc["person"]["nik"] = format!("327301170815{serial:04}").into();
+    doc["batch"]["programme"] = "sekolah".into();
+    edit(&mut doc);
+    signed(&doc.to_string())
+}
+
+#[test]
+fn a_school_batch_is_checked_under_its_programme_whatever_brings_its_jobs() {
+    let mut f = fixture(false);
+    let lease = |n: &str| JobOrigin::Pull {
+        lease_id: format!("L-{n}"),
+        expires_at: Timestamp(1_795_000_600_000),
+    };
+    let push = JobOrigin::Push {
+        lease_id: None,
+        expires_at: None,
+    };
+    let mut take = |jws: String, origin: JobOrigin| {
+        accept_signed(&mut f.journal, &f.ctx, jws.as_bytes(), origin).unwrap()
+    };
+    assert_eq!(
+        take(pupil("SB-1", 1, |_| {}), lease("1")),
+        Accepted::Queued {
+            job_id: "SB-1".into()
+        }
+    );
+    // The same child again, pushed under another job id: refused, naming the first job.
+    match take(pupil("SB-2", 1, |_| {}), push.clone()) {
+        Accepted::Rejected {
+            code, message_en, ..
+        } => {
+            assert_eq!(code, "duplicate_in_batch");
+            assert!(message_en.contains("SB-1"), "{message_en}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The programme's photo rule, pulled and pushed alike.
+    let png = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/photos/signature-holder.png"),
+        )
+        .unwrap(),
+    );
+    for (id, origin) in [("SB-3", lease("3")), ("SB-4", push)] {
+        let png = png.clone();
+        let jws = pupil(id, 3, move |d| {
+            d["photo"] = serde_json::json!({ "base64": png })
+        });
+        match take(jws, origin) {
+            Accepted::Rejected {
+                code, message_en, ..
+            } => {
+                assert_eq!(code, "invalid_job");
+                assert!(message_en.contains("image.jpeg_required"), "{message_en}");
+            }
+            other => panic!("{id}: {other:?}"),
+        }
+    }
+    // Without the programme the same photo passes under the station's policy.
+    let png2 = png.clone();
+    let plain = pupil("SB-5", 5, move |d| {
+        d["batch"].as_object_mut().unwrap().remove("programme");
+        d["photo"] = serde_json::json!({ "base64": png2 });
+    });
+    assert_eq!(
+        take(plain, lease("5")),
+        Accepted::Queued {
+            job_id: "SB-5".into()
+        }
+    );
+    let b = f
+        .journal
+        .batch_figures("SDN-CIGADUNG-1-2026")
+        .unwrap()
+        .unwrap();
+    assert_eq!((b.total, b.rejected), (2, 3), "{b:?}");
+}
