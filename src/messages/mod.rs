@@ -7,12 +7,14 @@
 //! through here; `Display` of an error stays English, for logs and developers.
 
 mod catalogue;
+mod dashboard;
 
 pub use catalogue::CATALOGUE;
 pub use cetak_drivers::messages::{Args, Entry, Lang, Message};
+pub use dashboard::DASHBOARD;
 
 /// Every catalogue the station renders from: its own, then the drivers crate's.
-pub static CATALOGUES: &[&[Entry]] = &[CATALOGUE, cetak_drivers::messages::CATALOGUE];
+pub static CATALOGUES: &[&[Entry]] = &[CATALOGUE, DASHBOARD, cetak_drivers::messages::CATALOGUE];
 
 /// `message` in `lang`.
 pub fn text(lang: Lang, message: &(impl Message + ?Sized)) -> String {
