@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use crate::support::cdp::Browser;
 use crate::support::daemon::*;
 use crate::support::web;
 use cetak::journal::{BlangkoType, JobState};
@@ -484,6 +485,259 @@ fn sign_in_by_account_or_token_forms_by_role_refusals_audited_sign_out_and_throt
         "{body}"
     );
 
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &daemon.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    assert!(wait_exit(&mut daemon, Duration::from_secs(30)).success());
+}
+
+/// The figure `dd.{class}` of printer `printer`'s card as the browser shows it now.
+fn shown(b: &mut Browser, printer: &str, class: &str) -> String {
+    let v = b.eval(&format!(
+        "(document.querySelector('[data-printer=\"{printer}\"] dd.{class}') || {{}}).textContent || ''"
+    ));
+    v.as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn an_operator_and_an_administrator_work_the_dashboard_in_headless_chromium() {
+    if !root_or_skip("dashboard in chromium") {
+        return;
+    }
+    let Some(chromium) = web::chromium() else {
+        panic!("chromium is not installed: run scripts/install-deps");
+    };
+    let mut acc = Accounts::new();
+    let ops = acc.group("op");
+    let adms = acc.group("adm");
+    let (operator, op_uid, _) = acc.user("o", &[&ops]);
+    let (admin, adm_uid, _) = acc.user("a", &[&adms]);
+    acc.set_password(&operator, "Sandi-Operator-1");
+    acc.set_password(&admin, "Sandi-Admin-1");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    // P1 prints a card in about three seconds; P2 waits with its cover open.
+    let p1 = emulator("EMU-B-1", 0.3, 100);
+    let p2 = emulator("EMU-B-2", 0.0, 100);
+    p2.set_cover_open(true);
+    let s1 = p1.serve_tcp("127.0.0.1:0").unwrap();
+    let s2 = p2.serve_tcp("127.0.0.1:0").unwrap();
+    let cfg_text = config_text(
+        &data,
+        &[("P1", s1.uri(), "kia"), ("P2", s2.uri(), "ktp-el")],
+        1,
+    ) + &format!(
+        "\n[authority]\noperator_group = {ops:?}\nadmin_group = {adms:?}\n"
+    ) + "\n[dashboard]\nlisten = \"127.0.0.1:0\"\n";
+    let config = tmp.path().join("cetak.toml");
+    std::fs::write(&config, &cfg_text).unwrap();
+    let cfg = cetak::config::Config::parse(&cfg_text, &config).unwrap();
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    stock(
+        &mut j,
+        &[
+            ("P1", BlangkoType::Kia),
+            ("P2", BlangkoType::KtpEl),
+            ("P9", BlangkoType::Kia),
+        ],
+        10,
+    );
+    j.stock_receive(
+        BlangkoType::Kia,
+        40,
+        "LOT-B",
+        None,
+        &cetak::journal::Actor::admin("t"),
+    )
+    .unwrap();
+    in_doubt(&mut j, "DOUBT-B-1", "P9");
+    let spool = cetak::daemon::spool_dir(&cfg);
+    let ids = batch_jobs(&spool, "KIA-B", "SDN-CIGADUNG-2", 8);
+    let ktp = make_jobs(&spool, "ktp-el.json", "KTP-B", 1);
+    let (mut daemon, addr) = daemon_with_dashboard(&config);
+    let base = format!("http://{addr}");
+    let shots = web::artefacts();
+
+    // The operator signs in with their account in the browser's form.
+    let mut b = Browser::start(&chromium, 1366, 768);
+    b.open(&format!("{base}/login"));
+    b.fill("input[name=user]", &operator);
+    b.fill("input[name=password]", "Sandi-Operator-1");
+    b.click_to("#sign-in form button", &format!("{base}/"));
+    b.wait_for(
+        "signed in",
+        Duration::from_secs(10),
+        "document.querySelector('.who[data-role=operator]')",
+    );
+    // Live: a card prints and the page shows it without a reload (the mark set on this
+    // document survives; the figure comes from a pushed update).
+    b.wait_for(
+        "live stream",
+        Duration::from_secs(30),
+        "document.body.dataset.updated",
+    );
+    b.eval("window.__cetak_same_page = true");
+    let before: u64 = shown(&mut b, "P1", "printed").parse().unwrap();
+    let more = format!(
+        "window.__cetak_same_page && Number(document.querySelector('[data-printer=\"P1\"] dd.printed').textContent) > {before}"
+    );
+    b.wait_for("a card printed live", Duration::from_secs(120), &more);
+    eprintln!(
+        "browser: P1 printed {before} → {}",
+        shown(&mut b, "P1", "printed")
+    );
+    b.wait_for(
+        "the last card's preview",
+        Duration::from_secs(60),
+        "(() => { const i = document.querySelector('[data-printer=\"P1\"] .preview img'); return i && i.complete && i.naturalWidth === 320; })()",
+    );
+    b.wait_for(
+        "P2 paused with its actions",
+        Duration::from_secs(60),
+        "document.querySelector('[data-printer=\"P2\"] button[data-action=retry]:not([disabled])')",
+    );
+    // Screenshots at a desk screen and a phone, while a printer waits and a job is in doubt.
+    b.screenshot(&shots.join("e2e-operator-1366x768.png"));
+    b.viewport(390, 844);
+    b.open(&format!("{base}/"));
+    b.screenshot(&shots.join("e2e-operator-390x844.png"));
+    assert_eq!(
+        web::png_size(&shots.join("e2e-operator-390x844.png")),
+        (390, 844)
+    );
+    b.viewport(1366, 768);
+    b.open(&format!("{base}/"));
+    assert_eq!(
+        web::png_size(&shots.join("e2e-operator-1366x768.png")),
+        (1366, 768)
+    );
+
+    // Load blangko through the form.
+    let feeder = |j: &cetak::journal::Journal| {
+        j.stock_show()
+            .unwrap()
+            .feeders
+            .iter()
+            .find(|f| f.printer_id == "P1")
+            .map_or(0, |f| f.count)
+    };
+    let printed_before = j.printer_counters().unwrap().printed.values().sum::<i64>();
+    let feeder_before = feeder(&j);
+    b.fill("form[data-form=load] select[name=printer]", "P1");
+    b.fill("form[data-form=load] input[name=count]", "5");
+    b.click_to("form[data-form=load] button", &format!("{base}/?done=load"));
+    b.wait_for(
+        "recorded",
+        Duration::from_secs(10),
+        "document.querySelector('.flash')",
+    );
+    let printed_since =
+        j.printer_counters().unwrap().printed.values().sum::<i64>() - printed_before;
+    assert_eq!(feeder(&j), feeder_before + 5 - printed_since);
+
+    // Decide on the paused printer: the cover is shut, then "retry".
+    p2.set_cover_open(false);
+    b.click_to(
+        "[data-printer=\"P2\"] button[data-action=retry]",
+        &format!("{base}/?done=act"),
+    );
+    wait_for(
+        "P2 prints after the decision",
+        Duration::from_secs(60),
+        || state(&j, &ktp[0]) == JobState::Printed,
+    );
+
+    // Resolve the job in doubt: printed, with the card number read off the card.
+    b.fill(
+        "tr[data-job=\"DOUBT-B-1\"] select[name=resolution]",
+        "printed",
+    );
+    b.fill(
+        "tr[data-job=\"DOUBT-B-1\"] input[name=card_serial]",
+        "KIA-00417",
+    );
+    b.click_to(
+        "button[data-resolve=\"DOUBT-B-1\"]",
+        &format!("{base}/?done=doubt"),
+    );
+    assert_eq!(state(&j, "DOUBT-B-1"), JobState::Printed);
+    b.wait_for(
+        "no job in doubt",
+        Duration::from_secs(10),
+        "document.querySelector('#doubt .count').textContent === '0'",
+    );
+
+    // The operator has no adjustment form, and the request is refused if sent anyway.
+    assert_eq!(
+        b.eval("document.querySelector('form[data-form=adjust]') === null"),
+        true
+    );
+    let refused = b.eval(
+        "(async () => { const c = document.querySelector('input[name=csrf]').value; \
+           const r = await fetch('/stock/adjust', { method: 'POST', \
+             headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, \
+             body: 'csrf=' + c + '&place=store&type=kia&delta=-1&reason=hitung' }); \
+           return [r.status, await r.text()]; })()",
+    );
+    assert_eq!(refused[0], 403, "{refused}");
+    let page = refused[1].as_str().unwrap();
+    assert!(
+        page.contains("hanya administrator") && page.contains("administrators only"),
+        "{page}"
+    );
+
+    // Sign out; the administrator signs in and makes the adjustment.
+    b.click_to("#sign-out", &format!("{base}/login?out=1"));
+    b.fill("input[name=user]", &admin);
+    b.fill("input[name=password]", "Sandi-Admin-1");
+    b.click_to("#sign-in form button", &format!("{base}/"));
+    b.wait_for(
+        "admin signed in",
+        Duration::from_secs(10),
+        "document.querySelector('.who[data-role=admin]')",
+    );
+    let store_before = j.stock_show().unwrap().types[&BlangkoType::Kia].in_store;
+    b.fill("form[data-form=adjust] select[name=place]", "store");
+    b.fill("form[data-form=adjust] select[name=type]", "kia");
+    b.fill("form[data-form=adjust] input[name=delta]", "-1");
+    b.fill(
+        "form[data-form=adjust] input[name=reason]",
+        "hitung ulang gudang",
+    );
+    b.click_to(
+        "form[data-form=adjust] button",
+        &format!("{base}/?done=adjust"),
+    );
+    assert_eq!(
+        j.stock_show().unwrap().types[&BlangkoType::Kia].in_store,
+        store_before - 1
+    );
+    b.viewport(390, 844);
+    b.open(&format!("{base}/?lang=en"));
+    b.eval("document.getElementById('forms').scrollIntoView()");
+    b.screenshot(&shots.join("e2e-admin-forms-390x844.png"));
+
+    // Everyone as who they are in the audit trail.
+    let audit = j.audit_list(0, 100_000).unwrap();
+    let by = |action: &str, uid: u32| {
+        audit
+            .iter()
+            .any(|a| a.action == action && a.uid == Some(uid))
+    };
+    assert!(by("stock.loaded", op_uid));
+    assert!(by("printer.act", op_uid));
+    assert!(by("doubt.resolve", op_uid));
+    assert!(by("auth.refused", op_uid));
+    assert!(by("stock.adjusted", adm_uid));
+    for id in &ids {
+        wait_for("the batch printed", Duration::from_secs(120), || {
+            state(&j, id) == JobState::Printed
+        });
+    }
+    drop(b);
     assert!(std::process::Command::new("kill")
         .args(["-TERM", &daemon.id().to_string()])
         .status()

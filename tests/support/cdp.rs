@@ -96,8 +96,14 @@ impl Browser {
     }
 
     /// Sends a command (to the page's session if `page`) and returns its result; events that
-    /// arrive meanwhile are skipped.
+    /// arrive meanwhile are skipped. Panics if the browser reports an error.
     fn call(&mut self, method: &str, params: Value, page: bool) -> Value {
+        self.try_call(method, params, page)
+            .unwrap_or_else(|e| panic!("chromium: {method}: {e}"))
+    }
+
+    /// [`Self::call`], the browser's error as `Err` (e.g. while a page is being replaced).
+    fn try_call(&mut self, method: &str, params: Value, page: bool) -> Result<Value, String> {
         let id = self.next_id;
         self.next_id += 1;
         let mut msg = json!({ "id": id, "method": method, "params": params });
@@ -115,9 +121,9 @@ impl Browser {
             let v: Value = serde_json::from_str(m.as_str()).unwrap();
             if v["id"] == json!(id) {
                 if let Some(err) = v.get("error") {
-                    panic!("chromium: {method}: {err}");
+                    return Err(err.to_string());
                 }
-                return v["result"].clone();
+                return Ok(v["result"].clone());
             }
         }
         panic!("chromium: no answer to {method}");
@@ -138,14 +144,19 @@ impl Browser {
 
     /// Runs `expression` in the page (promises awaited) and returns its value.
     pub fn eval(&mut self, expression: &str) -> Value {
-        let r = self.page(
-            "Runtime.evaluate",
-            json!({ "expression": expression, "awaitPromise": true, "returnByValue": true }),
-        );
+        self.try_eval(expression)
+            .unwrap_or_else(|e| panic!("page script failed: {expression}: {e}"))
+    }
+
+    /// [`Self::eval`], a failure (script error, page being replaced) as `Err`.
+    pub fn try_eval(&mut self, expression: &str) -> Result<Value, String> {
+        let params =
+            json!({ "expression": expression, "awaitPromise": true, "returnByValue": true });
+        let r = self.try_call("Runtime.evaluate", params, true)?;
         if let Some(e) = r.get("exceptionDetails") {
-            panic!("page script failed: {expression}: {e}");
+            return Err(e.to_string());
         }
-        r["result"]["value"].clone()
+        Ok(r["result"]["value"].clone())
     }
 
     /// Waits until `expression` is true in the page (checked every 200 ms), or panics with
@@ -153,19 +164,49 @@ impl Browser {
     pub fn wait_for(&mut self, what: &str, timeout: Duration, expression: &str) {
         let start = Instant::now();
         while start.elapsed() < timeout {
-            if self.eval(&format!("!!({expression})")) == json!(true) {
+            if self.try_eval(&format!("!!({expression})")) == Ok(json!(true)) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        let html = self.eval("document.documentElement.outerHTML.slice(0, 4000)");
-        panic!("timed out waiting for {what}; page: {html}");
+        let html = self.try_eval("document.documentElement.outerHTML.slice(0, 6000)");
+        panic!("timed out waiting for {what}; page: {html:?}");
     }
 
     /// Opens `url` and waits for the document to be loaded.
     pub fn open(&mut self, url: &str) {
         self.page("Page.navigate", json!({ "url": url }));
         self.wait_loaded(url);
+    }
+
+    /// Clicks the element `selector` (a submit button sends its form, with its own name and
+    /// value) and waits for the next page whose address starts with `next`.
+    pub fn click_to(&mut self, selector: &str, next: &str) {
+        // A mark on the current document: the next page has none.
+        self.eval("window.__cetak_old_page = true");
+        self.eval(&format!(
+            "document.querySelector({}).click()",
+            json!(selector)
+        ));
+        let expr = format!(
+            "!window.__cetak_old_page && document.readyState === 'complete' && location.href.startsWith({})",
+            json!(next)
+        );
+        self.wait_for(
+            &format!("{next} after clicking {selector}"),
+            Duration::from_secs(30),
+            &expr,
+        );
+    }
+
+    /// Sets the value of the form field `selector`.
+    pub fn fill(&mut self, selector: &str, value: &str) {
+        let ok = self.eval(&format!(
+            "(() => {{ const e = document.querySelector({}); if (!e) return false; e.value = {}; return true; }})()",
+            json!(selector),
+            json!(value)
+        ));
+        assert_eq!(ok, json!(true), "no field {selector}");
     }
 
     /// Waits for a loaded document whose address starts with `prefix`.
