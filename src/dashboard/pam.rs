@@ -182,7 +182,8 @@ pub fn authenticate(service: &str, user: &str, password: &str) -> Result<(), Pam
     };
     // SAFETY: ends the transaction; `h` is not used afterwards.
     unsafe { pam_end(h, rc) };
-    drop(conv);
+    // `conv` and `creds` were borrowed by PAM until here.
+    let _ = &conv;
     // Overwrite the password before its memory is freed.
     let mut bytes = creds.password.into_bytes();
     bytes.fill(0);

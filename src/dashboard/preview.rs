@@ -21,6 +21,9 @@ use crate::layout::{LayoutSource, Layouts};
 /// Width of a preview in pixels (a card is 1016 dots wide).
 pub const WIDTH: u32 = 320;
 
+/// Printer → (job of its last card, that card's PNG).
+type Cache = Arc<Mutex<HashMap<String, (String, Arc<Vec<u8>>)>>>;
+
 /// The previews of one station.
 #[derive(Clone)]
 pub struct Previews {
@@ -28,8 +31,7 @@ pub struct Previews {
     policy: crate::job::ValidationPolicy,
     training: bool,
     layouts: Arc<OnceLock<Option<Arc<Layouts>>>>,
-    /// Printer → (job, PNG).
-    cache: Arc<Mutex<HashMap<String, (String, Arc<Vec<u8>>)>>>,
+    cache: Cache,
 }
 
 impl Previews {
