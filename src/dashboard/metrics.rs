@@ -128,16 +128,17 @@ impl CardHistogram {
     }
 }
 
-/// The whole exposition; `histogram` is brought up to date first.
+/// The whole exposition; `tally` and `histogram` are brought up to date first.
 pub fn render(
     journal: &Journal,
     handle: &StationHandle,
+    tally: &mut super::tally::Tally,
     histogram: &mut CardHistogram,
 ) -> Result<String, JournalError> {
     let mut o = Out {
         text: String::new(),
     };
-    cards(&mut o, journal)?;
+    cards(&mut o, tally.counters(journal)?);
     jobs(&mut o, journal)?;
     printers(&mut o, handle);
     blangko(&mut o, journal)?;
@@ -150,8 +151,7 @@ pub fn render(
 }
 
 /// Cards printed and spoiled, from the ledger.
-fn cards(o: &mut Out, journal: &Journal) -> Result<(), JournalError> {
-    let counters = journal.printer_counters()?;
+fn cards(o: &mut Out, counters: &crate::journal::PrinterCounters) {
     o.family(
         "cetak_cards_printed_total",
         "counter",
@@ -180,7 +180,6 @@ fn cards(o: &mut Out, journal: &Journal) -> Result<(), JournalError> {
             *n as f64,
         );
     }
-    Ok(())
 }
 
 fn jobs(o: &mut Out, journal: &Journal) -> Result<(), JournalError> {

@@ -22,6 +22,7 @@ pub mod preview;
 pub mod reports;
 pub mod sections;
 pub mod session;
+pub mod tally;
 pub mod text;
 pub mod throttle;
 pub mod tokens;
@@ -115,6 +116,8 @@ pub struct DashboardState {
     throttle: throttle::Throttle,
     /// The time-per-card histogram of `/metrics`, kept up to date between scrapes.
     histogram: Arc<Mutex<metrics::CardHistogram>>,
+    /// Cards per printer and batch progress, kept up to date between renders.
+    tally: Arc<Mutex<tally::Tally>>,
     /// The last card of each printer.
     previews: preview::Previews,
     /// Set when the daemon stops (ends the live-update streams).
@@ -147,6 +150,7 @@ impl DashboardState {
             sessions: session::Sessions::new(idle),
             throttle: Default::default(),
             histogram: Default::default(),
+            tally: Default::default(),
             previews: preview::Previews::from_config(config),
             stop: tokio::sync::watch::channel(false).1,
             local,
@@ -195,7 +199,8 @@ async fn get_metrics(State(state): State<DashboardState>) -> Response {
     let r = tokio::task::spawn_blocking(move || {
         let j = state.journal.lock().unwrap_or_else(|e| e.into_inner());
         let mut h = state.histogram.lock().unwrap_or_else(|e| e.into_inner());
-        metrics::render(&j, &state.handle, &mut h)
+        let mut t = state.tally.lock().unwrap_or_else(|e| e.into_inner());
+        metrics::render(&j, &state.handle, &mut t, &mut h)
     })
     .await;
     match r {

@@ -121,7 +121,9 @@ pub async fn snapshot(state: &DashboardState) -> Result<Snapshot, String> {
     let s = state.clone();
     tokio::task::spawn_blocking(move || {
         let j = s.journal.lock().unwrap_or_else(|e| e.into_inner());
-        super::view::read(&s.handle, &j, &s.station, &s.station_name).map_err(|e| e.to_string())
+        let mut t = s.tally.lock().unwrap_or_else(|e| e.into_inner());
+        super::view::read(&s.handle, &j, &s.station, &s.station_name, &mut t)
+            .map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string())?

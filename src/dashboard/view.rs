@@ -67,6 +67,7 @@ pub fn read(
     j: &Journal,
     station_id: &str,
     station_name: &str,
+    tally: &mut super::tally::Tally,
 ) -> Result<Snapshot, JournalError> {
     let status = status_view(handle, j, station_id, station_name)?;
     let stock: StockView = (&j.stock_show()?).into();
@@ -83,7 +84,7 @@ pub fn read(
             }
         }
     }
-    let c = j.printer_counters()?;
+    let c = tally.counters(j)?;
     let mut counters: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for ((printer, _), n) in &c.printed {
         counters.entry(printer.clone()).or_default().0 += n;
@@ -99,9 +100,10 @@ pub fn read(
             }
         }
     }
-    let batches = j
-        .batch_progress(BATCHES_SHOWN)?
-        .into_iter()
+    let batches = tally
+        .batches(j, &status.queue, BATCHES_SHOWN)?
+        .iter()
+        .cloned()
         .map(BatchRow::from)
         .collect();
     Ok(Snapshot {

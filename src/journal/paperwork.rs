@@ -119,6 +119,18 @@ pub struct PrinterCounters {
     pub spoiled: BTreeMap<(String, BlangkoType, String), i64>,
 }
 
+impl PrinterCounters {
+    /// Adds `more` (counters of later ledger rows) to these.
+    pub fn add(&mut self, more: PrinterCounters) {
+        for (k, n) in more.printed {
+            *self.printed.entry(k).or_default() += n;
+        }
+        for (k, n) in more.spoiled {
+            *self.spoiled.entry(k).or_default() += n;
+        }
+    }
+}
+
 impl Journal {
     /// Opens an existing journal read-only for reports: no migration, no write, no lock taken
     /// from the daemon (WAL readers never block it). Refused for a schema other than this
@@ -372,13 +384,26 @@ impl Journal {
     /// Printed and spoiled blangko per printer (or place), type and category, since the
     /// journal began.
     pub fn printer_counters(&self) -> Result<PrinterCounters> {
+        Ok(self.printer_counters_after(0)?.0)
+    }
+
+    /// [`Self::printer_counters`] of the ledger rows after `after` (an id this function
+    /// returned before; 0 for all), and the id to give next time. The ledger is append-only,
+    /// so a running total plus these is the same figure, without reading every card again.
+    pub fn printer_counters_after(&self, after: i64) -> Result<(PrinterCounters, i64)> {
+        // The newest row first: every row up to it is committed (one writer, ids in commit
+        // order), so nothing is skipped between two calls.
+        let newest: i64 = self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM ledger")?
+            .query_row([], |r| r.get(0))?;
         let mut out = PrinterCounters::default();
-        let mut st = self.conn.prepare(
+        let mut st = self.conn.prepare_cached(
             "SELECT kind, blangko_type, from_loc, COALESCE(category, ''), SUM(count) FROM ledger
-             WHERE kind IN ('consumed', 'spoiled')
+             WHERE id > ?1 AND id <= ?2 AND +kind IN ('consumed', 'spoiled')
              GROUP BY kind, blangko_type, from_loc, category",
         )?;
-        let rows = st.query_map([], |r| {
+        let rows = st.query_map(params![after, newest], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -401,7 +426,7 @@ impl Journal {
                 *out.spoiled.entry((place, t, category)).or_default() += n;
             }
         }
-        Ok(out)
+        Ok((out, newest.max(after)))
     }
 
     /// The job of the last card printed on `printer` (from the ledger's index on kind and

@@ -86,101 +86,34 @@ pub struct DemoSummary {
 /// Runs the demo and prints its summary.
 pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError> {
     // The station configuration takes absolute paths only.
-    let abs = |p: &Path| std::path::absolute(p).map_err(|e| DaemonError::io(p, e));
-    let out = &abs(&args.out)?;
-    let data = out.join("data");
-    let cards_dir = out.join("cards");
+    let out = &std::path::absolute(&args.out).map_err(|e| DaemonError::io(&args.out, e))?;
+    let (data, cards_dir) = (out.join("data"), out.join("cards"));
     for d in [&data, &cards_dir] {
         if d.exists() {
             std::fs::remove_dir_all(d).map_err(|e| DaemonError::io(d, e))?;
         }
         std::fs::create_dir_all(d).map_err(|e| DaemonError::io(d, e))?;
     }
-    let tag = std::process::id();
     let reader = demo_reader(lang);
     if reader.is_some() && std::env::var_os("CETAK_CHIP_PIN").is_none() {
         std::env::set_var("CETAK_CHIP_PIN", "12345678");
     }
-    let printers = PRINTERS;
+    let tag = std::process::id();
     let (toml, emulators) = demo_config(args, &data, &cards_dir, reader.as_ref(), tag)?;
     let config = Config::parse(&toml, Path::new("demo.toml"))?;
     std::fs::write(out.join("cetak.toml"), &toml).map_err(|e| DaemonError::io(out, e))?;
 
     let mut journal = crate::daemon::open_journal(&config)?;
-    let actor = Actor::operator("demo");
-    for (id, bt) in printers {
-        journal.stock_receive(
-            bt,
-            50,
-            &format!("DEMO-{}", bt.code().to_uppercase()),
-            None,
-            &actor,
-        )?;
-        journal.stock_load(id, bt, 20, &actor)?;
-    }
-    println!(
-        "{}",
-        lang.pick(
-            "blangko diterima (50 KIA, 50 KTP-el) dan dimuat (20 per printer)",
-            "blangko received (50 KIA, 50 KTP-el) and loaded (20 per printer)"
-        )
-    );
-    if let Some(r) = &reader {
-        println!(
-            "{} {}",
-            lang.pick(
-                "stasiun chip P2 (nirkontak) memakai pembaca",
-                "P2's contactless encoder uses reader"
-            ),
-            r.name
-        );
-    }
-
-    let spool = Spool::open_for(&config)?;
-    let policy = crate::daemon::validation_policy(&config);
-    let jl = match lang {
-        Lang::Id => crate::job::Lang::Id,
-        Lang::En => crate::job::Lang::En,
-    };
-    let files: Vec<PathBuf> = match &args.jobs {
-        Some(dir) => {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-                .map_err(|e| DaemonError::io(dir, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .collect();
-            files.sort();
-            files
-        }
-        None => {
-            let dir = out.join("samples");
-            write_samples(&dir).map_err(|e| DaemonError::io(&dir, e))?
-        }
-    };
-    let mut ids = Vec::new();
-    let signed_dir = data.join("signed");
-    std::fs::create_dir_all(&signed_dir).map_err(|e| DaemonError::io(&signed_dir, e))?;
-    for f in &files {
-        let jws = key::sign_job_file(f)?;
-        let signed = signed_dir.join(f.with_extension("jws").file_name().unwrap_or_default());
-        std::fs::write(&signed, jws).map_err(|e| DaemonError::io(&signed, e))?;
-        let id = spool.submit(&signed, &policy, jl)?;
-        println!("{} {id}", lang.pick("dikirim:", "submitted:"));
-        ids.push(id);
-    }
+    stock_up(&mut journal, reader.as_ref(), lang)?;
+    let ids = submit_jobs(args, out, &config, lang)?;
 
     let options = crate::daemon::StationOptions::with_pcsc_encoders(
         &config,
         crate::chip_content::chip_content,
     )?;
     let station = Station::start_with(&config, options)?;
-    wait_settled(
-        &station,
-        &journal,
-        &ids,
-        Duration::from_secs(args.timeout),
-        lang,
-    );
+    let timeout = Duration::from_secs(args.timeout);
+    wait_settled(&station, &journal, &ids, timeout, lang);
     // With --serve the station stays up for the dashboard after the summary.
     let serving = match args.serve {
         true => Some(station),
@@ -206,6 +139,81 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         stock_ok,
         audit_ok,
     })
+}
+
+/// 50 blangko of each type received, 20 loaded into each printer.
+fn stock_up(
+    journal: &mut crate::journal::Journal,
+    reader: Option<&cetak_drivers::vcard::VirtualReader>,
+    lang: Lang,
+) -> Result<(), DaemonError> {
+    let actor = Actor::operator("demo");
+    for (id, bt) in PRINTERS {
+        let lot = format!("DEMO-{}", bt.code().to_uppercase());
+        journal.stock_receive(bt, 50, &lot, None, &actor)?;
+        journal.stock_load(id, bt, 20, &actor)?;
+    }
+    println!(
+        "{}",
+        lang.pick(
+            "blangko diterima (50 KIA, 50 KTP-el) dan dimuat (20 per printer)",
+            "blangko received (50 KIA, 50 KTP-el) and loaded (20 per printer)"
+        )
+    );
+    if let Some(r) = reader {
+        println!(
+            "{} {}",
+            lang.pick(
+                "stasiun chip P2 (nirkontak) memakai pembaca",
+                "P2's contactless encoder uses reader"
+            ),
+            r.name
+        );
+    }
+    Ok(())
+}
+
+/// Signs the job files (`--jobs`, else the built-in samples written to OUT/samples) with the
+/// demo key and submits them through the spool; their ids.
+fn submit_jobs(
+    args: &DemoArgs,
+    out: &Path,
+    config: &Config,
+    lang: Lang,
+) -> Result<Vec<String>, DaemonError> {
+    let spool = Spool::open_for(config)?;
+    let policy = crate::daemon::validation_policy(config);
+    let jl = match lang {
+        Lang::Id => crate::job::Lang::Id,
+        Lang::En => crate::job::Lang::En,
+    };
+    let files: Vec<PathBuf> = match &args.jobs {
+        Some(dir) => {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|e| DaemonError::io(dir, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            files.sort();
+            files
+        }
+        None => {
+            let dir = out.join("samples");
+            write_samples(&dir).map_err(|e| DaemonError::io(&dir, e))?
+        }
+    };
+    let mut ids = Vec::new();
+    let signed_dir = config.station.data_dir.join("signed");
+    std::fs::create_dir_all(&signed_dir).map_err(|e| DaemonError::io(&signed_dir, e))?;
+    for f in &files {
+        let jws = key::sign_job_file(f)?;
+        let signed = signed_dir.join(f.with_extension("jws").file_name().unwrap_or_default());
+        std::fs::write(&signed, jws).map_err(|e| DaemonError::io(&signed, e))?;
+        let id = spool.submit(&signed, &policy, jl)?;
+        println!("{} {id}", lang.pick("dikirim:", "submitted:"));
+        ids.push(id);
+    }
+    Ok(ids)
 }
 
 /// The demo's two printers and what they print.
