@@ -72,14 +72,14 @@ pub enum DashboardError {
 pub fn bind(cfg: &DashboardConfig) -> Result<std::net::TcpListener, DashboardError> {
     let addr: SocketAddr = cfg.listen.parse().map_err(|_| DashboardError::Address {
         listen: cfg.listen.clone(),
-        en: "expected an IP address and port, e.g. 127.0.0.1:8470".into(),
-        id: "harus alamat IP dan port, mis. 127.0.0.1:8470".into(),
+        en: text::t("listen_address", text::Lang::En).into(),
+        id: text::t("listen_address", text::Lang::Id).into(),
     })?;
     if !addr.ip().is_loopback() {
         return Err(DashboardError::Address {
             listen: cfg.listen.clone(),
-            en: "only a loopback address is allowed until TLS and sign-in are configured".into(),
-            id: "hanya alamat loopback yang diizinkan sampai TLS dan login tersedia".into(),
+            en: text::t("listen_loopback", text::Lang::En).into(),
+            id: text::t("listen_loopback", text::Lang::Id).into(),
         });
     }
     let l = std::net::TcpListener::bind(addr).map_err(|source| DashboardError::Bind {

@@ -14,6 +14,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::text::t;
 use super::DashboardState;
 use crate::daemon::control::{Groups, Op};
 use crate::journal::Journal;
@@ -41,7 +42,9 @@ fn answer(status: StatusCode, code: &str, id: String, en: String) -> Box<Respons
     )
 }
 
-fn bad(id: &str, en: &str) -> Box<Response> {
+/// A 400 with the catalogue text `dash.<key>`.
+fn bad(key: &str) -> Box<Response> {
+    let (id, en) = (t(key, Lang::Id), t(key, Lang::En));
     answer(StatusCode::BAD_REQUEST, "bad_request", id.into(), en.into())
 }
 
@@ -63,8 +66,8 @@ fn may_read_reports(state: &DashboardState, peer: SocketAddr) -> Result<(), Box<
         return Err(answer(
             StatusCode::FORBIDDEN,
             "unknown_caller",
-            "pemanggil tidak dapat dikenali".into(),
-            "the caller could not be identified".into(),
+            t("caller_unknown", Lang::Id).into(),
+            t("caller_unknown", Lang::En).into(),
         ));
     };
     let groups = Groups::from_config(&state.authority);
@@ -93,7 +96,7 @@ fn bast(
 ) -> Result<Made, Box<Response>> {
     let cfg = &state.report;
     let Some(batch) = q.batch.as_deref() else {
-        return Err(bad("batch wajib diisi", "batch is required"));
+        return Err(bad("report_batch"));
     };
     let date = q
         .date
@@ -121,12 +124,7 @@ fn period_report(
     let (from, to) = match (kind, q.date, q.from, q.to) {
         (Kind::Spoilage, Some(d), None, None) => (d, d),
         (_, None, Some(f), Some(t)) => (f, t),
-        _ => {
-            return Err(bad(
-                "beri date, atau from dan to",
-                "give date, or from and to",
-            ))
-        }
+        _ => return Err(bad("report_period")),
     };
     Ok(Period::new(from, to, cfg.utc_offset_minutes).and_then(|p| {
         if matches!(kind, Kind::Spoilage) {
@@ -217,7 +215,7 @@ pub async fn download(
     let format = match q.format.as_deref() {
         None | Some("pdf") => Format::Pdf,
         Some("csv") => Format::Csv,
-        Some(_) => return *bad("format harus pdf atau csv", "format must be pdf or csv"),
+        Some(_) => return *bad("report_format"),
     };
     match tokio::task::spawn_blocking(move || make(&state, peer, kind, &q, format)).await {
         Ok(Ok((stem, bytes))) => attachment(&stem, format, bytes),

@@ -43,4 +43,31 @@ mod tests {
             assert_ne!(t(key, Lang::Id), key, "{key}");
         }
     }
+
+    #[test]
+    fn every_key_the_dashboard_asks_for_is_in_the_catalogue() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/dashboard");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "rs") || path.ends_with("text.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // `t("key"` as a call of `t` (not `get(` or `.expect(`).
+            let calls = text.match_indices("t(\"").filter(|(i, _)| {
+                *i == 0 || !text[..*i].ends_with(|c: char| c.is_alphanumeric() || "_.".contains(c))
+            });
+            for (i, _) in calls {
+                let key = text[i + 3..].split('"').next().unwrap();
+                let code = format!("dash.{key}");
+                if !key.contains('{')
+                    && cetak_drivers::messages::lookup(CATALOGUES, &code).is_none()
+                {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert_eq!(missing, Vec::<String>::new());
+    }
 }

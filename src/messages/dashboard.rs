@@ -113,4 +113,19 @@ pub static DASHBOARD: &[Entry] = entries! {
     "dash.card_serial" => "Nomor kartu (jika ada)", "Card number (if known)";
     "dash.admin_forms" => "Formulir terima, rusak, kembali dan koreksi hanya untuk administrator.",
         "Receive, spoil, return and adjust are for administrators only.";
+
+    // Report downloads and the listener.
+    "dash.report_format" => "format harus pdf atau csv", "format must be pdf or csv";
+    "dash.report_batch" => "batch wajib diisi", "batch is required";
+    "dash.report_period" => "beri date, atau from dan to", "give date, or from and to";
+    "dash.listen_address" => "harus alamat IP dan port, mis. 127.0.0.1:8470", "expected an IP address and port, e.g. 127.0.0.1:8470";
+    "dash.listen_loopback" => "hanya alamat loopback yang diizinkan sampai TLS tersedia", "only a loopback address is allowed until TLS is configured";
+
+    // `cetak demo --serve`.
+    "dash.demo_heading" => "== Dasbor ==", "== Dashboard ==";
+    "dash.demo_dashboard" => "dasbor: {url}", "dashboard: {url}";
+    "dash.demo_metrics" => "metrik: {url}", "metrics: {url}";
+    "dash.demo_token" => "masuk dengan token: {token} (pengguna {user})", "sign in with the token: {token} (user {user})";
+    "dash.demo_running" => "stasiun demo tetap berjalan; Ctrl-C untuk berhenti", "the demo station keeps running; Ctrl-C to stop";
+    "dash.demo_stopped" => "demo berhenti", "demo stopped";
 };

@@ -9,6 +9,7 @@ use tokio::signal::unix::{signal, SignalKind};
 use crate::cli::Lang;
 use crate::config::Config;
 use crate::daemon::{DaemonError, Station};
+use crate::messages::Args;
 
 /// Serves the dashboard of the running demo `station` until Ctrl-C or SIGTERM.
 pub fn serve(config: &Config, station: &Station, lang: Lang) -> Result<(), DaemonError> {
@@ -39,21 +40,14 @@ pub fn serve(config: &Config, station: &Station, lang: Lang) -> Result<(), Daemo
     let token = tokens
         .issue(&user, &now)
         .map_err(|e| DaemonError::Config(e.to_string()))?;
-    println!("\n{}", lang.pick("== Dasbor ==", "== Dashboard =="));
-    println!("{} http://{addr}/", lang.pick("dasbor:", "dashboard:"));
-    println!("{} http://{addr}/metrics", lang.pick("metrik:", "metrics:"));
-    println!(
-        "{} {token} ({} {user})",
-        lang.pick("masuk dengan token:", "sign in with the token:"),
-        lang.pick("pengguna", "user"),
-    );
-    println!(
-        "{}",
-        lang.pick(
-            "stasiun demo tetap berjalan; Ctrl-C untuk berhenti",
-            "the demo station keeps running; Ctrl-C to stop"
-        )
-    );
+    let say = |code, args| crate::messages::say(lang, code, args);
+    let url = |path: &str| Args::new().with("url", format!("http://{addr}{path}"));
+    println!("\n{}", crate::messages::label(lang, "dash.demo_heading"));
+    println!("{}", say("dash.demo_dashboard", url("/")));
+    println!("{}", say("dash.demo_metrics", url("/metrics")));
+    let who = Args::new().with("token", &token).with("user", &user);
+    println!("{}", say("dash.demo_token", who));
+    println!("{}", crate::messages::label(lang, "dash.demo_running"));
     let stop = async move {
         tokio::select! {
             _ = int.recv() => {}
@@ -62,6 +56,6 @@ pub fn serve(config: &Config, station: &Station, lang: Lang) -> Result<(), Daemo
     };
     rt.block_on(crate::dashboard::serve(listener, state, stop))
         .map_err(io)?;
-    println!("{}", lang.pick("demo berhenti", "demo stopped"));
+    println!("{}", crate::messages::label(lang, "dash.demo_stopped"));
     Ok(())
 }
