@@ -601,6 +601,8 @@ fn an_operator_and_an_administrator_work_the_dashboard_in_headless_chromium() {
     );
     // Screenshots at a desk screen and a phone, while a printer waits and a job is in doubt.
     b.screenshot(&shots.join("e2e-operator-1366x768.png"));
+    b.eval("document.getElementById('doubt').scrollIntoView()");
+    b.screenshot(&shots.join("e2e-operator-doubt-1366x768.png"));
     b.viewport(390, 844);
     b.open(&format!("{base}/"));
     b.screenshot(&shots.join("e2e-operator-390x844.png"));
