@@ -274,13 +274,23 @@ pub struct Accounts {
 
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
+/// Runs an account command (`groupadd`, `useradd`, `chpasswd`); tests that make users run in
+/// parallel processes and these tools refuse while another holds `/etc/passwd`'s lock, so a
+/// failure is tried again a few times before it fails the test.
 pub fn run_ok(cmd: &mut Command) {
-    let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        o.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let mut last = String::new();
+    for _ in 0..20 {
+        let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+        if o.status.success() {
+            return;
+        }
+        last = String::from_utf8_lossy(&o.stderr).into_owned();
+        if !last.contains("lock") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    panic!("{cmd:?}: {last}");
 }
 
 impl Accounts {
@@ -318,22 +328,46 @@ impl Accounts {
     /// Gives `user` a password (`chpasswd`), so that it can sign in through PAM.
     pub fn set_password(&self, user: &str, password: &str) {
         use std::io::Write as _;
-        let mut child = Command::new("chpasswd")
-            .stdin(Stdio::piped())
-            .spawn()
-            .expect("chpasswd");
-        writeln!(child.stdin.take().unwrap(), "{user}:{password}").unwrap();
-        assert!(child.wait().unwrap().success(), "chpasswd {user}");
+        for _ in 0..20 {
+            let mut child = Command::new("chpasswd")
+                .stdin(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("chpasswd");
+            writeln!(child.stdin.take().unwrap(), "{user}:{password}").unwrap();
+            let o = child.wait_with_output().unwrap();
+            if o.status.success() {
+                return;
+            }
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(err.contains("lock"), "chpasswd {user}: {err}");
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        panic!("chpasswd {user}: /etc/shadow stayed locked");
     }
 }
 
 impl Drop for Accounts {
     fn drop(&mut self) {
+        // Best effort, but not given up on a lock held by another test's useradd.
+        let remove = |tool: &str, name: &str| {
+            for _ in 0..20 {
+                match Command::new(tool).arg(name).output() {
+                    Ok(o)
+                        if !o.status.success()
+                            && String::from_utf8_lossy(&o.stderr).contains("lock") =>
+                    {
+                        std::thread::sleep(Duration::from_millis(250))
+                    }
+                    _ => return,
+                }
+            }
+        };
         for u in &self.users {
-            let _ = Command::new("userdel").arg(u).output();
+            remove("userdel", u);
         }
         for g in &self.groups {
-            let _ = Command::new("groupdel").arg(g).output();
+            remove("groupdel", g);
         }
     }
 }
