@@ -6,6 +6,13 @@
 //! chip); [`text`] renders from both. The CLI, the control API and the server link all render
 //! through here; `Display` of an error stays English, for logs and developers.
 
+/// Rows of a catalogue: `"code" => "Bahasa Indonesia", "English";`.
+macro_rules! entries {
+    ($($code:literal => $id:literal, $en:literal;)*) => {
+        &[$(Entry { code: $code, id: $id, en: $en }),*]
+    };
+}
+
 mod catalogue;
 mod dashboard;
 
