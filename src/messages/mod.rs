@@ -6,13 +6,22 @@
 //! chip); [`text`] renders from both. The CLI, the control API and the server link all render
 //! through here; `Display` of an error stays English, for logs and developers.
 
+/// Rows of a catalogue: `"code" => "Bahasa Indonesia", "English";`.
+macro_rules! entries {
+    ($($code:literal => $id:literal, $en:literal;)*) => {
+        &[$(Entry { code: $code, id: $id, en: $en }),*]
+    };
+}
+
 mod catalogue;
+mod dashboard;
 
 pub use catalogue::CATALOGUE;
 pub use cetak_drivers::messages::{Args, Entry, Lang, Message};
+pub use dashboard::DASHBOARD;
 
 /// Every catalogue the station renders from: its own, then the drivers crate's.
-pub static CATALOGUES: &[&[Entry]] = &[CATALOGUE, cetak_drivers::messages::CATALOGUE];
+pub static CATALOGUES: &[&[Entry]] = &[CATALOGUE, DASHBOARD, cetak_drivers::messages::CATALOGUE];
 
 /// `message` in `lang`.
 pub fn text(lang: Lang, message: &(impl Message + ?Sized)) -> String {
