@@ -145,7 +145,12 @@ pub async fn download(
             }
         };
         made.map_err(|e| match e {
-            ReportError::Input { id, en } => answer(StatusCode::NOT_FOUND, "not_found", id, en),
+            e if e.is_input() => answer(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                e.message(crate::messages::Lang::Id),
+                e.message(crate::messages::Lang::En),
+            ),
             e => {
                 tracing::error!(error = %e, "report");
                 answer(

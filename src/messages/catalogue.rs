@@ -329,16 +329,13 @@ pub static CATALOGUE: &[Entry] = entries! {
     "usage.hint" => "Lihat 'cetak --help' (atau 'cetak PERINTAH --help').",
         "For more information, try 'cetak --help' (or 'cetak COMMAND --help').";
 
-    // Top-level `cetak --help` (`cli::command`); the template's `{…}` are clap's.
+    // `cetak --help` and every `cetak … --help` (`cli::help`); the template's `{…}` are clap's.
+    // The commands' and options' texts are in `help.rs`.
     "help.about" => "cetak: stasiun cetak KTP-el dan KIA.", "cetak: print station for KTP-el and KIA cards.";
     "help.template" => "{before-help}{about-with-newline}\nPenggunaan: {usage}\n\n{all-args}{after-help}",
         "{before-help}{about-with-newline}\nUsage: {usage}\n\n{all-args}{after-help}";
     "help.commands" => "Perintah", "Commands";
     "help.options" => "Opsi", "Options";
-    "help.lang" => "Bahasa pesan: id (Bahasa Indonesia) atau en (English)",
-        "Message language: id (Bahasa Indonesia) or en (English)";
-    "help.log" => "Saringan log (sintaks `EnvFilter` tracing), mis. `info` atau `cetak=debug`",
-        "Log filter (tracing `EnvFilter` syntax), e.g. `info` or `cetak=debug`";
 
     // The command line's own sentences (`src/cli/`).
     "cli.nothing_waits_for_an_operator" => "tidak ada yang menunggu operator",

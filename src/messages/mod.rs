@@ -7,12 +7,16 @@
 //! through here; `Display` of an error stays English, for logs and developers.
 
 mod catalogue;
+mod cli;
+mod help;
 
 pub use catalogue::CATALOGUE;
 pub use cetak_drivers::messages::{Args, Entry, Lang, Message};
+pub use cli::CLI;
+pub use help::HELP;
 
 /// Every catalogue the station renders from: its own, then the drivers crate's.
-pub static CATALOGUES: &[&[Entry]] = &[CATALOGUE, cetak_drivers::messages::CATALOGUE];
+pub static CATALOGUES: &[&[Entry]] = &[CATALOGUE, CLI, HELP, cetak_drivers::messages::CATALOGUE];
 
 /// `message` in `lang`.
 pub fn text(lang: Lang, message: &(impl Message + ?Sized)) -> String {
@@ -48,6 +52,64 @@ impl Plain {
             args: Args::new(),
         }
     }
+
+    /// Any message as a value (its code and arguments).
+    pub fn of(message: &(impl Message + ?Sized)) -> Self {
+        Plain {
+            code: message.message_code(),
+            args: message.message_args(),
+        }
+    }
+
+    /// Adds the argument `name`, the same in both languages.
+    #[must_use]
+    pub fn with(mut self, name: &'static str, value: impl std::fmt::Display) -> Self {
+        self.args = self.args.with(name, value);
+        self
+    }
+
+    /// Adds the argument `name` with a text in each language.
+    #[must_use]
+    pub fn with_each(
+        mut self,
+        name: &'static str,
+        id: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        self.args = self.args.with_each(name, id, en);
+        self
+    }
+
+    /// Adds the argument `name`: the text of `message` in each language.
+    #[must_use]
+    pub fn with_message(mut self, name: &'static str, message: &(impl Message + ?Sized)) -> Self {
+        self.args = self
+            .args
+            .with_each(name, text(Lang::Id, message), text(Lang::En, message));
+        self
+    }
+}
+
+/// An I/O failure as the operator reads it: the common kinds have a text in each language
+/// (`io.*`); any other keeps the system's words.
+pub fn io_error(e: &std::io::Error) -> Plain {
+    use std::io::ErrorKind;
+    let code = match e.kind() {
+        ErrorKind::NotFound => "io.not_found",
+        ErrorKind::PermissionDenied => "io.permission_denied",
+        ErrorKind::AlreadyExists => "io.already_exists",
+        ErrorKind::ConnectionRefused => "io.connection_refused",
+        ErrorKind::TimedOut => "io.timed_out",
+        _ => "io.other",
+    };
+    Plain::new(code).with("detail", e)
+}
+
+/// `path: why` for a file that could not be read or written.
+pub fn file_error(path: &std::path::Path, e: &std::io::Error) -> Plain {
+    Plain::new("file.io")
+        .with("path", path.display())
+        .with_message("reason", &io_error(e))
 }
 
 impl Message for Plain {

@@ -24,51 +24,108 @@ use crate::journal::{JournalError, Timestamp};
 
 pub use crate::messages::Lang;
 
-/// Why a report could not be made. Each variant says in Bahasa Indonesia and English what to do.
+/// Why a report could not be made. Each variant says what to do; the operator's text is the
+/// catalogue's (`report.*`), `Display` is English for logs.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     /// The journal could not be read: check the data folder and that this user may read it.
-    #[error(transparent)]
+    #[error("the journal cannot be read: {0}")]
     Journal(#[from] JournalError),
     /// The PDF library or the embedded font failed (a bug: report it).
     #[error("PDF: {0}")]
     Pdf(String),
     /// The output file could not be written: check the path and its folder's permissions.
-    #[error("{path}: {source}")]
+    #[error("{path}: cannot be written: {source}")]
     Io {
         /// File.
         path: String,
         /// Cause.
         source: std::io::Error,
     },
-    /// What was asked cannot be reported (unknown batch, dates the wrong way round, …).
-    #[error("{en}")]
-    Input {
-        /// Bahasa Indonesia.
-        id: String,
-        /// English.
-        en: String,
+    /// The batch is not in this station's journal: check the batch id.
+    #[error("batch {0} is not known to this station's journal")]
+    UnknownBatch(String),
+    /// The batch has no printed card yet: nothing to hand over.
+    #[error("batch {0} has no printed card yet")]
+    NoPrintedCard(String),
+    /// The period's days are the wrong way round.
+    #[error("end date {to} is before start date {from}")]
+    DatesReversed {
+        /// First day given.
+        from: NaiveDate,
+        /// Last day given.
+        to: NaiveDate,
+    },
+    /// Neither `--date` nor `--from` and `--to` were given.
+    #[error("give --date or --from and --to")]
+    DaysMissing,
+    /// The journal file cannot be opened: check `data_dir` and read permission.
+    #[error("journal {path} cannot be opened ({source}); check data_dir and read permission")]
+    JournalUnavailable {
+        /// The journal file.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// Root could not take the identity of the data folder's owner.
+    #[error("cannot read as the owner of {dir}: {detail}")]
+    NotOwner {
+        /// The data folder.
+        dir: String,
+        /// Cause.
+        detail: String,
     },
 }
 
 impl ReportError {
     /// Operator message in `lang`.
     pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (ReportError::Input { id, .. }, Lang::Id) => id.clone(),
-            (ReportError::Journal(e), Lang::Id) => format!("jurnal tidak dapat dibaca: {e}"),
-            (ReportError::Io { path, source }, Lang::Id) => {
-                format!("{path}: tidak dapat ditulis: {source}")
-            }
-            (ReportError::Pdf(e), Lang::Id) => format!("PDF gagal dibuat: {e}"),
-            (e, Lang::En) => e.to_string(),
+        crate::messages::text(lang, self)
+    }
+
+    /// The request cannot be reported (unknown batch, days the wrong way round, …), as opposed
+    /// to a failure of the station.
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            ReportError::UnknownBatch(_)
+                | ReportError::NoPrintedCard(_)
+                | ReportError::DatesReversed { .. }
+                | ReportError::DaysMissing
+        )
+    }
+}
+
+impl crate::messages::Message for ReportError {
+    fn message_code(&self) -> &'static str {
+        match self {
+            ReportError::Journal(_) => "report.journal",
+            ReportError::Pdf(_) => "report.pdf",
+            ReportError::Io { .. } => "report.io",
+            ReportError::UnknownBatch(_) => "report.unknown_batch",
+            ReportError::NoPrintedCard(_) => "report.no_printed_card",
+            ReportError::DatesReversed { .. } => "report.dates_reversed",
+            ReportError::DaysMissing => "report.days_missing",
+            ReportError::JournalUnavailable { .. } => "report.journal_unavailable",
+            ReportError::NotOwner { .. } => "report.not_owner",
         }
     }
 
-    pub(crate) fn input(id: impl Into<String>, en: impl Into<String>) -> ReportError {
-        ReportError::Input {
-            id: id.into(),
-            en: en.into(),
+    fn message_args(&self) -> crate::messages::Args {
+        use crate::messages::{io_error, Args, MessageText as _};
+        let args = Args::new();
+        match self {
+            ReportError::Journal(e) => e.as_arg(args, "reason"),
+            ReportError::Pdf(detail) => args.with("detail", detail),
+            ReportError::Io { path, source } | ReportError::JournalUnavailable { path, source } => {
+                io_error(source).as_arg(args.with("path", path), "reason")
+            }
+            ReportError::UnknownBatch(batch) | ReportError::NoPrintedCard(batch) => {
+                args.with("batch", batch)
+            }
+            ReportError::DatesReversed { from, to } => args.with("from", from).with("to", to),
+            ReportError::DaysMissing => args,
+            ReportError::NotOwner { dir, detail } => args.with("dir", dir).with("detail", detail),
         }
     }
 }
@@ -103,10 +160,7 @@ impl Period {
         utc_offset_minutes: i32,
     ) -> Result<Period, ReportError> {
         if to < from {
-            return Err(ReportError::input(
-                format!("tanggal akhir {to} sebelum tanggal awal {from}"),
-                format!("end date {to} is before start date {from}"),
-            ));
+            return Err(ReportError::DatesReversed { from, to });
         }
         Ok(Period {
             from,
