@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::station::{failed, ConfigArg, OperatorArg, ViaArg};
+use super::station::{failed, BooksArgs, ConfigArg, ViaArg};
 use super::{fail, Lang};
 use crate::bundle;
 use crate::daemon::control::{ImportQuery, ImportView};
@@ -19,11 +19,7 @@ pub struct ImportArgs {
     /// Bundle file.
     pub file: PathBuf,
     #[command(flatten)]
-    pub config: ConfigArg,
-    #[command(flatten)]
-    pub who: OperatorArg,
-    #[command(flatten)]
-    pub via: ViaArg,
+    pub books: BooksArgs,
 }
 
 /// `cetak export FILE`.
@@ -94,7 +90,7 @@ pub fn import(args: &ImportArgs, acks_only: bool, lang: Lang) -> ExitCode {
 fn import_inner(args: &ImportArgs, acks_only: bool, lang: Lang) -> Result<ImportView, Failure> {
     // The file first, as the calling user (`--offline` as root works as the service user).
     let bytes = read(&args.file).map_err(Failure::Message)?;
-    let mut books = args.via.open(&args.config, lang).map_err(Failure::Said)?;
+    let mut books = args.books.open(lang).map_err(Failure::Said)?;
     let name = args
         .file
         .file_name()
@@ -103,7 +99,7 @@ fn import_inner(args: &ImportArgs, acks_only: bool, lang: Lang) -> Result<Import
     let q = ImportQuery {
         name,
         acks_only,
-        operator: args.who.operator.clone(),
+        operator: args.books.operator(),
     };
     books
         .import(&q, bytes)

@@ -37,33 +37,21 @@ pub enum StationCommand {
         /// Signed job file (`.jws`); plain JSON only on a training station.
         job: PathBuf,
         #[command(flatten)]
-        config: ConfigArg,
-        #[command(flatten)]
-        who: OperatorArg,
-        #[command(flatten)]
-        via: ViaArg,
+        books: BooksArgs,
     },
     /// Buku stok blangko / the blangko ledger.
     Stock {
         #[command(subcommand)]
         cmd: StockCommand,
         #[command(flatten)]
-        config: ConfigArg,
-        #[command(flatten)]
-        who: OperatorArg,
-        #[command(flatten)]
-        via: ViaArg,
+        books: BooksArgs,
     },
     /// Job yang diragukan / jobs in doubt after a crash or a lost printer.
     Doubt {
         #[command(subcommand)]
         cmd: DoubtCommand,
         #[command(flatten)]
-        config: ConfigArg,
-        #[command(flatten)]
-        who: OperatorArg,
-        #[command(flatten)]
-        via: ViaArg,
+        books: BooksArgs,
     },
     /// Serahkan kartu tercetak / hand a printed card over at the pickup counter (or, with
     /// --batch, every printed card of a school batch: its BAST).
@@ -71,22 +59,14 @@ pub enum StationCommand {
         #[command(flatten)]
         args: handover::HandOverArgs,
         #[command(flatten)]
-        config: ConfigArg,
-        #[command(flatten)]
-        who: OperatorArg,
-        #[command(flatten)]
-        via: ViaArg,
+        books: BooksArgs,
     },
     /// Event untuk server / events for the server: backlog, and those the server refused.
     Outbox {
         #[command(subcommand)]
         cmd: OutboxCommand,
         #[command(flatten)]
-        config: ConfigArg,
-        #[command(flatten)]
-        who: OperatorArg,
-        #[command(flatten)]
-        via: ViaArg,
+        books: BooksArgs,
     },
     /// Jejak audit / the hash-chained audit trail.
     Audit {
@@ -136,6 +116,30 @@ pub struct ViaArg {
     pub offline: bool,
 }
 
+/// The books of a station and who acts on them: `--config`, `--operator`, `--socket`,
+/// `--offline`.
+#[derive(Debug, Args)]
+pub struct BooksArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    #[command(flatten)]
+    pub who: OperatorArg,
+    #[command(flatten)]
+    pub via: ViaArg,
+}
+
+impl BooksArgs {
+    /// Opens the way to the books.
+    pub fn open(&self, lang: Lang) -> Result<Remote, String> {
+        self.via.open(&self.config, lang)
+    }
+
+    /// The name the operator gave, if any.
+    pub fn operator(&self) -> Option<String> {
+        self.who.operator.clone()
+    }
+}
+
 impl ViaArg {
     /// Opens the way to the books.
     pub fn open(&self, config: &ConfigArg, lang: Lang) -> Result<Remote, String> {
@@ -169,36 +173,19 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
     use StationCommand as C;
     match cmd {
         C::Daemon(c) => daemon(&c, lang),
-        C::Submit {
-            job,
-            config,
-            who,
-            via,
-        } => submit(&job, &config, &via, who.operator, lang),
-        C::Stock {
-            cmd,
-            config,
-            who,
-            via,
-        } => stock::stock(cmd, &mut via.open(&config, lang)?, who.operator, lang),
-        C::Doubt {
-            cmd,
-            config,
-            who,
-            via,
-        } => doubt::doubt(cmd, &mut via.open(&config, lang)?, who.operator, lang),
-        C::Handover {
-            args,
-            config,
-            who,
-            via,
-        } => handover::handover(args, &mut via.open(&config, lang)?, who.operator, lang),
-        C::Outbox {
-            cmd,
-            config,
-            who,
-            via,
-        } => outbox::outbox(cmd, &mut via.open(&config, lang)?, who.operator, lang),
+        C::Submit { job, books } => submit(&job, &books, lang),
+        C::Stock { cmd, books } => {
+            stock::stock(cmd, &mut books.open(lang)?, books.operator(), lang)
+        }
+        C::Doubt { cmd, books } => {
+            doubt::doubt(cmd, &mut books.open(lang)?, books.operator(), lang)
+        }
+        C::Handover { args, books } => {
+            handover::handover(args, &mut books.open(lang)?, books.operator(), lang)
+        }
+        C::Outbox { cmd, books } => {
+            outbox::outbox(cmd, &mut books.open(lang)?, books.operator(), lang)
+        }
         C::Audit { cmd, config, via } => outbox::audit(cmd, &mut via.open(&config, lang)?, lang),
         C::Demo(args) => demo(&args, lang),
     }
@@ -217,13 +204,7 @@ fn daemon(c: &ConfigArg, lang: Lang) -> Result<ExitCode, String> {
 /// `cetak submit`: the job file is read (and a training job's images inlined) here, as the
 /// calling user, before the books are opened: the daemon cannot see the caller's folders, and
 /// `--offline` as root works as the service user.
-fn submit(
-    job: &Path,
-    config: &ConfigArg,
-    via: &ViaArg,
-    operator: Option<String>,
-    lang: Lang,
-) -> Result<ExitCode, String> {
+fn submit(job: &Path, books: &BooksArgs, lang: Lang) -> Result<ExitCode, String> {
     let bytes =
         std::fs::read(job).map_err(|e| crate::messages::file_error(job, &e).message(lang))?;
     let bytes = if bytes.trim_ascii().starts_with(b"{") {
@@ -234,8 +215,9 @@ fn submit(
     } else {
         bytes
     };
-    let r = via
-        .open(config, lang)?
+    let operator = books.operator();
+    let r = books
+        .open(lang)?
         .submit(&SubmitQuery { operator }, bytes)
         .map_err(|e| failed(e, lang))?;
     println!(
