@@ -156,7 +156,7 @@ fn state_label(state: &str, lang: Lang) -> &str {
 
 /// A job state code from the status answer as a label in `lang`, with the application status
 /// staff know (`docs/job.md`) in brackets (an unknown code as is).
-fn job_state_label(code: &str, lang: Lang) -> String {
+pub(crate) fn job_state_label(code: &str, lang: Lang) -> String {
     match code.parse::<crate::journal::JobState>() {
         Ok(st) => format!(
             "{} [{}]",

@@ -64,11 +64,7 @@ pub(super) fn doubt(
             let r = books
                 .doubt_resolve(&job, &req)
                 .map_err(|e| failed(e, lang))?;
-            let label = r
-                .state
-                .parse::<crate::journal::JobState>()
-                .map(|s| format!("{} [{}]", s.label(lang), s.application_status().label(lang)))
-                .unwrap_or_else(|_| r.state.clone());
+            let label = crate::cli::control::job_state_label(&r.state, lang);
             println!("{job}: {label}");
             Ok(ExitCode::SUCCESS)
         }

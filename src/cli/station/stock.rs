@@ -138,10 +138,7 @@ fn write_off(
     let r = books
         .write_off(job, &request)
         .map_err(|e| failed(e, lang))?;
-    let state = match lang {
-        Lang::Id => r.state_id.as_str(),
-        Lang::En => r.state.as_str(),
-    };
+    let state = crate::cli::control::job_state_label(&r.state, lang);
     println!(
         "{job}: {} {state} ({})",
         crate::messages::label(lang, "cli.card_written_off_job"),
