@@ -218,6 +218,7 @@ fn fails_in_both(args: &[&str], id: &str, en: &str) -> String {
     assert!(!out.status.success(), "{args:?}: {t}");
     assert!(t.contains(id), "{args:?}: {t}\nexpected: {id}");
     assert!(!t.contains(en), "English text under --lang id: {t}");
+    crate::support::daemon::assert_one_language(&t, "id");
     let out = cetak_in("en", args);
     let t_en = text(&out);
     assert!(!out.status.success(), "{args:?}: {t_en}");
