@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 mod args;
+mod batch;
 mod doubt;
 mod handover;
 mod outbox;
@@ -74,6 +75,16 @@ pub enum StationCommand {
         config: ConfigArg,
         #[command(flatten)]
         who: OperatorArg,
+        #[command(flatten)]
+        via: ViaArg,
+    },
+    /// Batch program kolektif / batches of the collective programmes (e.g. one school):
+    /// `cetak batch list`, `cetak batch show ID` (total, boys, girls, printed, spoiled, waiting).
+    Batch {
+        #[command(subcommand)]
+        cmd: batch::BatchCommand,
+        #[command(flatten)]
+        config: ConfigArg,
         #[command(flatten)]
         via: ViaArg,
     },
@@ -193,6 +204,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
             who,
             via,
         } => handover::handover(args, &mut via.open(&config, lang)?, who.operator, lang),
+        C::Batch { cmd, config, via } => batch::batch(cmd, &mut via.open(&config, lang)?, lang),
         C::Outbox {
             cmd,
             config,
