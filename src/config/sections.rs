@@ -63,12 +63,19 @@ impl Default for ReportConfig {
 pub struct DashboardConfig {
     /// Address to listen on; loopback only (see the module documentation).
     pub listen: String,
+    /// A signed-in session ends after this many minutes without a request (default 8 hours,
+    /// one working day).
+    pub session_idle_minutes: u64,
+    /// The PAM service that checks an account's password at sign-in (`/etc/pam.d/<name>`).
+    pub pam_service: String,
 }
 
 impl Default for DashboardConfig {
     fn default() -> Self {
         DashboardConfig {
             listen: "127.0.0.1:8470".into(),
+            session_idle_minutes: 8 * 60,
+            pam_service: "cetak".into(),
         }
     }
 }

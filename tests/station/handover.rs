@@ -24,44 +24,7 @@ const CODE: &str = "QR-H1-7788";
 const RECIPIENT: &str = "BUDI SANTOSO BIN SLAMET";
 
 fn as_operator(socket: &Path, args: &[&str]) -> Output {
-    let u = nix::unistd::User::from_name(OPERATOR).unwrap().unwrap();
-    Command::new("setpriv")
-        .arg(format!("--reuid={}", u.uid))
-        .arg(format!("--regid={}", u.gid))
-        .arg("--init-groups")
-        .arg("--")
-        .arg(env!("CARGO_BIN_EXE_cetak"))
-        .args(["--lang", "en"])
-        .args(args)
-        .arg("--socket")
-        .arg(socket)
-        .env_remove("CETAK_CONFIG")
-        .env_remove("CETAK_SOCKET")
-        .env_remove("CETAK_LANG")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-#[track_caller]
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "expected success: {}", text(&o));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-#[track_caller]
-fn refused(o: Output, needle: &str) -> String {
-    assert!(!o.status.success(), "expected a refusal: {}", text(&o));
-    let t = text(&o);
-    assert!(t.contains(needle), "{needle:?} not in: {t}");
-    t
+    as_user(OPERATOR, socket, "en", args)
 }
 
 /// Queues a KIA job and prints it on P1.
