@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::csv::Csv;
 use super::pdf::{Align, Col, Pdf};
-use super::{letterhead, operator_sign_off, period_heading, Lang, Period, ReportConfig, ReportError};
+use super::{operator_sign_off, period_heading, Lang, Period, ReportConfig, ReportError};
 use crate::journal::{BlangkoType, Journal, Location, MovementRow, PlaceBalances};
 use crate::messages::label;
 

@@ -375,6 +375,7 @@ pub fn school_jobs(
             }
         })
         .collect()
+}
 
 // ---- Unix users for the authority tests: made per test, removed when dropped (needs root) ----
 
