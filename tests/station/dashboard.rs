@@ -288,6 +288,7 @@ fn in_doubt(j: &mut cetak::journal::Journal, id: &str, printer: &str) {
         blangko_type: BlangkoType::Kia,
         nik_masked: "3273********0007".into(),
         batch_id: None,
+        batch_nik: None,
         priority: 0,
         needs_chip: false,
         needs_dual_side: false,
