@@ -44,9 +44,11 @@ fn policy(
             ))
         }
     };
+    // The configuration's named policies are what a batch's `programme` picks from, as in
+    // the daemon's intake.
     Ok(ValidationPolicy {
         photo_background: rule,
-        ..ValidationPolicy::default()
+        ..config.map(Config::validation_policy).unwrap_or_default()
     })
 }
 

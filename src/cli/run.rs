@@ -215,7 +215,7 @@ fn start_dashboard(
         .local_addr()
         .map_err(|e| DaemonError::io(std::path::Path::new("dashboard"), e))?;
     let journal = crate::daemon::open_journal(config)?;
-    let state = crate::dashboard::DashboardState::new(journal, station.handle(), config, addr);
+    let state = crate::dashboard::DashboardState::new(journal, station.handle(), config, addr)?;
     let stop = shutdown.clone();
     let task = tokio::spawn(async move {
         let shutdown = async move { stop.cancelled().await };

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 mod args;
+mod batch;
 mod doubt;
 mod handover;
 mod outbox;
@@ -60,6 +61,16 @@ pub enum StationCommand {
         args: handover::HandOverArgs,
         #[command(flatten)]
         books: BooksArgs,
+    },
+    /// Batch program kolektif / batches of the collective programmes (e.g. one school):
+    /// `cetak batch list`, `cetak batch show ID` (total, boys, girls, printed, spoiled, waiting).
+    Batch {
+        #[command(subcommand)]
+        cmd: batch::BatchCommand,
+        #[command(flatten)]
+        config: ConfigArg,
+        #[command(flatten)]
+        via: ViaArg,
     },
     /// Event untuk server / events for the server: backlog, and those the server refused.
     Outbox {
@@ -183,6 +194,7 @@ fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
         C::Handover { args, books } => {
             handover::handover(args, &mut books.open(lang)?, books.operator(), lang)
         }
+        C::Batch { cmd, config, via } => batch::batch(cmd, &mut via.open(&config, lang)?, lang),
         C::Outbox { cmd, books } => {
             outbox::outbox(cmd, &mut books.open(lang)?, books.operator(), lang)
         }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::error::Result;
 use super::ledger::Location;
@@ -36,7 +36,7 @@ pub struct BatchCard {
 pub struct BatchCards {
     /// Batch name (e.g. the school) from the first job that carries it.
     pub name: Option<String>,
-    /// Printed cards, in order of printing.
+    /// Printed cards (handed over or waiting), in order of printing.
     pub printed: Vec<BatchCard>,
     /// Jobs of the batch in any other state, by state code.
     pub not_printed: BTreeMap<String, u64>,
@@ -154,6 +154,7 @@ impl Journal {
             station_id: "report".into(),
             journal_id,
             max_attempts: 1,
+            batch_order: super::BatchOrder::default(),
         })
     }
 }
@@ -163,7 +164,8 @@ fn parse_type(s: &str) -> Option<BlangkoType> {
 }
 
 impl Journal {
-    /// The printed cards of `batch_id`, with what the final list needs (from each job's payload;
+    /// The printed cards of `batch_id` (handed over or not: the BAST of a school batch is
+    /// written at its hand-over), with what the final list needs (from each job's payload;
     /// name and sex are `None` for jobs whose personal data was purged).
     pub fn batch_cards(&self, batch_id: &str) -> Result<BatchCards> {
         let mut out = BatchCards::default();
@@ -175,7 +177,8 @@ impl Journal {
                     (SELECT e.at FROM job_events e
                       WHERE e.job_id = j.job_id AND e.to_state = 'printed'
                       ORDER BY e.id DESC LIMIT 1)
-             FROM jobs j WHERE j.batch_id = ?1 AND j.state = 'printed' ORDER BY 6, j.id",
+             FROM jobs j WHERE j.batch_id = ?1 AND j.state IN ('printed', 'diserahkan')
+             ORDER BY 6, j.id",
         )?;
         let rows = st.query_map([batch_id], |r| {
             Ok((
@@ -212,7 +215,8 @@ impl Journal {
             });
         }
         let mut st = self.conn.prepare(
-            "SELECT state, COUNT(*) FROM jobs WHERE batch_id = ?1 AND state != 'printed'
+            "SELECT state, COUNT(*) FROM jobs
+             WHERE batch_id = ?1 AND state NOT IN ('printed', 'diserahkan')
              GROUP BY state",
         )?;
         let rows = st.query_map([batch_id], |r| {
@@ -402,6 +406,47 @@ impl Journal {
             }
         }
         Ok(out)
+    }
+
+    /// The job of the last card printed on `printer` (from the ledger's index on kind and
+    /// time: recent cards are found at once).
+    pub fn last_card(&self, printer: &str) -> Result<Option<String>> {
+        let from = Location::InPrinter(printer.to_string()).to_string();
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT job_id FROM ledger WHERE kind = 'consumed' AND from_loc = ?1
+                 ORDER BY at DESC LIMIT 1",
+            )?
+            .query_row([from], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// [`Self::card_durations`] of the cards printed after job event `after` (an id this
+    /// function returned before; 0 for all), and the id to give next time: the metrics keep
+    /// their histogram up to date without reading every card at each scrape.
+    pub fn card_durations_after(&self, after: i64) -> Result<(Vec<f64>, i64)> {
+        // The newest event first: every event up to it is committed (one writer, ids in
+        // commit order), so nothing is skipped between two calls.
+        let newest: i64 = self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM job_events")?
+            .query_row([], |r| r.get(0))?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT p.at - (SELECT MAX(f.at) FROM job_events f
+                             WHERE f.job_id = p.job_id AND f.step = 'feed' AND f.id < p.id)
+             FROM job_events p
+             WHERE p.id > ?1 AND p.id <= ?2 AND p.step = 'mark printed'",
+        )?;
+        let rows = st.query_map(params![after, newest], |r| r.get::<_, Option<i64>>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            if let Some(ms) = row? {
+                out.push(ms as f64 / 1000.0);
+            }
+        }
+        Ok((out, newest.max(after)))
     }
 
     /// Seconds from feeding to `printed` for every printed card (the last attempt of each

@@ -93,6 +93,11 @@ pub static HELP: &[Entry] = entries! {
     "help.cmd.doubt.resolve" => "Putuskan satu job yang diragukan", "Resolve one in-doubt job";
     "help.cmd.handover" => "Serahkan kartu tercetak di loket pengambilan (atau, dengan --batch, semua kartu tercetak satu batch sekolah: BAST-nya)",
         "Hand a printed card over at the pickup counter (or, with --batch, every printed card of a school batch: its BAST)";
+    "help.cmd.batch" => "Batch program kolektif (mis. satu sekolah): `cetak batch list`, `cetak batch show ID` (jumlah, laki-laki, perempuan, tercetak, rusak, menunggu)",
+        "Batches of the collective programmes (e.g. one school): `cetak batch list`, `cetak batch show ID` (total, boys, girls, printed, spoiled, waiting)";
+    "help.cmd.batch.list" => "Daftar batch, yang terakhir dimulai lebih dulu",
+        "List batches, the most recently started first";
+    "help.cmd.batch.show" => "Rincian satu batch", "One batch's figures";
     "help.cmd.outbox" => "Event untuk server: antrean, dan yang ditolak server",
         "Events for the server: backlog, and those the server refused";
     "help.cmd.outbox.show" => "Antrean dan event yang ditolak", "Backlog and refused events";
@@ -143,6 +148,7 @@ pub static HELP: &[Entry] = entries! {
     "help.arg.to" => "Hari terakhir (waktu setempat), termasuk", "Last day (local), inclusive";
     "help.arg.format" => "pdf atau csv (bawaan: dari ekstensi berkas, selain itu pdf)",
         "pdf or csv (default: from the file's extension, else pdf)";
+    "help.arg.batch" => "ID batch", "Batch id";
     "help.arg.user" => "Nama pengguna Unix", "Unix user name";
     "help.arg.file" => "Berkas bundel", "Bundle file";
 
@@ -257,6 +263,10 @@ pub static HELP: &[Entry] = entries! {
     "help.arg.demo.time_scale" => "Skala waktu mekanis emulasi (1 = realistis, 15-30 detik per kartu)",
         "Emulated mechanical time scale (1 = realistic, 15-30 s a card)";
     "help.arg.demo.timeout" => "Menyerah setelah sekian detik", "Give up after this many seconds";
+    "help.arg.demo.serve" => "Biarkan stasiun berjalan setelah job-jobnya selesai, dengan dasbor dan metrik menyala, sampai Ctrl-C atau SIGTERM",
+        "Keep the station running after its jobs settle, with the dashboard and metrics on, until Ctrl-C or SIGTERM";
+    "help.arg.demo.listen" => "Alamat dasbor dengan --serve (port 0: port bebas mana saja)",
+        "The dashboard's address with `--serve` (port 0: any free port)";
     "help.arg.demo.profile" => "Profil kartu untuk chip virtual (bawaan: profil bawaan)",
         "Card profile for the virtual chips (default: the built-in profile)";
 };

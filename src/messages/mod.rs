@@ -8,15 +8,23 @@
 
 mod catalogue;
 mod cli;
+mod dashboard;
 mod help;
 
 pub use catalogue::CATALOGUE;
 pub use cetak_drivers::messages::{Args, Entry, Lang, Message};
 pub use cli::CLI;
+pub use dashboard::DASHBOARD;
 pub use help::HELP;
 
 /// Every catalogue the station renders from: its own, then the drivers crate's.
-pub static CATALOGUES: &[&[Entry]] = &[CATALOGUE, CLI, HELP, cetak_drivers::messages::CATALOGUE];
+pub static CATALOGUES: &[&[Entry]] = &[
+    CATALOGUE,
+    CLI,
+    HELP,
+    DASHBOARD,
+    cetak_drivers::messages::CATALOGUE,
+];
 
 /// `message` in `lang`.
 pub fn text(lang: Lang, message: &(impl Message + ?Sized)) -> String {

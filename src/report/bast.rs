@@ -136,7 +136,16 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
         &format!("BAST {}", b.number),
         &format!("BAST No. {}", b.number),
     )?;
-    letterhead(&mut p, cfg);
+    letter_opening(&mut p, b, cfg);
+    letter_items(&mut p, b);
+    letter_closing(&mut p, b, cfg);
+    final_list(&mut p, b);
+    p.finish()
+}
+
+/// The letter's heading, date in words, both parties and what was handed over.
+fn letter_opening(p: &mut Pdf, b: &Bast, cfg: &ReportConfig) {
+    letterhead(p, cfg);
     p.centered("BERITA ACARA SERAH TERIMA KARTU IDENTITAS ANAK", 12.0, true);
     p.centered(&b.batch_name.to_uppercase(), 11.0, true);
     p.centered(&format!("NOMOR : {}", b.number), 11.0, true);
@@ -154,8 +163,8 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
         ),
         11.0,
     );
-    party(&mut p, 1, &cfg.first_party, "PIHAK PERTAMA");
-    party(&mut p, 2, &b.receiver, "PIHAK KEDUA");
+    party(p, 1, &cfg.first_party, "PIHAK PERTAMA");
+    party(p, 2, &b.receiver, "PIHAK KEDUA");
     p.paragraph(
         LEFT,
         &format!(
@@ -167,6 +176,10 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
         ),
         11.0,
     );
+}
+
+/// The counts handed over, numbered.
+fn letter_items(p: &mut Pdf, b: &Bast) {
     let count_line = |n: usize| format!("{n} ({}) keping", terbilang(n as u64));
     let mut items = vec![
         format!(
@@ -187,6 +200,10 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
         p.text_at(LEFT + 4.0, &format!("{}.", i + 1), 11.0, false);
         p.paragraph(LEFT + 10.0, item, 11.0);
     }
+}
+
+/// The closing sentence, place and date, signatures.
+fn letter_closing(p: &mut Pdf, b: &Bast, cfg: &ReportConfig) {
     p.down(2.0);
     p.paragraph(
         LEFT,
@@ -204,11 +221,14 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
     p.text_at(118.0, &place, 10.0, false);
     p.down(7.0);
     signatures(
-        &mut p,
+        p,
         ("PIHAK KEDUA", &b.receiver),
         ("PIHAK PERTAMA", &cfg.first_party),
     );
-    // The final list.
+}
+
+/// The final list: one row per card, the totals, what was not printed.
+fn final_list(p: &mut Pdf, b: &Bast) {
     p.new_page();
     p.centered("DAFTAR REKAPITULASI AKHIR PENCETAKAN KIA", 12.0, true);
     p.centered(&b.batch_name.to_uppercase(), 11.0, true);
@@ -277,7 +297,6 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
             9.0,
         );
     }
-    p.finish()
 }
 
 fn party(p: &mut Pdf, n: usize, o: &Official, called: &str) {

@@ -300,6 +300,25 @@ fn signatures(pdf: &mut pdf::Pdf, left: (&str, &Official), right: (&str, &Offici
     pdf.set_y(name_y + 13.0);
 }
 
+/// The head of the spoilage and stock reports: letterhead, title, period, station, then the
+/// first section's title.
+pub(crate) fn period_heading(
+    p: &mut pdf::Pdf,
+    cfg: &ReportConfig,
+    title: &str,
+    period: &Period,
+    station: &str,
+    first_section: &str,
+) {
+    letterhead(p, cfg);
+    p.centered(title, 12.0, true);
+    p.centered(&format!("Periode: {}", period.words()), 10.0, false);
+    p.centered(&format!("Stasiun cetak: {station}"), 10.0, false);
+    p.down(5.0);
+    p.line(first_section, 11.0, true);
+    p.down(1.0);
+}
+
 /// The foot of the spoilage and stock reports: place and date, then the operator who made it
 /// and the head of section who acknowledges it.
 pub(crate) fn operator_sign_off(p: &mut pdf::Pdf, cfg: &ReportConfig, day: NaiveDate) {

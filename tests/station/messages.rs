@@ -115,6 +115,7 @@ fn a_state_label_is_indonesian_under_lang_id() {
         blangko_type: BlangkoType::Kia,
         nik_masked: "3273********0007".into(),
         batch_id: None,
+        batch_nik: None,
         priority: 0,
         needs_chip: false,
         needs_dual_side: false,

@@ -6,6 +6,9 @@
 //! The KTP-el printer has a contactless encoder station tied to virtual cards behind the real
 //! pcscd (a vpcd reader of the demo's own); every KTP-el chip is written and verified before
 //! the card is printed. Without pcscd/vpcd the demo says so and prints without encoding.
+//!
+//! With `--serve` the station keeps running after the summary, with the dashboard and
+//! `/metrics` on `--listen` ([`serve`]), until Ctrl-C or SIGTERM.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -20,6 +23,7 @@ use crate::daemon::{DaemonError, Spool, Station};
 
 pub mod key;
 mod samples;
+mod serve;
 
 pub use samples::write_samples;
 
@@ -44,6 +48,13 @@ pub struct DemoArgs {
     /// Card profile for the virtual chips (default: the built-in profile).
     #[arg(long)]
     pub profile: Option<PathBuf>,
+    /// Keep the station running after its jobs settle, with the dashboard and metrics on,
+    /// until Ctrl-C or SIGTERM.
+    #[arg(long)]
+    pub serve: bool,
+    /// The dashboard's address with `--serve` (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:8470")]
+    pub listen: String,
 }
 
 /// Outcome of one job in the demo.
@@ -170,13 +181,24 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         Duration::from_secs(args.timeout),
         lang,
     );
-    station.shutdown()?;
+    // With --serve the station stays up for the dashboard after the summary.
+    let serving = match args.serve {
+        true => Some(station),
+        false => {
+            station.shutdown()?;
+            None
+        }
+    };
     for emu in &emulators {
         emu.wait_output(Duration::from_secs(30));
     }
 
     let (jobs, stock_ok, audit_ok) =
         summarize(&mut journal, &ids, &cards_dir, reader.as_ref(), lang)?;
+    if let Some(station) = serving {
+        serve::serve(&config, &station, lang)?;
+        station.shutdown()?;
+    }
     journal.checkpoint()?;
     Ok(DemoSummary {
         jobs,
@@ -253,6 +275,9 @@ fn demo_config(
     // station is a training station: a production one trusting it would refuse to start.
     toml.push_str(&key::demo_trust_config());
     toml.push('\n');
+    if args.serve {
+        toml.push_str(&format!("[dashboard]\nlisten = {:?}\n\n", args.listen));
+    }
     for (i, (id, bt)) in printers.iter().enumerate() {
         let name = format!("demo-{tag}-{id}");
         let dir = cards_dir.join(id);

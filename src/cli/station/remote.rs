@@ -183,6 +183,12 @@ impl Remote {
     ) -> Result<BatchHandOverView, ClientError> {
         both!(self, c => c.hand_over_batch(batch, r), b, j, k => b.hand_over_batch(j, k, batch, r))
     }
+    pub fn batch_list(&mut self) -> Result<Vec<crate::journal::BatchFigures>, ClientError> {
+        both!(self, c => c.batch_list(), b, j, k => b.batch_list(j, k))
+    }
+    pub fn batch_show(&mut self, batch: &str) -> Result<crate::journal::BatchFigures, ClientError> {
+        both!(self, c => c.batch_show(batch), b, j, k => b.batch_show(j, k, batch))
+    }
     pub fn outbox(&mut self) -> Result<OutboxView, ClientError> {
         both!(self, c => c.outbox(), b, j, k => b.outbox_show(j, k))
     }

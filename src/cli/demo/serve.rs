@@ -1,0 +1,67 @@
+//! `cetak demo --serve`: after the demo's jobs settle, the demo station stays up with the
+//! dashboard and `/metrics` on `--listen`, and prints their address and a sign-in token for the
+//! person who runs it (root or the demo's own user: an administrator of the demo station, as
+//! the service user is of a real one). Ctrl-C or SIGTERM stops it; the station then finishes
+//! the card in hand and stops.
+
+use tokio::signal::unix::{signal, SignalKind};
+
+use crate::cli::Lang;
+use crate::config::Config;
+use crate::daemon::{DaemonError, Station};
+
+/// Serves the dashboard of the running demo `station` until Ctrl-C or SIGTERM.
+pub fn serve(config: &Config, station: &Station, lang: Lang) -> Result<(), DaemonError> {
+    let dashboard = config.dashboard.clone().unwrap_or_default();
+    let listener =
+        crate::dashboard::bind(&dashboard).map_err(|e| DaemonError::Config(e.to_string()))?;
+    let io = |e| DaemonError::io(std::path::Path::new("dashboard"), e);
+    let addr = listener.local_addr().map_err(io)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(io)?;
+    let journal = crate::daemon::open_journal(config)?;
+    let state = crate::dashboard::DashboardState::new(journal, station.handle(), config, addr)?;
+    // The handlers first: a signal right after the address is printed stops the demo cleanly.
+    let (mut int, mut term) = {
+        let _in_runtime = rt.enter();
+        (
+            signal(SignalKind::interrupt()).map_err(io)?,
+            signal(SignalKind::terminate()).map_err(io)?,
+        )
+    };
+    let user = crate::daemon::control::auth::user_name(nix::unistd::geteuid().as_raw())
+        .unwrap_or_else(|| "root".into());
+    let tokens = crate::dashboard::tokens::Tokens::in_dir(&config.station.data_dir);
+    let now = chrono::Utc::now().to_rfc3339();
+    let token = tokens
+        .issue(&user, &now)
+        .map_err(|e| DaemonError::Config(e.to_string()))?;
+    println!("\n{}", lang.pick("== Dasbor ==", "== Dashboard =="));
+    println!("{} http://{addr}/", lang.pick("dasbor:", "dashboard:"));
+    println!("{} http://{addr}/metrics", lang.pick("metrik:", "metrics:"));
+    println!(
+        "{} {token} ({} {user})",
+        lang.pick("masuk dengan token:", "sign in with the token:"),
+        lang.pick("pengguna", "user"),
+    );
+    println!(
+        "{}",
+        lang.pick(
+            "stasiun demo tetap berjalan; Ctrl-C untuk berhenti",
+            "the demo station keeps running; Ctrl-C to stop"
+        )
+    );
+    let stop = async move {
+        tokio::select! {
+            _ = int.recv() => {}
+            _ = term.recv() => {}
+        }
+    };
+    rt.block_on(crate::dashboard::serve(listener, state, stop))
+        .map_err(io)?;
+    println!("{}", lang.pick("demo berhenti", "demo stopped"));
+    Ok(())
+}
