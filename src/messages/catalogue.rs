@@ -4,12 +4,6 @@
 
 use super::Entry;
 
-macro_rules! entries {
-    ($($code:literal => $id:literal, $en:literal;)*) => {
-        &[$(Entry { code: $code, id: $id, en: $en }),*]
-    };
-}
-
 /// Every text of the station crate.
 pub static CATALOGUE: &[Entry] = entries! {
     // Words the CLI puts before a message.

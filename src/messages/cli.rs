@@ -3,12 +3,6 @@
 
 use super::Entry;
 
-macro_rules! entries {
-    ($($code:literal => $id:literal, $en:literal;)*) => {
-        &[$(Entry { code: $code, id: $id, en: $en }),*]
-    };
-}
-
 /// Every text of the command line and the reports.
 pub static CLI: &[Entry] = entries! {
     // I/O failures (`messages::io_error`, `messages::file_error`).

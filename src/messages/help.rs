@@ -5,12 +5,6 @@
 
 use super::Entry;
 
-macro_rules! entries {
-    ($($code:literal => $id:literal, $en:literal;)*) => {
-        &[$(Entry { code: $code, id: $id, en: $en }),*]
-    };
-}
-
 /// Every help text of the command line.
 pub static HELP: &[Entry] = entries! {
     // Clap's own parts.

@@ -6,6 +6,14 @@
 //! chip); [`text`] renders from both. The CLI, the control API and the server link all render
 //! through here; `Display` of an error stays English, for logs and developers.
 
+/// A table of catalogue rows, `code => "Bahasa Indonesia", "English";` each: the one shape of
+/// every part of the catalogue.
+macro_rules! entries {
+    ($($code:literal => $id:literal, $en:literal;)*) => {
+        &[$(Entry { code: $code, id: $id, en: $en }),*]
+    };
+}
+
 mod catalogue;
 mod cli;
 mod dashboard;
