@@ -221,7 +221,7 @@ fn with_journal<T>(
     if as_owner {
         read_as(meta.uid(), meta.gid()).map_err(|e| ReportError::NotOwner {
             dir: dir.display().to_string(),
-            detail: e.to_string(),
+            source: e.into(),
         })?;
     }
     let r = Journal::open_read_only(path)

@@ -129,8 +129,8 @@ pub static CLI: &[Entry] = entries! {
     "report.days_missing" => "beri --date atau --from dan --to", "give --date or --from and --to";
     "report.journal_unavailable" => "jurnal {path} tidak dapat dibuka ({reason}); periksa data_dir dan hak baca",
         "journal {path} cannot be opened ({reason}); check data_dir and read permission";
-    "report.not_owner" => "tidak dapat membaca sebagai pemilik {dir}: {detail}",
-        "cannot read as the owner of {dir}: {detail}";
+    "report.not_owner" => "tidak dapat membaca sebagai pemilik {dir}: {reason}",
+        "cannot read as the owner of {dir}: {reason}";
 
     // CSV headings of the reports (machine-friendly, one word each).
     "csv.no" => "no", "no";

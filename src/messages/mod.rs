@@ -192,4 +192,66 @@ mod tests {
         }];
         assert!(!cetak_drivers::messages::check(&[BROKEN]).is_empty());
     }
+
+    /// Every code the CLI and the reports name as a literal (`Plain::new("…")`,
+    /// `label(lang, "…")`, `say(lang, "…", …)`) is a row: `label` falls back to the code itself,
+    /// which no test of output would notice in a language it does not check.
+    #[test]
+    fn every_code_the_cli_and_the_reports_name_is_in_the_catalogue() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        let mut dirs = vec![root.join("cli"), root.join("report")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() > 10, "{files:?}");
+        let mut named = 0;
+        let mut missing = Vec::new();
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for opener in [
+                "Plain::new(\"",
+                "label(lang, \"",
+                "say(lang, \"",
+                "label(\"",
+            ] {
+                for (at, _) in text.match_indices(opener) {
+                    let rest = &text[at + opener.len()..];
+                    let code = &rest[..rest.find('"').unwrap()];
+                    named += 1;
+                    if cetak_drivers::messages::lookup(CATALOGUES, code).is_none() {
+                        missing.push(format!("{}: {code}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(named > 100, "only {named} codes found: the scan is broken");
+        assert_eq!(missing, Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_io_error_is_told_in_each_language() {
+        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let m = file_error(std::path::Path::new("/x/job.json"), &e);
+        assert_eq!(
+            m.message(Lang::Id),
+            "/x/job.json: berkas atau folder tidak ada"
+        );
+        assert_eq!(
+            m.message(Lang::En),
+            "/x/job.json: no such file or directory"
+        );
+        let other = std::io::Error::other("disk on fire");
+        assert_eq!(
+            io_error(&other).message(Lang::Id),
+            "kesalahan I/O: disk on fire"
+        );
+    }
 }

@@ -68,12 +68,12 @@ pub enum ReportError {
         source: std::io::Error,
     },
     /// Root could not take the identity of the data folder's owner.
-    #[error("cannot read as the owner of {dir}: {detail}")]
+    #[error("cannot read as the owner of {dir}: {source}")]
     NotOwner {
         /// The data folder.
         dir: String,
         /// Cause.
-        detail: String,
+        source: std::io::Error,
     },
 }
 
@@ -125,7 +125,9 @@ impl crate::messages::Message for ReportError {
             }
             ReportError::DatesReversed { from, to } => args.with("from", from).with("to", to),
             ReportError::DaysMissing => args,
-            ReportError::NotOwner { dir, detail } => args.with("dir", dir).with("detail", detail),
+            ReportError::NotOwner { dir, source } => {
+                io_error(source).as_arg(args.with("dir", dir), "reason")
+            }
         }
     }
 }
@@ -339,4 +341,53 @@ pub(crate) fn operator_sign_off(p: &mut pdf::Pdf, cfg: &ReportConfig, day: Naive
         ("Yang membuat,\nOperator Pencetakan", &Official::default()),
         ("Mengetahui,", &cfg.head_of_section),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One value of every variant renders fully in both languages.
+    #[test]
+    fn every_report_error_has_its_text_in_both_languages() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let io = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let all = [
+            ReportError::Journal(JournalError::UnknownJob("J-1".into())),
+            ReportError::Pdf("font".into()),
+            ReportError::Io {
+                path: "/x.pdf".into(),
+                source: io(),
+            },
+            ReportError::UnknownBatch("B-1".into()),
+            ReportError::NoPrintedCard("B-1".into()),
+            ReportError::DatesReversed {
+                from: day(2),
+                to: day(1),
+            },
+            ReportError::DaysMissing,
+            ReportError::JournalUnavailable {
+                path: "/j".into(),
+                source: io(),
+            },
+            ReportError::NotOwner {
+                dir: "/d".into(),
+                source: io(),
+            },
+        ];
+        for e in &all {
+            let defects = cetak_drivers::messages::check_message(crate::messages::CATALOGUES, e);
+            assert_eq!(defects, Vec::<String>::new());
+            assert_ne!(e.message(Lang::Id), e.message(Lang::En));
+        }
+        let e = &all[0];
+        assert!(e
+            .message(Lang::Id)
+            .starts_with("jurnal tidak dapat dibaca: "));
+        assert!(
+            !e.message(Lang::Id).contains("unknown job"),
+            "{}",
+            e.message(Lang::Id)
+        );
+    }
 }
