@@ -51,8 +51,12 @@ fn walk(cmd: Command, path: String, lang: Lang) -> Command {
         p => Some(command_code(p)),
     };
     if let Some(text) = about.and_then(|code| lookup(&code, lang)) {
-        let (short, long) = split(text);
-        cmd = cmd.about(short).long_about(long);
+        // Clap decides at build time whether `--help` differs from `-h`: a long form is
+        // shown only where the command had one, else the whole text is the summary.
+        cmd = match (split(text), cmd.get_long_about().is_some()) {
+            ((short, Some(long)), true) => cmd.about(short).long_about(long),
+            _ => cmd.about(text).long_about(None::<&'static str>),
+        };
     }
     cmd = cmd.mut_args(|a| arg(a, &path, in_help, lang));
     cmd.mut_subcommands(|sub| {
@@ -94,7 +98,11 @@ fn arg(a: Arg, path: &str, in_help: bool, lang: Lang) -> Arg {
         a = a.display_order(998);
     }
     if let Some(text) = text {
-        let (short, long) = split(text);
+        // As for a command's summary: a long form only where clap will show one.
+        let (short, long) = match (split(text), a.get_long_help().is_some()) {
+            ((short, Some(long)), true) => (short, Some(long)),
+            _ => (text, None),
+        };
         let long = long.map(str::to_string);
         let (short, long) = match lang {
             Lang::En => (short.to_string(), long),

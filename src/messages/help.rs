@@ -75,8 +75,8 @@ pub static HELP: &[Entry] = entries! {
     "help.cmd.stock.unload" => "Keluarkan blangko dari feeder printer kembali ke gudang",
         "Unload blangko from a printer's feeder back to the store";
     "help.cmd.stock.show" => "Tampilkan angka stok", "Show the figures";
-    "help.cmd.stock.spoil" => "Catat blangko rusak (dari gudang atau feeder)\n\nCatat blangko rusak dari gudang atau feeder, atau dengan `--job` kartu yang sudah tercetak (perubahan elemen data): job dicetak lagi pada kartu baru, atau berakhir diganti dengan `--replaced-by JOB_BARU`.",
-        "Write off spoiled blangko (from the store or a feeder)\n\nWrite off spoiled blangko from the store or a feeder, or with `--job` a card already printed (perubahan elemen data): the job is printed again on a new card, or ends superseded with `--replaced-by NEW_JOB`.";
+    "help.cmd.stock.spoil" => "Catat blangko rusak (dari gudang atau feeder), atau dengan `--job` kartu yang sudah tercetak (perubahan elemen data): job dicetak lagi pada kartu baru, atau berakhir diganti dengan `--replaced-by JOB_BARU`",
+        "Write off spoiled blangko (from the store or a feeder), or with `--job` a card already printed (perubahan elemen data): the job is printed again on a new card, or ends superseded with `--replaced-by NEW_JOB`";
     "help.cmd.stock.return" => "Kembalikan blangko ke provinsi", "Return blangko to the province";
     "help.cmd.stock.adjust" => "Koreksi jumlah (hanya administrator)",
         "Adjust a count (administrators only)";
