@@ -29,6 +29,7 @@ fn job(i: u64) -> NewJob {
         blangko_type: BlangkoType::Kia,
         nik_masked: mask_nik(&nik),
         batch_id: Some(format!("SEKOLAH-{:03}", i % 100)),
+        batch_nik: None,
         priority: 0,
         needs_chip: false,
         needs_dual_side: true,

@@ -7,108 +7,16 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 mod check;
+mod error;
+mod link;
+mod printer;
 mod sections;
 
-pub use sections::{DashboardConfig, Official, ReportConfig};
-
-/// A configuration that could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The file could not be read: check the path given with `--config` and its permissions.
-    #[error("cannot read config {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// The TOML is malformed or a key has the wrong type / is unknown / is missing.
-    #[error("config {path}, line {line}: {message}")]
-    Syntax {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
-    /// The TOML parses but a value is not acceptable; `line` is 0 when not known.
-    #[error("config {}{}: key `{key}`: {en}", path.display(), at_line(*line, "line"))]
-    Invalid {
-        path: PathBuf,
-        line: usize,
-        key: String,
-        /// What is wrong, in Bahasa Indonesia.
-        id: String,
-        /// What is wrong, in English.
-        en: String,
-    },
-    /// A production station (`policy.training = false`) trusts the demo key, whose private half
-    /// is public: anyone could sign jobs it would print. Remove the key, or make the station a
-    /// training station.
-    #[error(
-        "config {path}, line {line}: key `trust.key[{index}]` (kid {kid:?}) is the demo key \
-         {demo_kid} ({public_key}), whose private half is public: a production station \
-         (policy.training = false) must not trust it. Remove this key, or set \
-         policy.training = true for a training station"
-    )]
-    DemoKey {
-        path: PathBuf,
-        line: usize,
-        index: usize,
-        kid: String,
-        demo_kid: &'static str,
-        public_key: String,
-    },
-}
-
-impl crate::messages::Message for ConfigError {
-    fn message_code(&self) -> &'static str {
-        match self {
-            ConfigError::Read { .. } => "config.read",
-            ConfigError::Syntax { .. } => "config.syntax",
-            ConfigError::Invalid { .. } => "config.invalid",
-            ConfigError::DemoKey { .. } => "config.demo_key",
-        }
-    }
-
-    fn message_args(&self) -> crate::messages::Args {
-        let args = crate::messages::Args::new();
-        match self {
-            ConfigError::Read { path, source } => {
-                args.with("path", path.display()).with("source", source)
-            }
-            ConfigError::Syntax {
-                path,
-                line,
-                message,
-            } => args
-                .with("path", path.display())
-                .with("line", line)
-                .with_each("message", syntax_id(message), message),
-            ConfigError::Invalid {
-                path,
-                line,
-                key,
-                id,
-                en,
-            } => args
-                .with("path", path.display())
-                .with_each("at", at_line(*line, "baris"), at_line(*line, "line"))
-                .with("key", key)
-                .with_each("detail", id, en),
-            ConfigError::DemoKey {
-                path,
-                line,
-                index,
-                kid,
-                demo_kid,
-                public_key,
-            } => args
-                .with("path", path.display())
-                .with("line", line)
-                .with("index", index)
-                .with("kid", format!("{kid:?}"))
-                .with("demo_kid", demo_kid)
-                .with("public_key", public_key),
-        }
-    }
-}
+pub use error::ConfigError;
+pub use link::LinkConfig;
+pub use printer::{EncoderConfig, PrinterConfig};
+pub(crate) use printer::{RawEncoderConfig, RawPrinterConfig};
+pub use sections::{DashboardConfig, Official, QueueConfig, ReportConfig, ValidationConfig};
 
 /// Whole configuration, its values typed at load ([`Config::parse`]): printers as
 /// [`PrinterConfig`] (`P` is the file's text form only while the file is being checked).
@@ -135,6 +43,12 @@ pub struct Config<P = PrinterConfig> {
     /// The daemon's HTTP listener (`/metrics`); absent = no port opened.
     #[serde(default)]
     pub dashboard: Option<DashboardConfig>,
+    /// Named validation policies for batches.
+    #[serde(default)]
+    pub validation: ValidationConfig,
+    /// Dispatch order.
+    #[serde(default)]
+    pub queue: QueueConfig,
 }
 
 /// The `[authority]` table: the Unix groups that give a role on the control socket
@@ -179,90 +93,6 @@ pub struct TrustKeyConfig {
     /// RFC 3339 instant after which the key verifies nothing.
     #[serde(default)]
     pub not_after: Option<toml::Spanned<String>>,
-}
-
-/// `[link]`: how the station reaches the central server and how the server reaches it.
-/// See `docs/protocol/station.md`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LinkConfig {
-    /// Base URL of the server, e.g. `https://cetak.dinas.example/` (the API is under `api/v1`).
-    pub server_url: String,
-    /// File holding this station's bearer token (one line; kept out of the config file).
-    pub token_file: PathBuf,
-    /// PEM file of the CA that signed the server's certificate, added to the system roots.
-    #[serde(default)]
-    pub ca_file: Option<PathBuf>,
-    /// PEM client certificate for mutual TLS (with `client_key`).
-    #[serde(default)]
-    pub client_cert: Option<PathBuf>,
-    /// PEM private key of `client_cert`.
-    #[serde(default)]
-    pub client_key: Option<PathBuf>,
-    /// Lease length asked for each claimed job (30–3600 s).
-    #[serde(default = "default_lease_seconds")]
-    pub lease_seconds: u32,
-    /// How long a claim may be held by the server when it has nothing (0–60 s).
-    #[serde(default = "default_wait_seconds")]
-    pub wait_seconds: u32,
-    /// Renew leases this often; default half the lease.
-    #[serde(default)]
-    pub renew_seconds: Option<u32>,
-    /// Claim only while fewer than this many jobs per printer are queued and not yet fed.
-    #[serde(default = "default_queue_per_printer")]
-    pub queue_per_printer: u32,
-    /// Connect timeout of every request (s).
-    #[serde(default = "default_connect_timeout")]
-    pub connect_timeout_seconds: u32,
-    /// Total timeout of every request except the long-poll (which gets `wait_seconds` more).
-    #[serde(default = "default_request_timeout")]
-    pub request_timeout_seconds: u32,
-    /// First retry delay after a failed delivery or claim (ms).
-    #[serde(default = "default_backoff_initial")]
-    pub backoff_initial_ms: u64,
-    /// Longest retry delay (s).
-    #[serde(default = "default_backoff_max")]
-    pub backoff_max_seconds: u64,
-    /// Period of the `stock` report event (s); one is also written when the figures change.
-    #[serde(default = "default_stock_interval")]
-    pub stock_interval_seconds: u64,
-    /// Address of the push endpoint, e.g. `0.0.0.0:8443`; absent = no push endpoint.
-    #[serde(default)]
-    pub push_listen: Option<String>,
-    /// File holding the token the server presents when pushing.
-    #[serde(default)]
-    pub push_token_file: Option<PathBuf>,
-    /// PEM certificate (chain) of the push endpoint; with `push_tls_key` it speaks HTTPS.
-    #[serde(default)]
-    pub push_tls_cert: Option<PathBuf>,
-    /// PEM private key of `push_tls_cert`.
-    #[serde(default)]
-    pub push_tls_key: Option<PathBuf>,
-}
-
-fn default_lease_seconds() -> u32 {
-    300
-}
-fn default_wait_seconds() -> u32 {
-    30
-}
-fn default_queue_per_printer() -> u32 {
-    4
-}
-fn default_connect_timeout() -> u32 {
-    10
-}
-fn default_request_timeout() -> u32 {
-    30
-}
-fn default_backoff_initial() -> u64 {
-    500
-}
-fn default_backoff_max() -> u64 {
-    300
-}
-fn default_stock_interval() -> u64 {
-    900
 }
 
 /// Identity and directories of this station.
@@ -367,66 +197,6 @@ impl ChipRule {
 /// The configuration as written, before its values are typed (checked by `check`).
 pub(crate) type RawConfig = Config<RawPrinterConfig>;
 
-/// One printer beside the station.
-#[derive(Debug, Clone)]
-pub struct PrinterConfig {
-    /// Short id used in the ledger and the CLI, e.g. `P1`.
-    pub id: String,
-    /// `serial:///dev/ttyUSB0?baud=115200`, `usblp:///dev/usb/lp0`, `tcp://host:9100`, `emu://NAME`.
-    pub uri: String,
-    /// Protocol family / model, e.g. `evolis`.
-    pub model: String,
-    /// Blangko type loaded in the feeder.
-    pub blangko: crate::journal::BlangkoType,
-    /// Chip encoder at the printer's station, when it has one.
-    pub encoder: Option<EncoderConfig>,
-}
-
-/// A `[[printer]]` table as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawPrinterConfig {
-    pub id: String,
-    pub uri: String,
-    #[serde(default = "default_model")]
-    pub model: String,
-    /// `kia` or `ktp-el`.
-    pub blangko: String,
-    #[serde(default)]
-    pub encoder: Option<RawEncoderConfig>,
-}
-
-fn default_model() -> String {
-    "evolis".into()
-}
-
-/// The PC/SC reader at a printer's encoder station.
-#[derive(Debug, Clone)]
-pub struct EncoderConfig {
-    /// Substring of the PC/SC reader name.
-    pub reader: String,
-    /// Card profile file (TOML); absent = the built-in default profile.
-    pub profile: Option<PathBuf>,
-    /// Where the card is parked for encoding.
-    pub station: cetak_drivers::printer::station::EncoderStation,
-}
-
-/// A `[printer.encoder]` table as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawEncoderConfig {
-    pub reader: String,
-    #[serde(default)]
-    pub profile: Option<PathBuf>,
-    /// `contact` or `contactless`.
-    #[serde(default = "default_station")]
-    pub station: String,
-}
-
-fn default_station() -> String {
-    "contactless".into()
-}
-
 impl Config {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -454,8 +224,7 @@ impl Config {
             id: p.id,
             en: p.en,
         };
-        check::check(&raw).map_err(invalid)?;
-        let config = check::typed(raw).map_err(invalid)?;
+        let config = check::check(raw).map_err(invalid)?;
         config.trust_store_at(text, path)?;
         Ok(config)
     }
@@ -564,10 +333,12 @@ impl<P> Config<P> {
             max_attempts: self.policy.max_attempts,
             clock: std::sync::Arc::new(crate::journal::SystemClock),
             busy_timeout: std::time::Duration::from_secs(30),
+            batch_order: self.queue.batch_order,
         }
     }
 
-    /// The validation policy of this station's intake.
+    /// The validation policy of this station's intake, with the programmes a batch may name
+    /// (the built-in `sekolah` and `[validation.policies]`).
     pub fn validation_policy(&self) -> crate::job::ValidationPolicy {
         use crate::job::BackgroundPolicy;
         crate::job::ValidationPolicy {
@@ -576,45 +347,9 @@ impl<P> Config<P> {
                 "off" => BackgroundPolicy::Off,
                 _ => BackgroundPolicy::Warn,
             },
+            programmes: crate::job::Programmes::from_map(self.validation.policies.clone()),
             ..crate::job::ValidationPolicy::default()
         }
-    }
-}
-
-impl LinkConfig {
-    /// When leases are renewed.
-    pub fn renew_every(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(u64::from(
-            self.renew_seconds.unwrap_or(self.lease_seconds / 2),
-        ))
-    }
-}
-
-/// The TOML parser's message in Bahasa Indonesia for the mistakes people make by hand; the
-/// parser's own words follow in brackets.
-fn syntax_id(message: &str) -> String {
-    let what = if message.starts_with("unknown field") {
-        "kunci tidak dikenal"
-    } else if message.starts_with("missing field") {
-        "kunci wajib tidak ada"
-    } else if message.starts_with("invalid type") {
-        "jenis nilai salah"
-    } else if message.starts_with("duplicate key") {
-        "kunci ditulis dua kali"
-    } else if message.starts_with("unknown variant") || message.starts_with("invalid value") {
-        "nilai tidak sah"
-    } else {
-        "TOML tidak sah"
-    };
-    format!("{what} ({message})")
-}
-
-/// `, line N` (`word` = the language's "line"), or nothing when the line is not known.
-fn at_line(line: usize, word: &str) -> String {
-    if line == 0 {
-        String::new()
-    } else {
-        format!(", {word} {line}")
     }
 }
 
@@ -628,164 +363,4 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const GOOD: &str = r#"
-[station]
-id = "3273-DISDUK-01"
-data_dir = "/var/lib/cetak"
-
-[[printer]]
-id = "P1"
-uri = "tcp://127.0.0.1:9100"
-blangko = "kia"
-
-[[printer]]
-id = "P2"
-uri = "emu://p2"
-blangko = "ktp-el"
-encoder = { reader = "Virtual PCD", profile = "/etc/cetak/profiles/default.toml" }
-"#;
-
-    #[test]
-    fn good_config_parses_with_defaults() {
-        let c = Config::parse(GOOD, Path::new("t.toml")).unwrap();
-        assert_eq!(c.printers.len(), 2);
-        assert_eq!(c.policy.max_attempts, 3);
-        assert_eq!(
-            c.printers[1].encoder.as_ref().unwrap().station,
-            cetak_drivers::printer::station::EncoderStation::Contactless
-        );
-        // Typed at load: nothing downstream parses the blangko string again.
-        assert_eq!(c.printers[0].blangko, crate::journal::BlangkoType::Kia);
-        assert_eq!(c.printers[1].blangko, crate::journal::BlangkoType::KtpEl);
-        assert_eq!(c.spool_dir(), PathBuf::from("/var/lib/cetak/spool"));
-    }
-
-    #[test]
-    fn unknown_key_names_key_and_line() {
-        let text = GOOD.replace("blangko = \"kia\"", "blangko = \"kia\"\nfeeder = 3");
-        match Config::parse(&text, Path::new("t.toml")) {
-            Err(ConfigError::Syntax { line, message, .. }) => {
-                assert_eq!(line, 10, "{message}");
-                assert!(message.contains("feeder"), "{message}");
-            }
-            other => panic!("expected a syntax error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn wrong_type_names_line() {
-        let text = GOOD.replace("id = \"P1\"", "id = 1");
-        match Config::parse(&text, Path::new("t.toml")) {
-            Err(ConfigError::Syntax { line, .. }) => assert_eq!(line, 7),
-            other => panic!("expected a syntax error, got {other:?}"),
-        }
-    }
-
-    const KEY: &str = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
-
-    #[test]
-    fn trust_keys_parse_with_rotation() {
-        let text = format!(
-            "{GOOD}\n[[trust.key]]\nkid = \"old\"\npublic_key = \"{KEY}\"\nnot_after = \"2027-06-30T00:00:00Z\"\n\n[[trust.key]]\nkid = \"new\"\npublic_key = \"{KEY}\"\n"
-        );
-        let c = Config::parse(&text, Path::new("t.toml")).unwrap();
-        let store = c.trust_store().unwrap();
-        let kids: Vec<_> = store.keys().map(|k| k.kid.as_str()).collect();
-        assert_eq!(kids, ["new", "old"]);
-        assert!(store.keys().any(|k| k.not_after.is_some()));
-        assert!(!c.policy.training);
-        assert_eq!(c.policy.retention_days, 3);
-    }
-
-    #[test]
-    fn bad_trust_keys_name_key_and_line() {
-        let head = format!("{GOOD}\n[[trust.key]]\nkid = \"k1\"\n");
-        let base_line = head.lines().count();
-        for (extra, field, line) in [
-            (
-                "public_key = \"abc\"\n".to_string(),
-                "public_key",
-                base_line + 1,
-            ),
-            (
-                format!("public_key = \"{KEY}=\"\n"),
-                "public_key",
-                base_line + 1,
-            ),
-            (
-                format!("public_key = \"{KEY}\"\nnot_after = \"tomorrow\"\n"),
-                "not_after",
-                base_line + 2,
-            ),
-            (
-                format!(
-                    "public_key = \"{KEY}\"\n[[trust.key]]\nkid = \"k1\"\npublic_key = \"{KEY}\"\n"
-                ),
-                "kid",
-                base_line + 3,
-            ),
-        ] {
-            let text = format!("{head}{extra}");
-            match Config::parse(&text, Path::new("t.toml")) {
-                Err(ConfigError::Syntax {
-                    line: l, message, ..
-                }) => {
-                    assert!(message.contains(field), "{message}");
-                    assert_eq!(l, line, "{message}");
-                }
-                other => panic!("expected an error for {extra:?}, got {other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn link_table_parses_and_checks() {
-        let c = Config::parse(GOOD, Path::new("t.toml")).unwrap();
-        assert!(c.link.is_none(), "no [link] = offline station");
-        let text = format!(
-            "{GOOD}\n[link]\nserver_url = \"https://dinas.example/\"\ntoken_file = \"/etc/cetak/token\"\n"
-        );
-        let c = Config::parse(&text, Path::new("t.toml")).unwrap();
-        let link = c.link.unwrap();
-        assert_eq!(link.lease_seconds, 300);
-        assert_eq!(link.renew_every(), std::time::Duration::from_secs(150));
-        let bad = text.replace("token_file", "lease_seconds = 5\ntoken_file");
-        assert!(matches!(
-            Config::parse(&bad, Path::new("t.toml")),
-            Err(ConfigError::Invalid { key, .. }) if key == "link.lease_seconds"
-        ));
-        let bad = text.replace("token_file", "tokenfile");
-        match Config::parse(&bad, Path::new("t.toml")) {
-            Err(ConfigError::Syntax { line, message, .. }) => {
-                let expected = bad
-                    .lines()
-                    .position(|l| l.starts_with("tokenfile"))
-                    .map(|i| i + 1);
-                assert_eq!(Some(line), expected, "{message}");
-            }
-            other => panic!("expected a syntax error, got {other:?}"),
-        }
-        let bad = text.replace("token_file", "push_listen = \"0.0.0.0:8443\"\ntoken_file");
-        assert!(matches!(
-            Config::parse(&bad, Path::new("t.toml")),
-            Err(ConfigError::Invalid { key, .. }) if key == "link.push_token_file"
-        ));
-    }
-
-    #[test]
-    fn bad_values_name_the_key() {
-        let text = GOOD.replace("blangko = \"ktp-el\"", "blangko = \"sim\"");
-        match Config::parse(&text, Path::new("t.toml")) {
-            Err(ConfigError::Invalid { key, .. }) => assert_eq!(key, "printer[1].blangko"),
-            other => panic!("expected invalid, got {other:?}"),
-        }
-        let text = GOOD.replace("id = \"P2\"", "id = \"P1\"");
-        assert!(matches!(
-            Config::parse(&text, Path::new("t.toml")),
-            Err(ConfigError::Invalid { key, .. }) if key == "printer[1].id"
-        ));
-    }
-}
+mod tests;

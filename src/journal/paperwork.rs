@@ -36,7 +36,7 @@ pub struct BatchCard {
 pub struct BatchCards {
     /// Batch name (e.g. the school) from the first job that carries it.
     pub name: Option<String>,
-    /// Printed cards, in order of printing.
+    /// Printed cards (handed over or waiting), in order of printing.
     pub printed: Vec<BatchCard>,
     /// Jobs of the batch in any other state, by state code.
     pub not_printed: BTreeMap<String, u64>,
@@ -166,6 +166,7 @@ impl Journal {
             station_id: "report".into(),
             journal_id,
             max_attempts: 1,
+            batch_order: super::BatchOrder::default(),
         })
     }
 }
@@ -175,7 +176,8 @@ fn parse_type(s: &str) -> Option<BlangkoType> {
 }
 
 impl Journal {
-    /// The printed cards of `batch_id`, with what the final list needs (from each job's payload;
+    /// The printed cards of `batch_id` (handed over or not: the BAST of a school batch is
+    /// written at its hand-over), with what the final list needs (from each job's payload;
     /// name and sex are `None` for jobs whose personal data was purged).
     pub fn batch_cards(&self, batch_id: &str) -> Result<BatchCards> {
         let mut out = BatchCards::default();
@@ -187,7 +189,8 @@ impl Journal {
                     (SELECT e.at FROM job_events e
                       WHERE e.job_id = j.job_id AND e.to_state = 'printed'
                       ORDER BY e.id DESC LIMIT 1)
-             FROM jobs j WHERE j.batch_id = ?1 AND j.state = 'printed' ORDER BY 6, j.id",
+             FROM jobs j WHERE j.batch_id = ?1 AND j.state IN ('printed', 'diserahkan')
+             ORDER BY 6, j.id",
         )?;
         let rows = st.query_map([batch_id], |r| {
             Ok((
@@ -224,7 +227,8 @@ impl Journal {
             });
         }
         let mut st = self.conn.prepare(
-            "SELECT state, COUNT(*) FROM jobs WHERE batch_id = ?1 AND state != 'printed'
+            "SELECT state, COUNT(*) FROM jobs
+             WHERE batch_id = ?1 AND state NOT IN ('printed', 'diserahkan')
              GROUP BY state",
         )?;
         let rows = st.query_map([batch_id], |r| {

@@ -15,19 +15,11 @@ use cetak::journal::{BlangkoType, JobState};
 
 /// Signed KIA jobs of one batch (a school), as the collective programme sends them.
 fn batch_jobs(dir: &Path, prefix: &str, batch: &str, n: usize) -> Vec<String> {
-    std::fs::create_dir_all(dir).unwrap();
-    let src = root().join("examples/jobs/kia-0-5.json");
-    let inlined =
-        cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap()).unwrap();
-    let mut doc: serde_json::Value = serde_json::from_str(&inlined).unwrap();
-    doc["batch"] = serde_json::json!({ "id": batch, "name": "SD Negeri Cigadung 1" });
-    (0..n)
-        .map(|i| {
-            let id = format!("{prefix}-{i:05}");
-            doc["job_id"] = serde_json::Value::String(id.clone());
-            std::fs::write(dir.join(format!("{id}.jws")), sign(&doc.to_string())).unwrap();
-            id
-        })
+    // Each a different child: a batch refuses a second card for the same NIK.
+    let batch = serde_json::json!({ "id": batch, "name": "SD Negeri Cigadung 1" });
+    school_jobs(dir, "kia-0-5.json", prefix, &batch, n)
+        .into_iter()
+        .map(|p| p.job_id)
         .collect()
 }
 
@@ -296,6 +288,7 @@ fn in_doubt(j: &mut cetak::journal::Journal, id: &str, printer: &str) {
         blangko_type: BlangkoType::Kia,
         nik_masked: "3273********0007".into(),
         batch_id: None,
+        batch_nik: None,
         priority: 0,
         needs_chip: false,
         needs_dual_side: false,

@@ -30,8 +30,24 @@ pub fn test_trust_config() -> String {
     )
 }
 
+/// [`emulator`] for long runs: finished cards keep no panels in memory (about 4 MB a card).
+pub fn counting_emulator(serial: &str, feeder: u32) -> Emulator {
+    Emulator::new(EmulatorConfig {
+        serial: serial.into(),
+        time_scale: 0.0,
+        timings: Timings::default(),
+        feeder_cards: feeder,
+        ribbon_cards: 10_000,
+        hopper_capacity: 10_000,
+        reject_capacity: 1_000,
+        keep_panels: false,
+        ..EmulatorConfig::default()
+    })
+}
+
 /// Writes `n` self-contained copies of a sample job (images inlined) with ids `{prefix}-{i}`
-/// into `dir`, signed with the test key (`{id}.jws`); returns their ids.
+/// into `dir`, signed with the test key (`{id}.jws`); returns their ids. Copies of a sample
+/// in a batch differ in the NIK's serial (a batch refuses the same child twice).
 pub fn make_jobs(dir: &Path, sample: &str, prefix: &str, n: usize) -> Vec<String> {
     std::fs::create_dir_all(dir).unwrap();
     let src = root().join("examples/jobs").join(sample);
@@ -39,9 +55,19 @@ pub fn make_jobs(dir: &Path, sample: &str, prefix: &str, n: usize) -> Vec<String
         cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap()).unwrap();
     let mut doc: serde_json::Value = serde_json::from_str(&inlined).unwrap();
     let mut ids = Vec::new();
+    let nik = doc["person"]["nik"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let in_batch = doc.get("batch").is_some() && nik.len() == 16;
     for i in 0..n {
         let id = format!("{prefix}-{i:05}");
         doc["job_id"] = serde_json::Value::String(id.clone());
+        if in_batch {
+            // A batch takes one card per child: each copy is another child (NIK serial i + 1;
+            // the first copy keeps the sample's NIK).
+            doc["person"]["nik"] = format!("{}{:04}", &nik[..12], i % 9_999 + 1).into();
+        }
         std::fs::write(dir.join(format!("{id}.jws")), sign(&doc.to_string())).unwrap();
         ids.push(id);
     }
@@ -249,6 +275,106 @@ pub fn assert_one_language(text: &str, lang: &str) {
             "{what} word {w:?} in --lang {lang} output:\n{text}"
         );
     }
+}
+
+/// One synthetic child of a school batch written by [`school_jobs`].
+#[derive(Debug, Clone)]
+pub struct Pupil {
+    pub job_id: String,
+    pub nik: String,
+    pub girl: bool,
+}
+
+const BOYS: &[&str] = &[
+    "Bima", "Raka", "Fajar", "Dimas", "Rizky", "Arya", "Galih", "Yoga", "Bayu", "Gilang", "Hafiz",
+    "Ilham", "Naufal", "Satria", "Wahyu",
+];
+const GIRLS: &[&str] = &[
+    "Nayla",
+    "Putri",
+    "Aisyah",
+    "Citra",
+    "Dewi",
+    "Intan",
+    "Kirana",
+    "Laras",
+    "Maya",
+    "Nadia",
+    "Rania",
+    "Salsabila",
+    "Tiara",
+    "Wulan",
+    "Zahra",
+];
+const FAMILY: &[&str] = &[
+    "Pratama",
+    "Nugraha",
+    "Lestari",
+    "Permana",
+    "Saputra",
+    "Wijaya",
+    "Hidayat",
+    "Rahmawati",
+    "Kurniawan",
+    "Setiawan",
+    "Ramadhani",
+    "Maulana",
+    "Anggraini",
+];
+
+/// Writes `n` signed, self-contained KIA jobs of one school batch (`batch` is the job's
+/// `batch` object) into `dir` as `{prefix}-{i:05}.jws`, each a different synthetic child from
+/// `sample` (its birth year, design and images): boys and girls mixed (about two girls in
+/// five), names from syllable lists, birth dates spread over the year, and a NIK consistent
+/// with the birth date and sex (day + 40 for a girl; serial `i + 1`).
+pub fn school_jobs(
+    dir: &Path,
+    sample: &str,
+    prefix: &str,
+    batch: &serde_json::Value,
+    n: usize,
+) -> Vec<Pupil> {
+    std::fs::create_dir_all(dir).unwrap();
+    let src = root().join("examples/jobs").join(sample);
+    let inlined =
+        cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap()).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&inlined).unwrap();
+    let year: u32 = doc["person"]["date_of_birth"].as_str().unwrap()[..4]
+        .parse()
+        .unwrap();
+    doc.as_object_mut().unwrap().remove("valid_until");
+    doc["batch"] = batch.clone();
+    (0..n)
+        .map(|i| {
+            let id = format!("{prefix}-{i:05}");
+            let girl = (i * 7 + 3) % 5 < 2;
+            let (day, month) = (1 + i % 28, 1 + (i / 28) % 12);
+            let first = if girl { GIRLS } else { BOYS };
+            let name = format!(
+                "{} {} {}",
+                first[i % first.len()],
+                first[(i / first.len() + 3) % first.len()],
+                FAMILY[i % FAMILY.len()]
+            );
+            let nik = format!(
+                "327301{:02}{month:02}{:02}{:04}",
+                day + if girl { 40 } else { 0 },
+                year % 100,
+                i + 1
+            );
+            doc["job_id"] = id.clone().into();
+            doc["person"]["name"] = name.into();
+            doc["person"]["sex"] = if girl { "PEREMPUAN" } else { "LAKI-LAKI" }.into();
+            doc["person"]["nik"] = nik.clone().into();
+            doc["person"]["date_of_birth"] = format!("{year}-{month:02}-{day:02}").into();
+            std::fs::write(dir.join(format!("{id}.jws")), sign(&doc.to_string())).unwrap();
+            Pupil {
+                job_id: id,
+                nik,
+                girl,
+            }
+        })
+        .collect()
 }
 
 // ---- Unix users for the authority tests: made per test, removed when dropped (needs root) ----

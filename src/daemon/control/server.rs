@@ -189,6 +189,8 @@ pub fn router(state: ControlState) -> Router {
         .route("/v1/doubt", get(doubt_list))
         .route("/v1/doubt/{job}/resolve", post(doubt_resolve))
         .route("/v1/jobs/{job}/handover", post(hand_over))
+        .route("/v1/batches", get(batch_list))
+        .route("/v1/batches/{batch}", get(batch_show))
         .route("/v1/batches/{batch}/handover", post(hand_over_batch))
         .route("/v1/outbox", get(outbox_show))
         .route("/v1/outbox/retry", post(outbox_retry))
@@ -587,6 +589,18 @@ async fn hand_over(
     body: Body<super::HandOverRequest>,
 ) -> Response {
     post_books(s, p, body, move |b, j, c, r| b.hand_over(j, c, &job, r)).await
+}
+
+async fn batch_list(State(s): State<ControlState>, ConnectInfo(p): ConnectInfo<Peer>) -> Response {
+    s.books(p, |b, j, c| b.batch_list(j, c)).await
+}
+
+async fn batch_show(
+    State(s): State<ControlState>,
+    ConnectInfo(p): ConnectInfo<Peer>,
+    UrlPath(batch): UrlPath<String>,
+) -> Response {
+    s.books(p, move |b, j, c| b.batch_show(j, c, &batch)).await
 }
 
 async fn hand_over_batch(
