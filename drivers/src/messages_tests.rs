@@ -43,9 +43,10 @@ fn drivers_catalogue_is_complete() {
 pub(crate) fn every_driver_error() -> Vec<Box<dyn Message>> {
     use crate::chip::apdu::{ApduError, StatusWord};
     use crate::chip::ChipError as C;
+    use crate::chip::ReaderPatternError as R;
     use crate::printer::layers::Side;
     use crate::printer::{Panel, PrinterError as P};
-    use crate::transport::{TransportError as T, UriError as U};
+    use crate::transport::{BadOption, Malformed, TransportError as T, UriError as U};
     let s = || "x".to_string();
     let d = std::time::Duration::from_millis(5);
     let t = || T::Disconnected { target: s() };
@@ -88,13 +89,60 @@ pub(crate) fn every_driver_error() -> Vec<Box<dyn Message>> {
         Box::new(P::Transport(t())),
         Box::new(U::Malformed {
             uri: s(),
-            reason: s(),
+            reason: Malformed::Empty,
+        }),
+        Box::new(U::Malformed {
+            uri: s(),
+            reason: Malformed::Characters,
+        }),
+        Box::new(U::Malformed {
+            uri: s(),
+            reason: Malformed::NoOptions("tcp"),
+        }),
+        Box::new(U::Malformed {
+            uri: s(),
+            reason: Malformed::RelativePath,
+        }),
+        Box::new(U::Malformed {
+            uri: s(),
+            reason: Malformed::EmulatorName,
+        }),
+        Box::new(U::Malformed {
+            uri: s(),
+            reason: Malformed::TcpHost,
+        }),
+        Box::new(U::Malformed {
+            uri: s(),
+            reason: Malformed::TcpPort,
+        }),
+        Box::new(U::Malformed {
+            uri: s(),
+            reason: Malformed::Ipv6,
         }),
         Box::new(U::BadOption {
             key: s(),
             value: s(),
-            reason: s(),
+            reason: BadOption::Baud,
         }),
+        Box::new(U::BadOption {
+            key: s(),
+            value: s(),
+            reason: BadOption::Flow,
+        }),
+        Box::new(U::BadOption {
+            key: s(),
+            value: s(),
+            reason: BadOption::Parity,
+        }),
+        Box::new(U::BadOption {
+            key: s(),
+            value: s(),
+            reason: BadOption::Unknown,
+        }),
+        Box::new(R::Empty),
+        Box::new(R::MatchesAll(s())),
+        Box::new(R::Control),
+        Box::new(R::TooLong),
         Box::new(T::OpenFailed {
             target: s(),
             reason: s(),
@@ -181,8 +229,21 @@ fn english_texts_are_the_display_texts() {
     let e = UriError::BadOption {
         key: "baud".into(),
         value: "x".into(),
-        reason: "y".into(),
+        reason: crate::transport::BadOption::Baud,
     };
+    assert_eq!(render(Lang::En, &e), e.to_string());
+    for reason in [
+        crate::transport::Malformed::NoOptions("usblp"),
+        crate::transport::Malformed::RelativePath,
+        crate::transport::Malformed::TcpPort,
+    ] {
+        let e = UriError::Malformed {
+            uri: "x".into(),
+            reason,
+        };
+        assert_eq!(render(Lang::En, &e), e.to_string());
+    }
+    let e = crate::chip::ReaderPatternError::MatchesAll("**".into());
     assert_eq!(render(Lang::En, &e), e.to_string());
     let e = ChipError::NoReader {
         pattern: "ACS".into(),

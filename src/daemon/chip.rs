@@ -38,7 +38,7 @@ pub type ContentFn = fn(&crate::job::ValidatedJob) -> cetak_drivers::chip::ChipC
 /// The real encoder: a PC/SC reader at the printer's station, a card profile, and the job's
 /// chip content. Each card is a fresh connection (the reader sees a new card at each park).
 pub struct PcscEncoder {
-    reader: String,
+    reader: cetak_drivers::chip::ReaderPattern,
     profile: cetak_drivers::chip::Profile,
     station: EncoderStation,
     content: ContentFn,
@@ -90,7 +90,7 @@ impl ChipEncoder for PcscEncoder {
     fn encode(&mut self, job: &ValidatedJob) -> Result<ChipInfo, EncodeFailure> {
         let content = (self.content)(job);
         let mut channel = cetak_drivers::chip::PcscChannel::open(
-            cetak_drivers::chip::PcscConfig::new(self.reader.clone()),
+            cetak_drivers::chip::PcscConfig::new(self.reader.as_str()),
         )
         .map_err(station_fault)?;
         let done = cetak_drivers::chip::encode(&mut channel, &self.profile, &content)

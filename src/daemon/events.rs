@@ -2,8 +2,8 @@
 //! decision, and the in-process handle through which a decision is given. The dashboard and the
 //! HTTP API use [`StationHandle`]; workers block on their own action channel while paused.
 
+use crate::shutdown::{Receiver, Sender};
 use std::collections::BTreeMap;
-use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::journal::Actor;
@@ -226,7 +226,7 @@ impl StationHandle {
 
     /// Registers a printer worker; returns the receiving end of its action channel.
     pub(crate) fn add_printer(&self, printer: &str) -> Receiver<Decision> {
-        let (tx, rx) = std::sync::mpsc::channel();
+        let (tx, rx) = crate::shutdown::channel();
         let mut b = self.board();
         b.states.insert(printer.to_string(), PrinterState::Starting);
         b.actions.insert(printer.to_string(), tx);

@@ -254,6 +254,76 @@ impl std::fmt::Debug for StationOptions {
     }
 }
 
+/// What the station's threads share, gathered once by [`Station::start_with`].
+struct Parts {
+    path: PathBuf,
+    jopts: JournalOptions,
+    policy: ValidationPolicy,
+    layouts: Arc<Layouts>,
+    thresholds: StockThresholds,
+    handle: StationHandle,
+    stop: Shutdown,
+}
+
+impl Parts {
+    /// The spool watcher and the purge, each on its own journal connection.
+    fn spawn_background(&self, config: &Config) -> Result<Vec<JoinHandle<()>>, DaemonError> {
+        let spool = Spool::open_for(config)?;
+        let mut intake_journal = Journal::open_with(&self.path, self.jopts.clone())?;
+        let stop = self.stop.clone();
+        let policy = self.policy.clone();
+        let thresholds = self.thresholds.clone();
+        let handle = self.handle.clone();
+        let spool_thread = spawn("spool", move || {
+            run_spool(
+                spool,
+                &mut intake_journal,
+                &policy,
+                (&thresholds, &handle),
+                &stop,
+            )
+        })?;
+        let purge_journal = Journal::open_with(&self.path, self.jopts.clone())?;
+        let (stop, root, days) = (
+            self.stop.clone(),
+            spool_dir(config),
+            config.policy.retention_days,
+        );
+        let purge_thread = spawn("purge", move || {
+            purge::run_purge(purge_journal, root, days, &stop)
+        })?;
+        Ok(vec![spool_thread, purge_thread])
+    }
+
+    /// One printer's worker thread.
+    fn spawn_worker(
+        &self,
+        config: &Config,
+        p: &crate::config::PrinterConfig,
+        encoder: Option<Box<dyn ChipEncoder>>,
+    ) -> Result<JoinHandle<()>, DaemonError> {
+        let setup = worker::WorkerSetup {
+            printer_id: p.id.clone(),
+            uri: p.uri.clone(),
+            blangko: p.blangko,
+            encoder,
+            journal_path: self.path.clone(),
+            journal_options: self.jopts.clone(),
+            policy: self.policy.clone(),
+            layouts: self.layouts.clone(),
+            lookahead: config.policy.lookahead,
+            training: config.policy.training,
+            handle: self.handle.clone(),
+            stop: self.stop.clone(),
+            actions: self.handle.add_printer(&p.id),
+            thresholds: self.thresholds.clone(),
+        };
+        spawn(&format!("printer-{}", p.id), move || {
+            worker::run_worker(setup)
+        })
+    }
+}
+
 impl Station {
     /// [`Station::start_with`] without chip encoders.
     pub fn start(config: &Config) -> Result<Station, DaemonError> {
@@ -275,73 +345,32 @@ impl Station {
         let layouts = Arc::new(Layouts::load_from(&config.layout_source())?);
         // A template the renderer cannot draw stops the station now, not at its first card.
         layouts.bake_all()?;
-        let policy = validation_policy(config);
-        let spool = Spool::open_for(config)?;
-        let stop = options.shutdown.clone();
-        let mut threads = Vec::new();
-        let path = journal_path(&config.station.data_dir);
-        let jopts = journal_options(config);
-        {
-            let mut intake_journal = Journal::open_with(&path, jopts.clone())?;
-            let stop = stop.clone();
-            let policy = policy.clone();
-            let thresholds = thresholds.clone();
-            let handle = handle.clone();
-            threads.push(spawn("spool", move || {
-                run_spool(
-                    spool,
-                    &mut intake_journal,
-                    &policy,
-                    (&thresholds, &handle),
-                    &stop,
-                )
-            })?);
-        }
-        {
-            let purge_journal = Journal::open_with(&path, jopts.clone())?;
-            let (stop, root, days) = (
-                stop.clone(),
-                spool_dir(config),
-                config.policy.retention_days,
-            );
-            threads.push(spawn("purge", move || {
-                purge::run_purge(purge_journal, root, days, &stop)
-            })?);
-        }
+        let parts = Parts {
+            path: journal_path(&config.station.data_dir),
+            jopts: journal_options(config),
+            policy: validation_policy(config),
+            layouts,
+            thresholds,
+            handle,
+            stop: options.shutdown.clone(),
+        };
+        let mut threads = parts.spawn_background(config)?;
         for p in &config.printers {
-            let blangko = p.blangko;
-            let setup = worker::WorkerSetup {
-                printer_id: p.id.clone(),
-                uri: p.uri.clone(),
-                blangko,
-                encoder: options.encoders.remove(&p.id),
-                journal_path: path.clone(),
-                journal_options: jopts.clone(),
-                policy: policy.clone(),
-                layouts: layouts.clone(),
-                lookahead: config.policy.lookahead,
-                training: config.policy.training,
-                handle: handle.clone(),
-                stop: stop.clone(),
-                actions: handle.add_printer(&p.id),
-                thresholds: thresholds.clone(),
-            };
-            threads.push(spawn(&format!("printer-{}", p.id), move || {
-                worker::run_worker(setup)
-            })?);
+            let encoder = options.encoders.remove(&p.id);
+            threads.push(parts.spawn_worker(config, p, encoder)?);
         }
         let link = match &config.link {
             Some(_) => {
                 let ctx = Arc::new(IntakeContext::from_config(config)?);
-                let link = crate::link::LinkService::start(config, ctx, &stop)?;
-                handle.attach_link(Arc::new(link.health()));
+                let link = crate::link::LinkService::start(config, ctx, &parts.stop)?;
+                parts.handle.attach_link(Arc::new(link.health()));
                 Some(link)
             }
             None => None,
         };
         Ok(Station {
-            handle,
-            stop,
+            handle: parts.handle,
+            stop: parts.stop,
             threads,
             recovery,
             journal,

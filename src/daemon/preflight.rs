@@ -78,33 +78,86 @@ pub fn check_places(config: &Config) -> Result<(), DaemonError> {
     Ok(())
 }
 
+fn problem(path: &Path, id: String, en: String) -> PlaceProblem {
+    PlaceProblem {
+        path: path.to_path_buf(),
+        en,
+        id,
+    }
+}
+
+/// One place: readable, of the right kind, owned by the daemon's user, writable; then narrowed
+/// when it holds personal data others could read.
 fn check_one(path: &Path, kind: Kind, me: u32) -> Result<(), PlaceProblem> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => {
-            return Err(PlaceProblem {
-                path: path.to_path_buf(),
-                en: format!(
-                    "cetak daemon cannot start: {} cannot be read ({e}); fix its permissions so \
-                     that user {} owns it",
-                    path.display(),
-                    user(me)
-                ),
-                id: format!(
+            return Err(problem(
+                path,
+                format!(
                     "daemon cetak tidak dapat mulai: {} tidak dapat dibaca ({e}); perbaiki izinnya \
                      agar dimiliki pengguna {}",
                     path.display(),
                     user(me)
                 ),
-            })
+                format!(
+                    "cetak daemon cannot start: {} cannot be read ({e}); fix its permissions so \
+                     that user {} owns it",
+                    path.display(),
+                    user(me)
+                ),
+            ))
         }
     };
-    let dir = meta.is_dir();
-    let (mode, recursive) = match (kind, dir) {
-        (Kind::Private, _) => ("0600", ""),
-        (Kind::PrivateDir, _) => ("0700", "-R "),
-        (Kind::Dir(m), _) => (m, ""),
+    let mode = match kind {
+        Kind::Private => "0600",
+        Kind::PrivateDir => "0700",
+        Kind::Dir(m) => m,
+    };
+    right_kind(path, kind, meta.is_dir())?;
+    owned(path, kind, mode, &meta, me)?;
+    writable(path, mode, &meta, me)?;
+    narrow(path, kind, &meta)
+}
+
+/// A file where a file belongs, a folder where a folder does.
+fn right_kind(path: &Path, kind: Kind, dir: bool) -> Result<(), PlaceProblem> {
+    if matches!(kind, Kind::Private) != dir {
+        return Ok(());
+    }
+    Err(problem(
+        path,
+        format!(
+            "daemon cetak tidak dapat mulai: {} adalah {} padahal seharusnya {}; pindahkan",
+            path.display(),
+            if dir { "folder" } else { "berkas" },
+            if dir { "berkas" } else { "folder" }
+        ),
+        format!(
+            "cetak daemon cannot start: {} is a {} where a {} belongs; move it away",
+            path.display(),
+            if dir { "folder" } else { "file" },
+            if dir { "file" } else { "folder" }
+        ),
+    ))
+}
+
+/// Owned by the daemon's user; else the fix names the chown and chmod.
+fn owned(
+    path: &Path,
+    kind: Kind,
+    mode: &str,
+    meta: &std::fs::Metadata,
+    me: u32,
+) -> Result<(), PlaceProblem> {
+    if meta.uid() == me {
+        return Ok(());
+    }
+    let recursive = if matches!(kind, Kind::PrivateDir) {
+        "-R "
+    } else {
+        ""
     };
     let fix = format!(
         "chown {recursive}{}: {} && chmod {mode} {}",
@@ -112,93 +165,87 @@ fn check_one(path: &Path, kind: Kind, me: u32) -> Result<(), PlaceProblem> {
         path.display(),
         path.display()
     );
-    if matches!(kind, Kind::Private) == dir {
-        return Err(PlaceProblem {
-            path: path.to_path_buf(),
-            en: format!(
-                "cetak daemon cannot start: {} is a {} where a {} belongs; move it away",
-                path.display(),
-                if dir { "folder" } else { "file" },
-                if dir { "file" } else { "folder" }
-            ),
-            id: format!(
-                "daemon cetak tidak dapat mulai: {} adalah {} padahal seharusnya {}; pindahkan",
-                path.display(),
-                if dir { "folder" } else { "berkas" },
-                if dir { "berkas" } else { "folder" }
-            ),
-        });
-    }
-    if meta.uid() != me {
-        return Err(PlaceProblem {
-            path: path.to_path_buf(),
-            en: format!(
-                "cetak daemon cannot start: {} is owned by {} (uid {}), not by the service user \
-                 {} (uid {me}); fix: {fix}",
-                path.display(),
-                user(meta.uid()),
-                meta.uid(),
-                user(me)
-            ),
-            id: format!(
-                "daemon cetak tidak dapat mulai: {} dimiliki {} (uid {}), bukan pengguna layanan \
-                 {} (uid {me}); perbaiki: {fix}",
-                path.display(),
-                user(meta.uid()),
-                meta.uid(),
-                user(me)
-            ),
-        });
-    }
-    let need = if dir {
+    Err(problem(
+        path,
+        format!(
+            "daemon cetak tidak dapat mulai: {} dimiliki {} (uid {}), bukan pengguna layanan \
+             {} (uid {me}); perbaiki: {fix}",
+            path.display(),
+            user(meta.uid()),
+            meta.uid(),
+            user(me)
+        ),
+        format!(
+            "cetak daemon cannot start: {} is owned by {} (uid {}), not by the service user \
+             {} (uid {me}); fix: {fix}",
+            path.display(),
+            user(meta.uid()),
+            meta.uid(),
+            user(me)
+        ),
+    ))
+}
+
+/// Writable (and, for a folder, searchable) by the daemon's user.
+fn writable(
+    path: &Path,
+    mode: &str,
+    meta: &std::fs::Metadata,
+    me: u32,
+) -> Result<(), PlaceProblem> {
+    let need = if meta.is_dir() {
         AccessFlags::W_OK | AccessFlags::X_OK
     } else {
         AccessFlags::R_OK | AccessFlags::W_OK
     };
-    if access(path, need).is_err() {
-        return Err(PlaceProblem {
-            path: path.to_path_buf(),
-            en: format!(
-                "cetak daemon cannot start: {} is not writable by the service user {} (mode \
-                 {:o}); fix: chmod {mode} {}",
-                path.display(),
-                user(me),
-                meta.mode() & 0o7777,
-                path.display()
-            ),
-            id: format!(
-                "daemon cetak tidak dapat mulai: {} tidak dapat ditulis pengguna layanan {} \
-                 (mode {:o}); perbaiki: chmod {mode} {}",
-                path.display(),
-                user(me),
-                meta.mode() & 0o7777,
-                path.display()
-            ),
-        });
+    if access(path, need).is_ok() {
+        return Ok(());
     }
-    let narrow = match kind {
-        Kind::Private => Some(0o600),
-        Kind::PrivateDir => Some(0o700),
-        Kind::Dir(_) => None,
+    Err(problem(
+        path,
+        format!(
+            "daemon cetak tidak dapat mulai: {} tidak dapat ditulis pengguna layanan {} \
+             (mode {:o}); perbaiki: chmod {mode} {}",
+            path.display(),
+            user(me),
+            meta.mode() & 0o7777,
+            path.display()
+        ),
+        format!(
+            "cetak daemon cannot start: {} is not writable by the service user {} (mode \
+             {:o}); fix: chmod {mode} {}",
+            path.display(),
+            user(me),
+            meta.mode() & 0o7777,
+            path.display()
+        ),
+    ))
+}
+
+/// A place with personal data that others may read is narrowed to 0600 / 0700.
+fn narrow(path: &Path, kind: Kind, meta: &std::fs::Metadata) -> Result<(), PlaceProblem> {
+    let want = match kind {
+        Kind::Private => 0o600,
+        Kind::PrivateDir => 0o700,
+        Kind::Dir(_) => return Ok(()),
     };
-    if let Some(want) = narrow {
-        if meta.mode() & 0o077 != 0 {
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(want)).map_err(|e| {
-                PlaceProblem {
-                    path: path.to_path_buf(),
-                    en: format!(
-                        "cetak daemon cannot start: chmod {want:o} {}: {e}",
-                        path.display()
-                    ),
-                    id: format!(
-                        "daemon cetak tidak dapat mulai: chmod {want:o} {}: {e}",
-                        path.display()
-                    ),
-                }
-            })?;
-            tracing::warn!(path = %path.display(), mode = format!("{want:o}"), "personal data was readable by others: mode narrowed");
-        }
+    if meta.mode() & 0o077 == 0 {
+        return Ok(());
     }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(want)).map_err(|e| {
+        problem(
+            path,
+            format!(
+                "daemon cetak tidak dapat mulai: chmod {want:o} {}: {e}",
+                path.display()
+            ),
+            format!(
+                "cetak daemon cannot start: chmod {want:o} {}: {e}",
+                path.display()
+            ),
+        )
+    })?;
+    tracing::warn!(path = %path.display(), mode = format!("{want:o}"), "personal data was readable by others: mode narrowed");
     Ok(())
 }
 

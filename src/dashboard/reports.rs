@@ -163,7 +163,12 @@ fn make(
         Kind::Spoilage | Kind::Stock => period_report(state, &j, kind, q, format)?,
     };
     made.map_err(|e| match e {
-        ReportError::Input { id, en } => answer(StatusCode::NOT_FOUND, "not_found", id, en),
+        e if e.is_input() => answer(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            e.message(Lang::Id),
+            e.message(Lang::En),
+        ),
         e => {
             tracing::error!(error = %e, "report");
             answer(

@@ -123,22 +123,57 @@ pub fn validate(
         check_images(&mut c, doc, policy, base_dir, when.design, is_kia);
     let (qr, barcode, batch) = check_payloads(&mut c, doc, job_id.as_deref(), nik_ok);
 
+    let checked = Checked {
+        job_id,
+        when,
+        v,
+        official_signature,
+        photo,
+        holder_signature,
+        qr,
+        barcode,
+        batch,
+    };
+    assemble(doc, c, f, checked)
+}
+
+/// What the rules of [`validate`] produced, put together by [`assemble`].
+struct Checked {
+    job_id: Option<String>,
+    when: Dated,
+    v: Vocab,
+    official_signature: Option<DynamicImage>,
+    photo: Option<Image>,
+    holder_signature: Option<Image>,
+    qr: Option<String>,
+    barcode: Option<String>,
+    batch: Option<super::CheckedBatch>,
+}
+
+/// The validated job, or the rejection with every finding.
+fn assemble(
+    doc: &JobDocument,
+    c: Collector,
+    f: Fields,
+    k: Checked,
+) -> Result<ValidatedJob, Rejection> {
     if !c.errors.is_empty() {
         return Err(Rejection {
             errors: c.errors,
             warnings: c.warnings,
         });
     }
-    // Every `None` below has pushed an error above; this is the all-clear path.
+    let p = &doc.person;
+    // Every `None` below has pushed an error in `validate`; this is the all-clear path.
     match (
-        job_id,
-        when.design,
-        when.valid_until,
-        v.sex,
-        v.citizenship,
-        when.age,
-        qr,
-        barcode,
+        k.job_id,
+        k.when.design,
+        k.when.valid_until,
+        k.v.sex,
+        k.v.citizenship,
+        k.when.age,
+        k.qr,
+        k.barcode,
     ) {
         (
             Some(job_id),
@@ -162,13 +197,13 @@ pub fn validate(
             issue_date: doc.office.issue_date,
             age_at_issue: age,
             valid_until,
-            batch,
+            batch: k.batch,
             fields: f.0,
-            photo: photo.as_ref().map(|(_, img)| img.clone()),
-            photo_bytes: photo.map(|(bytes, _)| bytes),
-            holder_signature: holder_signature.as_ref().map(|(_, img)| img.clone()),
-            holder_signature_bytes: holder_signature.map(|(bytes, _)| bytes),
-            official_signature,
+            photo: k.photo.as_ref().map(|(_, img)| img.clone()),
+            photo_bytes: k.photo.map(|(bytes, _)| bytes),
+            holder_signature: k.holder_signature.as_ref().map(|(_, img)| img.clone()),
+            holder_signature_bytes: k.holder_signature.map(|(bytes, _)| bytes),
+            official_signature: k.official_signature,
             qr_payload: qr,
             barcode_payload: barcode,
             warnings: c.warnings,

@@ -215,29 +215,8 @@ impl Journal {
         let recomputed = self.balances(true)?;
         let stored = self.balances(false)?;
         let mut problems = Vec::new();
-        let key = |v: &[(BlangkoType, Location, i64)]| -> BTreeMap<(BlangkoType, String), i64> {
-            v.iter()
-                .filter(|x| x.2 != 0)
-                .map(|(t, l, n)| ((*t, l.code()), *n))
-                .collect()
-        };
-        let (rk, sk) = (key(&recomputed), key(&stored));
-        for k in rk.keys().chain(sk.keys()) {
-            let (r, s) = (
-                rk.get(k).copied().unwrap_or(0),
-                sk.get(k).copied().unwrap_or(0),
-            );
-            if r != s
-                && !problems
-                    .iter()
-                    .any(|p: &String| p.contains(&format!("{}/{} ", k.0, k.1)))
-            {
-                problems.push(format!(
-                    "{}/{} balance is {s} but the movements add up to {r}",
-                    k.0, k.1
-                ));
-            }
-        }
+        let by_place = balances_by_place(&recomputed);
+        balances_agree(&by_place, &balances_by_place(&stored), &mut problems);
         for (t, loc, n) in &recomputed {
             if loc.is_physical() && *n < 0 {
                 problems.push(format!("{t}/{loc} is negative ({n})"));
@@ -245,65 +224,81 @@ impl Journal {
         }
         let report = self.report_from(&recomputed)?;
         for (t, f) in &report.types {
-            let kind_sum = |kind: &str| -> Result<i64> {
-                Ok(self.conn.query_row(
-                    "SELECT COALESCE(SUM(count), 0) FROM ledger WHERE blangko_type = ?1 AND kind = ?2",
-                    params![t.code(), kind],
-                    |r| r.get(0),
-                )?)
-            };
-            let received = kind_sum("received")?;
-            if received != f.received {
-                problems.push(format!(
-                    "{t}: received movements add up to {received}, supplier balance says {}",
-                    f.received
-                ));
-            }
-            if f.imbalance() != 0 {
-                problems.push(format!(
-                    "{t}: received {} + adjustments {} != store {} + feeders {} + printers {} + consumed {} + spoiled {} + returned {} (off by {})",
-                    f.received, f.adjustments, f.in_store, f.in_feeders, f.in_printers,
-                    f.consumed, f.spoiled, f.returned, f.imbalance()
-                ));
-            }
-            let printed_jobs: i64 = self.conn.query_row(
-                "SELECT COUNT(*) FROM jobs WHERE blangko_type = ?1 AND state IN ('printed', 'diserahkan')",
-                [t.code()],
-                |r| r.get(0),
-            )?;
-            if printed_jobs != f.consumed {
-                problems.push(format!(
-                    "{t}: {printed_jobs} printed jobs but {} blangko consumed",
-                    f.consumed
-                ));
-            }
+            self.verify_type(*t, f, &mut problems)?;
         }
-        // Cards inside each printer = jobs holding a blangko there.
+        self.verify_cards_in_printers(&by_place, &mut problems)?;
+        self.verify_movements(&mut problems)?;
+        Ok(StockVerification { report, problems })
+    }
+
+    /// One type's figures against its movements and its printed jobs.
+    fn verify_type(
+        &self,
+        t: BlangkoType,
+        f: &TypeFigures,
+        problems: &mut Vec<String>,
+    ) -> Result<()> {
+        let received: i64 = self.conn.query_row(
+            "SELECT COALESCE(SUM(count), 0) FROM ledger WHERE blangko_type = ?1 AND kind = ?2",
+            params![t.code(), "received"],
+            |r| r.get(0),
+        )?;
+        if received != f.received {
+            problems.push(format!(
+                "{t}: received movements add up to {received}, supplier balance says {}",
+                f.received
+            ));
+        }
+        if f.imbalance() != 0 {
+            problems.push(format!(
+                "{t}: received {} + adjustments {} != store {} + feeders {} + printers {} + consumed {} + spoiled {} + returned {} (off by {})",
+                f.received, f.adjustments, f.in_store, f.in_feeders, f.in_printers,
+                f.consumed, f.spoiled, f.returned, f.imbalance()
+            ));
+        }
+        let printed_jobs: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM jobs WHERE blangko_type = ?1 AND state IN ('printed', 'diserahkan')",
+            [t.code()],
+            |r| r.get(0),
+        )?;
+        if printed_jobs != f.consumed {
+            problems.push(format!(
+                "{t}: {printed_jobs} printed jobs but {} blangko consumed",
+                f.consumed
+            ));
+        }
+        Ok(())
+    }
+
+    /// Cards inside each printer = jobs holding a blangko there.
+    fn verify_cards_in_printers(
+        &self,
+        by_place: &BTreeMap<(BlangkoType, String), i64>,
+        problems: &mut Vec<String>,
+    ) -> Result<()> {
         let mut held: BTreeMap<(BlangkoType, String), i64> = BTreeMap::new();
-        {
-            let mut st = self.conn.prepare(
-                "SELECT blangko_type, printer_id, COUNT(*) FROM jobs
-                 WHERE state IN ('feeding', 'encoding', 'printing', 'in_doubt')
-                 GROUP BY blangko_type, printer_id",
-            )?;
-            let rows = st.query_map([], |r| {
-                Ok((
-                    r.get::<_, Option<String>>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (t, p, n) = row?;
-                match (t.as_deref().and_then(parse_type), p) {
-                    (Some(t), Some(p)) => {
-                        held.insert((t, Location::InPrinter(p).code()), n);
-                    }
-                    _ => problems.push(format!("{n} job(s) hold a blangko without a printer")),
+        let mut st = self.conn.prepare(
+            "SELECT blangko_type, printer_id, COUNT(*) FROM jobs
+             WHERE state IN ('feeding', 'encoding', 'printing', 'in_doubt')
+             GROUP BY blangko_type, printer_id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (t, p, n) = row?;
+            match (t.as_deref().and_then(parse_type), p) {
+                (Some(t), Some(p)) => {
+                    held.insert((t, Location::InPrinter(p).code()), n);
                 }
+                _ => problems.push(format!("{n} job(s) hold a blangko without a printer")),
             }
         }
-        let in_printers: BTreeMap<(BlangkoType, String), i64> = rk
+        let in_printers: BTreeMap<(BlangkoType, String), i64> = by_place
             .iter()
             .filter(|((_, l), _)| l.starts_with("printer:"))
             .map(|(k, n)| (k.clone(), *n))
@@ -313,7 +308,11 @@ impl Journal {
                 "cards in printers per ledger {in_printers:?} differ from jobs holding a blangko {held:?}"
             ));
         }
-        // Movement shapes and audit links.
+        Ok(())
+    }
+
+    /// Movement shapes and audit links.
+    fn verify_movements(&self, problems: &mut Vec<String>) -> Result<()> {
         let mut shape_sql = String::from("SELECT COUNT(*) FROM ledger WHERE NOT (");
         for (i, (k, f, t)) in SHAPES.iter().enumerate() {
             if i > 0 {
@@ -339,7 +338,7 @@ impl Journal {
         if unaudited > 0 {
             problems.push(format!("{unaudited} movement(s) without their audit row"));
         }
-        Ok(StockVerification { report, problems })
+        Ok(())
     }
 
     /// Spoiled blangko per local day, type and category, for days in `[from, to)`; the day
@@ -379,5 +378,37 @@ impl Journal {
             }
         }
         Ok(out)
+    }
+}
+
+/// Non-zero balances keyed by type and place code.
+fn balances_by_place(v: &[(BlangkoType, Location, i64)]) -> BTreeMap<(BlangkoType, String), i64> {
+    v.iter()
+        .filter(|x| x.2 != 0)
+        .map(|(t, l, n)| ((*t, l.code()), *n))
+        .collect()
+}
+
+/// The maintained balances agree with the sum of the movements (one problem per place).
+fn balances_agree(
+    recomputed: &BTreeMap<(BlangkoType, String), i64>,
+    stored: &BTreeMap<(BlangkoType, String), i64>,
+    problems: &mut Vec<String>,
+) {
+    for k in recomputed.keys().chain(stored.keys()) {
+        let (r, s) = (
+            recomputed.get(k).copied().unwrap_or(0),
+            stored.get(k).copied().unwrap_or(0),
+        );
+        if r != s
+            && !problems
+                .iter()
+                .any(|p: &String| p.contains(&format!("{}/{} ", k.0, k.1)))
+        {
+            problems.push(format!(
+                "{}/{} balance is {s} but the movements add up to {r}",
+                k.0, k.1
+            ));
+        }
     }
 }

@@ -9,12 +9,12 @@ use serde_json::json;
 
 use super::audit;
 use super::error::{JournalError, Result};
-use super::job_tx::{check_step, corrupt, load, transition, StepInfo};
+use super::job_tx::{check_step, corrupt, load, transition, JobRow, StepInfo};
 use super::ledger::{self, Location, Movement, MovementKind};
 use super::outbox;
 use super::state::{JobState, Step};
 use super::types::{check_id, Actor, SpoilCategory};
-use super::Journal;
+use super::{Journal, Tx};
 
 /// What becomes of a job whose printed card is written off.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,19 +40,7 @@ impl Journal {
         after: &AfterWriteOff,
         actor: &Actor,
     ) -> Result<JobState> {
-        if note.trim().is_empty() {
-            return Err(JournalError::InvalidInput(
-                "writing off a printed card needs a note (what changed, who asked)".into(),
-            ));
-        }
-        if let AfterWriteOff::SupersededBy(new) = after {
-            check_id("replacing job id", new)?;
-            if new == job_id {
-                return Err(JournalError::InvalidInput(
-                    "a job cannot supersede itself".into(),
-                ));
-            }
-        }
+        check_request(job_id, note, after)?;
         let tx = self.write()?;
         let mut job = load(&tx.tx, job_id)?;
         check_step(&job, Step::WriteOff)?;
@@ -60,19 +48,7 @@ impl Journal {
             .blangko_type
             .ok_or_else(|| corrupt(job_id, "printed job without blangko type".into()))?;
         if *after == AfterWriteOff::Reprint {
-            let payload: Option<Option<String>> = tx
-                .tx
-                .query_row(
-                    "SELECT payload FROM jobs WHERE job_id = ?1",
-                    [job_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if payload.flatten().is_none() {
-                return Err(JournalError::InvalidInput(format!(
-                    "job {job_id}: its document is purged, it cannot be printed again; name the job that replaces it"
-                )));
-            }
+            document_kept(&tx, job_id)?;
         }
         let printer = job.printer_id.clone();
         let info = StepInfo {
@@ -97,26 +73,10 @@ impl Journal {
             },
         )?;
         job.printer_id = None;
-        let (next, replaced_by) = match after {
-            AfterWriteOff::Reprint => {
-                // The new card is a new production: the attempt limit counts from here.
-                job.attempt_base = job.attempt;
-                (
-                    transition(&tx, &mut job, Step::Requeue, &StepInfo::default(), actor)?,
-                    None,
-                )
-            }
-            AfterWriteOff::SupersededBy(new) => {
-                let reason = format!("superseded by {new}");
-                let info = StepInfo {
-                    reason: Some(&reason),
-                    ..StepInfo::default()
-                };
-                (
-                    transition(&tx, &mut job, Step::Supersede, &info, actor)?,
-                    Some(new.as_str()),
-                )
-            }
+        let next = next_state(&tx, &mut job, after, actor)?;
+        let replaced_by = match after {
+            AfterWriteOff::Reprint => None,
+            AfterWriteOff::SupersededBy(new) => Some(new.as_str()),
         };
         let detail = json!({
             "category": category.code(),
@@ -141,5 +101,64 @@ impl Journal {
         audit::append(&tx, actor, "job.write_off", job_id, &detail)?;
         tx.commit()?;
         Ok(next)
+    }
+}
+
+/// A note is required; a replacing job is a valid id other than the job's own.
+fn check_request(job_id: &str, note: &str, after: &AfterWriteOff) -> Result<()> {
+    if note.trim().is_empty() {
+        return Err(JournalError::InvalidInput(
+            "writing off a printed card needs a note (what changed, who asked)".into(),
+        ));
+    }
+    if let AfterWriteOff::SupersededBy(new) = after {
+        check_id("replacing job id", new)?;
+        if new == job_id {
+            return Err(JournalError::InvalidInput(
+                "a job cannot supersede itself".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A reprint needs the job's document: refused once its personal data is purged.
+fn document_kept(tx: &Tx<'_>, job_id: &str) -> Result<()> {
+    let payload: Option<Option<String>> = tx
+        .tx
+        .query_row(
+            "SELECT payload FROM jobs WHERE job_id = ?1",
+            [job_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if payload.flatten().is_none() {
+        return Err(JournalError::InvalidInput(format!(
+            "job {job_id}: its document is purged, it cannot be printed again; name the job that replaces it"
+        )));
+    }
+    Ok(())
+}
+
+/// Back to the queue (a new production: the attempt limit counts from here), or superseded.
+fn next_state(
+    tx: &Tx<'_>,
+    job: &mut JobRow,
+    after: &AfterWriteOff,
+    actor: &Actor,
+) -> Result<JobState> {
+    match after {
+        AfterWriteOff::Reprint => {
+            job.attempt_base = job.attempt;
+            transition(tx, job, Step::Requeue, &StepInfo::default(), actor)
+        }
+        AfterWriteOff::SupersededBy(new) => {
+            let reason = format!("superseded by {new}");
+            let info = StepInfo {
+                reason: Some(&reason),
+                ..StepInfo::default()
+            };
+            transition(tx, job, Step::Supersede, &info, actor)
+        }
     }
 }

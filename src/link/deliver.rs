@@ -19,7 +19,8 @@ use super::backoff::Backoff;
 use super::client::LinkClient;
 use super::db::Db;
 use super::leases::pause;
-use super::wire::{Event, EventBatch};
+use super::wire::{Event, EventAck, EventBatch};
+use super::LinkError;
 use crate::config::LinkConfig;
 use crate::journal::{stock_body, OutboxEvent};
 
@@ -62,95 +63,141 @@ pub(crate) async fn run_delivery(
     station: String,
     stop: Shutdown,
 ) {
-    let mut retry = Backoff::new(
-        Duration::from_millis(link.backoff_initial_ms),
-        Duration::from_secs(link.backoff_max_seconds),
-    );
-    // After a refused batch, the head goes alone until the refused event is found.
-    let mut single = false;
+    let mut d = Delivery {
+        retry: Backoff::new(
+            Duration::from_millis(link.backoff_initial_ms),
+            Duration::from_secs(link.backoff_max_seconds),
+        ),
+        single: false,
+        db,
+        client,
+        station,
+        stop,
+    };
     loop {
-        if stop.is_cancelled() {
+        if d.stop.is_cancelled() {
             return;
         }
-        let limit = if single { 1 } else { BATCH };
-        let pending = match db.call(move |j| j.outbox_pending(limit)).await {
+        let pending = match d.pending().await {
             Ok(p) => p,
-            Err(e) => {
-                tracing::error!(error = %e, "delivery: journal");
-                if !pause(&stop, Duration::from_secs(1)).await {
-                    return;
-                }
-                continue;
-            }
+            Err(Go::On) => continue,
+            Err(Go::Stop) => return,
         };
-        if pending.is_empty() {
-            if !pause(&stop, Duration::from_millis(200)).await {
-                return;
-            }
-            continue;
-        }
         let batch = EventBatch {
-            events: pending.iter().map(|e| to_wire(e, &station)).collect(),
+            events: pending.iter().map(|e| to_wire(e, &d.station)).collect(),
         };
         let answer = tokio::select! {
-            r = client.post_events(&batch) => r,
-            _ = super::leases::stopped(&stop) => return,
+            r = d.client.post_events(&batch) => r,
+            _ = super::leases::stopped(&d.stop) => return,
         };
-        match answer {
-            Ok(ack) => {
-                let first = &pending[0].event_id;
-                let progressed = ack.acknowledged.iter().any(|a| a == first);
-                let ids = ack.acknowledged;
-                let n = ids.len();
-                match db.call(move |j| j.outbox_ack_many(&ids)).await {
-                    Ok(newly) => {
-                        tracing::debug!(sent = pending.len(), acked = n, newly, "events delivered")
-                    }
-                    Err(e) => tracing::error!(error = %e, "delivery: journal ack"),
-                }
-                if progressed {
-                    retry.reset();
-                    single = false;
-                } else {
-                    // The server took nothing of the head of the queue: do not hammer it.
-                    tracing::warn!(event = %first, "server did not acknowledge the oldest event; will retry");
-                    let d = retry.next_delay(None);
-                    if !pause(&stop, d).await {
-                        return;
-                    }
-                }
+        let next = match answer {
+            Ok(ack) => d.acknowledged(&pending, ack).await,
+            Err(e) => d.failed(&pending, e).await,
+        };
+        if next == Go::Stop {
+            return;
+        }
+    }
+}
+
+/// Whether delivery goes on after a step (`Stop`: the link is stopping).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Go {
+    On,
+    Stop,
+}
+
+impl From<bool> for Go {
+    /// From what [`pause`] returns: `true` when the wait ran out without a stop.
+    fn from(go_on: bool) -> Go {
+        if go_on {
+            Go::On
+        } else {
+            Go::Stop
+        }
+    }
+}
+
+/// The delivery loop's state.
+struct Delivery {
+    db: Db,
+    client: LinkClient,
+    station: String,
+    stop: Shutdown,
+    retry: Backoff,
+    /// After a refused batch, the head goes alone until the refused event is found.
+    single: bool,
+}
+
+impl Delivery {
+    /// The next batch; `Err` after a wait when there is none (or the journal failed).
+    async fn pending(&self) -> Result<Vec<OutboxEvent>, Go> {
+        let limit = if self.single { 1 } else { BATCH };
+        match self.db.call(move |j| j.outbox_pending(limit)).await {
+            Ok(p) if p.is_empty() => {
+                Err(pause(&self.stop, Duration::from_millis(200)).await.into())
             }
-            Err(e) if e.is_refusal() && pending.len() > 1 => {
-                tracing::warn!(error = %e, "server refused a batch; sending its events one by one");
-                single = true;
-            }
-            Err(e) if e.is_refusal() => {
-                let head = &pending[0];
-                let (id, reason) = (head.event_id.clone(), e.to_string());
-                tracing::error!(
-                    event = %head.event_id, kind = %head.kind, error = %e, pesan = %e.message_id(),
-                    "server refused an event; set aside for an administrator (cetak outbox show)"
-                );
-                if let Err(je) = db.call(move |j| j.outbox_refuse(&id, &reason)).await {
-                    tracing::error!(error = %je, "delivery: journal refuse");
-                    if !pause(&stop, Duration::from_secs(1)).await {
-                        return;
-                    }
-                }
-                single = false;
-            }
+            Ok(p) => Ok(p),
             Err(e) => {
-                if e.is_transient() {
-                    tracing::warn!(error = %e, backlog = pending.len(), "event delivery: {}, will retry", e.summary_en());
-                } else {
-                    tracing::error!(error = %e, pesan = %e.message_id(), "event delivery refused");
-                }
-                let d = retry.next_delay(e.retry_after());
-                if !pause(&stop, d).await {
-                    return;
-                }
+                tracing::error!(error = %e, "delivery: journal");
+                Err(pause(&self.stop, Duration::from_secs(1)).await.into())
             }
         }
+    }
+
+    /// The server answered: record what it acknowledged; back off when the oldest event was
+    /// not among it.
+    async fn acknowledged(&mut self, pending: &[OutboxEvent], ack: EventAck) -> Go {
+        let first = &pending[0].event_id;
+        let progressed = ack.acknowledged.iter().any(|a| a == first);
+        let ids = ack.acknowledged;
+        let n = ids.len();
+        match self.db.call(move |j| j.outbox_ack_many(&ids)).await {
+            Ok(newly) => {
+                tracing::debug!(sent = pending.len(), acked = n, newly, "events delivered")
+            }
+            Err(e) => tracing::error!(error = %e, "delivery: journal ack"),
+        }
+        if progressed {
+            self.retry.reset();
+            self.single = false;
+            return Go::On;
+        }
+        // The server took nothing of the head of the queue: do not hammer it.
+        tracing::warn!(event = %first, "server did not acknowledge the oldest event; will retry");
+        let d = self.retry.next_delay(None);
+        pause(&self.stop, d).await.into()
+    }
+
+    /// The server refused or could not be reached: a refused batch goes again one event at a
+    /// time, a refused single event is set aside, anything else is retried after a backoff.
+    async fn failed(&mut self, pending: &[OutboxEvent], e: LinkError) -> Go {
+        if e.is_refusal() && pending.len() > 1 {
+            tracing::warn!(error = %e, "server refused a batch; sending its events one by one");
+            self.single = true;
+            return Go::On;
+        }
+        if e.is_refusal() {
+            let head = &pending[0];
+            let (id, reason) = (head.event_id.clone(), e.to_string());
+            tracing::error!(
+                event = %head.event_id, kind = %head.kind, error = %e, pesan = %e.message_id(),
+                "server refused an event; set aside for an administrator (cetak outbox show)"
+            );
+            self.single = false;
+            if let Err(je) = self.db.call(move |j| j.outbox_refuse(&id, &reason)).await {
+                tracing::error!(error = %je, "delivery: journal refuse");
+                return pause(&self.stop, Duration::from_secs(1)).await.into();
+            }
+            return Go::On;
+        }
+        if e.is_transient() {
+            tracing::warn!(error = %e, backlog = pending.len(), "event delivery: {}, will retry", e.summary_en());
+        } else {
+            tracing::error!(error = %e, pesan = %e.message_id(), "event delivery refused");
+        }
+        let d = self.retry.next_delay(e.retry_after());
+        pause(&self.stop, d).await.into()
     }
 }
 

@@ -16,7 +16,7 @@ use super::db::Db;
 use super::health::HealthCell;
 use super::leases::{self, LeaseCtx};
 use super::{deliver, push};
-use crate::config::Config;
+use crate::config::{Config, LinkConfig};
 use crate::intake::IntakeContext;
 use crate::journal::{BlangkoType, Journal, JournalError};
 
@@ -111,111 +111,39 @@ impl LinkService {
             *printers.entry(p.blangko).or_default() += 1;
         }
         // Bind the push endpoint now so a taken port fails the start.
-        let push = match &link.push_listen {
-            Some(addr) => {
-                let token_file = link
-                    .push_token_file
-                    .as_ref()
-                    .ok_or_else(|| config_err("push_listen needs push_token_file"))?;
-                let token = read_token(token_file).map_err(config_err)?;
-                let tls = match (&link.push_tls_cert, &link.push_tls_key) {
-                    (Some(c), Some(k)) => {
-                        Some(Arc::new(push::tls_config(c, k).map_err(config_err)?))
-                    }
-                    _ => None,
-                };
-                let io = |e| LinkStartError::io(addr, e);
-                let listener = std::net::TcpListener::bind(addr.as_str()).map_err(io)?;
-                listener.set_nonblocking(true).map_err(io)?;
-                let local = listener.local_addr().map_err(io)?;
-                Some((listener, tls, token, local))
-            }
-            None => None,
-        };
-        let push_addr = push.as_ref().map(|p| p.3);
+        let push = bind_push(&link)?;
+        let push_addr = push.as_ref().map(|p| p.local);
         let claims = shutdown.child();
         let all = Shutdown::new();
-        let (claims_rx, all_rx) = (claims.clone(), all.clone());
-        let ctx = LeaseCtx {
-            db: db.clone(),
-            client: client.clone(),
-            intake: intake.clone(),
-            link: link.clone(),
-            printers,
-        };
-        let station = config.station.id.clone();
         let health = client.health();
+        let tasks = Tasks {
+            ctx: LeaseCtx {
+                db: db.clone(),
+                client: client.clone(),
+                intake: intake.clone(),
+                link: link.clone(),
+                printers,
+            },
+            db,
+            client,
+            link,
+            station: config.station.id.clone(),
+            intake,
+            push,
+            claims: claims.clone(),
+            all: all.clone(),
+        };
         let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
         let body = async move {
             let _done = done_tx;
-            let mut tasks = vec![
-                tokio::spawn(leases::run_puller(ctx.clone(), claims_rx)),
-                tokio::spawn(leases::run_keeper(ctx.clone(), all_rx.clone())),
-                tokio::spawn(deliver::run_delivery(
-                    db.clone(),
-                    client.clone(),
-                    link.clone(),
-                    station.clone(),
-                    all_rx.clone(),
-                )),
-                tokio::spawn(deliver::run_stock(db.clone(), link.clone(), all_rx.clone())),
-            ];
-            if let Some((listener, tls, token, _)) = push {
-                match tokio::net::TcpListener::from_std(listener) {
-                    Ok(listener) => {
-                        let state = push::PushState {
-                            db: db.clone(),
-                            intake,
-                            token: Arc::new(token),
-                            station: Arc::new(station.clone()),
-                        };
-                        tasks.push(tokio::spawn(push::serve(
-                            listener,
-                            tls,
-                            state,
-                            all_rx.clone(),
-                        )));
-                    }
-                    Err(e) => tracing::error!(error = %e, "push endpoint not started"),
-                }
-            }
-            leases::stopped(&all_rx).await;
-            for t in tasks {
-                let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
-            }
-            // Workers have stopped: give back the leases of jobs not in a printer.
-            if tokio::time::timeout(Duration::from_secs(10), leases::release_all(&ctx))
-                .await
-                .is_err()
-            {
-                tracing::warn!("releasing leases took too long; the server lets them expire");
-            }
+            tasks.run().await;
         };
         let runner = match tokio::runtime::Handle::try_current() {
             Ok(rt) => {
                 rt.spawn(body);
                 Runner::Task(done_rx)
             }
-            Err(_) => Runner::Thread(
-                std::thread::Builder::new()
-                    .name("link".into())
-                    .spawn(move || {
-                        let rt = match tokio::runtime::Builder::new_multi_thread()
-                            .worker_threads(2)
-                            .thread_name("link-rt")
-                            .enable_all()
-                            .build()
-                        {
-                            Ok(rt) => rt,
-                            Err(e) => {
-                                tracing::error!(error = %e, "link runtime could not start");
-                                return;
-                            }
-                        };
-                        rt.block_on(body)
-                    })
-                    .map_err(|e| LinkStartError::io("link thread", e))?,
-            ),
+            Err(_) => Runner::Thread(on_own_runtime(body)?),
         };
         Ok(LinkService {
             claims,
@@ -269,4 +197,135 @@ impl Drop for LinkService {
     fn drop(&mut self) {
         self.stop_now();
     }
+}
+
+/// The push endpoint, bound at start.
+struct BoundPush {
+    listener: std::net::TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    token: String,
+    local: SocketAddr,
+}
+
+/// Reads the push token and TLS files and binds `push_listen`, when set.
+fn bind_push(link: &LinkConfig) -> Result<Option<BoundPush>, LinkStartError> {
+    let Some(addr) = &link.push_listen else {
+        return Ok(None);
+    };
+    let token_file = link
+        .push_token_file
+        .as_ref()
+        .ok_or_else(|| config_err("push_listen needs push_token_file"))?;
+    let token = read_token(token_file).map_err(config_err)?;
+    let tls = match (&link.push_tls_cert, &link.push_tls_key) {
+        (Some(c), Some(k)) => Some(Arc::new(push::tls_config(c, k).map_err(config_err)?)),
+        _ => None,
+    };
+    let io = |e| LinkStartError::io(addr, e);
+    let listener = std::net::TcpListener::bind(addr.as_str()).map_err(io)?;
+    listener.set_nonblocking(true).map_err(io)?;
+    let local = listener.local_addr().map_err(io)?;
+    Ok(Some(BoundPush {
+        listener,
+        tls,
+        token,
+        local,
+    }))
+}
+
+/// The link's tasks and what they share.
+struct Tasks {
+    ctx: LeaseCtx,
+    db: Db,
+    client: LinkClient,
+    link: LinkConfig,
+    station: String,
+    intake: Arc<IntakeContext>,
+    push: Option<BoundPush>,
+    claims: Shutdown,
+    all: Shutdown,
+}
+
+impl Tasks {
+    /// Runs the puller, the lease keeper, delivery, stock reports and the push endpoint until
+    /// `all` is cancelled, then gives back the leases of jobs not in a printer.
+    async fn run(self) {
+        let Tasks {
+            ctx,
+            db,
+            client,
+            link,
+            station,
+            intake,
+            push,
+            claims,
+            all,
+        } = self;
+        let mut tasks = vec![
+            tokio::spawn(leases::run_puller(ctx.clone(), claims)),
+            tokio::spawn(leases::run_keeper(ctx.clone(), all.clone())),
+            tokio::spawn(deliver::run_delivery(
+                db.clone(),
+                client,
+                link.clone(),
+                station.clone(),
+                all.clone(),
+            )),
+            tokio::spawn(deliver::run_stock(db.clone(), link, all.clone())),
+        ];
+        if let Some(push) = push {
+            match tokio::net::TcpListener::from_std(push.listener) {
+                Ok(listener) => {
+                    let state = push::PushState {
+                        db,
+                        intake,
+                        token: Arc::new(push.token),
+                        station: Arc::new(station),
+                    };
+                    tasks.push(tokio::spawn(push::serve(
+                        listener,
+                        push.tls,
+                        state,
+                        all.clone(),
+                    )));
+                }
+                Err(e) => tracing::error!(error = %e, "push endpoint not started"),
+            }
+        }
+        leases::stopped(&all).await;
+        for t in tasks {
+            let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
+        }
+        // Workers have stopped: give back the leases of jobs not in a printer.
+        if tokio::time::timeout(Duration::from_secs(10), leases::release_all(&ctx))
+            .await
+            .is_err()
+        {
+            tracing::warn!("releasing leases took too long; the server lets them expire");
+        }
+    }
+}
+
+/// Runs `body` on a thread with a runtime of its own (no runtime where the link was started).
+fn on_own_runtime(
+    body: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<JoinHandle<()>, LinkStartError> {
+    std::thread::Builder::new()
+        .name("link".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("link-rt")
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    tracing::error!(error = %e, "link runtime could not start");
+                    return;
+                }
+            };
+            rt.block_on(body)
+        })
+        .map_err(|e| LinkStartError::io("link thread", e))
 }

@@ -4,12 +4,6 @@
 
 use super::Entry;
 
-macro_rules! entries {
-    ($($code:literal => $id:literal, $en:literal;)*) => {
-        &[$(Entry { code: $code, id: $id, en: $en }),*]
-    };
-}
-
 /// Every text of the station crate.
 pub static CATALOGUE: &[Entry] = entries! {
     // Words the CLI puts before a message.
@@ -336,16 +330,13 @@ pub static CATALOGUE: &[Entry] = entries! {
     "usage.hint" => "Lihat 'cetak --help' (atau 'cetak PERINTAH --help').",
         "For more information, try 'cetak --help' (or 'cetak COMMAND --help').";
 
-    // Top-level `cetak --help` (`cli::command`); the template's `{…}` are clap's.
+    // `cetak --help` and every `cetak … --help` (`cli::help`); the template's `{…}` are clap's.
+    // The commands' and options' texts are in `help.rs`.
     "help.about" => "cetak: stasiun cetak KTP-el dan KIA.", "cetak: print station for KTP-el and KIA cards.";
     "help.template" => "{before-help}{about-with-newline}\nPenggunaan: {usage}\n\n{all-args}{after-help}",
         "{before-help}{about-with-newline}\nUsage: {usage}\n\n{all-args}{after-help}";
     "help.commands" => "Perintah", "Commands";
     "help.options" => "Opsi", "Options";
-    "help.lang" => "Bahasa pesan: id (Bahasa Indonesia) atau en (English)",
-        "Message language: id (Bahasa Indonesia) or en (English)";
-    "help.log" => "Saringan log (sintaks `EnvFilter` tracing), mis. `info` atau `cetak=debug`",
-        "Log filter (tracing `EnvFilter` syntax), e.g. `info` or `cetak=debug`";
 
     // The command line's own sentences (`src/cli/`).
     // `cetak batch list|show`.

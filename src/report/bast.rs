@@ -12,11 +12,12 @@ use sha2::{Digest, Sha256};
 
 use super::csv::Csv;
 use super::pdf::{Align, Col, Pdf, LEFT};
-use super::text::{t, terbilang};
+use super::text::terbilang;
 use super::{
     date_words, day_name, letterhead, signatures, Lang, Official, ReportConfig, ReportError,
 };
 use crate::journal::{BatchCard, Journal};
+use crate::messages::label;
 
 /// A BAST ready to be written.
 #[derive(Debug, Clone)]
@@ -66,18 +67,11 @@ pub fn build(
 ) -> Result<Bast, ReportError> {
     let b = journal.batch_cards(batch_id)?;
     if b.printed.is_empty() {
-        let (id, en) = if b.not_printed.is_empty() {
-            (
-                format!("batch {batch_id} tidak dikenal di jurnal stasiun ini"),
-                format!("batch {batch_id} is not known to this station's journal"),
-            )
+        return Err(if b.not_printed.is_empty() {
+            ReportError::UnknownBatch(batch_id.to_string())
         } else {
-            (
-                format!("batch {batch_id} belum memiliki kartu tercetak"),
-                format!("batch {batch_id} has no printed card yet"),
-            )
-        };
-        return Err(ReportError::input(id, en));
+            ReportError::NoPrintedCard(batch_id.to_string())
+        });
     }
     let sex = |s: &str| {
         b.printed
@@ -111,14 +105,14 @@ fn sex_short(c: &BatchCard) -> &'static str {
 /// The final list as CSV; headings in `lang`.
 pub fn csv(b: &Bast, lang: Lang) -> String {
     let heading = [
-        t(lang, "no", "no"),
-        t(lang, "nik", "nik"),
-        t(lang, "nama", "name"),
-        t(lang, "jenis_kelamin", "sex"),
-        t(lang, "kelas_keterangan", "class_note"),
-        t(lang, "no_kartu", "card_number"),
-        t(lang, "job", "job"),
-        t(lang, "nomor_bast", "bast_number"),
+        label(lang, "csv.no"),
+        label(lang, "csv.nik"),
+        label(lang, "csv.name"),
+        label(lang, "csv.sex"),
+        label(lang, "csv.class_note"),
+        label(lang, "csv.card_number"),
+        label(lang, "csv.job"),
+        label(lang, "csv.bast_number"),
     ];
     let mut c = Csv::new(&heading);
     for (i, card) in b.cards.iter().enumerate() {
@@ -142,7 +136,16 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
         &format!("BAST {}", b.number),
         &format!("BAST No. {}", b.number),
     )?;
-    letterhead(&mut p, cfg);
+    letter_opening(&mut p, b, cfg);
+    letter_items(&mut p, b);
+    letter_closing(&mut p, b, cfg);
+    final_list(&mut p, b);
+    p.finish()
+}
+
+/// The letter's heading, date in words, both parties and what was handed over.
+fn letter_opening(p: &mut Pdf, b: &Bast, cfg: &ReportConfig) {
+    letterhead(p, cfg);
     p.centered("BERITA ACARA SERAH TERIMA KARTU IDENTITAS ANAK", 12.0, true);
     p.centered(&b.batch_name.to_uppercase(), 11.0, true);
     p.centered(&format!("NOMOR : {}", b.number), 11.0, true);
@@ -160,8 +163,8 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
         ),
         11.0,
     );
-    party(&mut p, 1, &cfg.first_party, "PIHAK PERTAMA");
-    party(&mut p, 2, &b.receiver, "PIHAK KEDUA");
+    party(p, 1, &cfg.first_party, "PIHAK PERTAMA");
+    party(p, 2, &b.receiver, "PIHAK KEDUA");
     p.paragraph(
         LEFT,
         &format!(
@@ -173,6 +176,10 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
         ),
         11.0,
     );
+}
+
+/// The counts handed over, numbered.
+fn letter_items(p: &mut Pdf, b: &Bast) {
     let count_line = |n: usize| format!("{n} ({}) keping", terbilang(n as u64));
     let mut items = vec![
         format!(
@@ -193,6 +200,10 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
         p.text_at(LEFT + 4.0, &format!("{}.", i + 1), 11.0, false);
         p.paragraph(LEFT + 10.0, item, 11.0);
     }
+}
+
+/// The closing sentence, place and date, signatures.
+fn letter_closing(p: &mut Pdf, b: &Bast, cfg: &ReportConfig) {
     p.down(2.0);
     p.paragraph(
         LEFT,
@@ -210,11 +221,14 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
     p.text_at(118.0, &place, 10.0, false);
     p.down(7.0);
     signatures(
-        &mut p,
+        p,
         ("PIHAK KEDUA", &b.receiver),
         ("PIHAK PERTAMA", &cfg.first_party),
     );
-    // The final list.
+}
+
+/// The final list: one row per card, the totals, what was not printed.
+fn final_list(p: &mut Pdf, b: &Bast) {
     p.new_page();
     p.centered("DAFTAR REKAPITULASI AKHIR PENCETAKAN KIA", 12.0, true);
     p.centered(&b.batch_name.to_uppercase(), 11.0, true);
@@ -283,7 +297,6 @@ pub fn pdf(b: &Bast, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
             9.0,
         );
     }
-    p.finish()
 }
 
 fn party(p: &mut Pdf, n: usize, o: &Official, called: &str) {

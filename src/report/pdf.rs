@@ -266,6 +266,16 @@ impl Pdf {
         });
     }
 
+    /// A table of `rows`, or the line `none` (and some space) when there are none.
+    pub fn table_or(&mut self, cols: &[Col], rows: &[Vec<String>], size: f32, none: &str) {
+        if rows.is_empty() {
+            self.line(none, 10.0, false);
+            self.down(4.0);
+        } else {
+            self.table(cols, rows, size);
+        }
+    }
+
     /// A ruled table from the left margin; cells wrap; the heading repeats on each new page.
     pub fn table(&mut self, cols: &[Col], rows: &[Vec<String>], size: f32) {
         let line_h = size * 0.45;

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use super::csv::Csv;
 use super::pdf::{Align, Col, Pdf};
-use super::text::t;
-use super::{letterhead, operator_sign_off, Lang, Period, ReportConfig, ReportError};
+use super::{operator_sign_off, period_heading, Lang, Period, ReportConfig, ReportError};
 use crate::journal::{BlangkoType, Journal, SpoilCategory, SpoiledCard};
+use crate::messages::label;
 
 /// The spoilage report of a period.
 #[derive(Debug, Clone)]
@@ -82,15 +82,15 @@ fn place_label(from: &str) -> String {
 /// One line per spoiled-blangko movement; headings in `lang`.
 pub fn csv(s: &Spoilage, lang: Lang) -> String {
     let heading = [
-        t(lang, "waktu", "time"),
-        t(lang, "jenis_blangko", "blangko_type"),
-        t(lang, "kategori", "category"),
-        t(lang, "jumlah", "count"),
-        t(lang, "no_kartu", "card_number"),
-        t(lang, "asal", "from"),
-        t(lang, "job", "job"),
-        t(lang, "catatan", "note"),
-        t(lang, "petugas", "operator"),
+        label(lang, "csv.time"),
+        label(lang, "csv.blangko_type"),
+        label(lang, "csv.category"),
+        label(lang, "csv.count"),
+        label(lang, "csv.card_number"),
+        label(lang, "csv.from"),
+        label(lang, "csv.job"),
+        label(lang, "csv.note"),
+        label(lang, "csv.operator"),
     ];
     let mut c = Csv::new(&heading);
     for card in &s.cards {
@@ -120,13 +120,14 @@ pub fn pdf(s: &Spoilage, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
         &format!("{title} {}", s.period.words()),
         &format!("Blangko rusak {} - stasiun {}", s.period.words(), s.station),
     )?;
-    letterhead(&mut p, cfg);
-    p.centered(title, 12.0, true);
-    p.centered(&format!("Periode: {}", s.period.words()), 10.0, false);
-    p.centered(&format!("Stasiun cetak: {}", s.station), 10.0, false);
-    p.down(5.0);
-    p.line("A. Rekapitulasi per kategori", 11.0, true);
-    p.down(1.0);
+    period_heading(
+        &mut p,
+        cfg,
+        title,
+        &s.period,
+        &s.station,
+        "A. Rekapitulasi per kategori",
+    );
     let totals = s.totals();
     let mut rows: Vec<Vec<String>> = totals
         .iter()
@@ -162,25 +163,21 @@ pub fn pdf(s: &Spoilage, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
             ]
         })
         .collect();
-    if rows.is_empty() {
-        p.line("Tidak ada blangko rusak pada periode ini.", 10.0, false);
-        p.down(4.0);
-    } else {
-        p.table(
-            &[
-                Col::new("No", 9.0, Align::Right),
-                Col::new("Waktu", 26.0, Align::Left),
-                Col::new("Jenis", 14.0, Align::Left),
-                Col::new("Kategori", 25.0, Align::Left),
-                Col::new("Jml", 10.0, Align::Right),
-                Col::new("No. kartu", 24.0, Align::Left),
-                Col::new("Asal", 22.0, Align::Left),
-                Col::new("Catatan", 35.0, Align::Left),
-            ],
-            &rows,
-            8.5,
-        );
-    }
+    p.table_or(
+        &[
+            Col::new("No", 9.0, Align::Right),
+            Col::new("Waktu", 26.0, Align::Left),
+            Col::new("Jenis", 14.0, Align::Left),
+            Col::new("Kategori", 25.0, Align::Left),
+            Col::new("Jml", 10.0, Align::Right),
+            Col::new("No. kartu", 24.0, Align::Left),
+            Col::new("Asal", 22.0, Align::Left),
+            Col::new("Catatan", 35.0, Align::Left),
+        ],
+        &rows,
+        8.5,
+        "Tidak ada blangko rusak pada periode ini.",
+    );
     operator_sign_off(&mut p, cfg, s.period.to);
     p.finish()
 }

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use super::csv::Csv;
 use super::pdf::{Align, Col, Pdf};
-use super::text::t;
-use super::{letterhead, operator_sign_off, Lang, Period, ReportConfig, ReportError};
+use super::{operator_sign_off, period_heading, Lang, Period, ReportConfig, ReportError};
 use crate::journal::{BlangkoType, Journal, Location, MovementRow, PlaceBalances};
+use crate::messages::label;
 
 /// Figures of one type over the period.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,18 +108,18 @@ fn held(loc: &str) -> bool {
 /// Every movement with the running store and station balances after it; headings in `lang`.
 pub fn csv(s: &StockPeriod, lang: Lang) -> String {
     let heading = [
-        t(lang, "no_gerakan", "movement"),
-        t(lang, "waktu", "time"),
-        t(lang, "jenis_blangko", "blangko_type"),
-        t(lang, "gerakan", "kind"),
-        t(lang, "jumlah", "count"),
-        t(lang, "dari", "from"),
-        t(lang, "ke", "to"),
-        t(lang, "lot", "lot"),
-        t(lang, "kategori", "category"),
-        t(lang, "petugas", "operator"),
-        t(lang, "saldo_gudang", "store_balance"),
-        t(lang, "saldo_stasiun", "station_balance"),
+        label(lang, "csv.movement"),
+        label(lang, "csv.time"),
+        label(lang, "csv.blangko_type"),
+        label(lang, "csv.kind"),
+        label(lang, "csv.count"),
+        label(lang, "csv.source"),
+        label(lang, "csv.destination"),
+        label(lang, "csv.lot"),
+        label(lang, "csv.category"),
+        label(lang, "csv.operator"),
+        label(lang, "csv.store_balance"),
+        label(lang, "csv.station_balance"),
     ];
     let mut store: BTreeMap<BlangkoType, i64> = BTreeMap::new();
     let mut station: BTreeMap<BlangkoType, i64> = BTreeMap::new();
@@ -177,13 +177,24 @@ pub fn pdf(s: &StockPeriod, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> 
         &format!("LAPORAN STOK BLANGKO {}", s.period.words()),
         &format!("Stok blangko {} - stasiun {}", s.period.words(), s.station),
     )?;
-    letterhead(&mut p, cfg);
-    p.centered("LAPORAN MUTASI DAN SALDO BLANGKO", 12.0, true);
-    p.centered(&format!("Periode: {}", s.period.words()), 10.0, false);
-    p.centered(&format!("Stasiun cetak: {}", s.station), 10.0, false);
-    p.down(5.0);
-    p.line("A. Mutasi dan saldo per jenis blangko (keping)", 11.0, true);
+    period_heading(
+        &mut p,
+        cfg,
+        "LAPORAN MUTASI DAN SALDO BLANGKO",
+        &s.period,
+        &s.station,
+        "A. Mutasi dan saldo per jenis blangko (keping)",
+    );
+    balance_sheet(&mut p, s);
+    p.line("B. Mutasi oleh petugas", 11.0, true);
     p.down(1.0);
+    movements_by_hand(&mut p, s);
+    operator_sign_off(&mut p, cfg, s.period.to);
+    p.finish()
+}
+
+/// Section A: opening balances, movements and closing balances, one column per type.
+fn balance_sheet(p: &mut Pdf, s: &StockPeriod) {
     let types: Vec<BlangkoType> = s.types.keys().copied().collect();
     let get = |f: &dyn Fn(&TypeSummary) -> i64| -> Vec<String> {
         types.iter().map(|ty| f(&s.types[ty]).to_string()).collect()
@@ -228,8 +239,10 @@ pub fn pdf(s: &StockPeriod, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> 
         .map(|(label, v)| std::iter::once(label.to_string()).chain(v).collect())
         .collect();
     p.table(&cols, &rows, 9.5);
-    p.line("B. Mutasi oleh petugas", 11.0, true);
-    p.down(1.0);
+}
+
+/// Section B: the movements made by hand (received, loaded, spoiled, returned, adjusted).
+fn movements_by_hand(p: &mut Pdf, s: &StockPeriod) {
     let rows: Vec<Vec<String>> = s
         .movements
         .iter()
@@ -250,29 +263,19 @@ pub fn pdf(s: &StockPeriod, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> 
             ]
         })
         .collect();
-    if rows.is_empty() {
-        p.line(
-            "Tidak ada mutasi oleh petugas pada periode ini.",
-            10.0,
-            false,
-        );
-        p.down(4.0);
-    } else {
-        p.table(
-            &[
-                Col::new("No", 11.0, Align::Right),
-                Col::new("Waktu", 26.0, Align::Left),
-                Col::new("Jenis", 14.0, Align::Left),
-                Col::new("Gerakan", 25.0, Align::Left),
-                Col::new("Jml", 11.0, Align::Right),
-                Col::new("Dari > ke", 36.0, Align::Left),
-                Col::new("Lot / kategori", 23.0, Align::Left),
-                Col::new("Petugas", 19.0, Align::Left),
-            ],
-            &rows,
-            8.5,
-        );
-    }
-    operator_sign_off(&mut p, cfg, s.period.to);
-    p.finish()
+    p.table_or(
+        &[
+            Col::new("No", 11.0, Align::Right),
+            Col::new("Waktu", 26.0, Align::Left),
+            Col::new("Jenis", 14.0, Align::Left),
+            Col::new("Gerakan", 25.0, Align::Left),
+            Col::new("Jml", 11.0, Align::Right),
+            Col::new("Dari > ke", 36.0, Align::Left),
+            Col::new("Lot / kategori", 23.0, Align::Left),
+            Col::new("Petugas", 19.0, Align::Left),
+        ],
+        &rows,
+        8.5,
+        "Tidak ada mutasi oleh petugas pada periode ini.",
+    );
 }

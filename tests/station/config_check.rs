@@ -74,10 +74,10 @@ fn cases() -> Vec<Case> {
         // Printer URIs: known schemes only, well-formed.
         case(10, r#"uri = "lpt://printer""#, "printer[0].uri", 10, "tidak dikenal", "unknown printer URI scheme"),
         case(10, r#"uri = "/dev/usb/lp0""#, "printer[0].uri", 10, "tidak dikenal", "unknown printer URI scheme"),
-        case(10, r#"uri = "tcp://host:99999""#, "printer[0].uri", 10, "Alamat printer", "port must be 1..65535"),
-        case(10, r#"uri = "serial://ttyUSB0""#, "printer[0].uri", 10, "Alamat printer", "absolute path"),
-        case(15, r#"uri = "serial:///dev/ttyUSB0?baud=12""#, "printer[1].uri", 15, "Opsi alamat printer", "baud"),
-        case(15, r#"uri = "usblp:///dev/usb/lp0?x=1""#, "printer[1].uri", 15, "Alamat printer", "take no options"),
+        case(10, r#"uri = "tcp://host:99999""#, "printer[0].uri", 10, "port harus 1..65535", "port must be 1..65535"),
+        case(10, r#"uri = "serial://ttyUSB0""#, "printer[0].uri", 10, "harus path absolut", "absolute path"),
+        case(15, r#"uri = "serial:///dev/ttyUSB0?baud=12""#, "printer[1].uri", 15, "kecepatan 300 sampai 4000000", "baud"),
+        case(15, r#"uri = "usblp:///dev/usb/lp0?x=1""#, "printer[1].uri", 15, "tidak memakai opsi", "take no options"),
         // Printer ids and model.
         case(14, r#"id = "P 2""#, "printer[1].id", 14, "huruf, angka", "letters, digits"),
         case(14, r#"id = "P1""#, "printer[1].id", 14, "dipakai dua kali", "duplicate printer id"),

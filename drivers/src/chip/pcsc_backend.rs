@@ -73,30 +73,7 @@ pub fn map_pcsc(err: pcsc::Error) -> ChipError {
     }
 }
 
-/// True when `name` matches `pattern` (`*` wildcards, else case-insensitive substring).
-pub fn reader_matches(pattern: &str, name: &str) -> bool {
-    let (p, n) = (pattern.to_lowercase(), name.to_lowercase());
-    if !p.contains('*') {
-        return n.contains(&p);
-    }
-    let parts: Vec<&str> = p.split('*').collect();
-    let mut rest = n.as_str();
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            match rest.strip_prefix(part) {
-                Some(r) => rest = r,
-                None => return false,
-            }
-        } else if i == parts.len() - 1 {
-            return part.is_empty() || rest.ends_with(part);
-        } else if let Some(pos) = rest.find(part) {
-            rest = &rest[pos + part.len()..];
-        } else {
-            return false;
-        }
-    }
-    rest.is_empty()
-}
+pub use super::reader_pattern::reader_matches;
 
 /// Names of the readers pcscd offers now.
 pub fn list_readers() -> Result<Vec<String>, ChipError> {
@@ -416,7 +393,6 @@ impl Drop for PcscChannel {
 
 #[cfg(test)]
 mod tests {
-    use super::reader_matches;
 
     #[test]
     fn answers_get_room_for_ne_bytes() {
@@ -431,17 +407,5 @@ mod tests {
             65_538
         );
         assert_eq!(response_capacity(&[0x00]), pcsc::MAX_BUFFER_SIZE_EXTENDED);
-    }
-
-    #[test]
-    fn reader_patterns() {
-        assert!(reader_matches("virtual", "Virtual PCD 00 00"));
-        assert!(reader_matches(
-            "cetak vpcd 39424*00 01",
-            "cetak vpcd 39424 00 01"
-        ));
-        assert!(reader_matches("*PCD*", "Virtual PCD 00 00"));
-        assert!(!reader_matches("omnikey", "Virtual PCD 00 00"));
-        assert!(!reader_matches("Virtual*01", "Virtual PCD 00 00"));
     }
 }

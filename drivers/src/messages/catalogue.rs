@@ -60,10 +60,30 @@ pub static CATALOGUE: &[Entry] = entries! {
     // Printer URI (`UriError`).
     "uri.unknown_scheme" => "Alamat printer {uri} tidak dikenal: gunakan serial://, usblp://, tcp:// atau emu://",
         "unknown printer URI scheme in {uri}: use serial://, usblp://, tcp:// or emu://";
-    "uri.malformed" => "Alamat printer {uri} salah: {reason}",
-        "printer URI {uri}: {reason}";
-    "uri.bad_option" => "Opsi alamat printer {key}={value} tidak sah: {reason}",
-        "printer URI option {key}={value} is not valid: {reason}";
+    "uri.empty" => "Alamat printer {uri} salah: tidak ada apa pun setelah skema",
+        "printer URI {uri}: nothing after the scheme";
+    "uri.characters" => "Alamat printer {uri} salah: berisi spasi atau karakter kendali",
+        "printer URI {uri}: contains spaces or control characters";
+    "uri.no_options" => "Alamat printer {uri} salah: alamat {scheme} tidak memakai opsi",
+        "printer URI {uri}: {scheme} URIs take no options";
+    "uri.relative_path" => "Alamat printer {uri} salah: perangkat harus path absolut (mis. /dev/ttyUSB0)",
+        "printer URI {uri}: device must be an absolute path (e.g. /dev/ttyUSB0)";
+    "uri.emulator_name" => "Alamat printer {uri} salah: nama emulator tidak boleh memuat '/'",
+        "printer URI {uri}: emulator name may not contain '/'";
+    "uri.tcp_host" => "Alamat printer {uri} salah: tulis tcp://host:port",
+        "printer URI {uri}: expected tcp://host:port";
+    "uri.tcp_port" => "Alamat printer {uri} salah: port harus 1..65535",
+        "printer URI {uri}: port must be 1..65535";
+    "uri.ipv6" => "Alamat printer {uri} salah: tulis tcp://[alamat-IPv6]:port",
+        "printer URI {uri}: expected tcp://[IPv6-address]:port";
+    "uri.bad_baud" => "Opsi alamat printer {key}={value} tidak sah: kecepatan 300 sampai 4000000",
+        "printer URI option {key}={value} is not valid: a rate from 300 to 4000000";
+    "uri.bad_flow" => "Opsi alamat printer {key}={value} tidak sah: none, xonxoff atau rtscts",
+        "printer URI option {key}={value} is not valid: none, xonxoff or rtscts";
+    "uri.bad_parity" => "Opsi alamat printer {key}={value} tidak sah: none, even atau odd",
+        "printer URI option {key}={value} is not valid: none, even or odd";
+    "uri.unknown_option" => "Opsi alamat printer {key}={value} tidak dikenal: yang dikenal baud, flow dan parity",
+        "printer URI option {key}={value} is not valid: known options are baud, flow and parity";
 
     // Transport (`TransportError`).
     "transport.open_failed" => "Printer {target} tidak dapat dibuka ({reason}). Periksa kabel dan daya, alamat printer, hak akses (grup dialout / aturan udev), dan pastikan tidak dipakai program lain.",
@@ -78,6 +98,16 @@ pub static CATALOGUE: &[Entry] = entries! {
         "no transport for {uri} (scheme not available in this process)";
     "transport.no_such_emulator" => "Emulator printer {name} belum dijalankan.",
         "no emulator registered as {name}";
+
+    // Reader name pattern (`ReaderPatternError`).
+    "reader.empty" => "Pola nama pembaca tidak boleh kosong (lihat `cetak chip readers`)",
+        "the reader name pattern must not be empty (see `cetak chip readers`)";
+    "reader.matches_all" => "Pola {pattern} cocok dengan semua pembaca: tulis bagian dari nama pembaca (lihat `cetak chip readers`)",
+        "the pattern {pattern} matches every reader: write part of the reader's name (see `cetak chip readers`)";
+    "reader.control" => "Pola nama pembaca berisi karakter kendali",
+        "the reader name pattern contains control characters";
+    "reader.too_long" => "Pola lebih panjang dari nama pembaca PC/SC (paling banyak 127 byte)",
+        "the pattern is longer than a PC/SC reader name (at most 127 bytes)";
 
     // Chip (`ChipError`); the part after `chip.` is the short code journals keep.
     "chip.no_service" => "Layanan PC/SC (pcscd) tidak berjalan: {reason}",

@@ -103,12 +103,20 @@ pub type Family = fn(Box<dyn Transport>, &EvolisOptions) -> Result<Probe, Printe
 /// so another family goes before it.
 pub const FAMILIES: [Family; 1] = [evolis::probe];
 
-/// Opens the printer a URI names (`serial://…`, `usblp://…`, `tcp://…`, `emu://…`) and reads
-/// its identity and capabilities: opens the transport, then asks each of [`FAMILIES`] in turn
-/// ("not mine, try the next").
+/// Opens the printer a URI string names (`serial://…`, `usblp://…`, `tcp://…`, `emu://…`):
+/// parses it, then [`open_uri`]. For a command line; the station's configuration carries
+/// the parsed [`PrinterUri`] and calls [`open_uri`] itself.
 pub fn open(uri: &str, options: &EvolisOptions) -> Result<Box<dyn Printer>, PrinterError> {
-    let uri: PrinterUri = uri.parse()?;
-    let mut link = crate::transport::open(&uri)?;
+    open_uri(&uri.parse()?, options)
+}
+
+/// Opens the printer at `uri` and reads its identity and capabilities: opens the transport,
+/// then asks each of [`FAMILIES`] in turn ("not mine, try the next").
+pub fn open_uri(
+    uri: &PrinterUri,
+    options: &EvolisOptions,
+) -> Result<Box<dyn Printer>, PrinterError> {
+    let mut link = crate::transport::open(uri)?;
     for family in FAMILIES {
         match family(link, options)? {
             Probe::Mine(printer) => return Ok(printer),

@@ -17,7 +17,7 @@ pub mod tcp;
 mod uri;
 pub mod usblp;
 
-pub use uri::{FlowControl, Parity, PrinterUri, SerialSettings, UriError};
+pub use uri::{BadOption, FlowControl, Malformed, Parity, PrinterUri, SerialSettings, UriError};
 
 use std::sync::{PoisonError, RwLock};
 use std::time::Duration;

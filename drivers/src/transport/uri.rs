@@ -82,7 +82,8 @@ pub enum PrinterUri {
     },
 }
 
-/// Why a printer URI was refused.
+/// Why a printer URI was refused. Each reason has its own code in the message catalogue, so the
+/// operator reads it in either language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UriError {
@@ -95,7 +96,7 @@ pub enum UriError {
         /// The URI.
         uri: String,
         /// What is wrong.
-        reason: String,
+        reason: Malformed,
     },
     /// A query option we do not know, or a value out of range.
     #[error("printer URI option {key}={value:?} is not valid: {reason}")]
@@ -105,16 +106,90 @@ pub enum UriError {
         /// Its value.
         value: String,
         /// What is accepted.
-        reason: String,
+        reason: BadOption,
     },
+}
+
+/// What is wrong with the body of a printer URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Malformed {
+    /// `scheme://` and nothing after it.
+    #[error("nothing after the scheme")]
+    Empty,
+    /// White space or control characters in the body.
+    #[error("contains spaces or control characters")]
+    Characters,
+    /// Options (`?…`) on a scheme that takes none.
+    #[error("{0} URIs take no options")]
+    NoOptions(&'static str),
+    /// A device path that is not absolute.
+    #[error("device must be an absolute path (e.g. /dev/ttyUSB0)")]
+    RelativePath,
+    /// A `/` in an emulator name.
+    #[error("emulator name may not contain '/'")]
+    EmulatorName,
+    /// `tcp://` without a host, or with a path.
+    #[error("expected tcp://host:port")]
+    TcpHost,
+    /// A port that is not 1–65535.
+    #[error("port must be 1..65535")]
+    TcpPort,
+    /// `tcp://[v6` without the closing bracket, or junk after it.
+    #[error("expected tcp://[IPv6-address]:port")]
+    Ipv6,
+}
+
+impl Malformed {
+    fn code(self) -> &'static str {
+        match self {
+            Malformed::Empty => "uri.empty",
+            Malformed::Characters => "uri.characters",
+            Malformed::NoOptions(_) => "uri.no_options",
+            Malformed::RelativePath => "uri.relative_path",
+            Malformed::EmulatorName => "uri.emulator_name",
+            Malformed::TcpHost => "uri.tcp_host",
+            Malformed::TcpPort => "uri.tcp_port",
+            Malformed::Ipv6 => "uri.ipv6",
+        }
+    }
+}
+
+/// Which serial option has a value out of its range, or which option is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BadOption {
+    /// `baud` not a rate from 300 to 4000000.
+    #[error("a rate from 300 to 4000000")]
+    Baud,
+    /// `flow` not none, xonxoff or rtscts.
+    #[error("none, xonxoff or rtscts")]
+    Flow,
+    /// `parity` not none, even or odd.
+    #[error("none, even or odd")]
+    Parity,
+    /// An option other than baud, flow and parity.
+    #[error("known options are baud, flow and parity")]
+    Unknown,
+}
+
+impl BadOption {
+    fn code(self) -> &'static str {
+        match self {
+            BadOption::Baud => "uri.bad_baud",
+            BadOption::Flow => "uri.bad_flow",
+            BadOption::Parity => "uri.bad_parity",
+            BadOption::Unknown => "uri.unknown_option",
+        }
+    }
 }
 
 impl crate::messages::Message for UriError {
     fn message_code(&self) -> &'static str {
         match self {
             UriError::UnknownScheme(_) => "uri.unknown_scheme",
-            UriError::Malformed { .. } => "uri.malformed",
-            UriError::BadOption { .. } => "uri.bad_option",
+            UriError::Malformed { reason, .. } => reason.code(),
+            UriError::BadOption { reason, .. } => reason.code(),
         }
     }
 
@@ -123,20 +198,23 @@ impl crate::messages::Message for UriError {
         match self {
             UriError::UnknownScheme(u) => args.with("uri", format!("{u:?}")),
             UriError::Malformed { uri, reason } => {
-                args.with("uri", format!("{uri:?}")).with("reason", reason)
+                let args = args.with("uri", format!("{uri:?}"));
+                match reason {
+                    Malformed::NoOptions(scheme) => args.with("scheme", scheme),
+                    _ => args,
+                }
             }
-            UriError::BadOption { key, value, reason } => args
-                .with("key", key)
-                .with("value", format!("{value:?}"))
-                .with("reason", reason),
+            UriError::BadOption { key, value, .. } => {
+                args.with("key", key).with("value", format!("{value:?}"))
+            }
         }
     }
 }
 
-fn malformed(uri: &str, reason: &str) -> UriError {
+fn malformed(uri: &str, reason: Malformed) -> UriError {
     UriError::Malformed {
         uri: uri.to_string(),
-        reason: reason.to_string(),
+        reason,
     }
 }
 
@@ -154,16 +232,14 @@ impl FromStr for PrinterUri {
             None => (rest, None),
         };
         if body.is_empty() {
-            return Err(malformed(uri, "nothing after the scheme"));
+            return Err(malformed(uri, Malformed::Empty));
         }
         if body.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err(malformed(uri, "contains spaces or control characters"));
+            return Err(malformed(uri, Malformed::Characters));
         }
-        let no_query = |what: &str| -> Result<(), UriError> {
+        let no_query = |scheme: &'static str| -> Result<(), UriError> {
             match query {
-                Some(q) if !q.is_empty() => {
-                    Err(malformed(uri, &format!("{what} URIs take no options")))
-                }
+                Some(q) if !q.is_empty() => Err(malformed(uri, Malformed::NoOptions(scheme))),
                 _ => Ok(()),
             }
         };
@@ -172,7 +248,7 @@ impl FromStr for PrinterUri {
             "usblp" => {
                 no_query("usblp")?;
                 if !body.starts_with('/') {
-                    return Err(malformed(uri, "device must be an absolute path"));
+                    return Err(malformed(uri, Malformed::RelativePath));
                 }
                 Ok(PrinterUri::UsbLp {
                     path: body.to_string(),
@@ -185,7 +261,7 @@ impl FromStr for PrinterUri {
             "emu" => {
                 no_query("emu")?;
                 if body.contains('/') {
-                    return Err(malformed(uri, "emulator name may not contain '/'"));
+                    return Err(malformed(uri, Malformed::EmulatorName));
                 }
                 Ok(PrinterUri::InProcess {
                     name: body.to_string(),
@@ -199,7 +275,7 @@ impl FromStr for PrinterUri {
 /// `serial:///dev/…?baud=…&flow=…&parity=…`
 fn serial(uri: &str, body: &str, query: &str) -> Result<PrinterUri, UriError> {
     if !body.starts_with('/') {
-        return Err(malformed(uri, "serial device must be an absolute path"));
+        return Err(malformed(uri, Malformed::RelativePath));
     }
     let mut settings = SerialSettings::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
@@ -213,10 +289,10 @@ fn serial(uri: &str, body: &str, query: &str) -> Result<PrinterUri, UriError> {
 }
 
 fn serial_option(settings: &mut SerialSettings, key: &str, value: &str) -> Result<(), UriError> {
-    let bad = |reason: &str| UriError::BadOption {
+    let bad = |reason: BadOption| UriError::BadOption {
         key: key.to_string(),
         value: value.to_string(),
-        reason: reason.to_string(),
+        reason,
     };
     match key {
         "baud" => {
@@ -224,14 +300,14 @@ fn serial_option(settings: &mut SerialSettings, key: &str, value: &str) -> Resul
                 .parse::<u32>()
                 .ok()
                 .filter(|b| (300..=4_000_000).contains(b))
-                .ok_or_else(|| bad("a rate from 300 to 4000000"))?;
+                .ok_or_else(|| bad(BadOption::Baud))?;
         }
         "flow" => {
             settings.flow = match value.to_ascii_lowercase().as_str() {
                 "none" => FlowControl::None,
                 "xonxoff" | "xon/xoff" | "software" => FlowControl::XonXoff,
                 "rtscts" | "hardware" => FlowControl::RtsCts,
-                _ => return Err(bad("none, xonxoff or rtscts")),
+                _ => return Err(bad(BadOption::Flow)),
             }
         }
         "parity" => {
@@ -239,10 +315,10 @@ fn serial_option(settings: &mut SerialSettings, key: &str, value: &str) -> Resul
                 "none" | "n" => Parity::None,
                 "even" | "e" => Parity::Even,
                 "odd" | "o" => Parity::Odd,
-                _ => return Err(bad("none, even or odd")),
+                _ => return Err(bad(BadOption::Parity)),
             }
         }
-        _ => return Err(bad("known options are baud, flow and parity")),
+        _ => return Err(bad(BadOption::Unknown)),
     }
     Ok(())
 }
@@ -253,11 +329,11 @@ fn tcp(uri: &str, body: &str) -> Result<PrinterUri, UriError> {
     let (host, port) = if let Some(stripped) = body.strip_prefix('[') {
         let (h, after) = stripped
             .split_once(']')
-            .ok_or_else(|| malformed(uri, "unclosed [ in IPv6 address"))?;
+            .ok_or_else(|| malformed(uri, Malformed::Ipv6))?;
         match after.strip_prefix(':') {
             Some(p) => (h, Some(p)),
             None if after.is_empty() => (h, None),
-            None => return Err(malformed(uri, "junk after ]")),
+            None => return Err(malformed(uri, Malformed::Ipv6)),
         }
     } else {
         match body.rsplit_once(':') {
@@ -266,7 +342,7 @@ fn tcp(uri: &str, body: &str) -> Result<PrinterUri, UriError> {
         }
     };
     if host.is_empty() || host.contains('/') {
-        return Err(malformed(uri, "expected tcp://host:port"));
+        return Err(malformed(uri, Malformed::TcpHost));
     }
     let port = match port {
         None => 9100,
@@ -274,7 +350,7 @@ fn tcp(uri: &str, body: &str) -> Result<PrinterUri, UriError> {
             .parse::<u16>()
             .ok()
             .filter(|p| *p != 0)
-            .ok_or_else(|| malformed(uri, "port must be 1..65535"))?,
+            .ok_or_else(|| malformed(uri, Malformed::TcpPort))?,
     };
     Ok(PrinterUri::Tcp {
         host: host.to_string(),

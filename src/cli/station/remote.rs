@@ -232,18 +232,9 @@ impl Offline {
             ));
         }
         if client.daemon_listening() {
-            return Err(lang.pick(
-                format!(
-                    "daemon sedang berjalan ({}): ulangi tanpa --offline, semua perubahan \
-                     lewat daemon",
-                    client.path().display()
-                ),
-                format!(
-                    "the daemon is running ({}): repeat without --offline, every change goes \
-                     through it",
-                    client.path().display()
-                ),
-            ));
+            let m = crate::messages::Plain::new("cli.daemon_running")
+                .with("socket", client.path().display());
+            return Err(m.message(lang));
         }
         // Files made here are the service user's and nobody else's, as under the unit.
         nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));

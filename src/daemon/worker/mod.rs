@@ -11,32 +11,30 @@
 
 pub mod card;
 mod checks;
+mod failures;
+mod steps;
 
 use crate::messages::MessageText as _;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cetak_drivers::printer::station::EncoderStation;
-use cetak_drivers::printer::{self, CardAction, EvolisOptions, Printer, PrinterError};
+use cetak_drivers::printer::{self, EvolisOptions, Printer, PrinterError};
 
 use crate::job::ValidationPolicy;
-use crate::journal::{
-    Actor, BlangkoType, ChipInfo, JobState, Journal, JournalError, JournalOptions, PrintedInfo,
-    PrinterSlot, SpoilCategory,
-};
+use crate::journal::{Actor, BlangkoType, JobState, Journal, JournalOptions, PrinterSlot};
 use crate::layout::Layouts;
 use crate::shutdown::Shutdown;
 
 use super::chip::ChipEncoder;
 use super::events::{Action, Decision, PrinterState, StationHandle};
 use super::prepare::{run_preparer, Prepared};
-use card::{EncodingCard, FedCard, Printable, PrintingCard};
+use card::FedCard;
 
 /// Everything a worker needs.
 pub(crate) struct WorkerSetup {
     pub printer_id: String,
-    pub uri: String,
+    pub uri: cetak_drivers::transport::PrinterUri,
     pub blangko: BlangkoType,
     pub encoder: Option<Box<dyn ChipEncoder>>,
     pub journal_path: std::path::PathBuf,
@@ -48,7 +46,7 @@ pub(crate) struct WorkerSetup {
     pub training: bool,
     pub handle: StationHandle,
     pub stop: Shutdown,
-    pub actions: Receiver<Decision>,
+    pub actions: crate::shutdown::Receiver<Decision>,
     pub thresholds: crate::journal::StockThresholds,
 }
 
@@ -72,13 +70,13 @@ struct Worker {
     serial: String,
     handle: StationHandle,
     stop: Shutdown,
-    actions: Receiver<Decision>,
+    actions: crate::shutdown::Receiver<Decision>,
     /// Who gave the last operator decision (recorded with what the worker does about it).
     operator: Actor,
     thresholds: crate::journal::StockThresholds,
     /// Hardware card counter minus the ledger's cards fed, at start.
     baseline: Option<i64>,
-    uri: String,
+    uri: cetak_drivers::transport::PrinterUri,
     encoder: Option<Box<dyn ChipEncoder>>,
 }
 
@@ -86,36 +84,24 @@ struct Worker {
 /// jobs are back in the queue.
 pub(crate) fn run_worker(mut setup: WorkerSetup) {
     let id = setup.printer_id.clone();
-    let journal = match Journal::open_with(&setup.journal_path, setup.journal_options.clone()) {
-        Ok(j) => j,
-        Err(e) => {
-            tracing::error!(printer = %id, error = %e, "cannot open the journal");
-            setup.handle.set_state(
-                &id,
-                PrinterState::Offline {
-                    reason: e.to_string(),
-                    reason_id: e.message_id(),
-                },
-            );
-            return;
-        }
-    };
-    let Some(printer) = open_printer(&setup) else {
-        setup.handle.set_state(&id, PrinterState::Stopped);
+    let Some((journal, printer)) = open_devices(&setup) else {
         return;
     };
-    let serial = printer.info().serial.clone();
     let slot = PrinterSlot {
         printer_id: id.clone(),
         blangko_type: setup.blangko,
         has_encoder: setup.encoder.is_some(),
         dual_side: printer.capabilities().dual_side,
     };
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(setup.lookahead.saturating_sub(1));
+    let Some(preparer) = spawn_preparer(&setup, slot, tx) else {
+        return;
+    };
     let mut w = Worker {
         id: id.clone(),
         journal,
+        serial: printer.info().serial.clone(),
         printer,
-        serial,
         handle: setup.handle.clone(),
         stop: setup.stop.clone(),
         actions: setup.actions,
@@ -125,48 +111,12 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
         uri: setup.uri.clone(),
         encoder: setup.encoder.take(),
     };
-    let prep_journal = match Journal::open_with(&setup.journal_path, setup.journal_options.clone())
-    {
-        Ok(j) => j,
-        Err(e) => {
-            tracing::error!(printer = %id, error = %e, "cannot open the journal");
-            return;
-        }
-    };
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(setup.lookahead.saturating_sub(1));
-    let stop = setup.stop.clone();
-    let (policy, layouts) = (setup.policy.clone(), setup.layouts.clone());
-    let training = setup.training;
-    let preparer = std::thread::Builder::new()
-        .name(format!("prep-{id}"))
-        .spawn(move || run_preparer(prep_journal, slot, policy, layouts, training, tx, stop));
     // The first job renders while the printer is checked: the first card does not wait for
     // both one after the other.
     w.clear_leftover_card();
     w.baseline = w.tamper_offset();
     w.handle.set_state(&id, PrinterState::Idle);
-    loop {
-        if w.stop.is_cancelled() {
-            break;
-        }
-        match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(job) => {
-                w.handle.set_state(
-                    &id,
-                    PrinterState::Busy {
-                        job_id: job.job_id.clone(),
-                    },
-                );
-                let outcome = w.card(&job);
-                w.handle.set_state(&id, PrinterState::Idle);
-                if let Outcome::Stopped = outcome {
-                    break;
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
-        }
-    }
+    w.print_prepared(&rx);
     // Give back whatever was prepared but never fed, then let the preparer see the hang-up.
     while let Ok(job) = rx.try_recv() {
         let _ = w.journal.release(&job.job_id, "shutdown");
@@ -178,9 +128,57 @@ pub(crate) fn run_worker(mut setup: WorkerSetup) {
     w.handle.set_state(&id, PrinterState::Stopped);
 }
 
+/// Opens the worker's journal and its printer; `None` (state set, error logged) when either
+/// fails or the daemon stops first.
+fn open_devices(setup: &WorkerSetup) -> Option<(Journal, Box<dyn Printer>)> {
+    let id = &setup.printer_id;
+    let journal = match Journal::open_with(&setup.journal_path, setup.journal_options.clone()) {
+        Ok(j) => j,
+        Err(e) => {
+            tracing::error!(printer = %id, error = %e, "cannot open the journal");
+            setup.handle.set_state(
+                id,
+                PrinterState::Offline {
+                    reason: e.to_string(),
+                    reason_id: e.message_id(),
+                },
+            );
+            return None;
+        }
+    };
+    let Some(printer) = open_printer(setup) else {
+        setup.handle.set_state(id, PrinterState::Stopped);
+        return None;
+    };
+    Some((journal, printer))
+}
+
+/// Starts the preparer thread on its own journal connection; `None` when that cannot open.
+fn spawn_preparer(
+    setup: &WorkerSetup,
+    slot: PrinterSlot,
+    tx: SyncSender<Prepared>,
+) -> Option<std::io::Result<std::thread::JoinHandle<()>>> {
+    let journal = match Journal::open_with(&setup.journal_path, setup.journal_options.clone()) {
+        Ok(j) => j,
+        Err(e) => {
+            tracing::error!(printer = %setup.printer_id, error = %e, "cannot open the journal");
+            return None;
+        }
+    };
+    let stop = setup.stop.clone();
+    let (policy, layouts) = (setup.policy.clone(), setup.layouts.clone());
+    let training = setup.training;
+    Some(
+        std::thread::Builder::new()
+            .name(format!("prep-{}", setup.printer_id))
+            .spawn(move || run_preparer(journal, slot, policy, layouts, training, tx, stop)),
+    )
+}
+
 fn open_printer(setup: &WorkerSetup) -> Option<Box<dyn Printer>> {
     loop {
-        match printer::open(&setup.uri, &EvolisOptions::default()) {
+        match printer::open_uri(&setup.uri, &EvolisOptions::default()) {
             Ok(p) => return Some(p),
             Err(e) => {
                 setup.handle.set_state(
@@ -200,6 +198,29 @@ fn open_printer(setup: &WorkerSetup) -> Option<Box<dyn Printer>> {
 }
 
 impl Worker {
+    /// Prints the prepared jobs as they come until the daemon stops. Waits on the channel
+    /// without polling: the preparer stops with the same token and drops its sender, which
+    /// ends the wait; a job that comes after the stop goes back to the queue.
+    fn print_prepared(&mut self, rx: &Receiver<Prepared>) {
+        while let Ok(job) = rx.recv() {
+            if self.stop.is_cancelled() {
+                let _ = self.journal.release(&job.job_id, "shutdown");
+                break;
+            }
+            self.handle.set_state(
+                &self.id,
+                PrinterState::Busy {
+                    job_id: job.job_id.clone(),
+                },
+            );
+            let outcome = self.card(&job);
+            self.handle.set_state(&self.id, PrinterState::Idle);
+            if let Outcome::Stopped = outcome {
+                break;
+            }
+        }
+    }
+
     /// Waits for the operator; `None` when the daemon is stopping.
     fn pause(
         &mut self,
@@ -213,19 +234,16 @@ impl Worker {
             .journal
             .raise_alert("printer_fault", &self.id, &message_en, &message_id);
         // Drop decisions given for an earlier event before this one becomes visible.
-        while self.actions.try_recv().is_ok() {}
+        while self.actions.try_recv().is_some() {}
         let event_id = self
             .handle
             .raise(&self.id, job, message_id, message_en.clone(), allowed);
+        // Woken by a decision or by the stop, whichever comes first.
         let decision = loop {
-            if self.stop.is_cancelled() {
-                break None;
-            }
-            match self.actions.recv_timeout(Duration::from_millis(100)) {
+            match self.actions.recv_or_stop(&self.stop) {
                 Ok(d) if d.event_id == event_id => break Some(d),
                 Ok(_) => {}
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => break None,
+                Err(_) => break None,
             }
         };
         self.handle.clear_event(&self.id);
@@ -279,349 +297,8 @@ impl Worker {
         }
     }
 
-    /// One card, from the status check to `printed` (or spoiled / cancelled / released).
-    fn card(&mut self, job: &Prepared) -> Outcome {
-        match self.card_steps(job) {
-            Ok(()) => Outcome::Done,
-            Err(outcome) => outcome,
-        }
-    }
-
-    /// The steps of [`Worker::card`]; each physical act takes the token of the journal step
-    /// before it ([`card`]). `Err` carries how the card ends early.
-    fn card_steps(&mut self, job: &Prepared) -> Result<(), Outcome> {
-        let fed = self.fed_card(job)?;
-        let card_serial = self.record_card_number(&fed);
-        let (card, chip) = if job.needs_chip {
-            let (encoding, chip) = self.encode(job, fed)?;
-            (Printable::from(encoding), Some(chip))
-        } else {
-            (Printable::from(fed), None)
-        };
-        let printing = self.start_printing(job, card, chip.as_ref())?;
-        self.print(job, printing, card_serial)?;
-        self.tamper_check();
-        self.stock_check();
-        Ok(())
-    }
-
-    /// Steps 1 and 2 until the printer holds the card: the journal binds a blangko, then the
-    /// printer takes it (again after an empty feeder is refilled).
-    fn fed_card(&mut self, job: &Prepared) -> Result<FedCard, Outcome> {
-        let station = job
-            .needs_chip
-            .then(|| self.encoder.as_ref().map(|e| e.station()))
-            .flatten();
-        loop {
-            let fed = self.reserve(&job.job_id)?;
-            match self.feed(fed, station)? {
-                Fed::Taken(fed) => return Ok(fed),
-                Fed::NotTaken => continue,
-            }
-        }
-    }
-
-    /// The hardware counter names the card: it goes into the journal as the card serial so a
-    /// printed card can be traced to its job. Recorded now, so an operator resolving a doubt
-    /// on this card (crash, lost printer) reports it too.
-    fn record_card_number(&mut self, fed: &FedCard) -> Option<String> {
-        let card_no = self.printer.counters().ok().map(|c| c.cards_inserted);
-        let card_serial = card_no.map(|n| format!("{}#{n}", self.serial));
-        if let Some(c) = &card_serial {
-            if let Err(e) = fed.record_serial(&mut self.journal, c) {
-                tracing::error!(job = %fed.job_id(), error = %e, "card number not recorded");
-            }
-        }
-        card_serial
-    }
-
-    /// Step 4: the journal records `printing` (with the chip identifiers of a chip card).
-    fn start_printing(
-        &mut self,
-        job: &Prepared,
-        card: Printable,
-        chip: Option<&ChipInfo>,
-    ) -> Result<PrintingCard, Outcome> {
-        let id = job.job_id.as_str();
-        card::start_printing(&mut self.journal, card, chip).map_err(|e| {
-            tracing::error!(job = %id, error = %e, "start printing not recorded");
-            let _ = self.printer.reject();
-            self.spoil(id, SpoilCategory::GagalCetak, "journal error", false)
-        })
-    }
-
-    /// Step 5: print both sides, eject, and record the card printed.
-    fn print(
-        &mut self,
-        job: &Prepared,
-        printing: PrintingCard,
-        card_serial: Option<String>,
-    ) -> Result<(), Outcome> {
-        let id = job.job_id.as_str();
-        if let Err(e) = printing.print(self.printer.as_mut(), &job.front, &job.back) {
-            return Err(self.card_failed(id, &e));
-        }
-        let info = PrintedInfo {
-            card_serial,
-            printer_serial: Some(self.serial.clone()),
-        };
-        if let Err(e) = card::mark_printed(&mut self.journal, printing, &info) {
-            tracing::error!(job = %id, error = %e, "printed card not recorded");
-        } else {
-            self.handle.card_printed();
-        }
-        Ok(())
-    }
-
-    /// Step 1, before any blangko moves: the printer must be able to print and the ledger must
-    /// have a card in this feeder; then the journal binds one to the job (`feed`, durable),
-    /// which gives the [`FedCard`] the printer's feed needs. `Err` carries how the card ends
-    /// without one.
-    fn reserve(&mut self, id: &str) -> Result<FedCard, Outcome> {
-        // 1. Before any blangko moves: the printer must be able to print and the ledger must
-        //    have a card in this feeder.
-        loop {
-            // A copy prepared earlier may have been overtaken (lease lost, offered again and
-            // prepared for another printer): only a job ready for this printer is ours.
-            if !self.still_mine(id) {
-                tracing::info!(job = %id, "dropped before feeding: no longer ready for this printer");
-                return Err(Outcome::Done);
-            }
-            if self.stop.is_cancelled() {
-                let _ = self.journal.release(id, "shutdown");
-                return Err(Outcome::Stopped);
-            }
-            let blocking = match self.printer.status() {
-                Ok(st) => st.blocking_error(),
-                Err(e) => Some(e),
-            };
-            let allowed = vec![Action::Retry, Action::CancelJob];
-            if let Some(e) = blocking {
-                if matches!(e, PrinterError::Transport(_)) {
-                    self.reconnect();
-                }
-                match self.pause_error(id, &e, allowed) {
-                    Some(Action::Retry) => continue,
-                    Some(Action::CancelJob) => return Err(self.cancel(id)),
-                    _ => {
-                        let _ = self.journal.release(id, "shutdown");
-                        return Err(Outcome::Stopped);
-                    }
-                }
-            }
-            match card::feed(&mut self.journal, &self.id, id, Some(&self.serial)) {
-                Ok(fed) => return Ok(fed),
-                // Lease lost (the journal dropped the job), cancelled while prepared, or moved
-                // on without this copy (dropped, offered again, prepared anew and printed from
-                // the newer copy): not ours to print any more; take the next job.
-                Err(JournalError::LeaseLost { .. }) => {
-                    tracing::info!(job = %id, "dropped before feeding: lease lost");
-                    return Err(Outcome::Done);
-                }
-                Err(JournalError::IllegalTransition { got, .. }) => {
-                    tracing::info!(job = %id, state = got.code(), "dropped before feeding: job no longer ready");
-                    return Err(Outcome::Done);
-                }
-                Err(e) => {
-                    let en = format!(
-                        "Printer {}: the ledger shows no blangko in its feeder ({e}); record `cetak stock load` first",
-                        self.id
-                    );
-                    let ind = format!(
-                        "Printer {}: menurut buku stok feeder kosong; catat dulu `cetak stock load`",
-                        self.id
-                    );
-                    match self.pause(Some(id), ind, en, allowed) {
-                        Some(Action::Retry) => continue,
-                        Some(Action::CancelJob) => return Err(self.cancel(id)),
-                        _ => {
-                            let _ = self.journal.release(id, "shutdown");
-                            return Err(Outcome::Stopped);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Step 2: the blangko is bound to the job; feed it physically, straight to the encoder
-    /// station when its chip is to be written (the printer inserts there: `Sis`/`Sic`).
-    fn feed(&mut self, fed: FedCard, station: Option<EncoderStation>) -> Result<Fed, Outcome> {
-        loop {
-            let id = fed.job_id();
-            match fed.insert(self.printer.as_mut(), station) {
-                Ok(()) => return Ok(Fed::Taken(fed)),
-                Err(e @ PrinterError::FeederEmpty) => return self.feeder_empty(fed, &e),
-                Err(e) if e.card_action() == CardAction::Nothing || is_refusal(&e) => {
-                    // Refused before the card moved: the blangko is still in the feeder.
-                    match self.pause_error(id, &e, vec![Action::Retry, Action::MarkSpoiled]) {
-                        Some(Action::Retry) => continue,
-                        Some(Action::MarkSpoiled) => {
-                            return Err(self.spoil(id, SpoilCategory::Rusak, "feed refused", true))
-                        }
-                        _ => return Err(Outcome::Stopped),
-                    }
-                }
-                Err(e) => return Err(self.lost_card(id, &e)),
-            }
-        }
-    }
-
-    /// The printer took no card: its feeder is empty. The journal undoes the feed (the blangko
-    /// goes back to `feeder:P` in the ledger; the job stays ready on this printer), then the
-    /// printer waits for the operator: Retry once blangko are loaded (the ledger must show
-    /// them too: `cetak stock load`), or Cancel the job.
-    fn feeder_empty(&mut self, fed: FedCard, e: &PrinterError) -> Result<Fed, Outcome> {
-        let id = fed.job_id().to_string();
-        if let Err(je) = fed.not_taken(&mut self.journal, &e.message_en()) {
-            // The ledger still has the blangko in the printer: the feed stands, as before.
-            tracing::error!(job = %id, error = %je, "feed not taken not recorded");
-            return Err(self.card_failed(&id, e));
-        }
-        match self.pause_error(&id, e, vec![Action::Retry, Action::CancelJob]) {
-            Some(Action::Retry) => Ok(Fed::NotTaken),
-            Some(Action::CancelJob) => Err(self.cancel(&id)),
-            _ => {
-                let _ = self.journal.release(&id, "shutdown");
-                Err(Outcome::Stopped)
-            }
-        }
-    }
-
-    /// Step 3: personalises the chip of the card fed to the encoder station, before printing
-    /// (journal `encoding` first).
-    fn encode(
-        &mut self,
-        job: &Prepared,
-        fed: FedCard,
-    ) -> Result<(EncodingCard, ChipInfo), Outcome> {
-        let id = job.job_id.as_str();
-        let encoding = match card::start_encoding(&mut self.journal, fed) {
-            Ok(encoding) => encoding,
-            Err(e) => {
-                tracing::error!(job = %id, error = %e, "start encoding not recorded");
-                let _ = self.printer.reject();
-                return Err(self.spoil(id, SpoilCategory::GagalEncode, "journal error", false));
-            }
-        };
-        let Some(encoder) = self.encoder.as_mut() else {
-            // Dispatch only gives chip jobs to printers with an encoder.
-            let _ = self.printer.reject();
-            return Err(self.spoil(id, SpoilCategory::GagalEncode, "no encoder", false));
-        };
-        match encoding.encode(encoder.as_mut(), &job.job) {
-            Ok(chip) => Ok((encoding, chip)),
-            Err(f) => {
-                let rejected = self.printer.reject().is_ok();
-                if !rejected {
-                    return Err(self.card_failed(id, &PrinterError::Mechanical));
-                }
-                let outcome = self.spoil(id, SpoilCategory::GagalEncode, &f.message_en, false);
-                if !f.spoils_card {
-                    // The station is at fault: the next blangko would fail the same way.
-                    let _ = self.pause(
-                        Some(id),
-                        format!("Printer {}: encoder gagal: {}", self.id, f.message_id),
-                        format!("Printer {}: encoder failed: {}", self.id, f.message_en),
-                        vec![Action::Retry],
-                    );
-                }
-                Err(outcome)
-            }
-        }
-    }
-
-    fn cancel(&mut self, id: &str) -> Outcome {
-        if let Err(e) = self
-            .journal
-            .cancel(id, "cancelled by the operator", &self.operator)
-        {
-            tracing::error!(job = %id, error = %e, "cancel not recorded");
-        }
-        Outcome::Done
-    }
-
-    fn spoil(&mut self, id: &str, cat: SpoilCategory, note: &str, operator: bool) -> Outcome {
-        let actor = if operator {
-            self.operator.clone()
-        } else {
-            Actor::system()
-        };
-        match self.journal.spoil(id, cat, note, &actor) {
-            Ok(state) => tracing::info!(job = %id, %state, "card spoiled"),
-            Err(e) => tracing::error!(job = %id, error = %e, "spoil not recorded"),
-        }
-        self.tamper_check();
-        self.stock_check();
-        Outcome::Done
-    }
-
-    /// A failure after the card was fed.
-    fn card_failed(&mut self, id: &str, e: &PrinterError) -> Outcome {
-        if e.card_action() == CardAction::Reject {
-            loop {
-                match self.printer.reject() {
-                    // The card is in the reject box: spoiled; the job requeues on a new blangko.
-                    Ok(()) => {
-                        return self.spoil(id, SpoilCategory::GagalCetak, &e.message_en(), false)
-                    }
-                    // The reject itself was refused (a full reject box): the operator empties
-                    // it and says retry, or takes the card out by hand and says so.
-                    Err(full @ PrinterError::RejectBoxFull) => {
-                        match self.pause_error(id, &full, vec![Action::Retry, Action::MarkSpoiled])
-                        {
-                            Some(Action::Retry) => continue,
-                            Some(Action::MarkSpoiled) => {
-                                let _ = self.printer.reset();
-                                return self.spoil(
-                                    id,
-                                    SpoilCategory::GagalCetak,
-                                    &e.message_en(),
-                                    true,
-                                );
-                            }
-                            _ => return Outcome::Stopped,
-                        }
-                    }
-                    Err(_) => break,
-                }
-            }
-        }
-        if matches!(e, PrinterError::Transport(_)) {
-            return self.lost_card(id, e);
-        }
-        // The card is stuck: the operator takes it out and says so.
-        match self.pause_error(id, e, vec![Action::MarkSpoiled]) {
-            Some(Action::MarkSpoiled) => {
-                let _ = self.printer.reset();
-                self.spoil(id, SpoilCategory::GagalCetak, &e.message_en(), true)
-            }
-            _ => Outcome::Stopped,
-        }
-    }
-
-    /// The printer stopped answering with a card inside: nobody knows whether it printed.
-    fn lost_card(&mut self, id: &str, e: &PrinterError) -> Outcome {
-        if let Err(je) = self
-            .journal
-            .mark_in_doubt_with(id, &e.message_en(), &e.message_id())
-        {
-            tracing::error!(job = %id, error = %je, "in-doubt not recorded");
-        }
-        loop {
-            match self.pause_error(id, e, vec![Action::Retry]) {
-                Some(Action::Retry) => {
-                    if self.reconnect() {
-                        return Outcome::Done;
-                    }
-                }
-                _ => return Outcome::Stopped,
-            }
-        }
-    }
-
     fn reconnect(&mut self) -> bool {
-        match printer::open(&self.uri, &EvolisOptions::default()) {
+        match printer::open_uri(&self.uri, &EvolisOptions::default()) {
             Ok(p) => {
                 self.printer = p;
                 true
@@ -632,16 +309,4 @@ impl Worker {
             }
         }
     }
-}
-
-fn is_refusal(e: &PrinterError) -> bool {
-    matches!(
-        e,
-        PrinterError::CoverOpen
-            | PrinterError::RibbonEnded
-            | PrinterError::RibbonMissing
-            | PrinterError::Cooling
-            | PrinterError::Busy
-            | PrinterError::CommandRefused { .. }
-    )
 }

@@ -4,9 +4,15 @@
 //! [`Shutdown::cancelled`]; a std thread doing blocking device I/O checks
 //! [`Shutdown::is_cancelled`] between steps, and sleeps with [`Shutdown::wait_timeout`], which
 //! a cancel wakes at once. [`Shutdown::child`] makes a token cancelled with its parent that can
-//! also be cancelled alone (the server link's "stop claiming" before "stop all").
+//! also be cancelled alone (the server link's "stop claiming" before "stop all"). A thread that
+//! waits for messages uses a [`channel`], whose [`Receiver::recv_or_stop`] also wakes at the
+//! cancel: no polling.
 
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
+
+mod channel;
+
+pub use channel::{channel, Ended, Receiver, SendError, Sender};
 use std::time::{Duration, Instant};
 
 /// A cancellation signal shared by everything that must stop together.
@@ -26,6 +32,14 @@ struct Inner {
 struct State {
     cancelled: bool,
     children: Vec<Shutdown>,
+    /// Waiters of other kinds (a channel's receiver) to wake at the cancel.
+    wakers: Vec<Weak<dyn Wake>>,
+}
+
+/// Something a cancel must wake that does not wait on the token's own condition variable.
+pub(crate) trait Wake: Send + Sync {
+    /// Wakes whoever waits; they then see the token cancelled.
+    fn wake(&self);
 }
 
 impl std::fmt::Debug for Shutdown {
@@ -51,19 +65,39 @@ impl Shutdown {
 
     /// Cancels this token and its children, waking every waiter. Idempotent.
     pub fn cancel(&self) {
-        let children = {
+        let (children, wakers) = {
             let mut st = self.state();
             if st.cancelled {
                 return;
             }
             st.cancelled = true;
-            std::mem::take(&mut st.children)
+            (
+                std::mem::take(&mut st.children),
+                std::mem::take(&mut st.wakers),
+            )
         };
         self.inner.cond.notify_all();
         self.inner.notify.notify_waiters();
+        for w in wakers.iter().filter_map(Weak::upgrade) {
+            w.wake();
+        }
         for c in children {
             c.cancel();
         }
+    }
+
+    /// Registers `waker` (once) to be woken at the cancel; returns whether the token is
+    /// already cancelled (then nothing is registered).
+    pub(crate) fn add_waker(&self, waker: Weak<dyn Wake>) -> bool {
+        let mut st = self.state();
+        if st.cancelled {
+            return true;
+        }
+        st.wakers.retain(|w| w.strong_count() > 0);
+        if !st.wakers.iter().any(|w| Weak::ptr_eq(w, &waker)) {
+            st.wakers.push(waker);
+        }
+        false
     }
 
     /// Whether the token was cancelled.

@@ -1,0 +1,216 @@
+use super::*;
+
+const GOOD: &str = r#"
+[station]
+id = "3273-DISDUK-01"
+data_dir = "/var/lib/cetak"
+
+[[printer]]
+id = "P1"
+uri = "tcp://127.0.0.1:9100"
+blangko = "kia"
+
+[[printer]]
+id = "P2"
+uri = "emu://p2"
+blangko = "ktp-el"
+encoder = { reader = "Virtual PCD", profile = "/etc/cetak/profiles/default.toml" }
+"#;
+
+#[test]
+fn good_config_parses_with_defaults() {
+    let c = Config::parse(GOOD, Path::new("t.toml")).unwrap();
+    assert_eq!(c.printers.len(), 2);
+    assert_eq!(c.policy.max_attempts, 3);
+    assert_eq!(
+        c.printers[1].encoder.as_ref().unwrap().station,
+        cetak_drivers::printer::station::EncoderStation::Contactless
+    );
+    // Typed at load: nothing downstream parses the blangko string again.
+    assert_eq!(c.printers[0].blangko, crate::journal::BlangkoType::Kia);
+    assert_eq!(c.printers[1].blangko, crate::journal::BlangkoType::KtpEl);
+    assert_eq!(
+        c.printers[0].uri,
+        cetak_drivers::transport::PrinterUri::Tcp {
+            host: "127.0.0.1".into(),
+            port: 9100
+        }
+    );
+    let reader = &c.printers[1].encoder.as_ref().unwrap().reader;
+    assert!(reader.matches("Virtual PCD 00 00"));
+    assert_eq!(c.spool_dir(), PathBuf::from("/var/lib/cetak/spool"));
+}
+
+#[test]
+fn unknown_key_names_key_and_line() {
+    let text = GOOD.replace("blangko = \"kia\"", "blangko = \"kia\"\nfeeder = 3");
+    match Config::parse(&text, Path::new("t.toml")) {
+        Err(ConfigError::Syntax { line, message, .. }) => {
+            assert_eq!(line, 10, "{message}");
+            assert!(message.contains("feeder"), "{message}");
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+#[test]
+fn wrong_type_names_line() {
+    let text = GOOD.replace("id = \"P1\"", "id = 1");
+    match Config::parse(&text, Path::new("t.toml")) {
+        Err(ConfigError::Syntax { line, .. }) => assert_eq!(line, 7),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+const KEY: &str = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
+
+#[test]
+fn trust_keys_parse_with_rotation() {
+    let text = format!(
+            "{GOOD}\n[[trust.key]]\nkid = \"old\"\npublic_key = \"{KEY}\"\nnot_after = \"2027-06-30T00:00:00Z\"\n\n[[trust.key]]\nkid = \"new\"\npublic_key = \"{KEY}\"\n"
+        );
+    let c = Config::parse(&text, Path::new("t.toml")).unwrap();
+    let store = c.trust_store().unwrap();
+    let kids: Vec<_> = store.keys().map(|k| k.kid.as_str()).collect();
+    assert_eq!(kids, ["new", "old"]);
+    assert!(store.keys().any(|k| k.not_after.is_some()));
+    assert!(!c.policy.training);
+    assert_eq!(c.policy.retention_days, 3);
+}
+
+#[test]
+fn bad_trust_keys_name_key_and_line() {
+    let head = format!("{GOOD}\n[[trust.key]]\nkid = \"k1\"\n");
+    let base_line = head.lines().count();
+    for (extra, field, line) in [
+        (
+            "public_key = \"abc\"\n".to_string(),
+            "public_key",
+            base_line + 1,
+        ),
+        (
+            format!("public_key = \"{KEY}=\"\n"),
+            "public_key",
+            base_line + 1,
+        ),
+        (
+            format!("public_key = \"{KEY}\"\nnot_after = \"tomorrow\"\n"),
+            "not_after",
+            base_line + 2,
+        ),
+        (
+            format!(
+                "public_key = \"{KEY}\"\n[[trust.key]]\nkid = \"k1\"\npublic_key = \"{KEY}\"\n"
+            ),
+            "kid",
+            base_line + 3,
+        ),
+    ] {
+        let text = format!("{head}{extra}");
+        match Config::parse(&text, Path::new("t.toml")) {
+            Err(ConfigError::Syntax {
+                line: l, message, ..
+            }) => {
+                assert!(message.contains(field), "{message}");
+                assert_eq!(l, line, "{message}");
+            }
+            other => panic!("expected an error for {extra:?}, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn link_table_parses_and_checks() {
+    let c = Config::parse(GOOD, Path::new("t.toml")).unwrap();
+    assert!(c.link.is_none(), "no [link] = offline station");
+    let text = format!(
+            "{GOOD}\n[link]\nserver_url = \"https://dinas.example/\"\ntoken_file = \"/etc/cetak/token\"\n"
+        );
+    let c = Config::parse(&text, Path::new("t.toml")).unwrap();
+    let link = c.link.unwrap();
+    assert_eq!(link.lease_seconds, 300);
+    assert_eq!(link.renew_every(), std::time::Duration::from_secs(150));
+    let bad = text.replace("token_file", "lease_seconds = 5\ntoken_file");
+    assert!(matches!(
+        Config::parse(&bad, Path::new("t.toml")),
+        Err(ConfigError::Invalid { key, .. }) if key == "link.lease_seconds"
+    ));
+    let bad = text.replace("token_file", "tokenfile");
+    match Config::parse(&bad, Path::new("t.toml")) {
+        Err(ConfigError::Syntax { line, message, .. }) => {
+            let expected = bad
+                .lines()
+                .position(|l| l.starts_with("tokenfile"))
+                .map(|i| i + 1);
+            assert_eq!(Some(line), expected, "{message}");
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+    let bad = text.replace("token_file", "push_listen = \"0.0.0.0:8443\"\ntoken_file");
+    assert!(matches!(
+        Config::parse(&bad, Path::new("t.toml")),
+        Err(ConfigError::Invalid { key, .. }) if key == "link.push_token_file"
+    ));
+}
+
+#[test]
+fn bad_values_name_the_key() {
+    let text = GOOD.replace("blangko = \"ktp-el\"", "blangko = \"sim\"");
+    match Config::parse(&text, Path::new("t.toml")) {
+        Err(ConfigError::Invalid { key, .. }) => assert_eq!(key, "printer[1].blangko"),
+        other => panic!("expected invalid, got {other:?}"),
+    }
+    let text = GOOD.replace("id = \"P2\"", "id = \"P1\"");
+    assert!(matches!(
+        Config::parse(&text, Path::new("t.toml")),
+        Err(ConfigError::Invalid { key, .. }) if key == "printer[1].id"
+    ));
+}
+
+#[test]
+fn batch_policies_and_queue_order_are_read_and_checked() {
+    let c = Config::parse(GOOD, Path::new("t.toml")).unwrap();
+    assert_eq!(
+        c.journal_options().batch_order,
+        crate::journal::BatchOrder::BatchFirst
+    );
+    let p = c.validation_policy();
+    assert_eq!(p.programmes.names().collect::<Vec<_>>(), ["sekolah"]);
+    assert_eq!(
+        p.for_batch(Some("sekolah")).unwrap(),
+        &crate::job::ValidationPolicy::collective_programme()
+    );
+
+    let text = format!(
+        "{GOOD}\n[queue]\nbatch_order = \"fifo\"\n\n[validation.policies.pesantren]\n\
+             max_image_bytes = 204800\nfirst_issuance_only = true\n"
+    );
+    let c = Config::parse(&text, Path::new("t.toml")).unwrap();
+    assert_eq!(
+        c.journal_options().batch_order,
+        crate::journal::BatchOrder::Fifo
+    );
+    let p = c.validation_policy();
+    assert_eq!(
+        p.programmes.names().collect::<Vec<_>>(),
+        ["pesantren", "sekolah"]
+    );
+    let named = p.for_batch(Some("pesantren")).unwrap();
+    assert_eq!(named.max_image_bytes, 204_800);
+    assert!(named.first_issuance_only && !named.photo_jpeg_only);
+    assert_eq!(p.for_batch(Some("pondok")), Err("pondok"));
+    assert_eq!(p.for_batch(None).unwrap(), &p);
+
+    let bad = format!("{GOOD}\n[validation.policies.\"two words\"]\nmax_image_bytes = 1\n");
+    match Config::parse(&bad, Path::new("t.toml")) {
+        Err(ConfigError::Invalid { key, .. }) => {
+            assert_eq!(key, "validation.policies.two words")
+        }
+        other => panic!("expected an invalid key, got {other:?}"),
+    }
+    let bad = format!("{GOOD}\n[queue]\nbatch_order = \"school\"\n");
+    assert!(matches!(
+        Config::parse(&bad, Path::new("t.toml")),
+        Err(ConfigError::Syntax { .. })
+    ));
+}
