@@ -253,6 +253,22 @@ pub struct DoubtView {
     pub since: String,
 }
 
+impl From<crate::journal::InDoubtJob> for DoubtView {
+    fn from(d: crate::journal::InDoubtJob) -> Self {
+        DoubtView {
+            job_id: d.job_id,
+            blangko_type: d.blangko_type.map(|t| t.code().to_string()),
+            nik_masked: d.nik_masked,
+            printer_id: d.printer_id,
+            attempt: d.attempt,
+            reason: d.reason,
+            reason_id: d.reason_id,
+            was: d.was.map(|w| w.code().to_string()),
+            since: d.since.to_string(),
+        }
+    }
+}
+
 /// `POST /v1/doubt/{job}/resolve` (operators).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

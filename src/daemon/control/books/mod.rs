@@ -174,17 +174,7 @@ impl Books {
         Ok(j.doubt_list()
             .map_err(journal_refusal)?
             .into_iter()
-            .map(|d| DoubtView {
-                job_id: d.job_id,
-                blangko_type: d.blangko_type.map(|t| t.code().to_string()),
-                nik_masked: d.nik_masked,
-                printer_id: d.printer_id,
-                attempt: d.attempt,
-                reason: d.reason,
-                reason_id: d.reason_id,
-                was: d.was.map(|w| w.code().to_string()),
-                since: d.since.to_string(),
-            })
+            .map(DoubtView::from)
             .collect())
     }
 

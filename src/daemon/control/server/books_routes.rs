@@ -5,14 +5,13 @@
 use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{ConnectInfo, Path as UrlPath, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, MethodRouter};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{api_error, refused, ControlState};
+use super::{refused, ControlState};
 use crate::daemon::control::auth::{Caller, Peer};
 use crate::daemon::control::books::Books;
 use crate::daemon::control::Refusal;
@@ -87,6 +86,18 @@ where
     )
 }
 
+/// The query of a request, or a 400 refusal naming what is wrong with it.
+pub(super) fn query<Q>(query: Result<Query<Q>, QueryRejection>) -> Result<Q, Refusal> {
+    query.map(|Query(q)| q).map_err(|e| {
+        Refusal::new(
+            400,
+            "bad_request",
+            e.body_text(),
+            format!("permintaan tidak sah: {}", e.body_text()),
+        )
+    })
+}
+
 /// `POST /v1/import`: a bundle as the raw body, its options in the query.
 pub(super) async fn import(
     State(s): State<ControlState>,
@@ -94,16 +105,8 @@ pub(super) async fn import(
     query: Result<Query<crate::daemon::control::ImportQuery>, QueryRejection>,
     bytes: Bytes,
 ) -> Response {
-    let q = match query {
-        Ok(Query(q)) => q,
-        Err(e) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                e.body_text(),
-                format!("permintaan tidak sah: {}", e.body_text()),
-            )
-        }
-    };
-    s.books(p, move |b, j, c| b.import(j, c, &q, &bytes)).await
+    match self::query(query) {
+        Ok(q) => s.books(p, move |b, j, c| b.import(j, c, &q, &bytes)).await,
+        Err(r) => refused(r),
+    }
 }

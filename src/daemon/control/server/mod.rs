@@ -464,18 +464,10 @@ async fn submit(
     query: Result<Query<super::SubmitQuery>, QueryRejection>,
     bytes: Bytes,
 ) -> Response {
-    let q = match query {
-        Ok(Query(q)) => q,
-        Err(e) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                e.body_text(),
-                format!("permintaan tidak sah: {}", e.body_text()),
-            )
-        }
-    };
-    s.books(p, move |b, j, c| b.submit(j, c, &q, &bytes)).await
+    match books_routes::query(query) {
+        Ok(q) => s.books(p, move |b, j, c| b.submit(j, c, &q, &bytes)).await,
+        Err(r) => refused(r),
+    }
 }
 
 #[cfg(test)]
