@@ -115,16 +115,17 @@ impl Journal {
             ledger::record(
                 tx,
                 Movement {
-                    kind: MovementKind::Fed,
-                    blangko_type: t,
-                    count: 1,
-                    from: Location::Feeder(printer.clone()),
-                    to: Location::InPrinter(printer.clone()),
                     job_id: Some(&job.job_id),
-                    lot: None,
-                    category: None,
-                    note: None,
-                    actor: &Actor::system(),
+                    ..Movement::plain(
+                        MovementKind::Fed,
+                        t,
+                        1,
+                        (
+                            Location::Feeder(printer.clone()),
+                            Location::InPrinter(printer.clone()),
+                        ),
+                        &Actor::system(),
+                    )
                 },
             )?;
             job.attempt += 1;
@@ -170,16 +171,18 @@ impl Journal {
             ledger::record(
                 tx,
                 Movement {
-                    kind: MovementKind::NotTaken,
-                    blangko_type: t,
-                    count: 1,
-                    from: Location::InPrinter(printer.clone()),
-                    to: Location::Feeder(printer.clone()),
                     job_id: Some(&job.job_id),
-                    lot: None,
-                    category: None,
                     note: Some(note),
-                    actor: &actor,
+                    ..Movement::plain(
+                        MovementKind::NotTaken,
+                        t,
+                        1,
+                        (
+                            Location::InPrinter(printer.clone()),
+                            Location::Feeder(printer.clone()),
+                        ),
+                        &actor,
+                    )
                 },
             )?;
             let info = StepInfo {

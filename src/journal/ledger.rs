@@ -166,8 +166,8 @@ pub(crate) struct Movement<'a> {
 }
 
 impl<'a> Movement<'a> {
-    /// A movement made by hand (no job, lot, category or note: set those that apply).
-    fn by_hand(
+    /// A movement with no job, lot, category or note (set those that apply).
+    pub(crate) fn plain(
         kind: MovementKind,
         blangko_type: BlangkoType,
         count: i64,
@@ -322,7 +322,7 @@ impl Journal {
         self.record_one(Movement {
             lot: Some(lot),
             note,
-            ..Movement::by_hand(
+            ..Movement::plain(
                 MovementKind::Received,
                 blangko_type,
                 positive(count)?,
@@ -370,7 +370,7 @@ impl Journal {
             MovementKind::Loaded => (Location::Store, feeder),
             _ => (feeder, Location::Store),
         };
-        self.record_one(Movement::by_hand(
+        self.record_one(Movement::plain(
             kind,
             blangko_type,
             positive(count)?,
@@ -393,7 +393,7 @@ impl Journal {
         self.record_one(Movement {
             category: Some(category),
             note: Some(note),
-            ..Movement::by_hand(
+            ..Movement::plain(
                 MovementKind::Spoiled,
                 blangko_type,
                 positive(count)?,
@@ -414,7 +414,7 @@ impl Journal {
     ) -> Result<i64> {
         self.record_one(Movement {
             note: Some(note),
-            ..Movement::by_hand(
+            ..Movement::plain(
                 MovementKind::Returned,
                 blangko_type,
                 positive(count)?,
@@ -457,7 +457,7 @@ impl Journal {
         };
         self.record_one(Movement {
             note: Some(reason),
-            ..Movement::by_hand(
+            ..Movement::plain(
                 MovementKind::Adjusted,
                 blangko_type,
                 delta.abs(),

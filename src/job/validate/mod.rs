@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
 use image::DynamicImage;
 
 use crate::card::{field, CardDesign};
@@ -19,8 +18,10 @@ use super::{ValidatedJob, ValidationPolicy};
 /// Length limits: generous sanity caps. Whether a value fits its slot is the layout's check.
 pub mod limits;
 
+mod foreign;
 mod images;
 
+use foreign::check_foreign;
 use images::{check_images, load_image, Image};
 
 struct Collector {
@@ -473,42 +474,4 @@ fn check_payloads(
         })
     });
     (qr, barcode, batch)
-}
-
-/// The nationality and the stay permit: required for a foreign resident (the permit's end
-/// date is returned for the validity), ignored with a warning for a citizen.
-fn check_foreign(
-    c: &mut Collector,
-    f: &mut Fields,
-    doc: &JobDocument,
-    foreign: bool,
-) -> Option<NaiveDate> {
-    let p = &doc.person;
-    match (&p.nationality, foreign) {
-        (Some(n), true) => f.put(
-            field::NATIONALITY,
-            c.text("person.nationality", n, limits::NATIONALITY),
-        ),
-        (None, true) => c.err("person.nationality", Problem::Missing),
-        (Some(_), false) => c.warn("person.nationality", Problem::Ignored),
-        (None, false) => {}
-    }
-    match (&doc.stay_permit, foreign) {
-        (Some(permit), true) => {
-            f.put(
-                field::NO_KITAP,
-                c.text("stay_permit.number", &permit.number, limits::KITAP_NUMBER),
-            );
-            Some(permit.valid_until)
-        }
-        (None, true) => {
-            c.err("stay_permit", Problem::Missing);
-            None
-        }
-        (Some(_), false) => {
-            c.warn("stay_permit", Problem::Ignored);
-            None
-        }
-        (None, false) => None,
-    }
 }
