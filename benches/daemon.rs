@@ -69,6 +69,7 @@ fn job(i: usize, payload: &str) -> NewJob {
         blangko_type: BlangkoType::Kia,
         nik_masked: "3273xxxxxxxx0001".into(),
         batch_id: Some("PROG-1".into()),
+        batch_nik: None,
         priority: 0,
         needs_chip: false,
         needs_dual_side: true,

@@ -42,6 +42,7 @@ fn job(i: u64) -> NewJob {
         blangko_type: BlangkoType::Kia,
         nik_masked: mask_nik(&nik),
         batch_id: Some("SEKOLAH-2026-11".into()),
+        batch_nik: None,
         priority: 0,
         needs_chip: i % 4 == 0,
         needs_dual_side: true,

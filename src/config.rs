@@ -16,7 +16,7 @@ pub use error::ConfigError;
 pub use link::LinkConfig;
 pub use printer::{EncoderConfig, PrinterConfig};
 pub(crate) use printer::{RawEncoderConfig, RawPrinterConfig};
-pub use sections::{DashboardConfig, Official, ReportConfig};
+pub use sections::{DashboardConfig, Official, QueueConfig, ReportConfig, ValidationConfig};
 
 /// Whole configuration, its values typed at load ([`Config::parse`]): printers as
 /// [`PrinterConfig`] (`P` is the file's text form only while the file is being checked).
@@ -43,6 +43,12 @@ pub struct Config<P = PrinterConfig> {
     /// The daemon's HTTP listener (`/metrics`); absent = no port opened.
     #[serde(default)]
     pub dashboard: Option<DashboardConfig>,
+    /// Named validation policies for batches.
+    #[serde(default)]
+    pub validation: ValidationConfig,
+    /// Dispatch order.
+    #[serde(default)]
+    pub queue: QueueConfig,
 }
 
 /// The `[authority]` table: the Unix groups that give a role on the control socket
@@ -327,10 +333,12 @@ impl<P> Config<P> {
             max_attempts: self.policy.max_attempts,
             clock: std::sync::Arc::new(crate::journal::SystemClock),
             busy_timeout: std::time::Duration::from_secs(30),
+            batch_order: self.queue.batch_order,
         }
     }
 
-    /// The validation policy of this station's intake.
+    /// The validation policy of this station's intake, with the programmes a batch may name
+    /// (the built-in `sekolah` and `[validation.policies]`).
     pub fn validation_policy(&self) -> crate::job::ValidationPolicy {
         use crate::job::BackgroundPolicy;
         crate::job::ValidationPolicy {
@@ -339,6 +347,7 @@ impl<P> Config<P> {
                 "off" => BackgroundPolicy::Off,
                 _ => BackgroundPolicy::Warn,
             },
+            programmes: crate::job::Programmes::from_map(self.validation.policies.clone()),
             ..crate::job::ValidationPolicy::default()
         }
     }

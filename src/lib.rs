@@ -21,7 +21,8 @@
 //! link never imports the daemon; jobs from the link, bundles, the spool and `cetak submit` all
 //! go through [`intake`]. The hardware lives in the `cetak-drivers` crate; this crate only
 //! talks to it through traits.
-#![forbid(unsafe_code)]
+// Denied, not forbidden: `dashboard::pam` (FFI to libpam) is the one module allowed it.
+#![deny(unsafe_code)]
 
 #[cfg(test)]
 mod architecture_test;

@@ -2,13 +2,13 @@
 //! file is read and written here, as the calling user (the daemon cannot see a user's USB
 //! stick); the journal work is done by the daemon (or `--offline`).
 
-use crate::messages::MessageText as _;
+use crate::messages::{file_error, MessageText as _, Plain};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 
-use super::station::{failed, ConfigArg, OperatorArg, ViaArg};
+use super::station::{failed, BooksArgs, ConfigArg, ViaArg};
 use super::{fail, Lang};
 use crate::bundle;
 use crate::daemon::control::{ImportQuery, ImportView};
@@ -19,11 +19,7 @@ pub struct ImportArgs {
     /// Bundle file.
     pub file: PathBuf,
     #[command(flatten)]
-    pub config: ConfigArg,
-    #[command(flatten)]
-    pub who: OperatorArg,
-    #[command(flatten)]
-    pub via: ViaArg,
+    pub books: BooksArgs,
 }
 
 /// `cetak export FILE`.
@@ -37,12 +33,29 @@ pub struct ExportArgs {
     pub via: ViaArg,
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, (String, String)> {
+/// A failure of `import` / `export`: the CLI's own (a file), or one already in the
+/// operator's language (the daemon's answer).
+enum Failure {
+    Message(Plain),
+    Said(String),
+}
+
+impl Failure {
+    fn print(self, lang: Lang) -> ExitCode {
+        match self {
+            Failure::Message(m) => fail(lang, &m),
+            Failure::Said(s) => {
+                let args = crate::messages::Args::new().with("reason", s);
+                eprintln!("{}", crate::messages::say(lang, "cli.failed", args));
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Plain> {
     use std::io::Read as _;
-    let io = |e: std::io::Error| {
-        let m = format!("{}: {e}", path.display());
-        (m.clone(), m)
-    };
+    let io = |e: std::io::Error| file_error(path, &e);
     let f = std::fs::File::open(path).map_err(io)?;
     let size = f.metadata().map_err(io)?.len();
     if size > bundle::MAX_BUNDLE_BYTES {
@@ -50,7 +63,7 @@ fn read(path: &Path) -> Result<Vec<u8>, (String, String)> {
             size,
             max: bundle::MAX_BUNDLE_BYTES,
         };
-        return Err((e.message_id(), e.message_en()));
+        return Err(Plain::of(&e));
     }
     let mut bytes = Vec::new();
     f.take(bundle::MAX_BUNDLE_BYTES)
@@ -70,19 +83,14 @@ pub fn import(args: &ImportArgs, acks_only: bool, lang: Lang) -> ExitCode {
                 ExitCode::from(2)
             }
         }
-        Err((id, en)) => fail(lang, id, en),
+        Err(f) => f.print(lang),
     }
 }
 
-fn import_inner(
-    args: &ImportArgs,
-    acks_only: bool,
-    lang: Lang,
-) -> Result<ImportView, (String, String)> {
-    let same = |m: String| (m.clone(), m);
+fn import_inner(args: &ImportArgs, acks_only: bool, lang: Lang) -> Result<ImportView, Failure> {
     // The file first, as the calling user (`--offline` as root works as the service user).
-    let bytes = read(&args.file)?;
-    let mut books = args.via.open(&args.config, lang).map_err(same)?;
+    let bytes = read(&args.file).map_err(Failure::Message)?;
+    let mut books = args.books.open(lang).map_err(Failure::Said)?;
     let name = args
         .file
         .file_name()
@@ -91,31 +99,20 @@ fn import_inner(
     let q = ImportQuery {
         name,
         acks_only,
-        operator: args.who.operator.clone(),
+        operator: args.books.operator(),
     };
-    books.import(&q, bytes).map_err(|e| same(failed(e, lang)))
+    books
+        .import(&q, bytes)
+        .map_err(|e| Failure::Said(failed(e, lang)))
 }
 
 fn print_report(r: &ImportView, lang: Lang) {
-    println!(
-        "{}",
-        lang.pick(
-            format!(
-                "diimpor: {} baru, {} sudah ada, {} ditolak; {} event dikonfirmasi",
-                r.queued.len(),
-                r.duplicates.len(),
-                r.rejected.len(),
-                r.acked
-            ),
-            format!(
-                "imported: {} new, {} already known, {} rejected; {} events acknowledged",
-                r.queued.len(),
-                r.duplicates.len(),
-                r.rejected.len(),
-                r.acked
-            ),
-        )
-    );
+    let m = Plain::new("cli.imported")
+        .with("new", r.queued.len())
+        .with("known", r.duplicates.len())
+        .with("rejected", r.rejected.len())
+        .with("acked", r.acked);
+    println!("{}", m.message(lang));
     for x in &r.rejected {
         println!(
             "{} {} [{}] {}",
@@ -135,18 +132,14 @@ fn print_report(r: &ImportView, lang: Lang) {
 
 /// Runs `cetak export`.
 pub fn export(args: &ExportArgs, lang: Lang) -> ExitCode {
-    let run = || -> Result<usize, (String, String)> {
-        let same = |m: String| (m.clone(), m);
-        let mut books = args.via.open(&args.config, lang).map_err(same)?;
-        let v = books.export().map_err(|e| same(failed(e, lang)));
+    let run = || -> Result<usize, Failure> {
+        let mut books = args.via.open(&args.config, lang).map_err(Failure::Said)?;
+        let v = books.export().map_err(|e| Failure::Said(failed(e, lang)));
         // Closed before the file is written: `--offline` as root is root again.
         drop(books);
         let v = v?;
         let (text, n) = (v.bundle, v.events);
-        let io = |e: std::io::Error| {
-            let m = format!("{}: {e}", args.file.display());
-            (m.clone(), m)
-        };
+        let io = |e: std::io::Error| Failure::Message(file_error(&args.file, &e));
         let tmp = args.file.with_extension("tmp");
         std::fs::write(&tmp, text).map_err(io)?;
         std::fs::rename(&tmp, &args.file).map_err(io)?;
@@ -154,16 +147,10 @@ pub fn export(args: &ExportArgs, lang: Lang) -> ExitCode {
     };
     match run() {
         Ok(n) => {
-            println!(
-                "{}",
-                crate::messages::say(
-                    lang,
-                    "cli.exported_n_events_and_the",
-                    crate::messages::Args::new().with("n", n)
-                )
-            );
+            let m = Plain::new("cli.exported_n_events_and_the").with("n", n);
+            println!("{}", m.message(lang));
             ExitCode::SUCCESS
         }
-        Err((id, en)) => fail(lang, id, en),
+        Err(f) => f.print(lang),
     }
 }

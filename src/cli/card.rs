@@ -1,12 +1,12 @@
 //! `cetak validate`, `render`, `print` and `printer-sim`: one card at a time, without the
 //! daemon's journal (test prints, layout work, training).
 
-use crate::messages::MessageText as _;
+use crate::messages::{MessageText as _, Plain};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use cetak_drivers::chip::{encode as encode_chip, PcscChannel, PcscConfig, Profile};
-use cetak_drivers::printer::sequence::{print_card, CardFate, CardPlan, Step};
+use cetak_drivers::printer::sequence::{print_card, CardFailure, CardFate, CardPlan, Step};
 use cetak_drivers::printer::station::EncoderStation;
 use cetak_drivers::printer::{self, EvolisOptions};
 
@@ -40,14 +40,15 @@ fn policy(
         other => {
             return Err(fail(
                 lang,
-                format!("--photo-background harus warn, reject atau off (bukan {other:?})"),
-                format!("--photo-background must be warn, reject or off (not {other:?})"),
+                &Plain::new("cli.photo_background_invalid").with("value", format!("{other:?}")),
             ))
         }
     };
+    // The configuration's named policies are what a batch's `programme` picks from, as in
+    // the daemon's intake.
     Ok(ValidationPolicy {
         photo_background: rule,
-        ..ValidationPolicy::default()
+        ..config.map(Config::validation_policy).unwrap_or_default()
     })
 }
 
@@ -76,19 +77,10 @@ pub(super) fn load(args: &JobArgs, lang: Lang, strict: bool) -> Result<LoadedJob
         (None, None) => LayoutSource::BuiltIn,
     };
     let layouts = Layouts::load_from(&source).map_err(|e| {
-        fail(
-            lang,
-            format!(
-                "Layout {} tidak dapat dimuat: {}",
-                source.describe_id(),
-                e.message_id()
-            ),
-            format!(
-                "Cannot load the layouts {}: {}",
-                source.describe_en(),
-                e.message_en()
-            ),
-        )
+        let m = Plain::new("cli.layouts_unloadable")
+            .with_each("source", source.describe_id(), source.describe_en())
+            .with_message("reason", &e);
+        fail(lang, &m)
     })?;
     match crate::daemon::check_fit(checked, &layouts) {
         Ok(checked) => {
@@ -109,8 +101,7 @@ fn render_card(loaded: &LoadedJob, lang: Lang) -> Result<render::RenderedCard, E
     render::render_card(&loaded.job.card_content(), &loaded.layouts).map_err(|e| {
         fail(
             lang,
-            format!("Render gagal: {}", e.message_id()),
-            format!("Rendering failed: {}", e.message_en()),
+            &Plain::new("cli.render_failed").with_message("reason", &e),
         )
     })
 }
@@ -118,21 +109,10 @@ fn render_card(loaded: &LoadedJob, lang: Lang) -> Result<render::RenderedCard, E
 pub(super) fn validate(args: &ValidateArgs, lang: Lang) -> ExitCode {
     match load(&args.job, lang, args.strict) {
         Ok(loaded) => {
-            println!(
-                "{}",
-                lang.pick(
-                    format!(
-                        "OK: job {} valid ({:?}).",
-                        loaded.job.job_id(),
-                        loaded.job.design()
-                    ),
-                    format!(
-                        "OK: job {} is valid ({:?}).",
-                        loaded.job.job_id(),
-                        loaded.job.design()
-                    ),
-                )
-            );
+            let m = Plain::new("cli.job_valid")
+                .with("job", loaded.job.job_id())
+                .with("design", format!("{:?}", loaded.job.design()));
+            println!("{}", m.message(lang));
             ExitCode::SUCCESS
         }
         Err(code) => code,
@@ -157,176 +137,149 @@ pub(super) fn render(args: &RenderArgs, lang: Lang) -> ExitCode {
         }
         Err(e) => fail(
             lang,
-            format!("Tidak dapat menulis PNG: {}", e.message_id()),
-            format!("Cannot write PNG files: {}", e.message_en()),
+            &Plain::new("cli.png_write_failed").with_message("reason", &e),
         ),
     }
 }
 
-fn step_text(step: Step, lang: Lang) -> String {
-    let (id, en) = match step {
-        Step::Feed => ("mengambil blangko dari feeder", "feeding a blank card"),
-        Step::Station(EncoderStation::Contact) => {
-            ("ke stasiun chip kontak", "to the contact station")
-        }
-        Step::Station(EncoderStation::Contactless) => {
-            ("ke stasiun chip nirkontak", "to the contactless station")
-        }
-        Step::Encode => (
-            "menulis dan memverifikasi chip",
-            "writing and verifying the chip",
-        ),
-        Step::Print(cetak_drivers::printer::layers::Side::Front) => {
-            ("mencetak sisi depan", "printing the front")
-        }
-        Step::Print(cetak_drivers::printer::layers::Side::Back) => {
-            ("mencetak sisi belakang", "printing the back")
-        }
-        Step::Eject => ("mengeluarkan kartu", "ejecting the card"),
-        Step::Reject => ("membuang kartu ke kotak tolak", "rejecting the card"),
+fn step_text(step: Step, lang: Lang) -> &'static str {
+    use cetak_drivers::printer::layers::Side;
+    let code = match step {
+        Step::Feed => "cli.step.feed",
+        Step::Station(EncoderStation::Contact) => "cli.step.contact",
+        Step::Station(EncoderStation::Contactless) => "cli.step.contactless",
+        Step::Encode => "cli.step.encode",
+        Step::Print(Side::Front) => "cli.step.print_front",
+        Step::Print(Side::Back) => "cli.step.print_back",
+        Step::Eject => "cli.step.eject",
+        Step::Reject => "cli.step.reject",
     };
-    lang.pick(id.into(), en.into())
+    crate::messages::label(lang, code)
 }
 
+/// `cetak print`: checks the request, renders the card with SPECIMEN, opens the printer and
+/// runs the card (the chip encoded at the station when the document has one).
 pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
-    if !args.training {
-        return fail(
-            lang,
-            "Job tanpa tanda tangan hanya boleh dicetak dengan --training (kartu diberi SPECIMEN); \
-             job produksi bertanda tangan dan masuk lewat stasiun (cetak submit)"
-                .into(),
-            "An unsigned job may only be printed with --training (the card gets SPECIMEN); \
-             production jobs are signed and go through the station (cetak submit)"
-                .into(),
-        );
-    }
-    let loaded = match load(&args.job, lang, false) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    let station = match args.station.as_str() {
-        "contact" => EncoderStation::Contact,
-        "contactless" => EncoderStation::Contactless,
-        other => {
-            return fail(
-                lang,
-                format!("--station harus contact atau contactless (bukan {other:?})"),
-                format!("--station must be contact or contactless (not {other:?})"),
-            )
+    let run = || -> Result<ExitCode, ExitCode> {
+        let station = print_station(args, lang)?;
+        let loaded = load(&args.job, lang, false)?;
+        let wants_chip = loaded.job.design().is_ktp_el() && !args.no_chip;
+        if wants_chip && args.reader.is_none() {
+            return Err(fail(lang, &Plain::new("cli.chip_reader_needed")));
         }
+        let profile = super::chip::profile(args.profile.as_deref(), lang)?;
+        let mut card = render_card(&loaded, lang)?;
+        render::specimen::stamp_card(&mut card);
+        let mut printer = open_printer(args, lang)?;
+        eprintln!("{}", printer.describe());
+        let dual = printer.capabilities().dual_side;
+        if !dual {
+            eprintln!(
+                "{}",
+                crate::messages::label(lang, "cli.warning_single_side_printer_the")
+            );
+        }
+        let plan = CardPlan {
+            front: Some(&card.front.layers),
+            back: dual.then_some(&card.back.layers),
+            encode_at: wants_chip.then_some(station),
+        };
+        let content = crate::chip_content::chip_content(&loaded.job);
+        let reader = args.reader.clone().unwrap_or_default();
+        let mut encode = |_: EncoderStation| encode_at_station(&reader, &profile, &content, lang);
+        let mut progress = |step: Step| eprintln!("… {}", step_text(step, lang));
+        let result = print_card(printer.as_mut(), &plan, &mut encode, &mut progress);
+        Ok(print_outcome(result, loaded.job.job_id(), lang))
     };
-    let wants_chip = loaded.job.design().is_ktp_el() && !args.no_chip;
-    if wants_chip && args.reader.is_none() {
-        return fail(
-            lang,
-            "KTP-el memerlukan chip: berikan --reader POLA (atau --no-chip untuk cetak uji)".into(),
-            "A KTP-el needs its chip: give --reader PATTERN (or --no-chip for a test print)".into(),
-        );
+    run().unwrap_or_else(|code| code)
+}
+
+/// The request's own checks: a training print, and the encoder station named.
+fn print_station(args: &PrintArgs, lang: Lang) -> Result<EncoderStation, ExitCode> {
+    if !args.training {
+        return Err(fail(lang, &Plain::new("cli.training_required")));
     }
-    let profile = match &args.profile {
-        Some(p) => Profile::load(p),
-        None => Profile::default_profile(),
-    };
-    let profile = match profile {
-        Ok(p) => p,
-        Err(e) => return chip_fail(lang, &e),
-    };
-    let mut card = match render_card(&loaded, lang) {
-        Ok(card) => card,
-        Err(code) => return code,
-    };
-    render::specimen::stamp_card(&mut card);
+    match args.station.as_str() {
+        "contact" => Ok(EncoderStation::Contact),
+        "contactless" => Ok(EncoderStation::Contactless),
+        other => Err(fail(
+            lang,
+            &Plain::new("cli.station_invalid").with("value", format!("{other:?}")),
+        )),
+    }
+}
+
+fn open_printer(args: &PrintArgs, lang: Lang) -> Result<Box<dyn printer::Printer>, ExitCode> {
     let options = EvolisOptions {
         compression: !args.raw,
         ..EvolisOptions::default()
     };
-    let mut printer = match printer::open(&args.printer, &options) {
-        Ok(p) => p,
-        Err(e) => {
-            return fail(
-                lang,
-                format!("Printer {}: {}", args.printer, e.message_id()),
-                format!("Printer {}: {}", args.printer, e.message_en()),
-            )
-        }
-    };
-    eprintln!("{}", printer.describe());
-    let dual = printer.capabilities().dual_side;
-    let plan = CardPlan {
-        front: Some(&card.front.layers),
-        back: dual.then_some(&card.back.layers),
-        encode_at: wants_chip.then_some(station),
-    };
-    if !dual {
-        eprintln!(
-            "{}",
-            crate::messages::label(lang, "cli.warning_single_side_printer_the")
-        );
-    }
-    let content = crate::chip_content::chip_content(&loaded.job);
-    let mut encode = |_: EncoderStation| -> Result<(), String> {
-        let reader = args.reader.clone().unwrap_or_default();
-        let mut cfg = PcscConfig::new(reader);
-        cfg.apdu_timeout = Duration::from_millis(profile.transfer.apdu_timeout_ms);
-        // The failure reaches the operator as `CardError::Encoding`, already in `lang`.
-        let mut channel = PcscChannel::open(cfg).map_err(|e| e.message(lang))?;
-        let report = encode_chip(&mut channel, &profile, &content).map_err(|e| e.message(lang))?;
-        eprintln!(
-            "  chip: ATR {} UID {}",
-            report.atr,
-            report.uid.as_deref().unwrap_or("-")
-        );
-        Ok(())
-    };
-    let mut progress = |step: Step| eprintln!("… {}", step_text(step, lang));
-    match print_card(printer.as_mut(), &plan, &mut encode, &mut progress) {
+    printer::open(&args.printer, &options).map_err(|e| {
+        let m = Plain::new("cli.printer_failed")
+            .with("printer", &args.printer)
+            .with_message("reason", &e);
+        fail(lang, &m)
+    })
+}
+
+/// Writes and verifies the chip while the card waits at the encoder station; the failure
+/// reaches the operator as `CardError::Encoding`, already in `lang`.
+fn encode_at_station(
+    reader: &str,
+    profile: &Profile,
+    content: &cetak_drivers::chip::ChipContent,
+    lang: Lang,
+) -> Result<(), String> {
+    let mut cfg = PcscConfig::new(reader);
+    cfg.apdu_timeout = Duration::from_millis(profile.transfer.apdu_timeout_ms);
+    let mut channel = PcscChannel::open(cfg).map_err(|e| e.message(lang))?;
+    let report = encode_chip(&mut channel, profile, content).map_err(|e| e.message(lang))?;
+    eprintln!(
+        "  chip: ATR {} UID {}",
+        report.atr,
+        report.uid.as_deref().unwrap_or("-")
+    );
+    Ok(())
+}
+
+/// What the operator is told when the card sequence ends: the bytes sent, or the failure and
+/// where the card is now.
+fn print_outcome(
+    result: Result<cetak_drivers::printer::sequence::CardReport, CardFailure>,
+    job_id: &str,
+    lang: Lang,
+) -> ExitCode {
+    use cetak_drivers::printer::sequence::CardError;
+    match result {
         Ok(report) => {
             let bytes: usize = [report.front.as_ref(), report.back.as_ref()]
                 .into_iter()
                 .flatten()
                 .map(|s| s.bytes_sent)
                 .sum();
-            println!(
-                "{}",
-                lang.pick(
-                    format!(
-                        "Kartu job {} tercetak ({bytes} byte dikirim).",
-                        loaded.job.job_id()
-                    ),
-                    format!(
-                        "Card for job {} printed ({bytes} bytes sent).",
-                        loaded.job.job_id()
-                    ),
-                )
-            );
+            let m = Plain::new("cli.card_printed")
+                .with("job", job_id)
+                .with("bytes", bytes);
+            println!("{}", m.message(lang));
             ExitCode::SUCCESS
         }
         Err(failure) => {
             let (id, en) = match &failure.error {
-                cetak_drivers::printer::sequence::CardError::Printer(e) => {
-                    (e.message_id(), e.message_en())
+                CardError::Printer(e) => (e.message_id(), e.message_en()),
+                CardError::Encoding(m) => {
+                    let m = Plain::new("cli.encoding_failed").with("detail", m);
+                    (m.message_id(), m.message_en())
                 }
-                cetak_drivers::printer::sequence::CardError::Encoding(m) => (
-                    format!("gagal encode chip: {m}"),
-                    format!("chip encoding failed: {m}"),
-                ),
             };
-            let (fate_id, fate_en) = match failure.fate {
-                CardFate::NotFed => ("tidak ada blangko terpakai", "no blank card was used"),
-                CardFate::Rejected => (
-                    "kartu dibuang ke kotak tolak (blangko rusak)",
-                    "the card went to the reject box (spoiled)",
-                ),
-                CardFate::LeftInPrinter => (
-                    "kartu mungkin masih di dalam printer: keluarkan secara manual",
-                    "the card may still be inside: remove it by hand",
-                ),
+            let fate = match failure.fate {
+                CardFate::NotFed => "cli.fate.not_fed",
+                CardFate::Rejected => "cli.fate.rejected",
+                CardFate::LeftInPrinter => "cli.fate.left_in_printer",
             };
-            fail(
-                lang,
-                format!("GAGAL: {id}; {fate_id}."),
-                format!("FAILED: {en}; {fate_en}."),
-            )
+            let m = Plain::new("cli.print_failed")
+                .with_each("reason", id, en)
+                .with_message("fate", &Plain::new(fate));
+            fail(lang, &m)
         }
     }
 }
@@ -334,18 +287,18 @@ pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
 pub(super) fn chip_fail(lang: Lang, e: &cetak_drivers::chip::ChipError) -> ExitCode {
     fail(
         lang,
-        format!("Chip: {}", e.message_id()),
-        format!("Chip: {}", e.message_en()),
+        &Plain::new("cli.chip_failed").with_message("reason", e),
     )
 }
 
+/// `cetak printer-sim`: the emulator's own command line (a development tool; its errors are
+/// the emulator's words).
 pub(super) fn printer_sim(args: &[String], lang: Lang) -> ExitCode {
     match cetak_drivers::emulator::cli::run_cli(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(
             lang,
-            format!("printer-sim: {e}"),
-            format!("printer-sim: {e}"),
+            &Plain::new("cli.printer_sim_failed").with("detail", e),
         ),
     }
 }

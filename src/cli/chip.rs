@@ -11,8 +11,10 @@ use cetak_drivers::vcard::{CardConfig, VirtualCard};
 
 use super::card::{chip_fail, load};
 use super::{fail, EncodeArgs, Lang, VcardArgs};
+use crate::messages::{MessageText as _, Plain};
 
-fn profile(path: Option<&Path>, lang: Lang) -> Result<Profile, ExitCode> {
+/// The card profile at `path`, else the built-in one.
+pub(super) fn profile(path: Option<&Path>, lang: Lang) -> Result<Profile, ExitCode> {
     match path {
         Some(p) => Profile::load(p),
         None => Profile::default_profile(),
@@ -48,16 +50,8 @@ pub(super) fn encode(args: &EncodeArgs, lang: Lang) -> ExitCode {
     let content = crate::chip_content::chip_content(&loaded.job);
     match chip::encode(&mut ch, &profile, &content) {
         Ok(report) => {
-            println!(
-                "{}",
-                lang.pick(
-                    format!(
-                        "Chip tertulis dan terverifikasi (job {}).",
-                        loaded.job.job_id()
-                    ),
-                    format!("Chip written and verified (job {}).", loaded.job.job_id()),
-                )
-            );
+            let m = Plain::new("cli.chip_written").with("job", loaded.job.job_id());
+            println!("{}", m.message(lang));
             match serde_json::to_string_pretty(&report) {
                 Ok(json) => println!("{json}"),
                 Err(e) => eprintln!("report: {e}"),
@@ -90,11 +84,7 @@ pub(super) fn read(reader: &str, profile_path: Option<&Path>, wait: u64, lang: L
 
 pub(super) fn readers(lang: Lang) -> ExitCode {
     match chip::pcsc_backend::list_readers() {
-        Ok(list) if list.is_empty() => fail(
-            lang,
-            "Tidak ada pembaca kartu (apakah pcscd berjalan?)".into(),
-            "No card readers (is pcscd running?)".into(),
-        ),
+        Ok(list) if list.is_empty() => fail(lang, &Plain::new("cli.no_readers")),
         Ok(list) => {
             for r in list {
                 println!("{r}");
@@ -113,11 +103,10 @@ pub(super) fn vcard(args: &VcardArgs, lang: Lang) -> ExitCode {
     };
     for f in &args.fault {
         if let Err(e) = config.faults.add(f) {
-            return fail(
-                lang,
-                format!("--fault {f}: {e}"),
-                format!("--fault {f}: {e}"),
-            );
+            let m = Plain::new("cli.fault_invalid")
+                .with("fault", f)
+                .with("detail", e);
+            return fail(lang, &m);
         }
     }
     let addr = match (args.host.as_str(), args.port)
@@ -126,24 +115,17 @@ pub(super) fn vcard(args: &VcardArgs, lang: Lang) -> ExitCode {
     {
         Ok(Some(a)) => a,
         _ => {
-            return fail(
-                lang,
-                format!("Alamat vpcd tidak valid: {}:{}", args.host, args.port),
-                format!("Invalid vpcd address: {}:{}", args.host, args.port),
-            )
+            let m = Plain::new("cli.vpcd_address_invalid")
+                .with("host", &args.host)
+                .with("port", args.port);
+            return fail(lang, &m);
         }
     };
-    eprintln!(
-        "{}",
-        crate::messages::say(
-            lang,
-            "cli.virtual_card_connecting_to_vpcd",
-            crate::messages::Args::new().with("addr", addr)
-        )
-    );
+    let m = Plain::new("cli.virtual_card_connecting_to_vpcd").with("addr", addr);
+    eprintln!("{}", m.message(lang));
     let stop = AtomicBool::new(false);
     match VirtualCard::new(config).run(addr, &stop) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(lang, format!("vcard: {e}"), format!("vcard: {e}")),
+        Err(e) => fail(lang, &Plain::new("cli.vcard_failed").with("detail", e)),
     }
 }

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::cli::Lang;
-use crate::daemon::control::{ActRequest, ClientError, ControlClient, EventView, StatusView};
+use crate::daemon::control::{
+    ActRequest, AlertView, ClientError, ControlClient, EventView, LinkView, PrinterView, StatusView,
+};
 
 /// Where the daemon's control socket is.
 #[derive(Debug, Args)]
@@ -138,21 +140,23 @@ pub fn act(a: &ActArgs, lang: Lang) -> ExitCode {
     finish(r, lang)
 }
 
+/// A printer state from the status answer as a label in `lang` (an unknown state as is).
 fn state_label(state: &str, lang: Lang) -> &str {
-    match (state, lang) {
-        ("starting", Lang::Id) => "memulai",
-        ("idle", Lang::Id) => "siaga",
-        ("busy", Lang::Id) => "mencetak",
-        ("paused", Lang::Id) => "menunggu operator",
-        ("offline", Lang::Id) => "tidak terhubung",
-        ("stopped", Lang::Id) => "berhenti",
-        (s, _) => s,
-    }
+    let code = match state {
+        "starting" => "printer_state.starting",
+        "idle" => "printer_state.idle",
+        "busy" => "printer_state.busy",
+        "paused" => "printer_state.paused",
+        "offline" => "printer_state.offline",
+        "stopped" => "printer_state.stopped",
+        other => return other,
+    };
+    crate::messages::label(lang, code)
 }
 
 /// A job state code from the status answer as a label in `lang`, with the application status
 /// staff know (`docs/job.md`) in brackets (an unknown code as is).
-fn job_state_label(code: &str, lang: Lang) -> String {
+pub(crate) fn job_state_label(code: &str, lang: Lang) -> String {
     match code.parse::<crate::journal::JobState>() {
         Ok(st) => format!(
             "{} [{}]",
@@ -174,7 +178,7 @@ fn format_event(out: &mut String, e: &EventView, lang: Lang) {
             .as_deref()
             .map(|j| format!(" job {j}"))
             .unwrap_or_default(),
-        lang.pick(e.message_id.clone(), e.message_en.clone())
+        lang.pick(&e.message_id, &e.message_en)
     );
     let _ = writeln!(
         out,
@@ -201,52 +205,20 @@ pub fn print_status(s: &StatusView, lang: Lang) {
 /// states, link errors and alerts included).
 pub fn format_status(s: &StatusView, lang: Lang) -> String {
     use std::fmt::Write as _;
+    let label = |code| crate::messages::label(lang, code);
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} {} {}",
-        crate::messages::label(lang, "cli.station"),
-        s.station_id,
-        if s.station_name.is_empty() {
-            String::new()
-        } else {
-            format!("({})", s.station_name)
-        }
-    );
-    let _ = writeln!(out, "{}:", crate::messages::label(lang, "cli.printers"));
+    let name = if s.station_name.is_empty() {
+        String::new()
+    } else {
+        format!("({})", s.station_name)
+    };
+    let _ = writeln!(out, "{} {} {name}", label("cli.station"), s.station_id);
+    let _ = writeln!(out, "{}:", label("cli.printers"));
     for p in &s.printers {
-        let reason = match lang {
-            Lang::Id => p.reason_id.as_ref().or(p.reason.as_ref()),
-            Lang::En => p.reason.as_ref(),
-        };
-        let detail = match (&p.job_id, p.event_id, reason) {
-            (Some(j), _, _) => format!("job {j}"),
-            (_, Some(e), _) => format!("{} {e}", crate::messages::label(lang, "cli.event")),
-            (_, _, Some(r)) => r.clone(),
-            _ => String::new(),
-        };
-        let ribbon = p
-            .ribbon_cards_left
-            .map(|n| {
-                format!(
-                    "  ({} {n})",
-                    crate::messages::label(lang, "cli.ribbon_left")
-                )
-            })
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {:<8} {:<18} {detail}{ribbon}",
-            p.id,
-            state_label(&p.state, lang)
-        );
+        format_printer(&mut out, p, lang);
     }
     if !s.events.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}:",
-            crate::messages::label(lang, "cli.waiting_for_an_operator")
-        );
+        let _ = writeln!(out, "{}:", label("cli.waiting_for_an_operator"));
         for e in &s.events {
             out.push_str("  ");
             format_event(&mut out, e, lang);
@@ -257,58 +229,93 @@ pub fn format_status(s: &StatusView, lang: Lang) -> String {
         .iter()
         .map(|(k, v)| format!("{} {v}", job_state_label(k, lang)))
         .collect();
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        crate::messages::label(lang, "cli.jobs"),
-        if queue.is_empty() {
-            "-".to_string()
-        } else {
-            queue.join(", ")
-        }
-    );
-    if s.alerts.is_empty() {
-        let _ = writeln!(out, "{}: -", crate::messages::label(lang, "cli.alerts"));
+    let queue = if queue.is_empty() {
+        "-".to_string()
     } else {
-        let _ = writeln!(out, "{}:", crate::messages::label(lang, "cli.alerts"));
-        for a in &s.alerts {
-            let _ = writeln!(
-                out,
-                "  [{}] {}",
-                a.key,
-                lang.pick(a.message_id.clone(), a.message_en.clone())
-            );
-        }
-    }
+        queue.join(", ")
+    };
+    let _ = writeln!(out, "{}: {queue}", label("cli.jobs"));
+    format_alerts(&mut out, &s.alerts, lang);
     if let Some(l) = &s.link {
-        let state = match l.state.as_str() {
-            "ok" => crate::messages::label(lang, "cli.connected").to_string(),
-            "failing" => format!(
-                "{} {}: {}",
-                crate::messages::label(lang, "cli.failing_since"),
-                l.failing_since.as_deref().unwrap_or("-"),
-                lang.pick(
-                    l.error_id.clone().unwrap_or_default(),
-                    l.error_en.clone().unwrap_or_default()
-                )
-            ),
-            _ => crate::messages::label(lang, "cli.no_answer_yet").to_string(),
-        };
-        let _ = writeln!(out, "Server: {state}");
-        let _ = writeln!(
-            out,
-            "  {}: {}, {}: {}",
-            crate::messages::label(lang, "cli.events_waiting"),
-            l.events_waiting,
-            crate::messages::label(lang, "cli.refused_by_the_server"),
-            l.events_refused
-        );
+        format_link(&mut out, l, lang);
     }
     let _ = writeln!(
         out,
         "{}: {}",
-        crate::messages::label(lang, "cli.cards_printed_since_the_daemon"),
+        label("cli.cards_printed_since_the_daemon"),
         s.cards_printed
     );
     out
+}
+
+/// One printer's line: state, then its job, pending event or reason, and the ribbon left.
+fn format_printer(out: &mut String, p: &PrinterView, lang: Lang) {
+    use std::fmt::Write as _;
+    let reason = match lang {
+        Lang::Id => p.reason_id.as_ref().or(p.reason.as_ref()),
+        Lang::En => p.reason.as_ref(),
+    };
+    let detail = match (&p.job_id, p.event_id, reason) {
+        (Some(j), _, _) => format!("job {j}"),
+        (_, Some(e), _) => format!("{} {e}", crate::messages::label(lang, "cli.event")),
+        (_, _, Some(r)) => r.clone(),
+        _ => String::new(),
+    };
+    let ribbon = p
+        .ribbon_cards_left
+        .map(|n| {
+            format!(
+                "  ({} {n})",
+                crate::messages::label(lang, "cli.ribbon_left")
+            )
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  {:<8} {:<18} {detail}{ribbon}",
+        p.id,
+        state_label(&p.state, lang)
+    );
+}
+
+fn format_alerts(out: &mut String, alerts: &[AlertView], lang: Lang) {
+    use std::fmt::Write as _;
+    let heading = crate::messages::label(lang, "cli.alerts");
+    if alerts.is_empty() {
+        let _ = writeln!(out, "{heading}: -");
+        return;
+    }
+    let _ = writeln!(out, "{heading}:");
+    for a in alerts {
+        let text = lang.pick(&a.message_id, &a.message_en);
+        let _ = writeln!(out, "  [{}] {text}", a.key);
+    }
+}
+
+/// The server link: connected, failing since when and why, or no answer yet; then its
+/// backlog.
+fn format_link(out: &mut String, l: &LinkView, lang: Lang) {
+    use std::fmt::Write as _;
+    let label = |code| crate::messages::label(lang, code);
+    let state = match l.state.as_str() {
+        "ok" => label("cli.connected").to_string(),
+        "failing" => format!(
+            "{} {}: {}",
+            label("cli.failing_since"),
+            l.failing_since.as_deref().unwrap_or("-"),
+            lang.pick(&l.error_id, &l.error_en)
+                .as_deref()
+                .unwrap_or_default()
+        ),
+        _ => label("cli.no_answer_yet").to_string(),
+    };
+    let _ = writeln!(out, "Server: {state}");
+    let _ = writeln!(
+        out,
+        "  {}: {}, {}: {}",
+        label("cli.events_waiting"),
+        l.events_waiting,
+        label("cli.refused_by_the_server"),
+        l.events_refused
+    );
 }

@@ -3,29 +3,22 @@
 //! the administrator group) may issue or revoke; a token is issued only to a user who is in the
 //! operator or administrator group now. The token is printed once; the station keeps its hash.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
 use crate::config::Config;
 use crate::daemon::control::{Authority, Groups};
-use crate::dashboard::tokens::Tokens;
-use crate::messages::Lang;
+use crate::dashboard::tokens::{TokenError, Tokens};
+use crate::messages::{Lang, MessageText as _, Plain};
 
 /// `cetak dashboard …`.
 #[derive(Debug, Args)]
 pub struct DashboardArgs {
     #[command(subcommand)]
     cmd: DashboardCommand,
-    /// Configuration file.
-    #[arg(
-        long,
-        default_value = "/etc/cetak/cetak.toml",
-        env = "CETAK_CONFIG",
-        global = true
-    )]
-    config: PathBuf,
+    #[command(flatten)]
+    config: super::station::ConfigArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,39 +42,36 @@ enum TokenCommand {
     },
 }
 
-fn t(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        _ => id,
-    }
-}
-
 /// Runs the command.
 pub fn run(args: DashboardArgs, lang: Lang) -> ExitCode {
-    match run_inner(args, lang) {
+    match run_inner(args) {
         Ok(out) => {
-            println!("{out}");
+            println!("{}", out.message(lang));
             ExitCode::SUCCESS
         }
-        Err(msg) => {
-            eprintln!("{}: {msg}", t(lang, "gagal", "failed"));
+        Err(m) => {
+            let m = Plain::new("cli.failed").with_message("reason", &m);
+            eprintln!("{}", m.message(lang));
             ExitCode::FAILURE
         }
     }
 }
 
-fn run_inner(args: DashboardArgs, lang: Lang) -> Result<String, String> {
-    let cfg =
-        Config::load(&args.config).map_err(|e| crate::messages::MessageText::message(&e, lang))?;
+/// A token file failure: a file error in the operator's words, else the store's own.
+fn token_error(e: TokenError) -> Plain {
+    let reason = match &e {
+        TokenError::Io { path, source } => crate::messages::file_error(path, source),
+        other => Plain::new("io.other").with("detail", other),
+    };
+    Plain::new("cli.token_store").with_message("reason", &reason)
+}
+
+fn run_inner(args: DashboardArgs) -> Result<Plain, Plain> {
+    let cfg = Config::load(&args.config.config).map_err(|e| Plain::of(&e))?;
     let groups = Groups::from_config(&cfg.authority);
     let me = groups.caller(nix::unistd::getuid().as_raw());
     if me.authority != Authority::Administrator {
-        return Err(t(
-            lang,
-            "hanya administrator yang boleh menerbitkan atau mencabut token dasbor",
-            "only an administrator may issue or revoke dashboard tokens",
-        )
-        .to_string());
+        return Err(Plain::new("cli.dashboard_admin_only"));
     }
     let tokens = Tokens::in_dir(&cfg.station.data_dir);
     match args.cmd {
@@ -89,37 +79,22 @@ fn run_inner(args: DashboardArgs, lang: Lang) -> Result<String, String> {
             let u = nix::unistd::User::from_name(&user)
                 .ok()
                 .flatten()
-                .ok_or_else(|| {
-                    format!("{}: {user}", t(lang, "pengguna tidak ada", "no such user"))
-                })?;
+                .ok_or_else(|| Plain::new("cli.no_such_user").with("user", &user))?;
             if groups.caller(u.uid.as_raw()).authority == Authority::None {
-                return Err(format!(
-                    "{user}: {}",
-                    t(
-                        lang,
-                        "tidak ada di grup operator atau administrator ([authority])",
-                        "in neither the operator nor the administrator group ([authority])"
-                    )
-                ));
+                return Err(Plain::new("cli.user_not_in_groups").with("user", &user));
             }
             let now = chrono::Utc::now().to_rfc3339();
-            let token = tokens.issue(&user, &now).map_err(|e| e.to_string())?;
-            Ok(format!(
-                "{token}\n{}",
-                t(
-                    lang,
-                    "(ditampilkan sekali saja; stasiun hanya menyimpan hash-nya)",
-                    "(shown once; the station keeps only its hash)"
-                )
-            ))
+            let token = tokens.issue(&user, &now).map_err(token_error)?;
+            Ok(Plain::new("cli.token_issued").with("token", token))
         }
         DashboardCommand::Token(TokenCommand::Revoke { user }) => {
-            let had = tokens.revoke(&user).map_err(|e| e.to_string())?;
-            Ok(if had {
-                format!("{user}: {}", t(lang, "token dicabut", "token revoked"))
+            let had = tokens.revoke(&user).map_err(token_error)?;
+            let code = if had {
+                "cli.token_revoked"
             } else {
-                format!("{user}: {}", t(lang, "tidak punya token", "had no token"))
-            })
+                "cli.no_token"
+            };
+            Ok(Plain::new(code).with("user", user))
         }
     }
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use super::{fail, Lang};
+use crate::messages::{file_error, Plain};
 use crate::signing;
 
 /// `cetak keys …`.
@@ -50,31 +51,24 @@ pub fn keys(cmd: &KeysCommand, lang: Lang) -> ExitCode {
                 println!("public_key = \"{public}\"");
                 ExitCode::SUCCESS
             }
-            Err((id, en)) => fail(lang, id, en),
+            Err(m) => fail(lang, &m),
         },
     }
 }
 
-fn generate(kid: &str, out: &Path) -> Result<String, (String, String)> {
+fn generate(kid: &str, out: &Path) -> Result<String, Plain> {
     let valid_kid = !kid.is_empty()
         && kid.len() <= 128
         && kid
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
     if !valid_kid {
-        return Err((
-            "kid hanya boleh berisi A-Z a-z 0-9 . _ - (paling banyak 128)".into(),
-            "kid may only contain A-Z a-z 0-9 . _ - (at most 128)".into(),
-        ));
+        return Err(Plain::new("cli.kid_invalid"));
     }
-    let io = |p: &Path, e: std::io::Error| {
-        (
-            format!("{}: {e}", p.display()),
-            format!("{}: {e}", p.display()),
-        )
-    };
+    let io = |p: &Path, e: std::io::Error| file_error(p, &e);
     std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
-    let key = signing::generate_key().map_err(|e| (e.to_string(), e.to_string()))?;
+    let key = signing::generate_key()
+        .map_err(|e| Plain::new("cli.key_generation_failed").with("detail", e))?;
     let private = out.join(format!("{kid}.key"));
     write_private(&private, &signing::b64url(key.as_bytes())).map_err(|e| io(&private, e))?;
     let public = signing::b64url(key.verifying_key().as_bytes());
@@ -102,20 +96,24 @@ pub fn sign(args: &SignArgs, lang: Lang) -> ExitCode {
             println!("{jws}");
             ExitCode::SUCCESS
         }
-        Err((id, en)) => fail(lang, id, en),
+        Err(m) => fail(lang, &m),
     }
 }
 
 /// Signs a job file (images inlined) with the key in `key_file`.
-pub fn sign_file(job: &Path, key_file: &Path, kid: &str) -> Result<String, (String, String)> {
-    let both = |s: String| (s.clone(), s);
-    let key_text = std::fs::read_to_string(key_file)
-        .map_err(|e| both(format!("{}: {e}", key_file.display())))?;
-    let key = signing::parse_private_key(&key_text)
-        .map_err(|e| both(format!("{}: {e}", key_file.display())))?;
-    let bytes = std::fs::read(job).map_err(|e| both(format!("{}: {e}", job.display())))?;
+pub fn sign_file(job: &Path, key_file: &Path, kid: &str) -> Result<String, Plain> {
+    let key_text = std::fs::read_to_string(key_file).map_err(|e| file_error(key_file, &e))?;
+    let key = signing::parse_private_key(&key_text).map_err(|e| {
+        Plain::new("cli.key_unreadable")
+            .with("path", key_file.display())
+            .with("detail", e)
+    })?;
+    let bytes = std::fs::read(job).map_err(|e| file_error(job, &e))?;
     let base = job.parent().unwrap_or(Path::new("."));
-    let payload = crate::intake::inline_images(&bytes, base)
-        .map_err(|e| both(format!("{}: {e}", job.display())))?;
+    let payload = crate::intake::inline_images(&bytes, base).map_err(|e| {
+        Plain::new("cli.job_file")
+            .with("path", job.display())
+            .with_message("reason", &e)
+    })?;
     Ok(signing::sign(&key, kid, payload.as_bytes()))
 }

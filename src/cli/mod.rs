@@ -7,12 +7,13 @@ mod chip;
 pub mod control;
 mod dashboard;
 pub mod demo;
+pub mod help;
 pub mod keys;
 mod report;
 pub mod run;
 pub mod station;
 
-use crate::messages::MessageText as _;
+use crate::messages::{MessageText as _, Plain};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -45,22 +46,13 @@ pub fn lang_before_parsing() -> Lang {
         .unwrap_or_default()
 }
 
-/// The command line with its top-level help in `lang`: the summary, the headings and the global
-/// options from the catalogue (`help.*`). Subcommand summaries are bilingual doc comments; the
-/// options of each subcommand are documented in English.
+/// The command line with its help in `lang`: summaries, options, headings and clap's own
+/// `-h` / `-V` lines from the catalogue (`help.*`, see [`help`]).
 pub fn command(lang: Lang) -> clap::Command {
     use clap::CommandFactory as _;
-    let t = |code| crate::messages::label(lang, code);
-    Cli::command()
-        .about(t("help.about"))
-        .help_template(t("help.template"))
-        .subcommand_help_heading(t("help.commands"))
-        .mut_arg("lang", |a| {
-            a.help(t("help.lang")).help_heading(t("help.options"))
-        })
-        .mut_arg("log", |a| {
-            a.help(t("help.log")).help_heading(t("help.options"))
-        })
+    let mut cmd = Cli::command();
+    cmd.build();
+    help::localise(cmd, lang)
 }
 
 /// Parses the process's command line, its help and errors in the language asked for.
@@ -115,6 +107,12 @@ pub fn usage_error(e: &clap::Error, lang: Lang) -> ExitCode {
         .with("valid", context(ContextKind::ValidValue))
         .with("subcommand", context(ContextKind::InvalidSubcommand));
     eprintln!("{}", crate::messages::say(lang, code, args));
+    // Clap's usage line, under the heading of the help's template.
+    let usage = context(ContextKind::Usage);
+    if let Some(usage) = usage.trim().strip_prefix("Usage:") {
+        let heading = crate::messages::label(lang, "usage.usage");
+        eprintln!("\n{heading} {}\n", usage.trim());
+    }
     eprintln!("{}", crate::messages::label(lang, "usage.hint"));
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
@@ -403,8 +401,9 @@ fn generate(cmd: GenerateCommand, lang: Lang) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(
             lang,
-            format!("gagal menulis berkas ke {}: {e}", out.display()),
-            format!("failed to write files to {}: {e}", out.display()),
+            &Plain::new("cli.write_files_failed")
+                .with("dir", out.display())
+                .with_message("reason", &crate::messages::io_error(&e)),
         ),
     }
 }
@@ -415,11 +414,11 @@ pub(crate) fn load_config(
     path: &std::path::Path,
     lang: Lang,
 ) -> Result<crate::config::Config, ExitCode> {
-    crate::config::Config::load(path).map_err(|e| fail(lang, e.message_id(), e.message_en()))
+    crate::config::Config::load(path).map_err(|e| fail(lang, &e))
 }
 
-/// Prints a failure for the operator and gives the exit code for it.
-fn fail(lang: Lang, id: String, en: String) -> ExitCode {
-    eprintln!("{}", lang.pick(id, en));
+/// Prints a failure for the operator, in `lang`, and gives the exit code for it.
+fn fail(lang: Lang, message: &(impl crate::messages::Message + ?Sized)) -> ExitCode {
+    eprintln!("{}", message.message(lang));
     ExitCode::FAILURE
 }

@@ -14,7 +14,7 @@ use clap::{Args, Subcommand};
 
 use crate::config::Config;
 use crate::journal::Journal;
-use crate::report::text::t;
+use crate::messages::{MessageText as _, Plain};
 use crate::report::{local_today, Format, Lang, Official, Period, ReportError};
 
 /// `cetak report …`.
@@ -22,14 +22,8 @@ use crate::report::{local_today, Format, Lang, Official, Period, ReportError};
 pub struct ReportArgs {
     #[command(subcommand)]
     cmd: ReportCommand,
-    /// Configuration file.
-    #[arg(
-        long,
-        default_value = "/etc/cetak/cetak.toml",
-        env = "CETAK_CONFIG",
-        global = true
-    )]
-    config: PathBuf,
+    #[command(flatten)]
+    config: super::station::ConfigArg,
 }
 
 /// Which report.
@@ -128,29 +122,26 @@ impl OutArgs {
 pub fn run(args: ReportArgs, lang: Lang) -> ExitCode {
     match run_inner(args, lang) {
         Ok(path) => {
-            println!(
-                "{} {}",
-                t(lang, "laporan ditulis:", "report written:"),
-                path.display()
-            );
+            let m = Plain::new("cli.report_written").with("path", path.display());
+            println!("{}", m.message(lang));
             ExitCode::SUCCESS
         }
-        Err(msg) => {
-            eprintln!("{}: {msg}", t(lang, "gagal", "failed"));
+        Err(m) => {
+            let m = Plain::new("cli.failed").with_message("reason", &m);
+            eprintln!("{}", m.message(lang));
             ExitCode::FAILURE
         }
     }
 }
 
-fn run_inner(args: ReportArgs, lang: Lang) -> Result<PathBuf, String> {
-    let cfg =
-        Config::load(&args.config).map_err(|e| crate::messages::MessageText::message(&e, lang))?;
+fn run_inner(args: ReportArgs, lang: Lang) -> Result<PathBuf, Plain> {
+    let cfg = Config::load(&args.config.config).map_err(|e| Plain::of(&e))?;
     let rc = cfg.report.clone();
     let offset = rc.utc_offset_minutes;
     let station = cfg.station.id.clone();
     let journal_path = crate::daemon::journal_path(&cfg.station.data_dir);
-    let fail = |e: ReportError| e.message(lang);
-    let (path, bytes) = with_journal(&journal_path, lang, |j| match &args.cmd {
+    let fail = |e: ReportError| Plain::of(&e);
+    let (path, bytes) = with_journal(&journal_path, |j| match &args.cmd {
         ReportCommand::Bast {
             batch,
             date,
@@ -177,12 +168,7 @@ fn run_inner(args: ReportArgs, lang: Lang) -> Result<PathBuf, String> {
             let (from, to) = match (days.date, days.from, days.to) {
                 (Some(d), _, _) => (d, d),
                 (None, Some(f), Some(t)) => (f, t),
-                _ => {
-                    return Err(ReportError::input(
-                        "beri --date atau --from dan --to",
-                        "give --date or --from and --to",
-                    ))
-                }
+                _ => return Err(ReportError::DaysMissing),
             };
             let period = Period::new(from, to, offset)?;
             let s = crate::report::spoilage::build(j, &station, period)?;
@@ -223,31 +209,19 @@ fn run_inner(args: ReportArgs, lang: Lang) -> Result<PathBuf, String> {
 /// it, and gives root its ids back before anything is written.
 fn with_journal<T>(
     path: &Path,
-    lang: Lang,
     f: impl FnOnce(&Journal) -> Result<T, ReportError>,
 ) -> Result<T, ReportError> {
     use std::os::unix::fs::MetadataExt;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let meta = std::fs::metadata(path).map_err(|e| {
-        ReportError::input(
-            format!(
-                "jurnal {} tidak dapat dibuka ({e}); periksa data_dir dan hak baca",
-                path.display()
-            ),
-            format!(
-                "journal {} cannot be opened ({e}); check data_dir and read permission",
-                path.display()
-            ),
-        )
+    let meta = std::fs::metadata(path).map_err(|source| ReportError::JournalUnavailable {
+        path: path.display().to_string(),
+        source,
     })?;
-    let _ = lang;
     let as_owner = nix::unistd::geteuid().is_root() && meta.uid() != 0;
     if as_owner {
-        read_as(meta.uid(), meta.gid()).map_err(|e| {
-            ReportError::input(
-                format!("tidak dapat membaca sebagai pemilik {}: {e}", dir.display()),
-                format!("cannot read as the owner of {}: {e}", dir.display()),
-            )
+        read_as(meta.uid(), meta.gid()).map_err(|e| ReportError::NotOwner {
+            dir: dir.display().to_string(),
+            source: e.into(),
         })?;
     }
     let r = Journal::open_read_only(path)

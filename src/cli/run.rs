@@ -62,50 +62,8 @@ pub async fn run(
     // Files it makes are the service user's only (as the unit's UMask=0077), also when started
     // by hand.
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
-    // The socket first: a second daemon on the same station stops here, before it touches a
-    // printer or the queue.
-    let socket = config.control_socket();
-    let listener = crate::daemon::control::bind(&socket)?;
-    // The HTTP listener (metrics) is bound before the station starts: a taken port stops here.
-    let dashboard = match &config.dashboard {
-        Some(d) => match crate::dashboard::bind(d) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                let _ = std::fs::remove_file(&socket);
-                return Err(DaemonError::Config(e.to_string()));
-            }
-        },
-        None => None,
-    };
-    let station = match Station::start_with(config, options) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = std::fs::remove_file(&socket);
-            return Err(e);
-        }
-    };
-    let control = match start_control(config, &station, &socket, listener, &shutdown) {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = tokio::task::spawn_blocking(move || station.shutdown()).await;
-            let _ = std::fs::remove_file(&socket);
-            return Err(e);
-        }
-    };
-    let dashboard = match dashboard {
-        Some(l) => match start_dashboard(config, &station, l, &shutdown) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                shutdown.cancel();
-                let _ = control.await;
-                let _ = tokio::task::spawn_blocking(move || station.shutdown()).await;
-                let _ = std::fs::remove_file(&socket);
-                return Err(e);
-            }
-        },
-        None => None,
-    };
-    let r = station.recovery();
+    let running = start(config, options, &shutdown).await?;
+    let r = running.station.recovery();
     tracing::info!(
         in_doubt = r.now_in_doubt.len(),
         requeued = r.requeued,
@@ -128,16 +86,87 @@ pub async fn run(
             _ = tick.tick() => notifier.watchdog(),
         }
     }
+    stop(running, &notifier, &mut tick).await
+}
+
+/// What runs while the daemon is up.
+struct Running {
+    station: Station,
+    control: ServerTask,
+    dashboard: Option<ServerTask>,
+    socket: std::path::PathBuf,
+}
+
+/// Binds the control socket and the HTTP listener, starts the station, then serves both; a
+/// failure stops what had started and removes the socket.
+async fn start(
+    config: &Config,
+    options: StationOptions,
+    shutdown: &Shutdown,
+) -> Result<Running, DaemonError> {
+    // The socket first: a second daemon on the same station stops here, before it touches a
+    // printer or the queue.
+    let socket = config.control_socket();
+    let listener = crate::daemon::control::bind(&socket)?;
+    let remove_socket = || {
+        let _ = std::fs::remove_file(&socket);
+    };
+    // The HTTP listener (metrics) is bound before the station starts: a taken port stops here.
+    let dashboard = match &config.dashboard {
+        Some(d) => Some(crate::dashboard::bind(d).map_err(|e| {
+            remove_socket();
+            DaemonError::Config(e.to_string())
+        })?),
+        None => None,
+    };
+    let station = Station::start_with(config, options).inspect_err(|_| remove_socket())?;
+    let control = match start_control(config, &station, &socket, listener, shutdown) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = tokio::task::spawn_blocking(move || station.shutdown()).await;
+            remove_socket();
+            return Err(e);
+        }
+    };
+    let dashboard = match dashboard {
+        Some(l) => match start_dashboard(config, &station, l, shutdown) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                shutdown.cancel();
+                let _ = control.await;
+                let _ = tokio::task::spawn_blocking(move || station.shutdown()).await;
+                remove_socket();
+                return Err(e);
+            }
+        },
+        None => None,
+    };
+    Ok(Running {
+        station,
+        control,
+        dashboard,
+        socket,
+    })
+}
+
+/// After the stop signal: the servers end, the socket goes, the workers finish their cards;
+/// the watchdog keeps being fed meanwhile.
+async fn stop(
+    running: Running,
+    notifier: &Notifier,
+    tick: &mut tokio::time::Interval,
+) -> Result<(), DaemonError> {
     notifier.stopping();
     // The one signal reached the control API and the dashboard too: no more decisions,
     // workers paused for an operator stop at once.
-    let _ = control.await;
-    if let Some(d) = dashboard {
+    let _ = running.control.await;
+    if let Some(d) = running.dashboard {
         let _ = d.await;
     }
-    let _ = std::fs::remove_file(&socket);
+    let _ = std::fs::remove_file(&running.socket);
     eprintln!("cetak: berhenti / stopping: menyelesaikan kartu yang sedang dicetak");
     // Joining the workers blocks: keep the watchdog alive meanwhile.
+    let station = running.station;
     let stopping = tokio::task::spawn_blocking(move || station.shutdown());
     tokio::pin!(stopping);
     loop {
@@ -186,7 +215,7 @@ fn start_dashboard(
         .local_addr()
         .map_err(|e| DaemonError::io(std::path::Path::new("dashboard"), e))?;
     let journal = crate::daemon::open_journal(config)?;
-    let state = crate::dashboard::DashboardState::new(journal, station.handle(), config, addr);
+    let state = crate::dashboard::DashboardState::new(journal, station.handle(), config, addr)?;
     let stop = shutdown.clone();
     let task = tokio::spawn(async move {
         let shutdown = async move { stop.cancelled().await };

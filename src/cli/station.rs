@@ -11,18 +11,22 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
+mod args;
+mod batch;
+mod doubt;
 mod handover;
+mod outbox;
 pub mod remote;
 mod stock;
 
+pub use args::{AuditCommand, DoubtCommand, FeederMove, OutboxCommand, PlaceArg, StockCommand};
 pub use remote::Remote;
 pub use stock::print_stock;
 
 use crate::cli::Lang;
 use crate::config::Config;
 use crate::daemon;
-use crate::daemon::control::{ClientError, ResolveRequest, RetryRequest, SubmitQuery};
-use crate::journal::{BlangkoType, SpoilCategory};
+use crate::daemon::control::{ClientError, SubmitQuery};
 
 /// Station commands (flattened into the top-level command).
 #[derive(Debug, Subcommand)]
@@ -34,33 +38,21 @@ pub enum StationCommand {
         /// Signed job file (`.jws`); plain JSON only on a training station.
         job: PathBuf,
         #[command(flatten)]
-        config: ConfigArg,
-        #[command(flatten)]
-        who: OperatorArg,
-        #[command(flatten)]
-        via: ViaArg,
+        books: BooksArgs,
     },
     /// Buku stok blangko / the blangko ledger.
     Stock {
         #[command(subcommand)]
         cmd: StockCommand,
         #[command(flatten)]
-        config: ConfigArg,
-        #[command(flatten)]
-        who: OperatorArg,
-        #[command(flatten)]
-        via: ViaArg,
+        books: BooksArgs,
     },
     /// Job yang diragukan / jobs in doubt after a crash or a lost printer.
     Doubt {
         #[command(subcommand)]
         cmd: DoubtCommand,
         #[command(flatten)]
-        config: ConfigArg,
-        #[command(flatten)]
-        who: OperatorArg,
-        #[command(flatten)]
-        via: ViaArg,
+        books: BooksArgs,
     },
     /// Serahkan kartu tercetak / hand a printed card over at the pickup counter (or, with
     /// --batch, every printed card of a school batch: its BAST).
@@ -68,9 +60,15 @@ pub enum StationCommand {
         #[command(flatten)]
         args: handover::HandOverArgs,
         #[command(flatten)]
-        config: ConfigArg,
+        books: BooksArgs,
+    },
+    /// Batch program kolektif / batches of the collective programmes (e.g. one school):
+    /// `cetak batch list`, `cetak batch show ID` (total, boys, girls, printed, spoiled, waiting).
+    Batch {
+        #[command(subcommand)]
+        cmd: batch::BatchCommand,
         #[command(flatten)]
-        who: OperatorArg,
+        config: ConfigArg,
         #[command(flatten)]
         via: ViaArg,
     },
@@ -79,11 +77,7 @@ pub enum StationCommand {
         #[command(subcommand)]
         cmd: OutboxCommand,
         #[command(flatten)]
-        config: ConfigArg,
-        #[command(flatten)]
-        who: OperatorArg,
-        #[command(flatten)]
-        via: ViaArg,
+        books: BooksArgs,
     },
     /// Jejak audit / the hash-chained audit trail.
     Audit {
@@ -133,173 +127,35 @@ pub struct ViaArg {
     pub offline: bool,
 }
 
+/// The books of a station and who acts on them: `--config`, `--operator`, `--socket`,
+/// `--offline`.
+#[derive(Debug, Args)]
+pub struct BooksArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    #[command(flatten)]
+    pub who: OperatorArg,
+    #[command(flatten)]
+    pub via: ViaArg,
+}
+
+impl BooksArgs {
+    /// Opens the way to the books.
+    pub fn open(&self, lang: Lang) -> Result<Remote, String> {
+        self.via.open(&self.config, lang)
+    }
+
+    /// The name the operator gave, if any.
+    pub fn operator(&self) -> Option<String> {
+        self.who.operator.clone()
+    }
+}
+
 impl ViaArg {
     /// Opens the way to the books.
     pub fn open(&self, config: &ConfigArg, lang: Lang) -> Result<Remote, String> {
         Remote::open(&config.config, self.socket.as_deref(), self.offline, lang)
     }
-}
-
-/// Where blangko are taken from by hand.
-#[derive(Debug, Args)]
-pub struct PlaceArg {
-    /// Printer whose feeder (default: the store).
-    #[arg(long)]
-    pub printer: Option<String>,
-}
-
-/// `cetak stock …`.
-#[derive(Debug, Subcommand)]
-pub enum StockCommand {
-    /// Terima blangko / receive blangko into the store.
-    Receive {
-        /// kia or ktp-el.
-        #[arg(long = "type")]
-        blangko_type: BlangkoType,
-        /// Count.
-        #[arg(long)]
-        count: u32,
-        /// Lot / box number.
-        #[arg(long)]
-        lot: String,
-        /// Note.
-        #[arg(long)]
-        note: Option<String>,
-    },
-    /// Isi feeder printer / load blangko from the store into a printer's feeder.
-    Load {
-        /// Printer id.
-        #[arg(long)]
-        printer: String,
-        /// Count.
-        #[arg(long)]
-        count: u32,
-        /// Type (default: the one configured for the printer).
-        #[arg(long = "type")]
-        blangko_type: Option<BlangkoType>,
-    },
-    /// Keluarkan dari feeder / unload blangko from a printer's feeder back to the store.
-    Unload {
-        /// Printer id.
-        #[arg(long)]
-        printer: String,
-        /// Count.
-        #[arg(long)]
-        count: u32,
-        /// Type (default: the one configured for the printer).
-        #[arg(long = "type")]
-        blangko_type: Option<BlangkoType>,
-    },
-    /// Tampilkan stok / show the figures.
-    Show,
-    /// Catat blangko rusak / write off spoiled blangko (from the store or a feeder), or with
-    /// `--job` a card already printed (perubahan elemen data): the job is printed again on a
-    /// new card, or ends superseded with `--replaced-by NEW_JOB`.
-    Spoil {
-        #[command(flatten)]
-        place: PlaceArg,
-        /// kia or ktp-el.
-        #[arg(long = "type", required_unless_present = "job")]
-        blangko_type: Option<BlangkoType>,
-        /// Count.
-        #[arg(long, default_value_t = 1, conflicts_with = "job")]
-        count: u32,
-        /// gagal-encode, gagal-cetak, rusak, perubahan-elemen-data.
-        #[arg(long)]
-        category: SpoilCategory,
-        /// Note (required with --job).
-        #[arg(long, default_value = "")]
-        note: String,
-        /// A printed job whose card is written off before handover.
-        #[arg(long, conflicts_with_all = ["blangko_type", "printer"])]
-        job: Option<String>,
-        /// With --job: the new job that replaces it (otherwise it is printed again).
-        #[arg(long, requires = "job")]
-        replaced_by: Option<String>,
-    },
-    /// Kembalikan ke provinsi / return blangko to the province.
-    Return {
-        #[command(flatten)]
-        place: PlaceArg,
-        /// kia or ktp-el.
-        #[arg(long = "type")]
-        blangko_type: BlangkoType,
-        /// Count.
-        #[arg(long)]
-        count: u32,
-        /// Note.
-        #[arg(long, default_value = "")]
-        note: String,
-    },
-    /// Koreksi (administrator) / adjust a count (administrators only).
-    Adjust {
-        #[command(flatten)]
-        place: PlaceArg,
-        /// kia or ktp-el.
-        #[arg(long = "type")]
-        blangko_type: BlangkoType,
-        /// Signed change, e.g. -2 or 3.
-        #[arg(long, allow_hyphen_values = true)]
-        delta: i64,
-        /// Reason (required).
-        #[arg(long)]
-        reason: String,
-    },
-    /// Periksa keseimbangan / verify the ledger balances.
-    Verify,
-}
-
-/// `cetak doubt …`.
-#[derive(Debug, Subcommand)]
-pub enum DoubtCommand {
-    /// Daftar job diragukan / list in-doubt jobs.
-    List,
-    /// Putuskan / resolve one in-doubt job.
-    Resolve {
-        /// Job id.
-        job: String,
-        /// The card came out printed.
-        #[arg(long, conflicts_with = "spoiled", required_unless_present = "spoiled")]
-        printed: bool,
-        /// The card is spoiled, with its category.
-        #[arg(long)]
-        spoiled: Option<SpoilCategory>,
-        /// With --printed: the card number read from the card, when the printer did not
-        /// report one (nomor kartu).
-        #[arg(long, conflicts_with = "spoiled")]
-        card_serial: Option<String>,
-        /// Note.
-        #[arg(long, default_value = "")]
-        note: String,
-    },
-}
-
-/// `cetak outbox …`.
-#[derive(Debug, Subcommand)]
-pub enum OutboxCommand {
-    /// Antrean dan event yang ditolak / backlog and refused events.
-    Show,
-    /// Kirim ulang event yang ditolak (administrator) / send refused events again
-    /// (administrators).
-    Retry {
-        /// Event id (as `cetak outbox show` lists it).
-        event: Option<String>,
-        /// Every refused event.
-        #[arg(long, conflicts_with = "event", required_unless_present = "event")]
-        all: bool,
-    },
-}
-
-/// `cetak audit …`.
-#[derive(Debug, Subcommand)]
-pub enum AuditCommand {
-    /// Periksa rantai hash / verify the hash chain.
-    Verify,
-}
-
-/// A job state as a label in `lang`.
-fn state_label(state: crate::journal::JobState, lang: Lang) -> &'static str {
-    state.label(lang)
 }
 
 /// Runs a station command.
@@ -325,241 +181,75 @@ pub(crate) fn failed(e: ClientError, lang: Lang) -> String {
 }
 
 fn run_inner(cmd: StationCommand, lang: Lang) -> Result<ExitCode, String> {
+    use StationCommand as C;
     match cmd {
-        StationCommand::Daemon(c) => {
-            let cfg = load_config(&c.config, lang)?;
-            let options =
-                daemon::StationOptions::with_pcsc_encoders(&cfg, crate::chip_content::chip_content)
-                    .map_err(|e| e.message(lang))?;
-            crate::cli::run::run_daemon(&cfg, options).map_err(|e| e.message(lang))?;
-            Ok(ExitCode::SUCCESS)
+        C::Daemon(c) => daemon(&c, lang),
+        C::Submit { job, books } => submit(&job, &books, lang),
+        C::Stock { cmd, books } => {
+            stock::stock(cmd, &mut books.open(lang)?, books.operator(), lang)
         }
-        StationCommand::Submit {
-            job,
-            config,
-            who,
-            via,
-        } => {
-            // Read (and a training job's images inlined) here, as the calling user: the
-            // daemon cannot see the caller's folders.
-            let bytes = std::fs::read(&job).map_err(|e| format!("{}: {e}", job.display()))?;
-            let bytes = if bytes.trim_ascii().starts_with(b"{") {
-                let base = job.parent().unwrap_or(Path::new("."));
-                crate::intake::inline_images(&bytes, base)
-                    .map_err(|e| e.message(lang))?
-                    .into_bytes()
-            } else {
-                bytes
-            };
-            let mut books = via.open(&config, lang)?;
-            let q = SubmitQuery {
-                operator: who.operator,
-            };
-            let r = books.submit(&q, bytes).map_err(|e| failed(e, lang))?;
-            println!(
-                "{} {}",
-                crate::messages::label(lang, "cli.job_spooled"),
-                r.job_id
-            );
-            Ok(ExitCode::SUCCESS)
+        C::Doubt { cmd, books } => {
+            doubt::doubt(cmd, &mut books.open(lang)?, books.operator(), lang)
         }
-        StationCommand::Stock {
-            cmd,
-            config,
-            who,
-            via,
-        } => {
-            let mut books = via.open(&config, lang)?;
-            stock::stock(cmd, &mut books, who.operator, lang)
+        C::Handover { args, books } => {
+            handover::handover(args, &mut books.open(lang)?, books.operator(), lang)
         }
-        StationCommand::Doubt {
-            cmd,
-            config,
-            who,
-            via,
-        } => {
-            let mut books = via.open(&config, lang)?;
-            doubt(cmd, &mut books, who.operator, lang)
+        C::Batch { cmd, config, via } => batch::batch(cmd, &mut via.open(&config, lang)?, lang),
+        C::Outbox { cmd, books } => {
+            outbox::outbox(cmd, &mut books.open(lang)?, books.operator(), lang)
         }
-        StationCommand::Handover {
-            args,
-            config,
-            who,
-            via,
-        } => {
-            let mut books = via.open(&config, lang)?;
-            handover::handover(args, &mut books, who.operator, lang)
-        }
-        StationCommand::Outbox {
-            cmd,
-            config,
-            who,
-            via,
-        } => {
-            let mut books = via.open(&config, lang)?;
-            outbox(cmd, &mut books, who.operator, lang)
-        }
-        StationCommand::Audit { cmd, config, via } => {
-            let mut books = via.open(&config, lang)?;
-            match cmd {
-                AuditCommand::Verify => {
-                    let r = books.audit_verify().map_err(|e| failed(e, lang))?;
-                    if let (Some(row), Some(what)) = (r.problem_row, &r.problem) {
-                        println!(
-                            "{} {}: {}",
-                            crate::messages::label(lang, "cli.audit_trail_broken_at_row"),
-                            row,
-                            what
-                        );
-                        return Ok(ExitCode::FAILURE);
-                    }
-                    println!(
-                        "{} ({} {}, head {})",
-                        crate::messages::label(lang, "cli.audit_trail_intact"),
-                        r.rows,
-                        crate::messages::label(lang, "cli.rows"),
-                        r.head
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-            }
-        }
-        StationCommand::Demo(args) => {
-            let summary = crate::cli::demo::run_demo(&args, lang).map_err(|e| e.message(lang))?;
-            let all_printed = summary
-                .jobs
-                .iter()
-                .all(|j| j.state == crate::journal::JobState::Printed);
-            Ok(if all_printed && summary.stock_ok && summary.audit_ok {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
-        }
+        C::Audit { cmd, config, via } => outbox::audit(cmd, &mut via.open(&config, lang)?, lang),
+        C::Demo(args) => demo(&args, lang),
     }
 }
 
-fn doubt(
-    cmd: DoubtCommand,
-    books: &mut Remote,
-    operator: Option<String>,
-    lang: Lang,
-) -> Result<ExitCode, String> {
-    match cmd {
-        DoubtCommand::List => {
-            let list = books.doubt_list().map_err(|e| failed(e, lang))?;
-            if list.is_empty() {
-                println!("{}", crate::messages::label(lang, "cli.no_job_in_doubt"));
-            }
-            for d in list {
-                let reason = match lang {
-                    Lang::Id => d.reason_id.as_deref().or(d.reason.as_deref()),
-                    Lang::En => d.reason.as_deref(),
-                };
-                println!(
-                    "{}  NIK {}  printer {}  {} {}  {}{}",
-                    d.job_id,
-                    d.nik_masked,
-                    d.printer_id.as_deref().unwrap_or("-"),
-                    crate::messages::label(lang, "cli.attempt"),
-                    d.attempt,
-                    d.was
-                        .as_deref()
-                        .and_then(|w| w.parse::<crate::journal::JobState>().ok())
-                        .map(|w| format!(
-                            "{} {}  ",
-                            crate::messages::label(lang, "cli.while"),
-                            state_label(w, lang)
-                        ))
-                        .unwrap_or_default(),
-                    reason.unwrap_or("")
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        DoubtCommand::Resolve {
-            job,
-            printed,
-            spoiled,
-            card_serial,
-            note,
-        } => {
-            if !printed && spoiled.is_none() {
-                return Err(lang
-                    .pick(
-                        "pilih --printed atau --spoiled",
-                        "give --printed or --spoiled",
-                    )
-                    .into());
-            }
-            let req = ResolveRequest {
-                printed,
-                spoiled: spoiled.map(|c| c.code().to_string()),
-                card_serial,
-                note,
-                operator,
-            };
-            let r = books
-                .doubt_resolve(&job, &req)
-                .map_err(|e| failed(e, lang))?;
-            let label = r
-                .state
-                .parse::<crate::journal::JobState>()
-                .map(|s| {
-                    format!(
-                        "{} [{}]",
-                        state_label(s, lang),
-                        s.application_status().label(lang)
-                    )
-                })
-                .unwrap_or_else(|_| r.state.clone());
-            println!("{job}: {label}");
-            Ok(ExitCode::SUCCESS)
-        }
-    }
+/// `cetak daemon`: runs the station until SIGTERM / SIGINT.
+fn daemon(c: &ConfigArg, lang: Lang) -> Result<ExitCode, String> {
+    let cfg = load_config(&c.config, lang)?;
+    let options =
+        daemon::StationOptions::with_pcsc_encoders(&cfg, crate::chip_content::chip_content)
+            .map_err(|e| e.message(lang))?;
+    crate::cli::run::run_daemon(&cfg, options).map_err(|e| e.message(lang))?;
+    Ok(ExitCode::SUCCESS)
 }
 
-fn outbox(
-    cmd: OutboxCommand,
-    books: &mut Remote,
-    operator: Option<String>,
-    lang: Lang,
-) -> Result<ExitCode, String> {
-    match cmd {
-        OutboxCommand::Show => {
-            let v = books.outbox().map_err(|e| failed(e, lang))?;
-            println!(
-                "{}: {}",
-                crate::messages::label(lang, "cli.events_waiting_for_delivery"),
-                v.backlog
-            );
-            println!(
-                "{}: {}",
-                crate::messages::label(lang, "cli.events_refused_by_the_server"),
-                v.refused.len()
-            );
-            for r in v.refused {
-                println!(
-                    "  {}  {}  {}  {}: {}",
-                    r.event_id,
-                    r.kind,
-                    r.job_id.as_deref().unwrap_or("-"),
-                    r.refused_at,
-                    r.reason
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        OutboxCommand::Retry { event, all: _ } => {
-            let r = books
-                .outbox_retry(&RetryRequest { event, operator })
-                .map_err(|e| failed(e, lang))?;
-            println!(
-                "{}: {}",
-                crate::messages::label(lang, "cli.events_back_in_the_delivery"),
-                r.count
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-    }
+/// `cetak submit`: the job file is read (and a training job's images inlined) here, as the
+/// calling user, before the books are opened: the daemon cannot see the caller's folders, and
+/// `--offline` as root works as the service user.
+fn submit(job: &Path, books: &BooksArgs, lang: Lang) -> Result<ExitCode, String> {
+    let bytes =
+        std::fs::read(job).map_err(|e| crate::messages::file_error(job, &e).message(lang))?;
+    let bytes = if bytes.trim_ascii().starts_with(b"{") {
+        let base = job.parent().unwrap_or(Path::new("."));
+        crate::intake::inline_images(&bytes, base)
+            .map_err(|e| e.message(lang))?
+            .into_bytes()
+    } else {
+        bytes
+    };
+    let operator = books.operator();
+    let r = books
+        .open(lang)?
+        .submit(&SubmitQuery { operator }, bytes)
+        .map_err(|e| failed(e, lang))?;
+    println!(
+        "{} {}",
+        crate::messages::label(lang, "cli.job_spooled"),
+        r.job_id
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cetak demo`: succeeds when every job printed and the stock and the audit trail check out.
+fn demo(args: &crate::cli::demo::DemoArgs, lang: Lang) -> Result<ExitCode, String> {
+    let summary = crate::cli::demo::run_demo(args, lang).map_err(|e| e.message(lang))?;
+    let all_printed = summary
+        .jobs
+        .iter()
+        .all(|j| j.state == crate::journal::JobState::Printed);
+    Ok(if all_printed && summary.stock_ok && summary.audit_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

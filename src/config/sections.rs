@@ -1,4 +1,6 @@
-//! The `[report]` and `[dashboard]` tables (their users: `crate::report`, `crate::dashboard`).
+//! The `[report]`, `[dashboard]`, `[validation]` and `[queue]` tables (their users:
+//! `crate::report`, `crate::dashboard`, intake through `Config::validation_policy`, the
+//! journal's dispatch through `Config::journal_options`).
 
 use serde::Deserialize;
 
@@ -61,12 +63,39 @@ impl Default for ReportConfig {
 pub struct DashboardConfig {
     /// Address to listen on; loopback only (see the module documentation).
     pub listen: String,
+    /// A signed-in session ends after this many minutes without a request (default 8 hours,
+    /// one working day).
+    pub session_idle_minutes: u64,
+    /// The PAM service that checks an account's password at sign-in (`/etc/pam.d/<name>`).
+    pub pam_service: String,
 }
 
 impl Default for DashboardConfig {
     fn default() -> Self {
         DashboardConfig {
             listen: "127.0.0.1:8470".into(),
+            session_idle_minutes: 8 * 60,
+            pam_service: "cetak".into(),
         }
     }
+}
+
+/// The `[validation]` table: named policies a batch can run under (`batch.programme` of a job,
+/// `docs/job.md` "Batches"). `[validation.policies.NAME]` takes the keys of
+/// [`crate::job::ValidationPolicy`]; a key not given keeps the default policy's value. The
+/// name `sekolah` is built in (the collective school programme); a table of that name replaces
+/// it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ValidationConfig {
+    /// Policies by name (1–64 of `A–Z a–z 0–9 . _ -`).
+    pub policies: std::collections::BTreeMap<String, crate::job::ValidationPolicy>,
+}
+
+/// The `[queue]` table: the order printers take queued jobs in.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueConfig {
+    /// `batch-first` (default: finish one school before starting the next) or `fifo`.
+    pub batch_order: crate::journal::BatchOrder,
 }

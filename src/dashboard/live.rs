@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 
-use super::pages::{check_caller, lang_of, snapshot, PageQuery};
+use super::pages::{check_caller, lang_of, snapshot, PageQuery, Viewer};
 use super::text::Lang;
 use super::DashboardState;
 
@@ -23,8 +23,8 @@ pub const PERIOD: Duration = Duration::from_secs(1);
 struct Client {
     state: DashboardState,
     lang: Lang,
-    /// The session's CSRF token (signed in: the actions are forms).
-    csrf: Option<String>,
+    /// The signed-in viewer (the actions are forms).
+    viewer: Option<Viewer>,
     last: Option<String>,
 }
 
@@ -42,7 +42,7 @@ async fn next(mut c: Client) -> Option<(Result<Event, Infallible>, Client)> {
             }
         }
         let html = match snapshot(&c.state).await {
-            Ok(s) => super::pages::main(&s, c.lang, c.csrf.as_deref()),
+            Ok(s) => super::sections::main(&s, c.lang, c.viewer.as_ref()),
             Err(e) => {
                 tracing::warn!(error = %e, "dashboard events: snapshot");
                 c.last.get_or_insert_with(String::new);
@@ -65,14 +65,14 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&q, &headers);
-    if let Err(r) = check_caller(&state, peer, &headers, lang) {
-        return *r;
-    }
-    let csrf = super::session::current(&state, &headers).map(|s| s.csrf);
+    let viewer = match check_caller(&state, peer, &headers, lang) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
     let client = Client {
         state,
         lang,
-        csrf,
+        viewer,
         last: None,
     };
     Sse::new(futures_util::stream::unfold(client, next))

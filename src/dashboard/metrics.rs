@@ -73,13 +73,85 @@ fn number(v: f64) -> String {
     }
 }
 
-/// The whole exposition.
-pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, JournalError> {
+/// The time-per-card histogram, kept up to date from the job events added since the last
+/// scrape (reading every card's events at each scrape grew with the journal).
+#[derive(Debug, Clone, Default)]
+pub struct CardHistogram {
+    /// Job events up to this id are counted.
+    after: i64,
+    /// Cards per bucket of [`CARD_SECONDS_BUCKETS`] (not cumulative).
+    buckets: [u64; CARD_SECONDS_BUCKETS.len()],
+    /// Cards slower than the last bucket.
+    over: u64,
+    sum: f64,
+}
+
+impl CardHistogram {
+    /// Adds the cards printed since the last call.
+    pub fn update(&mut self, journal: &Journal) -> Result<(), JournalError> {
+        let (durations, after) = journal.card_durations_after(self.after)?;
+        for d in durations {
+            match CARD_SECONDS_BUCKETS.iter().position(|le| d <= *le) {
+                Some(i) => self.buckets[i] += 1,
+                None => self.over += 1,
+            }
+            self.sum += d;
+        }
+        self.after = after;
+        Ok(())
+    }
+
+    /// Cards counted.
+    pub fn count(&self) -> u64 {
+        self.buckets.iter().sum::<u64>() + self.over
+    }
+
+    fn write(&self, o: &mut Out) {
+        o.family(
+            "cetak_card_seconds",
+            "histogram",
+            "Time per printed card, from feeding the blangko to printed, in seconds.",
+        );
+        let mut cumulative = 0;
+        for (le, n) in CARD_SECONDS_BUCKETS.iter().zip(self.buckets) {
+            cumulative += n;
+            o.sample(
+                "cetak_card_seconds_bucket",
+                &[("le", &number(*le))],
+                cumulative as f64,
+            );
+        }
+        let count = self.count() as f64;
+        o.sample("cetak_card_seconds_bucket", &[("le", "+Inf")], count);
+        o.sample("cetak_card_seconds_sum", &[], self.sum);
+        o.sample("cetak_card_seconds_count", &[], count);
+    }
+}
+
+/// The whole exposition; `tally` and `histogram` are brought up to date first.
+pub fn render(
+    journal: &Journal,
+    handle: &StationHandle,
+    tally: &mut super::tally::Tally,
+    histogram: &mut CardHistogram,
+) -> Result<String, JournalError> {
     let mut o = Out {
         text: String::new(),
     };
-    let counters = journal.printer_counters()?;
+    cards(&mut o, tally.counters(journal)?);
+    jobs(&mut o, journal)?;
+    printers(&mut o, handle);
+    blangko(&mut o, journal)?;
+    ribbons(&mut o, journal)?;
+    outbox(&mut o, journal)?;
+    histogram.update(journal)?;
+    histogram.write(&mut o);
+    link(&mut o, handle);
+    Ok(o.text)
+}
 
+/// Cards printed and spoiled, from the ledger.
+fn cards(o: &mut Out, counters: &crate::journal::PrinterCounters) {
     o.family(
         "cetak_cards_printed_total",
         "counter",
@@ -92,7 +164,6 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
             *n as f64,
         );
     }
-
     o.family(
         "cetak_cards_spoiled_total",
         "counter",
@@ -109,21 +180,25 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
             *n as f64,
         );
     }
+}
 
+fn jobs(o: &mut Out, journal: &Journal) -> Result<(), JournalError> {
     o.family("cetak_jobs", "gauge", "Jobs in the journal by state.");
     let by_state = journal.count_by_state()?;
     for s in JobState::ALL {
         let n = by_state.get(s.code()).copied().unwrap_or(0);
         o.sample("cetak_jobs", &[("state", s.code())], n as f64);
     }
+    Ok(())
+}
 
+fn printers(o: &mut Out, handle: &StationHandle) {
     o.family(
         "cetak_printer_state",
         "gauge",
         "1 for the state each printer's worker is in, 0 for the others.",
     );
-    let states = handle.printer_states();
-    for (printer, st) in &states {
+    for (printer, st) in &handle.printer_states() {
         let now = printer_state_code(st);
         for s in PRINTER_STATES {
             o.sample(
@@ -133,7 +208,10 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
             );
         }
     }
+}
 
+/// Blangko in the feeders and in the store.
+fn blangko(o: &mut Out, journal: &Journal) -> Result<(), JournalError> {
     let stock = journal.stock_show()?;
     o.family(
         "cetak_feeder_blangko",
@@ -153,37 +231,6 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
             *n as f64,
         );
     }
-
-    let ribbons = journal.ribbons()?;
-    o.family(
-        "cetak_ribbon_cards_left",
-        "gauge",
-        "Cards the ribbon of each printer can still print, as its worker last read it.",
-    );
-    for r in &ribbons {
-        if let Some(n) = r.remaining_cards {
-            o.sample(
-                "cetak_ribbon_cards_left",
-                &[("printer", &r.printer_id)],
-                f64::from(n),
-            );
-        }
-    }
-    o.family(
-        "cetak_ribbon_panels_left",
-        "gauge",
-        "Ribbon panels left in each printer, as its worker last read it.",
-    );
-    for r in &ribbons {
-        if let Some(n) = r.remaining_panels {
-            o.sample(
-                "cetak_ribbon_panels_left",
-                &[("printer", &r.printer_id)],
-                f64::from(n),
-            );
-        }
-    }
-
     o.family(
         "cetak_blangko_in_store",
         "gauge",
@@ -196,7 +243,37 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
             f.in_store as f64,
         );
     }
+    Ok(())
+}
 
+fn ribbons(o: &mut Out, journal: &Journal) -> Result<(), JournalError> {
+    let ribbons = journal.ribbons()?;
+    o.family(
+        "cetak_ribbon_cards_left",
+        "gauge",
+        "Cards the ribbon of each printer can still print, as its worker last read it.",
+    );
+    for r in &ribbons {
+        if let Some(n) = r.remaining_cards {
+            let labels = [("printer", r.printer_id.as_str())];
+            o.sample("cetak_ribbon_cards_left", &labels, f64::from(n));
+        }
+    }
+    o.family(
+        "cetak_ribbon_panels_left",
+        "gauge",
+        "Ribbon panels left in each printer, as its worker last read it.",
+    );
+    for r in &ribbons {
+        if let Some(n) = r.remaining_panels {
+            let labels = [("printer", r.printer_id.as_str())];
+            o.sample("cetak_ribbon_panels_left", &labels, f64::from(n));
+        }
+    }
+    Ok(())
+}
+
+fn outbox(o: &mut Out, journal: &Journal) -> Result<(), JournalError> {
     o.family(
         "cetak_outbox_backlog",
         "gauge",
@@ -212,65 +289,40 @@ pub fn render(journal: &Journal, handle: &StationHandle) -> Result<String, Journ
         "gauge",
         "Events the server refused for good, set aside until an administrator retries them.",
     );
-    o.sample(
-        "cetak_outbox_refused",
-        &[],
-        journal.outbox_refused_count()? as f64,
-    );
+    let refused = journal.outbox_refused_count()? as f64;
+    o.sample("cetak_outbox_refused", &[], refused);
+    Ok(())
+}
 
-    let durations = journal.card_durations()?;
-    o.family(
-        "cetak_card_seconds",
-        "histogram",
-        "Time per printed card, from feeding the blangko to printed, in seconds.",
-    );
-    for le in CARD_SECONDS_BUCKETS {
-        let n = durations.iter().filter(|d| **d <= *le).count();
-        o.sample(
-            "cetak_card_seconds_bucket",
-            &[("le", &number(*le))],
-            n as f64,
-        );
-    }
-    o.sample(
-        "cetak_card_seconds_bucket",
-        &[("le", "+Inf")],
-        durations.len() as f64,
-    );
-    o.sample("cetak_card_seconds_sum", &[], durations.iter().sum());
-    o.sample("cetak_card_seconds_count", &[], durations.len() as f64);
-
+fn link(o: &mut Out, handle: &StationHandle) {
     o.family(
         "cetak_link_up",
         "gauge",
         "1 while the server link works, 0 while it fails; absent on a station without [link].",
     );
-    if let Some(h) = handle.link_health() {
-        o.sample(
-            "cetak_link_up",
-            &[],
-            f64::from(u8::from(h.failing_since.is_none())),
-        );
+    let Some(h) = handle.link_health() else {
+        return;
+    };
+    let up = f64::from(u8::from(h.failing_since.is_none()));
+    o.sample("cetak_link_up", &[], up);
+    o.family(
+        "cetak_link_failures",
+        "gauge",
+        "Failed server requests in a row.",
+    );
+    o.sample("cetak_link_failures", &[], h.failures as f64);
+    if let Some(since) = h.failing_since {
         o.family(
-            "cetak_link_failures",
+            "cetak_link_failing_since_seconds",
             "gauge",
-            "Failed server requests in a row.",
+            "Unix time of the first failure since the link last worked.",
         );
-        o.sample("cetak_link_failures", &[], h.failures as f64);
-        if let Some(since) = h.failing_since {
-            o.family(
-                "cetak_link_failing_since_seconds",
-                "gauge",
-                "Unix time of the first failure since the link last worked.",
-            );
-            o.sample(
-                "cetak_link_failing_since_seconds",
-                &[],
-                since.0 as f64 / 1000.0,
-            );
-        }
+        o.sample(
+            "cetak_link_failing_since_seconds",
+            &[],
+            since.0 as f64 / 1000.0,
+        );
     }
-    Ok(o.text)
 }
 
 #[cfg(test)]

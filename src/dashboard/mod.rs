@@ -1,20 +1,30 @@
 //! The daemon's HTTP listener (`[dashboard]`): `GET /metrics` ([`metrics`]) and the report
 //! downloads `GET /reports/…` ([`reports`], for operators and administrators, named by the
 //! kernel through [`peer`]), and the web dashboard: one page with every section ([`pages`],
-//! texts in [`text`], data in [`view`]) kept live by server-sent events ([`live`]).
+//! [`sections`], [`forms`]; texts in the catalogue through [`text`], data in [`view`]) kept
+//! live by server-sent events ([`live`]), the last card of each printer ([`preview`]), signing
+//! in with the account (PAM, [`pam`]) or a token ([`tokens`]) and out ([`session`],
+//! [`throttle`]), and what a signed-in person does ([`actions`]).
 //!
-//! Loopback only: until TLS and sign-in (PAM or per-user tokens) exist, an address outside
-//! 127.0.0.0/8 or ::1 is refused at start, because the figures tell who printed how much.
+//! Loopback only: until TLS exists, an address outside 127.0.0.0/8 or ::1 is refused at start,
+//! because passwords and the figures (who printed how much) would cross the network in clear.
 //! Without a `[dashboard]` table the daemon opens no port; with one, `listen` defaults to
 //! `127.0.0.1:8470` (port 0 = any free port, for tests; the daemon prints the address).
 
+pub mod actions;
+pub mod forms;
 pub mod live;
 pub mod metrics;
 pub mod pages;
+pub mod pam;
 pub mod peer;
+pub mod preview;
 pub mod reports;
+pub mod sections;
 pub mod session;
+pub mod tally;
 pub mod text;
+pub mod throttle;
 pub mod tokens;
 pub mod view;
 
@@ -24,10 +34,11 @@ use std::sync::{Arc, Mutex};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
-use crate::daemon::StationHandle;
+use crate::daemon::control::Books;
+use crate::daemon::{DaemonError, StationHandle};
 use crate::journal::Journal;
 
 pub use crate::config::DashboardConfig;
@@ -61,14 +72,14 @@ pub enum DashboardError {
 pub fn bind(cfg: &DashboardConfig) -> Result<std::net::TcpListener, DashboardError> {
     let addr: SocketAddr = cfg.listen.parse().map_err(|_| DashboardError::Address {
         listen: cfg.listen.clone(),
-        en: "expected an IP address and port, e.g. 127.0.0.1:8470".into(),
-        id: "harus alamat IP dan port, mis. 127.0.0.1:8470".into(),
+        en: text::t("listen_address", text::Lang::En).into(),
+        id: text::t("listen_address", text::Lang::Id).into(),
     })?;
     if !addr.ip().is_loopback() {
         return Err(DashboardError::Address {
             listen: cfg.listen.clone(),
-            en: "only a loopback address is allowed until TLS and sign-in are configured".into(),
-            id: "hanya alamat loopback yang diizinkan sampai TLS dan login tersedia".into(),
+            en: text::t("listen_loopback", text::Lang::En).into(),
+            id: text::t("listen_loopback", text::Lang::Id).into(),
         });
     }
     let l = std::net::TcpListener::bind(addr).map_err(|source| DashboardError::Bind {
@@ -83,20 +94,32 @@ pub fn bind(cfg: &DashboardConfig) -> Result<std::net::TcpListener, DashboardErr
     Ok(l)
 }
 
-/// What the handlers read: the station's live view, a journal connection of their own, and
-/// the parts of the configuration the reports and the role check need.
+/// What the handlers read: the station's live view, a journal connection of their own, the
+/// control socket's books (the forms' operations), and the parts of the configuration the
+/// reports, the role check and sign-in need.
 #[derive(Clone)]
 pub struct DashboardState {
     journal: Arc<Mutex<Journal>>,
     handle: StationHandle,
+    books: Arc<Books>,
     report: crate::report::ReportConfig,
     authority: crate::config::AuthorityConfig,
     station: String,
     station_name: String,
     /// Sign-in tokens (`<data_dir>/dashboard-tokens.json`).
     tokens: tokens::Tokens,
+    /// The PAM service of account sign-in.
+    pam_service: String,
     /// Signed-in sessions.
     sessions: session::Sessions,
+    /// Failed sign-ins.
+    throttle: throttle::Throttle,
+    /// The time-per-card histogram of `/metrics`, kept up to date between scrapes.
+    histogram: Arc<Mutex<metrics::CardHistogram>>,
+    /// Cards per printer and batch progress, kept up to date between renders.
+    tally: Arc<Mutex<tally::Tally>>,
+    /// The last card of each printer.
+    previews: preview::Previews,
     /// Set when the daemon stops (ends the live-update streams).
     stop: tokio::sync::watch::Receiver<bool>,
     /// The listener's own address (to find the client's socket in the kernel's table).
@@ -104,37 +127,49 @@ pub struct DashboardState {
 }
 
 impl DashboardState {
-    /// From a journal connection (read only by the handlers), the station's handle, the
-    /// configuration and the listener's address.
+    /// From a journal connection (the handlers' own), the station's handle, the configuration
+    /// and the listener's address.
     pub fn new(
         journal: Journal,
         handle: StationHandle,
         config: &crate::config::Config,
         local: SocketAddr,
-    ) -> Self {
-        DashboardState {
+    ) -> Result<Self, DaemonError> {
+        let dashboard = config.dashboard.clone().unwrap_or_default();
+        let idle = std::time::Duration::from_secs(dashboard.session_idle_minutes * 60);
+        Ok(DashboardState {
             journal: Arc::new(Mutex::new(journal)),
+            books: Arc::new(Books::from_config(config, Some(handle.clone()))?),
             handle,
             report: config.report.clone(),
             authority: config.authority.clone(),
             station: config.station.id.clone(),
             station_name: config.station.name.clone(),
             tokens: tokens::Tokens::in_dir(&config.station.data_dir),
-            sessions: Default::default(),
+            pam_service: dashboard.pam_service,
+            sessions: session::Sessions::new(idle),
+            throttle: Default::default(),
+            histogram: Default::default(),
+            tally: Default::default(),
+            previews: preview::Previews::from_config(config),
             stop: tokio::sync::watch::channel(false).1,
             local,
-        }
+        })
     }
 }
 
 /// The routes.
 pub fn router(state: DashboardState) -> Router {
+    use actions::StockForm;
     use reports::{download, Kind};
-    Router::new()
+    let mut r = Router::new()
         .route("/", get(pages::index))
         .route("/fragment", get(pages::fragment))
         .route("/login", get(session::login_page).post(session::login))
-        .route("/act", axum::routing::post(session::act))
+        .route("/logout", post(session::logout))
+        .route("/act", post(actions::act))
+        .route("/doubt/resolve", post(actions::doubt_resolve))
+        .route("/preview/{printer}", get(preview::get))
         .route("/events", get(live::events))
         .route("/assets/dashboard.css", get(pages::css))
         .route("/assets/dashboard.js", get(pages::js))
@@ -150,14 +185,22 @@ pub fn router(state: DashboardState) -> Router {
         .route(
             "/reports/stock",
             get(|s, c, q| download(Kind::Stock, s, c, q)),
-        )
-        .with_state(state)
+        );
+    for kind in StockForm::ALL {
+        r = r.route(
+            &format!("/stock/{}", kind.code()),
+            post(move |s, q, h, b| actions::stock(kind, s, q, h, b)),
+        );
+    }
+    r.with_state(state)
 }
 
 async fn get_metrics(State(state): State<DashboardState>) -> Response {
     let r = tokio::task::spawn_blocking(move || {
         let j = state.journal.lock().unwrap_or_else(|e| e.into_inner());
-        metrics::render(&j, &state.handle)
+        let mut h = state.histogram.lock().unwrap_or_else(|e| e.into_inner());
+        let mut t = state.tally.lock().unwrap_or_else(|e| e.into_inner());
+        metrics::render(&j, &state.handle, &mut t, &mut h)
     })
     .await;
     match r {

@@ -14,8 +14,11 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::text::t;
 use super::DashboardState;
 use crate::daemon::control::{Groups, Op};
+use crate::journal::Journal;
+use crate::messages::Lang;
 use crate::report::{Format, Period, ReportError};
 
 /// Query of a report download.
@@ -39,7 +42,9 @@ fn answer(status: StatusCode, code: &str, id: String, en: String) -> Box<Respons
     )
 }
 
-fn bad(id: &str, en: &str) -> Box<Response> {
+/// A 400 with the catalogue text `dash.<key>`.
+fn bad(key: &str) -> Box<Response> {
+    let (id, en) = (t(key, Lang::Id), t(key, Lang::En));
     answer(StatusCode::BAD_REQUEST, "bad_request", id.into(), en.into())
 }
 
@@ -54,6 +59,157 @@ pub enum Kind {
     Stock,
 }
 
+/// The caller, as the control socket names it: uid from the kernel, role from the groups;
+/// refused unless it may read reports (blocking: NSS).
+fn may_read_reports(state: &DashboardState, peer: SocketAddr) -> Result<(), Box<Response>> {
+    let Some(uid) = super::peer::peer_uid(peer, state.local) else {
+        return Err(answer(
+            StatusCode::FORBIDDEN,
+            "unknown_caller",
+            t("caller_unknown", Lang::Id).into(),
+            t("caller_unknown", Lang::En).into(),
+        ));
+    };
+    let groups = Groups::from_config(&state.authority);
+    groups
+        .caller(uid)
+        .require(Op::StockShow)
+        .map_err(|refusal| {
+            answer(
+                StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::FORBIDDEN),
+                &refusal.body.error,
+                refusal.body.message_id,
+                refusal.body.message_en,
+            )
+        })
+}
+
+/// A report as (file name stem, bytes).
+type Made = Result<(String, Vec<u8>), ReportError>;
+
+/// The BAST of `?batch=` (dated `?date=`, default today).
+fn bast(
+    state: &DashboardState,
+    j: &Journal,
+    q: &ReportQuery,
+    format: Format,
+) -> Result<Made, Box<Response>> {
+    let cfg = &state.report;
+    let Some(batch) = q.batch.as_deref() else {
+        return Err(bad("report_batch"));
+    };
+    let date = q
+        .date
+        .unwrap_or_else(|| crate::report::local_today(cfg.utc_offset_minutes));
+    Ok(
+        crate::report::bast::build(j, cfg, batch, date, Default::default()).and_then(|b| {
+            let stem = format!("bast-{batch}-{date}");
+            Ok(match format {
+                Format::Pdf => (stem, crate::report::bast::pdf(&b, cfg)?),
+                Format::Csv => (stem, crate::report::bast::csv(&b, Lang::Id).into_bytes()),
+            })
+        }),
+    )
+}
+
+/// The spoilage or stock report of `?date=` (spoilage only) or `?from=&to=`.
+fn period_report(
+    state: &DashboardState,
+    j: &Journal,
+    kind: Kind,
+    q: &ReportQuery,
+    format: Format,
+) -> Result<Made, Box<Response>> {
+    let cfg = &state.report;
+    let (from, to) = match (kind, q.date, q.from, q.to) {
+        (Kind::Spoilage, Some(d), None, None) => (d, d),
+        (_, None, Some(f), Some(t)) => (f, t),
+        _ => return Err(bad("report_period")),
+    };
+    Ok(Period::new(from, to, cfg.utc_offset_minutes).and_then(|p| {
+        if matches!(kind, Kind::Spoilage) {
+            let s = crate::report::spoilage::build(j, &state.station, p)?;
+            let stem = format!("blangko-rusak-{from}-{to}");
+            Ok(match format {
+                Format::Pdf => (stem, crate::report::spoilage::pdf(&s, cfg)?),
+                Format::Csv => (
+                    stem,
+                    crate::report::spoilage::csv(&s, Lang::Id).into_bytes(),
+                ),
+            })
+        } else {
+            let s = crate::report::stock::build(j, &state.station, p)?;
+            let stem = format!("stok-blangko-{from}-{to}");
+            Ok(match format {
+                Format::Pdf => (stem, crate::report::stock::pdf(&s, cfg)?),
+                Format::Csv => (stem, crate::report::stock::csv(&s, Lang::Id).into_bytes()),
+            })
+        }
+    }))
+}
+
+/// Checks the caller and builds the report (blocking).
+fn make(
+    state: &DashboardState,
+    peer: SocketAddr,
+    kind: Kind,
+    q: &ReportQuery,
+    format: Format,
+) -> Result<(String, Vec<u8>), Box<Response>> {
+    may_read_reports(state, peer)?;
+    let j = state.journal.lock().unwrap_or_else(|e| e.into_inner());
+    let made = match kind {
+        Kind::Bast => bast(state, &j, q, format)?,
+        Kind::Spoilage | Kind::Stock => period_report(state, &j, kind, q, format)?,
+    };
+    made.map_err(|e| match e {
+        e if e.is_input() => answer(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            e.message(Lang::Id),
+            e.message(Lang::En),
+        ),
+        e => {
+            tracing::error!(error = %e, "report");
+            answer(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                e.message(Lang::Id),
+                e.message(Lang::En),
+            )
+        }
+    })
+}
+
+/// The download: a safe file name, the content type of the format.
+fn attachment(stem: &str, format: Format, bytes: Vec<u8>) -> Response {
+    let stem: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let (ctype, ext) = match format {
+        Format::Pdf => ("application/pdf", "pdf"),
+        Format::Csv => ("text/csv; charset=utf-8", "csv"),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, ctype.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.{ext}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// Handler for one kind.
 pub async fn download(
     kind: Kind,
@@ -64,128 +220,10 @@ pub async fn download(
     let format = match q.format.as_deref() {
         None | Some("pdf") => Format::Pdf,
         Some("csv") => Format::Csv,
-        Some(_) => return *bad("format harus pdf atau csv", "format must be pdf or csv"),
+        Some(_) => return *bad("report_format"),
     };
-    let local = state.local;
-    let r = tokio::task::spawn_blocking(move || {
-        // The caller, as the control socket names it: uid from the kernel, role from groups.
-        let Some(uid) = super::peer::peer_uid(peer, local) else {
-            return Err(answer(
-                StatusCode::FORBIDDEN,
-                "unknown_caller",
-                "pemanggil tidak dapat dikenali".into(),
-                "the caller could not be identified".into(),
-            ));
-        };
-        let groups = Groups::from_config(&state.authority);
-        if let Err(refusal) = groups.caller(uid).require(Op::StockShow) {
-            return Err(answer(
-                StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::FORBIDDEN),
-                &refusal.body.error,
-                refusal.body.message_id,
-                refusal.body.message_en,
-            ));
-        }
-        let j = state.journal.lock().unwrap_or_else(|e| e.into_inner());
-        let cfg = &state.report;
-        let offset = cfg.utc_offset_minutes;
-        let made: Result<(String, Vec<u8>), ReportError> = match kind {
-            Kind::Bast => {
-                let Some(batch) = q.batch.as_deref() else {
-                    return Err(bad("batch wajib diisi", "batch is required"));
-                };
-                let date = q.date.unwrap_or_else(|| crate::report::local_today(offset));
-                crate::report::bast::build(&j, cfg, batch, date, Default::default()).and_then(|b| {
-                    let stem = format!("bast-{batch}-{date}");
-                    Ok(match format {
-                        Format::Pdf => (stem, crate::report::bast::pdf(&b, cfg)?),
-                        Format::Csv => (
-                            stem,
-                            crate::report::bast::csv(&b, crate::messages::Lang::Id).into_bytes(),
-                        ),
-                    })
-                })
-            }
-            Kind::Spoilage | Kind::Stock => {
-                let (from, to) = match (kind, q.date, q.from, q.to) {
-                    (Kind::Spoilage, Some(d), None, None) => (d, d),
-                    (_, None, Some(f), Some(t)) => (f, t),
-                    _ => {
-                        return Err(bad(
-                            "beri date, atau from dan to",
-                            "give date, or from and to",
-                        ))
-                    }
-                };
-                Period::new(from, to, offset).and_then(|p| {
-                    if matches!(kind, Kind::Spoilage) {
-                        let s = crate::report::spoilage::build(&j, &state.station, p)?;
-                        let stem = format!("blangko-rusak-{from}-{to}");
-                        Ok(match format {
-                            Format::Pdf => (stem, crate::report::spoilage::pdf(&s, cfg)?),
-                            Format::Csv => (
-                                stem,
-                                crate::report::spoilage::csv(&s, crate::messages::Lang::Id)
-                                    .into_bytes(),
-                            ),
-                        })
-                    } else {
-                        let s = crate::report::stock::build(&j, &state.station, p)?;
-                        let stem = format!("stok-blangko-{from}-{to}");
-                        Ok(match format {
-                            Format::Pdf => (stem, crate::report::stock::pdf(&s, cfg)?),
-                            Format::Csv => (
-                                stem,
-                                crate::report::stock::csv(&s, crate::messages::Lang::Id)
-                                    .into_bytes(),
-                            ),
-                        })
-                    }
-                })
-            }
-        };
-        made.map_err(|e| match e {
-            ReportError::Input { id, en } => answer(StatusCode::NOT_FOUND, "not_found", id, en),
-            e => {
-                tracing::error!(error = %e, "report");
-                answer(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    e.message(crate::messages::Lang::Id),
-                    e.message(crate::messages::Lang::En),
-                )
-            }
-        })
-    })
-    .await;
-    match r {
-        Ok(Ok((stem, bytes))) => {
-            let stem: String = stem
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let (ctype, ext) = match format {
-                Format::Pdf => ("application/pdf", "pdf"),
-                Format::Csv => ("text/csv; charset=utf-8", "csv"),
-            };
-            (
-                [
-                    (header::CONTENT_TYPE, ctype.to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{stem}.{ext}\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
+    match tokio::task::spawn_blocking(move || make(&state, peer, kind, &q, format)).await {
+        Ok(Ok((stem, bytes))) => attachment(&stem, format, bytes),
         Ok(Err(resp)) => *resp,
         Err(e) => {
             tracing::error!(error = %e, "report task");

@@ -1,6 +1,7 @@
 //! What a dashboard page shows, read in one go: the station at a glance from the same function
 //! as the control socket's `GET /v1/status` ([`status_view`]), the ledger's stock figures, the
-//! jobs in doubt, each busy printer's job step, per-printer counters and batch progress.
+//! jobs in doubt, each busy printer's job step, per-printer counters, the last card of each
+//! printer and batch progress.
 //! Blocking (journal reads): call from `spawn_blocking`.
 
 use std::collections::BTreeMap;
@@ -29,6 +30,8 @@ pub struct Snapshot {
     pub counters: BTreeMap<String, (i64, i64)>,
     /// Recent batches.
     pub batches: Vec<BatchRow>,
+    /// Printer id → the job of the last card it printed (its preview is served).
+    pub last_cards: BTreeMap<String, String>,
 }
 
 /// One batch's progress.
@@ -64,24 +67,11 @@ pub fn read(
     j: &Journal,
     station_id: &str,
     station_name: &str,
+    tally: &mut super::tally::Tally,
 ) -> Result<Snapshot, JournalError> {
     let status = status_view(handle, j, station_id, station_name)?;
     let stock: StockView = (&j.stock_show()?).into();
-    let doubt = j
-        .doubt_list()?
-        .into_iter()
-        .map(|d| DoubtView {
-            job_id: d.job_id,
-            blangko_type: d.blangko_type.map(|t| t.code().to_string()),
-            nik_masked: d.nik_masked,
-            printer_id: d.printer_id,
-            attempt: d.attempt,
-            reason: d.reason,
-            reason_id: d.reason_id,
-            was: d.was.map(|w| w.code().to_string()),
-            since: d.since.to_string(),
-        })
-        .collect();
+    let doubt = j.doubt_list()?.into_iter().map(DoubtView::from).collect();
     let mut steps = BTreeMap::new();
     for p in &status.printers {
         if let Some(job) = &p.job_id {
@@ -94,7 +84,7 @@ pub fn read(
             }
         }
     }
-    let c = j.printer_counters()?;
+    let c = tally.counters(j)?;
     let mut counters: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for ((printer, _), n) in &c.printed {
         counters.entry(printer.clone()).or_default().0 += n;
@@ -102,9 +92,18 @@ pub fn read(
     for ((place, _, _), n) in &c.spoiled {
         counters.entry(place.clone()).or_default().1 += n;
     }
-    let batches = j
-        .batch_progress(BATCHES_SHOWN)?
-        .into_iter()
+    let mut last_cards = BTreeMap::new();
+    for p in &status.printers {
+        if counters.get(&p.id).is_some_and(|(printed, _)| *printed > 0) {
+            if let Some(job) = j.last_card(&p.id)? {
+                last_cards.insert(p.id.clone(), job);
+            }
+        }
+    }
+    let batches = tally
+        .batches(j, &status.queue, BATCHES_SHOWN)?
+        .iter()
+        .cloned()
         .map(BatchRow::from)
         .collect();
     Ok(Snapshot {
@@ -114,5 +113,6 @@ pub fn read(
         steps,
         counters,
         batches,
+        last_cards,
     })
 }

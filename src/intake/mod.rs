@@ -257,6 +257,8 @@ pub fn new_job(job: &ValidatedJob, payload: String, chips: crate::config::ChipRu
         blangko_type,
         nik_masked: job.nik_masked(),
         batch_id: job.batch().map(|b| b.id.clone()),
+        // Set by intake, which knows the journal's key ([`Journal::batch_nik_key`]).
+        batch_nik: None,
         priority: 0,
         needs_chip: chips.needs_chip(job.design()),
         needs_dual_side: true,

@@ -11,7 +11,9 @@ use sha2::Digest as _;
 
 use crate::config::{ChipRule, Config};
 use crate::job::{self, Lang, ValidationPolicy};
-use crate::journal::{Clock, Enqueued, JobSource, Journal, SystemClock, Timestamp};
+use crate::journal::{
+    Clock, Enqueued, JobSource, Journal, SystemClock, Timestamp, DUPLICATE_IN_BATCH,
+};
 use crate::signing::{b64url_decode, SignatureError, TrustStore};
 
 use super::IntakeError;
@@ -151,7 +153,9 @@ pub enum Accepted {
         /// The job id the document claims, when it could be read (unverified for signature
         /// failures: for correlation only).
         job_id: Option<String>,
-        /// Stable reason code: a [`SignatureError::code`], or `invalid_job`.
+        /// Stable reason code: a [`SignatureError::code`], `invalid_job`, or
+        /// `duplicate_in_batch` (the batch already holds a card for the holder; message
+        /// `intake.duplicate_in_batch`).
         code: &'static str,
         /// Reason in Bahasa Indonesia.
         message_id: String,
@@ -236,7 +240,8 @@ fn take_verified(
     };
     let text =
         String::from_utf8(payload.to_vec()).map_err(|e| IntakeError::InvalidJob(e.to_string()))?;
-    let record = new_job(&job, text, ctx.chips);
+    let mut record = new_job(&job, text, ctx.chips);
+    record.batch_nik = job.batch().map(|b| journal.batch_nik_key(&b.id, job.nik()));
     let job_id = record.job_id.clone();
     match journal.enqueue_from(&record, source)? {
         Enqueued::Added => {
@@ -249,6 +254,31 @@ fn take_verified(
             tracing::info!(job_id = %job_id, state = ?state, origin = %source.origin, "job already known");
             Ok(Accepted::Duplicate { job_id })
         }
+        Enqueued::DuplicateInBatch {
+            batch_id,
+            other_job,
+        } => {
+            tracing::warn!(
+                job_id = %job_id,
+                batch = %batch_id,
+                other_job = %other_job,
+                code = DUPLICATE_IN_BATCH,
+                origin = %source.origin,
+                "job rejected: its batch already holds this holder"
+            );
+            let message = crate::messages::Plain {
+                code: "intake.duplicate_in_batch",
+                args: crate::messages::Args::new()
+                    .with("batch", &batch_id)
+                    .with("other", &other_job),
+            };
+            Ok(Accepted::Rejected {
+                job_id: Some(job_id),
+                code: DUPLICATE_IN_BATCH,
+                message_id: message.message_id(),
+                message_en: message.message_en(),
+            })
+        }
     }
 }
 
@@ -260,7 +290,9 @@ fn record_invalid(
     message_en: String,
     source: &JobSource,
 ) -> Result<Accepted, IntakeError> {
-    let rec = rejected(job_id.clone(), payload, message_en.clone());
+    let mut rec = rejected(job_id.clone(), payload, message_en.clone());
+    // Counted with its batch (`cetak batch show`), when the batch id is well formed.
+    rec.batch_id = claimed_batch(payload);
     tracing::warn!(job_id = %rec.job_id, code = INVALID_JOB, origin = %source.origin, "job rejected");
     journal.reject_from(&rec, INVALID_JOB, source)?;
     Ok(Accepted::Rejected {
@@ -323,6 +355,21 @@ fn claimed_id(json: &[u8]) -> Option<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
     ok.then_some(v.job_id)
+}
+
+/// The `batch.id` a document claims, if it is a well-formed id.
+fn claimed_batch(json: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Batch {
+        id: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct BatchOnly {
+        batch: Batch,
+    }
+    let v: BatchOnly = serde_json::from_slice(json).ok()?;
+    crate::job::check_policy_name(&v.batch.id).ok()?;
+    Some(v.batch.id)
 }
 
 /// The field of the first image given as `{"path": …}`, if any.

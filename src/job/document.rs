@@ -272,6 +272,11 @@ pub struct Batch {
     /// The holder's class or a note for the batch's final list (e.g. `Kelas 5A`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The policy the batch runs under: `sekolah` (the collective school programme, seed 004)
+    /// or the name of a policy in the station's `[validation.policies]`; absent = the
+    /// station's own policy (`docs/job.md`, "Batches").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<String>,
 }
 
 /// Where an image comes from: `{"path": "photos/a.jpg"}` (relative to the job file, or

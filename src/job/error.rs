@@ -263,6 +263,15 @@ pub enum Problem {
     ImageChecksum,
     /// The card's layouts cannot show the job (found by the fit check after validation).
     Layout(crate::layout::FitError),
+    /// `batch.programme` names a policy this station does not have: add it to
+    /// `[validation.policies]` of the configuration, or ask the sender for the right name.
+    BatchProgrammeUnknown {
+        /// The name as given (a policy name, not personal data).
+        name: String,
+    },
+    /// A batch under a first-issuance-only policy (the school programme) carries a lost,
+    /// damaged or changed-data card: such a card is applied for individually (seed 004 §8d–e).
+    BatchFirstIssuanceOnly,
     /// Photo background does not follow the birth-year rule (warning or error by policy).
     PhotoBackground {
         /// What the birth year requires.
@@ -327,6 +336,8 @@ impl Problem {
             ImageTruncated => "image.truncated",
             ImageChecksum => "image.checksum",
             PhotoBackground { .. } => "photo.background",
+            BatchProgrammeUnknown { .. } => "batch.programme_unknown",
+            BatchFirstIssuanceOnly => "batch.first_issuance_only",
             Layout(e) => e.code(),
         }
     }

@@ -49,6 +49,7 @@ impl Message for Problem {
                 .with_each("found", found.id(), found.en())
                 .with_each("expected", expected.id(), expected.en()),
             Problem::Layout(e) => e.message_args(),
+            Problem::BatchProgrammeUnknown { name } => args.with("name", name),
             _ => args,
         }
     }

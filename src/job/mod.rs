@@ -82,30 +82,114 @@ pub struct ValidationPolicy {
     pub photo_background: BackgroundPolicy,
     /// Accept only JPEG photos (the collective programme's upload rule).
     pub photo_jpeg_only: bool,
+    /// A job of a batch under this policy must be a first issuance (seed 004 §8d–e: lost,
+    /// damaged and changed-data cards are applied for individually).
+    pub first_issuance_only: bool,
+    /// The policies a batch may name in `batch.programme`; not part of the TOML form (the
+    /// station's configuration fills it, [`Programmes::builtin`] otherwise).
+    #[serde(skip)]
+    pub programmes: Programmes,
+}
+
+/// Name of the collective school programme's built-in policy (`batch.programme`).
+pub const SCHOOL_PROGRAMME: &str = "sekolah";
+
+/// The named policies a batch can run under, by name. Each is used as it is: a programme's
+/// own `programmes` are never consulted (one level).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Programmes(std::sync::Arc<std::collections::BTreeMap<String, ValidationPolicy>>);
+
+impl Programmes {
+    /// Only [`SCHOOL_PROGRAMME`], the collective programme's policy.
+    pub fn builtin() -> Self {
+        Programmes::from_map(std::collections::BTreeMap::new())
+    }
+
+    /// The built-in programme plus `named` (a name given there replaces the built-in one).
+    pub fn from_map(named: std::collections::BTreeMap<String, ValidationPolicy>) -> Self {
+        let mut all = std::collections::BTreeMap::new();
+        all.insert(
+            SCHOOL_PROGRAMME.to_string(),
+            ValidationPolicy::collective_programme(),
+        );
+        for (name, mut p) in named {
+            p.programmes = Programmes::none();
+            all.insert(name, p);
+        }
+        Programmes(std::sync::Arc::new(all))
+    }
+
+    /// No programme at all (the policies inside a [`Programmes`]).
+    pub fn none() -> Self {
+        Programmes(std::sync::Arc::default())
+    }
+
+    /// The policy called `name`.
+    pub fn get(&self, name: &str) -> Option<&ValidationPolicy> {
+        self.0.get(name)
+    }
+
+    /// Names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+}
+
+impl Default for Programmes {
+    fn default() -> Self {
+        Programmes::builtin()
+    }
 }
 
 impl Default for ValidationPolicy {
     fn default() -> Self {
+        ValidationPolicy {
+            programmes: Programmes::builtin(),
+            ..ValidationPolicy::base()
+        }
+    }
+}
+
+impl ValidationPolicy {
+    /// The default limits, with no programme.
+    fn base() -> Self {
         ValidationPolicy {
             max_image_bytes: 2 * 1024 * 1024,
             max_image_pixels: 12_000_000,
             max_image_side: 8_000,
             photo_background: BackgroundPolicy::Warn,
             photo_jpeg_only: false,
+            first_issuance_only: false,
+            programmes: Programmes::none(),
         }
     }
-}
 
-impl ValidationPolicy {
-    /// The collective school programme (seed 004): JPEG photos of at most 100 KB; a wrong
-    /// background is still accepted (warning).
+    /// The collective school programme (seed 004): JPEG photos of at most 100 KB, first
+    /// issuance only; a wrong background is still accepted (warning).
     pub fn collective_programme() -> Self {
         ValidationPolicy {
             max_image_bytes: 100 * 1024,
             photo_jpeg_only: true,
-            ..Self::default()
+            first_issuance_only: true,
+            ..Self::base()
         }
     }
+
+    /// The policy a document runs under: its batch's programme, else this one. `Err(name)`
+    /// for a programme this station does not know.
+    pub fn for_batch<'a>(&'a self, programme: Option<&'a str>) -> Result<&'a Self, &'a str> {
+        match programme {
+            None => Ok(self),
+            Some(name) => self.programmes.get(name).ok_or(name),
+        }
+    }
+}
+
+/// A policy name (`batch.programme`, `[validation.policies.NAME]`): the job id's rule.
+pub fn check_policy_name(name: &str) -> Result<(), Finding> {
+    text::check_id(name)
+        .map(|_| ())
+        .map_err(|p| Finding::new("batch.programme", p))
 }
 
 /// Parses a job document. Structure only: types, required and unknown fields, date syntax,

@@ -297,6 +297,22 @@ pub fn pickup_code_hash(job_id: &str, code: &str) -> String {
     hex::encode(h.finalize())
 }
 
+/// The key under which a batch remembers a holder's NIK ([`crate::journal::NewJob::batch_nik`]):
+/// SHA-256 over a label, the journal's random id, the batch id and the NIK. Keyed by the
+/// journal file so that equal keys in two stations' journals say nothing; still reversible by
+/// whoever holds the journal (a NIK's masked form leaves few candidates), hence purged with the
+/// payload.
+pub fn batch_nik_key(journal_id: &str, batch_id: &str, nik: &str) -> String {
+    let mut h = sha2::Sha256::new();
+    h.update(b"cetak-batch-nik-v1\0");
+    h.update(journal_id.as_bytes());
+    h.update(b"\0");
+    h.update(batch_id.as_bytes());
+    h.update(b"\0");
+    h.update(nik.as_bytes());
+    hex::encode(h.finalize())
+}
+
 /// At intake: keeps the hash of the document's `pickup_code`, if it has one.
 pub(crate) fn remember_pickup_code(tx: &Tx<'_>, job_id: &str, payload: &str) -> Result<()> {
     // Cheap test first: bulk intake of a school batch carries no pickup codes.

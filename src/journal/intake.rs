@@ -1,6 +1,6 @@
 //! Intake (idempotent by job id) and dispatch (claiming the next job for a printer).
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension as _};
 use serde_json::json;
 
 use super::error::{JournalError, Result};
@@ -8,7 +8,7 @@ use super::job_tx::{history, load, transition, JobRow, StepInfo};
 use super::outbox;
 use super::state::{JobState, Step};
 use super::types::{check_id, check_masked_nik, Actor, BlangkoType};
-use super::{Journal, Tx};
+use super::{BatchOrder, Journal, Tx};
 
 /// A validated job to queue. The journal keeps the job document as opaque JSON text so it does
 /// not depend on the job type's Rust definition.
@@ -22,6 +22,9 @@ pub struct NewJob {
     pub nik_masked: String,
     /// Collective programme batch, if any.
     pub batch_id: Option<String>,
+    /// The holder's key within the batch ([`super::batch_nik_key`]); with a batch, a second
+    /// live job with the same key is refused ([`Enqueued::DuplicateInBatch`]).
+    pub batch_nik: Option<String>,
     /// Higher is printed first; equal priorities in intake order.
     pub priority: i32,
     /// Needs a printer with an encoder.
@@ -50,13 +53,25 @@ pub struct RejectedJob {
 }
 
 /// Outcome of enqueueing one job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Enqueued {
     /// New job, now queued (or recorded as rejected).
     Added,
     /// The same job id was already in the journal; nothing changed.
     AlreadyKnown(JobState),
+    /// The batch already holds a live job (not cancelled, superseded or rejected) for the same
+    /// holder: one card per child (seed 004 §6–7). The job is recorded as rejected with code
+    /// [`DUPLICATE_IN_BATCH`], naming the other job, in the same transaction as the check.
+    DuplicateInBatch {
+        /// The batch.
+        batch_id: String,
+        /// The job already there.
+        other_job: String,
+    },
 }
+
+/// Reason code of a job refused because its batch already holds the holder's card.
+pub const DUPLICATE_IN_BATCH: &str = "duplicate_in_batch";
 
 /// Outcome of [`Journal::enqueue_many`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -65,6 +80,8 @@ pub struct IntakeReport {
     pub added: u64,
     /// Jobs already known (duplicates, in the journal or earlier in the same batch).
     pub already_known: u64,
+    /// Jobs refused because their batch already holds the same holder.
+    pub duplicate_in_batch: u64,
 }
 
 /// What a printer can take, for dispatch.
@@ -103,6 +120,9 @@ pub(super) fn check_new(job: &NewJob) -> Result<()> {
     if let Some(b) = &job.batch_id {
         check_id("batch id", b)?;
     }
+    if let Some(k) = &job.batch_nik {
+        check_id("batch key", k)?;
+    }
     serde_json::from_str::<serde::de::IgnoredAny>(&job.payload).map_err(|e| {
         JournalError::InvalidInput(format!("job {} payload is not JSON: {e}", job.job_id))
     })?;
@@ -113,7 +133,52 @@ fn existing_state(tx: &Tx<'_>, job_id: &str) -> Result<JobState> {
     Ok(load(&tx.tx, job_id)?.state)
 }
 
+/// The live job of `batch_id` holding the same holder, if any.
+fn same_holder(tx: &Tx<'_>, job: &NewJob) -> Result<Option<(String, String)>> {
+    let (Some(batch), Some(key)) = (&job.batch_id, &job.batch_nik) else {
+        return Ok(None);
+    };
+    let other: Option<String> = tx
+        .tx
+        .prepare_cached(
+            "SELECT job_id FROM jobs INDEXED BY jobs_batch_nik
+             WHERE batch_id = ?1 AND batch_nik = ?2 AND job_id <> ?3
+               AND state NOT IN ('cancelled', 'superseded', 'rejected')
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![batch, key, job.job_id], |r| r.get(0))
+        .optional()?;
+    Ok(other.map(|o| (batch.clone(), o)))
+}
+
+/// Inserts a queued job, or refuses it as a second card for a holder of its batch (checked in
+/// this same transaction: two intakes cannot both pass).
 pub(super) fn insert_new(tx: &Tx<'_>, job: &NewJob) -> Result<Enqueued> {
+    if tx
+        .tx
+        .prepare_cached("SELECT 1 FROM jobs WHERE job_id = ?1")?
+        .exists([&job.job_id])?
+    {
+        return Ok(Enqueued::AlreadyKnown(existing_state(tx, &job.job_id)?));
+    }
+    if let Some((batch_id, other_job)) = same_holder(tx, job)? {
+        let rec = RejectedJob {
+            job_id: job.job_id.clone(),
+            blangko_type: Some(job.blangko_type),
+            nik_masked: Some(job.nik_masked.clone()),
+            batch_id: Some(batch_id.clone()),
+            payload: Some(job.payload.clone()),
+            reason: format!(
+                "batch {batch_id} already holds a card for this NIK: job {other_job} \
+                 (one card per child)"
+            ),
+        };
+        insert_rejected(tx, &rec, DUPLICATE_IN_BATCH)?;
+        return Ok(Enqueued::DuplicateInBatch {
+            batch_id,
+            other_job,
+        });
+    }
     let n = tx
         .tx
         .prepare_cached(
@@ -135,6 +200,11 @@ pub(super) fn insert_new(tx: &Tx<'_>, job: &NewJob) -> Result<Enqueued> {
         ])?;
     if n == 0 {
         return Ok(Enqueued::AlreadyKnown(existing_state(tx, &job.job_id)?));
+    }
+    if job.batch_nik.is_some() {
+        tx.tx
+            .prepare_cached("UPDATE jobs SET batch_nik = ?2 WHERE job_id = ?1")?
+            .execute(params![job.job_id, job.batch_nik])?;
     }
     super::handover::remember_pickup_code(tx, &job.job_id, &job.payload)?;
     let row = JobRow {
@@ -190,6 +260,7 @@ impl Journal {
             match insert_new(&tx, j)? {
                 Enqueued::Added => report.added += 1,
                 Enqueued::AlreadyKnown(_) => report.already_known += 1,
+                Enqueued::DuplicateInBatch { .. } => report.duplicate_in_batch += 1,
             }
         }
         tx.commit()?;
@@ -211,8 +282,9 @@ impl Journal {
     /// combination, so the time does not grow with the queue. The job becomes `preparing`.
     pub fn claim_next(&mut self, printer: &PrinterSlot) -> Result<Option<ClaimedJob>> {
         check_id("printer id", &printer.printer_id)?;
+        let order = self.batch_order;
         let tx = self.write()?;
-        let Some(job_id) = next_candidate(&tx.tx, printer)? else {
+        let Some(job_id) = next_candidate(&tx.tx, printer, order)? else {
             return Ok(None);
         };
         let mut job = load(&tx.tx, &job_id)?;
@@ -248,7 +320,12 @@ impl Journal {
     /// The job [`Journal::claim_next`] would take for this printer, without claiming it
     /// (a read: no transaction, no fsync).
     pub fn peek_next(&self, printer: &PrinterSlot) -> Result<Option<String>> {
-        next_candidate(&self.conn, printer)
+        next_candidate(&self.conn, printer, self.batch_order)
+    }
+
+    /// The key of `nik` within `batch_id` in this journal ([`NewJob::batch_nik`]).
+    pub fn batch_nik_key(&self, batch_id: &str, nik: &str) -> String {
+        super::batch_nik_key(&self.journal_id, batch_id, nik)
     }
 
     /// Jobs waiting in the queue.
@@ -327,9 +404,14 @@ pub(super) fn insert_rejected(tx: &Tx<'_>, job: &RejectedJob, code: &str) -> Res
     Ok(Enqueued::Added)
 }
 
-/// The best queued job for `printer`, without claiming it.
-fn next_candidate(conn: &rusqlite::Connection, printer: &PrinterSlot) -> Result<Option<String>> {
-    let mut best: Option<(i32, i64, String)> = None;
+/// The best queued job for `printer`, without claiming it: highest priority, then (batch
+/// first) the earliest-started batch, then intake order.
+fn next_candidate(
+    conn: &rusqlite::Connection,
+    printer: &PrinterSlot,
+    order: BatchOrder,
+) -> Result<Option<String>> {
+    let mut best: Option<((i32, i64, i64), String)> = None;
     let chips: &[bool] = if printer.has_encoder {
         &[false, true]
     } else {
@@ -340,25 +422,33 @@ fn next_candidate(conn: &rusqlite::Connection, printer: &PrinterSlot) -> Result<
     } else {
         &[false]
     };
-    let mut st = conn.prepare_cached(
-        "SELECT priority, id, job_id FROM jobs INDEXED BY jobs_dispatch
-         WHERE state = 'queued' AND blangko_type = ?1 AND needs_chip = ?2 AND needs_dual = ?3
-         ORDER BY priority DESC, id LIMIT 1",
-    )?;
+    let sql = match order {
+        BatchOrder::Fifo => {
+            "SELECT priority, id, id, job_id FROM jobs INDEXED BY jobs_dispatch
+             WHERE state = 'queued' AND blangko_type = ?1 AND needs_chip = ?2 AND needs_dual = ?3
+             ORDER BY priority DESC, id LIMIT 1"
+        }
+        BatchOrder::BatchFirst => {
+            "SELECT priority, batch_seq, id, job_id FROM jobs INDEXED BY jobs_dispatch_batch
+             WHERE state = 'queued' AND blangko_type = ?1 AND needs_chip = ?2 AND needs_dual = ?3
+             ORDER BY priority DESC, batch_seq, id LIMIT 1"
+        }
+    };
+    let mut st = conn.prepare_cached(sql)?;
     for &chip in chips {
         for &dual in duals {
             let mut rows = st.query(params![printer.blangko_type.code(), chip, dual])?;
             if let Some(r) = rows.next()? {
-                let cand: (i32, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                let rank: (i32, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
                 let better = match &best {
                     None => true,
-                    Some(b) => (cand.0, -cand.1) > (b.0, -b.1),
+                    Some((b, _)) => (rank.0, -rank.1, -rank.2) > (b.0, -b.1, -b.2),
                 };
                 if better {
-                    best = Some(cand);
+                    best = Some((rank, r.get(3)?));
                 }
             }
         }
     }
-    Ok(best.map(|b| b.2))
+    Ok(best.map(|b| b.1))
 }

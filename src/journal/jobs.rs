@@ -15,7 +15,9 @@ use super::state::{JobState, Step};
 use super::types::{Actor, SpoilCategory};
 use super::{Journal, Tx};
 
-pub use super::intake::{ClaimedJob, Enqueued, IntakeReport, NewJob, PrinterSlot, RejectedJob};
+pub use super::intake::{
+    ClaimedJob, Enqueued, IntakeReport, NewJob, PrinterSlot, RejectedJob, DUPLICATE_IN_BATCH,
+};
 pub use super::job_tx::{ChipInfo, PrintedInfo};
 
 impl Journal {

@@ -55,19 +55,21 @@ pub use audit::{AuditEntry, AuditProblem, AuditReport};
 pub use doubt::{DoubtResolution, InDoubtJob, RecoveryReport};
 pub use error::{JournalError, Result};
 pub use handover::{
-    pickup_code_hash, BatchHandOver, HandOver, HandOverRecord, HandOverRefusal, Relation,
+    batch_nik_key, pickup_code_hash, BatchHandOver, HandOver, HandOverRecord, HandOverRefusal,
+    Relation,
 };
 pub use jobs::{
     ChipInfo, ClaimedJob, Enqueued, IntakeReport, NewJob, PrintedInfo, PrinterSlot, RejectedJob,
+    DUPLICATE_IN_BATCH,
 };
 pub use lease::{HeldLease, LeaseDrop, LEASE_LOST, LEASE_LOST_ALERT, LEASE_RELEASED};
 pub use ledger::{Location, MovementKind, StockPlace};
 pub use origin::JobSource;
-pub use outbox::{OutboxEvent, PurgeReport};
+pub use outbox::{OutboxEvent, PurgeReport, EVENT_KINDS};
 pub use paperwork::{
     BatchCard, BatchCards, MovementRow, PlaceBalances, PrinterCounters, SpoiledCard,
 };
-pub use progress::BatchProgress;
+pub use progress::{BatchFigures, BatchProgress};
 pub use records::{HistoryEntry, JobRecord};
 pub use refused::{RefusedEvent, REFUSED_ALERT};
 pub use report::{stock_body, RibbonFigure};
@@ -89,6 +91,21 @@ pub struct JournalOptions {
     pub clock: Arc<dyn Clock>,
     /// How long a write waits for another connection's transaction.
     pub busy_timeout: Duration,
+    /// The order printers take queued jobs in ([`Journal::claim_next`]).
+    pub batch_order: BatchOrder,
+}
+
+/// The order of the queue among jobs of equal priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BatchOrder {
+    /// A batch's jobs go before those of any batch that started later: one school is finished
+    /// before the next starts (seed 004). A job without a batch takes its place by its own
+    /// arrival, as if it were a batch of one.
+    #[default]
+    BatchFirst,
+    /// Strictly in intake order.
+    Fifo,
 }
 
 impl Default for JournalOptions {
@@ -98,6 +115,7 @@ impl Default for JournalOptions {
             max_attempts: 3,
             clock: Arc::new(SystemClock),
             busy_timeout: Duration::from_secs(5),
+            batch_order: BatchOrder::default(),
         }
     }
 }
@@ -120,6 +138,7 @@ pub struct Journal {
     station_id: String,
     journal_id: String,
     max_attempts: u32,
+    batch_order: BatchOrder,
 }
 
 impl std::fmt::Debug for Journal {
@@ -180,6 +199,7 @@ impl Journal {
             station_id: options.station_id,
             journal_id,
             max_attempts: options.max_attempts,
+            batch_order: options.batch_order,
         })
     }
 

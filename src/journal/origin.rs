@@ -70,7 +70,7 @@ impl Journal {
         source.check()?;
         let tx = self.write()?;
         let out = insert_new(&tx, job)?;
-        if out == Enqueued::Added {
+        if matches!(out, Enqueued::Added | Enqueued::DuplicateInBatch { .. }) {
             store_source(&tx, &job.job_id, source)?;
         }
         tx.commit()?;

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::error::Result;
 use super::ledger::Location;
@@ -36,7 +36,7 @@ pub struct BatchCard {
 pub struct BatchCards {
     /// Batch name (e.g. the school) from the first job that carries it.
     pub name: Option<String>,
-    /// Printed cards, in order of printing.
+    /// Printed cards (handed over or waiting), in order of printing.
     pub printed: Vec<BatchCard>,
     /// Jobs of the batch in any other state, by state code.
     pub not_printed: BTreeMap<String, u64>,
@@ -119,6 +119,18 @@ pub struct PrinterCounters {
     pub spoiled: BTreeMap<(String, BlangkoType, String), i64>,
 }
 
+impl PrinterCounters {
+    /// Adds `more` (counters of later ledger rows) to these.
+    pub fn add(&mut self, more: PrinterCounters) {
+        for (k, n) in more.printed {
+            *self.printed.entry(k).or_default() += n;
+        }
+        for (k, n) in more.spoiled {
+            *self.spoiled.entry(k).or_default() += n;
+        }
+    }
+}
+
 impl Journal {
     /// Opens an existing journal read-only for reports: no migration, no write, no lock taken
     /// from the daemon (WAL readers never block it). Refused for a schema other than this
@@ -154,6 +166,7 @@ impl Journal {
             station_id: "report".into(),
             journal_id,
             max_attempts: 1,
+            batch_order: super::BatchOrder::default(),
         })
     }
 }
@@ -163,7 +176,8 @@ fn parse_type(s: &str) -> Option<BlangkoType> {
 }
 
 impl Journal {
-    /// The printed cards of `batch_id`, with what the final list needs (from each job's payload;
+    /// The printed cards of `batch_id` (handed over or not: the BAST of a school batch is
+    /// written at its hand-over), with what the final list needs (from each job's payload;
     /// name and sex are `None` for jobs whose personal data was purged).
     pub fn batch_cards(&self, batch_id: &str) -> Result<BatchCards> {
         let mut out = BatchCards::default();
@@ -175,7 +189,8 @@ impl Journal {
                     (SELECT e.at FROM job_events e
                       WHERE e.job_id = j.job_id AND e.to_state = 'printed'
                       ORDER BY e.id DESC LIMIT 1)
-             FROM jobs j WHERE j.batch_id = ?1 AND j.state = 'printed' ORDER BY 6, j.id",
+             FROM jobs j WHERE j.batch_id = ?1 AND j.state IN ('printed', 'diserahkan')
+             ORDER BY 6, j.id",
         )?;
         let rows = st.query_map([batch_id], |r| {
             Ok((
@@ -212,7 +227,8 @@ impl Journal {
             });
         }
         let mut st = self.conn.prepare(
-            "SELECT state, COUNT(*) FROM jobs WHERE batch_id = ?1 AND state != 'printed'
+            "SELECT state, COUNT(*) FROM jobs
+             WHERE batch_id = ?1 AND state NOT IN ('printed', 'diserahkan')
              GROUP BY state",
         )?;
         let rows = st.query_map([batch_id], |r| {
@@ -372,13 +388,26 @@ impl Journal {
     /// Printed and spoiled blangko per printer (or place), type and category, since the
     /// journal began.
     pub fn printer_counters(&self) -> Result<PrinterCounters> {
+        Ok(self.printer_counters_after(0)?.0)
+    }
+
+    /// [`Self::printer_counters`] of the ledger rows after `after` (an id this function
+    /// returned before; 0 for all), and the id to give next time. The ledger is append-only,
+    /// so a running total plus these is the same figure, without reading every card again.
+    pub fn printer_counters_after(&self, after: i64) -> Result<(PrinterCounters, i64)> {
+        // The newest row first: every row up to it is committed (one writer, ids in commit
+        // order), so nothing is skipped between two calls.
+        let newest: i64 = self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM ledger")?
+            .query_row([], |r| r.get(0))?;
         let mut out = PrinterCounters::default();
-        let mut st = self.conn.prepare(
+        let mut st = self.conn.prepare_cached(
             "SELECT kind, blangko_type, from_loc, COALESCE(category, ''), SUM(count) FROM ledger
-             WHERE kind IN ('consumed', 'spoiled')
+             WHERE id > ?1 AND id <= ?2 AND +kind IN ('consumed', 'spoiled')
              GROUP BY kind, blangko_type, from_loc, category",
         )?;
-        let rows = st.query_map([], |r| {
+        let rows = st.query_map(params![after, newest], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -401,7 +430,48 @@ impl Journal {
                 *out.spoiled.entry((place, t, category)).or_default() += n;
             }
         }
-        Ok(out)
+        Ok((out, newest.max(after)))
+    }
+
+    /// The job of the last card printed on `printer` (from the ledger's index on kind and
+    /// time: recent cards are found at once).
+    pub fn last_card(&self, printer: &str) -> Result<Option<String>> {
+        let from = Location::InPrinter(printer.to_string()).to_string();
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT job_id FROM ledger WHERE kind = 'consumed' AND from_loc = ?1
+                 ORDER BY at DESC LIMIT 1",
+            )?
+            .query_row([from], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// [`Self::card_durations`] of the cards printed after job event `after` (an id this
+    /// function returned before; 0 for all), and the id to give next time: the metrics keep
+    /// their histogram up to date without reading every card at each scrape.
+    pub fn card_durations_after(&self, after: i64) -> Result<(Vec<f64>, i64)> {
+        // The newest event first: every event up to it is committed (one writer, ids in
+        // commit order), so nothing is skipped between two calls.
+        let newest: i64 = self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM job_events")?
+            .query_row([], |r| r.get(0))?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT p.at - (SELECT MAX(f.at) FROM job_events f
+                             WHERE f.job_id = p.job_id AND f.step = 'feed' AND f.id < p.id)
+             FROM job_events p
+             WHERE p.id > ?1 AND p.id <= ?2 AND p.step = 'mark printed'",
+        )?;
+        let rows = st.query_map(params![after, newest], |r| r.get::<_, Option<i64>>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            if let Some(ms) = row? {
+                out.push(ms as f64 / 1000.0);
+            }
+        }
+        Ok((out, newest.max(after)))
     }
 
     /// Seconds from feeding to `printed` for every printed card (the last attempt of each

@@ -235,6 +235,31 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX jobs_batch_state ON jobs (batch_id, state) WHERE batch_id IS NOT NULL;
     "#,
+    // 13 (batches): one card per child in a batch, and one school finished before the next.
+    //  - batch_nik: keyed hash of the holder's NIK (`batch_nik_key`: the journal's random id,
+    //    the batch id, the NIK), set at intake for jobs of a batch; intake refuses a second
+    //    live job of the same batch with the same key in the transaction that would insert
+    //    it. Cleared with the payload by the personal-data purge (a NIK's hash can be
+    //    reversed by trying every NIK of the masked pattern).
+    //  - batch_seq: the intake sequence (`id`) of the batch's first job, or the job's own for
+    //    a job without a batch, set by a trigger on every insert; the `batch-first` dispatch
+    //    order sorts by it.
+    r#"
+    ALTER TABLE jobs ADD COLUMN batch_nik TEXT;
+    ALTER TABLE jobs ADD COLUMN batch_seq INTEGER;
+    UPDATE jobs SET batch_seq = CASE WHEN batch_id IS NULL THEN id
+        ELSE (SELECT MIN(j.id) FROM jobs j WHERE j.batch_id = jobs.batch_id) END;
+    CREATE INDEX jobs_batch_nik ON jobs (batch_id, batch_nik) WHERE batch_nik IS NOT NULL;
+    CREATE INDEX jobs_dispatch_batch
+        ON jobs (blangko_type, needs_chip, needs_dual, priority DESC, batch_seq, id)
+        WHERE state = 'queued';
+    CREATE TRIGGER jobs_batch_seq AFTER INSERT ON jobs WHEN NEW.batch_seq IS NULL
+    BEGIN
+        UPDATE jobs SET batch_seq = CASE WHEN NEW.batch_id IS NULL THEN NEW.id
+            ELSE (SELECT MIN(j.id) FROM jobs j WHERE j.batch_id = NEW.batch_id) END
+        WHERE id = NEW.id;
+    END;
+    "#,
 ];
 
 /// Schema version this build writes.

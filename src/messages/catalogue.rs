@@ -4,12 +4,6 @@
 
 use super::Entry;
 
-macro_rules! entries {
-    ($($code:literal => $id:literal, $en:literal;)*) => {
-        &[$(Entry { code: $code, id: $id, en: $en }),*]
-    };
-}
-
 /// Every text of the station crate.
 pub static CATALOGUE: &[Entry] = entries! {
     // Words the CLI puts before a message.
@@ -154,6 +148,13 @@ pub static CATALOGUE: &[Entry] = entries! {
         "the image is larger than {limit} bytes";
     "image.format" => "gambar bukan JPEG maupun PNG",
         "the image is neither JPEG nor PNG";
+    "intake.duplicate_in_batch" => "batch {batch} sudah memuat pekerjaan {other} untuk NIK ini: satu KIA per anak",
+        "batch {batch} already holds job {other} for this NIK: one KIA per child";
+    "batch.unknown" => "batch {batch} tidak dikenal di stasiun ini", "batch {batch} is not known at this station";
+    "batch.programme_unknown" => "batch memakai kebijakan {name} yang tidak dikenal stasiun ini (lihat [validation.policies] di konfigurasi)",
+        "the batch names the policy {name}, which this station does not know (see [validation.policies] in the configuration)";
+    "batch.first_issuance_only" => "batch sekolah hanya untuk penerbitan pertama (baru); kartu hilang, rusak atau perubahan data diajukan perorangan",
+        "a school batch is for first issuance only (new); lost, damaged or changed-data cards are applied for individually";
     "image.jpeg_required" => "foto harus JPEG menurut kebijakan ini",
         "the photo must be a JPEG under this policy";
     "image.too_many_pixels" => "gambar berukuran {width}x{height} piksel, melebihi batas {limit} piksel",
@@ -329,18 +330,33 @@ pub static CATALOGUE: &[Entry] = entries! {
     "usage.hint" => "Lihat 'cetak --help' (atau 'cetak PERINTAH --help').",
         "For more information, try 'cetak --help' (or 'cetak COMMAND --help').";
 
-    // Top-level `cetak --help` (`cli::command`); the template's `{…}` are clap's.
+    // `cetak --help` and every `cetak … --help` (`cli::help`); the template's `{…}` are clap's.
+    // The commands' and options' texts are in `help.rs`.
     "help.about" => "cetak: stasiun cetak KTP-el dan KIA.", "cetak: print station for KTP-el and KIA cards.";
     "help.template" => "{before-help}{about-with-newline}\nPenggunaan: {usage}\n\n{all-args}{after-help}",
         "{before-help}{about-with-newline}\nUsage: {usage}\n\n{all-args}{after-help}";
     "help.commands" => "Perintah", "Commands";
     "help.options" => "Opsi", "Options";
-    "help.lang" => "Bahasa pesan: id (Bahasa Indonesia) atau en (English)",
-        "Message language: id (Bahasa Indonesia) or en (English)";
-    "help.log" => "Saringan log (sintaks `EnvFilter` tracing), mis. `info` atau `cetak=debug`",
-        "Log filter (tracing `EnvFilter` syntax), e.g. `info` or `cetak=debug`";
 
     // The command line's own sentences (`src/cli/`).
+    // `cetak batch list|show`.
+    "cli.batch.none" => "belum ada batch", "no batches yet";
+    "cli.batch.id" => "batch", "batch";
+    "cli.batch.name" => "nama", "name";
+    "cli.batch.programme" => "kebijakan", "policy";
+    "cli.batch.station_policy" => "kebijakan stasiun", "the station's policy";
+    "cli.batch.total" => "jumlah", "total";
+    "cli.batch.boys" => "laki-laki", "boys";
+    "cli.batch.girls" => "perempuan", "girls";
+    "cli.batch.sex_unknown" => "jenis kelamin tak diketahui", "sex unknown";
+    "cli.batch.printed" => "tercetak", "printed";
+    "cli.batch.handed_over" => "diserahkan", "handed over";
+    "cli.batch.spoiled" => "rusak", "spoiled";
+    "cli.batch.waiting" => "menunggu", "waiting";
+    "cli.batch.failed" => "gagal", "failed";
+    "cli.batch.rejected" => "ditolak", "rejected";
+    "cli.batch.cancelled" => "dibatalkan", "cancelled";
+    "cli.batch.left" => "belum tercetak", "not yet printed";
     "cli.nothing_waits_for_an_operator" => "tidak ada yang menunggu operator",
         "nothing waits for an operator";
     "cli.printer" => "printer",

@@ -12,11 +12,12 @@ use sha2::{Digest, Sha256};
 
 use super::csv::Csv;
 use super::pdf::{Align, Col, Pdf, LEFT};
-use super::text::{t, terbilang};
+use super::text::terbilang;
 use super::{
     date_words, day_name, letterhead, signatures, Lang, Official, ReportConfig, ReportError,
 };
 use crate::journal::{BatchCard, Journal};
+use crate::messages::label;
 
 /// A BAST ready to be written.
 #[derive(Debug, Clone)]
@@ -66,18 +67,11 @@ pub fn build(
 ) -> Result<Bast, ReportError> {
     let b = journal.batch_cards(batch_id)?;
     if b.printed.is_empty() {
-        let (id, en) = if b.not_printed.is_empty() {
-            (
-                format!("batch {batch_id} tidak dikenal di jurnal stasiun ini"),
-                format!("batch {batch_id} is not known to this station's journal"),
-            )
+        return Err(if b.not_printed.is_empty() {
+            ReportError::UnknownBatch(batch_id.to_string())
         } else {
-            (
-                format!("batch {batch_id} belum memiliki kartu tercetak"),
-                format!("batch {batch_id} has no printed card yet"),
-            )
-        };
-        return Err(ReportError::input(id, en));
+            ReportError::NoPrintedCard(batch_id.to_string())
+        });
     }
     let sex = |s: &str| {
         b.printed
@@ -111,14 +105,14 @@ fn sex_short(c: &BatchCard) -> &'static str {
 /// The final list as CSV; headings in `lang`.
 pub fn csv(b: &Bast, lang: Lang) -> String {
     let heading = [
-        t(lang, "no", "no"),
-        t(lang, "nik", "nik"),
-        t(lang, "nama", "name"),
-        t(lang, "jenis_kelamin", "sex"),
-        t(lang, "kelas_keterangan", "class_note"),
-        t(lang, "no_kartu", "card_number"),
-        t(lang, "job", "job"),
-        t(lang, "nomor_bast", "bast_number"),
+        label(lang, "csv.no"),
+        label(lang, "csv.nik"),
+        label(lang, "csv.name"),
+        label(lang, "csv.sex"),
+        label(lang, "csv.class_note"),
+        label(lang, "csv.card_number"),
+        label(lang, "csv.job"),
+        label(lang, "csv.bast_number"),
     ];
     let mut c = Csv::new(&heading);
     for (i, card) in b.cards.iter().enumerate() {

@@ -10,7 +10,7 @@ pub struct Csv {
 
 impl Csv {
     /// A table with this heading row.
-    pub fn new(heading: &[String]) -> Csv {
+    pub fn new<S: AsRef<str>>(heading: &[S]) -> Csv {
         let mut c = Csv::default();
         c.row(heading);
         c

@@ -24,51 +24,110 @@ use crate::journal::{JournalError, Timestamp};
 
 pub use crate::messages::Lang;
 
-/// Why a report could not be made. Each variant says in Bahasa Indonesia and English what to do.
+/// Why a report could not be made. Each variant says what to do; the operator's text is the
+/// catalogue's (`report.*`), `Display` is English for logs.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     /// The journal could not be read: check the data folder and that this user may read it.
-    #[error(transparent)]
+    #[error("the journal cannot be read: {0}")]
     Journal(#[from] JournalError),
     /// The PDF library or the embedded font failed (a bug: report it).
     #[error("PDF: {0}")]
     Pdf(String),
     /// The output file could not be written: check the path and its folder's permissions.
-    #[error("{path}: {source}")]
+    #[error("{path}: cannot be written: {source}")]
     Io {
         /// File.
         path: String,
         /// Cause.
         source: std::io::Error,
     },
-    /// What was asked cannot be reported (unknown batch, dates the wrong way round, …).
-    #[error("{en}")]
-    Input {
-        /// Bahasa Indonesia.
-        id: String,
-        /// English.
-        en: String,
+    /// The batch is not in this station's journal: check the batch id.
+    #[error("batch {0} is not known to this station's journal")]
+    UnknownBatch(String),
+    /// The batch has no printed card yet: nothing to hand over.
+    #[error("batch {0} has no printed card yet")]
+    NoPrintedCard(String),
+    /// The period's days are the wrong way round.
+    #[error("end date {to} is before start date {from}")]
+    DatesReversed {
+        /// First day given.
+        from: NaiveDate,
+        /// Last day given.
+        to: NaiveDate,
+    },
+    /// Neither `--date` nor `--from` and `--to` were given.
+    #[error("give --date or --from and --to")]
+    DaysMissing,
+    /// The journal file cannot be opened: check `data_dir` and read permission.
+    #[error("journal {path} cannot be opened ({source}); check data_dir and read permission")]
+    JournalUnavailable {
+        /// The journal file.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// Root could not take the identity of the data folder's owner.
+    #[error("cannot read as the owner of {dir}: {source}")]
+    NotOwner {
+        /// The data folder.
+        dir: String,
+        /// Cause.
+        source: std::io::Error,
     },
 }
 
 impl ReportError {
     /// Operator message in `lang`.
     pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (ReportError::Input { id, .. }, Lang::Id) => id.clone(),
-            (ReportError::Journal(e), Lang::Id) => format!("jurnal tidak dapat dibaca: {e}"),
-            (ReportError::Io { path, source }, Lang::Id) => {
-                format!("{path}: tidak dapat ditulis: {source}")
-            }
-            (ReportError::Pdf(e), Lang::Id) => format!("PDF gagal dibuat: {e}"),
-            (e, Lang::En) => e.to_string(),
+        crate::messages::text(lang, self)
+    }
+
+    /// The request cannot be reported (unknown batch, days the wrong way round, …), as opposed
+    /// to a failure of the station.
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            ReportError::UnknownBatch(_)
+                | ReportError::NoPrintedCard(_)
+                | ReportError::DatesReversed { .. }
+                | ReportError::DaysMissing
+        )
+    }
+}
+
+impl crate::messages::Message for ReportError {
+    fn message_code(&self) -> &'static str {
+        match self {
+            ReportError::Journal(_) => "report.journal",
+            ReportError::Pdf(_) => "report.pdf",
+            ReportError::Io { .. } => "report.io",
+            ReportError::UnknownBatch(_) => "report.unknown_batch",
+            ReportError::NoPrintedCard(_) => "report.no_printed_card",
+            ReportError::DatesReversed { .. } => "report.dates_reversed",
+            ReportError::DaysMissing => "report.days_missing",
+            ReportError::JournalUnavailable { .. } => "report.journal_unavailable",
+            ReportError::NotOwner { .. } => "report.not_owner",
         }
     }
 
-    pub(crate) fn input(id: impl Into<String>, en: impl Into<String>) -> ReportError {
-        ReportError::Input {
-            id: id.into(),
-            en: en.into(),
+    fn message_args(&self) -> crate::messages::Args {
+        use crate::messages::{io_error, Args, MessageText as _};
+        let args = Args::new();
+        match self {
+            ReportError::Journal(e) => e.as_arg(args, "reason"),
+            ReportError::Pdf(detail) => args.with("detail", detail),
+            ReportError::Io { path, source } | ReportError::JournalUnavailable { path, source } => {
+                io_error(source).as_arg(args.with("path", path), "reason")
+            }
+            ReportError::UnknownBatch(batch) | ReportError::NoPrintedCard(batch) => {
+                args.with("batch", batch)
+            }
+            ReportError::DatesReversed { from, to } => args.with("from", from).with("to", to),
+            ReportError::DaysMissing => args,
+            ReportError::NotOwner { dir, source } => {
+                io_error(source).as_arg(args.with("dir", dir), "reason")
+            }
         }
     }
 }
@@ -103,10 +162,7 @@ impl Period {
         utc_offset_minutes: i32,
     ) -> Result<Period, ReportError> {
         if to < from {
-            return Err(ReportError::input(
-                format!("tanggal akhir {to} sebelum tanggal awal {from}"),
-                format!("end date {to} is before start date {from}"),
-            ));
+            return Err(ReportError::DatesReversed { from, to });
         }
         Ok(Period {
             from,
@@ -285,4 +341,53 @@ pub(crate) fn operator_sign_off(p: &mut pdf::Pdf, cfg: &ReportConfig, day: Naive
         ("Yang membuat,\nOperator Pencetakan", &Official::default()),
         ("Mengetahui,", &cfg.head_of_section),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One value of every variant renders fully in both languages.
+    #[test]
+    fn every_report_error_has_its_text_in_both_languages() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let io = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let all = [
+            ReportError::Journal(JournalError::UnknownJob("J-1".into())),
+            ReportError::Pdf("font".into()),
+            ReportError::Io {
+                path: "/x.pdf".into(),
+                source: io(),
+            },
+            ReportError::UnknownBatch("B-1".into()),
+            ReportError::NoPrintedCard("B-1".into()),
+            ReportError::DatesReversed {
+                from: day(2),
+                to: day(1),
+            },
+            ReportError::DaysMissing,
+            ReportError::JournalUnavailable {
+                path: "/j".into(),
+                source: io(),
+            },
+            ReportError::NotOwner {
+                dir: "/d".into(),
+                source: io(),
+            },
+        ];
+        for e in &all {
+            let defects = cetak_drivers::messages::check_message(crate::messages::CATALOGUES, e);
+            assert_eq!(defects, Vec::<String>::new());
+            assert_ne!(e.message(Lang::Id), e.message(Lang::En));
+        }
+        let e = &all[0];
+        assert!(e
+            .message(Lang::Id)
+            .starts_with("jurnal tidak dapat dibaca: "));
+        assert!(
+            !e.message(Lang::Id).contains("unknown job"),
+            "{}",
+            e.message(Lang::Id)
+        );
+    }
 }

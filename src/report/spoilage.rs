@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use super::csv::Csv;
 use super::pdf::{Align, Col, ColSpec, Pdf};
-use super::text::t;
 use super::{operator_sign_off, period_heading, Lang, Period, ReportConfig, ReportError};
 use crate::journal::{BlangkoType, Journal, SpoilCategory, SpoiledCard};
+use crate::messages::label;
 
 /// The spoilage report of a period.
 #[derive(Debug, Clone)]
@@ -82,15 +82,15 @@ fn place_label(from: &str) -> String {
 /// One line per spoiled-blangko movement; headings in `lang`.
 pub fn csv(s: &Spoilage, lang: Lang) -> String {
     let heading = [
-        t(lang, "waktu", "time"),
-        t(lang, "jenis_blangko", "blangko_type"),
-        t(lang, "kategori", "category"),
-        t(lang, "jumlah", "count"),
-        t(lang, "no_kartu", "card_number"),
-        t(lang, "asal", "from"),
-        t(lang, "job", "job"),
-        t(lang, "catatan", "note"),
-        t(lang, "petugas", "operator"),
+        label(lang, "csv.time"),
+        label(lang, "csv.blangko_type"),
+        label(lang, "csv.category"),
+        label(lang, "csv.count"),
+        label(lang, "csv.card_number"),
+        label(lang, "csv.from"),
+        label(lang, "csv.job"),
+        label(lang, "csv.note"),
+        label(lang, "csv.operator"),
     ];
     let mut c = Csv::new(&heading);
     for card in &s.cards {

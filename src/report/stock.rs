@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use super::csv::Csv;
 use super::pdf::{Align, Col, ColSpec, Pdf};
-use super::text::t;
 use super::{operator_sign_off, period_heading, Lang, Period, ReportConfig, ReportError};
 use crate::journal::{BlangkoType, Journal, Location, MovementRow, PlaceBalances};
+use crate::messages::label;
 
 /// Figures of one type over the period.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,18 +108,18 @@ fn held(loc: &str) -> bool {
 /// Every movement with the running store and station balances after it; headings in `lang`.
 pub fn csv(s: &StockPeriod, lang: Lang) -> String {
     let heading = [
-        t(lang, "no_gerakan", "movement"),
-        t(lang, "waktu", "time"),
-        t(lang, "jenis_blangko", "blangko_type"),
-        t(lang, "gerakan", "kind"),
-        t(lang, "jumlah", "count"),
-        t(lang, "dari", "from"),
-        t(lang, "ke", "to"),
-        t(lang, "lot", "lot"),
-        t(lang, "kategori", "category"),
-        t(lang, "petugas", "operator"),
-        t(lang, "saldo_gudang", "store_balance"),
-        t(lang, "saldo_stasiun", "station_balance"),
+        label(lang, "csv.movement"),
+        label(lang, "csv.time"),
+        label(lang, "csv.blangko_type"),
+        label(lang, "csv.kind"),
+        label(lang, "csv.count"),
+        label(lang, "csv.source"),
+        label(lang, "csv.destination"),
+        label(lang, "csv.lot"),
+        label(lang, "csv.category"),
+        label(lang, "csv.operator"),
+        label(lang, "csv.store_balance"),
+        label(lang, "csv.station_balance"),
     ];
     let mut store: BTreeMap<BlangkoType, i64> = BTreeMap::new();
     let mut station: BTreeMap<BlangkoType, i64> = BTreeMap::new();

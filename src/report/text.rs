@@ -1,15 +1,5 @@
-//! The few operator texts of the reports, in Bahasa Indonesia and English (to be folded into
-//! the station's message catalogue), and numbers in Indonesian words for the BAST.
-
-pub use crate::messages::Lang;
-
-/// Picks the text for `lang`.
-pub fn t(lang: Lang, id: &str, en: &str) -> String {
-    match lang {
-        Lang::Id => id.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
+//! Numbers in Indonesian words for the BAST (the reports' operator texts are catalogue rows,
+//! `csv.*` and `report.*`).
 
 const UNITS: [&str; 12] = [
     "nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",

@@ -241,6 +241,28 @@ case("photo-too-large.json", "image.too_large", "photo", KIA,
 case("photo-png-in-collective-programme.json", "image.jpeg_required", "photo",
      with_(KIA, lambda d: d.__setitem__("photo", {"path": PHOTOS + "signature-holder.png"})),
      policy={"max_image_bytes": 102400, "photo_jpeg_only": True})
+# --- Batches (docs/job.md "Batches"): the programme a batch names picks the policy ---
+SCHOOL = {"id": "SDN-CONTOH-01", "name": "SD Negeri Contoh 01", "note": "Kelas 5A", "programme": "sekolah"}
+def school(d):
+    d["batch"] = copy.deepcopy(SCHOOL)
+case("school-batch-png-photo.json", "image.jpeg_required", "photo",
+     with_(KIA, lambda d: (school(d), d.__setitem__("photo", {"path": PHOTOS + "signature-holder.png"}))),
+     note="a PNG photo in a school batch: the collective programme takes JPEG only (seed 004 §5b)")
+# The sample photo with a 96 KB trailer after its end marker (as phones append): a sound JPEG
+# of about 109 KB, over the programme's 100 KB.
+with open(os.path.join(ROOT, "..", "..", "examples", "photos", "kia-5-17.jpg"), "rb") as f:
+    big = f.read() + bytes((i * 7) & 0xff for i in range(96 * 1024))
+with open(os.path.join(ROOT, "images", "photo-109kb.jpg"), "wb") as f:
+    f.write(big)
+case("school-batch-photo-over-100kb.json", "image.too_large", "photo",
+     with_(KIA, lambda d: (school(d), d.__setitem__("photo", {"path": "images/photo-109kb.jpg"}))),
+     note="a 109 KB JPEG in a school batch: the collective programme takes at most 100 KB; the same file passes without the batch")
+case("school-batch-not-first-issuance.json", "batch.first_issuance_only", "issuance",
+     with_(KIA, lambda d: (school(d), d.__setitem__("issuance", "lost"))),
+     note="a lost KIA in a school batch: lost, damaged and changed-data cards are applied for individually (seed 004 §8d-e)")
+case("batch-programme-unknown.json", "batch.programme_unknown", "batch.programme",
+     with_(KIA, lambda d: (school(d), d["batch"].__setitem__("programme", "pesantren"))),
+     note="a programme the station's configuration does not name")
 case("photo-wrong-background.json", "photo.background", "photo",
      with_(KIA, lambda d: d.__setitem__("photo", {"path": PHOTOS + "kia-5-17-wrong-background.jpg"})),
      policy={"photo_background": "reject"})

@@ -4,6 +4,7 @@
 mod support;
 
 mod journal_audit;
+mod journal_batches;
 mod journal_crash;
 mod journal_ledger;
 mod journal_outbox;

@@ -328,6 +328,28 @@ fn every_event_the_journal_writes_matches_its_kind_schema() {
     j.mark_printed("J7", &PrintedInfo::default()).unwrap();
     j.hand_over_batch("SD-01", "IBU GURU", Relation::Sekolah, &op())
         .unwrap();
+    // requeued: the printer did not take the blangko fed for the job
+    feed(j, "J8");
+    j.feed_not_taken("J8", "feeder empty").unwrap();
+    // written off after printing (data changed): back to the queue for a new card
+    j.write_off_printed(
+        "J0",
+        SpoilCategory::PerubahanElemenData,
+        "name corrected at the counter",
+        &cetak::journal::AfterWriteOff::Reprint,
+        &admin(),
+    )
+    .unwrap();
+    // rejected at intake as a second card for a child of the batch
+    let key = j.batch_nik_key("SD-02", &nik(9));
+    for id in ["J9", "J10"] {
+        let mut pupil = job(id, BlangkoType::Kia);
+        pupil.batch_id = Some("SD-02".into());
+        pupil.batch_nik = Some(key.clone());
+        j.enqueue(&pupil).unwrap();
+    }
+    // stock report
+    j.report_stock(&[]).unwrap();
     // alert
     j.raise_alert(
         "tamper",
@@ -351,23 +373,52 @@ fn every_event_the_journal_writes_matches_its_kind_schema() {
         let w: Event = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(serde_json::to_value(&w).unwrap(), v);
     }
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == "rejected" && e.body.contains("\"duplicate_in_batch\"")),
+        "no duplicate_in_batch rejection"
+    );
     kinds.sort();
     kinds.dedup();
+    // This run writes every kind the journal can write.
+    let mut all = cetak::journal::EVENT_KINDS.to_vec();
+    all.sort();
+    assert_eq!(kinds, all);
+}
+
+#[test]
+fn every_event_kind_the_journal_writes_is_in_the_contract_and_no_other() {
+    let c = Contract::load().unwrap();
+    let event = &c.document()["components"]["schemas"]["Event"];
+    let mapping = event["discriminator"]["mapping"]
+        .as_object()
+        .expect("Event has a discriminator mapping");
+    let mut documented: Vec<&str> = mapping.keys().map(String::as_str).collect();
+    documented.sort();
+    let mut written = cetak::journal::EVENT_KINDS.to_vec();
+    written.sort();
     assert_eq!(
-        kinds,
-        [
-            "accepted",
-            "alert",
-            "cancelled",
-            "doubt_resolved",
-            "failed",
-            "handed_over",
-            "in_doubt",
-            "printed",
-            "printing",
-            "ready_for_pickup",
-            "rejected",
-            "spoiled"
-        ]
+        documented, written,
+        "docs/protocol/openapi.yaml Event mapping vs EVENT_KINDS"
     );
+    // Each mapped schema exists, is in `oneOf`, and fixes its kind.
+    let one_of: Vec<&str> = event["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["$ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(one_of.len(), mapping.len());
+    for (kind, target) in mapping {
+        let target = target.as_str().unwrap();
+        assert!(one_of.contains(&target), "{target} not in Event.oneOf");
+        let name = target.rsplit('/').next().unwrap();
+        let schema = &c.document()["components"]["schemas"][name];
+        assert_eq!(
+            schema["properties"]["kind"]["const"].as_str(),
+            Some(kind.as_str()),
+            "{name} does not fix kind {kind}"
+        );
+    }
 }

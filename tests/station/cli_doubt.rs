@@ -52,6 +52,7 @@ fn new_job(id: &str) -> NewJob {
         blangko_type: BlangkoType::Kia,
         nik_masked: "3273********0007".into(),
         batch_id: None,
+        batch_nik: None,
         priority: 0,
         needs_chip: false,
         needs_dual_side: false,

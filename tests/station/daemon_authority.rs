@@ -11,126 +11,12 @@
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::daemon::*;
 use cetak::daemon::control::EventView;
 use cetak::journal::{BlangkoType, JobState};
-
-fn root_or_skip(test: &str) -> bool {
-    if nix::unistd::getuid().is_root() {
-        return true;
-    }
-    eprintln!("{test}: not root: users cannot be created here; skipped (CI runs as root)");
-    false
-}
-
-/// Users and groups made for one test; removed when dropped.
-struct Accounts {
-    tag: String,
-    users: Vec<String>,
-    groups: Vec<String>,
-}
-
-static SEQ: AtomicU32 = AtomicU32::new(0);
-
-fn run_ok(cmd: &mut Command) {
-    let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        o.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-impl Accounts {
-    fn new() -> Accounts {
-        let n = SEQ.fetch_add(1, Ordering::SeqCst);
-        Accounts {
-            tag: format!("ct{}x{n}", std::process::id()),
-            users: Vec::new(),
-            groups: Vec::new(),
-        }
-    }
-
-    /// A group `<tag><suffix>`.
-    fn group(&mut self, suffix: &str) -> String {
-        let name = format!("{}{suffix}", self.tag);
-        run_ok(Command::new("groupadd").arg(&name));
-        self.groups.push(name.clone());
-        name
-    }
-
-    /// A user `<tag><suffix>` (own primary group, no home) in `groups`; returns (name, uid, gid).
-    fn user(&mut self, suffix: &str, groups: &[&str]) -> (String, u32, u32) {
-        let name = format!("{}{suffix}", self.tag);
-        let mut cmd = Command::new("useradd");
-        cmd.args(["-M", "-U", "-s", "/usr/sbin/nologin"]);
-        if !groups.is_empty() {
-            cmd.arg("-G").arg(groups.join(","));
-        }
-        run_ok(cmd.arg(&name));
-        self.users.push(name.clone());
-        let u = nix::unistd::User::from_name(&name).unwrap().unwrap();
-        (name, u.uid.as_raw(), u.gid.as_raw())
-    }
-}
-
-impl Drop for Accounts {
-    fn drop(&mut self) {
-        for u in &self.users {
-            let _ = Command::new("userdel").arg(u).output();
-        }
-        for g in &self.groups {
-            let _ = Command::new("groupdel").arg(g).output();
-        }
-    }
-}
-
-/// The built CLI run as `user` (its own uid, gid and supplementary groups from the group
-/// database), talking to `socket`.
-fn as_user(user: &str, socket: &Path, lang: &str, args: &[&str]) -> Output {
-    let u = nix::unistd::User::from_name(user).unwrap().unwrap();
-    Command::new("setpriv")
-        .arg(format!("--reuid={}", u.uid))
-        .arg(format!("--regid={}", u.gid))
-        .arg("--init-groups")
-        .arg("--")
-        .arg(env!("CARGO_BIN_EXE_cetak"))
-        .args(["--lang", lang])
-        .args(args)
-        .arg("--socket")
-        .arg(socket)
-        .env_remove("CETAK_CONFIG")
-        .env_remove("CETAK_SOCKET")
-        .env_remove("CETAK_LANG")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-#[track_caller]
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "expected success: {}", text(&o));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-#[track_caller]
-fn refused(o: Output, needle: &str) -> String {
-    assert!(!o.status.success(), "expected a refusal: {}", text(&o));
-    let t = text(&o);
-    assert!(t.contains(needle), "{needle:?} not in: {t}");
-    t
-}
 
 /// Folders from `/` to `dir` that others must traverse to reach the socket and the binary.
 fn open_to_others(dir: &Path) {

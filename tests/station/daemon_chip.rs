@@ -58,6 +58,7 @@ fn chip_is_encoded_before_printing_and_a_bad_chip_spoils_only_its_card() {
             blangko_type: BlangkoType::KtpEl,
             nik_masked: "3204xxxxxxxx0005".into(),
             batch_id: None,
+            batch_nik: None,
             priority: 0,
             needs_chip: true,
             needs_dual_side: true,

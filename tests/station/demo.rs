@@ -201,3 +201,93 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// `cetak demo --serve`: after the summary the station stays up with the dashboard and
+/// `/metrics` on the address it prints, with a sign-in token; SIGTERM stops it cleanly.
+#[test]
+fn demo_serve_keeps_the_station_up_with_the_dashboard_until_sigterm() {
+    use std::io::{BufRead, BufReader};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("demo");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cetak"))
+        .args([
+            "--lang",
+            "en",
+            "demo",
+            "--time-scale",
+            "0",
+            "--timeout",
+            "240",
+        ])
+        .args(["--serve", "--listen", "127.0.0.1:0", "--out"])
+        .arg(&out)
+        .current_dir("/")
+        .env_remove("CETAK_LAYOUTS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start cetak demo --serve");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let (mut addr, mut token, mut log) = (None, None, String::new());
+    while addr.is_none() || token.is_none() {
+        let line = rx
+            .recv_timeout(Duration::from_secs(280))
+            .unwrap_or_else(|_| panic!("no dashboard address from the demo: {log}"));
+        log.push_str(&line);
+        log.push('\n');
+        if let Some(a) = line.strip_prefix("dashboard: http://") {
+            addr = Some(a.trim_end_matches('/').to_string());
+        }
+        if let Some(t) = line.strip_prefix("sign in with the token: ") {
+            token = Some(t.split_whitespace().next().unwrap().to_string());
+        }
+    }
+    let (addr, token) = (addr.unwrap(), token.unwrap());
+    assert!(log.contains("stock verify: OK"), "{log}");
+
+    let (head, metrics) = crate::support::web::get(&addr, "/metrics", &[]);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        metrics.contains("cetak_cards_printed_total{printer=\"P1\",type=\"kia\"}"),
+        "{metrics}"
+    );
+    let (head, page) = crate::support::web::get(&addr, "/?lang=en", &[]);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        page.contains("data-printer=\"P2\"") && page.contains(">Printers<"),
+        "{page}"
+    );
+    let (head, _) = crate::support::web::post_form(&addr, "/login", &format!("token={token}"), &[]);
+    assert!(head.starts_with("HTTP/1.1 303"), "{head}");
+
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the demo did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    // Until the reader thread sees the end of the output.
+    let mut rest = Vec::new();
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(10)) {
+        rest.push(line);
+    }
+    assert!(rest.iter().any(|l| l == "demo stopped"), "{rest:?}");
+}

@@ -24,44 +24,7 @@ const CODE: &str = "QR-H1-7788";
 const RECIPIENT: &str = "BUDI SANTOSO BIN SLAMET";
 
 fn as_operator(socket: &Path, args: &[&str]) -> Output {
-    let u = nix::unistd::User::from_name(OPERATOR).unwrap().unwrap();
-    Command::new("setpriv")
-        .arg(format!("--reuid={}", u.uid))
-        .arg(format!("--regid={}", u.gid))
-        .arg("--init-groups")
-        .arg("--")
-        .arg(env!("CARGO_BIN_EXE_cetak"))
-        .args(["--lang", "en"])
-        .args(args)
-        .arg("--socket")
-        .arg(socket)
-        .env_remove("CETAK_CONFIG")
-        .env_remove("CETAK_SOCKET")
-        .env_remove("CETAK_LANG")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-#[track_caller]
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "expected success: {}", text(&o));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-#[track_caller]
-fn refused(o: Output, needle: &str) -> String {
-    assert!(!o.status.success(), "expected a refusal: {}", text(&o));
-    let t = text(&o);
-    assert!(t.contains(needle), "{needle:?} not in: {t}");
-    t
+    as_user(OPERATOR, socket, "en", args)
 }
 
 /// Queues a KIA job and prints it on P1.
@@ -71,6 +34,7 @@ fn printed(j: &mut Journal, id: &str, batch: Option<&str>, payload: &str) {
         blangko_type: BlangkoType::Kia,
         nik_masked: "327301******0007".into(),
         batch_id: batch.map(str::to_string),
+        batch_nik: None,
         priority: 0,
         needs_chip: false,
         needs_dual_side: false,
@@ -154,6 +118,7 @@ fn cards_and_a_school_batch_are_handed_over_through_the_socket_by_an_operator() 
             blangko_type: BlangkoType::Kia,
             nik_masked: "327301******0008".into(),
             batch_id: Some("SD-9".into()),
+            batch_nik: None,
             priority: 0,
             needs_chip: false,
             needs_dual_side: false,
@@ -168,6 +133,7 @@ fn cards_and_a_school_batch_are_handed_over_through_the_socket_by_an_operator() 
             blangko_type: BlangkoType::KtpEl,
             nik_masked: "327301******0009".into(),
             batch_id: None,
+            batch_nik: None,
             priority: 0,
             needs_chip: false,
             needs_dual_side: false,
@@ -489,6 +455,7 @@ fn a_school_batch_of_500_is_handed_over_whole_with_counts_equal_to_the_journal()
                 blangko_type: BlangkoType::Kia,
                 nik_masked: "327301******0001".into(),
                 batch_id: Some("SD-500".into()),
+                batch_nik: None,
                 priority: 0,
                 needs_chip: false,
                 needs_dual_side: false,

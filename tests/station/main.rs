@@ -25,4 +25,5 @@ mod metrics;
 mod package;
 mod purge;
 mod reports;
+mod school_batch;
 mod specimen;

@@ -1,7 +1,9 @@
-//! Operator messages through the built binary under `--lang id` (the default): a journal
-//! refusal, a configuration error and a job state label reach the operator in Bahasa Indonesia,
-//! with no English `Display` text; and every catalogue code has both languages with the same
-//! placeholders (`docs/messages.md`).
+//! Operator messages through the built binary under `--lang id` (the default): the CLI's error
+//! paths (journal refusals, configuration errors, control socket errors, a bad job, files that
+//! are not there, the CLI's own checks, reports) and job state labels reach the operator as the
+//! catalogue's Indonesian text, with no English `Display` text; clap's help and errors follow
+//! the language; and every catalogue code has both languages with the same placeholders
+//! (`docs/messages.md`).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -113,6 +115,7 @@ fn a_state_label_is_indonesian_under_lang_id() {
         blangko_type: BlangkoType::Kia,
         nik_masked: "3273********0007".into(),
         batch_id: None,
+        batch_nik: None,
         priority: 0,
         needs_chip: false,
         needs_dual_side: false,
@@ -193,4 +196,212 @@ fn top_level_help_follows_the_language() {
     let t = text(&cetak_bare(&["--lang", "en", "--help"]));
     assert!(t.contains("Usage: cetak") && t.contains("Commands:"), "{t}");
     assert!(t.contains("Message language"), "{t}");
+}
+
+/// Runs `cetak` with `args` (no `--config` added) in `lang`.
+fn cetak_in(lang: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cetak"))
+        .args(args)
+        .args(["--lang", lang])
+        .env_remove("CETAK_LANG")
+        .env_remove("CETAK_CONFIG")
+        .env_remove("CETAK_SOCKET")
+        .output()
+        .unwrap()
+}
+
+/// Runs `args` under `--lang id` and `--lang en`: both fail, the Indonesian output holds
+/// `id` and not `en`, the English one holds `en`.
+fn fails_in_both(args: &[&str], id: &str, en: &str) -> String {
+    assert_ne!(id, en);
+    let out = cetak_in("id", args);
+    let t = text(&out);
+    assert!(!out.status.success(), "{args:?}: {t}");
+    assert!(t.contains(id), "{args:?}: {t}\nexpected: {id}");
+    assert!(!t.contains(en), "English text under --lang id: {t}");
+    crate::support::daemon::assert_one_language(&t, "id");
+    let out = cetak_in("en", args);
+    let t_en = text(&out);
+    assert!(!out.status.success(), "{args:?}: {t_en}");
+    assert!(t_en.contains(en), "{args:?}: {t_en}\nexpected: {en}");
+    t
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn a_control_socket_error_is_the_catalogue_text_under_lang_id() {
+    let (tmp, config, j) = station();
+    drop(j);
+    let socket = tmp.path().join("nobody-listens.sock");
+    let e = cetak::daemon::control::ControlClient::new(socket.clone())
+        .status()
+        .unwrap_err();
+    let args = ["status", "--config", s(&config), "--socket", s(&socket)];
+    let t = fails_in_both(&args, &e.message(Lang::Id), &e.message(Lang::En));
+    // The detail the English text has (the socket's path) is in the Indonesian one too.
+    assert!(t.contains(s(&socket)), "{t}");
+    crate::support::daemon::assert_one_language(&t, "id");
+}
+
+#[test]
+fn a_bad_job_is_reported_in_indonesian_under_lang_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let job = tmp.path().join("bad.json");
+    std::fs::write(&job, r#"{"job_id": "J-BAD", "design": "kia-0-5"}"#).unwrap();
+    let policy = cetak::job::ValidationPolicy::default();
+    let report =
+        match cetak::daemon::check_document(cetak::daemon::JobSource::File(&job), &policy, false) {
+            Err(cetak::daemon::JobRefusal::Invalid(report)) => report,
+            Ok(_) => panic!("the bad job passed"),
+        };
+    let (id, en) = (report.render(Lang::Id), report.render(Lang::En));
+    let first_id = id.lines().next().unwrap();
+    let first_en = en.lines().next().unwrap();
+    fails_in_both(&["validate", s(&job)], first_id, first_en);
+    let out = cetak_in("id", &["validate", s(&job)]);
+    assert!(text(&out).contains(&id), "{}", text(&out));
+}
+
+#[test]
+fn a_missing_file_is_told_in_indonesian_under_lang_id() {
+    let (tmp, config, j) = station();
+    drop(j);
+    let job = tmp.path().join("no-such-job.json");
+    let t = fails_in_both(
+        &["submit", s(&job), "--config", s(&config), "--offline"],
+        "berkas atau folder tidak ada",
+        "no such file or directory",
+    );
+    assert!(t.contains(s(&job)), "{t}");
+    assert!(!t.contains("os error"), "the system's English words: {t}");
+    let key = tmp.path().join("no-such.key");
+    let t = fails_in_both(
+        &["sign", s(&job), "--key", s(&key), "--kid", "k1"],
+        "berkas atau folder tidak ada",
+        "no such file or directory",
+    );
+    assert!(t.contains(s(&key)), "{t}");
+}
+
+#[test]
+fn the_clis_own_checks_are_indonesian_under_lang_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("keys");
+    let say = |code| {
+        let m = cetak::messages::Plain::new(code);
+        (m.message(Lang::Id), m.message(Lang::En))
+    };
+    let (id, en) = say("cli.kid_invalid");
+    fails_in_both(
+        &["keys", "generate", "--kid", "bad kid", "--out", s(&out)],
+        &id,
+        &en,
+    );
+    let ktp = root().join("examples/jobs/ktp-el.json");
+    let layouts = root().join("layouts");
+    let print = [
+        "print",
+        s(&ktp),
+        "--printer",
+        "tcp://127.0.0.1:9",
+        "--layouts",
+        s(&layouts),
+    ];
+    let (id, en) = say("cli.training_required");
+    fails_in_both(&print, &id, &en);
+    let with_training: Vec<&str> = print.iter().copied().chain(["--training"]).collect();
+    let (id, en) = say("cli.chip_reader_needed");
+    fails_in_both(&with_training, &id, &en);
+}
+
+#[test]
+fn a_report_refusal_is_indonesian_under_lang_id() {
+    let (_tmp, config, j) = station();
+    drop(j);
+    let e = cetak::report::ReportError::UnknownBatch("B-NOPE".into());
+    let args = [
+        "report",
+        "bast",
+        "--batch",
+        "B-NOPE",
+        "--config",
+        s(&config),
+    ];
+    let t = fails_in_both(&args, &e.message(Lang::Id), &e.message(Lang::En));
+    assert!(t.starts_with("gagal: "), "{t}");
+}
+
+#[test]
+fn subcommand_help_and_version_follow_the_language() {
+    for args in [&["print", "-h"][..], &["stock", "load", "--help"]] {
+        let out = cetak_bare(args);
+        let t = text(&out);
+        assert!(out.status.success(), "{t}");
+        assert!(t.contains("Penggunaan: cetak"), "{t}");
+        assert!(t.contains("Opsi:"), "{t}");
+        assert!(t.contains("Tampilkan bantuan"), "{t}");
+        for english in [
+            "Usage:",
+            "Options:",
+            "Print help",
+            "[default:",
+            "possible values",
+        ] {
+            assert!(!t.contains(english), "{english:?} under --lang id: {t}");
+        }
+        let mut en_args = args.to_vec();
+        en_args.extend(["--lang", "en"]);
+        let t = text(&cetak_bare(&en_args));
+        assert!(t.contains("Usage: cetak") && t.contains("Options:"), "{t}");
+        assert!(t.contains("Print help"), "{t}");
+    }
+    let t = text(&cetak_bare(&["print", "-h"]));
+    assert!(
+        t.contains("Argumen:") && t.contains("Berkas job (JSON)"),
+        "{t}"
+    );
+    assert!(t.contains("[bawaan: contactless]"), "{t}");
+    let t = text(&cetak_bare(&["-h"]));
+    assert!(t.contains("Tampilkan versi"), "{t}");
+    let out = cetak_bare(&["-V"]);
+    assert!(out.status.success());
+    assert!(text(&out).starts_with("cetak "), "{}", text(&out));
+}
+
+#[test]
+fn unknown_flags_and_missing_values_follow_the_language() {
+    let t = text(&cetak_bare(&["stock", "show", "--frobnicate"]));
+    assert!(
+        t.contains("galat: argumen '--frobnicate' tidak dikenal"),
+        "{t}"
+    );
+    assert!(t.contains("Penggunaan: cetak stock show"), "{t}");
+    assert!(!t.contains("unexpected") && !t.contains("Usage:"), "{t}");
+    let t = text(&cetak_bare(&[
+        "--lang",
+        "en",
+        "stock",
+        "show",
+        "--frobnicate",
+    ]));
+    assert!(t.contains("unexpected argument '--frobnicate'"), "{t}");
+    let out = cetak_bare(&["stock", "load", "--count", "5"]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(
+        t.contains("argumen wajib tidak diberikan: --printer"),
+        "{t}"
+    );
+    let t = text(&cetak_bare(&[
+        "stock", "load", "--count", "5", "--lang", "en",
+    ]));
+    assert!(t.contains("required arguments were not provided"), "{t}");
+    let t = text(&cetak_bare(&["stock", "load", "--lang", "en", "--printer"]));
+    assert!(
+        t.contains("a value is required for '--printer <PRINTER>'"),
+        "{t}"
+    );
 }

@@ -42,6 +42,7 @@ fn package_contents_and_installed_binary_from_root() {
         "./usr/lib/tmpfiles.d/cetak.conf",
         "./usr/lib/udev/rules.d/60-cetak-printers.rules",
         "./etc/cetak/cetak.toml",
+        "./etc/pam.d/cetak",
         "./usr/share/cetak/layouts/ktp-el-front.svg",
         "./usr/share/cetak/layouts/kia-5-17-front.toml",
         "./usr/share/man/man1/cetak.1.gz",
@@ -73,8 +74,9 @@ fn package_contents_and_installed_binary_from_root() {
         std::fs::read_to_string(control.join("conffiles"))
             .unwrap()
             .trim(),
-        "/etc/cetak/cetak.toml"
+        "/etc/cetak/cetak.toml\n/etc/pam.d/cetak"
     );
+    assert!(info.contains("libpam0g"), "{info}");
     let postinst = std::fs::read_to_string(control.join("postinst")).unwrap();
     let commands: Vec<&str> = postinst
         .lines()

@@ -30,8 +30,24 @@ pub fn test_trust_config() -> String {
     )
 }
 
+/// [`emulator`] for long runs: finished cards keep no panels in memory (about 4 MB a card).
+pub fn counting_emulator(serial: &str, feeder: u32) -> Emulator {
+    Emulator::new(EmulatorConfig {
+        serial: serial.into(),
+        time_scale: 0.0,
+        timings: Timings::default(),
+        feeder_cards: feeder,
+        ribbon_cards: 10_000,
+        hopper_capacity: 10_000,
+        reject_capacity: 1_000,
+        keep_panels: false,
+        ..EmulatorConfig::default()
+    })
+}
+
 /// Writes `n` self-contained copies of a sample job (images inlined) with ids `{prefix}-{i}`
-/// into `dir`, signed with the test key (`{id}.jws`); returns their ids.
+/// into `dir`, signed with the test key (`{id}.jws`); returns their ids. Copies of a sample
+/// in a batch differ in the NIK's serial (a batch refuses the same child twice).
 pub fn make_jobs(dir: &Path, sample: &str, prefix: &str, n: usize) -> Vec<String> {
     std::fs::create_dir_all(dir).unwrap();
     let src = root().join("examples/jobs").join(sample);
@@ -39,9 +55,19 @@ pub fn make_jobs(dir: &Path, sample: &str, prefix: &str, n: usize) -> Vec<String
         cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap()).unwrap();
     let mut doc: serde_json::Value = serde_json::from_str(&inlined).unwrap();
     let mut ids = Vec::new();
+    let nik = doc["person"]["nik"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let in_batch = doc.get("batch").is_some() && nik.len() == 16;
     for i in 0..n {
         let id = format!("{prefix}-{i:05}");
         doc["job_id"] = serde_json::Value::String(id.clone());
+        if in_batch {
+            // A batch takes one card per child: each copy is another child (NIK serial i + 1;
+            // the first copy keeps the sample's NIK).
+            doc["person"]["nik"] = format!("{}{:04}", &nik[..12], i % 9_999 + 1).into();
+        }
         std::fs::write(dir.join(format!("{id}.jws")), sign(&doc.to_string())).unwrap();
         ids.push(id);
     }
@@ -295,4 +321,269 @@ pub fn assert_one_language(text: &str, lang: &str) {
             "{what} word {w:?} in --lang {lang} output:\n{text}"
         );
     }
+}
+
+/// One synthetic child of a school batch written by [`school_jobs`].
+#[derive(Debug, Clone)]
+pub struct Pupil {
+    pub job_id: String,
+    pub nik: String,
+    pub girl: bool,
+}
+
+const BOYS: &[&str] = &[
+    "Bima", "Raka", "Fajar", "Dimas", "Rizky", "Arya", "Galih", "Yoga", "Bayu", "Gilang", "Hafiz",
+    "Ilham", "Naufal", "Satria", "Wahyu",
+];
+const GIRLS: &[&str] = &[
+    "Nayla",
+    "Putri",
+    "Aisyah",
+    "Citra",
+    "Dewi",
+    "Intan",
+    "Kirana",
+    "Laras",
+    "Maya",
+    "Nadia",
+    "Rania",
+    "Salsabila",
+    "Tiara",
+    "Wulan",
+    "Zahra",
+];
+const FAMILY: &[&str] = &[
+    "Pratama",
+    "Nugraha",
+    "Lestari",
+    "Permana",
+    "Saputra",
+    "Wijaya",
+    "Hidayat",
+    "Rahmawati",
+    "Kurniawan",
+    "Setiawan",
+    "Ramadhani",
+    "Maulana",
+    "Anggraini",
+];
+
+/// Writes `n` signed, self-contained KIA jobs of one school batch (`batch` is the job's
+/// `batch` object) into `dir` as `{prefix}-{i:05}.jws`, each a different synthetic child from
+/// `sample` (its birth year, design and images): boys and girls mixed (about two girls in
+/// five), names from syllable lists, birth dates spread over the year, and a NIK consistent
+/// with the birth date and sex (day + 40 for a girl; serial `i + 1`).
+pub fn school_jobs(
+    dir: &Path,
+    sample: &str,
+    prefix: &str,
+    batch: &serde_json::Value,
+    n: usize,
+) -> Vec<Pupil> {
+    std::fs::create_dir_all(dir).unwrap();
+    let src = root().join("examples/jobs").join(sample);
+    let inlined =
+        cetak::intake::inline_images(&std::fs::read(&src).unwrap(), src.parent().unwrap()).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&inlined).unwrap();
+    let year: u32 = doc["person"]["date_of_birth"].as_str().unwrap()[..4]
+        .parse()
+        .unwrap();
+    doc.as_object_mut().unwrap().remove("valid_until");
+    doc["batch"] = batch.clone();
+    (0..n)
+        .map(|i| {
+            let id = format!("{prefix}-{i:05}");
+            let girl = (i * 7 + 3) % 5 < 2;
+            let (day, month) = (1 + i % 28, 1 + (i / 28) % 12);
+            let first = if girl { GIRLS } else { BOYS };
+            let name = format!(
+                "{} {} {}",
+                first[i % first.len()],
+                first[(i / first.len() + 3) % first.len()],
+                FAMILY[i % FAMILY.len()]
+            );
+            let nik = format!(
+                "327301{:02}{month:02}{:02}{:04}",
+                day + if girl { 40 } else { 0 },
+                year % 100,
+                i + 1
+            );
+            doc["job_id"] = id.clone().into();
+            doc["person"]["name"] = name.into();
+            doc["person"]["sex"] = if girl { "PEREMPUAN" } else { "LAKI-LAKI" }.into();
+            doc["person"]["nik"] = nik.clone().into();
+            doc["person"]["date_of_birth"] = format!("{year}-{month:02}-{day:02}").into();
+            std::fs::write(dir.join(format!("{id}.jws")), sign(&doc.to_string())).unwrap();
+            Pupil {
+                job_id: id,
+                nik,
+                girl,
+            }
+        })
+        .collect()
+}
+
+// ---- Unix users for the authority tests: made per test, removed when dropped (needs root) ----
+
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Whether this test runs as root (users can be created); says so and skips otherwise.
+pub fn root_or_skip(test: &str) -> bool {
+    if nix::unistd::getuid().is_root() {
+        return true;
+    }
+    eprintln!("{test}: not root: users cannot be created here; skipped (CI runs as root)");
+    false
+}
+
+/// Users and groups made for one test; removed when dropped.
+pub struct Accounts {
+    tag: String,
+    users: Vec<String>,
+    groups: Vec<String>,
+}
+
+static SEQ: AtomicU32 = AtomicU32::new(0);
+
+/// Runs an account command (`groupadd`, `useradd`, `chpasswd`); tests that make users run in
+/// parallel processes and these tools refuse while another holds `/etc/passwd`'s lock, so a
+/// failure is tried again a few times before it fails the test.
+pub fn run_ok(cmd: &mut Command) {
+    let mut last = String::new();
+    for _ in 0..20 {
+        let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+        if o.status.success() {
+            return;
+        }
+        last = String::from_utf8_lossy(&o.stderr).into_owned();
+        if !last.contains("lock") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    panic!("{cmd:?}: {last}");
+}
+
+impl Accounts {
+    pub fn new() -> Accounts {
+        let n = SEQ.fetch_add(1, Ordering::SeqCst);
+        Accounts {
+            tag: format!("ct{}x{n}", std::process::id()),
+            users: Vec::new(),
+            groups: Vec::new(),
+        }
+    }
+
+    /// A group `<tag><suffix>`.
+    pub fn group(&mut self, suffix: &str) -> String {
+        let name = format!("{}{suffix}", self.tag);
+        run_ok(Command::new("groupadd").arg(&name));
+        self.groups.push(name.clone());
+        name
+    }
+
+    /// A user `<tag><suffix>` (own primary group, no home) in `groups`; returns (name, uid, gid).
+    pub fn user(&mut self, suffix: &str, groups: &[&str]) -> (String, u32, u32) {
+        let name = format!("{}{suffix}", self.tag);
+        let mut cmd = Command::new("useradd");
+        cmd.args(["-M", "-U", "-s", "/usr/sbin/nologin"]);
+        if !groups.is_empty() {
+            cmd.arg("-G").arg(groups.join(","));
+        }
+        run_ok(cmd.arg(&name));
+        self.users.push(name.clone());
+        let u = nix::unistd::User::from_name(&name).unwrap().unwrap();
+        (name, u.uid.as_raw(), u.gid.as_raw())
+    }
+
+    /// Gives `user` a password (`chpasswd`), so that it can sign in through PAM.
+    pub fn set_password(&self, user: &str, password: &str) {
+        use std::io::Write as _;
+        for _ in 0..20 {
+            let mut child = Command::new("chpasswd")
+                .stdin(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("chpasswd");
+            writeln!(child.stdin.take().unwrap(), "{user}:{password}").unwrap();
+            let o = child.wait_with_output().unwrap();
+            if o.status.success() {
+                return;
+            }
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(err.contains("lock"), "chpasswd {user}: {err}");
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        panic!("chpasswd {user}: /etc/shadow stayed locked");
+    }
+}
+
+impl Drop for Accounts {
+    fn drop(&mut self) {
+        // Best effort, but not given up on a lock held by another test's useradd.
+        let remove = |tool: &str, name: &str| {
+            for _ in 0..20 {
+                match Command::new(tool).arg(name).output() {
+                    Ok(o)
+                        if !o.status.success()
+                            && String::from_utf8_lossy(&o.stderr).contains("lock") =>
+                    {
+                        std::thread::sleep(Duration::from_millis(250))
+                    }
+                    _ => return,
+                }
+            }
+        };
+        for u in &self.users {
+            remove("userdel", u);
+        }
+        for g in &self.groups {
+            remove("groupdel", g);
+        }
+    }
+}
+
+/// The built CLI run as `user` (its own uid, gid and supplementary groups from the group
+/// database), talking to `socket`.
+pub fn as_user(user: &str, socket: &Path, lang: &str, args: &[&str]) -> Output {
+    let u = nix::unistd::User::from_name(user).unwrap().unwrap();
+    Command::new("setpriv")
+        .arg(format!("--reuid={}", u.uid))
+        .arg(format!("--regid={}", u.gid))
+        .arg("--init-groups")
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_cetak"))
+        .args(["--lang", lang])
+        .args(args)
+        .arg("--socket")
+        .arg(socket)
+        .env_remove("CETAK_CONFIG")
+        .env_remove("CETAK_SOCKET")
+        .env_remove("CETAK_LANG")
+        .output()
+        .unwrap()
+}
+
+/// Standard output and error of a finished command.
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[track_caller]
+pub fn ok(o: Output) -> String {
+    assert!(o.status.success(), "expected success: {}", text(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[track_caller]
+pub fn refused(o: Output, needle: &str) -> String {
+    assert!(!o.status.success(), "expected a refusal: {}", text(&o));
+    let t = text(&o);
+    assert!(t.contains(needle), "{needle:?} not in: {t}");
+    t
 }

@@ -64,6 +64,7 @@ pub fn job(id: &str, t: BlangkoType) -> NewJob {
         blangko_type: t,
         nik_masked: mask_nik(&nik(7)),
         batch_id: None,
+        batch_nik: None,
         priority: 0,
         needs_chip: false,
         needs_dual_side: false,

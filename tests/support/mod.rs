@@ -2,6 +2,7 @@
 //! uses a different part.
 #![allow(dead_code, unused_imports)]
 
+pub mod cdp;
 pub mod daemon;
 pub mod journal;
 pub mod link;

@@ -161,6 +161,10 @@ pub struct EmulatorConfig {
     pub answers: Answers,
     /// Cards between two cleanings: after this many, `Rlr;r` answers `ERR NEED CLEANING`.
     pub cleaning_after_cards: u32,
+    /// Keep each finished card's decoded panels in [`Emulator::cards`] (about 4 MB a card).
+    /// Off for long runs that only count cards: the panels are dropped when the card leaves
+    /// (after `out_dir` got its copy); the downloads record and the outcome stay.
+    pub keep_panels: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -184,6 +188,7 @@ impl Default for EmulatorConfig {
             station: None,
             answers: Answers::default(),
             cleaning_after_cards: 5_000,
+            keep_panels: true,
         }
     }
 }

@@ -6,6 +6,9 @@
 //! The KTP-el printer has a contactless encoder station tied to virtual cards behind the real
 //! pcscd (a vpcd reader of the demo's own); every KTP-el chip is written and verified before
 //! the card is printed. Without pcscd/vpcd the demo says so and prints without encoding.
+//!
+//! With `--serve` the station keeps running after the summary, with the dashboard and
+//! `/metrics` on `--listen` ([`serve`]), until Ctrl-C or SIGTERM.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -20,6 +23,7 @@ use crate::daemon::{DaemonError, Spool, Station};
 
 pub mod key;
 mod samples;
+mod serve;
 
 pub use samples::write_samples;
 
@@ -44,6 +48,13 @@ pub struct DemoArgs {
     /// Card profile for the virtual chips (default: the built-in profile).
     #[arg(long)]
     pub profile: Option<PathBuf>,
+    /// Keep the station running after its jobs settle, with the dashboard and metrics on,
+    /// until Ctrl-C or SIGTERM.
+    #[arg(long)]
+    pub serve: bool,
+    /// The dashboard's address with `--serve` (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:8470")]
+    pub listen: String,
 }
 
 /// Outcome of one job in the demo.
@@ -75,36 +86,71 @@ pub struct DemoSummary {
 /// Runs the demo and prints its summary.
 pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError> {
     // The station configuration takes absolute paths only.
-    let abs = |p: &Path| std::path::absolute(p).map_err(|e| DaemonError::io(p, e));
-    let out = &abs(&args.out)?;
-    let data = out.join("data");
-    let cards_dir = out.join("cards");
+    let out = &std::path::absolute(&args.out).map_err(|e| DaemonError::io(&args.out, e))?;
+    let (data, cards_dir) = (out.join("data"), out.join("cards"));
     for d in [&data, &cards_dir] {
         if d.exists() {
             std::fs::remove_dir_all(d).map_err(|e| DaemonError::io(d, e))?;
         }
         std::fs::create_dir_all(d).map_err(|e| DaemonError::io(d, e))?;
     }
-    let tag = std::process::id();
     let reader = demo_reader(lang);
     if reader.is_some() && std::env::var_os("CETAK_CHIP_PIN").is_none() {
         std::env::set_var("CETAK_CHIP_PIN", "12345678");
     }
-    let printers = PRINTERS;
+    let tag = std::process::id();
     let (toml, emulators) = demo_config(args, &data, &cards_dir, reader.as_ref(), tag)?;
     let config = Config::parse(&toml, Path::new("demo.toml"))?;
     std::fs::write(out.join("cetak.toml"), &toml).map_err(|e| DaemonError::io(out, e))?;
 
     let mut journal = crate::daemon::open_journal(&config)?;
+    stock_up(&mut journal, reader.as_ref(), lang)?;
+    let ids = submit_jobs(args, out, &config, lang)?;
+
+    let options = crate::daemon::StationOptions::with_pcsc_encoders(
+        &config,
+        crate::chip_content::chip_content,
+    )?;
+    let station = Station::start_with(&config, options)?;
+    let timeout = Duration::from_secs(args.timeout);
+    wait_settled(&station, &journal, &ids, timeout, lang);
+    // With --serve the station stays up for the dashboard after the summary.
+    let serving = match args.serve {
+        true => Some(station),
+        false => {
+            station.shutdown()?;
+            None
+        }
+    };
+    for emu in &emulators {
+        emu.wait_output(Duration::from_secs(30));
+    }
+
+    let (jobs, stock_ok, audit_ok) =
+        summarize(&mut journal, &ids, &cards_dir, reader.as_ref(), lang)?;
+    if let Some(station) = serving {
+        serve::serve(&config, &station, lang)?;
+        station.shutdown()?;
+    }
+    journal.checkpoint()?;
+    Ok(DemoSummary {
+        jobs,
+        cards_dir,
+        stock_ok,
+        audit_ok,
+    })
+}
+
+/// 50 blangko of each type received, 20 loaded into each printer.
+fn stock_up(
+    journal: &mut crate::journal::Journal,
+    reader: Option<&cetak_drivers::vcard::VirtualReader>,
+    lang: Lang,
+) -> Result<(), DaemonError> {
     let actor = Actor::operator("demo");
-    for (id, bt) in printers {
-        journal.stock_receive(
-            bt,
-            50,
-            &format!("DEMO-{}", bt.code().to_uppercase()),
-            None,
-            &actor,
-        )?;
+    for (id, bt) in PRINTERS {
+        let lot = format!("DEMO-{}", bt.code().to_uppercase());
+        journal.stock_receive(bt, 50, &lot, None, &actor)?;
         journal.stock_load(id, bt, 20, &actor)?;
     }
     println!(
@@ -114,7 +160,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
             "blangko received (50 KIA, 50 KTP-el) and loaded (20 per printer)"
         )
     );
-    if let Some(r) = &reader {
+    if let Some(r) = reader {
         println!(
             "{} {}",
             lang.pick(
@@ -124,9 +170,19 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
             r.name
         );
     }
+    Ok(())
+}
 
-    let spool = Spool::open_for(&config)?;
-    let policy = crate::daemon::validation_policy(&config);
+/// Signs the job files (`--jobs`, else the built-in samples written to OUT/samples) with the
+/// demo key and submits them through the spool; their ids.
+fn submit_jobs(
+    args: &DemoArgs,
+    out: &Path,
+    config: &Config,
+    lang: Lang,
+) -> Result<Vec<String>, DaemonError> {
+    let spool = Spool::open_for(config)?;
+    let policy = crate::daemon::validation_policy(config);
     let jl = match lang {
         Lang::Id => crate::job::Lang::Id,
         Lang::En => crate::job::Lang::En,
@@ -147,7 +203,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         }
     };
     let mut ids = Vec::new();
-    let signed_dir = data.join("signed");
+    let signed_dir = config.station.data_dir.join("signed");
     std::fs::create_dir_all(&signed_dir).map_err(|e| DaemonError::io(&signed_dir, e))?;
     for f in &files {
         let jws = key::sign_job_file(f)?;
@@ -157,33 +213,7 @@ pub fn run_demo(args: &DemoArgs, lang: Lang) -> Result<DemoSummary, DaemonError>
         println!("{} {id}", lang.pick("dikirim:", "submitted:"));
         ids.push(id);
     }
-
-    let options = crate::daemon::StationOptions::with_pcsc_encoders(
-        &config,
-        crate::chip_content::chip_content,
-    )?;
-    let station = Station::start_with(&config, options)?;
-    wait_settled(
-        &station,
-        &journal,
-        &ids,
-        Duration::from_secs(args.timeout),
-        lang,
-    );
-    station.shutdown()?;
-    for emu in &emulators {
-        emu.wait_output(Duration::from_secs(30));
-    }
-
-    let (jobs, stock_ok, audit_ok) =
-        summarize(&mut journal, &ids, &cards_dir, reader.as_ref(), lang)?;
-    journal.checkpoint()?;
-    Ok(DemoSummary {
-        jobs,
-        cards_dir,
-        stock_ok,
-        audit_ok,
-    })
+    Ok(ids)
 }
 
 /// The demo's two printers and what they print.
@@ -253,6 +283,9 @@ fn demo_config(
     // station is a training station: a production one trusting it would refuse to start.
     toml.push_str(&key::demo_trust_config());
     toml.push('\n');
+    if args.serve {
+        toml.push_str(&format!("[dashboard]\nlisten = {:?}\n\n", args.listen));
+    }
     for (i, (id, bt)) in printers.iter().enumerate() {
         let name = format!("demo-{tag}-{id}");
         let dir = cards_dir.join(id);

@@ -12,6 +12,7 @@ use super::{failed, Remote};
 use crate::cli::Lang;
 use crate::daemon::control::{BatchHandOverRequest, HandOverRequest};
 use crate::journal::Relation;
+use crate::messages::{MessageText as _, Plain};
 
 /// What `cetak handover` takes.
 #[derive(Debug, Args)]
@@ -35,7 +36,12 @@ pub struct HandOverArgs {
 }
 
 fn relation_label(r: Relation, lang: Lang) -> &'static str {
-    lang.pick(r.label_id(), r.label_en())
+    let code = match r {
+        Relation::KepalaKeluarga => "relation.kepala_keluarga",
+        Relation::AnggotaKeluarga => "relation.anggota_keluarga",
+        Relation::Sekolah => "relation.sekolah",
+    };
+    crate::messages::label(lang, code)
 }
 
 /// Runs `cetak handover`.
@@ -56,41 +62,27 @@ pub fn handover(
                 },
             )
             .map_err(|e| failed(e, lang))?;
-        println!(
-            "{} {}: {} {} ({} {}, {} {}{})",
-            lang.pick("batch", "batch"),
-            r.batch_id,
-            r.handed_over,
-            lang.pick("kartu diserahkan", "cards handed over"),
-            lang.pick("laki-laki", "boys"),
-            r.boys,
-            lang.pick("perempuan", "girls"),
-            r.girls,
-            if r.sex_unknown > 0 {
-                format!(
-                    ", {} {}",
-                    lang.pick("tidak diketahui", "unknown"),
-                    r.sex_unknown
-                )
-            } else {
-                String::new()
-            }
-        );
-        println!(
-            "{}: {}  {}: {}  {}: {}",
-            lang.pick("diserahkan sebelumnya", "handed over before"),
-            r.handed_over_before,
-            lang.pick("belum tercetak", "not printed"),
-            r.not_printed,
-            lang.pick("waktu", "at"),
-            r.at
-        );
+        let m = Plain::new("cli.handover_batch")
+            .with("batch", &r.batch_id)
+            .with("handed_over", r.handed_over)
+            .with("boys", r.boys)
+            .with("girls", r.girls);
+        let m = if r.sex_unknown > 0 {
+            let unknown = Plain::new("cli.handover_sex_unknown").with("n", r.sex_unknown);
+            m.with_message("unknown", &unknown)
+        } else {
+            m.with("unknown", "")
+        };
+        println!("{}", m.message(lang));
+        let m = Plain::new("cli.handover_batch_figures")
+            .with("before", r.handed_over_before)
+            .with("not_printed", r.not_printed)
+            .with("at", &r.at);
+        println!("{}", m.message(lang));
         return Ok(ExitCode::SUCCESS);
     }
     let Some(job) = a.job else {
-        return Err(lang
-            .pick("sebutkan JOB atau --batch", "give JOB or --batch")
-            .into());
+        return Err(crate::messages::label(lang, "cli.job_or_batch").into());
     };
     let r = books
         .hand_over(
@@ -106,7 +98,7 @@ pub fn handover(
     let state = r
         .state
         .parse::<crate::journal::JobState>()
-        .map(|s| lang.pick(s.label_id(), s.label_en()))
+        .map(|s| s.label(lang))
         .unwrap_or(r.state.as_str());
     println!(
         "{}: {} ({}){}  {}",
@@ -114,7 +106,7 @@ pub fn handover(
         state,
         relation_label(a.relation, lang),
         if r.code_checked {
-            lang.pick(", kode pengambilan cocok", ", pickup code matched")
+            crate::messages::label(lang, "cli.pickup_code_matched")
         } else {
             ""
         },

@@ -183,6 +183,12 @@ impl Remote {
     ) -> Result<BatchHandOverView, ClientError> {
         both!(self, c => c.hand_over_batch(batch, r), b, j, k => b.hand_over_batch(j, k, batch, r))
     }
+    pub fn batch_list(&mut self) -> Result<Vec<crate::journal::BatchFigures>, ClientError> {
+        both!(self, c => c.batch_list(), b, j, k => b.batch_list(j, k))
+    }
+    pub fn batch_show(&mut self, batch: &str) -> Result<crate::journal::BatchFigures, ClientError> {
+        both!(self, c => c.batch_show(batch), b, j, k => b.batch_show(j, k, batch))
+    }
     pub fn outbox(&mut self) -> Result<OutboxView, ClientError> {
         both!(self, c => c.outbox(), b, j, k => b.outbox_show(j, k))
     }
@@ -226,18 +232,9 @@ impl Offline {
             ));
         }
         if client.daemon_listening() {
-            return Err(lang.pick(
-                format!(
-                    "daemon sedang berjalan ({}): ulangi tanpa --offline, semua perubahan \
-                     lewat daemon",
-                    client.path().display()
-                ),
-                format!(
-                    "the daemon is running ({}): repeat without --offline, every change goes \
-                     through it",
-                    client.path().display()
-                ),
-            ));
+            let m = crate::messages::Plain::new("cli.daemon_running")
+                .with("socket", client.path().display());
+            return Err(m.message(lang));
         }
         // Files made here are the service user's and nobody else's, as under the unit.
         nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));

@@ -3,96 +3,51 @@
 
 use std::process::ExitCode;
 
-use super::{failed, Remote, StockCommand};
+use super::{failed, FeederMove, PlaceArg, Remote, StockCommand};
 use crate::cli::Lang;
 use crate::daemon::control::{
     AdjustRequest, LoadRequest, MoveOutRequest, ReceiveRequest, Recorded, StockView,
     WriteOffRequest,
 };
+use crate::journal::{BlangkoType, SpoilCategory};
 
+/// Runs `cetak stock …`: each subcommand is one request to the books; a movement prints its
+/// number and who recorded it.
 pub(super) fn stock(
     cmd: StockCommand,
     books: &mut Remote,
     operator: Option<String>,
     lang: Lang,
 ) -> Result<ExitCode, String> {
-    let done = |r: Result<Recorded, _>| {
-        let r = r.map_err(|e| failed(e, lang))?;
-        println!(
-            "{} (#{}, {})",
-            crate::messages::label(lang, "cli.recorded"),
-            r.movement,
-            r.operator
-        );
-        Ok(ExitCode::SUCCESS)
-    };
-    match cmd {
-        StockCommand::Receive {
-            blangko_type,
-            count,
-            lot,
-            note,
-        } => done(books.stock_receive(&ReceiveRequest {
-            blangko_type: blangko_type.code().into(),
-            count,
-            lot,
-            note,
-            operator,
-        })),
-        StockCommand::Load {
-            printer,
-            count,
-            blangko_type,
-        } => done(books.stock_load(&LoadRequest {
-            printer,
-            count,
-            blangko_type: blangko_type.map(|b| b.code().into()),
-            operator,
-        })),
-        StockCommand::Unload {
-            printer,
-            count,
-            blangko_type,
-        } => done(books.stock_unload(&LoadRequest {
-            printer,
-            count,
-            blangko_type: blangko_type.map(|b| b.code().into()),
-            operator,
-        })),
-        StockCommand::Show => {
+    use StockCommand as S;
+    let recorded = match cmd {
+        S::Show => {
             print_stock(&books.stock().map_err(|e| failed(e, lang))?, lang);
-            Ok(ExitCode::SUCCESS)
+            return Ok(ExitCode::SUCCESS);
         }
-        StockCommand::Spoil {
+        S::Verify => return verify(books, lang),
+        S::Spoil {
             job: Some(job),
             category,
             note,
             replaced_by,
             ..
-        } => {
-            let r = books
-                .write_off(
-                    &job,
-                    &WriteOffRequest {
-                        category: category.code().into(),
-                        note,
-                        replaced_by,
-                        operator,
-                    },
-                )
-                .map_err(|e| failed(e, lang))?;
-            println!(
-                "{job}: {} {} ({})",
-                crate::messages::label(lang, "cli.card_written_off_job"),
-                match lang {
-                    Lang::Id => r.state_id.as_str(),
-                    Lang::En => r.state.as_str(),
-                },
-                category.label_id()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        StockCommand::Spoil {
+        } => return write_off(books, &job, category, note, replaced_by, operator, lang),
+        S::Receive {
+            blangko_type,
+            count,
+            lot,
+            note,
+        } => books.stock_receive(&ReceiveRequest {
+            blangko_type: blangko_type.code().into(),
+            count,
+            lot,
+            note,
+            operator,
+        }),
+        S::Load(m) => books.stock_load(&feeder_move(m, operator)),
+        S::Unload(m) => books.stock_unload(&feeder_move(m, operator)),
+        S::Spoil {
             place,
             blangko_type,
             count,
@@ -104,54 +59,106 @@ pub(super) fn stock(
             let bt = blangko_type.ok_or_else(|| {
                 crate::messages::label(lang, "cli.type_or_job_is_required").to_string()
             })?;
-            done(books.stock_spoil(&MoveOutRequest {
-                printer: place.printer,
-                blangko_type: bt.code().into(),
-                count,
-                category: Some(category.code().into()),
-                note,
-                operator,
-            }))
+            let out = move_out(place, bt, count, Some(category), note, operator);
+            books.stock_spoil(&out)
         }
-        StockCommand::Return {
+        S::Return {
             place,
             blangko_type,
             count,
             note,
-        } => done(books.stock_return(&MoveOutRequest {
-            printer: place.printer,
-            blangko_type: blangko_type.code().into(),
-            count,
-            category: None,
-            note,
-            operator,
-        })),
-        StockCommand::Adjust {
+        } => books.stock_return(&move_out(place, blangko_type, count, None, note, operator)),
+        S::Adjust {
             place,
             blangko_type,
             delta,
             reason,
-        } => done(books.stock_adjust(&AdjustRequest {
+        } => books.stock_adjust(&AdjustRequest {
             printer: place.printer,
             blangko_type: blangko_type.code().into(),
             delta,
             reason,
             operator,
-        })),
-        StockCommand::Verify => {
-            let v = books.stock_verify().map_err(|e| failed(e, lang))?;
-            print_stock(&v.report, lang);
-            if v.problems.is_empty() {
-                println!("{}", crate::messages::label(lang, "cli.ledger_balances"));
-                Ok(ExitCode::SUCCESS)
-            } else {
-                for p in &v.problems {
-                    println!("{}: {p}", crate::messages::label(lang, "cli.problem"));
-                }
-                Ok(ExitCode::FAILURE)
-            }
-        }
+        }),
+    };
+    let r: Recorded = recorded.map_err(|e| failed(e, lang))?;
+    println!(
+        "{} (#{}, {})",
+        crate::messages::label(lang, "cli.recorded"),
+        r.movement,
+        r.operator
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn feeder_move(m: FeederMove, operator: Option<String>) -> LoadRequest {
+    LoadRequest {
+        printer: m.printer,
+        count: m.count,
+        blangko_type: m.blangko_type.map(|b| b.code().into()),
+        operator,
     }
+}
+
+/// Blangko leaving the store or a feeder (spoiled, returned to the province).
+fn move_out(
+    place: PlaceArg,
+    blangko_type: BlangkoType,
+    count: u32,
+    category: Option<SpoilCategory>,
+    note: String,
+    operator: Option<String>,
+) -> MoveOutRequest {
+    MoveOutRequest {
+        printer: place.printer,
+        blangko_type: blangko_type.code().into(),
+        count,
+        category: category.map(|c| c.code().into()),
+        note,
+        operator,
+    }
+}
+
+/// `cetak stock spoil --job`: a printed card written off before handover.
+fn write_off(
+    books: &mut Remote,
+    job: &str,
+    category: SpoilCategory,
+    note: String,
+    replaced_by: Option<String>,
+    operator: Option<String>,
+    lang: Lang,
+) -> Result<ExitCode, String> {
+    let request = WriteOffRequest {
+        category: category.code().into(),
+        note,
+        replaced_by,
+        operator,
+    };
+    let r = books
+        .write_off(job, &request)
+        .map_err(|e| failed(e, lang))?;
+    let state = crate::cli::control::job_state_label(&r.state, lang);
+    println!(
+        "{job}: {} {state} ({})",
+        crate::messages::label(lang, "cli.card_written_off_job"),
+        category.label(lang)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cetak stock verify`: the figures, then the ledger's problems (failing when there is one).
+fn verify(books: &mut Remote, lang: Lang) -> Result<ExitCode, String> {
+    let v = books.stock_verify().map_err(|e| failed(e, lang))?;
+    print_stock(&v.report, lang);
+    if v.problems.is_empty() {
+        println!("{}", crate::messages::label(lang, "cli.ledger_balances"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    for p in &v.problems {
+        println!("{}: {p}", crate::messages::label(lang, "cli.problem"));
+    }
+    Ok(ExitCode::FAILURE)
 }
 
 /// Prints the stock figures as a small table.

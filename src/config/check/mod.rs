@@ -49,6 +49,8 @@ pub(super) fn check(config: RawConfig) -> Result<Config, Problem> {
         authority: config.authority,
         report: config.report,
         dashboard: config.dashboard,
+        validation: config.validation,
+        queue: config.queue,
     })
 }
 
@@ -148,6 +150,15 @@ fn policy(config: &RawConfig) -> Result<(), Problem> {
             "paling sedikit 1",
             "must be at least 1",
         ));
+    }
+    for name in config.validation.policies.keys() {
+        if crate::job::check_policy_name(name).is_err() {
+            return Err(problem(
+                format!("validation.policies.{name}"),
+                "nama kebijakan: 1-64 karakter A-Z a-z 0-9 . _ -",
+                "a policy name is 1-64 of A-Z a-z 0-9 . _ -",
+            ));
+        }
     }
     Ok(())
 }

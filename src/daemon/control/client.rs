@@ -179,6 +179,20 @@ impl ControlClient {
         self.post(&format!("/v1/jobs/{}/handover", encode_segment(job)), r)
     }
 
+    /// `GET /v1/batches`.
+    pub fn batch_list(&self) -> Result<Vec<crate::journal::BatchFigures>, ClientError> {
+        self.call(Method::GET, "/v1/batches", None)
+    }
+
+    /// `GET /v1/batches/{batch}`.
+    pub fn batch_show(&self, batch: &str) -> Result<crate::journal::BatchFigures, ClientError> {
+        self.call(
+            Method::GET,
+            &format!("/v1/batches/{}", encode_segment(batch)),
+            None,
+        )
+    }
+
     /// `POST /v1/batches/{batch}/handover`.
     pub fn hand_over_batch(
         &self,

@@ -7,6 +7,7 @@
 //! `docs/daemon.md` for the endpoints and who may call each.
 
 pub mod auth;
+pub mod batches;
 pub mod books;
 pub mod client;
 pub mod handover;

@@ -253,6 +253,7 @@ pub struct DoubtView {
     pub since: String,
 }
 
+/// The wire view of a job in doubt (the control socket's `GET /v1/doubt` and the dashboard).
 impl From<crate::journal::InDoubtJob> for DoubtView {
     fn from(d: crate::journal::InDoubtJob) -> Self {
         DoubtView {

@@ -85,6 +85,7 @@ pub fn validate(
     };
     let mut f = Fields(BTreeMap::new());
     let p = &doc.person;
+    let policy = check_programme(&mut c, doc, policy);
 
     if doc.version != 1 {
         c.err(
@@ -474,4 +475,32 @@ fn check_payloads(
         })
     });
     (qr, barcode, batch)
+}
+/// The policy of the document's batch (`batch.programme`), and its first-issuance rule. An
+/// unknown programme is an error; the rest of the document is then checked under `policy`, so
+/// every other error is still reported.
+fn check_programme<'a>(
+    c: &mut Collector,
+    doc: &'a JobDocument,
+    policy: &'a ValidationPolicy,
+) -> &'a ValidationPolicy {
+    let Some(batch) = &doc.batch else {
+        return policy;
+    };
+    let chosen = match policy.for_batch(batch.programme.as_deref()) {
+        Ok(p) => p,
+        Err(name) => {
+            // Named in the message only when it is a well-formed name (never arbitrary text).
+            let problem = match text::check_id(name) {
+                Ok(name) => Problem::BatchProgrammeUnknown { name },
+                Err(p) => p,
+            };
+            c.err("batch.programme", problem);
+            policy
+        }
+    };
+    if chosen.first_issuance_only && doc.issuance != super::Issuance::New {
+        c.err("issuance", Problem::BatchFirstIssuanceOnly);
+    }
+    chosen
 }

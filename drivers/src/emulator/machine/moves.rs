@@ -274,6 +274,11 @@ impl Machine {
             if self.config.out_dir.is_some() {
                 self.to_write.push(current.card.clone());
             }
+            if !self.config.keep_panels {
+                for side in current.card.sides.values_mut() {
+                    side.panels.clear();
+                }
+            }
             self.cards.push(current.card);
         }
         self.side = Side::Front;

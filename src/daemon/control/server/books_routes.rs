@@ -46,6 +46,22 @@ where
     )
 }
 
+/// A GET on one item of the path (`/v1/batches/{batch}`), handed to `f`.
+pub(super) fn books_get_at<T>(
+    f: fn(&Books, &mut Journal, &Caller, &str) -> Result<T, Refusal>,
+) -> MethodRouter<ControlState>
+where
+    T: Serialize + Send + 'static,
+{
+    get(
+        move |State(s): State<ControlState>,
+              ConnectInfo(p): ConnectInfo<Peer>,
+              UrlPath(item): UrlPath<String>| async move {
+            s.books(p, move |b, j, c| f(b, j, c, &item)).await
+        },
+    )
+}
+
 /// A POST whose JSON body `R` is handed to `f`.
 pub(super) fn books_post<R, T>(
     f: fn(&Books, &mut Journal, &Caller, &R) -> Result<T, Refusal>,

@@ -21,7 +21,7 @@ use tokio::net::UnixListener;
 
 mod books_routes;
 
-use books_routes::{books_get, books_post, books_post_at, import, json_body};
+use books_routes::{books_get, books_get_at, books_post, books_post_at, import, json_body};
 
 use super::auth::{Caller, Groups, Op, Peer};
 use super::books::Books;
@@ -195,6 +195,8 @@ pub fn router(state: ControlState) -> Router {
             books_post_at(Books::doubt_resolve),
         )
         .route("/v1/jobs/{job}/handover", books_post_at(Books::hand_over))
+        .route("/v1/batches", books_get(Books::batch_list))
+        .route("/v1/batches/{batch}", books_get_at(Books::batch_show))
         .route(
             "/v1/batches/{batch}/handover",
             books_post_at(Books::hand_over_batch),
