@@ -6,68 +6,24 @@
 //!
 //! Run: `cargo bench -p cetak-drivers --bench chip` (needs pcscd + vsmartcard-vpcd).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use cetak_drivers::chip::content::{ChipContent, ContentSource, PersonalField as F};
-use cetak_drivers::chip::{encode, PcscChannel, PcscConfig, Profile};
-use cetak_drivers::vcard::{claim_reader, CardConfig, Faults, VirtualCard};
+use cetak_drivers::chip::content::{ChipContent, ContentSource};
+use cetak_drivers::chip::{encode, PcscChannel, PcscConfig};
+use cetak_drivers::vcard::{Faults, VirtualCard};
+
+/// The chip tests' support: the reader, the sample KTP-el, profiles with their PIN, the card.
+#[path = "../tests/support/pcsc.rs"]
+#[allow(dead_code)] // the bench uses a part of it
+mod pcsc;
 
 const ROUNDS: usize = 10;
 
-fn photo(len: usize) -> Vec<u8> {
-    let mut v = vec![0xFF, 0xD8];
-    let mut x: u32 = 0x9E37_79B9;
-    while v.len() < len - 2 {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        v.push(x as u8);
-    }
-    v.extend_from_slice(&[0xFF, 0xD9]);
-    v
-}
-
-fn sample() -> ChipContent {
-    // Synthetic person: NIK 3273 01 570895 0003 (Kota Bandung, female, born 17-08-1995).
-    ChipContent {
-        personal: vec![
-            (F::Nik, "3273015708950003".into()),
-            (F::Name, "SITI RAHAYU PUTRI".into()),
-            (F::PlaceOfBirth, "BANDUNG".into()),
-            (F::DateOfBirth, "17-08-1995".into()),
-            (F::Sex, "PEREMPUAN".into()),
-            (F::Address, "JL. CEMPAKA WANGI NO. 12".into()),
-            (F::RtRw, "003/007".into()),
-            (F::Village, "SUKALUYU".into()),
-            (F::District, "CIBEUNYING KALER".into()),
-            (F::RegencyCity, "KOTA BANDUNG".into()),
-            (F::Province, "JAWA BARAT".into()),
-            (F::Religion, "ISLAM".into()),
-            (F::MaritalStatus, "KAWIN".into()),
-            (F::Occupation, "KARYAWAN SWASTA".into()),
-            (F::Nationality, "WNI".into()),
-            (F::DocumentType, "KTP-EL".into()),
-            (F::ValidUntil, "SEUMUR HIDUP".into()),
-            (F::IssuingOffice, "KOTA BANDUNG".into()),
-            (F::IssueDate, "21-11-2026".into()),
-        ],
-        photo: Some(photo(15_000)),
-        holder_signature: Some(photo(2_400)),
-        server_signature: Some(vec![0x5A; 64]),
-    }
-}
-
-fn profile(extended: &str, secrets: &std::path::Path) -> Profile {
-    let text = cetak_drivers::chip::profile::DEFAULT_PROFILE_TOML
-        .replace("extended = \"auto\"", &format!("extended = \"{extended}\""))
-        .replace(
-            "pin_env = \"CETAK_CHIP_PIN\"",
-            &format!(
-                "pin_file = {:?}\npin_key = \"chip_pin\"",
-                secrets.display().to_string()
-            ),
-        );
-    Profile::from_toml(&text).expect("profile")
+/// The default profile with `transfer.extended` set to `extended`.
+fn profile(extended: &str) -> pcsc::TestProfile {
+    pcsc::profile_from(cetak_drivers::chip::profile::DEFAULT_PROFILE_TOML, |t| {
+        t.replace("extended = \"auto\"", &format!("extended = \"{extended}\""))
+    })
 }
 
 fn main() {
@@ -77,12 +33,8 @@ fn main() {
     } else {
         1
     };
-    let reader =
-        claim_reader(Duration::from_secs(120)).unwrap_or_else(|e| panic!("PC/SC test bed: {e}"));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let secrets = dir.path().join("s.toml");
-    std::fs::write(&secrets, "chip_pin = \"12345678\"\n").expect("secrets");
-    let content = sample();
+    let reader = pcsc::reader();
+    let content = pcsc::ktp_el();
     println!(
         "chip encoding, KTP-el sample, {rounds} cards per mode, reader {:?}",
         reader.name
@@ -103,7 +55,7 @@ fn main() {
     println!("(times: encode + verify of one card, after the reader reported it; card arrival listed apart)");
     let mut failed = false;
     for mode in MODES {
-        failed |= !run_mode(mode, rounds, &reader, &secrets, &content);
+        failed |= !run_mode(mode, rounds, &reader, &content);
     }
     if failed {
         std::process::exit(1);
@@ -159,10 +111,9 @@ fn run_mode(
     mode: &Mode,
     rounds: usize,
     reader: &cetak_drivers::vcard::VirtualReader,
-    secrets: &std::path::Path,
     content: &ChipContent,
 ) -> bool {
-    let p = profile(mode.extended, secrets);
+    let p = profile(mode.extended);
     let mut faults = Faults::default();
     for f in mode.faults {
         faults.add(f).expect("fault");
@@ -171,18 +122,12 @@ fn run_mode(
     let mut opens = Vec::new();
     let mut last = None;
     for _ in 0..rounds {
-        let card = VirtualCard::new(
-            CardConfig::cetak()
-                .with_pin(0x01, b"12345678".to_vec())
-                .with_faults(faults.clone()),
-        );
-        let inserted = card
-            .insert(reader.addr(), Duration::from_secs(5))
-            .expect("insert");
+        let card = VirtualCard::new(pcsc::cetak_card().with_faults(faults.clone()));
+        let inserted = pcsc::insert(&card, reader);
         let started = Instant::now();
         let mut ch = PcscChannel::open(PcscConfig::new(reader.name.clone())).expect("open");
         let opened = Instant::now();
-        let report = encode(&mut ch, &p, content).expect("encode");
+        let report = encode(&mut ch, &p.profile, content).expect("encode");
         times.push(opened.elapsed());
         opens.push(opened - started);
         drop(ch);
@@ -201,7 +146,8 @@ fn run_mode(
         .iter()
         .map(|f| 2 * f.length.div_ceil(chunk) as u64)
         .sum();
-    let fixed = u64::from(p.card.read_uid) + u64::from(p.card.serial_tag.is_some()) + 1 + 1;
+    let fixed =
+        u64::from(p.profile.card.read_uid) + u64::from(p.profile.card.serial_tag.is_some()) + 1 + 1;
     let min = data_min + report.files.len() as u64 + fixed;
     let actual = report.apdus.commands;
     let over = (actual as f64 / min as f64 - 1.0) * 100.0;

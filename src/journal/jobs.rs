@@ -117,16 +117,17 @@ impl Journal {
             ledger::record(
                 tx,
                 Movement {
-                    kind: MovementKind::Fed,
-                    blangko_type: t,
-                    count: 1,
-                    from: Location::Feeder(printer.clone()),
-                    to: Location::InPrinter(printer.clone()),
                     job_id: Some(&job.job_id),
-                    lot: None,
-                    category: None,
-                    note: None,
-                    actor: &Actor::system(),
+                    ..Movement::plain(
+                        MovementKind::Fed,
+                        t,
+                        1,
+                        (
+                            Location::Feeder(printer.clone()),
+                            Location::InPrinter(printer.clone()),
+                        ),
+                        &Actor::system(),
+                    )
                 },
             )?;
             job.attempt += 1;
@@ -172,16 +173,18 @@ impl Journal {
             ledger::record(
                 tx,
                 Movement {
-                    kind: MovementKind::NotTaken,
-                    blangko_type: t,
-                    count: 1,
-                    from: Location::InPrinter(printer.clone()),
-                    to: Location::Feeder(printer.clone()),
                     job_id: Some(&job.job_id),
-                    lot: None,
-                    category: None,
                     note: Some(note),
-                    actor: &actor,
+                    ..Movement::plain(
+                        MovementKind::NotTaken,
+                        t,
+                        1,
+                        (
+                            Location::InPrinter(printer.clone()),
+                            Location::Feeder(printer.clone()),
+                        ),
+                        &actor,
+                    )
                 },
             )?;
             let info = StepInfo {
@@ -276,52 +279,50 @@ impl Journal {
 
     /// queued/preparing/ready → cancelled (operator or server; never once a blangko moved).
     pub fn cancel(&mut self, job_id: &str, reason: &str, actor: &Actor) -> Result<()> {
-        self.with_job(job_id, |tx, job| {
-            job.printer_id = None;
-            let info = StepInfo {
-                reason: Some(reason),
-                ..StepInfo::default()
-            };
-            transition(tx, job, Step::Cancel, &info, actor)?;
-            outbox::push(
-                tx,
-                Some(&job.job_id),
-                "cancelled",
-                body(json!({ "reason": reason, "operator": actor.id })),
-            )?;
-            audit::append(
-                tx,
-                actor,
-                "job.cancel",
-                &job.job_id,
-                &json!({ "reason": reason }),
-            )?;
-            Ok(())
-        })
+        let event = body(json!({ "reason": reason, "operator": actor.id }));
+        self.end_unfed(
+            job_id,
+            Step::Cancel,
+            ("cancelled", event),
+            "job.cancel",
+            reason,
+            actor,
+        )
     }
 
     /// queued/preparing/ready → rejected: found invalid after intake (e.g. at rendering).
     pub fn reject_job(&mut self, job_id: &str, reason: &str, actor: &Actor) -> Result<()> {
+        let event = body(json!({ "reason": reason }));
+        self.end_unfed(
+            job_id,
+            Step::Reject,
+            ("rejected", event),
+            "job.reject",
+            reason,
+            actor,
+        )
+    }
+
+    /// Ends a job before any blangko moved (`step`): its outbox event (kind, body) and its
+    /// audit row (`action`) in the same transaction.
+    fn end_unfed(
+        &mut self,
+        job_id: &str,
+        step: Step,
+        (kind, event): (&str, serde_json::Map<String, serde_json::Value>),
+        action: &str,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<()> {
         self.with_job(job_id, |tx, job| {
             job.printer_id = None;
             let info = StepInfo {
                 reason: Some(reason),
                 ..StepInfo::default()
             };
-            transition(tx, job, Step::Reject, &info, actor)?;
-            outbox::push(
-                tx,
-                Some(&job.job_id),
-                "rejected",
-                body(json!({ "reason": reason })),
-            )?;
-            audit::append(
-                tx,
-                actor,
-                "job.reject",
-                &job.job_id,
-                &json!({ "reason": reason }),
-            )?;
+            transition(tx, job, step, &info, actor)?;
+            outbox::push(tx, Some(&job.job_id), kind, event)?;
+            audit::append(tx, actor, action, &job.job_id, &json!({ "reason": reason }))?;
             Ok(())
         })
     }

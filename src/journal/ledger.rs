@@ -165,6 +165,30 @@ pub(crate) struct Movement<'a> {
     pub actor: &'a Actor,
 }
 
+impl<'a> Movement<'a> {
+    /// A movement with no job, lot, category or note (set those that apply).
+    pub(crate) fn plain(
+        kind: MovementKind,
+        blangko_type: BlangkoType,
+        count: i64,
+        (from, to): (Location, Location),
+        actor: &'a Actor,
+    ) -> Self {
+        Movement {
+            kind,
+            blangko_type,
+            count,
+            from,
+            to,
+            job_id: None,
+            lot: None,
+            category: None,
+            note: None,
+            actor,
+        }
+    }
+}
+
 /// Current balance of a location.
 pub(crate) fn balance(conn: &rusqlite::Connection, t: BlangkoType, loc: &Location) -> Result<i64> {
     Ok(conn
@@ -296,16 +320,15 @@ impl Journal {
     ) -> Result<i64> {
         check_id("lot", lot)?;
         self.record_one(Movement {
-            kind: MovementKind::Received,
-            blangko_type,
-            count: positive(count)?,
-            from: Location::Supplier,
-            to: Location::Store,
-            job_id: None,
             lot: Some(lot),
-            category: None,
             note,
-            actor,
+            ..Movement::plain(
+                MovementKind::Received,
+                blangko_type,
+                positive(count)?,
+                (Location::Supplier, Location::Store),
+                actor,
+            )
         })
     }
 
@@ -318,19 +341,7 @@ impl Journal {
         count: u32,
         actor: &Actor,
     ) -> Result<i64> {
-        check_id("printer id", printer)?;
-        self.record_one(Movement {
-            kind: MovementKind::Loaded,
-            blangko_type,
-            count: positive(count)?,
-            from: Location::Store,
-            to: Location::Feeder(printer.to_string()),
-            job_id: None,
-            lot: None,
-            category: None,
-            note: None,
-            actor,
-        })
+        self.feeder_movement(MovementKind::Loaded, printer, blangko_type, count, actor)
     }
 
     /// A printer's feeder → store (cards taken out of the printer).
@@ -341,19 +352,31 @@ impl Journal {
         count: u32,
         actor: &Actor,
     ) -> Result<i64> {
+        self.feeder_movement(MovementKind::Unloaded, printer, blangko_type, count, actor)
+    }
+
+    /// Store ↔ feeder: `Loaded` goes into the feeder, `Unloaded` out of it.
+    fn feeder_movement(
+        &mut self,
+        kind: MovementKind,
+        printer: &str,
+        blangko_type: BlangkoType,
+        count: u32,
+        actor: &Actor,
+    ) -> Result<i64> {
         check_id("printer id", printer)?;
-        self.record_one(Movement {
-            kind: MovementKind::Unloaded,
+        let feeder = Location::Feeder(printer.to_string());
+        let (from, to) = match kind {
+            MovementKind::Loaded => (Location::Store, feeder),
+            _ => (feeder, Location::Store),
+        };
+        self.record_one(Movement::plain(
+            kind,
             blangko_type,
-            count: positive(count)?,
-            from: Location::Feeder(printer.to_string()),
-            to: Location::Store,
-            job_id: None,
-            lot: None,
-            category: None,
-            note: None,
+            positive(count)?,
+            (from, to),
             actor,
-        })
+        ))
     }
 
     /// Blangko found spoiled outside any job (e.g. `rusak` in the store or a feeder).
@@ -368,16 +391,15 @@ impl Journal {
         actor: &Actor,
     ) -> Result<i64> {
         self.record_one(Movement {
-            kind: MovementKind::Spoiled,
-            blangko_type,
-            count: positive(count)?,
-            from: place.location()?,
-            to: Location::Spoiled,
-            job_id: None,
-            lot: None,
             category: Some(category),
             note: Some(note),
-            actor,
+            ..Movement::plain(
+                MovementKind::Spoiled,
+                blangko_type,
+                positive(count)?,
+                (place.location()?, Location::Spoiled),
+                actor,
+            )
         })
     }
 
@@ -391,16 +413,14 @@ impl Journal {
         actor: &Actor,
     ) -> Result<i64> {
         self.record_one(Movement {
-            kind: MovementKind::Returned,
-            blangko_type,
-            count: positive(count)?,
-            from: place.location()?,
-            to: Location::Returned,
-            job_id: None,
-            lot: None,
-            category: None,
             note: Some(note),
-            actor,
+            ..Movement::plain(
+                MovementKind::Returned,
+                blangko_type,
+                positive(count)?,
+                (place.location()?, Location::Returned),
+                actor,
+            )
         })
     }
 
@@ -436,16 +456,14 @@ impl Journal {
             (loc, Location::Adjustment)
         };
         self.record_one(Movement {
-            kind: MovementKind::Adjusted,
-            blangko_type,
-            count: delta.abs(),
-            from,
-            to,
-            job_id: None,
-            lot: None,
-            category: None,
             note: Some(reason),
-            actor,
+            ..Movement::plain(
+                MovementKind::Adjusted,
+                blangko_type,
+                delta.abs(),
+                (from, to),
+                actor,
+            )
         })
     }
 

@@ -41,6 +41,9 @@ pub struct Col {
     pub align: Align,
 }
 
+/// A column as data: title, width in mm, alignment.
+pub type ColSpec = (&'static str, f32, Align);
+
 impl Col {
     /// A column.
     pub fn new(title: &str, width: f32, align: Align) -> Col {
@@ -266,13 +269,15 @@ impl Pdf {
         });
     }
 
-    /// A table of `rows`, or the line `none` (and some space) when there are none.
-    pub fn table_or(&mut self, cols: &[Col], rows: &[Vec<String>], size: f32, none: &str) {
+    /// A table of `rows` under the columns `spec` (title, width in mm, alignment), or the
+    /// line `none` (and some space) when there are none.
+    pub fn table_or(&mut self, spec: &[ColSpec], rows: &[Vec<String>], size: f32, none: &str) {
         if rows.is_empty() {
             self.line(none, 10.0, false);
             self.down(4.0);
         } else {
-            self.table(cols, rows, size);
+            let cols: Vec<Col> = spec.iter().map(|&(t, w, a)| Col::new(t, w, a)).collect();
+            self.table(&cols, rows, size);
         }
     }
 

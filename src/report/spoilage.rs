@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::csv::Csv;
-use super::pdf::{Align, Col, Pdf};
+use super::pdf::{Align, Col, ColSpec, Pdf};
 use super::{operator_sign_off, period_heading, Lang, Period, ReportConfig, ReportError};
 use crate::journal::{BlangkoType, Journal, SpoilCategory, SpoiledCard};
 use crate::messages::label;
@@ -109,6 +109,18 @@ pub fn csv(s: &Spoilage, lang: Lang) -> String {
     c.finish()
 }
 
+/// Section B of the PDF: one row per spoiled card.
+const CARD_COLUMNS: [ColSpec; 8] = [
+    ("No", 9.0, Align::Right),
+    ("Waktu", 26.0, Align::Left),
+    ("Jenis", 14.0, Align::Left),
+    ("Kategori", 25.0, Align::Left),
+    ("Jml", 10.0, Align::Right),
+    ("No. kartu", 24.0, Align::Left),
+    ("Asal", 22.0, Align::Left),
+    ("Catatan", 35.0, Align::Left),
+];
+
 /// The report as an A4 PDF: totals by category, then every card.
 pub fn pdf(s: &Spoilage, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
     let title = if s.period.from == s.period.to {
@@ -164,16 +176,7 @@ pub fn pdf(s: &Spoilage, cfg: &ReportConfig) -> Result<Vec<u8>, ReportError> {
         })
         .collect();
     p.table_or(
-        &[
-            Col::new("No", 9.0, Align::Right),
-            Col::new("Waktu", 26.0, Align::Left),
-            Col::new("Jenis", 14.0, Align::Left),
-            Col::new("Kategori", 25.0, Align::Left),
-            Col::new("Jml", 10.0, Align::Right),
-            Col::new("No. kartu", 24.0, Align::Left),
-            Col::new("Asal", 22.0, Align::Left),
-            Col::new("Catatan", 35.0, Align::Left),
-        ],
+        &CARD_COLUMNS,
         &rows,
         8.5,
         "Tidak ada blangko rusak pada periode ini.",

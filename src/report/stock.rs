@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::csv::Csv;
-use super::pdf::{Align, Col, Pdf};
+use super::pdf::{Align, Col, ColSpec, Pdf};
 use super::{operator_sign_off, period_heading, Lang, Period, ReportConfig, ReportError};
 use crate::journal::{BlangkoType, Journal, Location, MovementRow, PlaceBalances};
 use crate::messages::label;
@@ -241,6 +241,18 @@ fn balance_sheet(p: &mut Pdf, s: &StockPeriod) {
     p.table(&cols, &rows, 9.5);
 }
 
+/// Section B of the PDF: one row per movement made by hand.
+const MOVEMENT_COLUMNS: [ColSpec; 8] = [
+    ("No", 11.0, Align::Right),
+    ("Waktu", 26.0, Align::Left),
+    ("Jenis", 14.0, Align::Left),
+    ("Gerakan", 25.0, Align::Left),
+    ("Jml", 11.0, Align::Right),
+    ("Dari > ke", 36.0, Align::Left),
+    ("Lot / kategori", 23.0, Align::Left),
+    ("Petugas", 19.0, Align::Left),
+];
+
 /// Section B: the movements made by hand (received, loaded, spoiled, returned, adjusted).
 fn movements_by_hand(p: &mut Pdf, s: &StockPeriod) {
     let rows: Vec<Vec<String>> = s
@@ -264,16 +276,7 @@ fn movements_by_hand(p: &mut Pdf, s: &StockPeriod) {
         })
         .collect();
     p.table_or(
-        &[
-            Col::new("No", 11.0, Align::Right),
-            Col::new("Waktu", 26.0, Align::Left),
-            Col::new("Jenis", 14.0, Align::Left),
-            Col::new("Gerakan", 25.0, Align::Left),
-            Col::new("Jml", 11.0, Align::Right),
-            Col::new("Dari > ke", 36.0, Align::Left),
-            Col::new("Lot / kategori", 23.0, Align::Left),
-            Col::new("Petugas", 19.0, Align::Left),
-        ],
+        &MOVEMENT_COLUMNS,
         &rows,
         8.5,
         "Tidak ada mutasi oleh petugas pada periode ini.",

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::daemon::{emulator, start_daemon, stock, wait_exit, wait_for};
+use crate::support::daemon::{start_daemon, stock, wait_exit, wait_for, KiaPrinters};
 use crate::support::link::*;
 use cetak::journal::{BlangkoType, JobState, Journal};
 use cetak_drivers::emulator::{CardOutcome, Emulator, TcpServer};
@@ -59,22 +59,8 @@ impl Rig {
         sim.set_lease_seconds(lease_cap);
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
-        let mut emus = Vec::new();
-        let mut servers = Vec::new();
-        let mut list = Vec::new();
-        for i in 0..printers {
-            let id = format!("P{}", i + 1);
-            let emu = emulator(&format!("EMU-{name}-{i}"), scale, 1000);
-            let srv = emu.serve_tcp("127.0.0.1:0").unwrap();
-            list.push((id.clone(), srv.uri()));
-            emus.push((id, emu));
-            servers.push(srv);
-        }
-        let printers_cfg: Vec<(&str, String, &str)> = list
-            .iter()
-            .map(|(id, uri)| (id.as_str(), uri.clone(), "kia"))
-            .collect();
-        let text = link_config_text(&data, &printers_cfg, sim.url(), "").replacen(
+        let printers = KiaPrinters::start(name, printers, scale);
+        let text = link_config_text(&data, &printers.config_rows(), sim.url(), "").replacen(
             "[policy]\n",
             &format!("[policy]\n{policy}"),
             1,
@@ -84,11 +70,7 @@ impl Rig {
         let cfg = cetak::config::Config::load(&config).unwrap();
         let mut journal = cetak::daemon::open_journal(&cfg).unwrap();
         if blangko > 0 {
-            let slots: Vec<(&str, BlangkoType)> = list
-                .iter()
-                .map(|(id, _)| (id.as_str(), BlangkoType::Kia))
-                .collect();
-            stock(&mut journal, &slots, blangko);
+            stock(&mut journal, &printers.slots(), blangko);
         }
         let log = tmp.path().join("daemon.log");
         Rig {
@@ -96,8 +78,8 @@ impl Rig {
             _tmp: tmp,
             config,
             journal,
-            emus,
-            _servers: servers,
+            emus: printers.emus,
+            _servers: printers.servers,
             log,
             _rt: rt,
         }

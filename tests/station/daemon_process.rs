@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::support::daemon::*;
-use cetak::journal::{BlangkoType, JobState, Journal};
+use cetak::journal::{JobState, Journal};
 use cetak_drivers::emulator::{CardOutcome, Emulator};
 
 fn signal(child: &Child, sig: &str) {
@@ -60,31 +60,13 @@ struct Setup {
 fn setup(scale: f64, jobs: usize, printers: usize) -> Setup {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let mut emus = Vec::new();
-    let mut servers = Vec::new();
-    let mut list = Vec::new();
-    for i in 0..printers {
-        let id = format!("P{}", i + 1);
-        let emu = emulator(&format!("EMU-PROC-{i}"), scale, 1000);
-        let srv = emu.serve_tcp("127.0.0.1:0").unwrap();
-        list.push((id.clone(), srv.uri()));
-        emus.push((id, emu));
-        servers.push(srv);
-    }
-    let printers_cfg: Vec<(&str, String, &str)> = list
-        .iter()
-        .map(|(id, uri)| (id.as_str(), uri.clone(), "kia"))
-        .collect();
-    let text = config_text(&data, &printers_cfg, 2);
+    let printers = KiaPrinters::start("PROC", printers, scale);
+    let text = config_text(&data, &printers.config_rows(), 2);
     let config = tmp.path().join("cetak.toml");
     std::fs::write(&config, &text).unwrap();
     let cfg = cetak::config::Config::load(&config).unwrap();
     let mut journal = cetak::daemon::open_journal(&cfg).unwrap();
-    let slots: Vec<(&str, BlangkoType)> = list
-        .iter()
-        .map(|(id, _)| (id.as_str(), BlangkoType::Kia))
-        .collect();
-    stock(&mut journal, &slots, (jobs as u32) * 2);
+    stock(&mut journal, &printers.slots(), (jobs as u32) * 2);
     let ids = make_jobs(
         &cetak::daemon::spool_dir(&cfg),
         "kia-0-5.json",
@@ -96,8 +78,8 @@ fn setup(scale: f64, jobs: usize, printers: usize) -> Setup {
         config,
         journal,
         ids,
-        emus,
-        _servers: servers,
+        emus: printers.emus,
+        _servers: printers.servers,
     }
 }
 

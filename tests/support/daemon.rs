@@ -109,6 +109,52 @@ pub fn emulator(serial: &str, scale: f64, feeder: u32) -> Emulator {
     })
 }
 
+/// `n` emulated KIA printers `P1`…`Pn`, each served over TCP on a loopback port of its own.
+pub struct KiaPrinters {
+    /// (printer id, emulator).
+    pub emus: Vec<(String, Emulator)>,
+    /// The TCP servers (kept alive with the printers).
+    pub servers: Vec<cetak_drivers::emulator::TcpServer>,
+    /// (printer id, URI).
+    pub list: Vec<(String, String)>,
+}
+
+impl KiaPrinters {
+    /// Starts them; emulator serials are `EMU-{tag}-{i}`.
+    pub fn start(tag: &str, n: usize, scale: f64) -> KiaPrinters {
+        let mut p = KiaPrinters {
+            emus: Vec::new(),
+            servers: Vec::new(),
+            list: Vec::new(),
+        };
+        for i in 0..n {
+            let id = format!("P{}", i + 1);
+            let emu = emulator(&format!("EMU-{tag}-{i}"), scale, 1000);
+            let srv = emu.serve_tcp("127.0.0.1:0").unwrap();
+            p.list.push((id.clone(), srv.uri()));
+            p.emus.push((id, emu));
+            p.servers.push(srv);
+        }
+        p
+    }
+
+    /// The `[[printer]]` rows of [`config_text`].
+    pub fn config_rows(&self) -> Vec<(&str, String, &str)> {
+        self.list
+            .iter()
+            .map(|(id, uri)| (id.as_str(), uri.clone(), "kia"))
+            .collect()
+    }
+
+    /// The feeders to fill with [`stock`].
+    pub fn slots(&self) -> Vec<(&str, BlangkoType)> {
+        self.list
+            .iter()
+            .map(|(id, _)| (id.as_str(), BlangkoType::Kia))
+            .collect()
+    }
+}
+
 /// A configuration text for `printers` (`(id, uri, blangko)`).
 pub fn config_text(data: &Path, printers: &[(&str, String, &str)], lookahead: usize) -> String {
     let mut t = format!(

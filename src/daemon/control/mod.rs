@@ -2,7 +2,7 @@
 //! under `/v1`. The kernel names the caller (SO_PEERCRED) and the group database gives the role
 //! ([`auth`]): every endpoint says which role it needs, and the uid, user name and role are
 //! recorded in the journal and the audit trail. Served by [`server`], spoken by [`client`]
-//! (every station command of the CLI) and later the dashboard; the books themselves (stock,
+//! (every station command of the CLI) and the dashboard; the books themselves (stock,
 //! doubt, outbox, audit, bundles) are in [`books`], shared with `--offline`. See
 //! `docs/daemon.md` for the endpoints and who may call each.
 

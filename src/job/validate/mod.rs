@@ -3,42 +3,26 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::{Datelike, NaiveDate};
 use image::DynamicImage;
 
 use crate::card::{field, CardDesign};
 
 use super::dates::{self, print_date, ValidUntil};
-use super::document::{DocumentType, ImageSource, JobDocument, Person};
+use super::document::{DocumentType, JobDocument, Person};
 use super::error::{Finding, Problem, Rejection};
-use super::image_check::{self, Format};
 use super::nik::{self, mask_nik};
-use super::text::{self, Charset, TextRule};
+use super::text::{self, TextRule};
 use super::vocab::{BloodGroup, Citizenship, MaritalStatus, Religion, Sex};
-use super::{BackgroundPolicy, ValidatedJob, ValidationPolicy};
+use super::{ValidatedJob, ValidationPolicy};
 
 /// Length limits: generous sanity caps. Whether a value fits its slot is the layout's check.
-pub mod limits {
-    use super::{Charset, TextRule};
-    pub const NAME: TextRule = TextRule::new(Charset::Name, 60);
-    pub const PLACE_OF_BIRTH: TextRule = TextRule::new(Charset::Place, 40);
-    pub const STREET: TextRule = TextRule::new(Charset::Free, 100);
-    pub const REGION: TextRule = TextRule::new(Charset::Place, 40);
-    /// With its kind: the longest real one, `KABUPATEN KEPULAUAN SIAU TAGULANDANG BIARO`, has
-    /// 42 characters.
-    pub const KABUPATEN_KOTA: TextRule = TextRule::new(Charset::Place, 50);
-    pub const OCCUPATION: TextRule = TextRule::new(Charset::Free, 40);
-    pub const NO_AKTA: TextRule = TextRule::new(Charset::Free, 40);
-    /// The country as the stay permit names it, e.g. `JAPAN`, `KOREA, REPUBLIC OF`.
-    pub const NATIONALITY: TextRule = TextRule::new(Charset::Place, 40);
-    /// No national format is public; letters, digits and separators.
-    pub const KITAP_NUMBER: TextRule = TextRule::new(Charset::Free, 30);
-    pub const BATCH_NAME: TextRule = TextRule::verbatim(Charset::Free, 100);
-    pub const QR_PAYLOAD: TextRule = TextRule::verbatim(Charset::Free, 512);
-    pub const BARCODE_PAYLOAD: TextRule = TextRule::verbatim(Charset::Ascii, 48);
-    /// The applicant's pickup code (seed 000: the QR code shown at the pickup counter).
-    pub const PICKUP_CODE: TextRule = TextRule::verbatim(Charset::Ascii, 64);
-}
+pub mod limits;
+
+mod foreign;
+mod images;
+
+use foreign::check_foreign;
+use images::{check_images, load_image, Image};
 
 struct Collector {
     errors: Vec<Finding>,
@@ -456,52 +440,6 @@ fn check_office(
     }
 }
 
-/// An image with the bytes it was decoded from.
-type Image = (Vec<u8>, DynamicImage);
-
-/// The photo (required with the 5–17 and KTP-el designs; a photo for an under-5 is ignored with
-/// a warning: the design has no slot for it) and the holder's signature (KTP-el only).
-fn check_images(
-    c: &mut Collector,
-    doc: &JobDocument,
-    policy: &ValidationPolicy,
-    base_dir: Option<&Path>,
-    design: Option<CardDesign>,
-    is_kia: bool,
-) -> (Option<Image>, Option<Image>) {
-    let photo = match (&doc.photo, design.map(CardDesign::citizen)) {
-        (Some(_), Some(CardDesign::Kia0To5)) => {
-            c.warn("photo", Problem::Ignored);
-            None
-        }
-        (Some(src), _) => {
-            let img = load_image(c, "photo", src, policy, base_dir, policy.photo_jpeg_only);
-            if let Some((_, img)) = &img {
-                check_backdrop(c, img, doc.person.date_of_birth, policy.photo_background);
-            }
-            img
-        }
-        (None, Some(CardDesign::Kia5To17 | CardDesign::KtpEl)) => {
-            c.err("photo", Problem::Missing);
-            None
-        }
-        (None, _) => None,
-    };
-    let holder_signature = match (&doc.signature, is_kia) {
-        (Some(_), true) => {
-            c.warn("signature", Problem::Ignored);
-            None
-        }
-        (Some(src), false) => load_image(c, "signature", src, policy, base_dir, false),
-        (None, false) => {
-            c.err("signature", Problem::Missing);
-            None
-        }
-        (None, true) => None,
-    };
-    (photo, holder_signature)
-}
-
 /// The QR and barcode payloads (derived from the job id and NIK when not given), the pickup
 /// code (checked only: the journal keeps its hash for the hand-over, nothing prints it) and
 /// the batch.
@@ -538,7 +476,6 @@ fn check_payloads(
     });
     (qr, barcode, batch)
 }
-
 /// The policy of the document's batch (`batch.programme`), and its first-issuance rule. An
 /// unknown programme is an error; the rest of the document is then checked under `policy`, so
 /// every other error is still reported.
@@ -566,77 +503,4 @@ fn check_programme<'a>(
         c.err("issuance", Problem::BatchFirstIssuanceOnly);
     }
     chosen
-}
-
-/// The nationality and the stay permit: required for a foreign resident (the permit's end
-/// date is returned for the validity), ignored with a warning for a citizen.
-fn check_foreign(
-    c: &mut Collector,
-    f: &mut Fields,
-    doc: &JobDocument,
-    foreign: bool,
-) -> Option<NaiveDate> {
-    let p = &doc.person;
-    match (&p.nationality, foreign) {
-        (Some(n), true) => f.put(
-            field::NATIONALITY,
-            c.text("person.nationality", n, limits::NATIONALITY),
-        ),
-        (None, true) => c.err("person.nationality", Problem::Missing),
-        (Some(_), false) => c.warn("person.nationality", Problem::Ignored),
-        (None, false) => {}
-    }
-    match (&doc.stay_permit, foreign) {
-        (Some(permit), true) => {
-            f.put(
-                field::NO_KITAP,
-                c.text("stay_permit.number", &permit.number, limits::KITAP_NUMBER),
-            );
-            Some(permit.valid_until)
-        }
-        (None, true) => {
-            c.err("stay_permit", Problem::Missing);
-            None
-        }
-        (Some(_), false) => {
-            c.warn("stay_permit", Problem::Ignored);
-            None
-        }
-        (None, false) => None,
-    }
-}
-
-fn load_image(
-    c: &mut Collector,
-    field: &str,
-    src: &ImageSource,
-    policy: &ValidationPolicy,
-    base_dir: Option<&Path>,
-    jpeg_only: bool,
-) -> Option<(Vec<u8>, DynamicImage)> {
-    let bytes = c.ok(
-        field,
-        image_check::load_bytes(src, base_dir, policy.max_image_bytes),
-    )?;
-    let (format, img) = c.ok(field, image_check::decode(&bytes, policy))?;
-    if jpeg_only && format != Format::Jpeg {
-        c.err(field, Problem::ImageJpegRequired);
-        return None;
-    }
-    Some((bytes, img))
-}
-
-fn check_backdrop(c: &mut Collector, img: &DynamicImage, birth: NaiveDate, rule: BackgroundPolicy) {
-    if rule == BackgroundPolicy::Off {
-        return;
-    }
-    let expected = image_check::expected_backdrop(birth.year());
-    let found = image_check::backdrop(img);
-    if found != expected {
-        let p = Problem::PhotoBackground { expected, found };
-        match rule {
-            BackgroundPolicy::Reject => c.err("photo", p),
-            _ => c.warn("photo", p),
-        }
-    }
 }

@@ -16,9 +16,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::net::UnixListener;
+
+mod books_routes;
+
+use books_routes::{books_get, books_get_at, books_post, books_post_at, import, json_body};
 
 use super::auth::{Caller, Groups, Op, Peer};
 use super::books::Books;
@@ -177,25 +180,31 @@ pub fn router(state: ControlState) -> Router {
         .route("/v1/status", get(status))
         .route("/v1/events", get(events))
         .route("/v1/printers/{printer}/act", post(act))
-        .route("/v1/stock", get(stock_show))
-        .route("/v1/stock/verify", get(stock_verify))
-        .route("/v1/stock/receive", post(stock_receive))
-        .route("/v1/stock/load", post(stock_load))
-        .route("/v1/stock/unload", post(stock_unload))
-        .route("/v1/stock/spoil", post(stock_spoil))
-        .route("/v1/stock/return", post(stock_return))
-        .route("/v1/stock/adjust", post(stock_adjust))
-        .route("/v1/jobs/{job}/write-off", post(write_off))
-        .route("/v1/doubt", get(doubt_list))
-        .route("/v1/doubt/{job}/resolve", post(doubt_resolve))
-        .route("/v1/jobs/{job}/handover", post(hand_over))
-        .route("/v1/batches", get(batch_list))
-        .route("/v1/batches/{batch}", get(batch_show))
-        .route("/v1/batches/{batch}/handover", post(hand_over_batch))
-        .route("/v1/outbox", get(outbox_show))
-        .route("/v1/outbox/retry", post(outbox_retry))
-        .route("/v1/audit/verify", get(audit_verify))
-        .route("/v1/export", get(export))
+        .route("/v1/stock", books_get(Books::stock_show))
+        .route("/v1/stock/verify", books_get(Books::stock_verify))
+        .route("/v1/stock/receive", books_post(Books::stock_receive))
+        .route("/v1/stock/load", books_post(Books::stock_load))
+        .route("/v1/stock/unload", books_post(Books::stock_unload))
+        .route("/v1/stock/spoil", books_post(Books::stock_spoil))
+        .route("/v1/stock/return", books_post(Books::stock_return))
+        .route("/v1/stock/adjust", books_post(Books::stock_adjust))
+        .route("/v1/jobs/{job}/write-off", books_post_at(Books::write_off))
+        .route("/v1/doubt", books_get(Books::doubt_list))
+        .route(
+            "/v1/doubt/{job}/resolve",
+            books_post_at(Books::doubt_resolve),
+        )
+        .route("/v1/jobs/{job}/handover", books_post_at(Books::hand_over))
+        .route("/v1/batches", books_get(Books::batch_list))
+        .route("/v1/batches/{batch}", books_get_at(Books::batch_show))
+        .route(
+            "/v1/batches/{batch}/handover",
+            books_post_at(Books::hand_over_batch),
+        )
+        .route("/v1/outbox", books_get(Books::outbox_show))
+        .route("/v1/outbox/retry", books_post(Books::outbox_retry))
+        .route("/v1/audit/verify", books_get(Books::audit_verify))
+        .route("/v1/export", books_get(Books::export))
         .route(
             "/v1/submit",
             post(submit).layer(DefaultBodyLimit::max(MAX_JOB_BYTES)),
@@ -457,205 +466,10 @@ async fn submit(
     query: Result<Query<super::SubmitQuery>, QueryRejection>,
     bytes: Bytes,
 ) -> Response {
-    let q = match query {
-        Ok(Query(q)) => q,
-        Err(e) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                e.body_text(),
-                format!("permintaan tidak sah: {}", e.body_text()),
-            )
-        }
-    };
-    s.books(p, move |b, j, c| b.submit(j, c, &q, &bytes)).await
-}
-
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, Refusal> {
-    body.map(|Json(b)| b).map_err(|e| {
-        Refusal::new(
-            400,
-            "bad_request",
-            e.body_text(),
-            format!("permintaan tidak sah: {}", e.body_text()),
-        )
-    })
-}
-
-/// A POST of the books: parse the JSON body, then run `f` for the caller.
-async fn post_books<R, T>(
-    s: ControlState,
-    peer: Peer,
-    body: Result<Json<R>, JsonRejection>,
-    f: impl FnOnce(&Books, &mut Journal, &Caller, &R) -> Result<T, Refusal> + Send + 'static,
-) -> Response
-where
-    R: DeserializeOwned + Send + 'static,
-    T: Serialize + Send + 'static,
-{
-    match json_body(body) {
-        Ok(r) => s.books(peer, move |b, j, c| f(b, j, c, &r)).await,
+    match books_routes::query(query) {
+        Ok(q) => s.books(p, move |b, j, c| b.submit(j, c, &q, &bytes)).await,
         Err(r) => refused(r),
     }
-}
-
-type Body<T> = Result<Json<T>, JsonRejection>;
-
-async fn stock_show(State(s): State<ControlState>, ConnectInfo(p): ConnectInfo<Peer>) -> Response {
-    s.books(p, |b, j, c| b.stock_show(j, c)).await
-}
-
-async fn stock_verify(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-) -> Response {
-    s.books(p, |b, j, c| b.stock_verify(j, c)).await
-}
-
-async fn stock_receive(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    body: Body<super::ReceiveRequest>,
-) -> Response {
-    post_books(s, p, body, |b, j, c, r| b.stock_receive(j, c, r)).await
-}
-
-async fn stock_load(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    body: Body<super::LoadRequest>,
-) -> Response {
-    post_books(s, p, body, |b, j, c, r| b.stock_load(j, c, r)).await
-}
-
-async fn stock_unload(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    body: Body<super::LoadRequest>,
-) -> Response {
-    post_books(s, p, body, |b, j, c, r| b.stock_unload(j, c, r)).await
-}
-
-async fn stock_spoil(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    body: Body<super::MoveOutRequest>,
-) -> Response {
-    post_books(s, p, body, |b, j, c, r| b.stock_spoil(j, c, r)).await
-}
-
-async fn stock_return(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    body: Body<super::MoveOutRequest>,
-) -> Response {
-    post_books(s, p, body, |b, j, c, r| b.stock_return(j, c, r)).await
-}
-
-async fn stock_adjust(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    body: Body<super::AdjustRequest>,
-) -> Response {
-    post_books(s, p, body, |b, j, c, r| b.stock_adjust(j, c, r)).await
-}
-
-async fn write_off(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    UrlPath(job): UrlPath<String>,
-    body: Body<super::WriteOffRequest>,
-) -> Response {
-    post_books(s, p, body, move |b, j, c, r| b.write_off(j, c, &job, r)).await
-}
-
-async fn doubt_list(State(s): State<ControlState>, ConnectInfo(p): ConnectInfo<Peer>) -> Response {
-    s.books(p, |b, j, c| b.doubt_list(j, c)).await
-}
-
-async fn doubt_resolve(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    UrlPath(job): UrlPath<String>,
-    body: Body<super::ResolveRequest>,
-) -> Response {
-    post_books(s, p, body, move |b, j, c, r| b.doubt_resolve(j, c, &job, r)).await
-}
-
-async fn hand_over(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    UrlPath(job): UrlPath<String>,
-    body: Body<super::HandOverRequest>,
-) -> Response {
-    post_books(s, p, body, move |b, j, c, r| b.hand_over(j, c, &job, r)).await
-}
-
-async fn batch_list(State(s): State<ControlState>, ConnectInfo(p): ConnectInfo<Peer>) -> Response {
-    s.books(p, |b, j, c| b.batch_list(j, c)).await
-}
-
-async fn batch_show(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    UrlPath(batch): UrlPath<String>,
-) -> Response {
-    s.books(p, move |b, j, c| b.batch_show(j, c, &batch)).await
-}
-
-async fn hand_over_batch(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    UrlPath(batch): UrlPath<String>,
-    body: Body<super::BatchHandOverRequest>,
-) -> Response {
-    post_books(s, p, body, move |b, j, c, r| {
-        b.hand_over_batch(j, c, &batch, r)
-    })
-    .await
-}
-
-async fn outbox_show(State(s): State<ControlState>, ConnectInfo(p): ConnectInfo<Peer>) -> Response {
-    s.books(p, |b, j, c| b.outbox_show(j, c)).await
-}
-
-async fn outbox_retry(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    body: Body<super::RetryRequest>,
-) -> Response {
-    post_books(s, p, body, |b, j, c, r| b.outbox_retry(j, c, r)).await
-}
-
-async fn audit_verify(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-) -> Response {
-    s.books(p, |b, j, c| b.audit_verify(j, c)).await
-}
-
-async fn export(State(s): State<ControlState>, ConnectInfo(p): ConnectInfo<Peer>) -> Response {
-    s.books(p, |b, j, c| b.export(j, c)).await
-}
-
-async fn import(
-    State(s): State<ControlState>,
-    ConnectInfo(p): ConnectInfo<Peer>,
-    query: Result<Query<super::ImportQuery>, QueryRejection>,
-    bytes: Bytes,
-) -> Response {
-    let q = match query {
-        Ok(Query(q)) => q,
-        Err(e) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                e.body_text(),
-                format!("permintaan tidak sah: {}", e.body_text()),
-            )
-        }
-    };
-    s.books(p, move |b, j, c| b.import(j, c, &q, &bytes)).await
 }
 
 #[cfg(test)]
