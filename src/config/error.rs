@@ -62,7 +62,10 @@ impl crate::messages::Message for ConfigError {
         let args = crate::messages::Args::new();
         match self {
             ConfigError::Read { path, source } => {
-                args.with("path", path.display()).with("source", source)
+                use crate::messages::MessageText;
+                // The system's own text is English; the kind is told in each language.
+                crate::messages::io_error(source)
+                    .as_arg(args.with("path", path.display()), "source")
             }
             ConfigError::Syntax {
                 path,

@@ -155,4 +155,23 @@ pub static CLI: &[Entry] = entries! {
     "csv.lot" => "lot", "lot";
     "csv.store_balance" => "saldo_gudang", "store_balance";
     "csv.station_balance" => "saldo_stasiun", "station_balance";
+
+    // `cetak demo`'s own lines (`src/cli/demo/`).
+    "demo.stock_ready" => "blangko diterima (50 KIA, 50 KTP-el) dan dimuat (20 per printer)",
+        "blangko received (50 KIA, 50 KTP-el) and loaded (20 per printer)";
+    "demo.reader" => "stasiun chip P2 (nirkontak) memakai pembaca", "P2's contactless encoder uses reader";
+    "demo.submitted" => "dikirim:", "submitted:";
+    "demo.reader_not_loopback" => "pcscd yang berjalan memakai pembaca vpcd yang mendengarkan di semua antarmuka jaringan, demo tidak memakainya: KTP-el dicetak tanpa encode chip",
+        "the running pcscd has vpcd readers listening on every network interface, which the demo does not use: KTP-el printed without chip encoding";
+    "demo.reader_stop_pcscd" => "hentikan pcscd itu (systemctl stop pcscd.socket pcscd) agar demo memulai pcscd sendiri yang hanya memakai 127.0.0.1",
+        "stop that pcscd (systemctl stop pcscd.socket pcscd) so the demo starts its own, which uses 127.0.0.1 only";
+    "demo.no_reader" => "pcscd/vpcd tidak tersedia, KTP-el dicetak tanpa encode chip",
+        "pcscd/vpcd unavailable, KTP-el printed without chip encoding";
+    "demo.timed_out" => "batas waktu habis", "timed out";
+    "demo.summary" => "== Ringkasan ==", "== Summary ==";
+    "demo.attempts" => "percobaan", "attempts";
+    "demo.rows" => "baris", "rows";
+    "demo.cards_dir" => "kartu tercetak (PNG):", "printed cards (PNG):";
+    "demo.pcscd_kept" => "pcscd (pid {pid}) tetap berjalan dan dipakai lagi oleh demo berikutnya; pembaca vpcd-nya hanya terjangkau lewat loopback di namespace jaringannya sendiri. Hentikan: kill {pid}",
+        "pcscd (pid {pid}) keeps running for the next demo; its vpcd readers are reachable only over loopback in its own network namespace. Stop it: kill {pid}";
 };

@@ -107,6 +107,19 @@ fn a_config_error_is_indonesian_under_lang_id() {
 }
 
 #[test]
+fn a_config_file_that_cannot_be_read_is_told_in_each_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("no-such-cetak.toml");
+    let t = fails_in_both(
+        &["stock", "show", "--config", s(&config), "--offline"],
+        "berkas atau folder tidak ada",
+        "no such file or directory",
+    );
+    assert!(t.contains(s(&config)), "{t}");
+    assert!(!t.contains("os error"), "the system's English words: {t}");
+}
+
+#[test]
 fn a_state_label_is_indonesian_under_lang_id() {
     let (_tmp, config, mut j) = station();
     stock(&mut j, &[("P1", BlangkoType::Kia)], 3);

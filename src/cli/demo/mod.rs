@@ -18,6 +18,7 @@ use cetak_drivers::emulator::{Emulator, EmulatorConfig};
 use crate::cli::Lang;
 use crate::config::Config;
 use crate::journal::{Actor, BlangkoType, JobState};
+use crate::messages::{label, say, Args};
 
 use crate::daemon::{DaemonError, Spool, Station};
 
@@ -153,22 +154,9 @@ fn stock_up(
         journal.stock_receive(bt, 50, &lot, None, &actor)?;
         journal.stock_load(id, bt, 20, &actor)?;
     }
-    println!(
-        "{}",
-        lang.pick(
-            "blangko diterima (50 KIA, 50 KTP-el) dan dimuat (20 per printer)",
-            "blangko received (50 KIA, 50 KTP-el) and loaded (20 per printer)"
-        )
-    );
+    println!("{}", label(lang, "demo.stock_ready"));
     if let Some(r) = reader {
-        println!(
-            "{} {}",
-            lang.pick(
-                "stasiun chip P2 (nirkontak) memakai pembaca",
-                "P2's contactless encoder uses reader"
-            ),
-            r.name
-        );
+        println!("{} {}", label(lang, "demo.reader"), r.name);
     }
     Ok(())
 }
@@ -210,7 +198,7 @@ fn submit_jobs(
         let signed = signed_dir.join(f.with_extension("jws").file_name().unwrap_or_default());
         std::fs::write(&signed, jws).map_err(|e| DaemonError::io(&signed, e))?;
         let id = spool.submit(&signed, &policy, jl)?;
-        println!("{} {id}", lang.pick("dikirim:", "submitted:"));
+        println!("{} {id}", label(lang, "demo.submitted"));
         ids.push(id);
     }
     Ok(ids)
@@ -230,28 +218,14 @@ fn demo_reader(lang: Lang) -> Option<cetak_drivers::vcard::VirtualReader> {
         Ok(r) => {
             eprintln!(
                 "{} ({}); {}",
-                lang.pick("pcscd yang berjalan memakai pembaca vpcd yang mendengarkan di semua antarmuka \
-                     jaringan, demo tidak memakainya: KTP-el dicetak tanpa encode chip",
-                    "the running pcscd has vpcd readers listening on every network interface, \
-                     which the demo does not use: KTP-el printed without chip encoding"
-                ),
+                label(lang, "demo.reader_not_loopback"),
                 r.name,
-                lang.pick("hentikan pcscd itu (systemctl stop pcscd.socket pcscd) agar demo memulai \
-                     pcscd sendiri yang hanya memakai 127.0.0.1",
-                    "stop that pcscd (systemctl stop pcscd.socket pcscd) so the demo starts its \
-                     own, which uses 127.0.0.1 only"
-                )
+                label(lang, "demo.reader_stop_pcscd")
             );
             None
         }
         Err(e) => {
-            eprintln!(
-                "{}: {e}",
-                lang.pick(
-                    "pcscd/vpcd tidak tersedia, KTP-el dicetak tanpa encode chip",
-                    "pcscd/vpcd unavailable, KTP-el printed without chip encoding"
-                )
-            );
+            eprintln!("{}: {e}", label(lang, "demo.no_reader"));
             None
         }
     }
@@ -352,7 +326,7 @@ fn wait_settled(
             break;
         }
         if started.elapsed() > timeout {
-            eprintln!("{}", lang.pick("batas waktu habis", "timed out"));
+            eprintln!("{}", label(lang, "demo.timed_out"));
             break;
         }
         for ev in station.handle().pending_events() {
@@ -376,7 +350,7 @@ fn summarize(
     lang: Lang,
 ) -> Result<(Vec<DemoJob>, bool, bool), DaemonError> {
     let mut jobs = Vec::new();
-    println!("\n{}", lang.pick("== Ringkasan ==", "== Summary =="));
+    println!("\n{}", label(lang, "demo.summary"));
     for id in ids {
         let rec = journal.job(id)?;
         let printer = journal
@@ -388,7 +362,7 @@ fn summarize(
             "{id:<24} {:<10} printer {:<3} {} {}",
             rec.state.code(),
             printer.as_deref().unwrap_or("-"),
-            lang.pick("percobaan", "attempts"),
+            label(lang, "demo.attempts"),
             rec.attempt
         );
         jobs.push(DemoJob {
@@ -412,28 +386,13 @@ fn summarize(
         "audit verify: {} ({} {})",
         if a.is_ok() { "OK" } else { "GAGAL / FAILED" },
         a.rows,
-        lang.pick("baris", "rows")
+        label(lang, "demo.rows")
     );
-    println!(
-        "{} {}",
-        lang.pick("kartu tercetak (PNG):", "printed cards (PNG):"),
-        cards_dir.display()
-    );
+    println!("{} {}", label(lang, "demo.cards_dir"), cards_dir.display());
     if let Some(pid) = reader.and_then(|r| r.pcscd_pid()) {
         println!(
             "{}",
-            lang.pick(
-                format!(
-                    "pcscd (pid {pid}) tetap berjalan dan dipakai lagi oleh demo berikutnya; \
-                     pembaca vpcd-nya hanya terjangkau lewat loopback di namespace jaringannya \
-                     sendiri. Hentikan: kill {pid}"
-                ),
-                format!(
-                    "pcscd (pid {pid}) keeps running for the next demo; its vpcd readers are \
-                     reachable only over loopback in its own network namespace. Stop it: \
-                     kill {pid}"
-                ),
-            )
+            say(lang, "demo.pcscd_kept", Args::new().with("pid", pid))
         );
     }
     Ok((jobs, v.is_ok(), a.is_ok()))
