@@ -26,6 +26,7 @@ mod image_check;
 mod image_integrity;
 mod messages;
 mod nik;
+mod parked;
 mod parse;
 mod report;
 mod text;
@@ -47,6 +48,7 @@ pub use document::{
 pub use error::{Backdrop, Finding, Problem, Rejection};
 pub use image_check::{backdrop as photo_backdrop, expected_backdrop};
 pub use nik::{mask_nik, parse_nik, province_name, NikParts, PROVINCES};
+pub use parked::ParkedJob;
 pub use report::{check_bytes, check_file, check_inline, Lang, ValidationReport};
 pub use text::Charset;
 pub use vocab::{BloodGroup, Citizenship, MaritalStatus, Religion, Sex};
@@ -224,7 +226,8 @@ pub struct CheckedBatch {
     pub name: String,
 }
 
-/// A job that passed validation, with everything the print needs already decoded.
+/// A job that passed validation, with everything the print needs already decoded. Waiting in
+/// a queue, it is kept as a [`ParkedJob`] ([`ValidatedJob::park`]): the image files only.
 #[derive(Clone)]
 pub struct ValidatedJob {
     pub(crate) job_id: String,
@@ -248,6 +251,8 @@ pub struct ValidatedJob {
     /// The holder's signature file as given (written to the chip unchanged).
     pub(crate) holder_signature_bytes: Option<Vec<u8>>,
     pub(crate) official_signature: Option<DynamicImage>,
+    /// The head of office's signature file as given (decoded again by [`ParkedJob::unpark`]).
+    pub(crate) official_signature_bytes: Option<Vec<u8>>,
     pub(crate) qr_payload: String,
     pub(crate) barcode_payload: String,
     pub(crate) warnings: Vec<Finding>,

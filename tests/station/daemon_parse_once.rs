@@ -1,8 +1,10 @@
 //! A job is parsed and validated once per card: at intake; the preparer takes the validated job
 //! from intake's in-memory hand-off (`cetak::intake::handoff`) and hands it to the chip encoder
-//! (`Prepared` carries it, not the raw document). Counted with `cetak::job::validations()`.
+//! (`Prepared` carries it, not the raw document). Counted with `cetak::job::validations()`,
+//! also for a drop larger than the hand-off once held (64 jobs), all waiting behind a printer.
 
-use std::time::Duration;
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
 
 use crate::support::daemon::*;
 use cetak::config::Config;
@@ -20,6 +22,26 @@ impl ChipEncoder for Quiet {
     }
     fn encode(&mut self, job: &ValidatedJob) -> Result<ChipInfo, EncodeFailure> {
         assert!(job.job_id().starts_with("KTP-ONCE-"));
+        Ok(ChipInfo {
+            atr: "3B8F".into(),
+            uid: "04A1".into(),
+        })
+    }
+}
+
+/// Holds the first card in the chip station until the test opens the gate (at most a minute),
+/// so the whole drop is taken in while the printer waits; then succeeds at once.
+struct Gated(Option<Receiver<()>>);
+
+impl ChipEncoder for Gated {
+    fn station(&self) -> EncoderStation {
+        EncoderStation::Contactless
+    }
+    fn encode(&mut self, job: &ValidatedJob) -> Result<ChipInfo, EncodeFailure> {
+        if let Some(gate) = self.0.take() {
+            let _ = gate.recv_timeout(Duration::from_secs(60));
+        }
+        assert!(job.job_id().starts_with("KTP-DROP-"));
         Ok(ChipInfo {
             atr: "3B8F".into(),
             uid: "04A1".into(),
@@ -58,4 +80,49 @@ fn a_chip_card_is_validated_once() {
     // One validation at intake (the spool); the preparer renders the job intake validated, and
     // the chip encoder builds its content from it.
     assert_eq!(cetak::job::validations() - before, n as u64);
+}
+
+#[test]
+fn a_drop_larger_than_the_old_hand_off_is_validated_once_per_card() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let n = 120;
+    let emu = emulator("EMU-DROP", 0.0, n as u32 + 10);
+    let name = format!("drop-{}", std::process::id());
+    emu.register(&name).unwrap();
+    let printers = [("P1", format!("emu://{name}"), "ktp-el")];
+    let text =
+        config_text(&data, &printers, 2).replace("encode_chips = false", "encode_chips = true");
+    let cfg = Config::parse(&text, std::path::Path::new("test.toml")).unwrap();
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    stock(&mut j, &[("P1", BlangkoType::KtpEl)], n as u32 + 10);
+    let ids = make_jobs(&cfg.spool_dir(), "ktp-el.json", "KTP-DROP", n);
+    let before = cetak::job::validations();
+    let (open, gate) = channel();
+    let mut options = StationOptions::default();
+    options.encoders.insert("P1".into(), Box::new(Gated(Some(gate))));
+    let started = Instant::now();
+    let station = Station::start_with(&cfg, options).unwrap();
+    // The whole drop is in the journal while the first card waits in the chip station: all but
+    // the few the preparer took wait in the hand-off, parked.
+    wait_for("the drop taken in", Duration::from_secs(120), || {
+        ids.iter().all(|id| j.job(id).is_ok())
+    });
+    let intake = started.elapsed();
+    let (held, bytes) = cetak::intake::handoff::held();
+    assert!(held > 64, "{held} of {n} held");
+    open.send(()).unwrap();
+    wait_settled(&j, &ids, Duration::from_secs(300));
+    station.shutdown().unwrap();
+    for id in &ids {
+        assert_eq!(state(&j, id), JobState::Printed, "{id}");
+    }
+    assert_eq!(cetak::job::validations() - before, n as u64);
+    assert_eq!(cetak::intake::handoff::held(), (0, 0), "every job taken");
+    println!(
+        "{n} KTP-el jobs: taken in in {intake:?}; the hand-off held {held} parked jobs in \
+         {bytes} bytes ({} per job); all printed after {:?}",
+        bytes / held,
+        started.elapsed()
+    );
 }

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use image::DynamicImage;
 
 use crate::card::{field, CardDesign};
 
@@ -126,7 +125,7 @@ struct Checked {
     job_id: Option<String>,
     when: Dated,
     v: Vocab,
-    official_signature: Option<DynamicImage>,
+    official_signature: Option<Image>,
     photo: Option<Image>,
     holder_signature: Option<Image>,
     qr: Option<String>,
@@ -187,7 +186,8 @@ fn assemble(
             photo_bytes: k.photo.map(|(bytes, _)| bytes),
             holder_signature: k.holder_signature.as_ref().map(|(_, img)| img.clone()),
             holder_signature_bytes: k.holder_signature.map(|(bytes, _)| bytes),
-            official_signature: k.official_signature,
+            official_signature: k.official_signature.as_ref().map(|(_, img)| img.clone()),
+            official_signature_bytes: k.official_signature.map(|(bytes, _)| bytes),
             qr_payload: qr,
             barcode_payload: barcode,
             warnings: c.warnings,
@@ -414,7 +414,7 @@ fn check_office(
     policy: &ValidationPolicy,
     base_dir: Option<&Path>,
     is_kia: bool,
-) -> Option<DynamicImage> {
+) -> Option<Image> {
     let o = &doc.office;
     f.put(
         field::TEMPAT_TERBIT,
@@ -429,9 +429,7 @@ fn check_office(
         (None, false) => {}
     }
     match (&o.head_signature, is_kia) {
-        (Some(src), _) => {
-            load_image(c, "office.head_signature", src, policy, base_dir, false).map(|(_, img)| img)
-        }
+        (Some(src), _) => load_image(c, "office.head_signature", src, policy, base_dir, false),
         (None, true) => {
             c.err("office.head_signature", Problem::Missing);
             None
