@@ -86,7 +86,7 @@ fn a_chip_card_is_validated_once() {
 fn a_drop_larger_than_the_old_hand_off_is_validated_once_per_card() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let n = 120;
+    let n = 100;
     let emu = emulator("EMU-DROP", 0.0, n as u32 + 10);
     let name = format!("drop-{}", std::process::id());
     emu.register(&name).unwrap();
