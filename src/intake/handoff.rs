@@ -38,7 +38,7 @@ struct Entry {
 }
 
 /// Parked jobs, oldest first, within a byte budget.
-pub(crate) struct Handoff {
+struct Handoff {
     entries: VecDeque<Entry>,
     bytes: usize,
     budget: usize,
@@ -62,7 +62,7 @@ fn key(payload: &[u8], policy: &ValidationPolicy) -> Key {
 }
 
 impl Handoff {
-    pub(crate) const fn new(budget: usize) -> Self {
+    const fn new(budget: usize) -> Self {
         Handoff {
             entries: VecDeque::new(),
             bytes: 0,
@@ -70,9 +70,8 @@ impl Handoff {
         }
     }
 
-    fn put(&mut self, key: Key, job: ValidatedJob, report: ValidationReport) {
+    fn put(&mut self, key: Key, job: ParkedJob, report: ValidationReport) {
         self.remove(&key);
-        let job = job.park();
         let bytes = size_of::<Entry>() + job.memory_bytes() + report.memory_bytes();
         if bytes > self.budget {
             return;
@@ -121,7 +120,9 @@ fn unpark(entry: Entry) -> Option<(ValidatedJob, ValidationReport)> {
 
 /// Keeps a job validated from `payload` under `policy` for the next step (parked).
 pub fn put(payload: &[u8], policy: &ValidationPolicy, job: ValidatedJob, report: ValidationReport) {
-    lock().put(key(payload, policy), job, report);
+    // Hashed and parked before the lock is taken: a payload may be megabytes.
+    let (k, job) = (key(payload, policy), job.park());
+    lock().put(k, job, report);
 }
 
 /// Takes the job validated from exactly `payload` under `policy`, if it is still here, with its
@@ -165,7 +166,7 @@ mod tests {
         let policy = ValidationPolicy::default();
         let (job, report) = validated(&bytes, &policy);
         let mut h = Handoff::new(BUDGET_BYTES);
-        h.put(key(&bytes, &policy), job, report);
+        h.put(key(&bytes, &policy), job.park(), report);
         let mut other = bytes.clone();
         other.push(b' ');
         assert!(h.take(&key(&other, &policy)).is_none());
@@ -190,12 +191,12 @@ mod tests {
         let one = {
             let mut h = Handoff::new(usize::MAX);
             let (k, job, report) = jobs[0].clone();
-            h.put(k, job, report);
+            h.put(k, job.park(), report);
             h.bytes
         };
         let mut h = Handoff::new(one * 3 + one / 2);
         for (k, job, report) in jobs.iter().cloned() {
-            h.put(k, job, report);
+            h.put(k, job.park(), report);
             assert!(h.bytes <= h.budget);
         }
         assert_eq!(h.entries.len(), 3);
@@ -208,7 +209,7 @@ mod tests {
         // An entry bigger than the whole budget is not kept (and evicts nothing).
         let mut tiny = Handoff::new(one / 2);
         let (k, job, report) = jobs[0].clone();
-        tiny.put(k, job, report);
+        tiny.put(k, job.park(), report);
         assert_eq!((tiny.entries.len(), tiny.bytes), (0, 0));
     }
 
@@ -219,7 +220,7 @@ mod tests {
         let (job, report) = validated(&bytes, &policy);
         let want = job.card_content();
         let mut h = Handoff::new(BUDGET_BYTES);
-        h.put(key(&bytes, &policy), job, report.clone());
+        h.put(key(&bytes, &policy), job.park(), report.clone());
         let (got, got_report) = h.take(&key(&bytes, &policy)).unwrap();
         let got = got.card_content();
         let photo = |c: &crate::card::CardContent| c.photo.as_ref().map(|p| p.to_rgb8());
@@ -241,7 +242,7 @@ mod tests {
         let (job, report) = validated(&bytes, &policy);
         let decoded = job.memory_bytes();
         let mut h = Handoff::new(BUDGET_BYTES);
-        h.put(key(&bytes, &policy), job, report);
+        h.put(key(&bytes, &policy), job.park(), report);
         assert!(h.bytes * 5 < decoded, "{} vs {decoded}", h.bytes);
         // The budget holds a drop of thousands of school jobs.
         assert!(BUDGET_BYTES / h.bytes > 5_000, "{}", BUDGET_BYTES / h.bytes);

@@ -91,8 +91,8 @@ impl ValidatedJob {
 impl ParkedJob {
     /// The job with its images decoded again from the files it kept. Decoding only: these
     /// bytes passed every rule (format, integrity, size, pixel limits) when the job was
-    /// validated. An error would mean the bytes changed in memory; the caller
-    /// then validates the stored document again rather than print without the image.
+    /// validated. An error would mean the bytes changed in memory; the caller then validates
+    /// the stored document again rather than print without the image.
     pub fn unpark(self) -> Result<ValidatedJob, Problem> {
         let mut job = self.0;
         job.photo = decode(job.photo_bytes.as_deref())?;
@@ -149,16 +149,13 @@ fn decode(bytes: Option<&[u8]>) -> Result<Option<DynamicImage>, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::job::{check_inline, ValidationPolicy};
+    use crate::job::{check_bytes, ValidationPolicy};
 
-    /// A sample job, images inlined, validated.
+    /// A sample job, validated (images read from the samples' folder).
     fn validated(sample: &str) -> ValidatedJob {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs");
         let raw = std::fs::read(dir.join(sample)).unwrap();
-        let bytes = crate::intake::inline_images(&raw, &dir)
-            .unwrap()
-            .into_bytes();
-        check_inline(&bytes, &ValidationPolicy::default())
+        check_bytes(&raw, &ValidationPolicy::default(), &dir)
             .1
             .expect("the sample is valid")
     }
@@ -171,11 +168,16 @@ mod tests {
             let again = job.clone().park().unpark().expect("decodes");
             let after = again.card_content();
             let pixels = |c: &crate::card::CardContent| {
-                [&c.photo, &c.holder_signature, &c.official_signature]
-                    .map(|i| i.as_ref().map(|i| (i.width(), i.height(), i.as_bytes().to_vec())))
+                [&c.photo, &c.holder_signature, &c.official_signature].map(|i| {
+                    i.as_ref()
+                        .map(|i| (i.width(), i.height(), i.as_bytes().to_vec()))
+                })
             };
             assert_eq!(pixels(&before), pixels(&after), "{sample}");
-            assert!(pixels(&before).iter().any(Option::is_some), "{sample} has images");
+            assert!(
+                pixels(&before).iter().any(Option::is_some),
+                "{sample} has images"
+            );
             assert_eq!(before.fields, after.fields);
             assert_eq!(before.design, after.design);
             assert_eq!(before.qr_payload, after.qr_payload);

@@ -100,7 +100,9 @@ fn a_drop_larger_than_the_old_hand_off_is_validated_once_per_card() {
     let before = cetak::job::validations();
     let (open, gate) = channel();
     let mut options = StationOptions::default();
-    options.encoders.insert("P1".into(), Box::new(Gated(Some(gate))));
+    options
+        .encoders
+        .insert("P1".into(), Box::new(Gated(Some(gate))));
     let started = Instant::now();
     let station = Station::start_with(&cfg, options).unwrap();
     // The whole drop is in the journal while the first card waits in the chip station: all but

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-
 use crate::card::{field, CardDesign};
 
 use super::dates::{self, print_date, ValidUntil};
