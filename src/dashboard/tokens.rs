@@ -1,7 +1,7 @@
-//! Per-user sign-in tokens of the dashboard (issue 12, step 3; not yet wired to a sign-in page or
-//! to the CLI): one token per user, given once in clear to the administrator who issues it and
-//! stored only as its SHA-256 in `<data_dir>/dashboard-tokens.json` (mode 0600), so the file
-//! does not let anyone sign in. Issuing again replaces the user's token; revoking removes it.
+//! Per-user sign-in tokens of the dashboard (given at `/login`, issued and revoked with
+//! `cetak dashboard token`): one token per user, given once in clear to the administrator who
+//! issues it and stored only as its SHA-256 in `<data_dir>/dashboard-tokens.json` (mode 0600),
+//! so the file does not let anyone sign in. Issuing again replaces the user's token; revoking removes it.
 //! The role is not stored: it comes from the user's groups at each request, as on the control
 //! socket.
 

@@ -162,23 +162,44 @@ pub(super) fn insert_new(tx: &Tx<'_>, job: &NewJob) -> Result<Enqueued> {
         return Ok(Enqueued::AlreadyKnown(existing_state(tx, &job.job_id)?));
     }
     if let Some((batch_id, other_job)) = same_holder(tx, job)? {
-        let rec = RejectedJob {
-            job_id: job.job_id.clone(),
-            blangko_type: Some(job.blangko_type),
-            nik_masked: Some(job.nik_masked.clone()),
-            batch_id: Some(batch_id.clone()),
-            payload: Some(job.payload.clone()),
-            reason: format!(
-                "batch {batch_id} already holds a card for this NIK: job {other_job} \
-                 (one card per child)"
-            ),
-        };
-        insert_rejected(tx, &rec, DUPLICATE_IN_BATCH)?;
-        return Ok(Enqueued::DuplicateInBatch {
-            batch_id,
-            other_job,
-        });
+        return refuse_second_card(tx, job, batch_id, other_job);
     }
+    if !insert_queued(tx, job)? {
+        return Ok(Enqueued::AlreadyKnown(existing_state(tx, &job.job_id)?));
+    }
+    record_accepted(tx, job)?;
+    Ok(Enqueued::Added)
+}
+
+/// Records `job` as rejected with [`DUPLICATE_IN_BATCH`]: `other_job` already holds the card
+/// of the same holder in `batch_id`.
+fn refuse_second_card(
+    tx: &Tx<'_>,
+    job: &NewJob,
+    batch_id: String,
+    other_job: String,
+) -> Result<Enqueued> {
+    let rec = RejectedJob {
+        job_id: job.job_id.clone(),
+        blangko_type: Some(job.blangko_type),
+        nik_masked: Some(job.nik_masked.clone()),
+        batch_id: Some(batch_id.clone()),
+        payload: Some(job.payload.clone()),
+        reason: format!(
+            "batch {batch_id} already holds a card for this NIK: job {other_job} \
+             (one card per child)"
+        ),
+    };
+    insert_rejected(tx, &rec, DUPLICATE_IN_BATCH)?;
+    Ok(Enqueued::DuplicateInBatch {
+        batch_id,
+        other_job,
+    })
+}
+
+/// The queued row with its batch key and pickup-code hash; `false` when the job id was
+/// already there (nothing written).
+fn insert_queued(tx: &Tx<'_>, job: &NewJob) -> Result<bool> {
     let n = tx
         .tx
         .prepare_cached(
@@ -199,7 +220,7 @@ pub(super) fn insert_new(tx: &Tx<'_>, job: &NewJob) -> Result<Enqueued> {
             tx.now.0,
         ])?;
     if n == 0 {
-        return Ok(Enqueued::AlreadyKnown(existing_state(tx, &job.job_id)?));
+        return Ok(false);
     }
     if job.batch_nik.is_some() {
         tx.tx
@@ -207,6 +228,11 @@ pub(super) fn insert_new(tx: &Tx<'_>, job: &NewJob) -> Result<Enqueued> {
             .execute(params![job.job_id, job.batch_nik])?;
     }
     super::handover::remember_pickup_code(tx, &job.job_id, &job.payload)?;
+    Ok(true)
+}
+
+/// The new job's history row and its `accepted` event.
+fn record_accepted(tx: &Tx<'_>, job: &NewJob) -> Result<()> {
     let row = JobRow {
         job_id: job.job_id.clone(),
         blangko_type: Some(job.blangko_type),
@@ -234,7 +260,7 @@ pub(super) fn insert_new(tx: &Tx<'_>, job: &NewJob) -> Result<Enqueued> {
             ("nik_masked".to_string(), job.nik_masked.clone().into()),
         ]),
     )?;
-    Ok(Enqueued::Added)
+    Ok(())
 }
 
 impl Journal {

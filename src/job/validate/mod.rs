@@ -1,16 +1,18 @@
 //! Document → [`ValidatedJob`]: every rule, every error collected (not just the first).
+//!
+//! This file runs the rules in order and assembles the result; the person's fields
+//! (`person`), the dates and validity (`validity`), a foreign resident's permit (`foreign`)
+//! and the images (`images`) have their own modules.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::card::{field, CardDesign};
+use crate::card::field;
 
-use super::dates::{self, print_date, ValidUntil};
-use super::document::{DocumentType, JobDocument, Person};
+use super::document::{DocumentType, JobDocument};
 use super::error::{Finding, Problem, Rejection};
 use super::nik::{self, mask_nik};
 use super::text::{self, TextRule};
-use super::vocab::{BloodGroup, Citizenship, MaritalStatus, Religion, Sex};
 use super::{ValidatedJob, ValidationPolicy};
 
 /// Length limits: generous sanity caps. Whether a value fits its slot is the layout's check.
@@ -18,9 +20,12 @@ pub mod limits;
 
 mod foreign;
 mod images;
+mod person;
+mod validity;
 
-use foreign::check_foreign;
 use images::{check_images, load_image, Image};
+use person::{check_nik, check_person_text, check_vocabularies, Vocab};
+use validity::{check_dates, Dated};
 
 struct Collector {
     errors: Vec<Finding>,
@@ -198,181 +203,6 @@ fn assemble(
     }
 }
 
-/// The person's free-text fields and address; returns the place of birth (printed with the
-/// date further on).
-fn check_person_text(c: &mut Collector, f: &mut Fields, p: &Person) -> Option<String> {
-    let a = &p.address;
-    f.put(field::NAMA, c.text("person.name", &p.name, limits::NAME));
-    let place = c.text(
-        "person.place_of_birth",
-        &p.place_of_birth,
-        limits::PLACE_OF_BIRTH,
-    );
-    f.put(
-        field::ALAMAT,
-        c.text("person.address.street", &a.street, limits::STREET),
-    );
-    f.put(
-        field::RT_RW,
-        c.ok("person.address.rt_rw", text::check_rt_rw(&a.rt_rw)),
-    );
-    f.put(
-        field::KEL_DESA,
-        c.text("person.address.kel_desa", &a.kel_desa, limits::REGION),
-    );
-    f.put(
-        field::KECAMATAN,
-        c.text("person.address.kecamatan", &a.kecamatan, limits::REGION),
-    );
-    let kab = c.text(
-        "person.address.kabupaten_kota",
-        &a.kabupaten_kota,
-        limits::KABUPATEN_KOTA,
-    );
-    if let Some(k) = &kab {
-        if !(k.starts_with("KOTA ") || k.starts_with("KABUPATEN ")) {
-            c.err("person.address.kabupaten_kota", Problem::KabupatenKotaKind);
-        }
-    }
-    f.put(field::KABUPATEN_KOTA, kab);
-    let province = c
-        .text("person.address.province", &a.province, limits::REGION)
-        .map(|v| v.strip_prefix("PROVINSI ").map(str::to_owned).unwrap_or(v));
-    f.put(field::PROVINSI, province.map(|v| format!("PROVINSI {v}")));
-    place
-}
-
-/// The person's values from fixed vocabularies.
-struct Vocab {
-    sex: Option<Sex>,
-    marital: Option<MaritalStatus>,
-    citizenship: Option<Citizenship>,
-}
-
-fn check_vocabularies(c: &mut Collector, f: &mut Fields, p: &Person) -> Vocab {
-    let sex = c.vocab("person.sex", &p.sex, Sex::parse, Sex::ALL);
-    let blood = c.vocab(
-        "person.blood_group",
-        &p.blood_group,
-        BloodGroup::parse,
-        BloodGroup::ALL,
-    );
-    let religion = c.vocab(
-        "person.religion",
-        &p.religion,
-        Religion::parse,
-        Religion::ALL,
-    );
-    let marital = c.vocab(
-        "person.marital_status",
-        &p.marital_status,
-        MaritalStatus::parse,
-        MaritalStatus::ALL,
-    );
-    let citizenship = c.vocab(
-        "person.citizenship",
-        &p.citizenship,
-        Citizenship::parse,
-        Citizenship::ALL,
-    );
-    f.put(field::JENIS_KELAMIN, sex.map(|v| v.as_str().to_owned()));
-    f.put(field::GOL_DARAH, blood.map(|v| v.as_str().to_owned()));
-    f.put(field::AGAMA, religion.map(|v| v.as_str().to_owned()));
-    f.put(
-        field::STATUS_PERKAWINAN,
-        marital.map(|v| v.as_str().to_owned()),
-    );
-    f.put(
-        field::KEWARGANEGARAAN,
-        citizenship.map(|v| v.as_str().to_owned()),
-    );
-    Vocab {
-        sex,
-        marital,
-        citizenship,
-    }
-}
-
-/// The NIK against the sex and the date of birth; whether it is well-formed.
-fn check_nik(c: &mut Collector, f: &mut Fields, p: &Person, sex: Option<Sex>) -> bool {
-    let nik_ok = match nik::parse_nik(&p.nik) {
-        Ok(parts) => {
-            for problem in nik::check_against(&parts, sex, Some(p.date_of_birth)) {
-                c.err("person.nik", problem);
-            }
-            if let Some(w) = nik::province_warning(&parts) {
-                c.warn("person.nik", w);
-            }
-            true
-        }
-        Err(problem) => {
-            c.err("person.nik", problem);
-            false
-        }
-    };
-    if nik_ok {
-        f.put(field::NIK, Some(p.nik.clone()));
-    }
-    nik_ok
-}
-
-/// What the dates decide: age at issue, the card design, the validity.
-struct Dated {
-    age: Option<u32>,
-    design: Option<CardDesign>,
-    valid_until: Option<ValidUntil>,
-}
-
-fn check_dates(
-    c: &mut Collector,
-    f: &mut Fields,
-    doc: &JobDocument,
-    place: Option<String>,
-    v: &Vocab,
-) -> Dated {
-    let birth = doc.person.date_of_birth;
-    let issue = doc.office.issue_date;
-    f.put(
-        field::TEMPAT_TGL_LAHIR,
-        place.map(|pl| format!("{pl}, {}", print_date(birth))),
-    );
-    f.put(field::TANGGAL_TERBIT, Some(print_date(issue)));
-    let age = dates::age_on(birth, issue);
-    if age.is_none() {
-        c.err("person.date_of_birth", Problem::BirthAfterIssue);
-    }
-    let design = match (age, v.marital) {
-        (Some(age), Some(m)) => c.ok("document", dates::design_for(doc.document, age, m)),
-        _ => None,
-    };
-    // Foreign residents (WNA): their own designs, the country and the stay permit.
-    let foreign = v.citizenship == Some(Citizenship::Wna);
-    let design = design.map(|d| if foreign { d.foreign() } else { d });
-    let permit = check_foreign(c, f, doc, foreign);
-    let valid_until = match (design, v.citizenship, age) {
-        (Some(d), Some(cz), Some(_)) if !(foreign && permit.is_none()) => {
-            match dates::valid_until(d, cz, birth, issue, doc.valid_until, permit) {
-                Ok(v) => Some(v),
-                Err(p @ Problem::StayPermitExpired) => {
-                    c.err("stay_permit.valid_until", p);
-                    None
-                }
-                Err(p) => {
-                    c.err("valid_until", p);
-                    None
-                }
-            }
-        }
-        _ => None,
-    };
-    f.put(field::BERLAKU_HINGGA, valid_until.map(ValidUntil::print));
-    Dated {
-        age,
-        design,
-        valid_until,
-    }
-}
-
 /// Fields that depend on the document type: occupation (KTP-el), family (KIA).
 fn check_document_fields(c: &mut Collector, f: &mut Fields, doc: &JobDocument, is_kia: bool) {
     match (&doc.person.occupation, is_kia) {
@@ -473,6 +303,7 @@ fn check_payloads(
     });
     (qr, barcode, batch)
 }
+
 /// The policy of the document's batch (`batch.programme`), and its first-issuance rule. An
 /// unknown programme is an error; the rest of the document is then checked under `policy`, so
 /// every other error is still reported.
