@@ -483,12 +483,45 @@ fn token_issue_and_revoke_are_in_the_audit_trail_without_the_token() {
     assert!(j.audit_verify().unwrap().is_ok());
     drop(j);
 
-    // A caller without the administrator role is refused, and that is audited too, as on the
-    // control socket (here the journal is writable to it; a real station's is not).
-    if !root_or_skip("dashboard_tls token refusal") {
+    if !root_or_skip("dashboard_tls token as root and refusal") {
         return;
     }
+    // Root works as the data folder's owner (the service user): the token file and the journal
+    // stay that user's, so a daemon running as it can still read them.
     let mut acc = Accounts::new();
+    let (svc, svc_uid, svc_gid) = acc.user("s", &[]);
+    let data = tmp.path().join("data");
+    run_ok(
+        Command::new("chown")
+            .arg("-R")
+            .arg(format!("{svc_uid}:{svc_gid}"))
+            .arg(&data),
+    );
+    let o = cetak("en", &["dashboard", "token", "issue", &svc], &config);
+    assert!(o.status.success(), "{}", text(&o));
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        for entry in std::fs::read_dir(&data).unwrap() {
+            let path = entry.unwrap().path();
+            let owner = std::fs::metadata(&path).unwrap().uid();
+            assert_eq!(
+                owner,
+                svc_uid,
+                "{} is not the service user's",
+                path.display()
+            );
+        }
+        assert!(data.join("dashboard-tokens.json").exists());
+    }
+    let issued = audit_rows(&config, "dashboard.token_issue");
+    assert_eq!(issued.len(), 2, "{issued:?}");
+    assert_eq!(
+        (issued[1].actor.as_str(), issued[1].subject.as_str()),
+        ("root (uid 0)", svc.as_str())
+    );
+
+    // A caller without the administrator role is refused, and that is audited too, as on the
+    // control socket (here the journal is writable to it; a real station's is not).
     let ops = acc.group("op");
     let (operator, op_uid, op_gid) = acc.user("o", &[&ops]);
     let text_cfg = std::fs::read_to_string(&config).unwrap()
@@ -532,7 +565,7 @@ fn token_issue_and_revoke_are_in_the_audit_trail_without_the_token() {
     assert_eq!(refused[0].user.as_deref(), Some(operator.as_str()));
     assert_eq!(refused[0].role, "operator");
     // No token was issued.
-    assert_eq!(audit_rows(&config, "dashboard.token_issue").len(), 1);
+    assert_eq!(audit_rows(&config, "dashboard.token_issue").len(), 2);
 }
 
 #[test]
