@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// Top-level modules by layer, lowest first. A module may use only modules of a lower layer.
 const LAYERS: &[&[&str]] = &[
     &["assets", "card", "logging", "messages", "shutdown"],
-    &["journal", "layout"],
+    &["journal", "layout", "tls"],
     &["job"],
     &["signing", "render", "chip_content"],
     &["config"],

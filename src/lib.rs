@@ -7,14 +7,14 @@
 //! | layer | modules | what |
 //! |---|---|---|
 //! | 9 | [`cli`] | the `cetak` command line; the daemon process ([`cli::run`]); `cetak demo` |
-//! | 8 | [`dashboard`] | HTTP for people and Prometheus: metrics, report downloads |
+//! | 8 | [`dashboard`] | HTTP(S) for people and Prometheus: metrics, report downloads |
 //! | 7 | [`daemon`] | the station: workers per printer, spool watcher, control API |
 //! | 6 | [`link`], [`bundle`] | the server link (pull, push, outbox delivery); offline bundles |
 //! | 5 | [`intake`], [`report`] | the one door for jobs; BAST, spoilage and stock reports |
 //! | 4 | [`config`] | the station's configuration file |
 //! | 3 | [`signing`], [`render`], [`chip_content`] | JWS; job + layout → card layers; chip data |
 //! | 2 | [`job`] | the job document and its validation against the domain rules |
-//! | 1 | [`journal`], [`layout`] | the SQLite journal, ledger and audit trail; SVG templates |
+//! | 1 | [`journal`], [`layout`], [`tls`] | the SQLite journal, ledger and audit trail; SVG templates; HTTPS for the push endpoint and the dashboard |
 //! | 0 | [`card`], `assets`, [`logging`], [`messages`], [`shutdown`] | card kinds; built-in files; log setup; operator texts; the one stop signal |
 //!
 //! The daemon learns the link's health through its own [`daemon::LinkStatus`] trait, so the
@@ -45,3 +45,4 @@ pub mod render;
 pub mod report;
 pub mod shutdown;
 pub mod signing;
+pub mod tls;

@@ -204,13 +204,15 @@ fn start_control(
     Ok(task)
 }
 
-/// Serves `/metrics` on the `[dashboard]` listener until `shutdown`; prints its address.
+/// Serves the dashboard and `/metrics` on the `[dashboard]` listener until `shutdown`; prints
+/// its address (`https://` under TLS).
 fn start_dashboard(
     config: &Config,
     station: &Station,
-    listener: std::net::TcpListener,
+    listener: crate::dashboard::Listener,
     shutdown: &Shutdown,
 ) -> Result<ServerTask, DaemonError> {
+    let scheme = listener.scheme();
     let addr = listener
         .local_addr()
         .map_err(|e| DaemonError::io(std::path::Path::new("dashboard"), e))?;
@@ -223,7 +225,7 @@ fn start_dashboard(
             tracing::error!(error = %e, "dashboard stopped");
         }
     });
-    eprintln!("cetak: metrik / metrics: http://{addr}/metrics");
-    eprintln!("cetak: dasbor / dashboard: http://{addr}/");
+    eprintln!("cetak: metrik / metrics: {scheme}://{addr}/metrics");
+    eprintln!("cetak: dasbor / dashboard: {scheme}://{addr}/");
     Ok(task)
 }

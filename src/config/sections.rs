@@ -2,6 +2,8 @@
 //! `crate::report`, `crate::dashboard`, intake through `Config::validation_policy`, the
 //! journal's dispatch through `Config::journal_options`).
 
+use std::path::{Path, PathBuf};
+
 use serde::Deserialize;
 
 /// A signing official as configured: name, NIP (18 digits, spaces allowed) and position.
@@ -61,13 +63,22 @@ impl Default for ReportConfig {
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct DashboardConfig {
-    /// Address to listen on; loopback only (see the module documentation).
+    /// Address to listen on: loopback only unless `tls_cert`/`tls_key` are set, because
+    /// passwords and the figures would otherwise cross the network in clear.
     pub listen: String,
     /// A signed-in session ends after this many minutes without a request (default 8 hours,
     /// one working day).
     pub session_idle_minutes: u64,
     /// The PAM service that checks an account's password at sign-in (`/etc/pam.d/<name>`).
     pub pam_service: String,
+    /// PEM certificate (chain); with `tls_key` the dashboard speaks only HTTPS, on any address.
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `tls_cert`.
+    pub tls_key: Option<PathBuf>,
+    /// Whether people may sign in with their account's password (PAM). `false`: tokens only,
+    /// for an office that will not put the service user in the `shadow` group
+    /// (`docs/dashboard.md`).
+    pub account_sign_in: bool,
 }
 
 impl Default for DashboardConfig {
@@ -76,7 +87,17 @@ impl Default for DashboardConfig {
             listen: "127.0.0.1:8470".into(),
             session_idle_minutes: 8 * 60,
             pam_service: "cetak".into(),
+            tls_cert: None,
+            tls_key: None,
+            account_sign_in: true,
         }
+    }
+}
+
+impl DashboardConfig {
+    /// The certificate and key when both are set (HTTPS).
+    pub fn tls(&self) -> Option<(&Path, &Path)> {
+        Some((self.tls_cert.as_deref()?, self.tls_key.as_deref()?))
     }
 }
 

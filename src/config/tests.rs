@@ -214,3 +214,81 @@ fn batch_policies_and_queue_order_are_read_and_checked() {
         Err(ConfigError::Syntax { .. })
     ));
 }
+
+/// The key and both texts of an `Invalid` error, or a panic.
+fn invalid(text: &str) -> (String, usize, String, String) {
+    match Config::parse(text, Path::new("t.toml")) {
+        Err(ConfigError::Invalid {
+            key, line, id, en, ..
+        }) => (key, line, id, en),
+        other => panic!("expected an invalid value, got {other:?}"),
+    }
+}
+
+#[test]
+fn dashboard_off_loopback_needs_tls_and_the_pair_goes_together() {
+    let ok = GOOD.to_string() + "\n[dashboard]\nlisten = \"[::1]:0\"\n";
+    let d = Config::parse(&ok, Path::new("t.toml")).unwrap().dashboard;
+    let d = d.unwrap();
+    assert!(d.account_sign_in && d.tls().is_none());
+
+    let text = GOOD.to_string() + "\n[dashboard]\nlisten = \"0.0.0.0:8470\"\n";
+    let (key, line, id, en) = invalid(&text);
+    assert_eq!((key.as_str(), line), ("dashboard.listen", 18));
+    assert!(
+        en.contains("loopback") && en.contains("tls_cert/tls_key"),
+        "{en}"
+    );
+    assert!(
+        id.contains("tanpa TLS") && id.contains("tls_cert/tls_key"),
+        "{id}"
+    );
+
+    let text = GOOD.to_string() + "\n[dashboard]\ntls_cert = \"/etc/cetak/d.crt\"\n";
+    let (key, _, id, en) = invalid(&text);
+    assert_eq!(key, "dashboard.tls_key");
+    assert_eq!(
+        (id.as_str(), en.as_str()),
+        (
+            "tls_cert dan tls_key harus diisi bersama",
+            "tls_cert and tls_key go together"
+        )
+    );
+    let text = GOOD.to_string() + "\n[dashboard]\ntls_key = \"/etc/cetak/d.key\"\n";
+    assert_eq!(invalid(&text).0, "dashboard.tls_cert");
+
+    let text =
+        GOOD.to_string() + "\n[dashboard]\ntls_cert = \"d.crt\"\ntls_key = \"/etc/cetak/d.key\"\n";
+    assert_eq!(invalid(&text).0, "dashboard.tls_cert");
+    let text = GOOD.to_string() + "\n[dashboard]\nlisten = \"localhost:8470\"\n";
+    assert_eq!(invalid(&text).0, "dashboard.listen");
+}
+
+#[test]
+fn dashboard_tls_files_are_read_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let (cert, key) = (dir.path().join("d.crt"), dir.path().join("d.key"));
+    std::fs::write(&cert, ck.cert.pem()).unwrap();
+    std::fs::write(&key, ck.signing_key.serialize_pem()).unwrap();
+    let with = |cert: &Path, key: &Path| {
+        GOOD.to_string()
+            + &format!(
+                "\n[dashboard]\nlisten = \"0.0.0.0:0\"\ntls_cert = {:?}\ntls_key = {:?}\n",
+                cert.display().to_string(),
+                key.display().to_string()
+            )
+    };
+    let c = Config::parse(&with(&cert, &key), Path::new("t.toml")).unwrap();
+    assert_eq!(c.dashboard.unwrap().tls(), Some((&*cert, &*key)));
+    // The key where the certificate should be: no certificate in it.
+    let (k, line, id, en) = invalid(&with(&key, &key));
+    assert_eq!((k.as_str(), line), ("dashboard.tls_cert", 19));
+    assert!(id.contains("sertifikat") && id.contains("PEM"), "{id}");
+    assert!(en.contains("certificate") && en.contains("PEM"), "{en}");
+    let missing = dir.path().join("none.key");
+    let (k, _, id, en) = invalid(&with(&cert, &missing));
+    assert_eq!(k, "dashboard.tls_key");
+    assert!(id.contains("tidak ada"), "{id}");
+    assert!(en.contains("no such file"), "{en}");
+}

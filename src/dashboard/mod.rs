@@ -1,15 +1,19 @@
 //! The daemon's HTTP listener (`[dashboard]`): `GET /metrics` ([`metrics`]) and the report
-//! downloads `GET /reports/…` ([`reports`], for operators and administrators, named by the
-//! kernel through [`peer`]), and the web dashboard: one page with every section ([`pages`],
+//! downloads `GET /reports/…` ([`reports`], for operators and administrators, signed in or
+//! named by the kernel through [`peer`]), and the web dashboard: one page with every section ([`pages`],
 //! [`sections`], [`forms`]; texts in the catalogue through [`text`], data in [`view`]) kept
 //! live by server-sent events ([`live`]), the last card of each printer ([`preview`]), signing
 //! in with the account (PAM, [`pam`]) or a token ([`tokens`]) and out ([`session`],
 //! [`throttle`]), and what a signed-in person does ([`actions`]).
 //!
-//! Loopback only: until TLS exists, an address outside 127.0.0.0/8 or ::1 is refused at start,
-//! because passwords and the figures (who printed how much) would cross the network in clear.
-//! Without a `[dashboard]` table the daemon opens no port; with one, `listen` defaults to
-//! `127.0.0.1:8470` (port 0 = any free port, for tests; the daemon prints the address).
+//! Loopback only, unless `tls_cert`/`tls_key` are set: passwords and the figures (who printed
+//! how much) must not cross the network in clear, so without TLS an address outside
+//! 127.0.0.0/8 or ::1 is refused (at config load, and again at [`bind`]). With TLS the listener
+//! speaks only HTTPS ([`crate::tls`], the push endpoint's too), on any address; the session
+//! cookie is `Secure`, answers carry `Strict-Transport-Security`, and nobody is named by the
+//! kernel's socket table ([`peer`]): every person signs in. Without a `[dashboard]` table the
+//! daemon opens no port; with one, `listen` defaults to `127.0.0.1:8470` (port 0 = any free
+//! port, for tests; the daemon prints the address).
 
 pub mod actions;
 pub mod forms;
@@ -36,6 +40,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use tokio_rustls::rustls;
 
 use crate::daemon::control::Books;
 use crate::daemon::{DaemonError, StationHandle};
@@ -47,7 +52,7 @@ pub use crate::config::DashboardConfig;
 /// English.
 #[derive(Debug, thiserror::Error)]
 pub enum DashboardError {
-    /// `listen` is not `host:port`, or not a loopback address.
+    /// `listen` is not `host:port`, or not a loopback address without TLS.
     #[error("[dashboard] listen = {listen:?}: {en} / {id}")]
     Address {
         /// The configured value.
@@ -65,33 +70,67 @@ pub enum DashboardError {
         /// Cause.
         source: std::io::Error,
     },
+    /// `tls_cert`/`tls_key` cannot serve HTTPS (checked at load too; here when the files
+    /// changed since, or the configuration was built in code).
+    #[error("[dashboard] tls_cert/tls_key: {en} / {id}")]
+    Tls {
+        /// English.
+        en: String,
+        /// Bahasa Indonesia.
+        id: String,
+    },
 }
 
-/// Checks `listen` and binds it (before the station starts, so a taken port stops the daemon
-/// early).
-pub fn bind(cfg: &DashboardConfig) -> Result<std::net::TcpListener, DashboardError> {
-    let addr: SocketAddr = cfg.listen.parse().map_err(|_| DashboardError::Address {
-        listen: cfg.listen.clone(),
-        en: text::t("listen_address", text::Lang::En).into(),
-        id: text::t("listen_address", text::Lang::Id).into(),
-    })?;
-    if !addr.ip().is_loopback() {
-        return Err(DashboardError::Address {
-            listen: cfg.listen.clone(),
-            en: text::t("listen_loopback", text::Lang::En).into(),
-            id: text::t("listen_loopback", text::Lang::Id).into(),
-        });
+/// The bound listener and, with TLS, the server configuration of its handshakes.
+#[derive(Debug)]
+pub struct Listener {
+    tcp: std::net::TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+}
+
+impl Listener {
+    /// The address bound (the port chosen for port 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.tcp.local_addr()
     }
-    let l = std::net::TcpListener::bind(addr).map_err(|source| DashboardError::Bind {
+
+    /// `https` or `http`, for the address the daemon prints.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+}
+
+/// Checks `listen` and the TLS pair, and binds (before the station starts, so a taken port or
+/// a bad certificate stops the daemon early).
+pub fn bind(cfg: &DashboardConfig) -> Result<Listener, DashboardError> {
+    use crate::messages::MessageText as _;
+    let address = |key: &str| DashboardError::Address {
+        listen: cfg.listen.clone(),
+        en: text::t(key, text::Lang::En).into(),
+        id: text::t(key, text::Lang::Id).into(),
+    };
+    let addr: SocketAddr = cfg.listen.parse().map_err(|_| address("listen_address"))?;
+    let tls = match cfg.tls() {
+        Some((cert, key)) => Some(Arc::new(crate::tls::server_config(cert, key).map_err(
+            |e| DashboardError::Tls {
+                en: e.message(text::Lang::En),
+                id: e.message(text::Lang::Id),
+            },
+        )?)),
+        None if !addr.ip().is_loopback() => return Err(address("listen_loopback")),
+        None => None,
+    };
+    let bind_err = |source| DashboardError::Bind {
         listen: cfg.listen.clone(),
         source,
-    })?;
-    l.set_nonblocking(true)
-        .map_err(|source| DashboardError::Bind {
-            listen: cfg.listen.clone(),
-            source,
-        })?;
-    Ok(l)
+    };
+    let tcp = std::net::TcpListener::bind(addr).map_err(bind_err)?;
+    tcp.set_nonblocking(true).map_err(bind_err)?;
+    Ok(Listener { tcp, tls })
 }
 
 /// What the handlers read: the station's live view, a journal connection of their own, the
@@ -124,6 +163,10 @@ pub struct DashboardState {
     stop: tokio::sync::watch::Receiver<bool>,
     /// The listener's own address (to find the client's socket in the kernel's table).
     local: SocketAddr,
+    /// HTTPS: `Secure` cookies, HSTS, and no one named by the kernel's socket table.
+    tls: bool,
+    /// Whether the account (PAM) form is offered and accepted.
+    account_sign_in: bool,
 }
 
 impl DashboardState {
@@ -146,7 +189,7 @@ impl DashboardState {
             station: config.station.id.clone(),
             station_name: config.station.name.clone(),
             tokens: tokens::Tokens::in_dir(&config.station.data_dir),
-            pam_service: dashboard.pam_service,
+            pam_service: dashboard.pam_service.clone(),
             sessions: session::Sessions::new(idle),
             throttle: Default::default(),
             histogram: Default::default(),
@@ -154,7 +197,28 @@ impl DashboardState {
             previews: preview::Previews::from_config(config),
             stop: tokio::sync::watch::channel(false).1,
             local,
+            tls: dashboard.tls().is_some(),
+            account_sign_in: dashboard.account_sign_in,
         })
+    }
+
+    /// The uid owning the client's socket, from the kernel's table ([`peer`]): only for a plain
+    /// connection from this machine. Over TLS the listener may face the network, and a
+    /// connection from another host must never pass for a local user, so nobody is named.
+    pub fn kernel_peer_uid(&self, peer: SocketAddr) -> Option<u32> {
+        if self.tls || !peer.ip().is_loopback() {
+            return None;
+        }
+        peer::peer_uid(peer, self.local)
+    }
+
+    /// The attributes every cookie of this listener carries (`Secure` over HTTPS).
+    pub fn cookie_attributes(&self) -> &'static str {
+        if self.tls {
+            "Path=/; SameSite=Strict; Secure"
+        } else {
+            "Path=/; SameSite=Strict"
+        }
     }
 }
 
@@ -176,15 +240,15 @@ pub fn router(state: DashboardState) -> Router {
         .route("/metrics", get(get_metrics))
         .route(
             "/reports/bast",
-            get(|s, c, q| download(Kind::Bast, s, c, q)),
+            get(|s, c, q, h| download(Kind::Bast, s, c, q, h)),
         )
         .route(
             "/reports/spoilage",
-            get(|s, c, q| download(Kind::Spoilage, s, c, q)),
+            get(|s, c, q, h| download(Kind::Spoilage, s, c, q, h)),
         )
         .route(
             "/reports/stock",
-            get(|s, c, q| download(Kind::Stock, s, c, q)),
+            get(|s, c, q, h| download(Kind::Stock, s, c, q, h)),
         );
     for kind in StockForm::ALL {
         r = r.route(
@@ -223,23 +287,48 @@ async fn get_metrics(State(state): State<DashboardState>) -> Response {
     }
 }
 
+/// HSTS under TLS: a browser that has seen the dashboard over HTTPS never tries it in clear
+/// (one year; the listener speaks nothing else).
+const HSTS: &str = "max-age=31536000";
+
 /// Serves until `shutdown` completes.
 pub async fn serve(
-    listener: std::net::TcpListener,
+    listener: Listener,
     mut state: DashboardState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::from_std(listener)?;
+    use axum::serve::ListenerExt as _;
+    let tcp = tokio::net::TcpListener::from_std(listener.tcp)?;
     let (stop, rx) = tokio::sync::watch::channel(false);
     state.stop = rx;
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let shutdown = async move {
         shutdown.await;
         // Live-update streams end, or the graceful shutdown would wait for every open tab.
         let _ = stop.send(true);
-    })
-    .await
+    };
+    let mut app = router(state);
+    match listener.tls {
+        Some(cfg) => {
+            app = app.layer(axum::middleware::map_response(
+                |mut r: Response| async move {
+                    r.headers_mut().insert(
+                        header::STRICT_TRANSPORT_SECURITY,
+                        header::HeaderValue::from_static(HSTS),
+                    );
+                    r
+                },
+            ));
+            // `tap_io` only for its `ConnectInfo<SocketAddr>`: the handshaking listener's
+            // address is the client's.
+            let tls = crate::tls::listener(tcp, cfg, "dashboard")?.tap_io(|_| ());
+            axum::serve(tls, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+        None => {
+            axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+    }
 }

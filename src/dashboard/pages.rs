@@ -5,9 +5,10 @@
 //! use. The CSS and the small script are compiled in (`assets/`), so nothing is fetched at
 //! install or run time.
 //!
-//! Who may look: the signed-in user ([`super::session`]), else the caller named by the kernel
-//! ([`super::peer`], read only), with a role that may read the station's status on the control
-//! socket (`[authority]`), checked at each request.
+//! Who may look: the signed-in user ([`super::session`]), else, on a plain loopback
+//! connection, the caller named by the kernel ([`super::peer`], read only), with a role that
+//! may read the station's status on the control socket (`[authority]`), checked at each
+//! request.
 
 use std::net::SocketAddr;
 
@@ -105,7 +106,7 @@ pub fn check_caller(
             }));
         }
     }
-    let Some(uid) = super::peer::peer_uid(peer, state.local) else {
+    let Some(uid) = state.kernel_peer_uid(peer) else {
         let (id, en) = (t("caller_unknown", Lang::Id), t("caller_unknown", Lang::En));
         return Err(refuse(id, en));
     };
@@ -164,7 +165,8 @@ pub async fn index(
     let note = q.done.is_some().then(|| t("done", lang));
     let mut r = html(page(&snap, lang, viewer.as_ref(), note));
     if let Some(code) = q.lang.as_deref().filter(|c| *c == "en" || *c == "id") {
-        if let Ok(v) = format!("lang={code}; Path=/; SameSite=Strict; Max-Age=31536000").parse() {
+        let attributes = state.cookie_attributes();
+        if let Ok(v) = format!("lang={code}; {attributes}; Max-Age=31536000").parse() {
             r.headers_mut().insert(header::SET_COOKIE, v);
         }
     }

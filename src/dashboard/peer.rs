@@ -2,7 +2,8 @@
 //! (`/proc/net/tcp`, `/proc/net/tcp6`) lists each socket with its owner's uid, so the client's
 //! socket (local address = the peer address we see, remote address = ours) names the user, as
 //! SO_PEERCRED does on the control socket. Only meaningful on loopback, where both ends are
-//! sockets of this machine; the listener accepts nothing else.
+//! sockets of this machine: [`super::DashboardState::kernel_peer_uid`] asks only for a plain
+//! loopback connection, never under TLS (where the listener may face the network).
 
 use std::net::{IpAddr, SocketAddr};
 

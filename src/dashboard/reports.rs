@@ -1,14 +1,15 @@
 //! `GET /reports/bast?batch=ID[&date=D]`, `/reports/spoilage?date=D` (or `from=D&to=D`),
 //! `/reports/stock?from=D&to=D`, each with `format=pdf|csv` (default pdf): the reports of
-//! `cetak report`, downloaded. The caller is named by the kernel (the uid owning the client
-//! socket, [`super::peer`]) and needs the role that reads reports on the control socket
-//! (operator or administrator, `[authority]`). Refusals and errors answer JSON
+//! `cetak report`, downloaded. The caller is the signed-in user ([`super::session`]), else, on
+//! a plain loopback connection, the uid owning the client socket ([`super::peer`]; never over
+//! TLS, where the client may be another host); it needs the role that reads reports on the
+//! control socket (operator or administrator, `[authority]`). Refusals and errors answer JSON
 //! `{error, message_en, message_id}` as on the control socket.
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
@@ -59,29 +60,37 @@ pub enum Kind {
     Stock,
 }
 
-/// The caller, as the control socket names it: uid from the kernel, role from the groups;
-/// refused unless it may read reports (blocking: NSS).
-fn may_read_reports(state: &DashboardState, peer: SocketAddr) -> Result<(), Box<Response>> {
-    let Some(uid) = super::peer::peer_uid(peer, state.local) else {
-        return Err(answer(
-            StatusCode::FORBIDDEN,
-            "unknown_caller",
-            t("caller_unknown", Lang::Id).into(),
-            t("caller_unknown", Lang::En).into(),
-        ));
+/// The caller: the signed-in user, else the uid the kernel names (plain loopback only); role
+/// from the groups now; refused unless it may read reports (blocking: NSS).
+fn may_read_reports(
+    state: &DashboardState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Result<(), Box<Response>> {
+    let signed_in = super::session::current(state, headers)
+        .and_then(|s| super::session::caller_of(state, &s.user));
+    let caller = match signed_in {
+        Some(c) => c,
+        None => {
+            let Some(uid) = state.kernel_peer_uid(peer) else {
+                return Err(answer(
+                    StatusCode::FORBIDDEN,
+                    "unknown_caller",
+                    t("caller_unknown", Lang::Id).into(),
+                    t("caller_unknown", Lang::En).into(),
+                ));
+            };
+            Groups::from_config(&state.authority).caller(uid)
+        }
     };
-    let groups = Groups::from_config(&state.authority);
-    groups
-        .caller(uid)
-        .require(Op::StockShow)
-        .map_err(|refusal| {
-            answer(
-                StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::FORBIDDEN),
-                &refusal.body.error,
-                refusal.body.message_id,
-                refusal.body.message_en,
-            )
-        })
+    caller.require(Op::StockShow).map_err(|refusal| {
+        answer(
+            StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::FORBIDDEN),
+            &refusal.body.error,
+            refusal.body.message_id,
+            refusal.body.message_en,
+        )
+    })
 }
 
 /// A report as (file name stem, bytes).
@@ -152,11 +161,12 @@ fn period_report(
 fn make(
     state: &DashboardState,
     peer: SocketAddr,
+    headers: &HeaderMap,
     kind: Kind,
     q: &ReportQuery,
     format: Format,
 ) -> Result<(String, Vec<u8>), Box<Response>> {
-    may_read_reports(state, peer)?;
+    may_read_reports(state, peer, headers)?;
     let j = state.journal.lock().unwrap_or_else(|e| e.into_inner());
     let made = match kind {
         Kind::Bast => bast(state, &j, q, format)?,
@@ -216,13 +226,15 @@ pub async fn download(
     State(state): State<DashboardState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Query(q): Query<ReportQuery>,
+    headers: HeaderMap,
 ) -> Response {
     let format = match q.format.as_deref() {
         None | Some("pdf") => Format::Pdf,
         Some("csv") => Format::Csv,
         Some(_) => return *bad("report_format"),
     };
-    match tokio::task::spawn_blocking(move || make(&state, peer, kind, &q, format)).await {
+    let made = tokio::task::spawn_blocking(move || make(&state, peer, &headers, kind, &q, format));
+    match made.await {
         Ok(Ok((stem, bytes))) => attachment(&stem, format, bytes),
         Ok(Err(resp)) => *resp,
         Err(e) => {

@@ -2,12 +2,15 @@
 //!
 //! `POST /login` takes either the operating-system account (`user`, `password`, checked by PAM,
 //! [`super::pam`]) or a per-user token (`token`, [`super::tokens`]); either way the user must
-//! have a role now (operator or administrator group, as on the control socket). A success sets
-//! the session cookie (`cetak_session`, HttpOnly, SameSite=Strict); sessions live in memory (a
-//! daemon restart signs everyone out) and end after `[dashboard] session_idle_minutes` without
-//! a request (default 8 hours) or at `POST /logout`. Failed sign-ins are throttled
-//! ([`super::throttle`]). Each session has a CSRF token that every form carries. The role is
-//! read from the user's groups at each request, never stored in the session.
+//! have a role now (operator or administrator group, as on the control socket). With
+//! `[dashboard] account_sign_in = false` only tokens are offered and accepted (an office that
+//! keeps the service user out of `shadow`, `docs/dashboard.md`). A success sets the session
+//! cookie (`cetak_session`, HttpOnly, SameSite=Strict, Secure over HTTPS); sessions live in
+//! memory (a daemon restart signs everyone out) and end after `[dashboard]
+//! session_idle_minutes` without a request (default 8 hours) or at `POST /logout`. Failed
+//! sign-ins are throttled ([`super::throttle`]). Each session has a CSRF token that every form
+//! carries. The role is read from the user's groups at each request, never stored in the
+//! session.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -209,11 +212,29 @@ pub fn see_other(to: &str, cookie: Option<String>) -> Response {
     r
 }
 
-/// `GET /login`.
-pub async fn login_page(Query(q): Query<PageQuery>, headers: HeaderMap) -> Response {
+/// `GET /login`: the account form (when `account_sign_in`) and the token form.
+pub async fn login_page(
+    State(state): State<DashboardState>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
     let lang = lang_of(&q, &headers);
     let note = if q.out.is_some() {
         format!("<p class=\"note\">{}</p>", esc(t("signed_out", lang)))
+    } else {
+        String::new()
+    };
+    let account_form = if state.account_sign_in {
+        format!(
+            "<form method=\"post\" action=\"/login\" class=\"stack\"><h3>{account}</h3>\
+             <label>{user} <input name=\"user\" autocomplete=\"username\" required></label>\
+             <label>{password} <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
+             <button type=\"submit\">{sign_in}</button></form>",
+            account = esc(t("sign_in_account", lang)),
+            user = esc(t("user", lang)),
+            password = esc(t("password", lang)),
+            sign_in = esc(t("sign_in", lang)),
+        )
     } else {
         String::new()
     };
@@ -222,11 +243,7 @@ pub async fn login_page(Query(q): Query<PageQuery>, headers: HeaderMap) -> Respo
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{sign_in} · {title}</title><link rel=\"stylesheet\" href=\"/assets/dashboard.css\"></head>\
          <body><header><h1>{title}</h1><a class=\"lang\" href=\"/login?lang={other}\">{switch}</a></header>\
-         <main class=\"single\"><section id=\"sign-in\"><h2>{sign_in}</h2>{note}\
-         <form method=\"post\" action=\"/login\" class=\"stack\"><h3>{account}</h3>\
-         <label>{user} <input name=\"user\" autocomplete=\"username\" required></label>\
-         <label>{password} <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
-         <button type=\"submit\">{sign_in}</button></form>\
+         <main class=\"single\"><section id=\"sign-in\"><h2>{sign_in}</h2>{note}{account_form}\
          <form method=\"post\" action=\"/login\" class=\"stack\"><h3>{with_token}</h3>\
          <label>{token} <input name=\"token\" type=\"password\" autocomplete=\"off\" required></label>\
          <button type=\"submit\">{sign_in}</button></form></section></main></body></html>",
@@ -235,10 +252,7 @@ pub async fn login_page(Query(q): Query<PageQuery>, headers: HeaderMap) -> Respo
         switch = esc(t("lang_switch", lang)),
         title = esc(t("title", lang)),
         sign_in = esc(t("sign_in", lang)),
-        account = esc(t("sign_in_account", lang)),
         with_token = esc(t("sign_in_token", lang)),
-        user = esc(t("user", lang)),
-        password = esc(t("password", lang)),
         token = esc(t("token", lang)),
     );
     (
@@ -254,6 +268,10 @@ pub async fn login_page(Query(q): Query<PageQuery>, headers: HeaderMap) -> Respo
 /// Who the sign-in form names, if the credentials hold: the account through PAM, or a token.
 fn check_credentials(state: &DashboardState, f: &HashMap<String, String>) -> Option<String> {
     let user = match (f.get("user"), f.get("password"), f.get("token")) {
+        (Some(_), Some(_), _) if !state.account_sign_in => {
+            tracing::warn!("dashboard: account sign-in is off ([dashboard] account_sign_in)");
+            return None;
+        }
         (Some(user), Some(password), _) if !user.is_empty() => {
             match super::pam::authenticate(&state.pam_service, user, password) {
                 Ok(()) => user.clone(),
@@ -314,8 +332,9 @@ pub async fn login(
     see_other(
         "/",
         Some(format!(
-            "{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict",
-            session.id
+            "{COOKIE}={}; HttpOnly; {}",
+            session.id,
+            state.cookie_attributes()
         )),
     )
 }
@@ -339,7 +358,8 @@ pub async fn logout(
     see_other(
         "/login?out=1",
         Some(format!(
-            "{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+            "{COOKIE}=; HttpOnly; {}; Max-Age=0",
+            state.cookie_attributes()
         )),
     )
 }

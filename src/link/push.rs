@@ -1,13 +1,10 @@
 //! The station's push endpoint (for servers that can reach the station): axum on
-//! `link.push_listen`, bearer token, HTTPS with rustls when `push_tls_cert`/`push_tls_key` are
-//! set. Routes (see `wire.rs`): `POST /api/v1/jobs`, `POST /api/v1/jobs/{job_id}/cancel`,
+//! `link.push_listen`, bearer token, HTTPS ([`crate::tls`]) when `push_tls_cert`/`push_tls_key`
+//! are set. Routes (see `wire.rs`): `POST /api/v1/jobs`, `POST /api/v1/jobs/{job_id}/cancel`,
 //! `GET /api/v1/health`. A pushed job goes through the same signed intake as a pulled one, so a
 //! job delivered twice (pulled and pushed) is queued once.
 
-use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
@@ -15,16 +12,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::net::TcpListener;
+use tokio_rustls::rustls;
 
 use crate::shutdown::Shutdown;
-use tokio_rustls::rustls;
-use tokio_rustls::server::TlsStream;
-use tokio_rustls::TlsAcceptor;
 
 use super::db::Db;
-use super::error::LinkError;
 use super::leases::{take_offer, Offer};
 use super::wire::{ErrorBody, ErrorDetail, Health, PushJob, PushResult};
 use crate::intake::{IntakeContext, JobOrigin};
@@ -218,86 +211,6 @@ pub(crate) fn router(state: PushState) -> Router {
         .with_state(state)
 }
 
-/// Server TLS configuration from PEM files.
-pub fn tls_config(cert: &Path, key: &Path) -> Result<rustls::ServerConfig, LinkError> {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let certs = CertificateDer::pem_file_iter(cert)
-        .and_then(|i| i.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| LinkError::Config(format!("link.push_tls_cert {}: {e}", cert.display())))?;
-    if certs.is_empty() {
-        return Err(LinkError::Config(format!(
-            "link.push_tls_cert {}: no certificate",
-            cert.display()
-        )));
-    }
-    let key = PrivateKeyDer::from_pem_file(key)
-        .map_err(|e| LinkError::Config(format!("link.push_tls_key {}: {e}", key.display())))?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .and_then(|b| b.with_no_client_auth().with_single_cert(certs, key))
-        .map_err(|e| LinkError::Config(format!("push TLS: {e}")))
-}
-
-/// Accepted TLS connections, handshaken off the accept loop (a slow client cannot block
-/// others).
-struct TlsListener {
-    rx: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
-    local: SocketAddr,
-}
-
-impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.rx.recv().await {
-            Some(c) => c,
-            // The acceptor task ended (shutdown): never yield another connection.
-            None => std::future::pending().await,
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.local)
-    }
-}
-
-fn tls_listener(tcp: TcpListener, acceptor: TlsAcceptor) -> std::io::Result<TlsListener> {
-    let local = tcp.local_addr()?;
-    let (tx, rx) = mpsc::channel(16);
-    tokio::spawn(async move {
-        loop {
-            let (sock, addr) = match tcp.accept().await {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::warn!(error = %e, "push endpoint: accept");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            };
-            if tx.is_closed() {
-                return;
-            }
-            let acceptor = acceptor.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(sock)).await {
-                    Ok(Ok(s)) => {
-                        let _ = tx.send((s, addr)).await;
-                    }
-                    Ok(Err(e)) => {
-                        tracing::debug!(peer = %addr, error = %e, "push TLS handshake failed")
-                    }
-                    Err(_) => tracing::debug!(peer = %addr, "push TLS handshake timed out"),
-                }
-            });
-        }
-    });
-    Ok(TlsListener { rx, local })
-}
-
 /// Serves the push endpoint on `tcp` until `stop`.
 pub(crate) async fn serve(
     tcp: TcpListener,
@@ -308,7 +221,7 @@ pub(crate) async fn serve(
     let app = router(state);
     let shutdown = async move { super::leases::stopped(&stop).await };
     let r = match tls {
-        Some(cfg) => match tls_listener(tcp, TlsAcceptor::from(cfg)) {
+        Some(cfg) => match crate::tls::listener(tcp, cfg, "push endpoint") {
             Ok(l) => axum::serve(l, app).with_graceful_shutdown(shutdown).await,
             Err(e) => Err(e),
         },

@@ -218,7 +218,14 @@ fn bind_push(link: &LinkConfig) -> Result<Option<BoundPush>, LinkStartError> {
         .ok_or_else(|| config_err("push_listen needs push_token_file"))?;
     let token = read_token(token_file).map_err(config_err)?;
     let tls = match (&link.push_tls_cert, &link.push_tls_key) {
-        (Some(c), Some(k)) => Some(Arc::new(push::tls_config(c, k).map_err(config_err)?)),
+        (Some(c), Some(k)) => Some(Arc::new(crate::tls::server_config(c, k).map_err(|e| {
+            use crate::messages::MessageText as _;
+            let key = match e.part() {
+                Some(crate::tls::Part::Key) => "push_tls_key",
+                _ => "push_tls_cert",
+            };
+            config_err(format!("link.{key}: {}", e.message_en()))
+        })?)),
         _ => None,
     };
     let io = |e| LinkStartError::io(addr, e);

@@ -61,6 +61,12 @@ pub static CATALOGUE: &[Entry] = entries! {
     "config.demo_key" => "konfigurasi {path}, baris {line}: kunci `trust.key[{index}]` (kid {kid}) adalah kunci demo {demo_kid} ({public_key}) yang kunci privatnya diketahui umum: stasiun produksi (policy.training = false) tidak boleh mempercayainya. Hapus kunci ini, atau tetapkan policy.training = true untuk stasiun pelatihan",
         "config {path}, line {line}: key `trust.key[{index}]` (kid {kid}) is the demo key {demo_kid} ({public_key}), whose private half is public: a production station (policy.training = false) must not trust it. Remove this key, or set policy.training = true for a training station";
 
+    // HTTPS certificate and key (`TlsError`, `crate::tls`): `[link] push_tls_*`, `[dashboard] tls_*`.
+    "tls.read" => "{part} {path} tidak dapat dibaca: {source}", "{part} {path} cannot be read: {source}";
+    "tls.pem" => "{part} {path} bukan berkas PEM yang dapat dipakai ({detail})", "{part} {path} is not a usable PEM file ({detail})";
+    "tls.rejected" => "sertifikat dan kunci privat tidak dapat dipakai bersama (kunci bukan milik sertifikat ini?): {detail}",
+        "the certificate and private key cannot be used together (is the key not this certificate's?): {detail}";
+
     // Job findings (`Problem`): the code is the finding code of `docs/job.md`.
     "file.read" => "berkas pekerjaan tidak dapat dibaca ({reason})",
         "cannot read the job file ({reason})";

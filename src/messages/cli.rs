@@ -114,6 +114,8 @@ pub static CLI: &[Entry] = entries! {
     "cli.token_revoked" => "{user}: token dicabut", "{user}: token revoked";
     "cli.no_token" => "{user}: tidak punya token", "{user}: had no token";
     "cli.token_store" => "berkas token dasbor: {reason}", "dashboard token file: {reason}";
+    "cli.token_owner" => "tidak dapat beralih ke pemilik {data} (agar berkas token dan jurnal tetap miliknya): {e}",
+        "could not switch to the owner of {data} (so that the token file and the journal stay theirs): {e}";
 
     // `cetak report` (`cli/report.rs`, `report/`).
     "cli.report_written" => "laporan ditulis: {path}", "report written: {path}";

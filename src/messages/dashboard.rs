@@ -82,7 +82,7 @@ pub static DASHBOARD: &[Entry] = entries! {
     "dash.stale_form" => "Formulir kedaluwarsa: muat ulang halaman.", "The form is stale: reload the page.";
     "dash.bad_form" => "Formulir tidak lengkap atau salah: {field}", "The form is incomplete or wrong: {field}";
     "dash.unknown_user" => "Pengguna {user} tidak dikenal di komputer ini.", "User {user} is not known on this computer.";
-    "dash.caller_unknown" => "Pemanggil tidak dapat dikenali.", "The caller could not be identified.";
+    "dash.caller_unknown" => "Pemanggil tidak dapat dikenali: silakan masuk di /login.", "The caller could not be identified: please sign in at /login.";
     "dash.forbidden" => "Akses ditolak", "Access refused";
     "dash.error" => "Kesalahan", "Error";
     "dash.internal" => "Kesalahan internal; lihat log daemon.", "Internal error; see the daemon's log.";
@@ -113,7 +113,9 @@ pub static DASHBOARD: &[Entry] = entries! {
     "dash.report_batch" => "batch wajib diisi", "batch is required";
     "dash.report_period" => "beri date, atau from dan to", "give date, or from and to";
     "dash.listen_address" => "harus alamat IP dan port, mis. 127.0.0.1:8470", "expected an IP address and port, e.g. 127.0.0.1:8470";
-    "dash.listen_loopback" => "hanya alamat loopback yang diizinkan sampai TLS tersedia", "only a loopback address is allowed until TLS is configured";
+    "dash.listen_loopback" => "tanpa TLS hanya alamat loopback (127.0.0.1, ::1) yang diizinkan: pakai alamat loopback, atau isi tls_cert/tls_key",
+        "without TLS only a loopback address (127.0.0.1, ::1) is allowed: use a loopback address, or configure tls_cert/tls_key";
+    "dash.tls_pair" => "tls_cert dan tls_key harus diisi bersama", "tls_cert and tls_key go together";
 
     // `cetak demo --serve`.
     "dash.demo_heading" => "== Dasbor ==", "== Dashboard ==";

@@ -18,6 +18,7 @@ mod daemon_process;
 mod daemon_stock;
 mod daemon_systemd;
 mod dashboard;
+mod dashboard_tls;
 mod demo;
 mod handover;
 mod messages;

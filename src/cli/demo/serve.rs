@@ -41,7 +41,8 @@ pub fn serve(config: &Config, station: &Station, lang: Lang) -> Result<(), Daemo
         .issue(&user, &now)
         .map_err(|e| DaemonError::Config(e.to_string()))?;
     let say = |code, args| crate::messages::say(lang, code, args);
-    let url = |path: &str| Args::new().with("url", format!("http://{addr}{path}"));
+    let scheme = listener.scheme();
+    let url = |path: &str| Args::new().with("url", format!("{scheme}://{addr}{path}"));
     println!("\n{}", crate::messages::label(lang, "dash.demo_heading"));
     println!("{}", say("dash.demo_dashboard", url("/")));
     println!("{}", say("dash.demo_metrics", url("/metrics")));

@@ -274,7 +274,7 @@ impl Offline {
 /// Root takes the data directory's owner (its passwd group, else the folder's group, no
 /// supplementary groups) as its effective ids while it works on the journal: every file made
 /// meanwhile is the owner's. The saved ids stay root's, so [`Offline`]'s drop gives them back.
-fn become_owner(uid: u32, dir_gid: u32) -> nix::Result<()> {
+pub(crate) fn become_owner(uid: u32, dir_gid: u32) -> nix::Result<()> {
     use nix::unistd::{setegid, seteuid, setgroups, Gid, Uid, User};
     let gid = User::from_uid(Uid::from_raw(uid))
         .ok()

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::{Config, RawConfig};
 
+mod dashboard;
 mod link;
 mod printers;
 mod spans;
@@ -37,6 +38,12 @@ pub(super) fn check(config: RawConfig) -> Result<Config, Problem> {
     if let Some(link) = &config.link {
         link::link_checks(link).map_err(|p| Problem {
             key: format!("link.{}", p.key),
+            ..p
+        })?;
+    }
+    if let Some(d) = &config.dashboard {
+        dashboard::dashboard_checks(d).map_err(|p| Problem {
+            key: format!("dashboard.{}", p.key),
             ..p
         })?;
     }
