@@ -11,43 +11,6 @@ use crate::support::daemon::*;
 use cetak::journal::{JobState, Journal};
 use cetak_drivers::emulator::{CardOutcome, Emulator};
 
-fn signal(child: &Child, sig: &str) {
-    let ok = Command::new("kill")
-        .args([sig, &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "kill {sig}");
-}
-
-/// Waits until the daemon answers on its control socket: its signal handlers are installed by
-/// then, so a SIGTERM is a graceful stop (a stale socket from a killed run refuses connections).
-fn wait_ready(config: &Path) {
-    let cfg = cetak::config::Config::load(config).unwrap();
-    let socket = cfg.control_socket();
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
-        assert!(std::time::Instant::now() < deadline, "daemon not ready");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn cli_ok(config: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cetak"))
-        .args(args)
-        .arg("--config")
-        .arg(config)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        out.status.success(),
-        "cetak {args:?} failed: {text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
-}
-
 struct Setup {
     _tmp: tempfile::TempDir,
     config: std::path::PathBuf,
@@ -108,7 +71,7 @@ fn sigterm_finishes_the_card_in_the_printer_and_exits_0() {
         .cloned()
         .collect();
     wait_ready(&s.config);
-    signal(&child, "-TERM");
+    sigterm(&child);
     let status = wait_exit(&mut child, Duration::from_secs(60));
     assert_eq!(status.code(), Some(0), "exit status {status:?}");
     for id in &in_printer {
@@ -225,7 +188,7 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
     let mut child = start_daemon(&s.config, Stdio::null());
     wait_settled(&s.journal, &s.ids, Duration::from_secs(300));
     wait_ready(&s.config);
-    signal(&child, "-TERM");
+    sigterm(&child);
     assert_eq!(
         wait_exit(&mut child, Duration::from_secs(60)).code(),
         Some(0)
@@ -267,7 +230,7 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
     let mut child = start_daemon(&s.config, Stdio::null());
     wait_settled(&s.journal, &s.ids, Duration::from_secs(300));
     wait_ready(&s.config);
-    signal(&child, "-TERM");
+    sigterm(&child);
     assert_eq!(
         wait_exit(&mut child, Duration::from_secs(60)).code(),
         Some(0)

@@ -232,12 +232,7 @@ fn metrics_parse_and_equal_the_ledger() {
     assert!(text.ends_with("\n403"), "{text}");
     assert!(text.contains("\"error\":\"forbidden\""), "{text}");
 
-    let st = std::process::Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(st.success());
-    assert!(wait_exit(&mut daemon, Duration::from_secs(60)).success());
+    assert!(stop_daemon(&mut daemon, Duration::from_secs(60)).success());
 }
 
 #[test]
