@@ -308,7 +308,7 @@ fn a_root_owned_journal_stops_the_daemon_before_ready_naming_file_and_fix() {
     let mut acc = Accounts::new();
     let (svc, svc_uid, svc_gid) = acc.user("sv", &[]);
     let tmp = tempfile::tempdir().unwrap();
-    let (data, _socket, config) =
+    let (data, socket, config) =
         service_station(tmp.path(), svc_uid, svc_gid, "emu://authority-unused");
     // `cetak stock receive` run by root before the first daemon start, as in the issue: the
     // journal is root's, 0644.

@@ -5,7 +5,7 @@
 //! loading prints each card once.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use crate::support::daemon::*;

@@ -3,8 +3,7 @@
 //! live in the test process behind TCP, so they survive the daemon like real printers do.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use crate::support::daemon::*;

@@ -10,7 +10,6 @@
 //! The test runs [`PUPILS`] pupils; the full-size run (500, a large school) is a benchmark:
 //! `cargo bench --bench school_batch` runs [`school_batch`] from this file.
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -27,7 +26,7 @@ pub const PUPILS: usize = 200;
 
 #[test]
 fn a_school_batch_goes_from_intake_to_its_bast_with_the_journals_counts() {
-    let run = school_batch(n);
+    let run = school_batch(PUPILS);
     eprintln!("{run}");
 }
 
