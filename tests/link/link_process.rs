@@ -150,7 +150,14 @@ impl Rig {
         } else {
             &["--spoiled", "rusak"]
         };
-        self.cli(&[&["doubt", "resolve", id][..], decision, &["--operator", "op1"]].concat());
+        self.cli(
+            &[
+                &["doubt", "resolve", id][..],
+                decision,
+                &["--operator", "op1"],
+            ]
+            .concat(),
+        );
     }
 
     fn state(&self, id: &str) -> Option<JobState> {
@@ -211,7 +218,6 @@ impl Rig {
             .count()
     }
 }
-
 
 /// Waits until the daemon serves its control API: the station (workers, link) has started.
 fn wait_started(config: &Path) {

@@ -36,7 +36,10 @@ fn service_station(dir: &Path, uid: u32, gid: u32, uri: &str) -> (PathBuf, PathB
         std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).unwrap();
     }
     let socket = run.join("control.sock");
-    let text = with_control_socket(&config_text(&data, &[("P1", uri.into(), "kia")], 2), &socket);
+    let text = with_control_socket(
+        &config_text(&data, &[("P1", uri.into(), "kia")], 2),
+        &socket,
+    );
     let config = dir.join("cetak.toml");
     std::fs::write(&config, text).unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -61,8 +64,9 @@ fn operator_administrator_and_outsider_through_the_socket() {
     open_to_others(tmp.path());
     let data = tmp.path().join("data");
     let socket = tmp.path().join("run/control.sock");
-    let text_cfg = with_control_socket(&config_text(&data, &[("P1", srv.uri(), "kia")], 2), &socket)
-        + &format!("\n[authority]\noperator_group = {ops:?}\nadmin_group = {adms:?}\n");
+    let text_cfg =
+        with_control_socket(&config_text(&data, &[("P1", srv.uri(), "kia")], 2), &socket)
+            + &format!("\n[authority]\noperator_group = {ops:?}\nadmin_group = {adms:?}\n");
     let config = tmp.path().join("cetak.toml");
     std::fs::write(&config, text_cfg).unwrap();
     let cfg = cetak::config::Config::load(&config).unwrap();

@@ -42,7 +42,8 @@ fn site(printers: &[(&str, String, &str)], extra_policy: &str) -> Site {
     let data = tmp.path().join("data");
     let socket = tmp.path().join("run/control.sock");
     let text = with_control_socket(
-        &config_text(&data, printers, 2).replace("[policy]\n", &format!("[policy]\n{extra_policy}")),
+        &config_text(&data, printers, 2)
+            .replace("[policy]\n", &format!("[policy]\n{extra_policy}")),
         &socket,
     );
     let config = tmp.path().join("cetak.toml");
@@ -88,8 +89,7 @@ fn operators_decide_on_paused_printers_through_the_socket() {
 
     let mut daemon = start_daemon(&site.config, Stdio::piped());
     wait_for("two operator events", Duration::from_secs(60), || {
-        cli(&site.config, &["events", "--json"]).status.success()
-            && events(&site.config).len() == 2
+        cli(&site.config, &["events", "--json"]).status.success() && events(&site.config).len() == 2
     });
     // Socket: mode 0666 (every local user reaches the daemon, which decides from the groups).
     let meta = std::fs::metadata(&site.socket).unwrap();
@@ -265,7 +265,11 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     assert!(!o.status.success(), "{}", text(&o));
     let out = cli_ok(
         &site.config,
-        &[&write_off[..], &["--note", "alamat berubah", "--operator", "siti"]].concat(),
+        &[
+            &write_off[..],
+            &["--note", "alamat berubah", "--operator", "siti"],
+        ]
+        .concat(),
     );
     assert!(out.contains("antre"), "{out}");
     assert_eq!(state(&j, &kia[1]), JobState::Queued);

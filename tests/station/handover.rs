@@ -54,10 +54,11 @@ fn cards_and_a_school_batch_are_handed_over_through_the_socket_by_an_operator() 
     std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let data = tmp.path().join("data");
     let socket = tmp.path().join("run/control.sock");
-    let cfg_text = with_control_socket(&config_text(&data, &[("P1", srv.uri(), "kia")], 2), &socket)
-        + &format!(
-        "\n[authority]\noperator_group = {OPERATOR_GROUP:?}\nadmin_group = \"root\"\n"
-    );
+    let cfg_text =
+        with_control_socket(&config_text(&data, &[("P1", srv.uri(), "kia")], 2), &socket)
+            + &format!(
+                "\n[authority]\noperator_group = {OPERATOR_GROUP:?}\nadmin_group = \"root\"\n"
+            );
     let config = tmp.path().join("cetak.toml");
     std::fs::write(&config, cfg_text).unwrap();
     let cfg = cetak::config::Config::load(&config).unwrap();
@@ -122,7 +123,13 @@ fn cards_and_a_school_batch_are_handed_over_through_the_socket_by_an_operator() 
         "carries a pickup code",
     );
     refused(
-        handover(&["H-1", "--relation", "kepala-keluarga", "--code", "QR-H1-0000"]),
+        handover(&[
+            "H-1",
+            "--relation",
+            "kepala-keluarga",
+            "--code",
+            "QR-H1-0000",
+        ]),
         "does not match",
     );
     // One card goes to the family, not to a school.

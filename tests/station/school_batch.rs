@@ -272,7 +272,16 @@ pub fn school_batch(pupils: usize) -> Run {
     let csv = tmp.path().join("bast.csv");
     for out in [&pdf, &csv] {
         let out = out.to_str().unwrap();
-        let args = ["report", "bast", "--batch", BATCH, "--date", "2026-12-02", "--out", out];
+        let args = [
+            "report",
+            "bast",
+            "--batch",
+            BATCH,
+            "--date",
+            "2026-12-02",
+            "--out",
+            out,
+        ];
         cli_ok(&config, &args);
     }
     let csv = std::fs::read_to_string(&csv).unwrap();
