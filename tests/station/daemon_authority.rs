@@ -349,20 +349,7 @@ fn a_root_owned_journal_stops_the_daemon_before_ready_naming_file_and_fix() {
             .spawn()
             .unwrap()
     };
-    let mut daemon = start();
-    let st = wait_exit(&mut daemon, Duration::from_secs(30));
-    let mut err = String::new();
-    use std::io::Read as _;
-    daemon
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    assert!(
-        !st.success(),
-        "the daemon must not run on a root-owned journal: {err}"
-    );
+    let err = refused_start(start(), Duration::from_secs(30));
     let jp = journal.display().to_string();
     assert!(
         err.contains(&format!("{jp} dimiliki root (uid 0)")),
@@ -394,15 +381,7 @@ fn a_root_owned_journal_stops_the_daemon_before_ready_naming_file_and_fix() {
     let done = spool.join("done");
     std::fs::create_dir(&done).unwrap();
     std::fs::set_permissions(&done, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let mut daemon = start();
-    assert!(!wait_exit(&mut daemon, Duration::from_secs(30)).success());
-    let mut err = String::new();
-    daemon
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = refused_start(start(), Duration::from_secs(30));
     assert!(
         err.contains(&format!("chown -R {svc}: {}", done.display())),
         "{err}"
@@ -513,15 +492,7 @@ fn offline_is_for_root_and_the_service_user_and_leaves_nothing_to_root() {
             .unwrap()
     };
     let as_offline = |user: &str, args: &[&str]| {
-        let u = nix::unistd::User::from_name(user).unwrap().unwrap();
-        Command::new("setpriv")
-            .arg(format!("--reuid={}", u.uid))
-            .arg(format!("--regid={}", u.gid))
-            .arg("--init-groups")
-            .arg("--")
-            .arg(env!("CARGO_BIN_EXE_cetak"))
-            .args(["--lang", "en"])
-            .args(args)
+        cli_as(user, "en", args)
             .arg("--config")
             .arg(&config)
             .output()

@@ -242,15 +242,7 @@ fn a_non_loopback_listen_address_stops_the_daemon() {
     let text = config_text(&data, &[], 2) + "\n[dashboard]\nlisten = \"0.0.0.0:0\"\n";
     let config = tmp.path().join("cetak.toml");
     std::fs::write(&config, &text).unwrap();
-    let mut daemon = start_daemon(&config, std::process::Stdio::piped());
-    let st = wait_exit(&mut daemon, Duration::from_secs(60));
-    assert!(!st.success());
-    let mut err = String::new();
-    daemon
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let daemon = start_daemon(&config, std::process::Stdio::piped());
+    let err = refused_start(daemon, Duration::from_secs(60));
     assert!(err.contains("loopback"), "{err}");
 }

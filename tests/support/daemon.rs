@@ -278,6 +278,22 @@ pub fn with_control_socket(text: &str, socket: &Path) -> String {
     )
 }
 
+/// Waits for a daemon started with a piped standard error that must be refused (exit
+/// non-zero); returns what it wrote there.
+pub fn refused_start(mut child: std::process::Child, timeout: Duration) -> String {
+    use std::io::Read as _;
+    let st = wait_exit(&mut child, timeout);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr piped")
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!st.success(), "the daemon must not run: {err}");
+    err
+}
+
 /// Waits for a daemon process to exit; kills it and fails the test after `timeout`.
 pub fn wait_exit(child: &mut std::process::Child, timeout: Duration) -> std::process::ExitStatus {
     let start = Instant::now();
@@ -623,24 +639,29 @@ pub fn cli_at(socket: &Path, args: &[&str]) -> Output {
     .unwrap()
 }
 
-/// The built CLI run as `user` (its own uid, gid and supplementary groups from the group
-/// database), talking to `socket`.
-pub fn as_user(user: &str, socket: &Path, lang: &str, args: &[&str]) -> Output {
+/// The built CLI as `user` (its own uid, gid and supplementary groups from the group
+/// database) with `--lang lang` and `args`; the caller adds `--socket` or `--config`.
+pub fn cli_as(user: &str, lang: &str, args: &[&str]) -> Command {
     let u = nix::unistd::User::from_name(user).unwrap().unwrap();
-    hermetic(
-        Command::new("setpriv")
-            .arg(format!("--reuid={}", u.uid))
-            .arg(format!("--regid={}", u.gid))
-            .arg("--init-groups")
-            .arg("--")
-            .arg(env!("CARGO_BIN_EXE_cetak"))
-            .args(["--lang", lang])
-            .args(args)
-            .arg("--socket")
-            .arg(socket),
-    )
-    .output()
-    .unwrap()
+    let mut cmd = Command::new("setpriv");
+    cmd.arg(format!("--reuid={}", u.uid))
+        .arg(format!("--regid={}", u.gid))
+        .arg("--init-groups")
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_cetak"))
+        .args(["--lang", lang])
+        .args(args);
+    hermetic(&mut cmd);
+    cmd
+}
+
+/// [`cli_as`] talking to the daemon at `socket`.
+pub fn as_user(user: &str, socket: &Path, lang: &str, args: &[&str]) -> Output {
+    cli_as(user, lang, args)
+        .arg("--socket")
+        .arg(socket)
+        .output()
+        .unwrap()
 }
 
 /// Standard output and error of a finished command.
