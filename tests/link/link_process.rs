@@ -12,7 +12,7 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::daemon::{
-    cli_ok, sigterm, start_daemon, stock, wait_exit, wait_for, wait_ready, KiaPrinters,
+    cli_ok, crash_rng, sigterm, start_daemon, stock, wait_exit, wait_for, wait_ready, KiaPrinters,
 };
 use crate::support::link::*;
 use cetak::journal::{BlangkoType, JobState, Journal};
@@ -393,18 +393,6 @@ fn lease_renewal_keeps_its_schedule_across_frequent_restarts() {
     assert_no_violations(&r.sim);
 }
 
-/// Tiny LCG so the crash test needs no RNG crate; the seed is printed to replay a run.
-struct Lcg(u64);
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
 /// The operator's truthful decision on each in-doubt job: printed when the printer ejected the
 /// job's card with its sides printed (found by the card number the journal recorded at the
 /// feed), spoiled otherwise. Returns (printed, spoiled).
@@ -463,17 +451,7 @@ fn crash_test_against_the_strict_server_loses_no_job_and_doubles_no_card() {
         lease,
         "max_attempts = 10\n",
     );
-    let seed: u64 = std::env::var("CETAK_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    eprintln!("link crash test seed {seed} (CETAK_CRASH_SEED to replay)");
-    let mut rng = Lcg(seed);
+    let mut rng = crash_rng("link crash test");
     let list = signed_jobs("CRASH", jobs);
     let ids: Vec<String> = list.iter().map(|(i, _)| i.clone()).collect();
     for (id, jws) in &list {

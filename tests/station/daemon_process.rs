@@ -154,27 +154,12 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
     let jobs = 200;
     let kills = 20;
     let s = setup(0.0, jobs, 2);
-    let mut seed: u64 = std::env::var("CETAK_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    eprintln!("crash test seed {seed} (CETAK_CRASH_SEED to replay)");
-    let mut next = move || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        seed >> 33
-    };
+    let mut rng = crash_rng("crash test");
     let mut in_doubt_after_kill = BTreeSet::new();
     for _ in 0..kills {
         let mut child = start_daemon(&s.config, Stdio::null());
         // Between 0.3 s (still starting) and 2.3 s (printing) after start.
-        std::thread::sleep(Duration::from_millis(300 + next() % 2000));
+        std::thread::sleep(Duration::from_millis(300 + rng.below(2000)));
         child.kill().unwrap();
         child.wait().unwrap();
         for id in &s.ids {

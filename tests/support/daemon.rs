@@ -309,6 +309,36 @@ pub fn wait_exit(child: &mut std::process::Child, timeout: Duration) -> std::pro
     }
 }
 
+/// Tiny LCG, so the crash tests need no RNG crate.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// The next number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// The random moments of crash test `test`: seeded from `CETAK_CRASH_SEED` to replay a run,
+/// else from the clock; the seed is printed.
+pub fn crash_rng(test: &str) -> Lcg {
+    let seed: u64 = std::env::var("CETAK_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    eprintln!("{test} seed {seed} (CETAK_CRASH_SEED to replay)");
+    Lcg(seed)
+}
+
 /// Labels of the Indonesian output (`cetak doubt`, `cetak status`) that must not appear in the
 /// English one (lower case).
 pub const ID_WORDS: &[&str] = &[
