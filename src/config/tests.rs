@@ -1,21 +1,8 @@
 use super::*;
 
-const GOOD: &str = r#"
-[station]
-id = "3273-DISDUK-01"
-data_dir = "/var/lib/cetak"
-
-[[printer]]
-id = "P1"
-uri = "tcp://127.0.0.1:9100"
-blangko = "kia"
-
-[[printer]]
-id = "P2"
-uri = "emu://p2"
-blangko = "ktp-el"
-encoder = { reader = "Virtual PCD", profile = "/etc/cetak/profiles/default.toml" }
-"#;
+/// A good station file, shared with the operator-facing checks in
+/// `tests/station/config_check.rs` (which replace its lines by number).
+const GOOD: &str = include_str!("../../tests/good_station.toml");
 
 #[test]
 fn good_config_parses_with_defaults() {
@@ -46,7 +33,7 @@ fn unknown_key_names_key_and_line() {
     let text = GOOD.replace("blangko = \"kia\"", "blangko = \"kia\"\nfeeder = 3");
     match Config::parse(&text, Path::new("t.toml")) {
         Err(ConfigError::Syntax { line, message, .. }) => {
-            assert_eq!(line, 10, "{message}");
+            assert_eq!(line, 12, "{message}");
             assert!(message.contains("feeder"), "{message}");
         }
         other => panic!("expected a syntax error, got {other:?}"),
@@ -57,7 +44,7 @@ fn unknown_key_names_key_and_line() {
 fn wrong_type_names_line() {
     let text = GOOD.replace("id = \"P1\"", "id = 1");
     match Config::parse(&text, Path::new("t.toml")) {
-        Err(ConfigError::Syntax { line, .. }) => assert_eq!(line, 7),
+        Err(ConfigError::Syntax { line, .. }) => assert_eq!(line, 9),
         other => panic!("expected a syntax error, got {other:?}"),
     }
 }

@@ -147,12 +147,7 @@ fn a_feed_the_printer_did_not_take_is_undone() {
         "the hardware counter did not move"
     );
     assert_consistent(j);
-    let kinds: Vec<String> = j
-        .outbox_for_job("J1")
-        .unwrap()
-        .into_iter()
-        .map(|e| e.kind)
-        .collect();
+    let kinds = outbox_kinds(j, "J1");
     assert_eq!(kinds, vec!["accepted", "printing", "requeued"]);
     // Fed again and printed: the same attempt number, one blangko consumed.
     assert_eq!(j.feed_on("P1", "J1", Some("SN1")).unwrap(), 1);

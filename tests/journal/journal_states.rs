@@ -256,12 +256,7 @@ fn printed_path_records_history_ledger_and_outbox() {
     assert_eq!(feed.attempt, 1);
     assert_eq!(h[5].chip_uid.as_deref(), Some("04A1B2C3D4E5F6"));
     assert_eq!(h[6].card_serial.as_deref(), Some("C-0001"));
-    let kinds: Vec<String> =
-        f.j.outbox_for_job("J1")
-            .unwrap()
-            .into_iter()
-            .map(|e| e.kind)
-            .collect();
+    let kinds = outbox_kinds(&f.j, "J1");
     assert_eq!(
         kinds,
         ["accepted", "printing", "printed", "ready_for_pickup"]
@@ -385,12 +380,7 @@ fn spoil_requeues_on_a_new_blangko_until_the_attempt_limit() {
     assert_eq!(kia.spoiled, 2);
     assert_eq!(kia.spoiled_by_category[&SpoilCategory::GagalCetak], 2);
     assert_eq!(kia.in_feeders, 8);
-    let kinds: Vec<String> =
-        f.j.outbox_for_job("J1")
-            .unwrap()
-            .into_iter()
-            .map(|e| e.kind)
-            .collect();
+    let kinds = outbox_kinds(&f.j, "J1");
     assert_eq!(
         kinds,
         ["accepted", "printing", "spoiled", "printing", "spoiled", "failed"]
@@ -628,12 +618,7 @@ fn recover_on_start_puts_cards_in_printers_in_doubt_and_requeues_the_rest() {
     assert_eq!(resolutions.len(), 3);
     assert!(resolutions.iter().all(|a| a.actor == "op-02"));
     assert!(resolutions[1].detail.contains("spoiled:gagal-encode"));
-    let kinds: Vec<String> =
-        f.j.outbox_for_job("D")
-            .unwrap()
-            .into_iter()
-            .map(|e| e.kind)
-            .collect();
+    let kinds = outbox_kinds(&f.j, "D");
     assert_eq!(
         kinds,
         [

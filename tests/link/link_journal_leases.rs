@@ -169,12 +169,7 @@ fn a_dropped_job_offered_under_a_new_lease_is_queued_again() {
         (lease.as_str(), exp, lost),
         ("new", T0.plus_millis(99_000), false)
     );
-    let kinds: Vec<String> =
-        f.j.outbox_for_job("R-1")
-            .unwrap()
-            .into_iter()
-            .map(|e| e.kind)
-            .collect();
+    let kinds = outbox_kinds(&f.j, "R-1");
     assert_eq!(kinds, ["accepted", "cancelled", "requeued"]);
     // Released at shutdown: no alert (the station chose to give it back).
     assert!(f.j.alerts_open().unwrap().is_empty());
@@ -225,14 +220,6 @@ fn feed_on_p1(f: &mut Fixture, id: &str) {
     f.j.feed(id, Some("SER")).unwrap();
 }
 
-fn kinds_of(f: &Fixture, id: &str) -> Vec<String> {
-    f.j.outbox_for_job(id)
-        .unwrap()
-        .into_iter()
-        .map(|e| e.kind)
-        .collect()
-}
-
 /// The job of the issue: it reached a printer, its card was spoiled, its lease ran out while it
 /// waited for a new blangko. It stays this station's: not dropped, not given back, fed again.
 #[test]
@@ -279,7 +266,7 @@ fn a_job_requeued_after_a_spoiled_card_stays_owned_whatever_its_lease_does() {
     f.j.start_printing("O-1", None).unwrap();
     f.j.mark_printed("O-1", &Default::default()).unwrap();
     assert_eq!(
-        kinds_of(&f, "O-1"),
+        outbox_kinds(&f.j, "O-1"),
         [
             "accepted",
             "printing",
@@ -323,7 +310,7 @@ fn a_doubt_resolved_as_spoiled_keeps_the_job_owned() {
         LeaseDrop::Owned(JobState::Queued)
     );
     feed_on_p1(&mut f, "D-1");
-    assert!(!kinds_of(&f, "D-1").contains(&"cancelled".to_string()));
+    assert!(!outbox_kinds(&f.j, "D-1").contains(&"cancelled".to_string()));
 }
 
 /// A journal written before ownership existed: jobs fed once become owned at the upgrade.

@@ -8,10 +8,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::daemon::{start_daemon, stock, wait_exit, wait_for, KiaPrinters};
+use crate::support::daemon::{
+    cli_ok, crash_rng, sigterm, start_daemon, stock, wait_exit, wait_for, wait_ready, KiaPrinters,
+};
 use crate::support::link::*;
 use cetak::journal::{BlangkoType, JobState, Journal};
 use cetak_drivers::emulator::{CardOutcome, Emulator, TcpServer};
@@ -98,12 +100,7 @@ impl Rig {
     /// SIGTERM, then waits for exit status 0.
     fn term(&self, mut child: Child) {
         wait_ready(&self.config);
-        let ok = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
+        sigterm(&child);
         let st = wait_exit(&mut child, Duration::from_secs(60));
         assert_eq!(
             st.code(),
@@ -118,24 +115,57 @@ impl Rig {
         child.wait().unwrap();
     }
 
+    /// Starts the daemon, waits until `id`'s card is in the printer and reported printing to
+    /// the server, and kills the daemon (SIGKILL) there.
+    fn kill_with_card_in_printer(&self, id: &str) {
+        let d = self.start();
+        wait_for(
+            "a card in the printer, reported printing",
+            Duration::from_secs(60),
+            || {
+                self.state(id).is_some_and(|s| s.holds_blangko())
+                    && self.sim.job_record(id).is_some_and(|j| j.printing == 1)
+            },
+        );
+        self.kill(d);
+    }
+
+    /// Starts the daemon again after a kill with `id`'s card in the printer: the job is in
+    /// doubt.
+    fn restart_in_doubt(&self, id: &str) -> Child {
+        let d = self.start();
+        wait_for(
+            "in doubt after the restart",
+            Duration::from_secs(60),
+            || self.state(id) == Some(JobState::InDoubt),
+        );
+        d
+    }
+
+    /// The operator's decision on the job in doubt `id`: printed (its card came out printed)
+    /// or spoiled (`rusak`).
+    fn resolve(&self, id: &str, printed: bool) {
+        let decision: &[&str] = if printed {
+            &["--printed"]
+        } else {
+            &["--spoiled", "rusak"]
+        };
+        self.cli(
+            &[
+                &["doubt", "resolve", id][..],
+                decision,
+                &["--operator", "op1"],
+            ]
+            .concat(),
+        );
+    }
+
     fn state(&self, id: &str) -> Option<JobState> {
         self.journal.job(id).ok().map(|r| r.state)
     }
 
     fn cli(&self, args: &[&str]) -> String {
-        let out = Command::new(env!("CARGO_BIN_EXE_cetak"))
-            .args(args)
-            .arg("--config")
-            .arg(&self.config)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(
-            out.status.success(),
-            "cetak {args:?} failed: {text}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        text
+        cli_ok(&self.config, args)
     }
 
     fn log_tail(&self) -> String {
@@ -189,17 +219,6 @@ impl Rig {
     }
 }
 
-/// Waits until the daemon answers on its control socket (signal handlers installed by then).
-fn wait_ready(config: &Path) {
-    let cfg = cetak::config::Config::load(config).unwrap();
-    let socket = cfg.control_socket();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
-        assert!(Instant::now() < deadline, "daemon not ready");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// Waits until the daemon serves its control API: the station (workers, link) has started.
 fn wait_started(config: &Path) {
     let cfg = cetak::config::Config::load(config).unwrap();
@@ -224,35 +243,13 @@ fn a_card_killed_in_the_printer_and_resolved_spoiled_after_the_lease_is_printed_
     let r = Rig::new("KILL", 1, 0.05, 5, 3);
     let (id, jws) = signed_jobs("KILL", 1).remove(0);
     r.sim.add_job(&id, &jws);
-    let d = r.start();
-    wait_for(
-        "a card in the printer, reported printing",
-        Duration::from_secs(60),
-        || {
-            r.state(&id).is_some_and(|s| s.holds_blangko())
-                && r.sim.job_record(&id).is_some_and(|j| j.printing == 1)
-        },
-    );
-    r.kill(d);
+    r.kill_with_card_in_printer(&id);
     // Down longer than the lease (3 s).
     sleep_ms(4500);
-    let d = r.start();
-    wait_for(
-        "in doubt after the restart",
-        Duration::from_secs(60),
-        || r.state(&id) == Some(JobState::InDoubt),
-    );
+    let d = r.restart_in_doubt(&id);
     let listed = r.cli(&["doubt", "list", "--lang", "en"]);
     assert!(listed.contains(id.as_str()), "{listed}");
-    r.cli(&[
-        "doubt",
-        "resolve",
-        &id,
-        "--spoiled",
-        "rusak",
-        "--operator",
-        "op1",
-    ]);
+    r.resolve(&id, false);
     wait_for("printed", Duration::from_secs(60), || {
         r.state(&id) == Some(JobState::Printed)
     });
@@ -291,31 +288,9 @@ fn a_sigterm_while_an_owned_job_waits_for_a_blangko_never_gives_it_back() {
     let r = Rig::new("TERM", 1, 0.05, 1, 3);
     let (id, jws) = signed_jobs("TERM", 1).remove(0);
     r.sim.add_job(&id, &jws);
-    let d = r.start();
-    wait_for(
-        "a card in the printer, reported printing",
-        Duration::from_secs(60),
-        || {
-            r.state(&id).is_some_and(|s| s.holds_blangko())
-                && r.sim.job_record(&id).is_some_and(|j| j.printing == 1)
-        },
-    );
-    r.kill(d);
-    let d = r.start();
-    wait_for(
-        "in doubt after the restart",
-        Duration::from_secs(60),
-        || r.state(&id) == Some(JobState::InDoubt),
-    );
-    r.cli(&[
-        "doubt",
-        "resolve",
-        &id,
-        "--spoiled",
-        "rusak",
-        "--operator",
-        "op1",
-    ]);
+    r.kill_with_card_in_printer(&id);
+    let d = r.restart_in_doubt(&id);
+    r.resolve(&id, false);
     wait_for("queued again", Duration::from_secs(30), || {
         matches!(
             r.state(&id),
@@ -418,18 +393,6 @@ fn lease_renewal_keeps_its_schedule_across_frequent_restarts() {
     assert_no_violations(&r.sim);
 }
 
-/// Tiny LCG so the crash test needs no RNG crate; the seed is printed to replay a run.
-struct Lcg(u64);
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
 /// The operator's truthful decision on each in-doubt job: printed when the printer ejected the
 /// job's card with its sides printed (found by the card number the journal recorded at the
 /// feed), spoiled otherwise. Returns (printed, spoiled).
@@ -442,26 +405,10 @@ fn resolve_doubts(r: &Rig) -> (usize, usize) {
                 .iter()
                 .any(|c| c.number == *n && c.outcome == CardOutcome::Ejected && !c.sides.is_empty())
         });
+        r.resolve(&d.job_id, came_out);
         if came_out {
-            r.cli(&[
-                "doubt",
-                "resolve",
-                &d.job_id,
-                "--printed",
-                "--operator",
-                "op1",
-            ]);
             out.0 += 1;
         } else {
-            r.cli(&[
-                "doubt",
-                "resolve",
-                &d.job_id,
-                "--spoiled",
-                "rusak",
-                "--operator",
-                "op1",
-            ]);
             out.1 += 1;
         }
     }
@@ -504,17 +451,7 @@ fn crash_test_against_the_strict_server_loses_no_job_and_doubles_no_card() {
         lease,
         "max_attempts = 10\n",
     );
-    let seed: u64 = std::env::var("CETAK_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    eprintln!("link crash test seed {seed} (CETAK_CRASH_SEED to replay)");
-    let mut rng = Lcg(seed);
+    let mut rng = crash_rng("link crash test");
     let list = signed_jobs("CRASH", jobs);
     let ids: Vec<String> = list.iter().map(|(i, _)| i.clone()).collect();
     for (id, jws) in &list {

@@ -5,11 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::support::daemon::{root, text};
 use cetak_drivers::emulator::{Emulator, EmulatorConfig};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// `cetak --lang en ARGS` run from `/`.
 fn cetak(args: &[&str]) -> Output {
@@ -21,14 +18,6 @@ fn cetak(args: &[&str]) -> Output {
         .env_remove("CETAK_CONFIG")
         .output()
         .expect("run cetak")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn s(p: &Path) -> &str {

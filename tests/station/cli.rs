@@ -1,16 +1,12 @@
 //! The `cetak` binary as an operator uses it: exit codes and messages in Bahasa Indonesia /
 //! English, against an emulated printer on TCP and a virtual card behind the real pcscd.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
 
+use crate::support::daemon::{root, text};
 use cetak_drivers::emulator::{CardOutcome, Emulator, EmulatorConfig, Faults};
 use cetak_drivers::vcard::{claim_reader, CardConfig, VirtualCard};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn cetak(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cetak"))
@@ -20,14 +16,6 @@ fn cetak(args: &[&str]) -> Output {
         .env_remove("CETAK_LANG")
         .output()
         .expect("run cetak")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn emulator() -> (Emulator, cetak_drivers::emulator::TcpServer) {

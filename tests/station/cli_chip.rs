@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
 
+use crate::support::daemon::text;
 use cetak_drivers::vcard::{claim_reader, CardConfig, Faults, VirtualCard, VirtualReader};
 
 fn root() -> PathBuf {
@@ -24,14 +25,6 @@ fn cetak(args: &[&str], pin: Option<&str>) -> Output {
         cmd.env("CETAK_CHIP_PIN", pin);
     }
     cmd.output().expect("run cetak")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn reader() -> VirtualReader {

@@ -5,32 +5,20 @@
 //! and the default Bahasa Indonesia no English one.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::support::daemon::*;
-use cetak::journal::{BlangkoType, Journal, NewJob, PrinterSlot};
+use crate::support::journal::{job, printing_on};
+use cetak::journal::{BlangkoType, Journal};
 
+// No daemon runs here: the offline mode (root, as the tests run) uses the same code as the
+// daemon's control API.
 fn cetak(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cetak"))
-        .args(args)
-        .arg("--config")
-        .arg(config)
-        // No daemon runs here: the offline mode (root, as the tests run) uses the same code as
-        // the daemon's control API.
-        .arg("--offline")
-        .output()
-        .unwrap()
+    cli(config, &[args, &["--offline"]].concat())
 }
 
 fn ok(config: &Path, args: &[&str]) -> String {
-    let out = cetak(config, args);
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        out.status.success(),
-        "cetak {args:?}: {text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
+    cli_ok(config, &[args, &["--offline"]].concat())
 }
 
 /// A station config (one emulated printer id, never started) and its journal.
@@ -46,38 +34,11 @@ fn station() -> (tempfile::TempDir, std::path::PathBuf, Journal) {
     (tmp, config, j)
 }
 
-fn new_job(id: &str) -> NewJob {
-    NewJob {
-        job_id: id.into(),
-        blangko_type: BlangkoType::Kia,
-        nik_masked: "3273********0007".into(),
-        batch_id: None,
-        batch_nik: None,
-        priority: 0,
-        needs_chip: false,
-        needs_dual_side: false,
-        payload: format!(r#"{{"job_id":"{id}"}}"#),
-    }
-}
-
-/// Queues `id`, feeds it on P1 (printer serial `SN-P1`), records `card` as the printer's card
-/// number if given, and leaves it in a printer.
+/// Queues `id` and leaves it printing on P1 (printer serial `SN-P1`), with `card` as the
+/// printer's card number if given.
 fn fed(j: &mut Journal, id: &str, card: Option<&str>) {
-    j.enqueue(&new_job(id)).unwrap();
-    let slot = PrinterSlot {
-        printer_id: "P1".into(),
-        blangko_type: BlangkoType::Kia,
-        has_encoder: false,
-        dual_side: true,
-    };
-    let c = j.claim_next(&slot).unwrap().unwrap();
-    assert_eq!(c.job_id, id);
-    j.mark_ready(id).unwrap();
-    j.feed(id, Some("SN-P1")).unwrap();
-    if let Some(card) = card {
-        j.card_fed(id, card).unwrap();
-    }
-    j.start_printing(id, None).unwrap();
+    j.enqueue(&job(id, BlangkoType::Kia)).unwrap();
+    printing_on(j, id, "P1", card);
 }
 
 fn printed_event(j: &Journal, id: &str) -> serde_json::Value {

@@ -10,29 +10,13 @@ use std::time::{Duration, Instant};
 
 use cetak::config::{Config, ConfigError};
 
-/// A good configuration; the cases below replace one of its lines (numbered from 1).
-const BASE: &str = r#"[station]
-id = "3273-DISDUK-01"
-data_dir = "/var/lib/cetak"
-
-[policy]
-lookahead = 2
-
-[[printer]]
-id = "P1"
-uri = "tcp://127.0.0.1:9100"
-blangko = "kia"
-
-[[printer]]
-id = "P2"
-uri = "emu://p2"
-blangko = "ktp-el"
-encoder = { reader = "Virtual PCD", station = "contactless" }
-
-[link]
-server_url = "https://dinas.example/"
-token_file = "/etc/cetak/token"
-"#;
+/// A good configuration (the offline station of `tests/good_station.toml`, which the config
+/// unit tests read too, with a server link); the cases below replace one of its lines
+/// (numbered from 1).
+const BASE: &str = concat!(
+    include_str!("../good_station.toml"),
+    "\n[link]\nserver_url = \"https://dinas.example/\"\ntoken_file = \"/etc/cetak/token\"\n"
+);
 
 /// BASE with line `n` replaced by `with` (which may hold several lines).
 fn replace_line(n: usize, with: &str) -> String {

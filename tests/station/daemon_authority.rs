@@ -23,6 +23,29 @@ fn open_to_others(dir: &Path) {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+/// A station in `dir` for the service user `uid`:`gid`: its data and run folders are its own
+/// (0700), the configuration readable by everyone (0644), as the package installs them;
+/// printer P1 at `uri` is never reached. Returns (data folder, control socket, config file).
+fn service_station(dir: &Path, uid: u32, gid: u32, uri: &str) -> (PathBuf, PathBuf, PathBuf) {
+    open_to_others(dir);
+    let data = dir.join("data");
+    let run = dir.join("run");
+    for d in [&data, &run] {
+        std::fs::create_dir(d).unwrap();
+        std::os::unix::fs::chown(d, Some(uid), Some(gid)).unwrap();
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let socket = run.join("control.sock");
+    let text = with_control_socket(
+        &config_text(&data, &[("P1", uri.into(), "kia")], 2),
+        &socket,
+    );
+    let config = dir.join("cetak.toml");
+    std::fs::write(&config, text).unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    (data, socket, config)
+}
+
 #[test]
 fn operator_administrator_and_outsider_through_the_socket() {
     if !root_or_skip("operator_administrator_and_outsider_through_the_socket") {
@@ -42,13 +65,8 @@ fn operator_administrator_and_outsider_through_the_socket() {
     let data = tmp.path().join("data");
     let socket = tmp.path().join("run/control.sock");
     let text_cfg =
-        config_text(&data, &[("P1", srv.uri(), "kia")], 2).replace(
-            "\n\n[policy]",
-            &format!(
-                "\ncontrol_socket = {:?}\n\n[policy]",
-                socket.display().to_string()
-            ),
-        ) + &format!("\n[authority]\noperator_group = {ops:?}\nadmin_group = {adms:?}\n");
+        with_control_socket(&config_text(&data, &[("P1", srv.uri(), "kia")], 2), &socket)
+            + &format!("\n[authority]\noperator_group = {ops:?}\nadmin_group = {adms:?}\n");
     let config = tmp.path().join("cetak.toml");
     std::fs::write(&config, text_cfg).unwrap();
     let cfg = cetak::config::Config::load(&config).unwrap();
@@ -229,12 +247,7 @@ fn operator_administrator_and_outsider_through_the_socket() {
     assert_eq!(report.types[&BlangkoType::Kia].adjustments, -1);
     assert_eq!(report.types[&BlangkoType::Kia].in_store, 9);
 
-    let st = Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(st.success());
-    assert!(wait_exit(&mut daemon, Duration::from_secs(60)).success());
+    assert!(stop_daemon(&mut daemon, Duration::from_secs(60)).success());
 
     // The audit trail names all three as who they are: uid, user name, role.
     let audit = j.audit_list(0, 10_000).unwrap();
@@ -299,26 +312,8 @@ fn a_root_owned_journal_stops_the_daemon_before_ready_naming_file_and_fix() {
     let mut acc = Accounts::new();
     let (svc, svc_uid, svc_gid) = acc.user("sv", &[]);
     let tmp = tempfile::tempdir().unwrap();
-    open_to_others(tmp.path());
-    let data = tmp.path().join("data");
-    let run = tmp.path().join("run");
-    for d in [&data, &run] {
-        std::fs::create_dir(d).unwrap();
-        std::os::unix::fs::chown(d, Some(svc_uid), Some(svc_gid)).unwrap();
-        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).unwrap();
-    }
-    let socket = run.join("control.sock");
-    let text_cfg = config_text(&data, &[("P1", "emu://authority-unused".into(), "kia")], 2)
-        .replace(
-            "\n\n[policy]",
-            &format!(
-                "\ncontrol_socket = {:?}\n\n[policy]",
-                socket.display().to_string()
-            ),
-        );
-    let config = tmp.path().join("cetak.toml");
-    std::fs::write(&config, text_cfg).unwrap();
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (data, socket, config) =
+        service_station(tmp.path(), svc_uid, svc_gid, "emu://authority-unused");
     // `cetak stock receive` run by root before the first daemon start, as in the issue: the
     // journal is root's, 0644.
     let journal = cetak::daemon::journal_path(&data);
@@ -354,20 +349,7 @@ fn a_root_owned_journal_stops_the_daemon_before_ready_naming_file_and_fix() {
             .spawn()
             .unwrap()
     };
-    let mut daemon = start();
-    let st = wait_exit(&mut daemon, Duration::from_secs(30));
-    let mut err = String::new();
-    use std::io::Read as _;
-    daemon
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    assert!(
-        !st.success(),
-        "the daemon must not run on a root-owned journal: {err}"
-    );
+    let err = refused_start(start(), Duration::from_secs(30));
     let jp = journal.display().to_string();
     assert!(
         err.contains(&format!("{jp} dimiliki root (uid 0)")),
@@ -399,15 +381,7 @@ fn a_root_owned_journal_stops_the_daemon_before_ready_naming_file_and_fix() {
     let done = spool.join("done");
     std::fs::create_dir(&done).unwrap();
     std::fs::set_permissions(&done, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let mut daemon = start();
-    assert!(!wait_exit(&mut daemon, Duration::from_secs(30)).success());
-    let mut err = String::new();
-    daemon
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = refused_start(start(), Duration::from_secs(30));
     assert!(
         err.contains(&format!("chown -R {svc}: {}", done.display())),
         "{err}"
@@ -432,12 +406,7 @@ fn a_root_owned_journal_stops_the_daemon_before_ready_naming_file_and_fix() {
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&journal), 0o600);
     assert_eq!(mode(&done), 0o700);
-    let st = Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(st.success());
-    assert!(wait_exit(&mut daemon, Duration::from_secs(60)).success());
+    assert!(stop_daemon(&mut daemon, Duration::from_secs(60)).success());
 }
 
 #[test]
@@ -510,25 +479,8 @@ fn offline_is_for_root_and_the_service_user_and_leaves_nothing_to_root() {
     let (svc, svc_uid, svc_gid) = acc.user("sv", &[]);
     let (other, _, _) = acc.user("ot", &[]);
     let tmp = tempfile::tempdir().unwrap();
-    open_to_others(tmp.path());
-    let data = tmp.path().join("data");
-    let run = tmp.path().join("run");
-    for d in [&data, &run] {
-        std::fs::create_dir(d).unwrap();
-        std::os::unix::fs::chown(d, Some(svc_uid), Some(svc_gid)).unwrap();
-        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).unwrap();
-    }
-    let socket = run.join("control.sock");
-    let text_cfg = config_text(&data, &[("P1", "emu://offline-unused".into(), "kia")], 2).replace(
-        "\n\n[policy]",
-        &format!(
-            "\ncontrol_socket = {:?}\n\n[policy]",
-            socket.display().to_string()
-        ),
-    );
-    let config = tmp.path().join("cetak.toml");
-    std::fs::write(&config, text_cfg).unwrap();
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (data, socket, config) =
+        service_station(tmp.path(), svc_uid, svc_gid, "emu://offline-unused");
     let root_cli = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_cetak"))
             .args(["--lang", "en"])
@@ -540,15 +492,7 @@ fn offline_is_for_root_and_the_service_user_and_leaves_nothing_to_root() {
             .unwrap()
     };
     let as_offline = |user: &str, args: &[&str]| {
-        let u = nix::unistd::User::from_name(user).unwrap().unwrap();
-        Command::new("setpriv")
-            .arg(format!("--reuid={}", u.uid))
-            .arg(format!("--regid={}", u.gid))
-            .arg("--init-groups")
-            .arg("--")
-            .arg(env!("CARGO_BIN_EXE_cetak"))
-            .args(["--lang", "en"])
-            .args(args)
+        cli_as(user, "en", args)
             .arg("--config")
             .arg(&config)
             .output()
@@ -623,11 +567,6 @@ fn offline_is_for_root_and_the_service_user_and_leaves_nothing_to_root() {
     // Without --offline root goes through the daemon, as an administrator.
     let shown = ok(root_cli(&["stock", "show"]));
     assert!(shown.contains("kia"), "{shown}");
-    let st = Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(st.success());
-    assert!(wait_exit(&mut daemon, Duration::from_secs(60)).success());
+    assert!(stop_daemon(&mut daemon, Duration::from_secs(60)).success());
     let _ = svc;
 }

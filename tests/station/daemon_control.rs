@@ -4,7 +4,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::support::daemon::*;
@@ -12,45 +12,12 @@ use cetak::daemon::control::{EventView, StatusView};
 use cetak::journal::{BlangkoType, JobState};
 use cetak_drivers::emulator::Faults;
 
-fn cetak(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cetak"))
-        .args(args)
-        .arg("--config")
-        .arg(config)
-        .env_remove("CETAK_SOCKET")
-        .env_remove("CETAK_LANG")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(config: &Path, args: &[&str]) -> String {
-    let o = cetak(config, args);
-    assert!(o.status.success(), "cetak {args:?} failed: {}", text(&o));
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
 fn status(config: &Path) -> StatusView {
-    serde_json::from_str(&ok(config, &["status", "--json"])).unwrap()
+    serde_json::from_str(&cli_ok(config, &["status", "--json"])).unwrap()
 }
 
 fn events(config: &Path) -> Vec<EventView> {
-    serde_json::from_str(&ok(config, &["events", "--json"])).unwrap()
-}
-
-fn sigterm(child: &Child) {
-    let st = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(st.success());
+    serde_json::from_str(&cli_ok(config, &["events", "--json"])).unwrap()
 }
 
 /// The test process's user name and primary group name (the peer the daemon will see).
@@ -70,19 +37,15 @@ struct Site {
     socket: PathBuf,
 }
 
-fn site(printers: &[(&str, String, &str)], extra_policy: &str, extra_station: &str) -> Site {
+fn site(printers: &[(&str, String, &str)], extra_policy: &str) -> Site {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let socket = tmp.path().join("run/control.sock");
-    let text = config_text(&data, printers, 2)
-        .replace("[policy]\n", &format!("[policy]\n{extra_policy}"))
-        .replace(
-            "\n\n[policy]",
-            &format!(
-                "\ncontrol_socket = {:?}\n{extra_station}\n[policy]",
-                socket.display().to_string()
-            ),
-        );
+    let text = with_control_socket(
+        &config_text(&data, printers, 2)
+            .replace("[policy]\n", &format!("[policy]\n{extra_policy}")),
+        &socket,
+    );
     let config = tmp.path().join("cetak.toml");
     std::fs::write(&config, text).unwrap();
     Site {
@@ -109,7 +72,6 @@ fn operators_decide_on_paused_printers_through_the_socket() {
         &[("P1", s1.uri(), "kia"), ("P2", s2.uri(), "ktp-el")],
         // 20 cards per feeder are below this: a low-stock alert from the start.
         "low_stock_feeder = 50\n",
-        "",
     );
     let cfg = cetak::config::Config::load(&site.config).unwrap();
     let mut j = cetak::daemon::open_journal(&cfg).unwrap();
@@ -127,8 +89,7 @@ fn operators_decide_on_paused_printers_through_the_socket() {
 
     let mut daemon = start_daemon(&site.config, Stdio::piped());
     wait_for("two operator events", Duration::from_secs(60), || {
-        cetak(&site.config, &["events", "--json"]).status.success()
-            && events(&site.config).len() == 2
+        cli(&site.config, &["events", "--json"]).status.success() && events(&site.config).len() == 2
     });
     // Socket: mode 0666 (every local user reaches the daemon, which decides from the groups).
     let meta = std::fs::metadata(&site.socket).unwrap();
@@ -196,10 +157,10 @@ fn operators_decide_on_paused_printers_through_the_socket() {
         st.alerts
     );
     assert!(st.alerts.iter().any(|a| a.kind == "printer_fault"));
-    let table = ok(&site.config, &["status"]);
+    let table = cli_ok(&site.config, &["status"]);
     assert!(table.contains("menunggu operator"), "{table}");
     assert!(table.contains("feeder printer P1 hampir kosong"), "{table}");
-    let table_en = ok(&site.config, &["--lang", "en", "status"]);
+    let table_en = cli_ok(&site.config, &["--lang", "en", "status"]);
     assert!(table_en.contains("feeder of printer P1 low"), "{table_en}");
     // Each job state comes with the application status staff know (seed 000).
     assert!(
@@ -214,14 +175,14 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     );
 
     // Refusals are clear and change nothing: retry on a jam, an unknown printer, a stale event.
-    let o = cetak(&site.config, &["act", "P1", "retry"]);
+    let o = cli(&site.config, &["act", "P1", "retry"]);
     assert!(!o.status.success());
     assert!(text(&o).contains("tidak diizinkan"), "{}", text(&o));
-    let o = cetak(&site.config, &["--lang", "en", "act", "P9", "retry"]);
+    let o = cli(&site.config, &["--lang", "en", "act", "P9", "retry"]);
     assert!(!o.status.success());
     assert!(text(&o).contains("unknown printer"), "{}", text(&o));
     let stale = (cover.id + 100).to_string();
-    let o = cetak(
+    let o = cli(
         &site.config,
         &["--lang", "en", "act", "P2", "retry", "--event", &stale],
     );
@@ -230,7 +191,7 @@ fn operators_decide_on_paused_printers_through_the_socket() {
 
     // The operator takes the jammed card out and says so, with her name.
     let jammed = jam.job_id.clone().unwrap();
-    let out = ok(
+    let out = cli_ok(
         &site.config,
         &[
             "act",
@@ -245,12 +206,12 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     let label = format!("Siti Rahma (uid {uid} {user})");
     assert!(out.contains(&label), "{out}");
     // The same event cannot be decided twice.
-    let o = cetak(&site.config, &["act", "P1", "spoiled"]);
+    let o = cli(&site.config, &["act", "P1", "spoiled"]);
     assert!(!o.status.success(), "{}", text(&o));
 
     // P2: the cover is closed, the operator (no stated name) says retry.
     p2.set_cover_open(false);
-    ok(&site.config, &["act", "P2", "retry"]);
+    cli_ok(&site.config, &["act", "P2", "retry"]);
     let all: Vec<String> = kia.iter().chain(&ktp).cloned().collect();
     wait_settled(&j, &all, Duration::from_secs(120));
     for id in &all {
@@ -266,12 +227,11 @@ fn operators_decide_on_paused_printers_through_the_socket() {
         assert!(p.ribbon_cards_left.is_some(), "{p:?}");
     }
     assert!(st.link.is_none());
-    let table = ok(&site.config, &["status"]);
+    let table = cli_ok(&site.config, &["status"]);
     assert!(table.contains("sisa pita"), "{table}");
     assert!(!table.contains("Server:"), "{table}");
 
-    sigterm(&daemon);
-    assert!(wait_exit(&mut daemon, Duration::from_secs(60)).success());
+    assert!(stop_daemon(&mut daemon, Duration::from_secs(60)).success());
     assert!(!site.socket.exists(), "socket removed at stop");
 
     // The journal names the operator on the spoil and in the audit trail.
@@ -292,38 +252,28 @@ fn operators_decide_on_paused_printers_through_the_socket() {
 
     // Perubahan elemen data from the CLI: one printed card written off and printed again, one
     // superseded by a newer job; a note is required; the ledger still balances.
-    let o = cetak(
-        &site.config,
-        &[
-            "stock",
-            "spoil",
-            "--offline",
-            "--job",
-            &kia[1],
-            "--category",
-            "perubahan-elemen-data",
-        ],
-    );
+    let write_off = [
+        "stock",
+        "spoil",
+        "--offline",
+        "--job",
+        &kia[1],
+        "--category",
+        "perubahan-elemen-data",
+    ];
+    let o = cli(&site.config, &write_off);
     assert!(!o.status.success(), "{}", text(&o));
-    let out = ok(
+    let out = cli_ok(
         &site.config,
         &[
-            "stock",
-            "spoil",
-            "--offline",
-            "--job",
-            &kia[1],
-            "--category",
-            "perubahan-elemen-data",
-            "--note",
-            "alamat berubah",
-            "--operator",
-            "siti",
-        ],
+            &write_off[..],
+            &["--note", "alamat berubah", "--operator", "siti"],
+        ]
+        .concat(),
     );
     assert!(out.contains("antre"), "{out}");
     assert_eq!(state(&j, &kia[1]), JobState::Queued);
-    let out = ok(
+    let out = cli_ok(
         &site.config,
         &[
             "--lang",
@@ -342,7 +292,7 @@ fn operators_decide_on_paused_printers_through_the_socket() {
         ],
     );
     assert!(out.contains("superseded"), "{out}");
-    let verify = ok(&site.config, &["stock", "verify", "--offline"]);
+    let verify = cli_ok(&site.config, &["stock", "verify", "--offline"]);
     assert!(verify.contains("stok seimbang"), "{verify}");
     let report = j.stock_show().unwrap();
     assert_eq!(
@@ -352,21 +302,21 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     );
 
     // With the daemon gone the CLI says so, in both languages, and exits non-zero.
-    let o = cetak(&site.config, &["status"]);
+    let o = cli(&site.config, &["status"]);
     assert!(!o.status.success());
     assert!(
         text(&o).contains("daemon cetak tidak berjalan"),
         "{}",
         text(&o)
     );
-    let o = cetak(&site.config, &["--lang", "en", "act", "P1", "retry"]);
+    let o = cli(&site.config, &["--lang", "en", "act", "P1", "retry"]);
     assert!(!o.status.success());
     assert!(text(&o).contains("not running"), "{}", text(&o));
 }
 
 #[test]
 fn outbox_cli_lists_refused_events_and_root_offline_sends_them_again() {
-    let s = site(&[("P1", "emu://outbox-cli-unused".into(), "kia")], "", "");
+    let s = site(&[("P1", "emu://outbox-cli-unused".into(), "kia")], "");
     let cfg = cetak::config::Config::load(&s.config).unwrap();
     let mut j = cetak::daemon::open_journal(&cfg).unwrap();
     j.raise_alert("tamper", "P1", "en", "id").unwrap();
@@ -376,7 +326,7 @@ fn outbox_cli_lists_refused_events_and_root_offline_sends_them_again() {
         .unwrap());
 
     // No daemon: the CLI says so, and names --offline.
-    let o = cetak(&s.config, &["--lang", "en", "outbox", "show"]);
+    let o = cli(&s.config, &["--lang", "en", "outbox", "show"]);
     assert!(!o.status.success());
     assert!(text(&o).contains("not running"), "{}", text(&o));
     assert!(text(&o).contains("--offline"), "{}", text(&o));
@@ -384,20 +334,20 @@ fn outbox_cli_lists_refused_events_and_root_offline_sends_them_again() {
         eprintln!("not root: --offline is refused to other users; the rest is skipped");
         return;
     }
-    let shown = ok(&s.config, &["outbox", "show", "--offline"]);
+    let shown = cli_ok(&s.config, &["outbox", "show", "--offline"]);
     assert!(shown.contains(&ev), "{shown}");
     assert!(shown.contains("ditolak"), "{shown}");
     assert!(shown.contains("HTTP 422"), "{shown}");
 
-    let o = cetak(&s.config, &["outbox", "retry", "--offline"]);
+    let o = cli(&s.config, &["outbox", "retry", "--offline"]);
     assert!(!o.status.success(), "an event or --all is required");
     // The administrator flag is gone: no command line flag grants a role.
-    let o = cetak(&s.config, &["outbox", "retry", &ev, "--admin", "--offline"]);
+    let o = cli(&s.config, &["outbox", "retry", &ev, "--admin", "--offline"]);
     assert!(!o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("--admin"), "{}", text(&o));
     assert_eq!(j.outbox_refused_count().unwrap(), 1);
 
-    ok(
+    cli_ok(
         &s.config,
         &["outbox", "retry", &ev, "--offline", "--operator", "adm1"],
     );

@@ -5,7 +5,7 @@
 //! loading prints each card once.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use crate::support::daemon::*;
@@ -13,30 +13,8 @@ use cetak::daemon::control::EventView;
 use cetak::journal::{Actor, BlangkoType, JobState, Journal, Location, SpoilCategory};
 use cetak_drivers::emulator::{CardOutcome, Emulator, EmulatorConfig, Faults};
 
-fn cetak(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cetak"))
-        .args(args)
-        .arg("--config")
-        .arg(config)
-        .env_remove("CETAK_SOCKET")
-        .env_remove("CETAK_LANG")
-        .output()
-        .unwrap()
-}
-
-fn ok(config: &Path, args: &[&str]) -> String {
-    let o = cetak(config, args);
-    assert!(
-        o.status.success(),
-        "cetak {args:?} failed: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
 fn events(config: &Path) -> Vec<EventView> {
-    let o = cetak(config, &["events", "--json"]);
+    let o = cli(config, &["events", "--json"]);
     if !o.status.success() {
         return Vec::new(); // the daemon is not serving its socket yet
     }
@@ -55,15 +33,6 @@ fn wait_event(config: &Path, what: &str, not: Option<&EventView>) -> EventView {
     found.unwrap()
 }
 
-fn stop(mut daemon: Child) {
-    let st = Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(st.success());
-    assert!(wait_exit(&mut daemon, Duration::from_secs(60)).success());
-}
-
 struct Site {
     _tmp: tempfile::TempDir,
     config: PathBuf,
@@ -74,13 +43,7 @@ fn site(uri: String) -> Site {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let socket = tmp.path().join("run/control.sock");
-    let text = config_text(&data, &[("P1", uri, "kia")], 2).replace(
-        "\n\n[policy]",
-        &format!(
-            "\ncontrol_socket = {:?}\n\n[policy]",
-            socket.display().to_string()
-        ),
-    );
+    let text = with_control_socket(&config_text(&data, &[("P1", uri, "kia")], 2), &socket);
     let config = tmp.path().join("cetak.toml");
     std::fs::write(&config, text).unwrap();
     Site { _tmp: tmp, config }
@@ -111,7 +74,7 @@ fn an_empty_feeder_undoes_the_feed_and_a_retry_after_loading_prints_the_card_onc
         .unwrap();
     j.stock_load("P1", BlangkoType::Kia, 5, &a).unwrap();
     let ids = make_jobs(&cetak::daemon::spool_dir(&cfg), "kia-0-5.json", "KIA-FE", 4);
-    let daemon = start_daemon(&site.config, Stdio::null());
+    let mut daemon = start_daemon(&site.config, Stdio::null());
 
     // Two cards print; the third insert is refused (NACK F): the printer pauses.
     let ev = wait_event(&site.config, "the feeder-empty event", None);
@@ -165,7 +128,7 @@ fn an_empty_feeder_undoes_the_feed_and_a_retry_after_loading_prints_the_card_onc
     assert!(j.alerts_open().unwrap().iter().all(|a| a.kind != "tamper"));
 
     // A retry with the feeder still empty: refused again, nothing changes in the ledger.
-    ok(&site.config, &["act", "P1", "retry"]);
+    cli_ok(&site.config, &["act", "P1", "retry"]);
     let again = wait_event(&site.config, "the feeder-empty event again", Some(&ev));
     assert_ne!(again.id, ev.id);
     assert_eq!(again.job_id.as_deref(), Some(waiting.as_str()));
@@ -175,16 +138,16 @@ fn an_empty_feeder_undoes_the_feed_and_a_retry_after_loading_prints_the_card_onc
     // The operator puts one card in and says retry: that card prints, once. The next job
     // finds the feeder empty again; the operator cancels it.
     emu.set_feeder(1);
-    ok(&site.config, &["act", "P1", "retry", "--operator", "siti"]);
+    cli_ok(&site.config, &["act", "P1", "retry", "--operator", "siti"]);
     wait_for("the waiting job printed", Duration::from_secs(60), || {
         state(&j, &waiting) == JobState::Printed
     });
     let ev = wait_event(&site.config, "the next feeder-empty event", Some(&again));
     let last = ev.job_id.clone().unwrap();
     assert_ne!(last, waiting);
-    ok(&site.config, &["act", "P1", "cancel"]);
+    cli_ok(&site.config, &["act", "P1", "cancel"]);
     wait_settled(&j, &ids, Duration::from_secs(60));
-    stop(daemon);
+    assert!(stop_daemon(&mut daemon, Duration::from_secs(60)).success());
 
     assert_eq!(state(&j, &last), JobState::Cancelled);
     let printed: Vec<_> = ids
@@ -241,7 +204,7 @@ fn a_full_reject_box_pauses_until_the_operator_empties_it() {
     let mut j = cetak::daemon::open_journal(&cfg).unwrap();
     stock(&mut j, &[("P1", BlangkoType::Kia)], 10);
     let ids = make_jobs(&cetak::daemon::spool_dir(&cfg), "kia-0-5.json", "KIA-RB", 2);
-    let daemon = start_daemon(&site.config, Stdio::null());
+    let mut daemon = start_daemon(&site.config, Stdio::null());
 
     let ev = wait_event(&site.config, "the reject-box event", None);
     assert_eq!(ev.allowed, vec!["retry", "spoiled"]);
@@ -262,7 +225,7 @@ fn a_full_reject_box_pauses_until_the_operator_empties_it() {
     assert_eq!(emu.cards_rejected(), 1);
 
     // A retry with the box still full: the same pause again.
-    ok(&site.config, &["act", "P1", "retry"]);
+    cli_ok(&site.config, &["act", "P1", "retry"]);
     let again = wait_event(&site.config, "the reject-box event again", Some(&ev));
     assert_ne!(again.id, ev.id);
     assert_eq!(state(&j, &failed), JobState::Printing);
@@ -271,9 +234,9 @@ fn a_full_reject_box_pauses_until_the_operator_empties_it() {
     // prints on a new blangko and the next one follows.
     emu.set_faults(Faults::default());
     emu.empty_reject_box();
-    ok(&site.config, &["act", "P1", "retry"]);
+    cli_ok(&site.config, &["act", "P1", "retry"]);
     wait_settled(&j, &ids, Duration::from_secs(60));
-    stop(daemon);
+    assert!(stop_daemon(&mut daemon, Duration::from_secs(60)).success());
 
     for id in &ids {
         assert_eq!(state(&j, id), JobState::Printed, "{id}");

@@ -3,50 +3,12 @@
 //! live in the test process behind TCP, so they survive the daemon like real printers do.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use crate::support::daemon::*;
 use cetak::journal::{JobState, Journal};
 use cetak_drivers::emulator::{CardOutcome, Emulator};
-
-fn signal(child: &Child, sig: &str) {
-    let ok = Command::new("kill")
-        .args([sig, &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "kill {sig}");
-}
-
-/// Waits until the daemon answers on its control socket: its signal handlers are installed by
-/// then, so a SIGTERM is a graceful stop (a stale socket from a killed run refuses connections).
-fn wait_ready(config: &Path) {
-    let cfg = cetak::config::Config::load(config).unwrap();
-    let socket = cfg.control_socket();
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
-        assert!(std::time::Instant::now() < deadline, "daemon not ready");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn cli_ok(config: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cetak"))
-        .args(args)
-        .arg("--config")
-        .arg(config)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        out.status.success(),
-        "cetak {args:?} failed: {text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
-}
 
 struct Setup {
     _tmp: tempfile::TempDir,
@@ -108,7 +70,7 @@ fn sigterm_finishes_the_card_in_the_printer_and_exits_0() {
         .cloned()
         .collect();
     wait_ready(&s.config);
-    signal(&child, "-TERM");
+    sigterm(&child);
     let status = wait_exit(&mut child, Duration::from_secs(60));
     assert_eq!(status.code(), Some(0), "exit status {status:?}");
     for id in &in_printer {
@@ -192,27 +154,12 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
     let jobs = 200;
     let kills = 20;
     let s = setup(0.0, jobs, 2);
-    let mut seed: u64 = std::env::var("CETAK_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    eprintln!("crash test seed {seed} (CETAK_CRASH_SEED to replay)");
-    let mut next = move || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        seed >> 33
-    };
+    let mut rng = crash_rng("crash test");
     let mut in_doubt_after_kill = BTreeSet::new();
     for _ in 0..kills {
         let mut child = start_daemon(&s.config, Stdio::null());
         // Between 0.3 s (still starting) and 2.3 s (printing) after start.
-        std::thread::sleep(Duration::from_millis(300 + next() % 2000));
+        std::thread::sleep(Duration::from_millis(300 + rng.below(2000)));
         child.kill().unwrap();
         child.wait().unwrap();
         for id in &s.ids {
@@ -225,7 +172,7 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
     let mut child = start_daemon(&s.config, Stdio::null());
     wait_settled(&s.journal, &s.ids, Duration::from_secs(300));
     wait_ready(&s.config);
-    signal(&child, "-TERM");
+    sigterm(&child);
     assert_eq!(
         wait_exit(&mut child, Duration::from_secs(60)).code(),
         Some(0)
@@ -267,7 +214,7 @@ fn crash_test_sigkill_never_prints_a_job_twice() {
     let mut child = start_daemon(&s.config, Stdio::null());
     wait_settled(&s.journal, &s.ids, Duration::from_secs(300));
     wait_ready(&s.config);
-    signal(&child, "-TERM");
+    sigterm(&child);
     assert_eq!(
         wait_exit(&mut child, Duration::from_secs(60)).code(),
         Some(0)

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::cdp::Browser;
 use crate::support::daemon::*;
+use crate::support::journal::{job, printing_on};
 use crate::support::web;
 use cetak::journal::{BlangkoType, JobState};
 
@@ -71,21 +72,7 @@ fn the_dashboard_shows_the_station_live_in_both_languages() {
     let ids = batch_jobs(&spool, "KIA-D", "SDN-CIGADUNG-1", 3);
     make_jobs(&spool, "ktp-el.json", "KTP-D", 1);
 
-    let mut daemon = start_daemon(&config, Stdio::piped());
-    let stderr = daemon.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("dashboard") {
-                if let Some(rest) = line.split("http://").nth(1) {
-                    let _ = tx.send(rest.trim_end_matches('/').to_string());
-                }
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("dashboard address");
+    let (mut daemon, addr) = daemon_with_dashboard(&config);
 
     // Live: one stream, no reload; P1's printed counter climbs to 3 in the pushed fragments.
     let mut events = web::Events::open(&addr, "");
@@ -180,18 +167,7 @@ fn the_dashboard_shows_the_station_live_in_both_languages() {
     assert!(token.starts_with("cetak_"), "{out}");
     let (head, _) = web::post_form(&addr, "/login", &format!("token={token}"), &[]);
     assert!(head.starts_with("HTTP/1.1 303"), "{head}");
-    let set = head
-        .lines()
-        .find(|l| l.to_lowercase().starts_with("set-cookie: cetak_session="))
-        .unwrap_or_else(|| panic!("{head}"));
-    assert!(
-        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
-        "{set}"
-    );
-    let cookie = format!(
-        "Cookie: {}",
-        set.split_once(": ").unwrap().1.split(';').next().unwrap()
-    );
+    let cookie = session_cookie(&head);
     let (_, signed) = web::get(&addr, "/", &[&cookie]);
     assert!(
         signed.contains("<span class=\"who\" data-role=\"admin\">root</span>"),
@@ -238,21 +214,21 @@ fn the_dashboard_shows_the_station_live_in_both_languages() {
     }
 
     // The daemon stops at once although a browser still holds an event stream open.
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    assert!(wait_exit(&mut daemon, Duration::from_secs(30)).success());
+    assert!(stop_daemon(&mut daemon, Duration::from_secs(30)).success());
     drop(events);
 }
 
-/// A session cookie header from a `303` sign-in answer.
+/// A session cookie header from a `303` sign-in answer; the cookie is out of scripts' reach
+/// and not sent by other sites.
 fn session_cookie(head: &str) -> String {
     let set = head
         .lines()
         .find(|l| l.to_lowercase().starts_with("set-cookie: cetak_session="))
         .unwrap_or_else(|| panic!("no session cookie: {head}"));
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
     format!(
         "Cookie: {}",
         set.split_once(": ").unwrap().1.split(';').next().unwrap()
@@ -282,29 +258,8 @@ fn daemon_with_dashboard(config: &Path) -> (std::process::Child, String) {
 /// Queues `id` and feeds it into printer `printer` (not in the configuration), then recovers
 /// as a restarted station would: the job is in doubt.
 fn in_doubt(j: &mut cetak::journal::Journal, id: &str, printer: &str) {
-    use cetak::journal::{NewJob, PrinterSlot};
-    j.enqueue(&NewJob {
-        job_id: id.into(),
-        blangko_type: BlangkoType::Kia,
-        nik_masked: "3273********0007".into(),
-        batch_id: None,
-        batch_nik: None,
-        priority: 0,
-        needs_chip: false,
-        needs_dual_side: false,
-        payload: format!(r#"{{"job_id":"{id}"}}"#),
-    })
-    .unwrap();
-    let slot = PrinterSlot {
-        printer_id: printer.into(),
-        blangko_type: BlangkoType::Kia,
-        has_encoder: false,
-        dual_side: true,
-    };
-    assert_eq!(j.claim_next(&slot).unwrap().unwrap().job_id, id);
-    j.mark_ready(id).unwrap();
-    j.feed(id, Some("SN-P9")).unwrap();
-    j.start_printing(id, None).unwrap();
+    j.enqueue(&job(id, BlangkoType::Kia)).unwrap();
+    printing_on(j, id, printer, None);
     j.recover_on_start().unwrap();
     assert_eq!(state(j, id), JobState::InDoubt);
 }
@@ -478,12 +433,7 @@ fn sign_in_by_account_or_token_forms_by_role_refusals_audited_sign_out_and_throt
         "{body}"
     );
 
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    assert!(wait_exit(&mut daemon, Duration::from_secs(30)).success());
+    assert!(stop_daemon(&mut daemon, Duration::from_secs(30)).success());
 }
 
 /// The figure `dd.{class}` of printer `printer`'s card as the browser shows it now.
@@ -734,10 +684,5 @@ fn an_operator_and_an_administrator_work_the_dashboard_in_headless_chromium() {
         });
     }
     drop(b);
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    assert!(wait_exit(&mut daemon, Duration::from_secs(30)).success());
+    assert!(stop_daemon(&mut daemon, Duration::from_secs(30)).success());
 }

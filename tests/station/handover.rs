@@ -12,11 +12,12 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use crate::support::daemon::*;
-use cetak::journal::{BlangkoType, JobState, Journal, NewJob, PrintedInfo, PrinterSlot};
+use crate::support::journal::{job, outbox_kinds, printing_on};
+use cetak::journal::{BlangkoType, JobState, Journal, NewJob, PrintedInfo};
 
 const OPERATOR: &str = "nobody";
 const OPERATOR_GROUP: &str = "nogroup";
@@ -30,36 +31,13 @@ fn as_operator(socket: &Path, args: &[&str]) -> Output {
 /// Queues a KIA job and prints it on P1.
 fn printed(j: &mut Journal, id: &str, batch: Option<&str>, payload: &str) {
     j.enqueue(&NewJob {
-        job_id: id.into(),
-        blangko_type: BlangkoType::Kia,
-        nik_masked: "327301******0007".into(),
         batch_id: batch.map(str::to_string),
-        batch_nik: None,
-        priority: 0,
-        needs_chip: false,
-        needs_dual_side: false,
         payload: payload.into(),
+        ..job(id, BlangkoType::Kia)
     })
     .unwrap();
-    let slot = PrinterSlot {
-        printer_id: "P1".into(),
-        blangko_type: BlangkoType::Kia,
-        has_encoder: false,
-        dual_side: true,
-    };
-    assert_eq!(j.claim_next(&slot).unwrap().unwrap().job_id, id);
-    j.mark_ready(id).unwrap();
-    j.feed(id, Some("SN-P1")).unwrap();
-    j.start_printing(id, None).unwrap();
+    printing_on(j, id, "P1", None);
     j.mark_printed(id, &PrintedInfo::default()).unwrap();
-}
-
-fn kinds(j: &Journal, id: &str) -> Vec<String> {
-    j.outbox_for_job(id)
-        .unwrap()
-        .into_iter()
-        .map(|e| e.kind)
-        .collect()
 }
 
 #[test]
@@ -76,15 +54,11 @@ fn cards_and_a_school_batch_are_handed_over_through_the_socket_by_an_operator() 
     std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let data = tmp.path().join("data");
     let socket = tmp.path().join("run/control.sock");
-    let cfg_text = config_text(&data, &[("P1", srv.uri(), "kia")], 2).replace(
-        "\n\n[policy]",
-        &format!(
-            "\ncontrol_socket = {:?}\n\n[policy]",
-            socket.display().to_string()
-        ),
-    ) + &format!(
-        "\n[authority]\noperator_group = {OPERATOR_GROUP:?}\nadmin_group = \"root\"\n"
-    );
+    let cfg_text =
+        with_control_socket(&config_text(&data, &[("P1", srv.uri(), "kia")], 2), &socket)
+            + &format!(
+                "\n[authority]\noperator_group = {OPERATOR_GROUP:?}\nadmin_group = \"root\"\n"
+            );
     let config = tmp.path().join("cetak.toml");
     std::fs::write(&config, cfg_text).unwrap();
     let cfg = cetak::config::Config::load(&config).unwrap();
@@ -114,30 +88,19 @@ fn cards_and_a_school_batch_are_handed_over_through_the_socket_by_an_operator() 
             );
         }
         j.enqueue(&NewJob {
-            job_id: "S-4".into(),
-            blangko_type: BlangkoType::Kia,
             nik_masked: "327301******0008".into(),
             batch_id: Some("SD-9".into()),
-            batch_nik: None,
-            priority: 0,
-            needs_chip: false,
-            needs_dual_side: false,
             payload: r#"{"job_id":"S-4"}"#.into(),
+            ..job("S-4", BlangkoType::Kia)
         })
         .unwrap();
         j.cancel("S-4", "moved away", &cetak::journal::Actor::operator("t"))
             .unwrap();
         // Not printed yet: no hand-over.
         j.enqueue(&NewJob {
-            job_id: "Q-1".into(),
-            blangko_type: BlangkoType::KtpEl,
             nik_masked: "327301******0009".into(),
-            batch_id: None,
-            batch_nik: None,
-            priority: 0,
-            needs_chip: false,
-            needs_dual_side: false,
             payload: r#"{"job_id":"Q-1"}"#.into(),
+            ..job("Q-1", BlangkoType::KtpEl)
         })
         .unwrap();
     }
@@ -146,125 +109,55 @@ fn cards_and_a_school_batch_are_handed_over_through_the_socket_by_an_operator() 
     wait_for("socket", Duration::from_secs(60), || {
         socket.exists() && as_operator(&socket, &["status"]).status.success()
     });
-    let to = ["--to", RECIPIENT];
+    // `cetak handover JOB --relation R [--code C] --to RECIPIENT` as the operator.
+    let handover = |args: &[&str]| {
+        as_operator(
+            &socket,
+            &[&["handover"][..], args, &["--to", RECIPIENT]].concat(),
+        )
+    };
 
     // The job carries a pickup code: without it, or with another one, nothing is handed over.
     refused(
-        as_operator(
-            &socket,
-            &[
-                &["handover", "H-1", "--relation", "kepala-keluarga"][..],
-                &to,
-            ]
-            .concat(),
-        ),
+        handover(&["H-1", "--relation", "kepala-keluarga"]),
         "carries a pickup code",
     );
     refused(
-        as_operator(
-            &socket,
-            &[
-                &[
-                    "handover",
-                    "H-1",
-                    "--relation",
-                    "kepala-keluarga",
-                    "--code",
-                    "QR-H1-0000",
-                ][..],
-                &to,
-            ]
-            .concat(),
-        ),
+        handover(&[
+            "H-1",
+            "--relation",
+            "kepala-keluarga",
+            "--code",
+            "QR-H1-0000",
+        ]),
         "does not match",
     );
     // One card goes to the family, not to a school.
     refused(
-        as_operator(
-            &socket,
-            &[&["handover", "H-2", "--relation", "sekolah"][..], &to].concat(),
-        ),
+        handover(&["H-2", "--relation", "sekolah"]),
         "relation sekolah is not allowed",
     );
     // Not printed yet.
     refused(
-        as_operator(
-            &socket,
-            &[
-                &["handover", "Q-1", "--relation", "anggota-keluarga"][..],
-                &to,
-            ]
-            .concat(),
-        ),
+        handover(&["Q-1", "--relation", "anggota-keluarga"]),
         "expected printed, got queued",
     );
-    let out = ok(as_operator(
-        &socket,
-        &[
-            &[
-                "handover",
-                "H-1",
-                "--relation",
-                "kepala-keluarga",
-                "--code",
-                CODE,
-            ][..],
-            &to,
-        ]
-        .concat(),
-    ));
+    let h1 = ["H-1", "--relation", "kepala-keluarga", "--code", CODE];
+    let out = ok(handover(&h1));
     assert!(
         out.contains("H-1: handed over (head of family), pickup code matched"),
         "{out}"
     );
     assert!(!out.contains(RECIPIENT) && !out.contains(CODE), "{out}");
     // Twice: refused with the time of the first.
-    let t = refused(
-        as_operator(
-            &socket,
-            &[
-                &[
-                    "handover",
-                    "H-1",
-                    "--relation",
-                    "kepala-keluarga",
-                    "--code",
-                    CODE,
-                ][..],
-                &to,
-            ]
-            .concat(),
-        ),
-        "was already handed over at 20",
-    );
+    let t = refused(handover(&h1), "was already handed over at 20");
     assert!(!t.contains(RECIPIENT), "{t}");
     // No code on the job: a code given is refused, none is fine.
     refused(
-        as_operator(
-            &socket,
-            &[
-                &[
-                    "handover",
-                    "H-2",
-                    "--relation",
-                    "anggota-keluarga",
-                    "--code",
-                    CODE,
-                ][..],
-                &to,
-            ]
-            .concat(),
-        ),
+        handover(&["H-2", "--relation", "anggota-keluarga", "--code", CODE]),
         "carries no pickup code",
     );
-    let out = ok(as_operator(
-        &socket,
-        &[
-            &["handover", "H-2", "--relation", "anggota-keluarga"][..],
-            &to,
-        ]
-        .concat(),
-    ));
+    let out = ok(handover(&["H-2", "--relation", "anggota-keluarga"]));
     assert!(out.contains("H-2: handed over (family member)"), "{out}");
     assert!(!out.contains("pickup code matched"), "{out}");
 
@@ -311,11 +204,7 @@ fn cards_and_a_school_batch_are_handed_over_through_the_socket_by_an_operator() 
     let status = ok(as_operator(&socket, &["status"]));
     assert!(status.contains("handed over [done] 5"), "{status}");
 
-    let st = Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(st.success());
+    sigterm(&daemon);
     let exit = daemon.wait().unwrap();
     let mut stderr = String::new();
     if let Some(mut e) = daemon.stderr.take() {
@@ -357,7 +246,7 @@ fn cards_and_a_school_batch_are_handed_over_through_the_socket_by_an_operator() 
     let contract = cetak_server_sim::Contract::load().unwrap();
     for id in ["H-1", "H-2", "S-1", "S-2", "S-3"] {
         assert_eq!(
-            kinds(&j, id),
+            outbox_kinds(&j, id),
             [
                 "accepted",
                 "printing",

@@ -13,22 +13,7 @@ use cetak::journal::{BlangkoType, Journal, NewJob, PrinterSlot};
 use cetak::messages::{Lang, MessageText, CATALOGUES};
 
 fn cetak(config: &Path, lang: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cetak"))
-        .args(args)
-        .arg("--config")
-        .arg(config)
-        .args(["--offline", "--lang", lang])
-        .env_remove("CETAK_LANG")
-        .output()
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    cli(config, &[args, &["--offline", "--lang", lang]].concat())
 }
 
 /// A station config (one emulated printer, never started) with an empty store, and its journal.

@@ -232,12 +232,7 @@ fn metrics_parse_and_equal_the_ledger() {
     assert!(text.ends_with("\n403"), "{text}");
     assert!(text.contains("\"error\":\"forbidden\""), "{text}");
 
-    let st = std::process::Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(st.success());
-    assert!(wait_exit(&mut daemon, Duration::from_secs(60)).success());
+    assert!(stop_daemon(&mut daemon, Duration::from_secs(60)).success());
 }
 
 #[test]
@@ -247,15 +242,7 @@ fn a_non_loopback_listen_address_stops_the_daemon() {
     let text = config_text(&data, &[], 2) + "\n[dashboard]\nlisten = \"0.0.0.0:0\"\n";
     let config = tmp.path().join("cetak.toml");
     std::fs::write(&config, &text).unwrap();
-    let mut daemon = start_daemon(&config, std::process::Stdio::piped());
-    let st = wait_exit(&mut daemon, Duration::from_secs(60));
-    assert!(!st.success());
-    let mut err = String::new();
-    daemon
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let daemon = start_daemon(&config, std::process::Stdio::piped());
+    let err = refused_start(daemon, Duration::from_secs(60));
     assert!(err.contains("loopback"), "{err}");
 }

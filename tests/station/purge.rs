@@ -185,10 +185,7 @@ fn no_full_nik_or_name_in_any_log_line() {
     wait_for("refusals", Duration::from_secs(30), || {
         spool.join("rejected").read_dir().unwrap().count() >= 3
     });
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    sigterm(&child);
     assert!(child.wait().unwrap().success());
 
     let out = std::fs::read(&log).unwrap();

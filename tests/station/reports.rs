@@ -126,6 +126,45 @@ fn page_png(pdf: &Path, page: u32, name: &str) -> PathBuf {
     stem.with_extension("png")
 }
 
+/// A report written by the built `cetak report` both as CSV and as PDF.
+struct Report {
+    csv: String,
+    pdf: PathBuf,
+    /// The PDF's text (`pdftotext -layout`).
+    text: String,
+    /// The same with every run of white space as one space.
+    flat: String,
+}
+
+impl Report {
+    /// The CSV's rows after its header, split at commas.
+    fn rows(&self) -> Vec<Vec<&str>> {
+        self.csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect()
+    }
+}
+
+/// `cetak report {args}` on the setup's station, written to `{name}.csv` and `{name}.pdf`.
+fn report(s: &Setup, args: &[&str], name: &str) -> Report {
+    let cfg = s.config.to_str().unwrap();
+    let csv = s.dir.join(format!("{name}.csv"));
+    let pdf = s.dir.join(format!("{name}.pdf"));
+    for out in [&csv, &pdf] {
+        let out = out.to_str().unwrap();
+        cetak(&[&["report"][..], args, &["--config", cfg, "--out", out]].concat());
+    }
+    let text = pdftotext(&pdf);
+    Report {
+        csv: std::fs::read_to_string(&csv).unwrap(),
+        pdf,
+        flat: text.split_whitespace().collect::<Vec<_>>().join(" "),
+        text,
+    }
+}
+
 struct Setup {
     _tmp: tempfile::TempDir,
     dir: PathBuf,
@@ -190,38 +229,15 @@ fn bast_of_a_mixed_batch_has_the_right_counts_in_pdf_and_csv() {
         assert_eq!(state(&j, id), JobState::Printed, "{id}");
     }
     // While the station runs: the report reads beside it.
-    let cfg = s.config.to_str().unwrap();
-    let pdf = s.dir.join("bast.pdf");
-    cetak(&[
-        "report",
+    let r = report(
+        &s,
+        &["bast", "--batch", batch.0, "--date", "2026-12-02"],
         "bast",
-        "--config",
-        cfg,
-        "--batch",
-        batch.0,
-        "--date",
-        "2026-12-02",
-        "--out",
-        pdf.to_str().unwrap(),
-    ]);
-    let csv = s.dir.join("bast.csv");
-    cetak(&[
-        "report",
-        "bast",
-        "--config",
-        cfg,
-        "--batch",
-        batch.0,
-        "--date",
-        "2026-12-02",
-        "--out",
-        csv.to_str().unwrap(),
-    ]);
+    );
     station.shutdown().unwrap();
 
-    page_png(&pdf, 2, "bast-page-2");
-    let text = pdftotext(&pdf);
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    page_png(&r.pdf, 2, "bast-page-2");
+    let (text, flat) = (&r.text, &r.flat);
     assert!(
         flat.contains("BERITA ACARA SERAH TERIMA KARTU IDENTITAS ANAK"),
         "{text}"
@@ -272,10 +288,10 @@ fn bast_of_a_mixed_batch_has_the_right_counts_in_pdf_and_csv() {
         let other = j.job(&format!("KIA-O-{i}")).unwrap().nik_masked;
         assert!(!flat.contains(&other), "{other} of another batch listed");
     }
-    let png = page_png(&pdf, 1, "bast-page-1");
+    let png = page_png(&r.pdf, 1, "bast-page-1");
     assert!(std::fs::metadata(&png).unwrap().len() > 5_000);
 
-    let csv = std::fs::read_to_string(&csv).unwrap();
+    let csv = &r.csv;
     let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(
         rows[0],
@@ -403,36 +419,17 @@ fn spoilage_report_equals_the_ledger_for_the_day() {
         .unwrap();
     let day = daily[0].date.clone();
     assert!(daily.iter().all(|r| r.date == day), "{daily:?}");
-    let cfg = s.config.to_str().unwrap();
-    let csv = s.dir.join("spoil.csv");
-    let pdf = s.dir.join("spoil.pdf");
-    for out in [&csv, &pdf] {
-        cetak(&[
-            "report",
-            "spoilage",
-            "--config",
-            cfg,
-            "--date",
-            &day,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-    }
-    let csv = std::fs::read_to_string(&csv).unwrap();
-    let rows: Vec<Vec<&str>> = csv
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').collect())
-        .collect();
-    for r in &daily {
+    let r = report(&s, &["spoilage", "--date", &day], "spoil");
+    let (csv, rows) = (&r.csv, r.rows());
+    for d in &daily {
         let n: i64 = rows
             .iter()
-            .filter(|x| x[1] == r.blangko_type.code() && x[2] == r.category.code())
+            .filter(|x| x[1] == d.blangko_type.code() && x[2] == d.category.code())
             .map(|x| x[3].parse::<i64>().unwrap())
             .sum();
-        assert_eq!(n, r.count, "{:?} in {csv}", r.category);
+        assert_eq!(n, d.count, "{:?} in {csv}", d.category);
     }
-    let total: i64 = daily.iter().map(|r| r.count).sum();
+    let total: i64 = daily.iter().map(|d| d.count).sum();
     assert_eq!(total, 4, "{daily:?}");
     assert_eq!(
         rows.iter()
@@ -451,8 +448,7 @@ fn spoilage_report_equals_the_ledger_for_the_day() {
     assert_ne!(jammed[4], written_off[4]);
     assert_eq!(written_off[6], ids[1]);
 
-    let text = pdftotext(&pdf);
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (text, flat) = (&r.text, &r.flat);
     assert!(flat.contains("LAPORAN HARIAN BLANGKO RUSAK"), "{text}");
     for (label, n) in [
         ("gagal encode", 0),
@@ -471,7 +467,7 @@ fn spoilage_report_equals_the_ledger_for_the_day() {
         "{text}"
     );
     assert!(flat.contains("Siti Aminah, S.Kom"), "{text}");
-    page_png(&pdf, 1, "spoilage-page-1");
+    page_png(&r.pdf, 1, "spoilage-page-1");
 }
 
 #[test]
@@ -502,41 +498,19 @@ fn stock_report_balances_per_type() {
         today.pred_opt().unwrap().to_string(),
         today.succ_opt().unwrap().to_string(),
     );
-    let cfg = s.config.to_str().unwrap();
-    let csv = s.dir.join("stock.csv");
-    let pdf = s.dir.join("stock.pdf");
-    for out in [&csv, &pdf] {
-        cetak(&[
-            "report",
-            "stock",
-            "--config",
-            cfg,
-            "--from",
-            &from,
-            "--to",
-            &to,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-    }
-    let csv = std::fs::read_to_string(&csv).unwrap();
-    let rows: Vec<Vec<&str>> = csv
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').collect())
-        .collect();
+    let r = report(&s, &["stock", "--from", &from, "--to", &to], "stock");
+    let rows = r.rows();
     let last = |ty: &str| rows.iter().rev().find(|r| r[2] == ty).unwrap().clone();
     // KIA: 50 received, 4 printed: 46 held, 30 of them in the store.
     assert_eq!(last("kia")[10], "30");
     assert_eq!(last("kia")[11], "46");
     assert_eq!(last("ktp-el")[11], "7");
-    let text = pdftotext(&pdf);
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (text, flat) = (&r.text, &r.flat);
     assert!(flat.contains("Diterima dari provinsi 50 10"), "{text}");
     assert!(flat.contains("Tercetak 4 0"), "{text}");
     assert!(flat.contains("Dikembalikan ke provinsi 0 3"), "{text}");
     assert!(flat.contains("Saldo akhir: jumlah 46 7"), "{text}");
     assert!(flat.contains("Selisih (harus 0) 0 0"), "{text}");
     assert!(flat.contains("LOT-K1"), "{text}");
-    page_png(&pdf, 1, "stock-page-1");
+    page_png(&r.pdf, 1, "stock-page-1");
 }

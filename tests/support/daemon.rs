@@ -239,6 +239,61 @@ pub fn start_daemon(config: &Path, stderr: std::process::Stdio) -> std::process:
         .expect("start the daemon")
 }
 
+/// Sends SIGTERM to a daemon process (a graceful stop).
+pub fn sigterm(child: &std::process::Child) {
+    let st = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success(), "kill -TERM {}", child.id());
+}
+
+/// SIGTERM, then [`wait_exit`]: how the tests stop a daemon they started.
+pub fn stop_daemon(child: &mut std::process::Child, timeout: Duration) -> std::process::ExitStatus {
+    sigterm(child);
+    wait_exit(child, timeout)
+}
+
+/// Waits until the daemon answers on its control socket: its signal handlers are installed by
+/// then, so a SIGTERM is a graceful stop (a stale socket from a killed run refuses connections).
+pub fn wait_ready(config: &Path) {
+    let socket = Config::load(config).unwrap().control_socket();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+        assert!(Instant::now() < deadline, "daemon not ready");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `text` (from [`config_text`]) with the control socket at `socket`.
+pub fn with_control_socket(text: &str, socket: &Path) -> String {
+    assert!(text.contains("\n\n[policy]"), "not a config_text: {text}");
+    text.replacen(
+        "\n\n[policy]",
+        &format!(
+            "\ncontrol_socket = {:?}\n\n[policy]",
+            socket.display().to_string()
+        ),
+        1,
+    )
+}
+
+/// Waits for a daemon started with a piped standard error that must be refused (exit
+/// non-zero); returns what it wrote there.
+pub fn refused_start(mut child: std::process::Child, timeout: Duration) -> String {
+    use std::io::Read as _;
+    let st = wait_exit(&mut child, timeout);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr piped")
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!st.success(), "the daemon must not run: {err}");
+    err
+}
+
 /// Waits for a daemon process to exit; kills it and fails the test after `timeout`.
 pub fn wait_exit(child: &mut std::process::Child, timeout: Duration) -> std::process::ExitStatus {
     let start = Instant::now();
@@ -252,6 +307,36 @@ pub fn wait_exit(child: &mut std::process::Child, timeout: Duration) -> std::pro
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Tiny LCG, so the crash tests need no RNG crate.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// The next number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// The random moments of crash test `test`: seeded from `CETAK_CRASH_SEED` to replay a run,
+/// else from the clock; the seed is printed.
+pub fn crash_rng(test: &str) -> Lcg {
+    let seed: u64 = std::env::var("CETAK_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    eprintln!("{test} seed {seed} (CETAK_CRASH_SEED to replay)");
+    Lcg(seed)
 }
 
 /// Labels of the Indonesian output (`cetak doubt`, `cetak status`) that must not appear in the
@@ -544,23 +629,67 @@ impl Drop for Accounts {
     }
 }
 
-/// The built CLI run as `user` (its own uid, gid and supplementary groups from the group
-/// database), talking to `socket`.
-pub fn as_user(user: &str, socket: &Path, lang: &str, args: &[&str]) -> Output {
+/// `cmd` without the caller's `CETAK_CONFIG`, `CETAK_SOCKET` and `CETAK_LANG`: a test names
+/// its station and language itself, whatever the shell that runs the tests has set.
+fn hermetic(cmd: &mut Command) -> &mut Command {
+    cmd.env_remove("CETAK_CONFIG")
+        .env_remove("CETAK_SOCKET")
+        .env_remove("CETAK_LANG")
+}
+
+/// The built CLI with `args` on the station configured by `config` (`--config`).
+pub fn cli(config: &Path, args: &[&str]) -> Output {
+    hermetic(
+        Command::new(env!("CARGO_BIN_EXE_cetak"))
+            .args(args)
+            .arg("--config")
+            .arg(config),
+    )
+    .output()
+    .unwrap()
+}
+
+/// [`cli`] that must succeed; its standard output.
+#[track_caller]
+pub fn cli_ok(config: &Path, args: &[&str]) -> String {
+    let o = cli(config, args);
+    assert!(o.status.success(), "cetak {args:?} failed: {}", text(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The built CLI with `args`, talking to the daemon at `socket` as this process's user.
+pub fn cli_at(socket: &Path, args: &[&str]) -> Output {
+    hermetic(
+        Command::new(env!("CARGO_BIN_EXE_cetak"))
+            .args(args)
+            .arg("--socket")
+            .arg(socket),
+    )
+    .output()
+    .unwrap()
+}
+
+/// The built CLI as `user` (its own uid, gid and supplementary groups from the group
+/// database) with `--lang lang` and `args`; the caller adds `--socket` or `--config`.
+pub fn cli_as(user: &str, lang: &str, args: &[&str]) -> Command {
     let u = nix::unistd::User::from_name(user).unwrap().unwrap();
-    Command::new("setpriv")
-        .arg(format!("--reuid={}", u.uid))
+    let mut cmd = Command::new("setpriv");
+    cmd.arg(format!("--reuid={}", u.uid))
         .arg(format!("--regid={}", u.gid))
         .arg("--init-groups")
         .arg("--")
         .arg(env!("CARGO_BIN_EXE_cetak"))
         .args(["--lang", lang])
-        .args(args)
+        .args(args);
+    hermetic(&mut cmd);
+    cmd
+}
+
+/// [`cli_as`] talking to the daemon at `socket`.
+pub fn as_user(user: &str, socket: &Path, lang: &str, args: &[&str]) -> Output {
+    cli_as(user, lang, args)
         .arg("--socket")
         .arg(socket)
-        .env_remove("CETAK_CONFIG")
-        .env_remove("CETAK_SOCKET")
-        .env_remove("CETAK_LANG")
         .output()
         .unwrap()
 }

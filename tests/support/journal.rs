@@ -111,3 +111,30 @@ pub fn assert_consistent(j: &Journal) {
     let a = j.audit_verify().unwrap();
     assert!(a.is_ok(), "audit verify: {:?}", a.problem);
 }
+
+/// Claims the queued KIA job `id` on printer `printer` (dual-sided, no encoder), prepares and
+/// feeds it (printer serial `SN-{printer}`; `card` is the card number the printer reported, if
+/// it did) and starts printing: the card is in the printer. A station stopped now finds the
+/// job in doubt at its next start.
+pub fn printing_on(j: &mut Journal, id: &str, printer: &str, card: Option<&str>) {
+    let c = j
+        .claim_next(&slot(printer, BlangkoType::Kia, false, true))
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.job_id, id);
+    j.mark_ready(id).unwrap();
+    j.feed(id, Some(&format!("SN-{printer}"))).unwrap();
+    if let Some(card) = card {
+        j.card_fed(id, card).unwrap();
+    }
+    j.start_printing(id, None).unwrap();
+}
+
+/// The kinds of the outbox events of job `id`, oldest first.
+pub fn outbox_kinds(j: &Journal, id: &str) -> Vec<String> {
+    j.outbox_for_job(id)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
+}
