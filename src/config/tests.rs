@@ -4,6 +4,11 @@ use super::*;
 /// `tests/station/config_check.rs` (which replace its lines by number).
 const GOOD: &str = include_str!("../../tests/good_station.toml");
 
+/// The line number `n` lines after the end of [`GOOD`], for a table appended to it.
+fn after_good(n: usize) -> usize {
+    GOOD.lines().count() + n
+}
+
 #[test]
 fn good_config_parses_with_defaults() {
     let c = Config::parse(GOOD, Path::new("t.toml")).unwrap();
@@ -221,7 +226,7 @@ fn dashboard_off_loopback_needs_tls_and_the_pair_goes_together() {
 
     let text = GOOD.to_string() + "\n[dashboard]\nlisten = \"0.0.0.0:8470\"\n";
     let (key, line, id, en) = invalid(&text);
-    assert_eq!((key.as_str(), line), ("dashboard.listen", 18));
+    assert_eq!((key.as_str(), line), ("dashboard.listen", after_good(3)));
     assert!(
         en.contains("loopback") && en.contains("tls_cert/tls_key"),
         "{en}"
@@ -270,7 +275,7 @@ fn dashboard_tls_files_are_read_at_load() {
     assert_eq!(c.dashboard.unwrap().tls(), Some((&*cert, &*key)));
     // The key where the certificate should be: no certificate in it.
     let (k, line, id, en) = invalid(&with(&key, &key));
-    assert_eq!((k.as_str(), line), ("dashboard.tls_cert", 19));
+    assert_eq!((k.as_str(), line), ("dashboard.tls_cert", after_good(4)));
     assert!(id.contains("sertifikat") && id.contains("PEM"), "{id}");
     assert!(en.contains("certificate") && en.contains("PEM"), "{en}");
     let missing = dir.path().join("none.key");
