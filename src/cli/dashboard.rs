@@ -70,7 +70,7 @@ pub fn run(args: DashboardArgs, lang: Lang) -> ExitCode {
 }
 
 /// A token file failure: a file error in the operator's words, else the store's own.
-fn token_error(e: TokenError) -> Plain {
+pub(crate) fn token_error(e: TokenError) -> Plain {
     let reason = match &e {
         TokenError::Io { path, source } => crate::messages::file_error(path, source),
         other => Plain::new("io.other").with("detail", other),

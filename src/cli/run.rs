@@ -115,7 +115,7 @@ async fn start(
     let dashboard = match &config.dashboard {
         Some(d) => Some(crate::dashboard::bind(d).map_err(|e| {
             remove_socket();
-            DaemonError::Config(e.to_string())
+            DaemonError::Config(crate::messages::Plain::of(&e))
         })?),
         None => None,
     };

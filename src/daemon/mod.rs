@@ -59,9 +59,9 @@ pub enum DaemonError {
     /// A job document is invalid (the validation report).
     #[error("{0}")]
     InvalidJob(String),
-    /// Configuration problem.
-    #[error("{0}")]
-    Config(String),
+    /// Configuration problem (or a place the station needs, in use): the message says what.
+    #[error("{}", crate::messages::text(crate::messages::Lang::En, .0))]
+    Config(crate::messages::Plain),
     /// The configuration file does not load.
     #[error(transparent)]
     ConfigFile(#[from] crate::config::ConfigError),
@@ -93,7 +93,7 @@ impl crate::messages::Message for DaemonError {
             DaemonError::Encoder { .. } => "daemon.encoder",
             DaemonError::ShutdownTask(_) => "daemon.shutdown_task",
             DaemonError::InvalidJob(_) => "daemon.invalid_job",
-            DaemonError::Config(_) => "daemon.config",
+            DaemonError::Config(p) => p.code,
             DaemonError::Place(_) => "daemon.place",
         }
     }
@@ -113,7 +113,8 @@ impl crate::messages::Message for DaemonError {
                 &source.message_en,
             ),
             DaemonError::ShutdownTask(e) => args.with("detail", e),
-            DaemonError::InvalidJob(d) | DaemonError::Config(d) => args.with("detail", d),
+            DaemonError::InvalidJob(d) => args.with("detail", d),
+            DaemonError::Config(p) => p.args.clone(),
             // Both languages whatever `--lang`: it is read in the service's journal, where the
             // reader's language is not known.
             DaemonError::Place(p) => args.with("detail", p),
@@ -146,7 +147,7 @@ impl From<LinkStartError> for DaemonError {
         match e {
             LinkStartError::Io { path, source } => DaemonError::Io { path, source },
             LinkStartError::Journal(e) => DaemonError::Journal(e),
-            e @ LinkStartError::Config(_) => DaemonError::Config(e.to_string()),
+            LinkStartError::Config(p) => DaemonError::Config(p),
         }
     }
 }

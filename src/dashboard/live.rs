@@ -5,15 +5,13 @@
 //! open browser tabs).
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 
-use super::pages::{check_caller, lang_of, snapshot, PageQuery, Viewer};
+use super::pages::{snapshot, Reader, Viewer};
 use super::text::Lang;
 use super::DashboardState;
 
@@ -58,21 +56,11 @@ async fn next(mut c: Client) -> Option<(Result<Event, Infallible>, Client)> {
 }
 
 /// `GET /events`.
-pub async fn events(
-    State(state): State<DashboardState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang_of(&q, &headers);
-    let viewer = match check_caller(&state, peer, &headers, lang) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+pub async fn events(State(state): State<DashboardState>, reader: Reader) -> Response {
     let client = Client {
         state,
-        lang,
-        viewer,
+        lang: reader.lang,
+        viewer: reader.viewer,
         last: None,
     };
     Sse::new(futures_util::stream::unfold(client, next))

@@ -81,6 +81,29 @@ pub enum DashboardError {
     },
 }
 
+impl crate::messages::Message for DashboardError {
+    fn message_code(&self) -> &'static str {
+        match self {
+            DashboardError::Address { .. } => "dashboard.listen",
+            DashboardError::Bind { .. } => "dashboard.bind",
+            DashboardError::Tls { .. } => "dashboard.tls",
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        use crate::messages::MessageText as _;
+        let args = crate::messages::Args::new();
+        match self {
+            DashboardError::Address { listen, en, id } => args
+                .with("listen", format!("{listen:?}"))
+                .with_each("detail", id, en),
+            DashboardError::Bind { listen, source } => crate::messages::io_error(source)
+                .as_arg(args.with("listen", format!("{listen:?}")), "reason"),
+            DashboardError::Tls { en, id } => args.with_each("detail", id, en),
+        }
+    }
+}
+
 /// The bound listener and, with TLS, the server configuration of its handshakes.
 #[derive(Debug)]
 pub struct Listener {

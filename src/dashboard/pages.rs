@@ -12,7 +12,8 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -117,6 +118,41 @@ pub fn check_caller(
     Ok(None)
 }
 
+/// A caller allowed to read the status, and the language of the answer: the first step of the
+/// page, its fragment, the event stream and the previews, as an extractor so that no handler
+/// can skip it.
+pub struct Reader {
+    /// The answer's language.
+    pub lang: Lang,
+    /// The signed-in person; `None` for one named by the kernel (reads only).
+    pub viewer: Option<Viewer>,
+    /// The page's query.
+    pub query: PageQuery,
+}
+
+impl FromRequestParts<DashboardState> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &DashboardState,
+    ) -> Result<Self, Response> {
+        let ConnectInfo(peer) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Query(query) = Query::<PageQuery>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let lang = lang_of(&query, &parts.headers);
+        let viewer = check_caller(state, peer, &parts.headers, lang).map_err(|r| *r)?;
+        Ok(Reader {
+            lang,
+            viewer,
+            query,
+        })
+    }
+}
+
 /// Reads a snapshot off the async threads.
 pub async fn snapshot(state: &DashboardState) -> Result<Snapshot, String> {
     let s = state.clone();
@@ -147,17 +183,12 @@ fn internal(e: String) -> Response {
 }
 
 /// `GET /`: the whole page.
-pub async fn index(
-    State(state): State<DashboardState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang_of(&q, &headers);
-    let viewer = match check_caller(&state, peer, &headers, lang) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+pub async fn index(State(state): State<DashboardState>, reader: Reader) -> Response {
+    let Reader {
+        lang,
+        viewer,
+        query: q,
+    } = reader;
     let snap = match snapshot(&state).await {
         Ok(s) => s,
         Err(e) => return internal(e),
@@ -174,19 +205,13 @@ pub async fn index(
 }
 
 /// `GET /fragment`: the `<main>` contents only.
-pub async fn fragment(
-    State(state): State<DashboardState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let lang = lang_of(&q, &headers);
-    let viewer = match check_caller(&state, peer, &headers, lang) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
+pub async fn fragment(State(state): State<DashboardState>, reader: Reader) -> Response {
     match snapshot(&state).await {
-        Ok(s) => html(super::sections::main(&s, lang, viewer.as_ref())),
+        Ok(s) => html(super::sections::main(
+            &s,
+            reader.lang,
+            reader.viewer.as_ref(),
+        )),
         Err(e) => internal(e),
     }
 }

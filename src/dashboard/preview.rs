@@ -9,11 +9,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::pages::{check_caller, lang_of, PageQuery};
+use super::pages::Reader;
 use super::DashboardState;
 use crate::journal::Journal;
 use crate::layout::{LayoutSource, Layouts};
@@ -109,15 +109,9 @@ impl Previews {
 /// `GET /preview/{printer}` (the page adds `?job=` so that a browser fetches the next card).
 pub async fn get(
     State(state): State<DashboardState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    _reader: Reader,
     Path(printer): Path<String>,
-    Query(q): Query<PageQuery>,
-    headers: HeaderMap,
 ) -> Response {
-    let lang = lang_of(&q, &headers);
-    if let Err(r) = check_caller(&state, peer, &headers, lang) {
-        return *r;
-    }
     let s = state.clone();
     let png = tokio::task::spawn_blocking(move || {
         let j = s.journal.lock().unwrap_or_else(|e| e.into_inner());

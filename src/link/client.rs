@@ -16,6 +16,7 @@ use super::wire::{
     RenewRequest,
 };
 use crate::config::LinkConfig;
+use crate::messages::Plain;
 
 /// Everything needed to build a [`LinkClient`], independent of the config file so tests can
 /// build one directly.
@@ -66,19 +67,18 @@ impl ClientSettings {
 /// Reads a token file: the first line, trimmed; empty is an error.
 pub fn read_token(path: &Path) -> Result<String, LinkError> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| LinkError::Config(format!("token file {}: {e}", path.display())))?;
+        .map_err(|e| LinkError::Config(crate::messages::file_error(path, &e)))?;
     let token = text.lines().next().unwrap_or("").trim().to_string();
     if token.is_empty() {
-        return Err(LinkError::Config(format!(
-            "token file {} is empty",
-            path.display()
-        )));
+        return Err(LinkError::Config(
+            Plain::new("link.token_empty").with("path", path.display()),
+        ));
     }
     Ok(token)
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, LinkError> {
-    std::fs::read(path).map_err(|e| LinkError::Config(format!("{}: {e}", path.display())))
+    std::fs::read(path).map_err(|e| LinkError::Config(crate::messages::file_error(path, &e)))
 }
 
 /// Typed calls to the server's API for one station.
@@ -94,9 +94,8 @@ impl LinkClient {
     /// Builds the client (no request is made).
     pub fn new(s: &ClientSettings) -> Result<LinkClient, LinkError> {
         let mut headers = HeaderMap::new();
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", s.token)).map_err(|_| {
-            LinkError::Config("the token holds characters not allowed in HTTP".into())
-        })?;
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", s.token))
+            .map_err(|_| LinkError::Config(Plain::new("link.token_characters")))?;
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         // reqwest reads HTTP(S)_PROXY / NO_PROXY from the environment by default.
@@ -109,24 +108,23 @@ impl LinkClient {
             .user_agent(concat!("cetak/", env!("CARGO_PKG_VERSION")));
         if let Some(pem) = &s.ca_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| LinkError::Config(format!("link.ca_file: {e}")))?;
+                .map_err(|e| LinkError::Config(Plain::new("link.ca_file").with("detail", e)))?;
             if certs.is_empty() {
-                return Err(LinkError::Config(
-                    "link.ca_file holds no certificate".into(),
-                ));
+                return Err(LinkError::Config(Plain::new("link.ca_file_empty")));
             }
             for c in certs {
                 b = b.add_root_certificate(c);
             }
         }
         if let Some(pem) = &s.identity_pem {
-            let id = reqwest::Identity::from_pem(pem)
-                .map_err(|e| LinkError::Config(format!("link.client_cert/client_key: {e}")))?;
+            let id = reqwest::Identity::from_pem(pem).map_err(|e| {
+                LinkError::Config(Plain::new("link.client_identity").with("detail", e))
+            })?;
             b = b.identity(id);
         }
         let http = b
             .build()
-            .map_err(|e| LinkError::Config(format!("HTTP client: {e}")))?;
+            .map_err(|e| LinkError::Config(Plain::new("link.http_client").with("detail", e)))?;
         let root = s.server_url.trim_end_matches('/');
         let station = encode_segment(&s.station_id);
         Ok(LinkClient {
@@ -319,6 +317,30 @@ mod tests {
         assert!(matches!(e, LinkError::Unauthorized { status: 403 }));
         let e = error_for(StatusCode::BAD_GATEWAY, b"<html>", None);
         assert!(matches!(e, LinkError::Server { status: 502, ref code, .. } if code == "http_502"));
+    }
+
+    #[test]
+    fn an_unusable_token_file_is_told_in_each_language() {
+        use crate::messages::MessageText as _;
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("token");
+        std::fs::write(&empty, "\n").unwrap();
+        let e = read_token(&empty).unwrap_err();
+        assert!(e.message_id().contains("kosong"), "{}", e.message_id());
+        assert!(e.message_en().contains("is empty"), "{}", e.message_en());
+        let e = read_token(&dir.path().join("missing")).unwrap_err();
+        assert!(
+            e.message_id().contains("konfigurasi link")
+                && e.message_id().contains("tidak ada")
+                && !e.message_id().contains("No such file"),
+            "{}",
+            e.message_id()
+        );
+        assert!(
+            e.message_en().contains("no such file"),
+            "{}",
+            e.message_en()
+        );
     }
 
     #[test]

@@ -76,9 +76,10 @@ pub enum LinkError {
     /// The answer does not match the contract (`docs/protocol/openapi.yaml`).
     #[error("answer does not match the protocol: {0}")]
     Protocol(String),
-    /// The link configuration cannot be used (unreadable token, bad PEM, bad URL).
-    #[error("link configuration: {0}")]
-    Config(String),
+    /// The link configuration cannot be used (unreadable token, bad PEM, bad URL); the message
+    /// names the setting, in each language.
+    #[error("link configuration: {}", crate::messages::text(crate::messages::Lang::En, .0))]
+    Config(crate::messages::Plain),
 }
 
 impl crate::messages::Message for LinkError {
@@ -118,8 +119,10 @@ impl crate::messages::Message for LinkError {
                 args.with_each("problem", id, p.to_string())
             }
             LinkError::Timeout => args,
-            LinkError::Connect(e) | LinkError::Protocol(e) | LinkError::Config(e) => {
-                args.with("reason", e)
+            LinkError::Connect(e) | LinkError::Protocol(e) => args.with("reason", e),
+            LinkError::Config(p) => {
+                use crate::messages::MessageText as _;
+                p.as_arg(args, "reason")
             }
             LinkError::Server {
                 status,

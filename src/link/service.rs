@@ -13,20 +13,22 @@ use crate::shutdown::Shutdown;
 
 use super::client::{read_token, ClientSettings, LinkClient};
 use super::db::Db;
+use super::error::LinkError;
 use super::health::HealthCell;
 use super::leases::{self, LeaseCtx};
 use super::{deliver, push};
 use crate::config::{Config, LinkConfig};
 use crate::intake::IntakeContext;
 use crate::journal::{BlangkoType, Journal, JournalError};
+use crate::messages::Plain;
 
 /// Why the link could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum LinkStartError {
     /// A `[link]` setting (or a file it names: token, CA, certificate) cannot be used; the
     /// message names it.
-    #[error("link: {0}")]
-    Config(String),
+    #[error("link: {}", crate::messages::text(crate::messages::Lang::En, .0))]
+    Config(Plain),
     /// The push endpoint could not be bound, or the link thread not started.
     #[error("{path}: {source}")]
     Io {
@@ -84,8 +86,9 @@ impl std::fmt::Debug for LinkService {
     }
 }
 
-fn config_err(e: impl std::fmt::Display) -> LinkStartError {
-    LinkStartError::Config(e.to_string())
+/// A link error that stops the start, as its message.
+fn config_err(e: LinkError) -> LinkStartError {
+    LinkStartError::Config(Plain::of(&e))
 }
 
 impl LinkService {
@@ -100,7 +103,7 @@ impl LinkService {
         let link = config
             .link
             .clone()
-            .ok_or_else(|| config_err("no [link] table"))?;
+            .ok_or_else(|| LinkStartError::Config(Plain::new("link.no_table")))?;
         let settings =
             ClientSettings::from_config(&link, &config.station.id).map_err(config_err)?;
         let client = LinkClient::new(&settings).map_err(config_err)?;
@@ -215,16 +218,19 @@ fn bind_push(link: &LinkConfig) -> Result<Option<BoundPush>, LinkStartError> {
     let token_file = link
         .push_token_file
         .as_ref()
-        .ok_or_else(|| config_err("push_listen needs push_token_file"))?;
+        .ok_or_else(|| LinkStartError::Config(Plain::new("link.push_needs_token")))?;
     let token = read_token(token_file).map_err(config_err)?;
     let tls = match (&link.push_tls_cert, &link.push_tls_key) {
         (Some(c), Some(k)) => Some(Arc::new(crate::tls::server_config(c, k).map_err(|e| {
-            use crate::messages::MessageText as _;
             let key = match e.part() {
                 Some(crate::tls::Part::Key) => "push_tls_key",
                 _ => "push_tls_cert",
             };
-            config_err(format!("link.{key}: {}", e.message_en()))
+            LinkStartError::Config(
+                Plain::new("link.push_tls")
+                    .with("key", key)
+                    .with_message("reason", &e),
+            )
         })?)),
         _ => None,
     };

@@ -223,6 +223,16 @@ pub static CATALOGUE: &[Entry] = entries! {
     "link.lease_lost" => "sewa (lease) {lease_id} hilang", "lease {lease_id} lost";
     "link.protocol" => "jawaban server tidak sesuai protokol: {reason}", "answer does not match the protocol: {reason}";
     "link.config" => "konfigurasi link: {reason}", "link configuration: {reason}";
+    "link.token_empty" => "file token {path} kosong", "token file {path} is empty";
+    "link.token_characters" => "token memuat karakter yang tidak boleh ada di HTTP; periksa file tokennya",
+        "the token holds characters not allowed in HTTP; check its file";
+    "link.ca_file" => "link.ca_file tidak dapat dibaca sebagai PEM ({detail})", "link.ca_file cannot be read as PEM ({detail})";
+    "link.ca_file_empty" => "link.ca_file tidak memuat sertifikat", "link.ca_file holds no certificate";
+    "link.client_identity" => "link.client_cert/client_key tidak dapat dipakai ({detail})", "link.client_cert/client_key cannot be used ({detail})";
+    "link.http_client" => "klien HTTP tidak dapat dibuat ({detail})", "the HTTP client cannot be built ({detail})";
+    "link.no_table" => "tidak ada tabel [link] di konfigurasi", "no [link] table in the configuration";
+    "link.push_needs_token" => "link.push_listen memerlukan link.push_token_file", "link.push_listen needs link.push_token_file";
+    "link.push_tls" => "link.{key}: {reason}", "link.{key}: {reason}";
 
     // Bundles (`BundleError`).
     "bundle.malformed" => "bukan bundel cetak: {reason}",
@@ -274,6 +284,10 @@ pub static CATALOGUE: &[Entry] = entries! {
     "control.refused" => "{message}", "{message}";
     "control.timeout" => "daemon tidak menjawab dalam {waited}; periksa hasilnya (cetak status / cetak stock show) sebelum mengulang",
         "the daemon did not answer within {waited}; check the outcome (cetak status / cetak stock show) before repeating";
+    "control.socket_in_the_way" => "socket kendali {path}: ada file lain (bukan socket) di tempatnya; pindahkan file itu",
+        "control socket {path}: a file that is not a socket is in the way; move it";
+    "control.socket_in_use" => "socket kendali {path} sedang dipakai: daemon cetak lain sedang berjalan",
+        "control socket {path} is in use: another cetak daemon is running";
     "control.protocol" => "API kendali: {reason}", "control API: {reason}";
     "control.offline_hint" => "; tanpa daemon, root atau pengguna layanan dapat menambahkan --offline",
         "; without the daemon, root or the service user may add --offline";
@@ -308,7 +322,10 @@ pub static CATALOGUE: &[Entry] = entries! {
     "daemon.shutdown_task" => "tugas penghentian berakhir tidak wajar: {detail}",
         "shutdown task: {detail}";
     "daemon.invalid_job" => "{detail}", "{detail}";
-    "daemon.config" => "{detail}", "{detail}";
+    "dashboard.listen" => "[dashboard] listen = {listen}: {detail}", "[dashboard] listen = {listen}: {detail}";
+    "dashboard.bind" => "[dashboard] listen = {listen}: {reason}; pilih port lain atau hentikan yang memakainya",
+        "[dashboard] listen = {listen}: {reason}; choose another port or stop what holds it";
+    "dashboard.tls" => "[dashboard] tls_cert/tls_key: {detail}", "[dashboard] tls_cert/tls_key: {detail}";
     "daemon.place" => "{detail}", "{detail}"; // Indonesian and English both, one line each
 
     // Command-line errors of clap (`cli::usage_error`); `{arg}`, `{value}`, `{valid}` and

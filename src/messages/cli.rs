@@ -169,6 +169,7 @@ pub static CLI: &[Entry] = entries! {
         "stop that pcscd (systemctl stop pcscd.socket pcscd) so the demo starts its own, which uses 127.0.0.1 only";
     "demo.no_reader" => "pcscd/vpcd tidak tersedia, KTP-el dicetak tanpa encode chip",
         "pcscd/vpcd unavailable, KTP-el printed without chip encoding";
+    "demo.emulator" => "emulator printer demo tidak dapat didaftarkan: {detail}", "the demo's printer emulator cannot be registered: {detail}";
     "demo.timed_out" => "batas waktu habis", "timed out";
     "demo.summary" => "== Ringkasan ==", "== Summary ==";
     "demo.attempts" => "percobaan", "attempts";

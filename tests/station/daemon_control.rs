@@ -129,9 +129,14 @@ fn operators_decide_on_paused_printers_through_the_socket() {
     }
 
     // A second daemon on the same station refuses to start and leaves the socket alone.
-    let mut second = start_daemon(&site.config, Stdio::piped());
-    let st = wait_exit(&mut second, Duration::from_secs(30));
-    assert!(!st.success());
+    // It says so in the operator's language (Bahasa Indonesia by default), from the catalogue.
+    let second = start_daemon(&site.config, Stdio::piped());
+    let err = refused_start(second, Duration::from_secs(30));
+    assert!(
+        err.contains("sedang dipakai: daemon cetak lain sedang berjalan")
+            && !err.contains("another cetak daemon"),
+        "{err}"
+    );
     assert!(site.socket.exists());
 
     let ev = events(&site.config);

@@ -18,7 +18,7 @@ use cetak_drivers::emulator::{Emulator, EmulatorConfig};
 use crate::cli::Lang;
 use crate::config::Config;
 use crate::journal::{Actor, BlangkoType, JobState};
-use crate::messages::{label, say, Args};
+use crate::messages::{label, say, Args, Plain};
 
 use crate::daemon::{DaemonError, Spool, Station};
 
@@ -282,7 +282,7 @@ fn demo_config(
             ..EmulatorConfig::default()
         });
         emu.register(&name)
-            .map_err(|e| DaemonError::Config(e.to_string()))?;
+            .map_err(|e| DaemonError::Config(Plain::new("demo.emulator").with("detail", e)))?;
         emulators.push(emu);
         toml.push_str(&format!(
             "[[printer]]\nid = \"{id}\"\nuri = \"emu://{name}\"\nblangko = \"{}\"\n",

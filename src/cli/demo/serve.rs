@@ -9,13 +9,13 @@ use tokio::signal::unix::{signal, SignalKind};
 use crate::cli::Lang;
 use crate::config::Config;
 use crate::daemon::{DaemonError, Station};
-use crate::messages::Args;
+use crate::messages::{Args, Plain};
 
 /// Serves the dashboard of the running demo `station` until Ctrl-C or SIGTERM.
 pub fn serve(config: &Config, station: &Station, lang: Lang) -> Result<(), DaemonError> {
     let dashboard = config.dashboard.clone().unwrap_or_default();
     let listener =
-        crate::dashboard::bind(&dashboard).map_err(|e| DaemonError::Config(e.to_string()))?;
+        crate::dashboard::bind(&dashboard).map_err(|e| DaemonError::Config(Plain::of(&e)))?;
     let io = |e| DaemonError::io(std::path::Path::new("dashboard"), e);
     let addr = listener.local_addr().map_err(io)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -39,7 +39,7 @@ pub fn serve(config: &Config, station: &Station, lang: Lang) -> Result<(), Daemo
     let now = chrono::Utc::now().to_rfc3339();
     let token = tokens
         .issue(&user, &now)
-        .map_err(|e| DaemonError::Config(e.to_string()))?;
+        .map_err(|e| DaemonError::Config(crate::cli::dashboard::token_error(e)))?;
     let say = |code, args| crate::messages::say(lang, code, args);
     let scheme = listener.scheme();
     let url = |path: &str| Args::new().with("url", format!("{scheme}://{addr}{path}"));

@@ -33,6 +33,7 @@ use crate::config::Config;
 use crate::daemon::events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
 use crate::daemon::DaemonError;
 use crate::journal::Journal;
+use crate::messages::Plain;
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -151,16 +152,14 @@ pub fn bind(path: &Path) -> Result<UnixListener, DaemonError> {
     }
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         if !meta.file_type().is_socket() {
-            return Err(DaemonError::Config(format!(
-                "control socket {}: a file that is not a socket is in the way",
-                path.display()
-            )));
+            return Err(DaemonError::Config(
+                Plain::new("control.socket_in_the_way").with("path", path.display()),
+            ));
         }
         if std::os::unix::net::UnixStream::connect(path).is_ok() {
-            return Err(DaemonError::Config(format!(
-                "control socket {} is in use: another cetak daemon is running",
-                path.display()
-            )));
+            return Err(DaemonError::Config(
+                Plain::new("control.socket_in_use").with("path", path.display()),
+            ));
         }
         std::fs::remove_file(path).map_err(|e| DaemonError::io(path, e))?;
     }
