@@ -3,6 +3,7 @@
 //! (`Prepared` carries it, not the raw document). Counted with `cetak::job::validations()`,
 //! also for a drop larger than the hand-off once held (64 jobs), all waiting behind a printer.
 
+use std::path::Path;
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
@@ -10,7 +11,8 @@ use crate::support::daemon::*;
 use cetak::config::Config;
 use cetak::daemon::{ChipEncoder, EncodeFailure, Station, StationOptions};
 use cetak::job::ValidatedJob;
-use cetak::journal::{BlangkoType, ChipInfo, JobState};
+use cetak::journal::{BlangkoType, ChipInfo, JobState, Journal};
+use cetak_drivers::emulator::Emulator;
 use cetak_drivers::printer::station::EncoderStation;
 
 /// Succeeds at once; checks it is given the job the card is for.
@@ -49,21 +51,27 @@ impl ChipEncoder for Gated {
     }
 }
 
+/// One KTP-el printer (emulated, instant) with chip encoding on, stock for `n` cards and `n`
+/// jobs `KTP-{tag}-…` in the spool; the emulator is returned to stay registered.
+fn chip_station(dir: &Path, tag: &str, n: usize) -> (Config, Journal, Vec<String>, Emulator) {
+    let emu = emulator(&format!("EMU-{tag}"), 0.0, n as u32 + 10);
+    let name = format!("{}-{}", tag.to_lowercase(), std::process::id());
+    emu.register(&name).unwrap();
+    let printers = [("P1", format!("emu://{name}"), "ktp-el")];
+    let text = config_text(&dir.join("data"), &printers, 2)
+        .replace("encode_chips = false", "encode_chips = true");
+    let cfg = Config::parse(&text, Path::new("test.toml")).unwrap();
+    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
+    stock(&mut j, &[("P1", BlangkoType::KtpEl)], n as u32 + 10);
+    let ids = make_jobs(&cfg.spool_dir(), "ktp-el.json", &format!("KTP-{tag}"), n);
+    (cfg, j, ids, emu)
+}
+
 #[test]
 fn a_chip_card_is_validated_once() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let emu = emulator("EMU-ONCE", 0.0, 50);
-    let name = format!("once-{}", std::process::id());
-    emu.register(&name).unwrap();
-    let printers = [("P1", format!("emu://{name}"), "ktp-el")];
-    let text =
-        config_text(&data, &printers, 2).replace("encode_chips = false", "encode_chips = true");
-    let cfg = Config::parse(&text, std::path::Path::new("test.toml")).unwrap();
-    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
-    stock(&mut j, &[("P1", BlangkoType::KtpEl)], 10);
     let n = 3;
-    let ids = make_jobs(&cfg.spool_dir(), "ktp-el.json", "KTP-ONCE", n);
+    let (cfg, j, ids, _emu) = chip_station(tmp.path(), "ONCE", n);
     let before = cetak::job::validations();
     let mut options = StationOptions::default();
     options.encoders.insert("P1".into(), Box::new(Quiet));
@@ -85,18 +93,8 @@ fn a_chip_card_is_validated_once() {
 #[test]
 fn a_drop_larger_than_the_old_hand_off_is_validated_once_per_card() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
     let n = 100;
-    let emu = emulator("EMU-DROP", 0.0, n as u32 + 10);
-    let name = format!("drop-{}", std::process::id());
-    emu.register(&name).unwrap();
-    let printers = [("P1", format!("emu://{name}"), "ktp-el")];
-    let text =
-        config_text(&data, &printers, 2).replace("encode_chips = false", "encode_chips = true");
-    let cfg = Config::parse(&text, std::path::Path::new("test.toml")).unwrap();
-    let mut j = cetak::daemon::open_journal(&cfg).unwrap();
-    stock(&mut j, &[("P1", BlangkoType::KtpEl)], n as u32 + 10);
-    let ids = make_jobs(&cfg.spool_dir(), "ktp-el.json", "KTP-DROP", n);
+    let (cfg, j, ids, _emu) = chip_station(tmp.path(), "DROP", n);
     let before = cetak::job::validations();
     let (open, gate) = channel();
     let mut options = StationOptions::default();

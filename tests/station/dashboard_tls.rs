@@ -523,7 +523,7 @@ fn token_issue_and_revoke_are_in_the_audit_trail_without_the_token() {
     // A caller without the administrator role is refused, and that is audited too, as on the
     // control socket (here the journal is writable to it; a real station's is not).
     let ops = acc.group("op");
-    let (operator, op_uid, op_gid) = acc.user("o", &[&ops]);
+    let (operator, op_uid, _) = acc.user("o", &[&ops]);
     let text_cfg = std::fs::read_to_string(&config).unwrap()
         + &format!("\n[authority]\noperator_group = {ops:?}\n");
     std::fs::write(&config, text_cfg).unwrap();
@@ -533,25 +533,14 @@ fn token_issue_and_revoke_are_in_the_audit_trail_without_the_token() {
     mode(tmp.path(), 0o755);
     mode(&tmp.path().join("data"), 0o777);
     mode(&tmp.path().join("data/journal.sqlite"), 0o666);
-    let o = Command::new("setpriv")
-        .arg(format!("--reuid={op_uid}"))
-        .arg(format!("--regid={op_gid}"))
-        .arg("--init-groups")
-        .arg("--")
-        .arg(env!("CARGO_BIN_EXE_cetak"))
-        .args([
-            "--lang",
-            "en",
-            "dashboard",
-            "token",
-            "issue",
-            &operator,
-            "--config",
-        ])
-        .arg(&config)
-        .env_remove("CETAK_LANG")
-        .output()
-        .unwrap();
+    let o = cli_as(
+        &operator,
+        "en",
+        &["dashboard", "token", "issue", &operator, "--config"],
+    )
+    .arg(&config)
+    .output()
+    .unwrap();
     assert!(!o.status.success(), "{}", text(&o));
     assert!(
         text(&o).contains("only an administrator may issue"),
