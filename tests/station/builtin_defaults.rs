@@ -28,7 +28,7 @@ fn s(p: &Path) -> &str {
 fn samples(dir: &Path) -> PathBuf {
     let out = dir.join("samples");
     let o = cetak(&["generate", "samples", "--out", s(&out)]);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     out
 }
 
@@ -73,7 +73,7 @@ fn commands_work_from_root_with_the_built_in_defaults() {
         "--out",
         s(&out),
     ]);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     let pngs = std::fs::read_dir(&out).unwrap().count();
     assert!(pngs >= 4, "{pngs} files in {}", out.display());
 
@@ -86,7 +86,7 @@ fn commands_work_from_root_with_the_built_in_defaults() {
     let uri = format!("tcp://{}", server.addr());
     let job = samples.join("jobs/kia-5-17.json");
     let o = cetak(&["print", s(&job), "--printer", &uri, "--training"]);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     assert!(text(&o).contains("printed"), "{}", text(&o));
 }
 
@@ -110,7 +110,7 @@ fn a_layouts_folder_or_the_config_s_layouts_dir_replaces_the_built_in_layouts() 
         text(&o)
     );
     let o = cetak(&["validate", s(&job), "--layouts", s(&good)]);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
 
     // The same through the station configuration, for validate, render and print.
     let data = tmp.path().join("data");
@@ -145,7 +145,7 @@ fn a_layouts_folder_or_the_config_s_layouts_dir_replaces_the_built_in_layouts() 
     }
     // --layouts wins over the config.
     let o = cetak(&["validate", s(&job), "--config", c, "--layouts", s(&good)]);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     // The daemon reads layouts_dir too, and stops before READY.
     let o = Command::new(env!("CARGO_BIN_EXE_cetak"))
         .args(["--lang", "en", "daemon", "--config", c])

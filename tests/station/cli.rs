@@ -76,7 +76,7 @@ fn render_writes_preview_and_layers() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     for f in [
         "front-preview",
         "front-colour",
@@ -100,7 +100,7 @@ fn print_prints_a_kia_and_reports_in_indonesian() {
         "--printer",
         &server.uri(),
     ]);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     assert!(text(&o).contains("tercetak"), "{}", text(&o));
     let cards = emu.cards();
     assert_eq!(cards.len(), 1);
@@ -225,10 +225,10 @@ fn encode_then_chip_read_through_pcscd() {
         "--reader",
         &reader.name,
     ]);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     assert!(text(&o).contains("terverifikasi"), "{}", text(&o));
     let o = run(&["chip", "read", "--reader", &reader.name]);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     let out = text(&o);
     assert!(out.contains("3204124206900005"), "NIK read back: {out}");
     assert!(out.contains("SRI WAHYUNI LESTARI"), "name read back: {out}");
@@ -250,7 +250,7 @@ fn logs_to_a_file_or_pipe_carry_no_colour_codes() {
         "--printer",
         &server.uri(),
     ]);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("TRACE"), "no log lines to check:\n{stderr}");
     assert!(

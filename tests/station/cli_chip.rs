@@ -55,7 +55,7 @@ fn chip_read_needs_no_pin_for_files_readable_always() {
         .insert(reader.addr(), Duration::from_secs(5))
         .expect("insert card");
     let o = encode(&reader);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
 
     let o = cetak(
         &["chip", "read", "--reader", &reader.name, "--wait", "60"],
@@ -71,7 +71,7 @@ fn chip_read_needs_no_pin_for_files_readable_always() {
         &["chip", "read", "--reader", &reader.name, "--wait", "60"],
         Some("00000000"),
     );
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     assert_eq!(card.with_state(|s| s.pin_tries_left(0x01)), Some(3));
 }
 
@@ -85,7 +85,7 @@ fn encode_through_a_reader_without_extended_length() {
         .insert(reader.addr(), Duration::from_secs(5))
         .expect("insert card");
     let o = encode(&reader);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     let out = text(&o);
     assert!(out.contains("\"extended\": false"), "{out}");
     assert!(out.contains("\"extended_fallback\": true"), "{out}");
@@ -93,6 +93,6 @@ fn encode_through_a_reader_without_extended_length() {
         &["chip", "read", "--reader", &reader.name, "--wait", "60"],
         None,
     );
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     assert!(text(&o).contains("3204124206900005"), "{}", text(&o));
 }

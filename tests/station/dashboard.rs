@@ -316,7 +316,7 @@ fn sign_in_by_account_or_token_forms_by_role_refusals_audited_sign_out_and_throt
         .arg(&config)
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     let token = String::from_utf8(o.stdout)
         .unwrap()
         .lines()

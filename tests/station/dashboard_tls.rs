@@ -498,7 +498,7 @@ fn token_issue_and_revoke_are_in_the_audit_trail_without_the_token() {
             .arg(&data),
     );
     let o = cetak("en", &["dashboard", "token", "issue", &svc], &config);
-    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.status.success(), "{}: {}", o.status, text(&o));
     {
         use std::os::unix::fs::MetadataExt as _;
         for entry in std::fs::read_dir(&data).unwrap() {

@@ -177,7 +177,12 @@ fn demo_from_root_prints_every_sample_with_vpcd_on_loopback_only_and_reuses_its_
         &tmp.path().join("again"),
         Some(&one.join("jobs")),
     ));
-    assert!(second.status.success(), "{}", text(&second));
+    assert!(
+        second.status.success(),
+        "{}: {}",
+        second.status,
+        text(&second)
+    );
     assert!(text(&second).contains("P2's contactless encoder uses reader"));
     assert!(seen.is_empty(), "vpcd ports listened on here: {seen:?}");
     assert_eq!(

@@ -705,7 +705,12 @@ pub fn text(o: &Output) -> String {
 
 #[track_caller]
 pub fn ok(o: Output) -> String {
-    assert!(o.status.success(), "expected success: {}", text(&o));
+    assert!(
+        o.status.success(),
+        "expected success, got {}: {}",
+        o.status,
+        text(&o)
+    );
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 

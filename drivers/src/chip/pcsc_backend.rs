@@ -5,6 +5,7 @@
 //! timeout. After a timeout the channel is poisoned: the card is rejected, never reused.
 
 use std::ffi::CString;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -56,6 +57,22 @@ pub struct PcscChannel {
     caps: ChannelCaps,
     apdu_timeout: Duration,
     poisoned: bool,
+    /// Closed when the worker has disconnected and released its context.
+    worker_done: mpsc::Receiver<()>,
+}
+
+/// How long dropping a channel waits for its worker to leave libpcsclite. The library frees
+/// its handle list in an exit-time destructor; a process that returns from `main` while the
+/// worker is still disconnecting can crash there (seen as `cetak encode` printing success
+/// and exiting by a signal).
+const WORKER_EXIT_WAIT: Duration = Duration::from_secs(3);
+
+static LIVE_WORKERS: AtomicUsize = AtomicUsize::new(0);
+
+/// Channel workers of this process still inside libpcsclite (connected, or disconnecting).
+/// Zero once every channel is dropped, unless one was left behind on a mute card.
+pub fn live_workers() -> usize {
+    LIVE_WORKERS.load(Ordering::SeqCst)
 }
 
 /// Maps a PC/SC error to the chip error the operator understands.
@@ -311,12 +328,27 @@ impl PcscChannel {
         let apdu_timeout = cfg.apdu_timeout;
         // Enough for the card wait plus a connect (power-on + ATR) that may itself hang.
         let open_deadline = cfg.card_wait + apdu_timeout + Duration::from_secs(2);
+        let (done_tx, worker_done) = mpsc::channel::<()>();
+        LIVE_WORKERS.fetch_add(1, Ordering::SeqCst);
         std::thread::Builder::new()
             .name("pcsc-card".into())
-            .spawn(move || worker(cfg, req_rx, rep_tx, open_tx))
-            .map_err(|e| ChipError::Transport(e.to_string()))?;
+            .spawn(move || {
+                // Dropped last, after `worker` has dropped its card and context.
+                let _done = done_tx;
+                worker(cfg, req_rx, rep_tx, open_tx);
+                LIVE_WORKERS.fetch_sub(1, Ordering::SeqCst);
+            })
+            .map_err(|e| {
+                LIVE_WORKERS.fetch_sub(1, Ordering::SeqCst);
+                ChipError::Transport(e.to_string())
+            })?;
         let (reader, atr, caps) = match open_rx.recv_timeout(open_deadline) {
-            Ok(r) => r?,
+            Ok(Ok(opened)) => opened,
+            Ok(Err(e)) => {
+                // The worker is releasing its context; let it finish before the caller may exit.
+                let _ = worker_done.recv_timeout(WORKER_EXIT_WAIT);
+                return Err(e);
+            }
             Err(_) => {
                 return Err(ChipError::Mute {
                     timeout_ms: open_deadline.as_millis() as u64,
@@ -332,6 +364,7 @@ impl PcscChannel {
             caps,
             apdu_timeout,
             poisoned: false,
+            worker_done,
         })
     }
 
@@ -386,8 +419,16 @@ impl CardChannel for PcscChannel {
 
 impl Drop for PcscChannel {
     fn drop(&mut self) {
-        // Dropping the sender ends the worker's loop; it disconnects without waiting for us.
+        // Dropping the sender ends the worker's loop; then wait, bounded, until it has
+        // disconnected, so that no PC/SC call is in flight when the process exits. A worker
+        // stuck on a mute card is left behind after the wait.
         self.requests.take();
+        let wait = if self.poisoned {
+            Duration::ZERO
+        } else {
+            WORKER_EXIT_WAIT
+        };
+        let _ = self.worker_done.recv_timeout(wait);
     }
 }
 

@@ -158,3 +158,35 @@ fn unknown_reader_pattern() {
         "a missing reader is the station's problem, not the card's"
     );
 }
+
+/// A process may exit right after dropping its channel (`cetak encode` does): by then no PC/SC
+/// call may still be in flight, or libpcsclite's exit-time destructor races it and the process
+/// dies by a signal after printing success.
+#[test]
+fn a_dropped_channel_has_left_libpcsclite_before_the_drop_returns() {
+    use cetak_drivers::chip::pcsc_backend::live_workers;
+    let reader = reader();
+    let card = VirtualCard::new(cetak_card());
+    let inserted = insert(&card, &reader);
+    for round in 0..5 {
+        let ch = open(&reader, Duration::from_secs(5)).expect("open");
+        assert_eq!(live_workers(), 1, "round {round}");
+        drop(ch);
+        assert_eq!(
+            live_workers(),
+            0,
+            "round {round}: worker still in libpcsclite"
+        );
+    }
+    inserted.remove();
+    let empty = crate::support::pcsc::reader();
+    let e = cetak_drivers::chip::PcscChannel::open(cetak_drivers::chip::PcscConfig {
+        reader_pattern: empty.name.clone(),
+        card_wait: Duration::from_millis(300),
+        apdu_timeout: Duration::from_secs(1),
+    })
+    .err()
+    .expect("no card");
+    assert!(matches!(e, ChipError::NoCard { .. }), "{e:?}");
+    assert_eq!(live_workers(), 0, "a failed open leaves its worker behind");
+}
