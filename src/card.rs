@@ -47,6 +47,18 @@ impl CardDesign {
         }
     }
 
+    /// Catalogue code of the design's name for operators (`design.*`).
+    pub fn message_code(self) -> &'static str {
+        match self {
+            CardDesign::Kia0To5 => "design.kia_0_5",
+            CardDesign::Kia5To17 => "design.kia_5_17",
+            CardDesign::KtpEl => "design.ktp_el",
+            CardDesign::Kia0To5Wna => "design.kia_wna_0_5",
+            CardDesign::Kia5To17Wna => "design.kia_wna_5_17",
+            CardDesign::KtpElWna => "design.ktp_el_wna",
+        }
+    }
+
     /// The citizens' design with the same rules (age band, photo, chip).
     pub fn citizen(self) -> CardDesign {
         match self {

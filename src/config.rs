@@ -243,20 +243,23 @@ impl<P> Config<P> {
         text: &str,
         path: &Path,
     ) -> Result<crate::signing::TrustStore, ConfigError> {
+        use crate::messages::{Lang, Message};
         use crate::signing::{parse_public_key, TrustStore, TrustedKey};
         let mut store = TrustStore::new();
         for (i, k) in self.trust.key.iter().enumerate() {
-            let err =
-                |field: &str, span: std::ops::Range<usize>, message: String| ConfigError::Syntax {
+            // A key the file names but cannot be used: said in both languages at its line.
+            let err = |field: &str, span: std::ops::Range<usize>, problem: &dyn Message| {
+                let kid = k.kid.get_ref();
+                ConfigError::Invalid {
                     path: path.to_owned(),
                     line: line_of(text, span.start),
-                    message: format!(
-                        "trust.key[{i}].{field} (kid {:?}): {message}",
-                        k.kid.get_ref()
-                    ),
-                };
+                    key: format!("trust.key[{i}].{field}"),
+                    id: format!("(kid {kid:?}) {}", crate::messages::text(Lang::Id, problem)),
+                    en: format!("(kid {kid:?}) {}", crate::messages::text(Lang::En, problem)),
+                }
+            };
             let key = parse_public_key(k.public_key.get_ref())
-                .map_err(|e| err("public_key", k.public_key.span(), e.to_string()))?;
+                .map_err(|e| err("public_key", k.public_key.span(), &e))?;
             if !self.policy.training && crate::signing::demo::is_demo_key(&key) {
                 return Err(ConfigError::DemoKey {
                     path: path.to_owned(),
@@ -271,11 +274,11 @@ impl<P> Config<P> {
                 None => None,
                 Some(t) => Some(
                     chrono::DateTime::parse_from_rfc3339(t.get_ref())
-                        .map_err(|e| {
+                        .map_err(|_| {
                             err(
                                 "not_after",
                                 t.span(),
-                                format!("not an RFC 3339 time like 2027-06-30T00:00:00Z ({e})"),
+                                &crate::messages::Plain::new("config.not_rfc3339"),
                             )
                         })?
                         .with_timezone(&chrono::Utc),
@@ -287,7 +290,7 @@ impl<P> Config<P> {
                     key,
                     not_after,
                 })
-                .map_err(|e| err("kid", k.kid.span(), e.to_string()))?;
+                .map_err(|e| err("kid", k.kid.span(), &e))?;
         }
         Ok(store)
     }

@@ -111,7 +111,7 @@ pub(super) fn validate(args: &ValidateArgs, lang: Lang) -> ExitCode {
         Ok(loaded) => {
             let m = Plain::new("cli.job_valid")
                 .with("job", loaded.job.job_id())
-                .with("design", format!("{:?}", loaded.job.design()));
+                .with_message("design", &Plain::new(loaded.job.design().message_code()));
             println!("{}", m.message(lang));
             ExitCode::SUCCESS
         }

@@ -68,7 +68,7 @@ fn generate(kid: &str, out: &Path) -> Result<String, Plain> {
     let io = |p: &Path, e: std::io::Error| file_error(p, &e);
     std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
     let key = signing::generate_key()
-        .map_err(|e| Plain::new("cli.key_generation_failed").with("detail", e))?;
+        .map_err(|e| Plain::new("cli.key_generation_failed").with_message("detail", &e))?;
     let private = out.join(format!("{kid}.key"));
     write_private(&private, &signing::b64url(key.as_bytes())).map_err(|e| io(&private, e))?;
     let public = signing::b64url(key.verifying_key().as_bytes());
@@ -106,7 +106,7 @@ pub fn sign_file(job: &Path, key_file: &Path, kid: &str) -> Result<String, Plain
     let key = signing::parse_private_key(&key_text).map_err(|e| {
         Plain::new("cli.key_unreadable")
             .with("path", key_file.display())
-            .with("detail", e)
+            .with_message("detail", &e)
     })?;
     let bytes = std::fs::read(job).map_err(|e| file_error(job, &e))?;
     let base = job.parent().unwrap_or(Path::new("."));

@@ -74,7 +74,11 @@ impl crate::messages::Message for ConfigError {
             } => args
                 .with("path", path.display())
                 .with("line", line)
-                .with_each("message", syntax_id(message), message),
+                .with_each(
+                    "message",
+                    crate::messages::serde_words::toml_message_id(message),
+                    message,
+                ),
             ConfigError::Invalid {
                 path,
                 line,
@@ -102,25 +106,6 @@ impl crate::messages::Message for ConfigError {
                 .with("public_key", public_key),
         }
     }
-}
-
-/// The TOML parser's message in Bahasa Indonesia for the mistakes people make by hand; the
-/// parser's own words follow in brackets.
-fn syntax_id(message: &str) -> String {
-    let what = if message.starts_with("unknown field") {
-        "kunci tidak dikenal"
-    } else if message.starts_with("missing field") {
-        "kunci wajib tidak ada"
-    } else if message.starts_with("invalid type") {
-        "jenis nilai salah"
-    } else if message.starts_with("duplicate key") {
-        "kunci ditulis dua kali"
-    } else if message.starts_with("unknown variant") || message.starts_with("invalid value") {
-        "nilai tidak sah"
-    } else {
-        "TOML tidak sah"
-    };
-    format!("{what} ({message})")
 }
 
 /// `, line N` (`word` = the language's "line"), or nothing when the line is not known.

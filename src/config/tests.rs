@@ -100,11 +100,20 @@ fn bad_trust_keys_name_key_and_line() {
     ] {
         let text = format!("{head}{extra}");
         match Config::parse(&text, Path::new("t.toml")) {
-            Err(ConfigError::Syntax {
-                line: l, message, ..
+            Err(ConfigError::Invalid {
+                line: l,
+                key,
+                id,
+                en,
+                ..
             }) => {
-                assert!(message.contains(field), "{message}");
-                assert_eq!(l, line, "{message}");
+                let index = if field == "kid" { 1 } else { 0 };
+                assert_eq!(key, format!("trust.key[{index}].{field}"), "{en}");
+                assert_eq!(l, line, "{en}");
+                assert!(id.contains("(kid \"k1\")") && en.contains("(kid \"k1\")"));
+                for english in ["must", "given twice", "not an", "bytes"] {
+                    assert!(!id.contains(english), "English in {id:?}");
+                }
             }
             other => panic!("expected an error for {extra:?}, got {other:?}"),
         }

@@ -61,6 +61,31 @@ impl fmt::Display for Finding {
 
 impl std::error::Error for Finding {}
 
+/// Why a job or image file could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFailure {
+    /// The system refused or failed the read.
+    Io(std::io::ErrorKind),
+    /// A directory, FIFO or device where a file was expected.
+    NotARegularFile,
+}
+
+impl crate::messages::Message for ReadFailure {
+    fn message_code(&self) -> &'static str {
+        match self {
+            ReadFailure::Io(kind) => crate::messages::io_error(&(*kind).into()).code,
+            ReadFailure::NotARegularFile => "io.not_a_file",
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        match self {
+            ReadFailure::Io(kind) => crate::messages::io_error(&(*kind).into()).args,
+            ReadFailure::NotARegularFile => crate::messages::Args::new(),
+        }
+    }
+}
+
 /// Background colour of a photo as seen on its border.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backdrop {
@@ -95,8 +120,8 @@ impl Backdrop {
 pub enum Problem {
     /// The job file cannot be read: check the path and permissions.
     FileRead {
-        /// The I/O error kind.
-        reason: String,
+        /// Why it could not be read.
+        reason: ReadFailure,
     },
     /// The document is larger than the station accepts: photos must be smaller.
     DocumentTooLarge {
@@ -114,23 +139,25 @@ pub enum Problem {
     JsonEof,
     /// A field has the wrong JSON type (e.g. a number where text is expected).
     JsonType {
-        /// What was found and what was expected (never the value itself).
-        detail: String,
+        /// serde's word for the kind of value found (never the value itself).
+        found: String,
+        /// serde's words for what the field takes.
+        expected: Option<String>,
     },
     /// A field the document format does not know (typo or newer format).
     JsonUnknownField {
-        /// The fields allowed there.
-        detail: String,
+        /// The fields allowed there (serde's words); `None` when there are none.
+        expected: Option<String>,
     },
     /// A required field is absent.
     JsonMissingField {
         /// The missing field's name.
-        detail: String,
+        field: String,
     },
     /// A value outside the allowed set (e.g. an unknown document type).
     JsonInvalidValue {
-        /// What was expected.
-        detail: String,
+        /// What was expected (serde's words), when serde says.
+        expected: Option<String>,
     },
     /// A document format version this station does not understand.
     VersionUnsupported {
@@ -234,7 +261,7 @@ pub enum Problem {
     /// Image file cannot be read.
     ImageRead {
         /// The I/O error kind.
-        reason: String,
+        reason: ReadFailure,
     },
     /// Image file is bigger than the policy allows.
     ImageTooLarge {

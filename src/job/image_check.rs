@@ -8,7 +8,7 @@ use std::path::Path;
 use base64::Engine;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 
-use super::error::{Backdrop, Problem};
+use super::error::{Backdrop, Problem, ReadFailure};
 use super::ValidationPolicy;
 
 /// Reads the bytes of an image source, enforcing the byte limit. A path resolves against
@@ -44,13 +44,13 @@ pub fn load_bytes(
             let io_err = |e: std::io::Error| match e.kind() {
                 std::io::ErrorKind::NotFound => Problem::ImageNotFound,
                 _ => Problem::ImageRead {
-                    reason: e.kind().to_string(),
+                    reason: ReadFailure::Io(e.kind()),
                 },
             };
             let meta = std::fs::metadata(&path).map_err(io_err)?;
             if !meta.is_file() {
                 return Err(Problem::ImageRead {
-                    reason: "not a regular file".into(),
+                    reason: ReadFailure::NotARegularFile,
                 });
             }
             if meta.len() > limit {
@@ -61,7 +61,7 @@ pub fn load_bytes(
             let meta = file.metadata().map_err(io_err)?;
             if !meta.is_file() {
                 return Err(Problem::ImageRead {
-                    reason: "not a regular file".into(),
+                    reason: ReadFailure::NotARegularFile,
                 });
             }
             // The file may grow between stat and read: never read past the limit.
@@ -69,7 +69,7 @@ pub fn load_bytes(
             file.take(limit.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|e| Problem::ImageRead {
-                    reason: e.kind().to_string(),
+                    reason: ReadFailure::Io(e.kind()),
                 })?;
             if bytes.len() as u64 > limit {
                 return Err(Problem::ImageTooLarge { limit });

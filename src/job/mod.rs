@@ -45,7 +45,7 @@ pub use document::{
     Address, Batch, DocumentType, Family, ImageSource, Issuance, JobDocument, Office, Person,
     StayPermit,
 };
-pub use error::{Backdrop, Finding, Problem, Rejection};
+pub use error::{Backdrop, Finding, Problem, ReadFailure, Rejection};
 pub use image_check::{backdrop as photo_backdrop, expected_backdrop};
 pub use nik::{mask_nik, parse_nik, province_name, NikParts, PROVINCES};
 pub use parked::ParkedJob;

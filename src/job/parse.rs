@@ -34,7 +34,8 @@ pub fn parse(bytes: &[u8]) -> Result<JobDocument, Finding> {
             return Err(Finding::new(
                 "",
                 Problem::JsonType {
-                    detail: format!("found {kind}, expected a JSON object"),
+                    found: kind.to_owned(),
+                    expected: Some("a JSON object".to_owned()),
                 },
             ));
         }
@@ -105,12 +106,9 @@ fn classify_data(path: &str, msg: &str) -> Finding {
     let last = path.rsplit('.').next().unwrap_or("");
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
         // "invalid type: string \"…\", expected u32": keep the kind, drop the value.
-        let kind = rest.split([' ', ',']).next().unwrap_or("value");
-        let detail = match expected_part(msg) {
-            Some(exp) => format!("found {kind}, expected {exp}"),
-            None => format!("found {kind}"),
-        };
-        return Finding::new(path, Problem::JsonType { detail });
+        let found = rest.split([' ', ',']).next().unwrap_or("value").to_owned();
+        let expected = expected_part(msg).map(str::to_owned);
+        return Finding::new(path, Problem::JsonType { found, expected });
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         // The path is the enclosing object; name the missing field in it.
@@ -122,26 +120,19 @@ fn classify_data(path: &str, msg: &str) -> Finding {
         return Finding::new(
             field,
             Problem::JsonMissingField {
-                detail: name.to_owned(),
+                field: name.to_owned(),
             },
         );
     }
     if msg.starts_with("unknown field `") {
-        let detail = expected_part(msg).unwrap_or("no other field").to_owned();
-        return Finding::new(
-            clip(path),
-            Problem::JsonUnknownField {
-                detail: format!("expected {detail}"),
-            },
-        );
+        let expected = expected_part(msg).map(str::to_owned);
+        return Finding::new(clip(path), Problem::JsonUnknownField { expected });
     }
     if DATE_FIELDS.contains(&last) {
         return Finding::new(path, Problem::DateInvalid);
     }
-    let detail = expected_part(msg)
-        .map(|exp| format!("expected {exp}"))
-        .unwrap_or_else(|| "not allowed".to_owned());
-    Finding::new(path, Problem::JsonInvalidValue { detail })
+    let expected = expected_part(msg).map(str::to_owned);
+    Finding::new(path, Problem::JsonInvalidValue { expected })
 }
 
 /// Unknown keys come from the input: keep paths short in messages.

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::card::CardDesign;
 use crate::messages::MessageText as _;
 
-use super::error::{Finding, Problem};
+use super::error::{Finding, Problem, ReadFailure};
 use super::{ValidatedJob, ValidationPolicy, MAX_DOCUMENT_BYTES};
 
 pub use crate::messages::Lang;
@@ -182,12 +182,12 @@ pub fn check_file(
 fn read_limited(path: &Path) -> Result<Vec<u8>, Problem> {
     use std::io::Read;
     let io_err = |e: std::io::Error| Problem::FileRead {
-        reason: e.kind().to_string(),
+        reason: ReadFailure::Io(e.kind()),
     };
     // Stat first: opening a FIFO would block.
     if !std::fs::metadata(path).map_err(io_err)?.is_file() {
         return Err(Problem::FileRead {
-            reason: "not a regular file".into(),
+            reason: ReadFailure::NotARegularFile,
         });
     }
     let file = std::fs::File::open(path).map_err(io_err)?;
@@ -195,7 +195,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, Problem> {
     file.take(MAX_DOCUMENT_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Problem::FileRead {
-            reason: e.kind().to_string(),
+            reason: ReadFailure::Io(e.kind()),
         })?;
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Err(Problem::DocumentTooLarge {

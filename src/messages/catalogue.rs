@@ -58,6 +58,18 @@ pub static CATALOGUE: &[Entry] = entries! {
     "config.read" => "tidak dapat membaca konfigurasi {path}: {source}", "cannot read config {path}: {source}";
     "config.syntax" => "konfigurasi {path}, baris {line}: {message}", "config {path}, line {line}: {message}";
     "config.invalid" => "konfigurasi {path}{at}: kunci `{key}`: {detail}", "config {path}{at}: key `{key}`: {detail}";
+    "config.not_rfc3339" => "bukan waktu RFC 3339 seperti 2027-06-30T00:00:00Z", "not an RFC 3339 time like 2027-06-30T00:00:00Z";
+    // Keys of the trust store and key files (`KeyError`, `KeyFault`).
+    "key.bad_kid" => "kid harus 1–128 karakter ASCII tercetak tanpa spasi", "kid must be 1-128 printable ASCII characters without spaces";
+    "key.duplicate_kid" => "kid {kid} ditulis dua kali", "kid {kid} is given twice";
+    "key.bad_public_key" => "public_key harus base64url (tanpa padding) dari 32 byte mentah Ed25519: {fault}",
+        "public_key must be base64url (no padding) of the 32 raw Ed25519 bytes: {fault}";
+    "key.bad_private_key" => "kunci privat: {fault}", "private key: {fault}";
+    "key.random" => "sumber acak sistem gagal: {detail}", "the system's random source failed: {detail}";
+    "key.fault.not_base64" => "bukan base64url tanpa padding", "not base64url without padding";
+    "key.fault.length" => "{bytes} byte, seharusnya 32", "{bytes} bytes, not 32";
+    "key.fault.not_a_point" => "bukan titik kurva Ed25519", "not an Ed25519 point";
+    "key.fault.weak" => "kunci lemah (orde kecil)", "weak (small-order) key";
     "config.demo_key" => "konfigurasi {path}, baris {line}: kunci `trust.key[{index}]` (kid {kid}) adalah kunci demo {demo_kid} ({public_key}) yang kunci privatnya diketahui umum: stasiun produksi (policy.training = false) tidak boleh mempercayainya. Hapus kunci ini, atau tetapkan policy.training = true untuk stasiun pelatihan",
         "config {path}, line {line}: key `trust.key[{index}]` (kid {kid}) is the demo key {demo_kid} ({public_key}), whose private half is public: a production station (policy.training = false) must not trust it. Remove this key, or set policy.training = true for a training station";
 
@@ -84,6 +96,13 @@ pub static CATALOGUE: &[Entry] = entries! {
         "required field absent: {detail}";
     "json.invalid_value" => "nilai tidak diperbolehkan: {detail}",
         "value not allowed: {detail}";
+    // The `{detail}` of the JSON findings above; serde's words translated (`serde_words`).
+    "serde.found_expected" => "ditemukan {found}, seharusnya {expected}",
+        "found {found}, expected {expected}";
+    "serde.found" => "ditemukan {found}", "found {found}";
+    "serde.expected" => "seharusnya {expected}", "expected {expected}";
+    "serde.no_other_field" => "tidak ada kolom lain", "no other field";
+    "serde.not_allowed" => "tidak diperbolehkan", "not allowed";
     "version.unsupported" => "versi dokumen {found} tidak didukung (seharusnya 1)",
         "document version {found} is not supported (expected 1)";
     "date.invalid" => "bukan tanggal yang sah dengan format YYYY-MM-DD",

@@ -13,6 +13,7 @@ pub static CLI: &[Entry] = entries! {
     "io.connection_refused" => "sambungan ditolak (apakah layanannya berjalan?)",
         "connection refused (is the service running?)";
     "io.timed_out" => "waktu habis", "timed out";
+    "io.not_a_file" => "bukan berkas biasa (folder, FIFO atau perangkat)", "not a regular file (a directory, FIFO or device)";
     "io.other" => "kesalahan I/O: {detail}", "I/O error: {detail}";
     "file.io" => "{path}: {reason}", "{path}: {reason}";
 
@@ -26,6 +27,12 @@ pub static CLI: &[Entry] = entries! {
         "Cannot load the layouts {source}: {reason}";
     "cli.render_failed" => "Render gagal: {reason}", "Rendering failed: {reason}";
     "cli.job_valid" => "OK: job {job} valid ({design}).", "OK: job {job} is valid ({design}).";
+    "design.kia_0_5" => "KIA anak di bawah 5 tahun", "KIA, child under 5";
+    "design.kia_5_17" => "KIA anak 5 sampai 17 tahun", "KIA, child of 5 to 17";
+    "design.ktp_el" => "KTP-el", "KTP-el";
+    "design.kia_wna_0_5" => "KIA WNA anak di bawah 5 tahun", "KIA, foreign child under 5";
+    "design.kia_wna_5_17" => "KIA WNA anak 5 sampai 17 tahun", "KIA, foreign child of 5 to 17";
+    "design.ktp_el_wna" => "KTP-el WNA", "KTP-el, foreign resident";
     "cli.png_write_failed" => "Tidak dapat menulis PNG: {reason}", "Cannot write PNG files: {reason}";
     "cli.step.feed" => "mengambil blangko dari feeder", "feeding a blank card";
     "cli.step.contact" => "ke stasiun chip kontak", "to the contact station";

@@ -17,6 +17,7 @@ mod catalogue;
 mod cli;
 mod dashboard;
 mod help;
+pub mod serde_words;
 
 pub use catalogue::CATALOGUE;
 pub use cetak_drivers::messages::{Args, Entry, Lang, Message};

@@ -101,7 +101,7 @@ pub struct TrustStore {
     keys: BTreeMap<String, TrustedKey>,
 }
 
-/// A key that cannot be added to a [`TrustStore`].
+/// A key that cannot be added to a [`TrustStore`], or a key file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
     /// The `kid` is empty or has characters outside printable ASCII.
@@ -112,10 +112,72 @@ pub enum KeyError {
     DuplicateKid(String),
     /// The public key is not base64url of 32 bytes, or not a valid Ed25519 point.
     #[error("public_key must be base64url (no padding) of the 32 raw Ed25519 bytes: {0}")]
-    BadPublicKey(String),
-    /// A private key file could not be read or is not base64url of a 32-byte seed.
+    BadPublicKey(KeyFault),
+    /// A private key file is not base64url of a 32-byte seed.
     #[error("private key: {0}")]
-    BadPrivateKey(String),
+    BadPrivateKey(KeyFault),
+    /// The system's random source failed while making a key.
+    #[error("the system's random source failed: {0}")]
+    Random(String),
+}
+
+/// What is wrong with the text of a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum KeyFault {
+    /// Not base64url without padding.
+    #[error("not base64url without padding")]
+    NotBase64,
+    /// Decodes to this many bytes instead of 32.
+    #[error("{0} bytes, not 32")]
+    Length(usize),
+    /// 32 bytes that are not a point of the curve.
+    #[error("not an Ed25519 point")]
+    NotAPoint,
+    /// A small-order point: every signature would verify.
+    #[error("weak (small-order) key")]
+    Weak,
+}
+
+impl crate::messages::Message for KeyFault {
+    fn message_code(&self) -> &'static str {
+        match self {
+            KeyFault::NotBase64 => "key.fault.not_base64",
+            KeyFault::Length(_) => "key.fault.length",
+            KeyFault::NotAPoint => "key.fault.not_a_point",
+            KeyFault::Weak => "key.fault.weak",
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        let args = crate::messages::Args::new();
+        match self {
+            KeyFault::Length(n) => args.with("bytes", n),
+            _ => args,
+        }
+    }
+}
+
+impl crate::messages::Message for KeyError {
+    fn message_code(&self) -> &'static str {
+        match self {
+            KeyError::BadKid => "key.bad_kid",
+            KeyError::DuplicateKid(_) => "key.duplicate_kid",
+            KeyError::BadPublicKey(_) => "key.bad_public_key",
+            KeyError::BadPrivateKey(_) => "key.bad_private_key",
+            KeyError::Random(_) => "key.random",
+        }
+    }
+
+    fn message_args(&self) -> crate::messages::Args {
+        use crate::messages::MessageText as _;
+        let args = crate::messages::Args::new();
+        match self {
+            KeyError::BadKid => args,
+            KeyError::DuplicateKid(kid) => args.with("kid", format!("{kid:?}")),
+            KeyError::BadPublicKey(f) | KeyError::BadPrivateKey(f) => f.as_arg(args, "fault"),
+            KeyError::Random(detail) => args.with("detail", detail),
+        }
+    }
 }
 
 impl TrustStore {
@@ -214,16 +276,16 @@ fn printable(kid: &str) -> String {
 
 /// Parses a public key as written in the configuration (base64url of the 32 raw bytes).
 pub fn parse_public_key(text: &str) -> Result<VerifyingKey, KeyError> {
-    let bytes =
-        b64url_decode(text.trim().as_bytes()).map_err(|e| KeyError::BadPublicKey(e.to_string()))?;
+    let bytes = b64url_decode(text.trim().as_bytes())
+        .map_err(|_| KeyError::BadPublicKey(KeyFault::NotBase64))?;
     let raw: [u8; 32] = bytes
         .as_slice()
         .try_into()
-        .map_err(|_| KeyError::BadPublicKey(format!("{} bytes, not 32", bytes.len())))?;
-    let key = VerifyingKey::from_bytes(&raw)
-        .map_err(|_| KeyError::BadPublicKey("not an Ed25519 point".into()))?;
+        .map_err(|_| KeyError::BadPublicKey(KeyFault::Length(bytes.len())))?;
+    let key =
+        VerifyingKey::from_bytes(&raw).map_err(|_| KeyError::BadPublicKey(KeyFault::NotAPoint))?;
     if key.is_weak() {
-        return Err(KeyError::BadPublicKey("weak (small-order) key".into()));
+        return Err(KeyError::BadPublicKey(KeyFault::Weak));
     }
     Ok(key)
 }
@@ -231,17 +293,17 @@ pub fn parse_public_key(text: &str) -> Result<VerifyingKey, KeyError> {
 /// Parses a private key file's text: base64url (no padding) of the 32-byte seed, one line.
 pub fn parse_private_key(text: &str) -> Result<SigningKey, KeyError> {
     let bytes = b64url_decode(text.trim().as_bytes())
-        .map_err(|e| KeyError::BadPrivateKey(e.to_string()))?;
+        .map_err(|_| KeyError::BadPrivateKey(KeyFault::NotBase64))?;
     let seed: [u8; 32] = bytes
         .as_slice()
         .try_into()
-        .map_err(|_| KeyError::BadPrivateKey(format!("{} bytes, not 32", bytes.len())))?;
+        .map_err(|_| KeyError::BadPrivateKey(KeyFault::Length(bytes.len())))?;
     Ok(SigningKey::from_bytes(&seed))
 }
 
 /// A fresh key pair from the operating system's random source.
 pub fn generate_key() -> Result<SigningKey, KeyError> {
     let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(|e| KeyError::BadPrivateKey(e.to_string()))?;
+    getrandom::fill(&mut seed).map_err(|e| KeyError::Random(e.to_string()))?;
     Ok(SigningKey::from_bytes(&seed))
 }

@@ -72,7 +72,7 @@ fn a_journal_error_opening_the_journal_is_indonesian_under_lang_id() {
 fn a_config_error_is_indonesian_under_lang_id() {
     let tmp = tempfile::tempdir().unwrap();
     let config = tmp.path().join("cetak.toml");
-    // A value the checks refuse (not a TOML syntax error, whose parser words are English).
+    // A value the checks refuse (TOML syntax errors: `parser_words_…` below).
     let data = tmp.path().join("data");
     let text_ok = config_text(&data, &[("P1", "tcp://127.0.0.1:9".into(), "kia")], 2);
     std::fs::write(&config, text_ok.replace("lookahead = 2", "lookahead = 0")).unwrap();
@@ -402,4 +402,97 @@ fn unknown_flags_and_missing_values_follow_the_language() {
         t.contains("a value is required for '--printer <PRINTER>'"),
         "{t}"
     );
+}
+
+/// serde's and the TOML parser's own words (found, expected, unclosed…) never reach an
+/// operator under `--lang id`: every bad job of the corpus, and the configuration mistakes
+/// people make by hand. Under `--lang en` the parser's words stay.
+#[test]
+fn parser_words_of_bad_jobs_and_config_mistakes_are_indonesian_under_lang_id() {
+    const PARSER_WORDS: &[&str] = &[
+        "found ",
+        "expected",
+        "invalid",
+        "missing",
+        "unknown",
+        "not allowed",
+        "no other field",
+        "unclosed",
+        "duplicate",
+        "must be",
+        "not a regular",
+        "teks pengurai",
+    ];
+    let english_left = |t: &str| {
+        // Finding codes (`[json.unknown_field]`) are stable identifiers, not words.
+        let lower: String = t
+            .to_lowercase()
+            .split('[')
+            .map(|part| match part.split_once(']') {
+                Some((code, rest)) if !code.contains(' ') => rest.to_owned(),
+                _ => part.to_owned(),
+            })
+            .collect();
+        PARSER_WORDS.iter().find(|w| lower.contains(**w)).copied()
+    };
+    let mut jobs: Vec<_> = std::fs::read_dir(root().join("tests/bad_jobs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    jobs.sort();
+    assert!(jobs.len() > 40, "the corpus is there");
+    // Cases refused only under a station's own photo rule pass `validate` without one.
+    let expected: toml::Table = toml::from_str(
+        &std::fs::read_to_string(root().join("tests/bad_jobs/expected.toml")).unwrap(),
+    )
+    .unwrap();
+    let station_policy: Vec<&str> = expected["case"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c.get("policy").is_some())
+        .map(|c| c["file"].as_str().unwrap())
+        .collect();
+    assert!(!station_policy.is_empty());
+    jobs.retain(|p| !station_policy.contains(&p.file_name().unwrap().to_str().unwrap()));
+    // A folder where a job file is expected: a read failure of its own kind.
+    jobs.push(root().join("tests/bad_jobs/images"));
+    for job in &jobs {
+        let out = cetak_in("id", &["validate", s(job)]);
+        let t = text(&out);
+        assert!(!out.status.success(), "{}: {t}", job.display());
+        // The file name is the operator's own; only the messages count.
+        let t = t.replace(s(job), "");
+        assert_eq!(english_left(&t), None, "{}: {t}", job.display());
+    }
+
+    let tmp = tempfile::tempdir().unwrap();
+    let good = config_text(
+        &tmp.path().join("data"),
+        &[("P1", "tcp://127.0.0.1:9".into(), "kia")],
+        2,
+    );
+    let config = tmp.path().join("cetak.toml");
+    let mistakes = [
+        ("id = \"TEST-01\"", "id = \"TEST-01"),
+        ("lookahead = 2", "lookahed = 2"),
+        ("lookahead = 2", "lookahead = \"dua\""),
+        ("lookahead = 2", "lookahead = 2\nlookahead = 3"),
+        ("[policy]", "[policy"),
+        ("blangko = \"kia\"", "blangko = kia"),
+        ("encode_chips = false", "encode_chips = tidak"),
+        ("lookahead = 2", "lookahead = [1 2]"),
+    ];
+    for (from, to) in mistakes {
+        assert!(good.contains(from), "{from}");
+        std::fs::write(&config, good.replacen(from, to, 1)).unwrap();
+        let out = cetak(&config, "id", &["stock", "show"]);
+        let t = text(&out);
+        assert!(!out.status.success(), "{to}: {t}");
+        assert!(t.contains("konfigurasi"), "{to}: {t}");
+        assert_eq!(english_left(&t), None, "{to}: {t}");
+        let out = cetak(&config, "en", &["stock", "show"]);
+        assert!(english_left(&text(&out)).is_some(), "{to}: {}", text(&out));
+    }
 }
