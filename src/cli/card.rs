@@ -171,7 +171,13 @@ pub(super) fn print(args: &PrintArgs, lang: Lang) -> ExitCode {
         let mut card = render_card(&loaded, lang)?;
         render::specimen::stamp_card(&mut card);
         let mut printer = open_printer(args, lang)?;
-        eprintln!("{}", printer.describe());
+        let info = printer.info();
+        let opened = Plain::new("cli.printer_opened")
+            .with("model", &info.model)
+            .with("serial", &info.serial)
+            .with("firmware", &info.firmware)
+            .with("uri", &args.printer);
+        eprintln!("{}", opened.message(lang));
         let dual = printer.capabilities().dual_side;
         if !dual {
             eprintln!(

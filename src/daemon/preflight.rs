@@ -15,6 +15,7 @@ use nix::unistd::{access, AccessFlags};
 
 use super::DaemonError;
 use crate::config::Config;
+use crate::messages::{MessageText as _, Plain};
 
 /// What is wrong with one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,11 +79,14 @@ pub fn check_places(config: &Config) -> Result<(), DaemonError> {
     Ok(())
 }
 
-fn problem(path: &Path, id: String, en: String) -> PlaceProblem {
+/// The place and why the daemon cannot start with it (`preflight.*`, after the words "the
+/// daemon cannot start").
+fn problem(path: &Path, why: Plain) -> PlaceProblem {
+    let why = why.with("path", path.display());
     PlaceProblem {
         path: path.to_path_buf(),
-        en,
-        id,
+        en: why.message_en(),
+        id: why.message_id(),
     }
 }
 
@@ -95,18 +99,9 @@ fn check_one(path: &Path, kind: Kind, me: u32) -> Result<(), PlaceProblem> {
         Err(e) => {
             return Err(problem(
                 path,
-                format!(
-                    "daemon cetak tidak dapat mulai: {} tidak dapat dibaca ({e}); perbaiki izinnya \
-                     agar dimiliki pengguna {}",
-                    path.display(),
-                    user(me)
-                ),
-                format!(
-                    "cetak daemon cannot start: {} cannot be read ({e}); fix its permissions so \
-                     that user {} owns it",
-                    path.display(),
-                    user(me)
-                ),
+                Plain::new("preflight.unreadable")
+                    .with_message("reason", &crate::messages::io_error(&e))
+                    .with("user", user(me)),
             ))
         }
     };
@@ -126,21 +121,12 @@ fn right_kind(path: &Path, kind: Kind, dir: bool) -> Result<(), PlaceProblem> {
     if matches!(kind, Kind::Private) != dir {
         return Ok(());
     }
-    Err(problem(
-        path,
-        format!(
-            "daemon cetak tidak dapat mulai: {} adalah {} padahal seharusnya {}; pindahkan",
-            path.display(),
-            if dir { "folder" } else { "berkas" },
-            if dir { "berkas" } else { "folder" }
-        ),
-        format!(
-            "cetak daemon cannot start: {} is a {} where a {} belongs; move it away",
-            path.display(),
-            if dir { "folder" } else { "file" },
-            if dir { "file" } else { "folder" }
-        ),
-    ))
+    let code = if dir {
+        "preflight.folder_for_file"
+    } else {
+        "preflight.file_for_folder"
+    };
+    Err(problem(path, Plain::new(code)))
 }
 
 /// Owned by the daemon's user; else the fix names the chown and chmod.
@@ -167,22 +153,12 @@ fn owned(
     );
     Err(problem(
         path,
-        format!(
-            "daemon cetak tidak dapat mulai: {} dimiliki {} (uid {}), bukan pengguna layanan \
-             {} (uid {me}); perbaiki: {fix}",
-            path.display(),
-            user(meta.uid()),
-            meta.uid(),
-            user(me)
-        ),
-        format!(
-            "cetak daemon cannot start: {} is owned by {} (uid {}), not by the service user \
-             {} (uid {me}); fix: {fix}",
-            path.display(),
-            user(meta.uid()),
-            meta.uid(),
-            user(me)
-        ),
+        Plain::new("preflight.owner")
+            .with("owner", user(meta.uid()))
+            .with("owner_uid", meta.uid())
+            .with("user", user(me))
+            .with("uid", me)
+            .with("fix", fix),
     ))
 }
 
@@ -203,22 +179,10 @@ fn writable(
     }
     Err(problem(
         path,
-        format!(
-            "daemon cetak tidak dapat mulai: {} tidak dapat ditulis pengguna layanan {} \
-             (mode {:o}); perbaiki: chmod {mode} {}",
-            path.display(),
-            user(me),
-            meta.mode() & 0o7777,
-            path.display()
-        ),
-        format!(
-            "cetak daemon cannot start: {} is not writable by the service user {} (mode \
-             {:o}); fix: chmod {mode} {}",
-            path.display(),
-            user(me),
-            meta.mode() & 0o7777,
-            path.display()
-        ),
+        Plain::new("preflight.not_writable")
+            .with("user", user(me))
+            .with("mode", format!("{:o}", meta.mode() & 0o7777))
+            .with("want", mode),
     ))
 }
 
@@ -235,14 +199,9 @@ fn narrow(path: &Path, kind: Kind, meta: &std::fs::Metadata) -> Result<(), Place
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(want)).map_err(|e| {
         problem(
             path,
-            format!(
-                "daemon cetak tidak dapat mulai: chmod {want:o} {}: {e}",
-                path.display()
-            ),
-            format!(
-                "cetak daemon cannot start: chmod {want:o} {}: {e}",
-                path.display()
-            ),
+            Plain::new("preflight.chmod")
+                .with("want", format!("{want:o}"))
+                .with_message("reason", &crate::messages::io_error(&e)),
         )
     })?;
     tracing::warn!(path = %path.display(), mode = format!("{want:o}"), "personal data was readable by others: mode narrowed");

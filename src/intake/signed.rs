@@ -218,8 +218,8 @@ fn take_verified(
         .and_then(|v| path_image(&v, ""))
     {
         // A signed job must be self-contained: a path would read a file of this station.
-        let en = format!("{field}: images must be inline (base64), not a file path");
-        let id = format!("{field}: gambar harus disertakan (base64), bukan jalur berkas");
+        let why = crate::messages::Plain::new("intake.image_path").with("field", field);
+        let (id, en) = (why.message_id(), why.message_en());
         return record_invalid(journal, payload, claimed_id(payload), id, en, source);
     }
     // Self-contained (checked above): no image is read from disk.

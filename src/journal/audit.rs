@@ -12,6 +12,7 @@ use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use super::error::Result;
+use super::findings::AuditFault;
 use super::types::{Actor, Timestamp};
 use super::{Journal, Tx};
 
@@ -50,8 +51,8 @@ pub struct AuditEntry {
 pub struct AuditProblem {
     /// First row id that does not verify (for a deleted row: the id expected there).
     pub row_id: i64,
-    /// English description.
-    pub what: String,
+    /// How the chain is broken there.
+    pub what: AuditFault,
 }
 
 /// Result of [`Journal::audit_verify`].
@@ -214,14 +215,11 @@ impl Journal {
             let e = entry_from_row(r)?;
             count += 1;
             let what = if e.id != expected_id {
-                Some((
-                    expected_id,
-                    format!("row {expected_id} is missing (next row is {})", e.id),
-                ))
+                Some((expected_id, AuditFault::RowMissing { next: e.id }))
             } else if e.prev_hash != prev {
-                Some((e.id, "previous-hash link does not match".to_string()))
+                Some((e.id, AuditFault::LinkBroken))
             } else if row_hash(&prev, &e) != e.hash {
-                Some((e.id, "content does not match its hash (edited)".to_string()))
+                Some((e.id, AuditFault::Edited))
             } else {
                 None
             };
@@ -248,22 +246,19 @@ impl Journal {
                 None => {
                     problem = Some(AuditProblem {
                         row_id: last,
-                        what: "chain head record is missing".into(),
+                        what: AuditFault::HeadMissing,
                     })
                 }
                 Some((head_id, head_hash)) => {
                     if head_id > last {
                         problem = Some(AuditProblem {
                             row_id: last + 1,
-                            what: format!(
-                                "rows {} to {head_id} are missing (deleted at the end)",
-                                last + 1
-                            ),
+                            what: AuditFault::DeletedAtEnd { last: head_id },
                         });
                     } else if head_id != last || head_hash != prev {
                         problem = Some(AuditProblem {
                             row_id: head_id.min(last).max(1),
-                            what: "chain head does not match the last row".into(),
+                            what: AuditFault::HeadMismatch,
                         });
                     }
                 }

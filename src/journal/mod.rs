@@ -25,6 +25,7 @@ mod alerts;
 mod audit;
 mod doubt;
 mod error;
+mod findings;
 mod handover;
 mod intake;
 mod job_tx;
@@ -54,6 +55,7 @@ pub use alerts::{Alert, StockThresholds};
 pub use audit::{AuditEntry, AuditProblem, AuditReport};
 pub use doubt::{DoubtResolution, InDoubtJob, RecoveryReport};
 pub use error::{JournalError, Result};
+pub use findings::{AuditFault, StockProblem};
 pub use handover::{
     batch_nik_key, pickup_code_hash, BatchHandOver, HandOver, HandOverRecord, HandOverRefusal,
     Relation,

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use rusqlite::params;
 
 use super::error::Result;
+use super::findings::StockProblem;
 use super::ledger::Location;
 use super::types::{BlangkoType, SpoilCategory, Timestamp};
 use super::Journal;
@@ -76,8 +77,8 @@ pub struct StockReport {
 pub struct StockVerification {
     /// The figures as recomputed from the movements.
     pub report: StockReport,
-    /// Every problem found (English); empty when the ledger balances.
-    pub problems: Vec<String>,
+    /// Every problem found; empty when the ledger balances.
+    pub problems: Vec<StockProblem>,
 }
 
 impl StockVerification {
@@ -219,7 +220,11 @@ impl Journal {
         balances_agree(&by_place, &balances_by_place(&stored), &mut problems);
         for (t, loc, n) in &recomputed {
             if loc.is_physical() && *n < 0 {
-                problems.push(format!("{t}/{loc} is negative ({n})"));
+                problems.push(StockProblem::Negative {
+                    blangko_type: *t,
+                    place: loc.code(),
+                    count: *n,
+                });
             }
         }
         let report = self.report_from(&recomputed)?;
@@ -236,7 +241,7 @@ impl Journal {
         &self,
         t: BlangkoType,
         f: &TypeFigures,
-        problems: &mut Vec<String>,
+        problems: &mut Vec<StockProblem>,
     ) -> Result<()> {
         let received: i64 = self.conn.query_row(
             "SELECT COALESCE(SUM(count), 0) FROM ledger WHERE blangko_type = ?1 AND kind = ?2",
@@ -244,17 +249,17 @@ impl Journal {
             |r| r.get(0),
         )?;
         if received != f.received {
-            problems.push(format!(
-                "{t}: received movements add up to {received}, supplier balance says {}",
-                f.received
-            ));
+            problems.push(StockProblem::ReceivedDiffers {
+                blangko_type: t,
+                movements: received,
+                balance: f.received,
+            });
         }
         if f.imbalance() != 0 {
-            problems.push(format!(
-                "{t}: received {} + adjustments {} != store {} + feeders {} + printers {} + consumed {} + spoiled {} + returned {} (off by {})",
-                f.received, f.adjustments, f.in_store, f.in_feeders, f.in_printers,
-                f.consumed, f.spoiled, f.returned, f.imbalance()
-            ));
+            problems.push(StockProblem::Imbalance {
+                blangko_type: t,
+                off_by: f.imbalance(),
+            });
         }
         let printed_jobs: i64 = self.conn.query_row(
             "SELECT COUNT(*) FROM jobs WHERE blangko_type = ?1 AND state IN ('printed', 'diserahkan')",
@@ -262,10 +267,11 @@ impl Journal {
             |r| r.get(0),
         )?;
         if printed_jobs != f.consumed {
-            problems.push(format!(
-                "{t}: {printed_jobs} printed jobs but {} blangko consumed",
-                f.consumed
-            ));
+            problems.push(StockProblem::PrintedNotConsumed {
+                blangko_type: t,
+                printed: printed_jobs,
+                consumed: f.consumed,
+            });
         }
         Ok(())
     }
@@ -274,7 +280,7 @@ impl Journal {
     fn verify_cards_in_printers(
         &self,
         by_place: &BTreeMap<(BlangkoType, String), i64>,
-        problems: &mut Vec<String>,
+        problems: &mut Vec<StockProblem>,
     ) -> Result<()> {
         let mut held: BTreeMap<(BlangkoType, String), i64> = BTreeMap::new();
         let mut st = self.conn.prepare(
@@ -295,7 +301,7 @@ impl Journal {
                 (Some(t), Some(p)) => {
                     held.insert((t, Location::InPrinter(p).code()), n);
                 }
-                _ => problems.push(format!("{n} job(s) hold a blangko without a printer")),
+                _ => problems.push(StockProblem::HeldWithoutPrinter { jobs: n }),
             }
         }
         let in_printers: BTreeMap<(BlangkoType, String), i64> = by_place
@@ -303,16 +309,26 @@ impl Journal {
             .filter(|((_, l), _)| l.starts_with("printer:"))
             .map(|(k, n)| (k.clone(), *n))
             .collect();
-        if in_printers != held {
-            problems.push(format!(
-                "cards in printers per ledger {in_printers:?} differ from jobs holding a blangko {held:?}"
-            ));
+        for key in in_printers.keys().chain(held.keys()) {
+            let (ledger, jobs) = (
+                in_printers.get(key).copied().unwrap_or(0),
+                held.get(key).copied().unwrap_or(0),
+            );
+            let problem = StockProblem::PrinterDiffers {
+                blangko_type: key.0,
+                place: key.1.clone(),
+                ledger,
+                jobs,
+            };
+            if ledger != jobs && !problems.contains(&problem) {
+                problems.push(problem);
+            }
         }
         Ok(())
     }
 
     /// Movement shapes and audit links.
-    fn verify_movements(&self, problems: &mut Vec<String>) -> Result<()> {
+    fn verify_movements(&self, problems: &mut Vec<StockProblem>) -> Result<()> {
         let mut shape_sql = String::from("SELECT COUNT(*) FROM ledger WHERE NOT (");
         for (i, (k, f, t)) in SHAPES.iter().enumerate() {
             if i > 0 {
@@ -325,9 +341,7 @@ impl Journal {
         shape_sql.push(')');
         let bad_shapes: i64 = self.conn.query_row(&shape_sql, [], |r| r.get(0))?;
         if bad_shapes > 0 {
-            problems.push(format!(
-                "{bad_shapes} movement(s) with an impossible from/to"
-            ));
+            problems.push(StockProblem::ImpossibleMovements { count: bad_shapes });
         }
         let unaudited: i64 = self.conn.query_row(
             "SELECT COUNT(*) FROM ledger l LEFT JOIN audit a ON a.id = l.audit_id
@@ -336,7 +350,7 @@ impl Journal {
             |r| r.get(0),
         )?;
         if unaudited > 0 {
-            problems.push(format!("{unaudited} movement(s) without their audit row"));
+            problems.push(StockProblem::Unaudited { count: unaudited });
         }
         Ok(())
     }
@@ -393,22 +407,21 @@ fn balances_by_place(v: &[(BlangkoType, Location, i64)]) -> BTreeMap<(BlangkoTyp
 fn balances_agree(
     recomputed: &BTreeMap<(BlangkoType, String), i64>,
     stored: &BTreeMap<(BlangkoType, String), i64>,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<StockProblem>,
 ) {
     for k in recomputed.keys().chain(stored.keys()) {
-        let (r, s) = (
-            recomputed.get(k).copied().unwrap_or(0),
+        let (kept, summed) = (
             stored.get(k).copied().unwrap_or(0),
+            recomputed.get(k).copied().unwrap_or(0),
         );
-        if r != s
-            && !problems
-                .iter()
-                .any(|p: &String| p.contains(&format!("{}/{} ", k.0, k.1)))
-        {
-            problems.push(format!(
-                "{}/{} balance is {s} but the movements add up to {r}",
-                k.0, k.1
-            ));
+        let problem = StockProblem::BalanceDiffers {
+            blangko_type: k.0,
+            place: k.1.clone(),
+            stored: kept,
+            movements: summed,
+        };
+        if kept != summed && !problems.contains(&problem) {
+            problems.push(problem);
         }
     }
 }

@@ -101,22 +101,17 @@ impl crate::messages::Message for LinkError {
         match self {
             LinkError::Unauthorized { status } => args.with("status", status),
             LinkError::Certificate(p) => {
-                let id = match p {
-                    CertificateProblem::UnknownIssuer => {
-                        "ditandatangani CA yang tidak dikenal (periksa link.ca_file)".to_string()
+                let code = match p {
+                    CertificateProblem::UnknownIssuer => "link.cert.unknown_issuer",
+                    CertificateProblem::Expired => "link.cert.expired",
+                    CertificateProblem::WrongHost => "link.cert.wrong_host",
+                    CertificateProblem::ClientRefused => "link.cert.client_refused",
+                    CertificateProblem::Other(s) => {
+                        return args.with_each("problem", format!("teks TLS: {s}"), s)
                     }
-                    CertificateProblem::Expired => {
-                        "kedaluwarsa (atau jam stasiun salah)".to_string()
-                    }
-                    CertificateProblem::WrongHost => {
-                        "diterbitkan untuk nama host lain (periksa link.server_url)".to_string()
-                    }
-                    CertificateProblem::ClientRefused => {
-                        "server menolak sertifikat klien stasiun".to_string()
-                    }
-                    CertificateProblem::Other(s) => s.clone(),
                 };
-                args.with_each("problem", id, p.to_string())
+                use crate::messages::MessageText as _;
+                crate::messages::Plain::new(code).as_arg(args, "problem")
             }
             LinkError::Timeout => args,
             LinkError::Connect(e) | LinkError::Protocol(e) => args.with("reason", e),

@@ -9,51 +9,6 @@ pub static CATALOGUE: &[Entry] = entries! {
     // Words the CLI puts before a message.
     "cli.failed" => "gagal: {reason}", "failed: {reason}";
 
-    // Job states (`JobState`), as shown to operators.
-    "state.queued" => "antre", "queued";
-    "state.preparing" => "disiapkan", "preparing";
-    "state.ready" => "siap", "ready";
-    "state.feeding" => "blangko masuk", "feeding";
-    "state.encoding" => "encode chip", "encoding";
-    "state.printing" => "mencetak", "printing";
-    "state.printed" => "tercetak", "printed";
-    "state.handed_over" => "diserahkan", "handed over";
-    // Application status as staff know it from the online service (seed 000), beside a state.
-    "application.disetujui" => "disetujui", "approved";
-    "application.diproses_pencetakan" => "diproses — pencetakan dan personalisasi", "in process — printing and personalisation";
-    "application.diproses_kurang_berkas" => "diproses — kurang berkas", "in process — documents missing";
-    "application.selesai" => "selesai", "done";
-    "application.dibatalkan" => "dibatalkan", "cancelled";
-    "state.spoiled" => "rusak", "spoiled";
-    "state.failed" => "gagal", "failed";
-    "state.rejected" => "ditolak", "rejected";
-    "state.cancelled" => "dibatalkan", "cancelled";
-    "state.in_doubt" => "diragukan", "in doubt";
-    "state.superseded" => "diganti", "superseded";
-
-    // Spoil categories (`SpoilCategory`); the Indonesian label is the one in Dukcapil reports.
-    "spoil.gagal_encode" => "gagal encode", "chip encoding failed";
-    "spoil.gagal_cetak" => "gagal cetak", "printing failed";
-    "spoil.rusak" => "rusak", "damaged";
-    "spoil.perubahan_elemen_data" => "perubahan elemen data", "data changed";
-
-    // Journal (`JournalError`).
-    "journal.sqlite" => "kesalahan basis data jurnal: {error}", "journal database error: {error}";
-    "journal.schema_too_new" => "versi skema jurnal {found} lebih baru daripada yang didukung cetak ini ({supported}); perbarui cetak",
-        "journal schema version {found} is newer than this cetak supports ({supported})";
-    "journal.unknown_job" => "pekerjaan {job} tidak dikenal", "unknown job {job}";
-    "journal.illegal_transition" => "pekerjaan {job}: tidak dapat {event}: seharusnya {expected}, ternyata {got}",
-        "job {job}: cannot {event}: expected {expected}, got {got}";
-    "journal.insufficient_stock" => "blangko {blangko_type} di {location} tidak cukup: tersedia {available}, diminta {requested}",
-        "not enough {blangko_type} blangko in {location}: {available} available, {requested} requested";
-    "journal.feeder_holds_other_type" => "feeder printer {printer} masih berisi {held} blangko {held_type}; kosongkan dahulu",
-        "feeder of printer {printer} still holds {held} blangko of type {held_type}";
-    "journal.not_administrator" => "operator {operator} bukan administrator", "operator {operator} is not an administrator";
-    "journal.invalid_input" => "masukan tidak valid: {detail}", "invalid input: {detail}";
-    "journal.corrupt" => "baris jurnal rusak di {table} {id}: {detail}", "corrupt journal row in {table} {id}: {detail}";
-    "journal.lease_lost" => "pekerjaan {job}: sewa (lease) dari server hilang; dibatalkan, tidak dicetak",
-        "job {job}: its server lease is lost; dropped, not printed";
-
     // Station configuration (`ConfigError`).
     "config.read" => "tidak dapat membaca konfigurasi {path}: {source}", "cannot read config {path}: {source}";
     "config.syntax" => "konfigurasi {path}, baris {line}: {message}", "config {path}, line {line}: {message}";
@@ -236,6 +191,10 @@ pub static CATALOGUE: &[Entry] = entries! {
     "link.unauthorized" => "server menolak token stasiun (HTTP {status}); periksa link.token_file",
         "the server refused the station token (HTTP {status}); check link.token_file";
     "link.certificate" => "sertifikat server: {problem}", "server certificate: {problem}";
+    "link.cert.unknown_issuer" => "ditandatangani CA yang tidak dikenal (periksa link.ca_file)", "signed by an unknown CA (check link.ca_file)";
+    "link.cert.expired" => "kedaluwarsa (atau jam stasiun salah)", "expired (or the station clock is wrong)";
+    "link.cert.wrong_host" => "diterbitkan untuk nama host lain (periksa link.server_url)", "issued for another host name (check link.server_url)";
+    "link.cert.client_refused" => "server menolak sertifikat klien stasiun", "the server refused the station's client certificate";
     "link.timeout" => "server tidak menjawab tepat waktu", "the server did not answer in time";
     "link.connect" => "tidak dapat menghubungi server: {reason}", "cannot reach the server: {reason}";
     "link.server" => "{kind} (HTTP {status} {code}){server_says}", "{kind} (HTTP {status} {code}){server_says}";
@@ -307,6 +266,41 @@ pub static CATALOGUE: &[Entry] = entries! {
         "control socket {path}: a file that is not a socket is in the way; move it";
     "control.socket_in_use" => "socket kendali {path} sedang dipakai: daemon cetak lain sedang berjalan",
         "control socket {path} is in use: another cetak daemon is running";
+    // Refusals of the control API made by the API itself (`Refusal::of`).
+    "control.bad_request" => "permintaan tidak sah: {detail}", "bad request: {detail}";
+    "control.internal" => "kesalahan di daemon: {detail}", "internal error in the daemon: {detail}";
+    "control.unknown_peer" => "pengguna pemanggil tidak dapat dikenali", "the caller's user could not be identified";
+    "control.no_endpoint" => "endpoint tidak ada (lihat docs/daemon.md)", "no such endpoint (see docs/daemon.md)";
+    "control.unknown_action" => "tindakan {action} tidak dikenal (retry, cancel, spoiled)", "unknown action {action} (retry, cancel, spoiled)";
+    "control.unknown_printer" => "printer {printer} tidak ada di konfigurasi", "printer {printer} is not in the configuration";
+    "control.spoil_needs_category" => "kategori rusak wajib diisi", "a spoil needs its category";
+    "control.serial_with_printed_only" => "nomor kartu hanya untuk printed", "a card number goes with printed only";
+    "control.printed_or_spoiled" => "pilih printed atau spoiled (dengan kategorinya), bukan keduanya", "give printed or spoiled (with its category), not both";
+    // What a caller may or may not do (`Op`), after "… may not" / "… tidak boleh".
+    "op.status" => "melihat keadaan stasiun", "see the station status";
+    "op.events" => "melihat kejadian operator", "see operator events";
+    "op.act" => "memutuskan printer yang berhenti", "decide on a paused printer";
+    "op.stock_show" => "melihat stok", "see the stock";
+    "op.stock_verify" => "memeriksa buku stok", "verify the ledger";
+    "op.stock_receive" => "menerima blangko", "receive blangko";
+    "op.stock_load" => "mengisi blangko ke feeder", "load blangko";
+    "op.stock_spoil" => "mencatat blangko rusak", "record spoiled blangko";
+    "op.stock_return" => "mengembalikan blangko", "return blangko";
+    "op.stock_adjust" => "mengoreksi stok", "adjust stock";
+    "op.write_off" => "menghapusbukukan kartu tercetak", "write off a printed card";
+    "op.doubt_list" => "melihat job diragukan", "list jobs in doubt";
+    "op.doubt_resolve" => "memutuskan job diragukan", "resolve a job in doubt";
+    "op.hand_over" => "menyerahkan kartu tercetak", "hand over a printed card";
+    "op.outbox_show" => "melihat antrean event", "see the outbox";
+    "op.outbox_retry" => "mengirim ulang event yang ditolak", "send refused events again";
+    "op.audit_verify" => "memeriksa jejak audit", "verify the audit trail";
+    "op.export" => "mengekspor bundel", "export a bundle";
+    "op.import" => "mengimpor bundel", "import a bundle";
+    "op.submit" => "mengirim job", "submit a job";
+    "control.operator_name" => "nama operator harus 1-64 karakter yang dapat dicetak", "operator name must be 1-64 printable characters";
+    "control.forbidden_no_group" => "{who} tidak boleh {what}: hanya anggota grup {opg} (operator) atau {adg} (administrator) yang boleh memakai stasiun; minta administrator menambahkan Anda (usermod -aG {opg} {account}) lalu masuk ulang",
+        "{who} may not {what}: only members of group {opg} (operators) or {adg} (administrators) may use the station; ask an administrator to add you (usermod -aG {opg} {account}) and log in again";
+    "control.forbidden_admin_only" => "{who} tidak boleh {what}: hanya administrator (grup {adg})", "{who} may not {what}: administrators only (group {adg})";
     "control.protocol" => "API kendali: {reason}", "control API: {reason}";
     "control.offline_hint" => "; tanpa daemon, root atau pengguna layanan dapat menambahkan --offline",
         "; without the daemon, root or the service user may add --offline";
@@ -333,7 +327,21 @@ pub static CATALOGUE: &[Entry] = entries! {
 
     // Daemon (`DaemonError`). The text-only variants carry what their source wrote.
     "daemon.io" => "{path}: {source}", "{path}: {source}";
+    // The places the daemon writes, checked before it starts (`daemon::preflight`).
+    "preflight.unreadable" => "daemon cetak tidak dapat mulai: {path} tidak dapat dibaca ({reason}); perbaiki izinnya agar dimiliki pengguna {user}",
+        "cetak daemon cannot start: {path} cannot be read ({reason}); fix its permissions so that user {user} owns it";
+    "preflight.folder_for_file" => "daemon cetak tidak dapat mulai: {path} adalah folder padahal seharusnya berkas; pindahkan",
+        "cetak daemon cannot start: {path} is a folder where a file belongs; move it away";
+    "preflight.file_for_folder" => "daemon cetak tidak dapat mulai: {path} adalah berkas padahal seharusnya folder; pindahkan",
+        "cetak daemon cannot start: {path} is a file where a folder belongs; move it away";
+    "preflight.owner" => "daemon cetak tidak dapat mulai: {path} dimiliki {owner} (uid {owner_uid}), bukan pengguna layanan {user} (uid {uid}); perbaiki: {fix}",
+        "cetak daemon cannot start: {path} is owned by {owner} (uid {owner_uid}), not by the service user {user} (uid {uid}); fix: {fix}";
+    "preflight.not_writable" => "daemon cetak tidak dapat mulai: {path} tidak dapat ditulis pengguna layanan {user} (mode {mode}); perbaiki: chmod {want} {path}",
+        "cetak daemon cannot start: {path} is not writable by the service user {user} (mode {mode}); fix: chmod {want} {path}";
+    "preflight.chmod" => "daemon cetak tidak dapat mulai: chmod {want} {path}: {reason}", "cetak daemon cannot start: chmod {want} {path}: {reason}";
+
     // Intake (`IntakeError`).
+    "intake.image_path" => "{field}: gambar harus disertakan (base64), bukan jalur berkas", "{field}: images must be inline (base64), not a file path";
     "intake.io" => "{path}: {source}", "{path}: {source}";
     "intake.invalid_job" => "{detail}", "{detail}";
     "daemon.encoder" => "printer {printer}: encoder chip tidak dapat disiapkan: {detail}",

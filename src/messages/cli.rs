@@ -33,6 +33,8 @@ pub static CLI: &[Entry] = entries! {
     "design.kia_wna_0_5" => "KIA WNA anak di bawah 5 tahun", "KIA, foreign child under 5";
     "design.kia_wna_5_17" => "KIA WNA anak 5 sampai 17 tahun", "KIA, foreign child of 5 to 17";
     "design.ktp_el_wna" => "KTP-el WNA", "KTP-el, foreign resident";
+    "cli.printer_opened" => "Printer {model} (nomor seri {serial}, firmware {firmware}) di {uri}",
+        "Printer {model} (serial {serial}, firmware {firmware}) at {uri}";
     "cli.png_write_failed" => "Tidak dapat menulis PNG: {reason}", "Cannot write PNG files: {reason}";
     "cli.step.feed" => "mengambil blangko dari feeder", "feeding a blank card";
     "cli.step.contact" => "ke stasiun chip kontak", "to the contact station";
@@ -180,7 +182,10 @@ pub static CLI: &[Entry] = entries! {
     "demo.timed_out" => "batas waktu habis", "timed out";
     "demo.summary" => "== Ringkasan ==", "== Summary ==";
     "demo.attempts" => "percobaan", "attempts";
-    "demo.rows" => "baris", "rows";
+    "demo.ok" => "OK", "OK";
+    "demo.failed" => "GAGAL", "FAILED";
+    "demo.stock_verify" => "pemeriksaan buku stok: {result}", "stock verify: {result}";
+    "demo.audit_verify" => "pemeriksaan jejak audit: {result} ({rows} baris)", "audit verify: {result} ({rows} rows)";
     "demo.cards_dir" => "kartu tercetak (PNG):", "printed cards (PNG):";
     "demo.pcscd_kept" => "pcscd (pid {pid}) tetap berjalan dan dipakai lagi oleh demo berikutnya; pembaca vpcd-nya hanya terjangkau lewat loopback di namespace jaringannya sendiri. Hentikan: kill {pid}",
         "pcscd (pid {pid}) keeps running for the next demo; its vpcd readers are reachable only over loopback in its own network namespace. Stop it: kill {pid}";

@@ -13,21 +13,27 @@ macro_rules! entries {
     };
 }
 
+mod books;
 mod catalogue;
 mod cli;
+mod config;
 mod dashboard;
 mod help;
 pub mod serde_words;
 
+pub use books::BOOKS;
 pub use catalogue::CATALOGUE;
 pub use cetak_drivers::messages::{Args, Entry, Lang, Message};
 pub use cli::CLI;
+pub use config::CONFIG;
 pub use dashboard::DASHBOARD;
 pub use help::HELP;
 
 /// Every catalogue the station renders from: its own, then the drivers crate's.
 pub static CATALOGUES: &[&[Entry]] = &[
     CATALOGUE,
+    BOOKS,
+    CONFIG,
     CLI,
     HELP,
     DASHBOARD,

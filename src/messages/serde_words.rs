@@ -119,6 +119,19 @@ fn is_integer_type(t: &str) -> bool {
     )
 }
 
+/// A parser's message with no phrase of ours: its own words, marked as the parser's
+/// (`teks pengurai: …`), unless serde's shape is found at the end of it.
+pub fn parser_text_id(message: &str) -> String {
+    let tails =
+        std::iter::once(message).chain(message.match_indices(": ").map(|(i, _)| &message[i + 2..]));
+    for tail in tails {
+        if let Some(id) = data_error_id(tail) {
+            return id;
+        }
+    }
+    format!("teks pengurai: {message}")
+}
+
 /// A serde data error (`invalid type…`, `missing field…`, `unknown field…`…) in Bahasa
 /// Indonesia, or `None` when its shape is not one serde writes.
 pub fn data_error_id(message: &str) -> Option<String> {

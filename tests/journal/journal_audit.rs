@@ -2,7 +2,7 @@
 //! `audit_verify`, which names the first bad row.
 
 use crate::support::journal::*;
-use cetak::journal::{BlangkoType, SpoilCategory, StockPlace};
+use cetak::journal::{AuditFault, BlangkoType, SpoilCategory, StockPlace, StockProblem};
 use rusqlite::Connection;
 
 /// A journal with a few audited actions; returns the number of audit rows.
@@ -71,7 +71,7 @@ fn edited_detail_is_detected_at_that_row() {
             .problem
             .expect("tamper detected");
     assert_eq!(p.row_id, 1);
-    assert!(p.what.contains("edited"), "{}", p.what);
+    assert_eq!(p.what, AuditFault::Edited);
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn deleted_row_is_detected() {
         .unwrap();
     let p = f.j.audit_verify().unwrap().problem.unwrap();
     assert_eq!(p.row_id, 4);
-    assert!(p.what.contains("missing"), "{}", p.what);
+    assert_eq!(p.what, AuditFault::RowMissing { next: 5 });
 }
 
 #[test]
@@ -116,6 +116,7 @@ fn deleted_last_rows_are_detected() {
         .unwrap();
     let p = f.j.audit_verify().unwrap().problem.unwrap();
     assert_eq!(p.row_id, rows - 1);
+    assert_eq!(p.what, AuditFault::DeletedAtEnd { last: rows });
 }
 
 #[test]
@@ -127,7 +128,9 @@ fn deleting_the_audit_row_of_a_movement_breaks_stock_verify_too() {
     assert!(!f.j.audit_verify().unwrap().is_ok());
     let v = f.j.stock_verify().unwrap();
     assert!(
-        v.problems.iter().any(|p| p.contains("audit row")),
+        v.problems
+            .iter()
+            .any(|p| matches!(p, StockProblem::Unaudited { count: 1 })),
         "{:?}",
         v.problems
     );
@@ -147,7 +150,10 @@ fn ledger_rows_cannot_be_changed_and_forced_changes_are_caught() {
     let v = f.j.stock_verify().unwrap();
     assert!(!v.is_ok());
     assert!(
-        v.problems.iter().any(|p| p.contains("feeder:P1")),
+        v.problems.iter().any(|p| matches!(
+            p,
+            StockProblem::BalanceDiffers { place, .. } if place == "feeder:P1"
+        )),
         "{:?}",
         v.problems
     );

@@ -22,6 +22,7 @@ mod dashboard_tls;
 mod demo;
 mod handover;
 mod messages;
+mod messages_books;
 mod metrics;
 mod package;
 mod purge;

@@ -12,12 +12,12 @@ use crate::support::daemon::*;
 use cetak::journal::{BlangkoType, Journal, NewJob, PrinterSlot};
 use cetak::messages::{Lang, MessageText, CATALOGUES};
 
-fn cetak(config: &Path, lang: &str, args: &[&str]) -> Output {
+pub(crate) fn cetak(config: &Path, lang: &str, args: &[&str]) -> Output {
     cli(config, &[args, &["--offline", "--lang", lang]].concat())
 }
 
 /// A station config (one emulated printer, never started) with an empty store, and its journal.
-fn station() -> (tempfile::TempDir, std::path::PathBuf, Journal) {
+pub(crate) fn station() -> (tempfile::TempDir, std::path::PathBuf, Journal) {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let text = config_text(&data, &[("P1", "tcp://127.0.0.1:9".into(), "kia")], 2);

@@ -18,7 +18,7 @@ use cetak_drivers::emulator::{Emulator, EmulatorConfig};
 use crate::cli::Lang;
 use crate::config::Config;
 use crate::journal::{Actor, BlangkoType, JobState};
-use crate::messages::{label, say, Args, Plain};
+use crate::messages::{label, say, Args, MessageText as _, Plain};
 
 use crate::daemon::{DaemonError, Spool, Station};
 
@@ -360,7 +360,7 @@ fn summarize(
             .find_map(|h| h.printer_id.clone());
         println!(
             "{id:<24} {:<10} printer {:<3} {} {}",
-            rec.state.code(),
+            rec.state.label(lang),
             printer.as_deref().unwrap_or("-"),
             label(lang, "demo.attempts"),
             rec.attempt
@@ -375,19 +375,36 @@ fn summarize(
     let v = journal.stock_verify()?;
     crate::cli::station::print_stock(&(&v.report).into(), lang);
     let a = journal.audit_verify()?;
+    let verdict = |ok: bool| label(lang, if ok { "demo.ok" } else { "demo.failed" });
     println!(
-        "stock verify: {}",
-        if v.is_ok() { "OK" } else { "GAGAL / FAILED" }
+        "{}",
+        say(
+            lang,
+            "demo.stock_verify",
+            Args::new().with("result", verdict(v.is_ok()))
+        )
     );
     for p in &v.problems {
-        println!("  {p}");
+        println!("  {}", p.message(lang));
     }
     println!(
-        "audit verify: {} ({} {})",
-        if a.is_ok() { "OK" } else { "GAGAL / FAILED" },
-        a.rows,
-        label(lang, "demo.rows")
+        "{}",
+        say(
+            lang,
+            "demo.audit_verify",
+            Args::new()
+                .with("result", verdict(a.is_ok()))
+                .with("rows", a.rows)
+        )
     );
+    if let Some(p) = &a.problem {
+        println!(
+            "  {} {}: {}",
+            label(lang, "cli.audit_trail_broken_at_row"),
+            p.row_id,
+            p.what.message(lang)
+        );
+    }
     println!("{} {}", label(lang, "demo.cards_dir"), cards_dir.display());
     if let Some(pid) = reader.and_then(|r| r.pcscd_pid()) {
         println!(

@@ -62,7 +62,7 @@ pub(super) fn audit(cmd: AuditCommand, books: &mut Remote, lang: Lang) -> Result
                     "{} {}: {}",
                     crate::messages::label(lang, "cli.audit_trail_broken_at_row"),
                     row,
-                    what
+                    what.text(lang)
                 );
                 return Ok(ExitCode::FAILURE);
             }

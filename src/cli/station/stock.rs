@@ -156,7 +156,11 @@ fn verify(books: &mut Remote, lang: Lang) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     for p in &v.problems {
-        println!("{}: {p}", crate::messages::label(lang, "cli.problem"));
+        println!(
+            "{}: {}",
+            crate::messages::label(lang, "cli.problem"),
+            p.text(lang)
+        );
     }
     Ok(ExitCode::FAILURE)
 }

@@ -4,14 +4,8 @@
 
 use std::net::SocketAddr;
 
-use super::{absolute, problem, Problem};
+use super::{absolute, problem, says as catalogue, Problem};
 use crate::config::DashboardConfig;
-use crate::messages::{label, Lang, MessageText as _};
-
-/// A problem whose texts are the catalogue row `code`.
-fn catalogue(key: &str, code: &'static str) -> Problem {
-    problem(key, label(Lang::Id, code), label(Lang::En, code))
-}
 
 /// `listen` an address; the pair both or neither, absolute and usable; without it, loopback
 /// only. Keys are relative to the table.
@@ -29,7 +23,7 @@ pub(super) fn dashboard_checks(d: &DashboardConfig) -> Result<(), Problem> {
                     Some(crate::tls::Part::Key) => "tls_key",
                     _ => "tls_cert",
                 };
-                return Err(problem(at, e.message(Lang::Id), e.message(Lang::En)));
+                return Err(problem(at, &e));
             }
         }
         (None, None) => {

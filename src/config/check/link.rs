@@ -1,7 +1,8 @@
 //! `[link]`: the server URL, the push endpoint, paths, ranges and pairs of keys.
 
-use super::{absolute, problem, Problem};
+use super::{absolute, problem, says, Problem};
 use crate::config::LinkConfig;
+use crate::messages::Plain;
 
 /// An address `ip:port` to listen on, port 0–65535 (0 = any free port, as the tests use).
 fn listen_addr(key: &str, addr: &str) -> Result<(), Problem> {
@@ -9,8 +10,7 @@ fn listen_addr(key: &str, addr: &str) -> Result<(), Problem> {
         Ok(_) => Ok(()),
         Err(_) => Err(problem(
             key,
-            format!("{addr:?} bukan alamat seperti 0.0.0.0:8443"),
-            format!("{addr:?} is not an address like 0.0.0.0:8443"),
+            &Plain::new("config.check.not_an_address").with("value", format!("{addr:?}")),
         )),
     }
 }
@@ -21,40 +21,25 @@ fn server_url(key: &str, text: &str) -> Result<(), Problem> {
     let url = reqwest::Url::parse(text.trim()).map_err(|e| {
         problem(
             key,
-            format!("{text:?} bukan URL seperti https://cetak.dinas.example/ ({e})"),
-            format!("{text:?} is not a URL like https://cetak.dinas.example/ ({e})"),
+            &Plain::new("config.check.not_a_url")
+                .with("value", format!("{text:?}"))
+                .with_message("reason", &Plain::new(url_fault(e))),
         )
     })?;
     if !matches!(url.scheme(), "https" | "http") {
-        return Err(problem(
-            key,
-            "harus diawali https:// (atau http:// untuk uji)",
-            "must start with https:// (or http:// for tests)",
-        ));
+        return Err(says(key, "config.check.https"));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(problem(key, "URL tanpa nama host", "the URL has no host"));
+        return Err(says(key, "config.check.no_host"));
     }
     if url.port() == Some(0) {
-        return Err(problem(
-            key,
-            "port harus 1–65535",
-            "the port must be 1–65535",
-        ));
+        return Err(says(key, "config.check.port"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(problem(
-            key,
-            "nama pengguna atau sandi tidak boleh di URL: token stasiun ada di token_file",
-            "no user name or password in the URL: the station token goes in token_file",
-        ));
+        return Err(says(key, "config.check.credentials_in_url"));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(problem(
-            key,
-            "URL dasar tidak boleh memuat ? atau #",
-            "the base URL may not have a ? query or # fragment",
-        ));
+        return Err(says(key, "config.check.query_in_url"));
     }
     Ok(())
 }
@@ -71,8 +56,7 @@ pub(super) fn link_checks(l: &LinkConfig) -> Result<(), Problem> {
         if l.push_token_file.is_none() {
             return Err(problem(
                 "push_token_file",
-                "wajib diisi bersama push_listen",
-                "required with push_listen",
+                &Plain::new("config.check.required_with").with("other", "push_listen"),
             ));
         }
     }
@@ -105,8 +89,9 @@ fn ranges(l: &LinkConfig) -> Result<(), Problem> {
         } else {
             Err(problem(
                 key,
-                format!("harus antara {lo} dan {hi}"),
-                format!("must be between {lo} and {hi}"),
+                &Plain::new("config.check.between")
+                    .with("lo", lo)
+                    .with("hi", hi),
             ))
         }
     };
@@ -114,11 +99,7 @@ fn ranges(l: &LinkConfig) -> Result<(), Problem> {
     range("wait_seconds", 0, 60, l.wait_seconds.into())?;
     if let Some(r) = l.renew_seconds {
         if r == 0 || r >= l.lease_seconds {
-            return Err(problem(
-                "renew_seconds",
-                "paling sedikit 1 dan di bawah lease_seconds",
-                "must be at least 1 and below lease_seconds",
-            ));
+            return Err(says("renew_seconds", "config.check.renew"));
         }
     }
     for (key, v) in [
@@ -130,7 +111,7 @@ fn ranges(l: &LinkConfig) -> Result<(), Problem> {
         ("stock_interval_seconds", l.stock_interval_seconds),
     ] {
         if v == 0 {
-            return Err(problem(key, "paling sedikit 1", "must be at least 1"));
+            return Err(says(key, "config.check.at_least_1"));
         }
     }
     Ok(())
@@ -155,10 +136,24 @@ fn pairs(l: &LinkConfig) -> Result<(), Problem> {
         if a != b {
             return Err(problem(
                 key,
-                format!("{key} dan {other} harus diisi bersama"),
-                format!("{key} and {other} go together"),
+                &Plain::new("config.check.together")
+                    .with("key", key)
+                    .with("other", other),
             ));
         }
     }
     Ok(())
+}
+
+/// The catalogue row saying why a text is not a URL (`url::ParseError`'s cases).
+fn url_fault(e: url::ParseError) -> &'static str {
+    use url::ParseError as E;
+    match e {
+        E::EmptyHost => "config.check.url.empty_host",
+        E::InvalidPort => "config.check.url.port",
+        E::InvalidIpv4Address | E::InvalidIpv6Address => "config.check.url.ip",
+        E::InvalidDomainCharacter | E::IdnaError => "config.check.url.host",
+        E::RelativeUrlWithoutBase => "config.check.url.relative",
+        _ => "config.check.url.other",
+    }
 }

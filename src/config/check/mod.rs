@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use super::{Config, RawConfig};
+use crate::messages::{Message, MessageText as _, Plain};
 
 mod dashboard;
 mod link;
@@ -22,12 +23,17 @@ pub(super) struct Problem {
     pub en: String,
 }
 
-fn problem(key: impl Into<String>, id: impl Into<String>, en: impl Into<String>) -> Problem {
+fn problem(key: impl Into<String>, message: &(impl Message + ?Sized)) -> Problem {
     Problem {
         key: key.into(),
-        id: id.into(),
-        en: en.into(),
+        id: message.message_id(),
+        en: message.message_en(),
     }
+}
+
+/// A problem whose text is the catalogue row `code` (`config.check.*`) without arguments.
+fn says(key: impl Into<String>, code: &'static str) -> Problem {
+    problem(key, &Plain::new(code))
 }
 
 /// Every check, in file order, typing the values as it goes; the first problem is reported.
@@ -66,18 +72,10 @@ fn station(config: &RawConfig) -> Result<(), Problem> {
     let s = &config.station;
     let id = s.id.trim();
     if id.is_empty() {
-        return Err(problem(
-            "station.id",
-            "tidak boleh kosong",
-            "must not be empty",
-        ));
+        return Err(says("station.id", "config.check.empty"));
     }
     if id.chars().any(char::is_control) {
-        return Err(problem(
-            "station.id",
-            "berisi karakter kendali",
-            "contains control characters",
-        ));
+        return Err(says("station.id", "config.check.control_chars"));
     }
     absolute("station.data_dir", &s.data_dir)?;
     if let Some(p) = &s.layouts_dir {
@@ -100,14 +98,9 @@ fn station(config: &RawConfig) -> Result<(), Problem> {
         };
         return Err(problem(
             key,
-            format!(
-                "path socket kendali {} terlalu panjang ({len} byte, paling banyak 107)",
-                socket.display()
-            ),
-            format!(
-                "control socket path {} is too long ({len} bytes, at most 107)",
-                socket.display()
-            ),
+            &Plain::new("config.check.socket_too_long")
+                .with("path", socket.display())
+                .with("len", len),
         ));
     }
     Ok(())
@@ -115,21 +108,12 @@ fn station(config: &RawConfig) -> Result<(), Problem> {
 
 fn absolute(key: &str, path: &Path) -> Result<(), Problem> {
     if path.as_os_str().is_empty() {
-        return Err(problem(key, "tidak boleh kosong", "must not be empty"));
+        return Err(says(key, "config.check.empty"));
     }
     if !path.is_absolute() {
         return Err(problem(
             key,
-            format!(
-                "{} harus path absolut (mis. /var/lib/cetak): path relatif bergantung pada folder \
-                 tempat cetak dijalankan",
-                path.display()
-            ),
-            format!(
-                "{} must be an absolute path (e.g. /var/lib/cetak): a relative path depends on \
-                 the folder cetak is started from",
-                path.display()
-            ),
+            &Plain::new("config.check.not_absolute").with("path", path.display()),
         ));
     }
     Ok(())
@@ -138,32 +122,22 @@ fn absolute(key: &str, path: &Path) -> Result<(), Problem> {
 fn policy(config: &RawConfig) -> Result<(), Problem> {
     let p = &config.policy;
     if !matches!(p.photo_background.as_str(), "warn" | "reject" | "off") {
-        return Err(problem(
+        return Err(says(
             "policy.photo_background",
-            "harus warn, reject atau off",
-            "must be one of warn, reject, off",
+            "config.check.photo_background",
         ));
     }
     if !(1..=2).contains(&p.lookahead) {
-        return Err(problem(
-            "policy.lookahead",
-            "harus 1 atau 2",
-            "must be 1 or 2",
-        ));
+        return Err(says("policy.lookahead", "config.check.lookahead"));
     }
     if p.max_attempts == 0 {
-        return Err(problem(
-            "policy.max_attempts",
-            "paling sedikit 1",
-            "must be at least 1",
-        ));
+        return Err(says("policy.max_attempts", "config.check.at_least_1"));
     }
     for name in config.validation.policies.keys() {
         if crate::job::check_policy_name(name).is_err() {
-            return Err(problem(
+            return Err(says(
                 format!("validation.policies.{name}"),
-                "nama kebijakan: 1-64 karakter A-Z a-z 0-9 . _ -",
-                "a policy name is 1-64 of A-Z a-z 0-9 . _ -",
+                "config.check.policy_name",
             ));
         }
     }

@@ -5,9 +5,9 @@ use cetak_drivers::chip::ReaderPattern;
 use cetak_drivers::printer::station::EncoderStation;
 use cetak_drivers::transport::PrinterUri;
 
-use super::{absolute, problem, Problem};
+use super::{absolute, problem, says, Problem};
 use crate::config::{EncoderConfig, PrinterConfig, RawEncoderConfig, RawPrinterConfig};
-use crate::messages::MessageText as _;
+use crate::messages::Plain;
 
 /// Checks every printer in file order and types it; the first problem is reported.
 pub(super) fn printers(raw: Vec<RawPrinterConfig>) -> Result<Vec<PrinterConfig>, Problem> {
@@ -18,26 +18,17 @@ pub(super) fn printers(raw: Vec<RawPrinterConfig>) -> Result<Vec<PrinterConfig>,
         let uri: PrinterUri = p
             .uri
             .parse()
-            .map_err(|e: cetak_drivers::transport::UriError| {
-                problem(key("uri"), e.message_id(), e.to_string())
-            })?;
+            .map_err(|e: cetak_drivers::transport::UriError| problem(key("uri"), &e))?;
         if p.model != "evolis" {
             return Err(problem(
                 key("model"),
-                format!(
-                    "model {:?} tidak dikenal: hanya evolis yang didukung",
-                    p.model
-                ),
-                format!("unknown model {:?}: only evolis is supported", p.model),
+                &Plain::new("config.check.model").with("model", format!("{:?}", p.model)),
             ));
         }
-        let blangko = p.blangko.parse().map_err(|_| {
-            problem(
-                key("blangko"),
-                "harus kia atau ktp-el",
-                "must be kia or ktp-el",
-            )
-        })?;
+        let blangko = p
+            .blangko
+            .parse()
+            .map_err(|_| says(key("blangko"), "config.check.blangko"))?;
         let encoder = match p.encoder {
             Some(enc) => Some(encoder(i, enc, &out)?),
             None => None,
@@ -62,17 +53,12 @@ fn printer_id(key: &str, text: &str, earlier: &[PrinterConfig]) -> Result<String
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(problem(
-            key,
-            "harus 1–32 huruf, angka, - atau _ (mis. P1)",
-            "must be 1–32 letters, digits, - or _ (e.g. P1)",
-        ));
+        return Err(says(key, "config.check.printer_id"));
     }
     if earlier.iter().any(|p| p.id.trim() == id) {
         return Err(problem(
             key,
-            format!("id printer {id} dipakai dua kali"),
-            format!("duplicate printer id {id}"),
+            &Plain::new("config.check.duplicate_printer").with("id", id),
         ));
     }
     Ok(text.to_string())
@@ -86,12 +72,10 @@ fn encoder(
     earlier: &[PrinterConfig],
 ) -> Result<EncoderConfig, Problem> {
     let key = |k: &str| format!("printer[{i}].encoder.{k}");
-    let reader: ReaderPattern =
-        enc.reader
-            .parse()
-            .map_err(|e: cetak_drivers::chip::ReaderPatternError| {
-                problem(key("reader"), e.message_id(), e.to_string())
-            })?;
+    let reader: ReaderPattern = enc
+        .reader
+        .parse()
+        .map_err(|e: cetak_drivers::chip::ReaderPatternError| problem(key("reader"), &e))?;
     let norm = reader.normalized();
     let other = earlier.iter().find(|p| {
         p.encoder
@@ -101,16 +85,9 @@ fn encoder(
     if let Some(other) = other {
         return Err(problem(
             key("reader"),
-            format!(
-                "pembaca {:?} sudah dipakai printer {}",
-                enc.reader,
-                other.id.trim()
-            ),
-            format!(
-                "reader {:?} is already used by printer {}",
-                enc.reader,
-                other.id.trim()
-            ),
+            &Plain::new("config.check.reader_taken")
+                .with("reader", format!("{:?}", enc.reader))
+                .with("printer", other.id.trim()),
         ));
     }
     if let Some(profile) = &enc.profile {
@@ -119,13 +96,7 @@ fn encoder(
     let station = match enc.station.as_str() {
         "contact" => EncoderStation::Contact,
         "contactless" => EncoderStation::Contactless,
-        _ => {
-            return Err(problem(
-                key("station"),
-                "harus contact atau contactless",
-                "must be contact or contactless",
-            ))
-        }
+        _ => return Err(says(key("station"), "config.check.station")),
     };
     Ok(EncoderConfig {
         reader,

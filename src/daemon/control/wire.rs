@@ -7,6 +7,37 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::journal::{StockReport, StockVerification};
+use crate::messages::{Lang, Message, MessageText as _};
+
+/// A finding in both languages, so the CLI prints it in its operator's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Said {
+    /// Stable code (`stock.problem.*`, `audit.problem.*`).
+    pub code: String,
+    /// English.
+    pub message_en: String,
+    /// Bahasa Indonesia.
+    pub message_id: String,
+}
+
+impl Said {
+    /// `message` rendered in both languages.
+    pub fn of(message: &(impl Message + ?Sized)) -> Self {
+        Said {
+            code: message.message_code().to_owned(),
+            message_en: message.message_en(),
+            message_id: message.message_id(),
+        }
+    }
+
+    /// The text in `lang`.
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Id => &self.message_id,
+            Lang::En => &self.message_en,
+        }
+    }
+}
 
 /// `GET /v1/stock`: the ledger figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,15 +128,15 @@ impl From<&StockReport> for StockView {
 pub struct StockVerifyView {
     /// Figures recomputed from the movements.
     pub report: StockView,
-    /// Every problem found (English); empty when the ledger balances.
-    pub problems: Vec<String>,
+    /// Every problem found; empty when the ledger balances.
+    pub problems: Vec<Said>,
 }
 
 impl From<&StockVerification> for StockVerifyView {
     fn from(v: &StockVerification) -> Self {
         StockVerifyView {
             report: (&v.report).into(),
-            problems: v.problems.clone(),
+            problems: v.problems.iter().map(Said::of).collect(),
         }
     }
 }
@@ -347,9 +378,9 @@ pub struct AuditVerifyView {
     /// First row that does not verify.
     #[serde(default)]
     pub problem_row: Option<i64>,
-    /// What is wrong with it (English).
+    /// What is wrong with it.
     #[serde(default)]
-    pub problem: Option<String>,
+    pub problem: Option<Said>,
 }
 
 /// `GET /v1/export`: the bundle text the CLI writes to the file (as the calling user).

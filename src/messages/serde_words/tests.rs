@@ -120,3 +120,14 @@ fn quoted_names_and_types_are_kept() {
     assert_eq!(expected_id("u16"), "bilangan bulat (u16)");
     assert!(toml_message_id("something new").contains("teks pengurai: something new"));
 }
+
+#[test]
+fn a_parser_text_is_translated_where_serde_s_shape_ends_it_and_marked_otherwise() {
+    let axum = "Failed to deserialize the JSON body into the target type: count: invalid type: \
+                string \"x\", expected u32";
+    let id = parser_text_id(axum);
+    assert!(id.starts_with("jenis nilai salah: "), "{id}");
+    assert!(!id.contains("expected") && !id.contains("Failed"), "{id}");
+    let other = "Expected request with `Content-Type: application/json`";
+    assert_eq!(parser_text_id(other), format!("teks pengurai: {other}"));
+}

@@ -32,6 +32,7 @@ pub use roles::{Authority, Op};
 use super::{ApiError, Refusal};
 use crate::config::AuthorityConfig;
 use crate::journal::{Actor, Role};
+use crate::messages::Plain;
 
 /// Credentials of the connected process (SO_PEERCRED).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,7 +165,7 @@ impl Caller {
     /// `user (uid N)` / `Stated Name (uid N user)`; see [`operator_label`].
     pub fn label(&self, stated: Option<&str>) -> Result<String, Refusal> {
         operator_label_for(self.uid, self.user.as_deref(), stated)
-            .map_err(|(en, id)| Refusal::new(400, "bad_request", en, id))
+            .map_err(|code| Refusal::of(400, "bad_request", &Plain::new(code)))
     }
 
     /// The journal actor for this caller with the stated name: label, role, uid, user name.
@@ -194,27 +195,18 @@ impl Caller {
             .groups
             .clone()
             .unwrap_or_else(|| ("cetak-operator".into(), "cetak-admin".into()));
-        let (what_en, what_id) = op.what();
         let account = self.user.clone().unwrap_or_else(|| "NAMA".into());
-        let (en, id) = match self.authority {
-            Authority::None => (
-                format!(
-                    "{who} may not {what_en}: only members of group {opg} (operators) or {adg} \
-                     (administrators) may use the station; ask an administrator to add you \
-                     (usermod -aG {opg} {account}) and log in again"
-                ),
-                format!(
-                    "{who} tidak boleh {what_id}: hanya anggota grup {opg} (operator) atau \
-                     {adg} (administrator) yang boleh memakai stasiun; minta administrator \
-                     menambahkan Anda (usermod -aG {opg} {account}) lalu masuk ulang"
-                ),
-            ),
-            Authority::Operator | Authority::Administrator => (
-                format!("{who} may not {what_en}: administrators only (group {adg})"),
-                format!("{who} tidak boleh {what_id}: hanya administrator (grup {adg})"),
-            ),
+        let code = match self.authority {
+            Authority::None => "control.forbidden_no_group",
+            Authority::Operator | Authority::Administrator => "control.forbidden_admin_only",
         };
-        Err(Refusal::new(403, "forbidden", en, id))
+        let why = Plain::new(code)
+            .with("who", who)
+            .with_message("what", &Plain::new(op.what()))
+            .with("opg", opg)
+            .with("adg", adg)
+            .with("account", account);
+        Err(Refusal::of(403, "forbidden", &why))
     }
 }
 
@@ -251,7 +243,7 @@ pub fn user_name(uid: u32) -> Option<String> {
 /// The operator as recorded: `user (uid N)`, or `Stated Name (uid N user)` when a name is
 /// stated (`uid N` / `Stated Name (uid N)` for a uid without a passwd entry). A stated name is
 /// 1–64 printable characters.
-pub fn operator_label(uid: u32, stated: Option<&str>) -> Result<String, (String, String)> {
+pub fn operator_label(uid: u32, stated: Option<&str>) -> Result<String, &'static str> {
     operator_label_for(uid, user_name(uid).as_deref(), stated)
 }
 
@@ -259,7 +251,7 @@ fn operator_label_for(
     uid: u32,
     user: Option<&str>,
     stated: Option<&str>,
-) -> Result<String, (String, String)> {
+) -> Result<String, &'static str> {
     match stated.map(str::trim) {
         None | Some("") => Ok(match user {
             Some(u) => format!("{u} (uid {uid})"),
@@ -267,10 +259,7 @@ fn operator_label_for(
         }),
         Some(name) => {
             if name.chars().count() > 64 || name.chars().any(char::is_control) {
-                return Err((
-                    "operator name must be 1-64 printable characters".into(),
-                    "nama operator harus 1-64 karakter yang dapat dicetak".into(),
-                ));
+                return Err("control.operator_name");
             }
             Ok(match user {
                 Some(u) => format!("{name} (uid {uid} {u})"),
@@ -282,6 +271,16 @@ fn operator_label_for(
 
 /// A refusal as the wire carries it.
 impl Refusal {
+    /// A refusal with HTTP `status`, API `code` and a catalogue message in both languages.
+    pub fn of(
+        status: u16,
+        code: &str,
+        message: &(impl crate::messages::Message + ?Sized),
+    ) -> Refusal {
+        use crate::messages::MessageText as _;
+        Refusal::new(status, code, message.message_en(), message.message_id())
+    }
+
     /// A refusal with HTTP `status`, `code` and the message in both languages.
     pub fn new(status: u16, code: &str, en: String, id: String) -> Refusal {
         Refusal {

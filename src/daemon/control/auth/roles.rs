@@ -123,38 +123,29 @@ impl Op {
         }
     }
 
-    /// What it does, as a verb phrase (English, Bahasa Indonesia).
-    pub(super) fn what(self) -> (&'static str, &'static str) {
+    /// Catalogue code of what it does, as a verb phrase (`op.*`).
+    pub(super) fn what(self) -> &'static str {
         match self {
-            Op::Status => ("see the station status", "melihat keadaan stasiun"),
-            Op::Events => ("see operator events", "melihat kejadian operator"),
-            Op::Act => (
-                "decide on a paused printer",
-                "memutuskan printer yang berhenti",
-            ),
-            Op::StockShow => ("see the stock", "melihat stok"),
-            Op::StockVerify => ("verify the ledger", "memeriksa buku stok"),
-            Op::StockReceive => ("receive blangko", "menerima blangko"),
-            Op::StockLoad => ("load blangko", "mengisi blangko ke feeder"),
-            Op::StockSpoil => ("record spoiled blangko", "mencatat blangko rusak"),
-            Op::StockReturn => ("return blangko", "mengembalikan blangko"),
-            Op::StockAdjust => ("adjust stock", "mengoreksi stok"),
-            Op::WriteOff => (
-                "write off a printed card",
-                "menghapusbukukan kartu tercetak",
-            ),
-            Op::DoubtList => ("list jobs in doubt", "melihat job diragukan"),
-            Op::DoubtResolve => ("resolve a job in doubt", "memutuskan job diragukan"),
-            Op::HandOver => ("hand over a printed card", "menyerahkan kartu tercetak"),
-            Op::OutboxShow => ("see the outbox", "melihat antrean event"),
-            Op::OutboxRetry => (
-                "send refused events again",
-                "mengirim ulang event yang ditolak",
-            ),
-            Op::AuditVerify => ("verify the audit trail", "memeriksa jejak audit"),
-            Op::Export => ("export a bundle", "mengekspor bundel"),
-            Op::Import => ("import a bundle", "mengimpor bundel"),
-            Op::Submit => ("submit a job", "mengirim job"),
+            Op::Status => "op.status",
+            Op::Events => "op.events",
+            Op::Act => "op.act",
+            Op::StockShow => "op.stock_show",
+            Op::StockVerify => "op.stock_verify",
+            Op::StockReceive => "op.stock_receive",
+            Op::StockLoad => "op.stock_load",
+            Op::StockSpoil => "op.stock_spoil",
+            Op::StockReturn => "op.stock_return",
+            Op::StockAdjust => "op.stock_adjust",
+            Op::WriteOff => "op.write_off",
+            Op::DoubtList => "op.doubt_list",
+            Op::DoubtResolve => "op.doubt_resolve",
+            Op::HandOver => "op.hand_over",
+            Op::OutboxShow => "op.outbox_show",
+            Op::OutboxRetry => "op.outbox_retry",
+            Op::AuditVerify => "op.audit_verify",
+            Op::Export => "op.export",
+            Op::Import => "op.import",
+            Op::Submit => "op.submit",
         }
     }
 }

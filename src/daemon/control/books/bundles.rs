@@ -87,7 +87,7 @@ impl Books {
     ) -> Result<SubmitView, Refusal> {
         self.guard(j, c, Op::Submit)?;
         let actor = c.actor(q.operator.as_deref())?;
-        let internal = |e: IntakeError| Refusal::new(500, "internal", e.to_string(), e.to_string());
+        let internal = |e: IntakeError| Refusal::of(500, "internal", &e);
         let spool = Spool::open(&self.spool)
             .map_err(internal)?
             .with_context((*self.intake).clone());

@@ -4,7 +4,7 @@
 //! --offline` (root or the service user, no daemon running) calls the very same functions, so
 //! both paths refuse and record alike.
 
-use crate::messages::MessageText as _;
+use crate::messages::{MessageText as _, Plain};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -192,19 +192,17 @@ impl Books {
             (true, None, _) => DoubtResolution::Printed,
             (false, Some(cat), None) => DoubtResolution::Spoiled(parse(cat)?),
             (false, Some(_), Some(_)) => {
-                return Err(Refusal::new(
+                return Err(Refusal::of(
                     400,
                     "bad_request",
-                    "a card number goes with printed only".into(),
-                    "nomor kartu hanya untuk printed".into(),
+                    &Plain::new("control.serial_with_printed_only"),
                 ))
             }
             _ => {
-                return Err(Refusal::new(
+                return Err(Refusal::of(
                     400,
                     "bad_request",
-                    "give printed or spoiled (with its category), not both".into(),
-                    "pilih printed atau spoiled (dengan kategorinya), bukan keduanya".into(),
+                    &Plain::new("control.printed_or_spoiled"),
                 ))
             }
         };
@@ -265,7 +263,7 @@ impl Books {
             rows: r.rows,
             head: r.head,
             problem_row: r.problem.as_ref().map(|p| p.row_id),
-            problem: r.problem.map(|p| p.what),
+            problem: r.problem.map(|p| Said::of(&p.what)),
         })
     }
 }

@@ -7,6 +7,7 @@ use crate::daemon::control::wire::{
 };
 use crate::daemon::control::Refusal;
 use crate::journal::{Actor, BlangkoType, Journal, SpoilCategory};
+use crate::messages::Plain;
 
 impl Books {
     /// `POST /v1/stock/receive`.
@@ -61,11 +62,10 @@ impl Books {
         self.movement(j, c, Op::StockSpoil, &r.operator, |j, actor| {
             let bt: BlangkoType = parse(&r.blangko_type)?;
             let Some(cat) = &r.category else {
-                return Err(Refusal::new(
+                return Err(Refusal::of(
                     400,
                     "bad_request",
-                    "a spoil needs its category".into(),
-                    "kategori rusak wajib diisi".into(),
+                    &Plain::new("control.spoil_needs_category"),
                 ));
             };
             let cat: SpoilCategory = parse(cat)?;
@@ -127,11 +127,11 @@ impl Books {
             Some(t) => parse(t),
             None => {
                 let Some((_, t)) = self.printers.iter().find(|(id, _)| id == printer) else {
-                    return Err(Refusal::new(
+                    return Err(Refusal::of(
                         404,
                         "unknown_printer",
-                        format!("printer {printer:?} is not in the configuration"),
-                        format!("printer {printer:?} tidak ada di konfigurasi"),
+                        &Plain::new("control.unknown_printer")
+                            .with("printer", format!("{printer:?}")),
                     ));
                 };
                 Ok(*t)

@@ -16,20 +16,15 @@ use crate::daemon::control::auth::{Caller, Peer};
 use crate::daemon::control::books::Books;
 use crate::daemon::control::Refusal;
 use crate::journal::Journal;
+use crate::messages::Plain;
 
 /// A request body: the JSON, or why it is not.
 type Body<T> = Result<Json<T>, JsonRejection>;
 
 /// The request body, or a 400 refusal naming what is wrong with it.
 pub(super) fn json_body<T>(body: Body<T>) -> Result<T, Refusal> {
-    body.map(|Json(b)| b).map_err(|e| {
-        Refusal::new(
-            400,
-            "bad_request",
-            e.body_text(),
-            format!("permintaan tidak sah: {}", e.body_text()),
-        )
-    })
+    body.map(|Json(b)| b)
+        .map_err(|e| bad_request(e.body_text()))
 }
 
 /// A GET answered by `f`.
@@ -104,14 +99,9 @@ where
 
 /// The query of a request, or a 400 refusal naming what is wrong with it.
 pub(super) fn query<Q>(query: Result<Query<Q>, QueryRejection>) -> Result<Q, Refusal> {
-    query.map(|Query(q)| q).map_err(|e| {
-        Refusal::new(
-            400,
-            "bad_request",
-            e.body_text(),
-            format!("permintaan tidak sah: {}", e.body_text()),
-        )
-    })
+    query
+        .map(|Query(q)| q)
+        .map_err(|e| bad_request(e.body_text()))
 }
 
 /// `POST /v1/import`: a bundle as the raw body, its options in the query.
@@ -125,4 +115,17 @@ pub(super) async fn import(
         Ok(q) => s.books(p, move |b, j, c| b.import(j, c, &q, &bytes)).await,
         Err(r) => refused(r),
     }
+}
+
+/// A request the API cannot read; axum's and serde's words stay, marked as the parser's.
+fn bad_request(detail: String) -> Refusal {
+    Refusal::of(
+        400,
+        "bad_request",
+        &Plain::new("control.bad_request").with_each(
+            "detail",
+            crate::messages::serde_words::parser_text_id(&detail),
+            detail.clone(),
+        ),
+    )
 }

@@ -3,7 +3,6 @@
 //! journal, hands a decision to a worker's channel, or does its bookkeeping on the journal in
 //! `spawn_blocking` ([`books`](super::books)), so a slow client never holds a printer up.
 
-use crate::messages::MessageText as _;
 use std::future::Future;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;
@@ -26,8 +25,7 @@ use books_routes::{books_get, books_get_at, books_post, books_post_at, import, j
 use super::auth::{Caller, Groups, Op, Peer};
 use super::books::Books;
 use super::{
-    ActRequest, ActResponse, AlertView, ApiError, EventView, LinkView, PrinterView, Refusal,
-    StatusView,
+    ActRequest, ActResponse, AlertView, EventView, LinkView, PrinterView, Refusal, StatusView,
 };
 use crate::config::Config;
 use crate::daemon::events::{ActError, Action, OperatorEvent, PrinterState, StationHandle};
@@ -94,11 +92,10 @@ impl ControlState {
         .await;
         match r {
             Ok(r) => r,
-            Err(e) => Err(Refusal::new(
+            Err(e) => Err(Refusal::of(
                 500,
                 "internal",
-                e.to_string(),
-                format!("kesalahan di daemon: {e}"),
+                &Plain::new("control.internal").with("detail", e),
             )),
         }
     }
@@ -128,12 +125,7 @@ impl ControlState {
 }
 
 fn unknown_peer() -> Refusal {
-    Refusal::new(
-        403,
-        "unknown_peer",
-        "the caller's user could not be identified".into(),
-        "pengguna pemanggil tidak dapat dikenali".into(),
-    )
+    Refusal::of(403, "unknown_peer", &Plain::new("control.unknown_peer"))
 }
 
 /// Binds the control socket at `path`: parent folder created, a stale socket from a killed
@@ -215,12 +207,11 @@ pub fn router(state: ControlState) -> Router {
             )),
         )
         .fallback(|| async {
-            api_error(
-                StatusCode::NOT_FOUND,
+            refused(Refusal::of(
+                404,
                 "not_found",
-                "no such endpoint (see docs/daemon.md)".into(),
-                "endpoint tidak ada (lihat docs/daemon.md)".into(),
-            )
+                &Plain::new("control.no_endpoint"),
+            ))
         })
         .with_state(state)
 }
@@ -239,30 +230,17 @@ pub async fn serve(
     .await
 }
 
-fn api_error(status: StatusCode, code: &str, en: String, id: String) -> Response {
-    (
-        status,
-        Json(ApiError {
-            error: code.to_string(),
-            message_en: en,
-            message_id: id,
-        }),
-    )
-        .into_response()
-}
-
 fn refused(r: Refusal) -> Response {
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, Json(r.body)).into_response()
 }
 
-fn internal(en: String) -> Response {
-    api_error(
-        StatusCode::INTERNAL_SERVER_ERROR,
+fn internal(detail: String) -> Response {
+    refused(Refusal::of(
+        500,
         "internal",
-        en.clone(),
-        format!("kesalahan di daemon: {en}"),
-    )
+        &Plain::new("control.internal").with("detail", detail),
+    ))
 }
 
 fn printer_view(id: &str, state: &PrinterState) -> PrinterView {
@@ -416,16 +394,12 @@ async fn act(
     };
     let action: Action = match req.action.parse() {
         Ok(a) => a,
-        Err(en) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
+        Err(_) => {
+            return refused(Refusal::of(
+                400,
                 "bad_request",
-                en,
-                format!(
-                    "tindakan {:?} tidak dikenal (retry, cancel, spoiled)",
-                    req.action
-                ),
-            )
+                &Plain::new("control.unknown_action").with("action", format!("{:?}", req.action)),
+            ))
         }
     };
     let actor = match caller.actor(req.operator.as_deref()) {
@@ -450,7 +424,7 @@ async fn act(
                 ActError::WorkerGone(_) => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::CONFLICT,
             };
-            api_error(status, e.code(), e.to_string(), e.message_id())
+            refused(Refusal::of(status.as_u16(), e.code(), &e))
         }
     }
 }
