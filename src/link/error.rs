@@ -124,12 +124,15 @@ impl crate::messages::Message for LinkError {
                 code,
                 message,
                 ..
-            } => args
-                .with_each("kind", server_label_id(*status), server_label_en(*status))
-                .with("status", status)
-                .with("code", code)
-                // The server's message is English: it stays out of the Indonesian text.
-                .with_each("server_says", "", format!(": {message}")),
+            } => crate::messages::MessageText::as_arg(
+                &crate::messages::Plain::new(server_label_code(*status)),
+                args,
+                "kind",
+            )
+            .with("status", status)
+            .with("code", code)
+            // The server's message is English: it stays out of the Indonesian text.
+            .with_each("server_says", "", format!(": {message}")),
             LinkError::LeaseLost { lease_id } => args.with("lease_id", lease_id),
         }
     }
@@ -209,12 +212,12 @@ fn server_label_en(status: u16) -> &'static str {
     }
 }
 
-/// [`server_label_en`] in Bahasa Indonesia.
-fn server_label_id(status: u16) -> &'static str {
+/// The catalogue row of [`server_label_en`] (`link.kind.*`).
+fn server_label_code(status: u16) -> &'static str {
     match status {
-        429 | 503 => "server sibuk",
-        500..=599 => "kesalahan server",
-        _ => "server menolak permintaan",
+        429 | 503 => "link.kind.busy",
+        500..=599 => "link.kind.error",
+        _ => "link.kind.refused",
     }
 }
 

@@ -17,6 +17,7 @@ mod books;
 mod catalogue;
 mod cli;
 mod config;
+mod control;
 mod dashboard;
 mod help;
 pub mod serde_words;
@@ -26,6 +27,7 @@ pub use catalogue::CATALOGUE;
 pub use cetak_drivers::messages::{Args, Entry, Lang, Message};
 pub use cli::CLI;
 pub use config::CONFIG;
+pub use control::CONTROL;
 pub use dashboard::DASHBOARD;
 pub use help::HELP;
 
@@ -34,6 +36,7 @@ pub static CATALOGUES: &[&[Entry]] = &[
     CATALOGUE,
     BOOKS,
     CONFIG,
+    CONTROL,
     CLI,
     HELP,
     DASHBOARD,

@@ -2,6 +2,7 @@
 //! hardware card counter against the ledger (tamper), and low stock.
 
 use super::Worker;
+use crate::messages::MessageText as _;
 
 impl Worker {
     /// A card still inside from before a crash belongs to an in-doubt job: move it to the
@@ -52,14 +53,10 @@ impl Worker {
         };
         if now != base {
             let diff = now - base;
-            let en = format!(
-                "printer {}: hardware card counter differs from the ledger by {diff}",
-                self.id
-            );
-            let id = format!(
-                "printer {}: penghitung kartu perangkat berbeda {diff} dari buku stok",
-                self.id
-            );
+            let why = crate::messages::Plain::new("worker.tamper")
+                .with("printer", &self.id)
+                .with("diff", diff);
+            let (id, en) = (why.message_id(), why.message_en());
             tracing::error!("{en}");
             let _ = self.journal.raise_alert("tamper", &self.id, &en, &id);
             self.baseline = Some(now);

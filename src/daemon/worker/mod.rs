@@ -14,7 +14,7 @@ mod checks;
 mod failures;
 mod steps;
 
-use crate::messages::MessageText as _;
+use crate::messages::{MessageText as _, Plain};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Arc;
 use std::time::Duration;
@@ -225,10 +225,10 @@ impl Worker {
     fn pause(
         &mut self,
         job: Option<&str>,
-        message_id: String,
-        message_en: String,
+        message: &Plain,
         allowed: Vec<Action>,
     ) -> Option<Action> {
+        let (message_id, message_en) = (message.message_id(), message.message_en());
         tracing::warn!(printer = %self.id, job = ?job, "{message_en}");
         let _ = self
             .journal
@@ -277,12 +277,10 @@ impl Worker {
     }
 
     fn pause_error(&mut self, job: &str, e: &PrinterError, allowed: Vec<Action>) -> Option<Action> {
-        self.pause(
-            Some(job),
-            format!("Printer {}: {}", self.id, e.message_id()),
-            format!("Printer {}: {}", self.id, e.message_en()),
-            allowed,
-        )
+        let fault = Plain::new("worker.printer_fault")
+            .with("printer", &self.id)
+            .with_message("reason", e);
+        self.pause(Some(job), &fault, allowed)
     }
 
     /// Whether the journal still has `id` ready and bound to this printer: an early way out

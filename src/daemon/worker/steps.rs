@@ -1,7 +1,7 @@
 //! The steps of one card, in the order the module's doc lists them; each physical act takes
 //! the token of the journal step before it ([`super::card`]).
 
-use crate::messages::MessageText as _;
+use crate::messages::{MessageText as _, Plain};
 use cetak_drivers::printer::station::EncoderStation;
 use cetak_drivers::printer::{CardAction, PrinterError};
 
@@ -157,15 +157,10 @@ impl Worker {
     /// The ledger shows no blangko in this printer's feeder: the operator records a load and
     /// says retry, or cancels the job.
     fn no_blangko_in_ledger(&mut self, id: &str, e: &JournalError) -> Option<Action> {
-        let en = format!(
-            "Printer {}: the ledger shows no blangko in its feeder ({e}); record `cetak stock load` first",
-            self.id
-        );
-        let ind = format!(
-            "Printer {}: menurut buku stok feeder kosong; catat dulu `cetak stock load`",
-            self.id
-        );
-        self.pause(Some(id), ind, en, vec![Action::Retry, Action::CancelJob])
+        let why = Plain::new("worker.no_blangko_in_ledger")
+            .with("printer", &self.id)
+            .with_message("reason", e);
+        self.pause(Some(id), &why, vec![Action::Retry, Action::CancelJob])
     }
 
     /// The operator's answer to a pause before the card moved: `Ok` to try again, or how the
@@ -251,12 +246,10 @@ impl Worker {
                 let outcome = self.spoil(id, SpoilCategory::GagalEncode, &f.message_en, false);
                 if !f.spoils_card {
                     // The station is at fault: the next blangko would fail the same way.
-                    let _ = self.pause(
-                        Some(id),
-                        format!("Printer {}: encoder gagal: {}", self.id, f.message_id),
-                        format!("Printer {}: encoder failed: {}", self.id, f.message_en),
-                        vec![Action::Retry],
-                    );
+                    let why = Plain::new("worker.encoder_failed")
+                        .with("printer", &self.id)
+                        .with_each("reason", f.message_id.clone(), f.message_en.clone());
+                    let _ = self.pause(Some(id), &why, vec![Action::Retry]);
                 }
                 Err(outcome)
             }
