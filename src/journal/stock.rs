@@ -309,20 +309,13 @@ impl Journal {
             .filter(|((_, l), _)| l.starts_with("printer:"))
             .map(|(k, n)| (k.clone(), *n))
             .collect();
-        for key in in_printers.keys().chain(held.keys()) {
-            let (ledger, jobs) = (
-                in_printers.get(key).copied().unwrap_or(0),
-                held.get(key).copied().unwrap_or(0),
-            );
-            let problem = StockProblem::PrinterDiffers {
-                blangko_type: key.0,
-                place: key.1.clone(),
+        for ((blangko_type, place), ledger, jobs) in differences(&in_printers, &held) {
+            problems.push(StockProblem::PrinterDiffers {
+                blangko_type,
+                place,
                 ledger,
                 jobs,
-            };
-            if ledger != jobs && !problems.contains(&problem) {
-                problems.push(problem);
-            }
+            });
         }
         Ok(())
     }
@@ -409,19 +402,30 @@ fn balances_agree(
     stored: &BTreeMap<(BlangkoType, String), i64>,
     problems: &mut Vec<StockProblem>,
 ) {
-    for k in recomputed.keys().chain(stored.keys()) {
-        let (kept, summed) = (
-            stored.get(k).copied().unwrap_or(0),
-            recomputed.get(k).copied().unwrap_or(0),
-        );
-        let problem = StockProblem::BalanceDiffers {
-            blangko_type: k.0,
-            place: k.1.clone(),
+    for ((blangko_type, place), kept, summed) in differences(stored, recomputed) {
+        problems.push(StockProblem::BalanceDiffers {
+            blangko_type,
+            place,
             stored: kept,
             movements: summed,
-        };
-        if kept != summed && !problems.contains(&problem) {
-            problems.push(problem);
-        }
+        });
     }
+}
+
+/// Every place where two counts differ (a place missing from one counts 0 there), once each.
+fn differences(
+    a: &BTreeMap<(BlangkoType, String), i64>,
+    b: &BTreeMap<(BlangkoType, String), i64>,
+) -> Vec<((BlangkoType, String), i64, i64)> {
+    let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .map(|k| {
+            (
+                k.clone(),
+                a.get(k).copied().unwrap_or(0),
+                b.get(k).copied().unwrap_or(0),
+            )
+        })
+        .filter(|(_, x, y)| x != y)
+        .collect()
 }
