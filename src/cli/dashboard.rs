@@ -129,7 +129,7 @@ fn run_inner(args: DashboardArgs) -> Result<Plain, Plain> {
             crate::cli::station::remote::become_owner(o_uid, o_gid).map_err(|e| {
                 Plain::new("cli.token_owner")
                     .with("data", data.display())
-                    .with("e", e)
+                    .with_message("e", &crate::messages::io_error(&e.into()))
             })?;
         }
     }

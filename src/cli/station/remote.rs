@@ -215,13 +215,10 @@ impl Offline {
         let cfg = Config::load(config).map_err(|e| e.message(lang))?;
         let data = &cfg.station.data_dir;
         let meta = std::fs::metadata(data).map_err(|e| {
-            crate::messages::say(
-                lang,
-                "cli.offline_data_folder_data_cannot",
-                crate::messages::Args::new()
-                    .with("data", data.display())
-                    .with("e", e),
-            )
+            crate::messages::Plain::new("cli.offline_data_folder_data_cannot")
+                .with("data", data.display())
+                .with_message("e", &crate::messages::io_error(&e))
+                .message(lang)
         })?;
         let owner = meta.uid();
         if uid != 0 && uid != owner {
@@ -241,13 +238,10 @@ impl Offline {
         let restore_root = uid == 0 && owner != 0;
         if restore_root {
             become_owner(owner, meta.gid()).map_err(|e| {
-                crate::messages::say(
-                    lang,
-                    "cli.offline_could_not_switch_to",
-                    crate::messages::Args::new()
-                        .with("data", data.display())
-                        .with("e", e),
-                )
+                crate::messages::Plain::new("cli.offline_could_not_switch_to")
+                    .with("data", data.display())
+                    .with_message("e", &crate::messages::io_error(&e.into()))
+                    .message(lang)
             })?;
         }
         let books = Books::from_config(&cfg, None).map_err(|e| e.message(lang));
