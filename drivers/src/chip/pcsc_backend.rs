@@ -319,6 +319,27 @@ fn serve_transaction(
     Served::Done
 }
 
+/// A card worker counted in [`live_workers`] until dropped; its drop then signals the
+/// channel's `worker_done`. A thread that cannot be spawned drops it unrun, and a panic drops
+/// it while unwinding, so neither leaves the count or a waiting drop behind.
+struct WorkerAlive {
+    _done: mpsc::Sender<()>,
+}
+
+impl WorkerAlive {
+    fn new(done: mpsc::Sender<()>) -> Self {
+        LIVE_WORKERS.fetch_add(1, Ordering::SeqCst);
+        WorkerAlive { _done: done }
+    }
+}
+
+impl Drop for WorkerAlive {
+    fn drop(&mut self) {
+        // Before `_done` is dropped: whoever waits on `worker_done` sees the count already down.
+        LIVE_WORKERS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl PcscChannel {
     /// Finds the reader, waits for a card, connects (T=0 or T=1) and begins a transaction.
     pub fn open(cfg: PcscConfig) -> Result<Self, ChipError> {
@@ -329,19 +350,16 @@ impl PcscChannel {
         // Enough for the card wait plus a connect (power-on + ATR) that may itself hang.
         let open_deadline = cfg.card_wait + apdu_timeout + Duration::from_secs(2);
         let (done_tx, worker_done) = mpsc::channel::<()>();
-        LIVE_WORKERS.fetch_add(1, Ordering::SeqCst);
+        let alive = WorkerAlive::new(done_tx);
         std::thread::Builder::new()
             .name("pcsc-card".into())
             .spawn(move || {
-                // Dropped last, after `worker` has dropped its card and context.
-                let _done = done_tx;
+                // Dropped last (also when the worker panics), after `worker` has dropped its
+                // card and context.
+                let _alive = alive;
                 worker(cfg, req_rx, rep_tx, open_tx);
-                LIVE_WORKERS.fetch_sub(1, Ordering::SeqCst);
             })
-            .map_err(|e| {
-                LIVE_WORKERS.fetch_sub(1, Ordering::SeqCst);
-                ChipError::Transport(e.to_string())
-            })?;
+            .map_err(|e| ChipError::Transport(e.to_string()))?;
         let (reader, atr, caps) = match open_rx.recv_timeout(open_deadline) {
             Ok(Ok(opened)) => opened,
             Ok(Err(e)) => {
