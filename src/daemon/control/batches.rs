@@ -6,7 +6,6 @@ use super::auth::{Caller, Op};
 use super::books::journal_refusal;
 use super::{Books, Refusal};
 use crate::journal::{BatchFigures, Journal};
-use crate::messages::MessageText as _;
 
 /// Batches listed at most.
 pub const LIST_LIMIT: u32 = 200;
@@ -29,11 +28,8 @@ impl Books {
         j.batch_figures(batch)
             .map_err(journal_refusal)?
             .ok_or_else(|| {
-                let m = crate::messages::Plain {
-                    code: "batch.unknown",
-                    args: crate::messages::Args::new().with("batch", batch),
-                };
-                Refusal::new(404, "batch.unknown", m.message_en(), m.message_id())
+                let m = crate::messages::Plain::new("batch.unknown").with("batch", batch);
+                Refusal::of(404, "batch.unknown", &m)
             })
     }
 }

@@ -118,12 +118,7 @@ fn refusal(e: JournalError) -> Refusal {
                 | crate::journal::HandOverRefusal::RelationNotAllowed { .. } => 400,
                 _ => 409,
             };
-            Refusal::new(
-                status,
-                r.code(),
-                crate::messages::MessageText::message_en(r),
-                crate::messages::MessageText::message_id(r),
-            )
+            Refusal::of(status, r.code(), r)
         }
         _ => journal_refusal(e),
     }

@@ -32,10 +32,7 @@ impl Said {
 
     /// The text in `lang`.
     pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Id => &self.message_id,
-            Lang::En => &self.message_en,
-        }
+        lang.pick(&self.message_id, &self.message_en)
     }
 }
 

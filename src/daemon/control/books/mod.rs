@@ -4,7 +4,7 @@
 //! --offline` (root or the service user, no daemon running) calls the very same functions, so
 //! both paths refuse and record alike.
 
-use crate::messages::{MessageText as _, Plain};
+use crate::messages::Plain;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -60,7 +60,7 @@ pub fn journal_refusal(e: JournalError) -> Refusal {
         JournalError::LeaseLost { .. } => (409, "lease_lost"),
         _ => (500, "internal"),
     };
-    Refusal::new(status, code, e.message_en(), e.message_id())
+    Refusal::of(status, code, &e)
 }
 
 fn bundle_refusal(e: BundleError) -> Refusal {
@@ -68,7 +68,7 @@ fn bundle_refusal(e: BundleError) -> Refusal {
         BundleError::Intake(_) => 500,
         _ => 400,
     };
-    Refusal::new(status, "bad_bundle", e.message_en(), e.message_id())
+    Refusal::of(status, "bad_bundle", &e)
 }
 
 fn parse<T: std::str::FromStr<Err = JournalError>>(s: &str) -> Result<T, Refusal> {

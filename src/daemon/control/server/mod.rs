@@ -92,11 +92,7 @@ impl ControlState {
         .await;
         match r {
             Ok(r) => r,
-            Err(e) => Err(Refusal::of(
-                500,
-                "internal",
-                &Plain::new("control.internal").with("detail", e),
-            )),
+            Err(e) => Err(internal_refusal(e)),
         }
     }
 
@@ -235,12 +231,17 @@ fn refused(r: Refusal) -> Response {
     (status, Json(r.body)).into_response()
 }
 
-fn internal(detail: String) -> Response {
-    refused(Refusal::of(
+/// A failure inside the daemon (a task that panicked, a journal that cannot be read).
+fn internal_refusal(detail: impl std::fmt::Display) -> Refusal {
+    Refusal::of(
         500,
         "internal",
         &Plain::new("control.internal").with("detail", detail),
-    ))
+    )
+}
+
+fn internal(detail: String) -> Response {
+    refused(internal_refusal(detail))
 }
 
 fn printer_view(id: &str, state: &PrinterState) -> PrinterView {
